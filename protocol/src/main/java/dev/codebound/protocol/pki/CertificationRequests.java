@@ -1,0 +1,53 @@
+package dev.codebound.protocol.pki;
+
+import java.security.KeyPair;
+import java.security.PublicKey;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** PKCS#10 certification requests: stations build them at enrollment, the registry checks them. */
+public final class CertificationRequests {
+    private CertificationRequests() {}
+
+    /** Builds a request for {@code keyPair}, signed by its own private key (proof of possession). */
+    public static PKCS10CertificationRequest create(KeyPair keyPair, String requestedName) {
+        KeyPairs.requireP256(keyPair.getPublic(), "station");
+        try {
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + escape(requestedName)),
+                    keyPair.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA")
+                            .setProvider(Providers.ellipticCurve()).build(keyPair.getPrivate()));
+        } catch (OperatorCreationException e) {
+            throw new PkiException("cannot sign certification request: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks the request's self-signature and key type and returns the requested public key. */
+    public static PublicKey verifiedPublicKey(PKCS10CertificationRequest request) {
+        try {
+            JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request)
+                    .setProvider(Providers.ellipticCurve());
+            PublicKey key = jca.getPublicKey();
+            KeyPairs.requireP256(key, "certification request");
+            boolean valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                    .setProvider(Providers.ellipticCurve()).build(key));
+            if (!valid) {
+                throw new PkiException("certification request signature does not verify: the requester "
+                        + "did not prove possession of the private key");
+            }
+            return key;
+        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {
+            throw new PkiException("certification request is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String escape(String value) {
+        return value.replaceAll("([,+\"\\\\<>;=])", "\\\\$1");
+    }
+}

@@ -1,0 +1,40 @@
+package dev.codebound.protocol.pki;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+
+/**
+ * A capture station's signing identity: its private key and the certificate the registry issued
+ * for it. The station id is the certificate's common name.
+ */
+public final class StationCredentials {
+    private final PrivateKey privateKey;
+    private final X509Certificate certificate;
+
+    /** Fails if the key does not match the certificate or the key is not P-256. */
+    public StationCredentials(PrivateKey privateKey, X509Certificate certificate) {
+        this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+        this.certificate = Objects.requireNonNull(certificate, "certificate");
+        KeyPairs.requireP256(certificate.getPublicKey(), "station");
+        Signatures.requireMatchingPair(privateKey, certificate.getPublicKey(), "station");
+    }
+
+    public PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** The station id the registry assigned (the certificate's CN). */
+    public String stationId() {
+        return Certificates.commonName(certificate);
+    }
+
+    @Override
+    public String toString() {
+        return "StationCredentials[" + stationId() + ", serial " + Certificates.serialHex(certificate) + "]";
+    }
+}
