@@ -1,0 +1,319 @@
+package dev.codebound.server;
+
+import dev.codebound.protocol.pki.RegistryKeyring;
+import dev.codebound.server.admin.AdminRoutes;
+import dev.codebound.server.admin.RequestJournal;
+import dev.codebound.server.admin.ServerMetrics;
+import dev.codebound.server.http.AdminGuard;
+import dev.codebound.server.http.Router;
+import dev.codebound.server.http.ServerPipeline;
+import dev.codebound.server.http.StationAuthenticator;
+import dev.codebound.server.upload.CompletionHandler;
+import dev.codebound.server.upload.ExpiryReaper;
+import dev.codebound.server.upload.FileUploadStore;
+import dev.codebound.server.upload.MemoryUploadLocker;
+import dev.codebound.server.upload.PlaceholderCompletionHandler;
+import dev.codebound.server.upload.TusService;
+import dev.codebound.server.upload.UploadLocker;
+import dev.codebound.server.upload.UploadStore;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running mock registry: the tus upload endpoint and the admin endpoints on one port. Start it
+ * with {@link #start}; stop it with {@link #close} (graceful) or {@link #crash} (abrupt, for
+ * tests of recovery). A new instance over the same data directory recovers where the last one
+ * stopped, whichever way it stopped.
+ */
+public final class MockRegistry implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MockRegistry.class.getName());
+    private static final Duration GRACE = Duration.ofSeconds(5);
+
+    private final MockRegistryConfig config;
+    private final ServerKeys keys;
+    private final Optional<String> adminToken;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService storage;
+    private final ScheduledExecutorService reaper;
+    private final ChannelGroup connections;
+    private final ServerMetrics metrics;
+    private final Channel listener;
+    private boolean stopped;
+
+    private MockRegistry(MockRegistryConfig config, ServerKeys keys, Optional<String> adminToken,
+            EventLoopGroup boss, EventLoopGroup workers, ExecutorService storage, ScheduledExecutorService reaper,
+            ChannelGroup connections, ServerMetrics metrics, Channel listener) {
+        this.config = config;
+        this.keys = keys;
+        this.adminToken = adminToken;
+        this.boss = boss;
+        this.workers = workers;
+        this.storage = storage;
+        this.reaper = reaper;
+        this.connections = connections;
+        this.metrics = metrics;
+        this.listener = listener;
+    }
+
+    /**
+     * Creates missing keys, recovers stored uploads (cutting unacknowledged bytes, deciding uploads
+     * whose outcome a crash prevented), then listens. Fails if plain mode is asked for on a
+     * non-loopback address.
+     */
+    public static MockRegistry start(MockRegistryConfig config) throws IOException {
+        InetAddress bind = InetAddress.getByName(config.bindAddress());
+        if (!config.tls() && !bind.isLoopbackAddress()) {
+            throw new IllegalArgumentException("plain mode serves unauthenticated HTTP and trusts the "
+                    + StationAuthenticator.DEV_STATION_HEADER + " header, so it binds only to loopback addresses, not "
+                    + config.bindAddress());
+        }
+        Path dataDir = config.dataDir().toAbsolutePath();
+        Files.createDirectories(dataDir);
+        ServerKeys keys = ServerKeys.loadOrCreate(dataDir, config.clock().instant());
+        Optional<String> adminToken = config.tls() ? Optional.of(ServerKeys.adminToken(dataDir)) : Optional.empty();
+
+        ExecutorService storage = new ThreadPoolExecutor(config.storageThreads(), config.storageThreads(), 0,
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads("codebound-storage"));
+        UploadStore store = new FileUploadStore(dataDir.resolve("uploads"));
+        UploadLocker locker = new MemoryUploadLocker();
+        RequestJournal journal = new RequestJournal(config.journalCapacity());
+        ServerMetrics metrics = new ServerMetrics(journal);
+        CompletionHandler completion = config.completionHandler()
+                .orElseGet(() -> new PlaceholderCompletionHandler(config.clock()));
+        TusService tus = new TusService(store, locker, completion, storage, config.clock(),
+                new TusService.Settings(config.maxUploadSize(), config.uploadExpiry(),
+                        config.bufferedBytesPerRequest()),
+                metrics);
+        try {
+            tus.recover();
+        } catch (IOException | RuntimeException e) {
+            storage.shutdownNow();
+            throw e;
+        }
+
+        Router router = new Router();
+        tus.register(router);
+        new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain").register(router);
+
+        SslContext tls = config.tls() ? sslContext(keys) : null;
+        StationAuthenticator stations = config.tls() ? StationAuthenticator.clientCertificate()
+                : StationAuthenticator.devHeader();
+        AdminGuard admins = adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly);
+        ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
+                config.headerTimeout(), config.bodyIdleTimeout());
+
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("codebound-accept"),
+                NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
+                threads("codebound-io"), NioIoHandler.newFactory());
+        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        ScheduledExecutorService reaper = new ScheduledThreadPoolExecutor(1, threads("codebound-expiry"));
+        try {
+            Channel listener = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            connections.add(channel);
+                            channel.pipeline().addLast(pipeline);
+                        }
+                    })
+                    .bind(new InetSocketAddress(bind, config.port()))
+                    .syncUninterruptibly()
+                    .channel();
+            long interval = config.expiryCheckInterval().toMillis();
+            reaper.scheduleWithFixedDelay(new ExpiryReaper(store, locker, config.clock(), config.uploadExpiry()),
+                    interval, interval, TimeUnit.MILLISECONDS);
+            return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
+                    listener);
+        } catch (RuntimeException e) {
+            reaper.shutdownNow();
+            storage.shutdownNow();
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * The JDK's TLS with the server certificate; client certificates are optional at the TLS layer
+     * (public routes need none) and, when sent, must chain to the registry CA. Keys and
+     * certificates are re-read through the JDK's own factories so the JDK's TLS gets its own types.
+     */
+    private static SslContext sslContext(ServerKeys keys) throws IOException {
+        try {
+            PrivateKey key = KeyFactory.getInstance("EC")
+                    .generatePrivate(new PKCS8EncodedKeySpec(keys.tlsKey().getEncoded()));
+            return SslContextBuilder.forServer(key, jdk(keys.tlsCertificate()))
+                    .sslProvider(SslProvider.JDK)
+                    .trustManager(jdk(keys.keyring().authority().certificate()))
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509Certificate jdk(X509Certificate certificate) throws GeneralSecurityException {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(certificate.getEncoded()));
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** {@code https://host:port} (or {@code http://} in plain mode), without a trailing slash. */
+    public URI baseUri() {
+        InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+        String host = address.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + address.getPort());
+    }
+
+    public MockRegistryConfig config() {
+        return config;
+    }
+
+    /** The registry's keys (CA, code signing, encryption, receipts). */
+    public RegistryKeyring keyring() {
+        return keys.keyring();
+    }
+
+    /** The PEM file of the registry CA certificate: what clients trust. */
+    public Path caCertificateFile() {
+        return keys.caCertificateFile();
+    }
+
+    /** The admin bearer token (TLS mode only). */
+    public Optional<String> adminToken() {
+        return adminToken;
+    }
+
+    /** Whether this start created the registry's keys. */
+    public boolean createdKeys() {
+        return keys.created();
+    }
+
+    /**
+     * Graceful stop: stops accepting connections, gives requests in flight up to five seconds to
+     * finish, then closes every connection and waits for storage work to end.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        listener.close().syncUninterruptibly();
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        connections.close().awaitUninterruptibly();
+        reaper.shutdownNow();
+        storage.shutdown();
+        awaitTermination(storage);
+        shutdownEventLoops();
+    }
+
+    /**
+     * Simulated crash for tests: every connection is reset at once, queued storage work is
+     * dropped, and nothing more is written. Only what was already durable survives, exactly as after
+     * {@code kill -9}; a storage task already in a system call finishes it first, as the kernel
+     * would. Start a new instance over the same data directory to recover.
+     */
+    public synchronized void crash() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        storage.shutdownNow();
+        reaper.shutdownNow();
+        for (Channel connection : connections) {
+            connection.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        connections.close().awaitUninterruptibly();
+        listener.close().syncUninterruptibly();
+        awaitTermination(storage);
+        shutdownEventLoops();
+    }
+
+    private void shutdownEventLoops() {
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        boss.terminationFuture().awaitUninterruptibly();
+        workers.terminationFuture().awaitUninterruptibly();
+    }
+
+    private static void awaitTermination(ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "storage work still running after " + GRACE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.codebound.server;
+
+import dev.codebound.server.upload.CompletionHandler;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a {@link MockRegistry} needs to start: an immutable value made with {@link #builder()}.
+ * Every setting has a default that suits a developer's machine.
+ */
+public final class MockRegistryConfig {
+    /** Default {@code Tus-Max-Size}: 2 GiB, above the largest envelope (1 GiB) with room to spare. */
+    public static final long DEFAULT_MAX_UPLOAD_SIZE = 2L << 30;
+
+    private final String bindAddress;
+    private final int port;
+    private final Path dataDir;
+    private final boolean tls;
+    private final Long seed;
+    private final long maxUploadSize;
+    private final Duration uploadExpiry;
+    private final Duration expiryCheckInterval;
+    private final Duration headerTimeout;
+    private final Duration bodyIdleTimeout;
+    private final int storageThreads;
+    private final int eventLoopThreads;
+    private final int bufferedBytesPerRequest;
+    private final int journalCapacity;
+    private final CompletionHandler completionHandler;
+    private final Clock clock;
+
+    private MockRegistryConfig(Builder builder) {
+        this.bindAddress = builder.bindAddress;
+        this.port = builder.port;
+        this.dataDir = builder.dataDir;
+        this.tls = builder.tls;
+        this.seed = builder.seed;
+        this.maxUploadSize = builder.maxUploadSize;
+        this.uploadExpiry = builder.uploadExpiry;
+        this.expiryCheckInterval = builder.expiryCheckInterval;
+        this.headerTimeout = builder.headerTimeout;
+        this.bodyIdleTimeout = builder.bodyIdleTimeout;
+        this.storageThreads = builder.storageThreads;
+        this.eventLoopThreads = builder.eventLoopThreads;
+        this.bufferedBytesPerRequest = builder.bufferedBytesPerRequest;
+        this.journalCapacity = builder.journalCapacity;
+        this.completionHandler = builder.completionHandler;
+        this.clock = builder.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preset with this configuration's values (e.g. to restart over the same data dir). */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.bindAddress = bindAddress;
+        builder.port = port;
+        builder.dataDir = dataDir;
+        builder.tls = tls;
+        builder.seed = seed;
+        builder.maxUploadSize = maxUploadSize;
+        builder.uploadExpiry = uploadExpiry;
+        builder.expiryCheckInterval = expiryCheckInterval;
+        builder.headerTimeout = headerTimeout;
+        builder.bodyIdleTimeout = bodyIdleTimeout;
+        builder.storageThreads = storageThreads;
+        builder.eventLoopThreads = eventLoopThreads;
+        builder.bufferedBytesPerRequest = bufferedBytesPerRequest;
+        builder.journalCapacity = journalCapacity;
+        builder.completionHandler = completionHandler;
+        builder.clock = clock;
+        return builder;
+    }
+
+    /** The address to listen on (default {@code 127.0.0.1}); plain mode accepts only loopback addresses. */
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** The port (default 8443); 0 picks a free one, see {@link MockRegistry#port()}. */
+    public int port() {
+        return port;
+    }
+
+    /** Where keys, uploads and the admin token live (default {@code ./codebound-registry}). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Mutual TLS (default) or plain HTTP for development on loopback. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** The seed for the fault injector, when one was given. */
+    public Optional<Long> seed() {
+        return Optional.ofNullable(seed);
+    }
+
+    /** The largest upload accepted ({@code Tus-Max-Size}; default 2 GiB). */
+    public long maxUploadSize() {
+        return maxUploadSize;
+    }
+
+    /** How long an unfinished upload lives after its creation or last chunk (default 24 h). */
+    public Duration uploadExpiry() {
+        return uploadExpiry;
+    }
+
+    /** How often expired uploads are cleaned up (default 1 min). */
+    public Duration expiryCheckInterval() {
+        return expiryCheckInterval;
+    }
+
+    /** Time allowed for a request's head to arrive, and for an idle keep-alive connection (default 30 s). */
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    /** Longest silence allowed while a body is arriving (default 60 s). */
+    public Duration bodyIdleTimeout() {
+        return bodyIdleTimeout;
+    }
+
+    /** Threads for disk writes, fsync and hashing (default 4). */
+    public int storageThreads() {
+        return storageThreads;
+    }
+
+    /** Netty event-loop threads (default 2). */
+    public int eventLoopThreads() {
+        return eventLoopThreads;
+    }
+
+    /** Body bytes one request may have queued for disk before reading pauses (default 1 MiB). */
+    public int bufferedBytesPerRequest() {
+        return bufferedBytesPerRequest;
+    }
+
+    /** How many recent requests {@code /admin/journal} keeps (default 1000). */
+    public int journalCapacity() {
+        return journalCapacity;
+    }
+
+    /** The completion handler, when one was given; otherwise the server uses its placeholder. */
+    public Optional<CompletionHandler> completionHandler() {
+        return Optional.ofNullable(completionHandler);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Builds a {@link MockRegistryConfig}; every setter validates its argument at once. */
+    public static final class Builder {
+        private String bindAddress = "127.0.0.1";
+        private int port = 8443;
+        private Path dataDir = Path.of("codebound-registry");
+        private boolean tls = true;
+        private Long seed;
+        private long maxUploadSize = DEFAULT_MAX_UPLOAD_SIZE;
+        private Duration uploadExpiry = Duration.ofHours(24);
+        private Duration expiryCheckInterval = Duration.ofMinutes(1);
+        private Duration headerTimeout = Duration.ofSeconds(30);
+        private Duration bodyIdleTimeout = Duration.ofSeconds(60);
+        private int storageThreads = 4;
+        private int eventLoopThreads = 2;
+        private int bufferedBytesPerRequest = 1 << 20;
+        private int journalCapacity = 1000;
+        private CompletionHandler completionHandler;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        public Builder bindAddress(String value) {
+            this.bindAddress = Objects.requireNonNull(value, "bindAddress");
+            return this;
+        }
+
+        public Builder port(int value) {
+            if (value < 0 || value > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + value);
+            }
+            this.port = value;
+            return this;
+        }
+
+        public Builder dataDir(Path value) {
+            this.dataDir = Objects.requireNonNull(value, "dataDir");
+            return this;
+        }
+
+        public Builder tls(boolean value) {
+            this.tls = value;
+            return this;
+        }
+
+        public Builder seed(Long value) {
+            this.seed = value;
+            return this;
+        }
+
+        public Builder maxUploadSize(long value) {
+            this.maxUploadSize = positive(value, "maxUploadSize");
+            return this;
+        }
+
+        public Builder uploadExpiry(Duration value) {
+            this.uploadExpiry = positive(value, "uploadExpiry");
+            return this;
+        }
+
+        public Builder expiryCheckInterval(Duration value) {
+            this.expiryCheckInterval = positive(value, "expiryCheckInterval");
+            return this;
+        }
+
+        public Builder headerTimeout(Duration value) {
+            this.headerTimeout = positive(value, "headerTimeout");
+            return this;
+        }
+
+        public Builder bodyIdleTimeout(Duration value) {
+            this.bodyIdleTimeout = positive(value, "bodyIdleTimeout");
+            return this;
+        }
+
+        public Builder storageThreads(int value) {
+            this.storageThreads = (int) positive(value, "storageThreads");
+            return this;
+        }
+
+        public Builder eventLoopThreads(int value) {
+            this.eventLoopThreads = (int) positive(value, "eventLoopThreads");
+            return this;
+        }
+
+        public Builder bufferedBytesPerRequest(int value) {
+            this.bufferedBytesPerRequest = (int) positive(value, "bufferedBytesPerRequest");
+            return this;
+        }
+
+        public Builder journalCapacity(int value) {
+            this.journalCapacity = (int) positive(value, "journalCapacity");
+            return this;
+        }
+
+        /** The registry's acceptance; null for the placeholder. */
+        public Builder completionHandler(CompletionHandler value) {
+            this.completionHandler = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        public MockRegistryConfig build() {
+            return new MockRegistryConfig(this);
+        }
+
+        private static long positive(long value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
+            }
+            return value;
+        }
+    }
+}

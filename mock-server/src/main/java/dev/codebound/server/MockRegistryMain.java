@@ -1,0 +1,92 @@
+package dev.codebound.server;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar codebound-mock-server.jar}: runs the mock national registry until interrupted.
+ * A thin shell over {@link MockRegistry}; exit codes: 0 stopped, 1 failed to start, 2 bad usage.
+ */
+@Command(name = "codebound-mock-server", mixinStandardHelpOptions = true, version = "codebound-mock-server 0.1.0",
+        description = "Runs the Codebound mock national registry: tus uploads over mutual TLS, admin endpoints.",
+        sortOptions = false)
+public final class MockRegistryMain implements Callable<Integer> {
+    /** The line format tests and scripts parse to learn the bound address. */
+    static final String LISTENING = "Codebound mock registry listening on %s/";
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443",
+            description = "Port to listen on; 0 picks a free one (printed). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "codebound-registry",
+            description = "Keys, uploads and the admin token live here. Default: ./${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    Mode mode = new Mode();
+
+    /** TLS or plain; TLS unless --plain is given. */
+    static final class Mode {
+        @Option(names = "--tls", description = "Mutual TLS with registry-issued station certificates (default).")
+        boolean tls = true;
+
+        @Option(names = "--plain", description = "Plain HTTP for development; loopback addresses only. Stations "
+                + "name themselves with the Codebound-Dev-Station header.")
+        boolean plain;
+    }
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed for the fault injector (reproducible fault schedules). Default: none.")
+    Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        MockRegistryConfig config = MockRegistryConfig.builder()
+                .port(port)
+                .bindAddress(bind)
+                .dataDir(dataDir)
+                .tls(!mode.plain)
+                .seed(seed)
+                .build();
+        MockRegistry registry = MockRegistry.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            registry.close();
+            stopped.countDown();
+        }, "codebound-shutdown"));
+        PrintWriter out = new PrintWriter(System.out, true);
+        if (registry.createdKeys()) {
+            out.println("Created the registry keyring in " + dataDir.toAbsolutePath().resolve("keys"));
+        }
+        out.println("Registry CA certificate: " + registry.caCertificateFile());
+        if (config.tls()) {
+            out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token"));
+        } else {
+            out.println("PLAIN MODE (development): no TLS; stations identify with the Codebound-Dev-Station header");
+        }
+        if (config.completionHandler().isEmpty()) {
+            out.println("Completion: PLACEHOLDER (accepts every upload, unsigned receipts; no envelope verification)");
+        }
+        out.println(String.format(LISTENING, registry.baseUri()));
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new MockRegistryMain())
+                .setExecutionExceptionHandler((exception, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + exception.getMessage());
+                    return exception instanceof IllegalArgumentException ? 2 : 1;
+                });
+        System.exit(commandLine.execute(args));
+    }
+}

@@ -1,0 +1,399 @@
+package dev.codebound.server.http;
+
+import dev.codebound.protocol.wire.Problem;
+import dev.codebound.protocol.wire.Tus;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+
+/**
+ * The last handler of a connection's pipeline: turns decoded HTTP objects into one {@link Exchange}
+ * at a time. It resolves {@code X-HTTP-Method-Override}, routes, enforces each route's
+ * {@link Access}, streams body pieces to the route's {@link RequestHandler}, and after the answer
+ * either discards the rest of the body or closes the connection. Pipelined requests wait until
+ * the current one is answered. One instance per connection; everything runs on its event loop.
+ */
+public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(HttpDispatcher.class.getName());
+
+    /** A body still unread when the answer goes out is drained up to this size, else the connection closes. */
+    static final long DRAIN_LIMIT = 1 << 20;
+
+    /** Read-pause reasons: reading resumes only when none remains. */
+    private static final int PAUSED_BY_HANDLER = 1;
+    private static final int PAUSED_WHILE_PROCESSING = 2;
+
+    private final Router router;
+    private final StationAuthenticator stations;
+    private final AdminGuard admins;
+    private final RequestListener listener;
+    private final Clock clock;
+
+    private ChannelHandlerContext ctx;
+    private ActiveExchange current;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+    private int pauseReasons;
+
+    public HttpDispatcher(Router router, StationAuthenticator stations, AdminGuard admins, RequestListener listener,
+            Clock clock) {
+        this.router = router;
+        this.stations = stations;
+        this.admins = admins;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!pipelined.isEmpty() || (current != null && current.requestDone)) {
+            pipelined.add(msg);
+            pause(PAUSED_WHILE_PROCESSING);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            begin(request);
+        }
+        if (msg instanceof HttpContent content) {
+            body(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void begin(HttpRequest request) {
+        long startNanos = System.nanoTime();
+        listener.started();
+        ClientTimeouts.enter(ctx.channel(), ClientTimeouts.Phase.READING_BODY);
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        current = new ActiveExchange(request, uri, startNanos);
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            current.closeAfterResponse = true;
+            current.respond(Responses.problem(cause instanceof TooLongFrameException ? 431 : 400,
+                    "MALFORMED_REQUEST", "Malformed HTTP request", "the request head could not be parsed: "
+                            + cause.getMessage(), null));
+            return;
+        }
+        Optional<HttpMethod> method = effectiveMethod(request);
+        if (method.isEmpty()) {
+            current.respond(Responses.problem(400, "BAD_METHOD_OVERRIDE", "Unsupported method override",
+                    Tus.METHOD_OVERRIDE + " is honoured only on POST and only for PATCH or DELETE", uri.path()));
+            return;
+        }
+        current.method = method.get();
+        Router.Match match = router.match(current.method, uri.path());
+        if (match instanceof Router.Match.NotFound) {
+            current.respond(Responses.problem(404, "NO_SUCH_ROUTE", "Not found",
+                    "no endpoint at this path", null));
+            return;
+        }
+        if (match instanceof Router.Match.WrongMethod wrong) {
+            FullHttpResponse response = Responses.problem(405, "METHOD_NOT_ALLOWED", "Method not allowed",
+                    current.method + " is not supported here; allowed: " + names(wrong), null);
+            response.headers().set(HttpHeaderNames.ALLOW, names(wrong));
+            current.respond(response);
+            return;
+        }
+        Router.Match.Found found = (Router.Match.Found) match;
+        current.route = found.route();
+        current.parameters = found.parameters();
+        current.station = stations.identify(ctx.channel(), request.headers());
+        Optional<Problem> refusal = authorize(found.route(), uri.path());
+        if (refusal.isPresent()) {
+            FullHttpResponse response = Responses.problem(refusal.get());
+            if (found.route().template().startsWith("/files")) {
+                response.headers().set(Tus.TUS_RESUMABLE, Tus.VERSION);
+            }
+            current.respond(response);
+            return;
+        }
+        current.handler = found.route().handlers().get();
+        current.handler.onStart(current);
+    }
+
+    private Optional<Problem> authorize(Route route, String path) {
+        return switch (route.access()) {
+            case PUBLIC -> Optional.empty();
+            case ADMIN -> admins.check(ctx.channel(), current.request.headers(), path);
+            case STATION -> current.station.isPresent() ? Optional.empty()
+                    : Optional.of(Problem.of(401, "CLIENT_CERTIFICATE_REQUIRED", "Station authentication required",
+                            stations.howToAuthenticate(), path));
+        };
+    }
+
+    private static String names(Router.Match.WrongMethod wrong) {
+        return wrong.allowed().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
+    }
+
+    /** POST with {@code X-HTTP-Method-Override: PATCH|DELETE} (clients that cannot send PATCH, e.g. HttpURLConnection). */
+    private static Optional<HttpMethod> effectiveMethod(HttpRequest request) {
+        String override = request.headers().get(Tus.METHOD_OVERRIDE);
+        if (override == null) {
+            return Optional.of(request.method());
+        }
+        if (!request.method().equals(HttpMethod.POST)) {
+            return Optional.empty();
+        }
+        return switch (override.strip().toUpperCase(java.util.Locale.ROOT)) {
+            case "PATCH" -> Optional.of(HttpMethod.PATCH);
+            case "DELETE" -> Optional.of(HttpMethod.DELETE);
+            default -> Optional.empty();
+        };
+    }
+
+    private void body(HttpContent content) {
+        ActiveExchange exchange = current;
+        if (exchange == null) {
+            content.release();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            exchange.closeAfterResponse = true;
+            if (!exchange.responded) {
+                exchange.respond(Responses.problem(400, "MALFORMED_BODY", "Malformed request body",
+                        "the body could not be decoded: " + content.decoderResult().cause().getMessage(),
+                        exchange.path()));
+            }
+            return;
+        }
+        ByteBuf bytes = content.content();
+        exchange.bodyBytes += bytes.readableBytes();
+        if (last) {
+            exchange.requestDone = true;
+            ClientTimeouts.enter(ctx.channel(), ClientTimeouts.Phase.PROCESSING);
+        }
+        if (exchange.responded || exchange.handler == null) {
+            content.release();
+            if (last && exchange.responded) {
+                finish(exchange);
+            } else if (last) {
+                pause(PAUSED_WHILE_PROCESSING);
+            }
+            return;
+        }
+        if (last) {
+            pause(PAUSED_WHILE_PROCESSING);
+        }
+        exchange.handler.onContent(exchange, bytes, last);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        ActiveExchange exchange = current;
+        current = null;
+        if (exchange != null && !exchange.finished) {
+            exchange.finished = true;
+            if (!exchange.responded && exchange.handler != null) {
+                exchange.handler.onAbort(exchange);
+            }
+            listener.finished(exchange.log(exchange.responded ? exchange.status : 0));
+        }
+        while (!pipelined.isEmpty()) {
+            ReferenceCountUtil.release(pipelined.poll());
+        }
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, "connection from {0} failed: {1}", context.channel().remoteAddress(),
+                cause.toString());
+        context.close();
+    }
+
+    private void finish(ActiveExchange exchange) {
+        if (exchange.finished) {
+            return;
+        }
+        exchange.finished = true;
+        listener.finished(exchange.log(exchange.status));
+        if (current == exchange) {
+            current = null;
+        }
+        pauseReasons &= ~PAUSED_BY_HANDLER;
+        ClientTimeouts.enter(ctx.channel(), ClientTimeouts.Phase.AWAITING_REQUEST);
+        while (!pipelined.isEmpty() && (current == null || !current.requestDone)) {
+            dispatch(pipelined.poll());
+        }
+        if (pipelined.isEmpty() && (current == null || !current.requestDone)) {
+            resume(PAUSED_WHILE_PROCESSING);
+        } else {
+            updateAutoRead();
+        }
+    }
+
+    private void pause(int reason) {
+        pauseReasons |= reason;
+        updateAutoRead();
+    }
+
+    private void resume(int reason) {
+        pauseReasons &= ~reason;
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        boolean read = pauseReasons == 0;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    /** One request from headers to answer; its public methods are the handler's {@link Exchange}. */
+    private final class ActiveExchange implements Exchange {
+        final HttpRequest request;
+        final QueryStringDecoder uri;
+        final long startNanos;
+        final java.time.Instant startTime = clock.instant();
+        HttpMethod method;
+        Route route;
+        Map<String, String> parameters = Map.of();
+        Optional<StationIdentity> station = Optional.empty();
+        RequestHandler handler;
+        boolean requestDone;
+        boolean responded;
+        boolean finished;
+        boolean closeAfterResponse;
+        int status;
+        long bodyBytes;
+
+        ActiveExchange(HttpRequest request, QueryStringDecoder uri, long startNanos) {
+            this.request = request;
+            this.uri = uri;
+            this.startNanos = startNanos;
+            this.method = request.method();
+        }
+
+        RequestLog log(int finalStatus) {
+            return new RequestLog(startTime, method.name(), route == null ? "unmatched" : route.template(),
+                    finalStatus, (System.nanoTime() - startNanos) / 1_000_000, bodyBytes);
+        }
+
+        @Override
+        public HttpMethod method() {
+            return method;
+        }
+
+        @Override
+        public String path() {
+            return uri.path();
+        }
+
+        @Override
+        public HttpHeaders headers() {
+            return request.headers();
+        }
+
+        @Override
+        public String parameter(String name) {
+            return parameters.get(name);
+        }
+
+        @Override
+        public Map<String, List<String>> query() {
+            return uri.parameters();
+        }
+
+        @Override
+        public Optional<StationIdentity> station() {
+            return station;
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return ctx.channel().remoteAddress();
+        }
+
+        @Override
+        public Executor eventLoop() {
+            return ctx.executor();
+        }
+
+        @Override
+        public void respond(FullHttpResponse response) {
+            if (!ctx.executor().inEventLoop()) {
+                ctx.executor().execute(() -> respond(response));
+                return;
+            }
+            if (responded || finished || !ctx.channel().isActive()) {
+                response.release();
+                return;
+            }
+            responded = true;
+            status = response.status().code();
+            boolean keepAlive = HttpUtil.isKeepAlive(request) && !closeAfterResponse
+                    && (requestDone || remainingBodyIsSmall());
+            if (!keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (request.protocolVersion().equals(io.netty.handler.codec.http.HttpVersion.HTTP_1_0)) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            var written = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+                written.addListener(ChannelFutureListener.CLOSE);
+                finish(this);
+            } else if (requestDone) {
+                finish(this);
+            } else {
+                // Drain the rest of a small body, then serve the next request on this connection.
+                resume(PAUSED_BY_HANDLER);
+            }
+        }
+
+        private boolean remainingBodyIsSmall() {
+            long declared = HttpUtil.getContentLength(request, -1L);
+            return declared >= 0 && declared - bodyBytes <= DRAIN_LIMIT;
+        }
+
+        @Override
+        public void pauseReading() {
+            ctx.executor().execute(() -> {
+                if (current == this && !responded) {
+                    pause(PAUSED_BY_HANDLER);
+                }
+            });
+        }
+
+        @Override
+        public void resumeReading() {
+            ctx.executor().execute(() -> {
+                if (current == this) {
+                    resume(PAUSED_BY_HANDLER);
+                }
+            });
+        }
+    }
+}

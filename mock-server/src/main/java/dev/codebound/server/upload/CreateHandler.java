@@ -1,0 +1,108 @@
+package dev.codebound.server.upload;
+
+import dev.codebound.protocol.wire.Tus;
+import dev.codebound.protocol.wire.UploadMetadata;
+import dev.codebound.protocol.wire.WireFormatException;
+import dev.codebound.server.http.Exchange;
+import dev.codebound.server.http.RequestHandler;
+import dev.codebound.server.http.Responses;
+import dev.codebound.server.http.StationIdentity;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * {@code POST /files/} (creation, creation-with-upload): creates an upload owned by the
+ * requesting station and, when the request carries a body, stores it as the first chunk. The 201
+ * carries {@code Location}, {@code Upload-Offset} and {@code Upload-Expires}; it is sent only once
+ * the upload (and its first chunk) are durable.
+ */
+final class CreateHandler implements RequestHandler {
+    private final TusService tus;
+    private BodyTransfer transfer;
+
+    CreateHandler(TusService tus) {
+        this.tus = tus;
+    }
+
+    @Override
+    public void onStart(Exchange exchange) {
+        try {
+            TusHeaders.requireResumable(exchange.headers().get(Tus.TUS_RESUMABLE), exchange.path());
+            if (exchange.headers().contains(Tus.UPLOAD_DEFER_LENGTH)) {
+                throw Refusal.of(400, "DEFER_LENGTH_UNSUPPORTED", "Upload-Defer-Length not supported",
+                        "this server needs Upload-Length at creation (creation-defer-length is not offered)",
+                        exchange.path());
+            }
+            long length = TusHeaders.nonNegative(exchange.headers().get(Tus.UPLOAD_LENGTH), Tus.UPLOAD_LENGTH,
+                    exchange.path());
+            if (length > tus.settings().maxSize()) {
+                throw Refusal.of(413, "UPLOAD_TOO_LARGE", "Upload too large", "Upload-Length " + length
+                        + " exceeds Tus-Max-Size " + tus.settings().maxSize(), exchange.path());
+            }
+            UploadMetadata metadata = metadata(exchange);
+            String station = exchange.station().map(StationIdentity::stationId).orElseThrow();
+            Optional<String> claimed = metadata.get(Tus.Metadata.STATION_ID);
+            if (claimed.isPresent() && !claimed.get().equals(station)) {
+                throw Refusal.of(403, "STATION_MISMATCH", "Station mismatch", "Upload-Metadata station-id '"
+                        + claimed.get() + "' is not the authenticated station", exchange.path());
+            }
+            boolean hasBody = BodyHeaders.hasBody(exchange.headers());
+            if (hasBody) {
+                BodyHeaders.requireOffsetContentType(exchange);
+            }
+            BodyTransfer chunk = new BodyTransfer(tus, exchange,
+                    hasBody ? BodyHeaders.checksum(exchange) : Optional.empty());
+            transfer = chunk;
+            chunk.submit(() -> create(exchange, chunk, length, metadata, station));
+        } catch (Refusal refusal) {
+            exchange.respond(TusHeaders.response(refusal));
+        }
+    }
+
+    private static UploadMetadata metadata(Exchange exchange) throws Refusal {
+        try {
+            return UploadMetadata.parse(exchange.headers().get(Tus.UPLOAD_METADATA));
+        } catch (WireFormatException e) {
+            throw Refusal.of(400, "INVALID_UPLOAD_METADATA", "Invalid Upload-Metadata", e.getMessage(),
+                    exchange.path());
+        }
+    }
+
+    private void create(Exchange exchange, BodyTransfer chunk, long length, UploadMetadata metadata, String station)
+            throws IOException, Refusal {
+        UploadInfo upload = tus.store().create(length, metadata, station, tus.clock().instant(), tus.newExpiry());
+        tus.events().uploadCreated();
+        chunk.hold(tus.locker().tryLock(upload.id())
+                .orElseThrow(() -> new IllegalStateException("a fresh upload id is already locked")));
+        String location = TusService.uploadPath(upload.id());
+        chunk.decorate(headers -> headers.set(HttpHeaderNames.LOCATION, location));
+        chunk.open(upload);
+    }
+
+    private FullHttpResponse created(UploadInfo upload, Optional<CompletionOutcome> outcome) {
+        FullHttpResponse response = TusHeaders.tus(Responses.empty(HttpResponseStatus.CREATED));
+        tus.describe(response.headers(), upload);
+        outcome.ifPresent(decided -> TusService.outcomeHeaders(response.headers(), upload.id(), decided));
+        return response;
+    }
+
+    @Override
+    public void onContent(Exchange exchange, ByteBuf content, boolean last) {
+        if (transfer == null) {
+            content.release();
+            return;
+        }
+        transfer.accept(content, last, this::created);
+    }
+
+    @Override
+    public void onAbort(Exchange exchange) {
+        if (transfer != null) {
+            transfer.abort();
+        }
+    }
+}

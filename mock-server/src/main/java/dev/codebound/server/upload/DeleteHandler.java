@@ -1,0 +1,40 @@
+package dev.codebound.server.upload;
+
+import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.http.Exchange;
+import dev.codebound.server.http.RequestHandler;
+import dev.codebound.server.http.Responses;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
+
+/** {@code DELETE /files/{id}} (termination): removes the upload; 423 while a PATCH holds it. */
+final class DeleteHandler implements RequestHandler {
+    private final TusService tus;
+
+    DeleteHandler(TusService tus) {
+        this.tus = tus;
+    }
+
+    @Override
+    public void onStart(Exchange exchange) {
+        try {
+            TusHeaders.requireResumable(exchange.headers().get(Tus.TUS_RESUMABLE), exchange.path());
+            UploadId id = TusService.uploadId(exchange);
+            Optional<UploadLocker.Lock> lock = tus.locker().tryLock(id);
+            if (lock.isEmpty()) {
+                throw Locked.refusal(exchange);
+            }
+            tus.storage().execute(() -> {
+                try (UploadLocker.Lock held = lock.get()) {
+                    exchange.respond(tus.answer(exchange, () -> {
+                        tus.lookup(exchange, id, true);
+                        tus.store().terminate(id);
+                        return TusHeaders.tus(Responses.empty(HttpResponseStatus.NO_CONTENT));
+                    }));
+                }
+            });
+        } catch (Refusal refusal) {
+            exchange.respond(TusHeaders.response(refusal));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.codebound.server.upload;
+
+import dev.codebound.protocol.wire.Problem;
+import dev.codebound.server.http.Exchange;
+import dev.codebound.server.http.RequestHandler;
+import dev.codebound.server.http.Responses;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+
+/**
+ * {@code GET /files/{id}/result}: the stored outcome of a complete upload, 200 with the receipt
+ * JSON when accepted, 422 with the stored problem when rejected, 409 while there is none yet.
+ */
+final class ResultHandler implements RequestHandler {
+    private final TusService tus;
+
+    ResultHandler(TusService tus) {
+        this.tus = tus;
+    }
+
+    @Override
+    public void onStart(Exchange exchange) {
+        try {
+            UploadId id = TusService.uploadId(exchange);
+            tus.answerAsync(exchange, () -> result(exchange, id));
+        } catch (Refusal refusal) {
+            exchange.respond(TusHeaders.response(refusal));
+        }
+    }
+
+    private FullHttpResponse result(Exchange exchange, UploadId id) throws IOException, Refusal {
+        UploadInfo upload = tus.lookup(exchange, id, true);
+        if (!upload.state().hasOutcome()) {
+            throw Refusal.of(409, upload.state().isComplete() ? "OUTCOME_PENDING" : "UPLOAD_INCOMPLETE",
+                    "No outcome yet", upload.state().isComplete()
+                            ? "the upload is complete and its outcome is being decided; retry shortly"
+                            : "the upload holds " + upload.offset() + " of " + upload.length() + " bytes",
+                    exchange.path());
+        }
+        CompletionOutcome outcome = tus.store().outcome(id).orElseThrow(() -> TusService.storageFailure(exchange));
+        FullHttpResponse response = outcome instanceof CompletionOutcome.Accepted accepted
+                ? Responses.json(HttpResponseStatus.OK, accepted.receiptJson())
+                : Responses.problem(as422(((CompletionOutcome.Rejected) outcome).problem()));
+        TusService.outcomeHeaders(response.headers(), id, outcome);
+        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
+    }
+
+    /** A rejection is served as 422 whatever status the completion handler put in its problem. */
+    private static Problem as422(Problem problem) {
+        return new Problem(problem.type(), problem.title(), 422, problem.detail(), problem.instance(),
+                problem.reason());
+    }
+}

@@ -1,0 +1,82 @@
+package dev.codebound.server.upload;
+
+import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.http.Responses;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Parsing and formatting of tus headers, strict about what it accepts. */
+final class TusHeaders {
+    /** RFC 7231 IMF-fixdate, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT} (always two-digit days). */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter
+            .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
+
+    private TusHeaders() {}
+
+    /** A non-negative integer header: digits only (no sign, spaces or exponent), fitting a long. */
+    static long nonNegative(String value, String header, String instance) throws Refusal {
+        if (value == null) {
+            throw Refusal.of(400, "MISSING_" + reason(header), "Missing " + header, header + " is required",
+                    instance);
+        }
+        if (!DIGITS.matcher(value).matches()) {
+            throw Refusal.of(400, "INVALID_" + reason(header), "Invalid " + header,
+                    header + " must be a non-negative decimal integer", instance);
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw Refusal.of(400, "INVALID_" + reason(header), "Invalid " + header,
+                    header + " is too large", instance);
+        }
+    }
+
+    private static String reason(String header) {
+        return header.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** The 412 for a request without {@code Tus-Resumable: 1.0.0}. */
+    static Refusal unsupportedVersion(String given, String instance) {
+        return Refusal.of(412, "UNSUPPORTED_TUS_VERSION", "Unsupported tus version",
+                given == null ? "send Tus-Resumable: " + Tus.VERSION
+                        : "Tus-Resumable " + given + " is not supported; this server speaks " + Tus.VERSION,
+                instance);
+    }
+
+    /** Fails with 412 unless {@code value} is the supported protocol version. */
+    static void requireResumable(String value, String instance) throws Refusal {
+        if (!Tus.VERSION.equals(value)) {
+            throw unsupportedVersion(value, instance);
+        }
+    }
+
+    static String httpDate(Instant instant) {
+        return HTTP_DATE.format(instant);
+    }
+
+    /** The answer to a refusal, with the tus headers a client needs to recover. */
+    static FullHttpResponse response(Refusal refusal) {
+        FullHttpResponse response = Responses.problem(refusal.problem());
+        tus(response);
+        if (refusal.problem().status() == 412) {
+            response.headers().set(Tus.TUS_VERSION, Tus.VERSION);
+        }
+        if (refusal.currentOffset() >= 0) {
+            response.headers().set(Tus.UPLOAD_OFFSET, refusal.currentOffset());
+        }
+        return response;
+    }
+
+    /** Marks a response as tus and uncacheable, as every tus answer must be. */
+    static FullHttpResponse tus(FullHttpResponse response) {
+        response.headers().set(Tus.TUS_RESUMABLE, Tus.VERSION);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.codebound.server.upload;
+
+import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.http.Access;
+import dev.codebound.server.http.Exchange;
+import dev.codebound.server.http.Route;
+import dev.codebound.server.http.Router;
+import dev.codebound.server.http.StationIdentity;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * tus 1.0.0 at {@code /files/}: core, creation, creation-with-upload, checksum, expiration and
+ * termination, on top of an {@link UploadStore}, an {@link UploadLocker} and a
+ * {@link CompletionHandler}. Holds what the per-request handlers share; the handlers themselves
+ * (one small class per method) keep the protocol, the store keeps the bytes.
+ */
+public final class TusService {
+    private static final System.Logger LOG = System.getLogger(TusService.class.getName());
+
+    /** Path prefix of every upload URL. */
+    public static final String BASE_PATH = "/files/";
+    /** Response header naming the completion outcome ({@code accepted} or {@code rejected}). */
+    public static final String OUTCOME_HEADER = "Codebound-Outcome";
+    /** Response header with the path where the outcome's body is served. */
+    public static final String RESULT_HEADER = "Codebound-Result";
+
+    /**
+     * Protocol limits.
+     *
+     * @param maxSize          the largest {@code Upload-Length} accepted (advertised as {@code Tus-Max-Size})
+     * @param expiry           how long an unfinished upload lives after its creation or last chunk
+     * @param bufferedBytes    body bytes one request may have queued for disk before reading pauses
+     */
+    public record Settings(long maxSize, Duration expiry, int bufferedBytes) {
+        public Settings {
+            if (maxSize <= 0 || expiry.isNegative() || expiry.isZero() || bufferedBytes <= 0) {
+                throw new IllegalArgumentException("tus settings must be positive");
+            }
+        }
+    }
+
+    private final UploadStore store;
+    private final UploadLocker locker;
+    private final CompletionHandler completion;
+    private final Executor storage;
+    private final Clock clock;
+    private final Settings settings;
+    private final UploadEvents events;
+
+    public TusService(UploadStore store, UploadLocker locker, CompletionHandler completion, Executor storage,
+            Clock clock, Settings settings, UploadEvents events) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.locker = Objects.requireNonNull(locker, "locker");
+        this.completion = Objects.requireNonNull(completion, "completion");
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.events = Objects.requireNonNull(events, "events");
+    }
+
+    /** Registers the tus routes. */
+    public void register(Router router) {
+        router.add(new Route(HttpMethod.OPTIONS, BASE_PATH, Access.PUBLIC, () -> new OptionsHandler(this)))
+                .add(new Route(HttpMethod.POST, BASE_PATH, Access.STATION, () -> new CreateHandler(this)))
+                .add(new Route(HttpMethod.HEAD, BASE_PATH + "{id}", Access.STATION, () -> new HeadHandler(this)))
+                .add(new Route(HttpMethod.PATCH, BASE_PATH + "{id}", Access.STATION, () -> new PatchHandler(this)))
+                .add(new Route(HttpMethod.DELETE, BASE_PATH + "{id}", Access.STATION,
+                        () -> new DeleteHandler(this)))
+                .add(new Route(HttpMethod.GET, BASE_PATH + "{id}/result", Access.STATION,
+                        () -> new ResultHandler(this)));
+    }
+
+    /**
+     * Startup: reconciles the store and decides every upload whose bytes were complete but whose
+     * outcome a crash prevented from being recorded. Call before serving requests.
+     *
+     * @return the uploads decided now
+     */
+    public List<UploadInfo> recover() throws IOException {
+        List<UploadInfo> decided = new ArrayList<>();
+        for (UploadInfo upload : store.recover()) {
+            Optional<UploadLocker.Lock> lock = locker.tryLock(upload.id());
+            if (lock.isEmpty()) {
+                continue;
+            }
+            try (UploadLocker.Lock held = lock.get()) {
+                decide(upload);
+                decided.add(upload);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "upload " + upload.id() + ": completion failed again; "
+                        + "it stays awaiting its outcome", e);
+            }
+        }
+        return decided;
+    }
+
+    /** Runs the completion handler on a complete upload and records its outcome durably. */
+    CompletionOutcome decide(UploadInfo upload) throws IOException {
+        CompletionOutcome outcome = completion.complete(upload, store.dataFile(upload.id()));
+        store.recordOutcome(upload.id(), outcome);
+        events.uploadCompleted();
+        return outcome;
+    }
+
+    /** Adds the {@code Codebound-Outcome} and {@code Codebound-Result} headers. */
+    static void outcomeHeaders(HttpHeaders headers, UploadId id, CompletionOutcome outcome) {
+        headers.set(OUTCOME_HEADER, outcome.headerValue());
+        headers.set(RESULT_HEADER, resultPath(id));
+    }
+
+    static String uploadPath(UploadId id) {
+        return BASE_PATH + id.value();
+    }
+
+    static String resultPath(UploadId id) {
+        return uploadPath(id) + "/result";
+    }
+
+    /** The upload id in the request's path; 404 when the text is not an id (which also stops path traversal). */
+    static UploadId uploadId(Exchange exchange) throws Refusal {
+        Optional<UploadId> id = UploadId.parse(exchange.parameter("id"));
+        if (id.isEmpty()) {
+            throw Refusal.of(404, "INVALID_UPLOAD_ID", "No such upload",
+                    "upload ids are 22 characters of base64url; this path names none", exchange.path());
+        }
+        return id.get();
+    }
+
+    /**
+     * The upload's record, when the requesting station owns it; 404 if there is none, 403 if it
+     * belongs to another station, 410 if it has expired (unless {@code allowExpired}).
+     */
+    UploadInfo lookup(Exchange exchange, UploadId id, boolean allowExpired) throws IOException, Refusal {
+        Optional<UploadInfo> info = store.info(id);
+        if (info.isEmpty()) {
+            throw Refusal.of(404, "NO_SUCH_UPLOAD", "No such upload",
+                    "no upload with this id exists (never created, or terminated)", exchange.path());
+        }
+        String station = exchange.station().map(StationIdentity::stationId).orElse("");
+        if (!info.get().stationId().equals(station)) {
+            throw Refusal.of(403, "UPLOAD_OF_ANOTHER_STATION", "Not your upload",
+                    "this upload was created by another station", exchange.path());
+        }
+        if (!allowExpired && info.get().isExpiredAt(clock.instant())) {
+            throw Refusal.of(410, "UPLOAD_EXPIRED", "Upload expired",
+                    "the upload was not finished before " + TusHeaders.httpDate(info.get().expires())
+                            + "; create a new upload", exchange.path());
+        }
+        return info.get();
+    }
+
+    /** Runs {@code step} on the storage executor and sends what it answers; refusals and failures become problems. */
+    void answerAsync(Exchange exchange, Step step) {
+        storage.execute(() -> exchange.respond(answer(exchange, step)));
+    }
+
+    /** Runs {@code step} here and turns its outcome into a response. */
+    FullHttpResponse answer(Exchange exchange, Step step) {
+        try {
+            return step.run();
+        } catch (Refusal refusal) {
+            return TusHeaders.response(refusal);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, exchange.method() + " " + exchange.path() + " failed", e);
+            return TusHeaders.response(storageFailure(exchange));
+        }
+    }
+
+    static Refusal storageFailure(Exchange exchange) {
+        return Refusal.of(500, "STORAGE_FAILURE", "Storage failure",
+                "the registry could not read or write its storage; retry later", exchange.path());
+    }
+
+    /** A unit of storage work that answers a request. */
+    @FunctionalInterface
+    interface Step {
+        FullHttpResponse run() throws IOException, Refusal;
+    }
+
+    /** The tus headers of an upload's current state (HEAD, and after chunks). */
+    void describe(HttpHeaders headers, UploadInfo upload) {
+        headers.set(Tus.UPLOAD_OFFSET, upload.offset());
+        if (upload.state() == UploadState.RECEIVING) {
+            headers.set(Tus.UPLOAD_EXPIRES, TusHeaders.httpDate(upload.expires()));
+        }
+    }
+
+    /** The expiry an upload touched now gets. */
+    Instant newExpiry() {
+        return clock.instant().plus(settings.expiry());
+    }
+
+    UploadStore store() {
+        return store;
+    }
+
+    UploadLocker locker() {
+        return locker;
+    }
+
+    Executor storage() {
+        return storage;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    UploadEvents events() {
+        return events;
+    }
+}

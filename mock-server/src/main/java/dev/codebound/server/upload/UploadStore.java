@@ -1,0 +1,96 @@
+package dev.codebound.server.upload;
+
+import dev.codebound.protocol.wire.UploadMetadata;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where uploads live: the tus handler's only view of storage, in the spirit of tusd's
+ * {@code DataStore}. The handler knows nothing of files; a store knows nothing of HTTP.
+ *
+ * <p>Threading: every method may block on disk, so callers run them on the storage executor,
+ * never on an event loop. Methods that change an upload ({@link #beginChunk}, {@link #recordOutcome},
+ * {@link #expire}, {@link #terminate}) require the caller to hold that upload's
+ * {@link UploadLocker} lock; {@link #info} and {@link #outcome} need no lock because every record is
+ * replaced atomically.
+ *
+ * <p>Durability: when a method that changes an upload returns normally, the change survives a
+ * crash (power loss included, as far as fsync can promise). A crash in the middle leaves the state
+ * before the call.
+ */
+public interface UploadStore {
+    /**
+     * Creates an empty upload with a fresh id and returns it once durably recorded, so that an id
+     * handed to a client always exists after a restart.
+     */
+    UploadInfo create(long length, UploadMetadata metadata, String stationId, Instant created, Instant expires)
+            throws IOException;
+
+    /** The upload's durable record, or empty when there is no such upload (never created, or terminated). */
+    Optional<UploadInfo> info(UploadId id) throws IOException;
+
+    /**
+     * Starts receiving one chunk at the upload's current durable offset. Bytes written to the
+     * returned writer count for nothing until {@link ChunkWriter#commit} returns: a writer closed
+     * without a commit leaves the upload exactly as it was.
+     *
+     * @throws IllegalStateException if the upload is not {@link UploadState#RECEIVING}
+     */
+    ChunkWriter beginChunk(UploadInfo upload) throws IOException;
+
+    /**
+     * Durably records the completion outcome of an upload whose bytes are all stored, moving it to
+     * {@link UploadState#ACCEPTED} or {@link UploadState#REJECTED}; returns the new record.
+     */
+    UploadInfo recordOutcome(UploadId id, CompletionOutcome outcome) throws IOException;
+
+    /** The stored outcome, or empty when none is recorded yet. */
+    Optional<CompletionOutcome> outcome(UploadId id) throws IOException;
+
+    /** The file holding the upload's bytes (complete once its state {@link UploadState#isComplete}). */
+    Path dataFile(UploadId id);
+
+    /**
+     * Marks an unfinished upload {@link UploadState#EXPIRED} and deletes its bytes, keeping only the
+     * record so that clients get 410 Gone rather than 404; returns the new record.
+     */
+    UploadInfo expire(UploadId id) throws IOException;
+
+    /** Deletes the upload and everything stored for it; false when it did not exist. */
+    boolean terminate(UploadId id) throws IOException;
+
+    /** Every upload's record, in no particular order. */
+    List<UploadInfo> list() throws IOException;
+
+    /**
+     * Reconciles storage after a start, clean or not: removes half-created uploads and leftovers of
+     * interrupted writes, and cuts every data file back to its durably recorded offset (bytes past it
+     * were never acknowledged). Call once, before serving requests.
+     *
+     * @return the uploads whose bytes are complete but whose outcome was never recorded
+     */
+    List<UploadInfo> recover() throws IOException;
+
+    /** Receives the bytes of one chunk; see {@link UploadStore#beginChunk}. Not thread-safe. */
+    interface ChunkWriter extends AutoCloseable {
+        /** Appends {@code bytes} after what this writer has written so far. */
+        void write(ByteBuffer bytes) throws IOException;
+
+        /** How many bytes this writer has written. */
+        long written();
+
+        /**
+         * Forces the written bytes to disk, then durably records the new offset and expiry, and
+         * returns the new record. Only after this returns may the server acknowledge the chunk.
+         */
+        UploadInfo commit(Instant newExpires) throws IOException;
+
+        /** Forgets an uncommitted chunk: cuts the data file back to where the chunk began. */
+        @Override
+        void close() throws IOException;
+    }
+}
