@@ -108,11 +108,11 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         Optional<HttpMethod> method = effectiveMethod(request);
         if (method.isEmpty()) {
             current.respond(Responses.problem(400, "BAD_METHOD_OVERRIDE", "Unsupported method override",
-                    Tus.METHOD_OVERRIDE + " is honoured only on POST and only for PATCH or DELETE", uri.path()));
+                    Tus.METHOD_OVERRIDE + " is honoured only on POST and only for PATCH or DELETE", uri.rawPath()));
             return;
         }
         current.method = method.get();
-        Router.Match match = router.match(current.method, uri.path());
+        Router.Match match = router.match(current.method, uri.rawPath());
         if (match instanceof Router.Match.NotFound) {
             current.respond(Responses.problem(404, "NO_SUCH_ROUTE", "Not found",
                     "no endpoint at this path", null));
@@ -129,7 +129,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         current.route = found.route();
         current.parameters = found.parameters();
         current.station = stations.identify(ctx.channel(), request.headers());
-        Optional<Problem> refusal = authorize(found.route(), uri.path());
+        Optional<Problem> refusal = authorize(found.route(), uri.rawPath());
         if (refusal.isPresent()) {
             FullHttpResponse response = Responses.problem(refusal.get());
             if (found.route().template().startsWith("/files")) {
@@ -309,7 +309,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
         @Override
         public String path() {
-            return uri.path();
+            return uri.rawPath();
         }
 
         @Override
