@@ -1,0 +1,129 @@
+package dev.codebound.server.upload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.protocol.wire.Problem;
+import dev.codebound.protocol.wire.Tus;
+import dev.codebound.protocol.wire.UploadMetadata;
+import dev.codebound.server.MockRegistry;
+import dev.codebound.server.TestRegistries;
+import dev.codebound.server.TusTestClient;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The completion hook: outcome stored before the last 204, served by /result, redone after a crash. */
+class CompletionTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    /** Test-only acceptance: rejects uploads whose filename is "reject.cms", accepts the rest. */
+    static final class TestAcceptance implements CompletionHandler {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public CompletionOutcome complete(UploadInfo upload, Path data) throws IOException {
+            calls.incrementAndGet();
+            if (upload.metadata().get(Tus.Metadata.FILENAME).orElse("").equals("reject.cms")) {
+                return new CompletionOutcome.Rejected(Problem.of(422, "BAD_ENVELOPE", "Bad envelope",
+                        "not a CMS envelope", null));
+            }
+            String receipt = "{\"upload\":\"" + upload.id() + "\",\"bytes\":" + Files.size(data) + "}";
+            return new CompletionOutcome.Accepted(receipt.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void acceptedAndRejectedOutcomesAreStoredAndServed() throws Exception {
+        TestAcceptance acceptance = new TestAcceptance();
+        try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
+                .completionHandler(acceptance).build())) {
+            TusTestClient tus = TusTestClient.plain(registry, "station-c");
+            String good = tus.createPath(5);
+            HttpResponse<String> last = tus.patch(good, 0, "hello".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(204, last.statusCode());
+            assertEquals("accepted", last.headers().firstValue(TusService.OUTCOME_HEADER).orElseThrow());
+            assertEquals(good + "/result", last.headers().firstValue(TusService.RESULT_HEADER).orElseThrow());
+            HttpResponse<String> receipt = tus.get(good + "/result");
+            assertEquals(200, receipt.statusCode());
+            assertEquals(5, JSON.readTree(receipt.body()).get("bytes").asInt());
+
+            String bad = tus.createPath(3, Tus.UPLOAD_METADATA,
+                    UploadMetadata.empty().with(Tus.Metadata.FILENAME, "reject.cms").encode());
+            HttpResponse<String> rejected = tus.patch(bad, 0, new byte[3]);
+            assertEquals(204, rejected.statusCode());
+            assertEquals("rejected", rejected.headers().firstValue(TusService.OUTCOME_HEADER).orElseThrow());
+            HttpResponse<String> problem = tus.get(bad + "/result");
+            assertEquals(422, problem.statusCode());
+            assertEquals(Problem.MEDIA_TYPE, problem.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals("BAD_ENVELOPE", JSON.readTree(problem.body()).get("reason").asText());
+            assertEquals(422, JSON.readTree(problem.body()).get("status").asInt());
+            assertEquals(2, acceptance.calls.get());
+        }
+        // Outcomes are durable: a restart serves them without deciding again.
+        TestAcceptance after = new TestAcceptance();
+        try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
+                .completionHandler(after).build())) {
+            assertEquals(0, after.calls.get());
+        }
+    }
+
+    @Test
+    void crashBetweenLastChunkAndOutcomeIsDecidedAtStartup() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CompletionHandler stuck = (upload, data) -> {
+            entered.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException("crashed while deciding");
+            }
+            throw new IllegalStateException("unreachable");
+        };
+        String location;
+        MockRegistry first = MockRegistry.start(TestRegistries.plain(dataDir).completionHandler(stuck).build());
+        try {
+            TusTestClient tus = TusTestClient.plain(first, "station-c");
+            location = tus.createPath(4);
+            String path = location;
+            CompletableFuture<Void> last = CompletableFuture.runAsync(() -> {
+                try {
+                    tus.patch(path, 0, new byte[] {1, 2, 3, 4});
+                } catch (IOException | InterruptedException e) {
+                    // The crash cuts the connection: expected.
+                }
+            });
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "completion handler never called");
+            first.crash();
+            last.get(10, TimeUnit.SECONDS);
+        } finally {
+            first.crash();
+        }
+
+        TestAcceptance acceptance = new TestAcceptance();
+        try (MockRegistry second = MockRegistry.start(TestRegistries.plain(dataDir)
+                .completionHandler(acceptance).build())) {
+            assertEquals(1, acceptance.calls.get(), "the interrupted upload is decided at startup");
+            TusTestClient tus = TusTestClient.plain(second, "station-c");
+            HttpResponse<String> head = tus.head(location);
+            assertEquals("4", head.headers().firstValue(Tus.UPLOAD_OFFSET).orElseThrow());
+            assertEquals("accepted", head.headers().firstValue(TusService.OUTCOME_HEADER).orElseThrow());
+            HttpResponse<String> receipt = tus.get(location + "/result");
+            assertEquals(200, receipt.statusCode(), receipt.body());
+            assertEquals(4, JSON.readTree(receipt.body()).get("bytes").asInt());
+        }
+    }
+}
