@@ -55,8 +55,17 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
-    /** Reads one response (body by Content-Length; none for HEAD-like empty answers). */
+    /** Reads one response, its body by Content-Length. */
     public Response read() throws IOException {
+        return read(true);
+    }
+
+    /** Reads the response to a HEAD request: Content-Length describes a body that is not sent. */
+    public Response readHeadResponse() throws IOException {
+        return read(false);
+    }
+
+    private Response read(boolean withBody) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -67,7 +76,7 @@ public final class RawHttp implements AutoCloseable {
             int colon = line.indexOf(':');
             headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        int length = withBody ? Integer.parseInt(headers.getOrDefault("content-length", "0")) : 0;
         byte[] body = in.readNBytes(length);
         return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
     }

@@ -373,9 +373,14 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             }
         }
 
+        /** Whether what is left of the body is known and small enough to read and drop. */
         private boolean remainingBodyIsSmall() {
-            long declared = HttpUtil.getContentLength(request, -1L);
-            return declared >= 0 && declared - bodyBytes <= DRAIN_LIMIT;
+            if (HttpUtil.isTransferEncodingChunked(request)) {
+                return false;
+            }
+            // Without Content-Length or chunked encoding an HTTP/1.1 request has no body.
+            long declared = HttpUtil.getContentLength(request, 0L);
+            return declared - bodyBytes <= DRAIN_LIMIT;
         }
 
         @Override

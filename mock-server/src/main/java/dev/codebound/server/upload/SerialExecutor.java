@@ -49,8 +49,10 @@ final class SerialExecutor implements Executor {
         for (int ran = 0; ; ran++) {
             Runnable next;
             synchronized (queue) {
-                next = queue.poll();
+                // An interrupt is the pool's shutdownNow (a stop or a simulated crash): run nothing more.
+                next = Thread.currentThread().isInterrupted() ? null : queue.poll();
                 if (next == null) {
+                    queue.clear();
                     running = false;
                     return;
                 }

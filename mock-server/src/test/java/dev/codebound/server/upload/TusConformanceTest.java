@@ -241,7 +241,7 @@ class TusConformanceTest {
                 "/files/AAAAAAAAAAAAAAAAAAAAA.", "/files/AAAAAAAAAAAAAAAAAAAAAAA"}) {
             try (RawHttp raw = new RawHttp(registry.port())) {
                 RawHttp.Response response = raw.send("HEAD " + path + " HTTP/1.1", new String[] {
-                        "Tus-Resumable: 1.0.0", "Codebound-Dev-Station: station-a"}, null).read();
+                        "Tus-Resumable: 1.0.0", "Codebound-Dev-Station: station-a"}, null).readHeadResponse();
                 assertEquals(404, response.status(), path);
             }
             try (RawHttp raw = new RawHttp(registry.port())) {

@@ -1,0 +1,62 @@
+package dev.codebound.server.upload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.server.MockRegistry;
+import dev.codebound.server.TestRegistries;
+import dev.codebound.server.TusTestClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Expiration: unfinished uploads past Upload-Expires answer 410, and the server cleans them up itself. */
+class ExpiryTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void expiredUploadIs410ThenCleanedUp() throws Exception {
+        try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
+                .uploadExpiry(Duration.ofMillis(400)).expiryCheckInterval(Duration.ofMillis(100)).build())) {
+            TusTestClient tus = TusTestClient.plain(registry, "station-e");
+            String location = tus.createPath(10);
+            assertEquals(204, tus.patch(location, 0, new byte[4]).statusCode());
+            Path upload = dataDir.resolve("uploads").resolve(location.substring("/files/".length()));
+            await(() -> !Files.exists(upload.resolve("data")), "the reaper deletes the data of an expired upload");
+            assertEquals(410, tus.head(location).statusCode());
+            var patch = tus.patch(location, 4, new byte[2]);
+            assertEquals(410, patch.statusCode());
+            assertTrue(patch.body().contains("UPLOAD_EXPIRED"));
+            await(() -> !Files.exists(upload), "the tombstone goes after its retention");
+            assertEquals(404, tus.head(location).statusCode());
+        }
+    }
+
+    @Test
+    void completedUploadsDoNotExpire() throws Exception {
+        try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
+                .uploadExpiry(Duration.ofMillis(200)).expiryCheckInterval(Duration.ofMillis(50)).build())) {
+            TusTestClient tus = TusTestClient.plain(registry, "station-e");
+            String location = tus.createPath(2);
+            assertEquals(204, tus.patch(location, 0, new byte[2]).statusCode());
+            Thread.sleep(500);
+            assertEquals(200, tus.head(location).statusCode());
+            assertEquals(200, tus.get(location + "/result").statusCode());
+            assertFalse(tus.head(location).headers().firstValue("Upload-Expires").isPresent());
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
