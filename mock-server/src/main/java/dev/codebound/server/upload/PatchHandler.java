@@ -58,6 +58,10 @@ final class PatchHandler implements RequestHandler {
         if (offset != upload.offset()) {
             throw Refusal.offsetMismatch(offset, upload.offset(), exchange.path());
         }
+        if (upload.state().isComplete()) {
+            throw Refusal.of(400, "BODY_EXCEEDS_LENGTH", "Body exceeds Upload-Length",
+                    "the upload already holds all " + upload.length() + " bytes", exchange.path());
+        }
         transfer.open(upload);
     }
 

@@ -361,6 +361,16 @@ class TusConformanceTest {
         HttpResponse<String> head = tus.head(location);
         assertEquals("accepted", head.headers().firstValue("Codebound-Outcome").orElseThrow());
         problem(tus.patch(location, 4, bytes(1, 20)), 400, "BODY_EXCEEDS_LENGTH");
+        problem(tus.patch(location, 0, bytes(1, 20)), 409, "OFFSET_MISMATCH");
+        try (RawHttp raw = new RawHttp(registry.port())) {
+            raw.send("PATCH " + location + " HTTP/1.1", new String[] {"Tus-Resumable: 1.0.0",
+                    "Codebound-Dev-Station: station-a", "Upload-Offset: 4",
+                    "Content-Type: application/offset+octet-stream", "Transfer-Encoding: chunked"},
+                    "1\r\nx\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            RawHttp.Response response = raw.read();
+            assertEquals(400, response.status(), response.body());
+            assertTrue(response.body().contains("BODY_EXCEEDS_LENGTH"));
+        }
     }
 
     @Test
