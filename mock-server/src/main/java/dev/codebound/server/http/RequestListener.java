@@ -7,13 +7,4 @@ public interface RequestListener {
 
     /** The request is over: answered, or its connection closed. */
     void finished(RequestLog log);
-
-    /** Listens to nothing. */
-    RequestListener NONE = new RequestListener() {
-        @Override
-        public void started() {}
-
-        @Override
-        public void finished(RequestLog log) {}
-    };
 }

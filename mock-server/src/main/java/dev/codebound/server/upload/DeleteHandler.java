@@ -4,6 +4,7 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.Responses;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
 
@@ -25,13 +26,17 @@ final class DeleteHandler implements RequestHandler {
                 throw Locked.refusal(exchange);
             }
             tus.storage().execute(() -> {
-                try (UploadLocker.Lock held = lock.get()) {
-                    exchange.respond(tus.answer(exchange, () -> {
+                FullHttpResponse answer;
+                try {
+                    answer = tus.answer(exchange, () -> {
                         tus.lookup(exchange, id, true);
                         tus.store().terminate(id);
                         return TusHeaders.tus(Responses.empty(HttpResponseStatus.NO_CONTENT));
-                    }));
+                    });
+                } finally {
+                    lock.get().close();
                 }
+                exchange.respond(answer);
             });
         } catch (Refusal refusal) {
             exchange.respond(TusHeaders.response(refusal));

@@ -50,7 +50,7 @@ public final class ExpiryReaper implements Runnable {
         if (lock.isEmpty()) {
             return;
         }
-        try (UploadLocker.Lock held = lock.get()) {
+        try {
             // Re-read under the lock: a chunk may have landed (and moved the expiry) since the listing.
             Optional<UploadInfo> current = store.info(upload.id());
             if (current.isEmpty() || !current.get().state().equals(upload.state())
@@ -62,6 +62,8 @@ public final class ExpiryReaper implements Runnable {
             } else {
                 store.terminate(upload.id());
             }
+        } finally {
+            lock.get().close();
         }
     }
 }

@@ -94,12 +94,14 @@ public final class TusService {
             if (lock.isEmpty()) {
                 continue;
             }
-            try (UploadLocker.Lock held = lock.get()) {
+            try {
                 decide(upload);
                 decided.add(upload);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "upload " + upload.id() + ": completion failed again; "
                         + "it stays awaiting its outcome", e);
+            } finally {
+                lock.get().close();
             }
         }
         return decided;

@@ -8,16 +8,4 @@ public interface UploadEvents {
 
     /** {@code bytes} more bytes were durably stored. */
     void bytesStored(long bytes);
-
-    /** Reports nowhere. */
-    UploadEvents NONE = new UploadEvents() {
-        @Override
-        public void uploadCreated() {}
-
-        @Override
-        public void uploadCompleted() {}
-
-        @Override
-        public void bytesStored(long bytes) {}
-    };
 }
