@@ -1,5 +1,6 @@
 package dev.codebound.server.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.server.http.Access;
 import dev.codebound.server.http.Exchange;
@@ -7,6 +8,8 @@ import dev.codebound.server.http.RequestLog;
 import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
@@ -92,13 +95,13 @@ public final class AdminRoutes {
         return entry;
     }
 
-    private static io.netty.handler.codec.http.FullHttpResponse json(Object body) {
+    private static FullHttpResponse json(Object body) {
         try {
-            io.netty.handler.codec.http.FullHttpResponse response = Responses.json(HttpResponseStatus.OK,
+            FullHttpResponse response = Responses.json(HttpResponseStatus.OK,
                     JSON.writeValueAsBytes(body));
-            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL, "no-store");
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
             return response;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode admin response", e);
         }
     }

@@ -3,7 +3,6 @@ package dev.codebound.server.http;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +26,6 @@ public interface Exchange {
 
     /** The authenticated station, when the request carries one. */
     Optional<StationIdentity> station();
-
-    SocketAddress remoteAddress();
 
     /** Runs work on the connection's event loop (to touch per-request state from an executor). */
     Executor eventLoop();

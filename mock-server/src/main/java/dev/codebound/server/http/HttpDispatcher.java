@@ -13,16 +13,17 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
-import java.net.SocketAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -165,7 +166,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         if (!request.method().equals(HttpMethod.POST)) {
             return Optional.empty();
         }
-        return switch (override.strip().toUpperCase(java.util.Locale.ROOT)) {
+        return switch (override.strip().toUpperCase(Locale.ROOT)) {
             case "PATCH" -> Optional.of(HttpMethod.PATCH);
             case "DELETE" -> Optional.of(HttpMethod.DELETE);
             default -> Optional.empty();
@@ -277,7 +278,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         final HttpRequest request;
         final QueryStringDecoder uri;
         final long startNanos;
-        final java.time.Instant startTime = clock.instant();
+        final Instant startTime = clock.instant();
         HttpMethod method;
         Route route;
         Map<String, String> parameters = Map.of();
@@ -333,11 +334,6 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public SocketAddress remoteAddress() {
-            return ctx.channel().remoteAddress();
-        }
-
-        @Override
         public Executor eventLoop() {
             return ctx.executor();
         }
@@ -358,7 +354,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                     && (requestDone || remainingBodyIsSmall());
             if (!keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            } else if (request.protocolVersion().equals(io.netty.handler.codec.http.HttpVersion.HTTP_1_0)) {
+            } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
             var written = ctx.writeAndFlush(response);

@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * bytes and new offset are durable; otherwise it is discarded and the offset stays where it was.
  */
 final class BodyTransfer {
+    private static final System.Logger LOG = System.getLogger(BodyTransfer.class.getName());
+
     /** Builds the success answer once the chunk is committed (and, if it completed the upload, decided). */
     @FunctionalInterface
     interface Committed {
@@ -67,7 +69,7 @@ final class BodyTransfer {
             } catch (Refusal refusal) {
                 conclude(TusHeaders.response(refusal));
             } catch (IOException | RuntimeException e) {
-                System.getLogger(BodyTransfer.class.getName()).log(System.Logger.Level.ERROR,
+                LOG.log(System.Logger.Level.ERROR,
                         exchange.method() + " " + exchange.path() + " failed", e);
                 conclude(TusHeaders.response(TusService.storageFailure(exchange)));
             }
@@ -127,7 +129,7 @@ final class BodyTransfer {
             } catch (Refusal refusal) {
                 conclude(TusHeaders.response(refusal));
             } catch (IOException | RuntimeException e) {
-                System.getLogger(BodyTransfer.class.getName()).log(System.Logger.Level.ERROR,
+                LOG.log(System.Logger.Level.ERROR,
                         "writing " + exchange.path() + " failed", e);
                 conclude(TusHeaders.response(TusService.storageFailure(exchange)));
             } finally {
@@ -202,7 +204,7 @@ final class BodyTransfer {
             try {
                 writer.close();
             } catch (IOException e) {
-                System.getLogger(BodyTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                LOG.log(System.Logger.Level.WARNING,
                         "could not cut back an unfinished chunk of " + exchange.path()
                                 + "; restart recovery will", e);
             }

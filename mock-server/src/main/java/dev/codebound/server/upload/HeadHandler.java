@@ -6,6 +6,7 @@ import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.Responses;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
 
 /**
  * {@code HEAD /files/{id}}: the durable offset, the length and the metadata, never cached. For a
@@ -30,7 +31,7 @@ final class HeadHandler implements RequestHandler {
         }
     }
 
-    private FullHttpResponse describe(Exchange exchange, UploadId id) throws java.io.IOException, Refusal {
+    private FullHttpResponse describe(Exchange exchange, UploadId id) throws IOException, Refusal {
         UploadInfo upload = tus.lookup(exchange, id, false);
         FullHttpResponse response = TusHeaders.tus(Responses.empty(HttpResponseStatus.OK));
         tus.describe(response.headers(), upload);

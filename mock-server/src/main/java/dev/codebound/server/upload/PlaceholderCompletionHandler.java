@@ -1,6 +1,7 @@
 package dev.codebound.server.upload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class PlaceholderCompletionHandler implements CompletionHandler {
         String sha256 = sha256(data);
         String declared = upload.metadata().get(Tus.Metadata.ENVELOPE_SHA256).orElse(null);
         if (declared != null && !declared.equalsIgnoreCase(sha256)) {
-            return new CompletionOutcome.Rejected(dev.codebound.protocol.wire.Problem.of(422, "ENVELOPE_HASH_MISMATCH",
+            return new CompletionOutcome.Rejected(Problem.of(422, "ENVELOPE_HASH_MISMATCH",
                     "Envelope hash mismatch", "the uploaded bytes hash to " + sha256 + ", not to the declared "
                             + Tus.Metadata.ENVELOPE_SHA256, TusService.uploadPath(upload.id())));
         }

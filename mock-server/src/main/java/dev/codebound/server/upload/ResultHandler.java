@@ -5,6 +5,7 @@ import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.Responses;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 
@@ -43,7 +44,7 @@ final class ResultHandler implements RequestHandler {
                 ? Responses.json(HttpResponseStatus.OK, accepted.receiptJson())
                 : Responses.problem(as422(((CompletionOutcome.Rejected) outcome).problem()));
         TusService.outcomeHeaders(response.headers(), id, outcome);
-        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL, "no-store");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;
     }
 
