@@ -1,5 +1,6 @@
 package dev.codebound.server.http;
 
+import dev.codebound.protocol.pki.Certificates;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslHandler;
@@ -16,6 +17,9 @@ public interface StationAuthenticator {
 
     /** Tells a refused client how to authenticate (the 401's detail). */
     String howToAuthenticate();
+
+    /** The extended key usage id-kp-clientAuth that registry station certificates carry. */
+    String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
     /** The header that names the station in plain (development) mode. */
     String DEV_STATION_HEADER = "Codebound-Dev-Station";
@@ -52,7 +56,10 @@ public interface StationAuthenticator {
         }
         try {
             Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            // The TLS layer checked the chain; only station certificates (clientAuth) name a station,
+            // not the registry's own role certificates issued by the same CA.
             return chain.length > 0 && chain[0] instanceof X509Certificate leaf
+                    && Certificates.hasExtendedKeyUsage(leaf, CLIENT_AUTH)
                     ? Optional.of(StationIdentity.of(leaf)) : Optional.empty();
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();
