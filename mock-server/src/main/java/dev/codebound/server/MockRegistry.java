@@ -166,12 +166,19 @@ public final class MockRegistry implements AutoCloseable {
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
                     listener);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
             storage.shutdownNow();
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw e;
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.codebound.server;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -48,6 +49,15 @@ public final class MockRegistryMain implements Callable<Integer> {
             description = "Seed for the fault injector (reproducible fault schedules). Default: none.")
     Long seed;
 
+    @Option(names = "--max-upload-size", paramLabel = "BYTES", defaultValue = "2147483648",
+            description = "Largest Upload-Length accepted (Tus-Max-Size). Default: ${DEFAULT-VALUE}.")
+    long maxUploadSize;
+
+    @Option(names = "--upload-expiry", paramLabel = "DURATION", defaultValue = "PT24H",
+            description = "How long an unfinished upload lives after its last chunk (ISO-8601). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration uploadExpiry;
+
     @Override
     public Integer call() throws Exception {
         MockRegistryConfig config = MockRegistryConfig.builder()
@@ -56,6 +66,8 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .dataDir(dataDir)
                 .tls(!mode.plain)
                 .seed(seed)
+                .maxUploadSize(maxUploadSize)
+                .uploadExpiry(uploadExpiry)
                 .build();
         MockRegistry registry = MockRegistry.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
