@@ -166,7 +166,8 @@ final class TusClient {
         if (kind == FailureKind.OFFSET_MISMATCH && response.header(Tus.UPLOAD_OFFSET) != null) {
             serverOffset = parseOffset(response.header(Tus.UPLOAD_OFFSET), step);
         }
-        String reason = problem != null && problem.reason() != null ? " " + problem.reason() : "";
+        boolean described = problem != null && problem.reason() != null && !problem.reason().equals("HTTP_" + status);
+        String reason = described ? " " + problem.reason() : "";
         return new UploadException(kind, status, step + ": HTTP " + status + reason, retryAfter(response), problem,
                 serverOffset, null);
     }
