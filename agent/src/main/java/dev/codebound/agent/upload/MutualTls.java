@@ -56,7 +56,8 @@ public final class MutualTls {
         try {
             // JSSE signs with the JDK's providers; keys and certificates made by Bouncy Castle are re-read
             // through the JDK's factories so that the handshake does not depend on a registered BC provider.
-            PrivateKey jdkKey = KeyFactory.getInstance(key.getAlgorithm()).generatePrivate(
+            String algorithm = key.getAlgorithm().equals("ECDSA") ? "EC" : key.getAlgorithm();
+            PrivateKey jdkKey = KeyFactory.getInstance(algorithm).generatePrivate(
                     new PKCS8EncodedKeySpec(key.getEncoded()));
             X509Certificate[] jdkChain = new X509Certificate[chain.size()];
             for (int i = 0; i < jdkChain.length; i++) {

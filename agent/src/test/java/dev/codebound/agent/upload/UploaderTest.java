@@ -400,6 +400,27 @@ class UploaderTest {
         assertEquals(List.of(EntryState.DELIVERED, EntryState.DELIVERED), finished);
     }
 
+    @Test
+    void progressBarIsSilentWithoutAConsole() throws Exception {
+        enqueue("a.cms", 30_000, 29);
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream capture = new java.io.PrintStream(captured, true);
+        System.setOut(capture);
+        System.setErr(capture);
+        UploadRun run;
+        try {
+            // Surefire's forked JVM has no console, like a cron or systemd run.
+            run = new Uploader(config().build(), client, spool, TerminalProgressBar.forSystemConsole()).runOnce();
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertEquals(1, run.delivered());
+        assertEquals(0, captured.size(), "nothing printed: " + captured);
+    }
+
     private static UploadMetadata metadataOf(SpoolEntry entry) {
         return UploadMetadata.empty().with(Tus.Metadata.CODE_ID, entry.info().codeId())
                 .with(Tus.Metadata.ENVELOPE_SHA256, entry.id())
