@@ -117,6 +117,7 @@ public final class Spool implements Closeable {
      */
     public SpoolEntry enqueue(Path sealedEnvelope, String codeId, String stationId, String filename)
             throws IOException {
+        requireCmsStructure(sealedEnvelope);
         Path incoming = directory.resolve(INCOMING).resolve(HexFormat.of().formatHex(randomBytes()) + ".partial");
         try {
             MessageDigest digest = sha256();
@@ -148,6 +149,20 @@ public final class Spool implements Closeable {
             }
         } finally {
             Files.deleteIfExists(incoming);
+        }
+    }
+
+    /**
+     * A cheap guard against spooling a plaintext photo by mistake: every CMS ContentInfo is an
+     * ASN.1 SEQUENCE (first byte 0x30), while a JPEG starts with 0xFF. The envelope's real check
+     * (signature, encryption) is the registry's; this only keeps the wrong kind of file out.
+     */
+    private static void requireCmsStructure(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.read() != 0x30) {
+                throw new IllegalArgumentException(file.getFileName() + " is not a sealed CMS envelope; the spool "
+                        + "never takes plaintext photos");
+            }
         }
     }
 
@@ -263,15 +278,21 @@ public final class Spool implements Closeable {
     }
 
     /**
-     * Operator action: puts a REJECTED, CORRUPT or FAILED entry back in the queue as a fresh upload
-     * (the registry deduplicates by envelope hash). A CORRUPT entry is re-verified first and stays
-     * CORRUPT if its envelope still does not match. The stored problem is deleted before the state
-     * changes, so that a crash in between cannot bring the rejection back.
+     * Operator action. A FAILED entry becomes due at once, keeping its upload for resuming. A
+     * REJECTED or CORRUPT entry goes back in the queue as a fresh upload (the registry deduplicates
+     * by envelope hash); a CORRUPT one is re-verified and stays CORRUPT if its envelope still does
+     * not match. The stored problem is deleted before the state changes, so that a crash in between
+     * cannot bring the rejection back.
      */
     public SpoolEntry retry(String id) throws IOException {
         SpoolEntry entry = require(id);
-        if (entry.state() != EntryState.REJECTED && entry.state() != EntryState.CORRUPT
-                && entry.state() != EntryState.FAILED) {
+        if (entry.state() == EntryState.FAILED) {
+            synchronized (this) {
+                return persist(new SpoolEntry(entry.info(), EntryState.FAILED, entry.uploadUrl(),
+                        entry.acknowledgedOffset(), entry.transientErrors(), entry.lastError(), null, clock.instant()));
+            }
+        }
+        if (entry.state() != EntryState.REJECTED && entry.state() != EntryState.CORRUPT) {
             throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state() + "; only REJECTED, "
                     + "CORRUPT or FAILED entries can be retried");
         }

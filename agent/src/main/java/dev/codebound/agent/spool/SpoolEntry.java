@@ -52,9 +52,4 @@ public record SpoolEntry(EnvelopeInfo info, EntryState state, String uploadUrl, 
     public boolean isDue(Instant now) {
         return state.isUploadable() && (nextAttemptAt == null || !nextAttemptAt.isAfter(now));
     }
-
-    SpoolEntry withState(EntryState newState, Instant now) {
-        return new SpoolEntry(info, newState, uploadUrl, acknowledgedOffset, transientErrors, lastError,
-                nextAttemptAt, now);
-    }
 }

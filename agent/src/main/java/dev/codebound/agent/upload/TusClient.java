@@ -22,9 +22,10 @@ import okhttp3.Response;
  * a classified {@link UploadException}. Holds no state besides the configured client.
  */
 final class TusClient {
-    /** Final-PATCH header: {@code accepted} or {@code rejected}. */
-    static final String OUTCOME = "Codebound-Outcome";
-    /** Final-PATCH header: where the receipt or problem can be fetched. */
+    /**
+     * Final-PATCH header: where the receipt or problem can be fetched. The final PATCH also carries
+     * {@code Codebound-Outcome}, but the result resource is what gets stored, so it alone decides.
+     */
     static final String RESULT = "Codebound-Result";
 
     private static final int MAX_BODY = 256 * 1024;

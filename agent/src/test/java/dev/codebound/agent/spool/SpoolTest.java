@@ -133,6 +133,33 @@ class SpoolTest {
     }
 
     @Test
+    void refusesAFileThatIsNotACmsEnvelope() throws IOException {
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16};
+        Path photo = Files.write(temp.resolve("photo.jpg"), jpeg);
+        try (Spool spool = open()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> spool.enqueue(photo, "code-1", "station-1", "photo.jpg"));
+            assertTrue(e.getMessage().contains("never takes plaintext photos"));
+            assertTrue(spool.entries().isEmpty());
+        }
+    }
+
+    @Test
+    void retryingAFailedEntryMakesItDueNowAndKeepsItsUpload() throws IOException {
+        Path source = Envelopes.write(temp, "f.cms", 10_000, 7);
+        try (Spool spool = open()) {
+            String id = spool.enqueue(source, "code-6", "station-1", "f.cms").id();
+            spool.markCreated(id, "http://127.0.0.1/files/9");
+            spool.recordAcknowledged(id, 2_000);
+            spool.markFailed(id, "upload: HTTP 503", time.now().plus(Duration.ofHours(1)));
+            SpoolEntry retried = spool.retry(id);
+            assertTrue(retried.isDue(time.now()));
+            assertEquals("http://127.0.0.1/files/9", retried.uploadUrl());
+            assertEquals(2_000, retried.acknowledgedOffset());
+        }
+    }
+
+    @Test
     void onlyStoppedEntriesCanBeRetried() throws IOException {
         Path source = Envelopes.write(temp, "e.cms", 100, 6);
         try (Spool spool = open()) {

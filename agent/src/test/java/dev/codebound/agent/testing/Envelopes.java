@@ -15,9 +15,11 @@ import java.util.Random;
 public final class Envelopes {
     private Envelopes() {}
 
+    /** Seeded random bytes that start like a DER/BER SEQUENCE, as every CMS envelope does. */
     public static byte[] bytes(int length, long seed) {
         byte[] data = new byte[length];
         new Random(seed).nextBytes(data);
+        data[0] = 0x30;
         return data;
     }
 
