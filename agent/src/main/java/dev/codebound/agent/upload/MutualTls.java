@@ -26,8 +26,8 @@ import okhttp3.TlsVersion;
 /**
  * Builds OkHttp clients that speak to the registry with mutual TLS: the station presents its
  * registry-issued certificate, and the registry CA certificate is the <em>only</em> trust anchor
- * (no system CAs, so a public CA cannot vouch for an impostor registry). TLS 1.3 and 1.2 only;
- * OkHttp's hostname verification stays on.
+ * (no system CAs, so a public CA cannot vouch for an impostor registry). TLS 1.3 and 1.2 only,
+ * AEAD cipher suites only; OkHttp's hostname verification stays on.
  */
 public final class MutualTls {
     private static final char[] IN_MEMORY_PASSWORD = new char[0];
@@ -79,7 +79,8 @@ public final class MutualTls {
 
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers.getKeyManagers(), new TrustManager[] {trustManager}, null);
-            ConnectionSpec spec = new ConnectionSpec.Builder(ConnectionSpec.MODERN_TLS)
+            // AEAD cipher suites only: both ends are ours, so no legacy CBC suites are needed for compatibility.
+            ConnectionSpec spec = new ConnectionSpec.Builder(ConnectionSpec.RESTRICTED_TLS)
                     .tlsVersions(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2)
                     .build();
             return new OkHttpClient.Builder()

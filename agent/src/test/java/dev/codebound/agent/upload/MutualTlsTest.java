@@ -127,6 +127,8 @@ class MutualTlsTest {
         X509Certificate[] anchors = client.x509TrustManager().getAcceptedIssuers();
         assertEquals(1, anchors.length, "no system CAs");
         assertEquals(registry.authority().certificate(), anchors[0]);
+        assertEquals(1, client.connectionSpecs().size(), "no cleartext fallback");
+        assertEquals(List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2), client.connectionSpecs().get(0).tlsVersions());
     }
 
     @Test
