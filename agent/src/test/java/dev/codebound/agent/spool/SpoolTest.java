@@ -200,10 +200,13 @@ class SpoolTest {
     }
 
     @Test
-    void aSecondProcessCannotOpenTheSameSpool() throws IOException {
-        try (Spool spool = open()) {
+    void aSecondOpenerCannotUseTheSameSpool() throws IOException {
+        Spool first = open();
+        try {
             IOException e = assertThrows(IOException.class, this::open);
             assertTrue(e.getMessage().contains("in use"));
+        } finally {
+            first.close();
         }
         try (Spool reopened = open()) {
             assertTrue(reopened.entries().isEmpty(), "the lock is released on close");
