@@ -29,10 +29,12 @@ public final class RetryPolicy {
         return builder().build();
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder starting from this policy. */
     public Builder newBuilder() {
         return new Builder().initialDelay(initialDelay).maxDelay(maxDelay).maxRetryAfter(maxRetryAfter)
                 .maxAttempts(maxAttempts);
@@ -68,14 +70,17 @@ public final class RetryPolicy {
         return failures < maxAttempts;
     }
 
+    /** Ceiling of the first jittered wait. */
     public Duration initialDelay() {
         return initialDelay;
     }
 
+    /** Largest jittered wait. */
     public Duration maxDelay() {
         return maxDelay;
     }
 
+    /** Longest server-requested wait honoured as such. */
     public Duration maxRetryAfter() {
         return maxRetryAfter;
     }
@@ -121,6 +126,7 @@ public final class RetryPolicy {
             return this;
         }
 
+        /** The immutable policy; fails when {@code maxDelay < initialDelay}. */
         public RetryPolicy build() {
             if (maxDelay.compareTo(initialDelay) < 0) {
                 throw new IllegalArgumentException("maxDelay must not be less than initialDelay");

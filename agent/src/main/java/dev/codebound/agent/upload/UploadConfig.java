@@ -72,6 +72,7 @@ public final class UploadConfig {
         return parallelism;
     }
 
+    /** When and how often to retry transient failures. */
     public RetryPolicy retryPolicy() {
         return retryPolicy;
     }
@@ -99,14 +100,17 @@ public final class UploadConfig {
         return devStationId;
     }
 
+    /** The wall clock: windows, deadlines, next attempt times (its zone is the window's zone). */
     public Clock clock() {
         return clock;
     }
 
+    /** How backoff and rate limiting wait. */
     public Sleeper sleeper() {
         return sleeper;
     }
 
+    /** Randomness for backoff jitter. */
     public RandomGenerator random() {
         return random;
     }
@@ -163,6 +167,7 @@ public final class UploadConfig {
             return this;
         }
 
+        /** Retry policy (default {@link RetryPolicy#defaults()}). */
         public Builder retryPolicy(RetryPolicy value) {
             this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
             return this;
@@ -201,6 +206,7 @@ public final class UploadConfig {
             return this;
         }
 
+        /** How to wait (default {@link Sleeper#system()}). */
         public Builder sleeper(Sleeper value) {
             this.sleeper = Objects.requireNonNull(value, "sleeper");
             return this;
@@ -212,11 +218,13 @@ public final class UploadConfig {
             return this;
         }
 
+        /** Monotonic nanosecond clock for rates (default {@code System::nanoTime}). */
         public Builder nanoTime(LongSupplier value) {
             this.nanoTime = Objects.requireNonNull(value, "nanoTime");
             return this;
         }
 
+        /** The immutable configuration. */
         public UploadConfig build() {
             return new UploadConfig(this);
         }
