@@ -80,6 +80,8 @@ final class EntryUpload {
                 if (done != null) {
                     return done;
                 }
+                // Progress was made: attempts and backoff count consecutive failures only.
+                failures = 0;
             } catch (UploadException e) {
                 switch (e.kind()) {
                     case REJECTED -> {
@@ -121,7 +123,6 @@ final class EntryUpload {
                         needsHead = entry.uploadUrl() != null;
                         progress.resynced(id, entry.acknowledgedOffset());
                     }
-                    default -> throw new IllegalStateException("unhandled failure kind " + e.kind());
                 }
             }
         }

@@ -71,6 +71,8 @@ final class InMemoryTusServer extends Dispatcher {
     private final AtomicInteger droppedBodies = new AtomicInteger();
     private int bodyDropsArmed;
     private int acksToLose;
+    private java.util.function.IntPredicate lostAckPlan = n -> false;
+    private int patches;
     private int nextId = 1;
 
     InMemoryTusServer(MockWebServer server) {
@@ -100,6 +102,11 @@ final class InMemoryTusServer extends Dispatcher {
     /** The next {@code count} PATCHes are applied, but the connection closes before the 204 is sent. */
     synchronized void loseNextAcks(int count) {
         acksToLose += count;
+    }
+
+    /** PATCH number {@code n} (1-based, over the server's life) loses its acknowledgement when this says so. */
+    synchronized void loseAcksWhere(java.util.function.IntPredicate patchNumber) {
+        lostAckPlan = patchNumber;
     }
 
     /** Completed uploads of this envelope are refused with a problem. */
@@ -283,8 +290,9 @@ final class InMemoryTusServer extends Dispatcher {
         }
         MockResponse.Builder response = status(204).setHeader(Tus.UPLOAD_OFFSET, upload.offset());
         completeIfDone(upload, response);
-        if (acksToLose > 0) {
-            acksToLose--;
+        boolean planned = lostAckPlan.test(++patches);
+        if (acksToLose > 0 || planned) {
+            acksToLose -= planned ? 0 : 1;
             response.onResponseStart(new SocketEffect.CloseSocket());
         }
         return response.build();

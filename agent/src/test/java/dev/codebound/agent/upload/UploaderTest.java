@@ -196,6 +196,16 @@ class UploaderTest {
     }
 
     @Test
+    void attemptsCountConsecutiveFailuresSoASlowFlakyUploadKeepsGoing() throws Exception {
+        SpoolEntry entry = enqueue("a.cms", 10 * CHUNK, 30);
+        tus.loseAcksWhere(patch -> patch % 2 == 1);
+        UploadRun run = run(config().retryPolicy(RetryPolicy.builder().maxAttempts(2).build()));
+        assertEquals(1, run.delivered(), "five interruptions, never two in a row");
+        assertDeliveredExactlyOnce(entry);
+        assertEquals(0, run.bytesResent());
+    }
+
+    @Test
     void offsetConflictAdoptsTheServersOffset() throws Exception {
         SpoolEntry entry = enqueue("a.cms", 20_000, 10);
         tus.failNextPatch(status(409).setHeader(Tus.UPLOAD_OFFSET, "0").build());
