@@ -43,8 +43,11 @@ class MutualTlsTest {
     private static RegistryKeyring otherRegistry;
     private static StationCredentials station;
 
+    /** Shared: writing a PKCS#12 file runs a deliberately slow key derivation, so do it once. */
     @TempDir
-    Path temp;
+    static Path temp;
+
+    private static Path pkcs12;
 
     private MockWebServer server;
 
@@ -53,6 +56,13 @@ class MutualTlsTest {
         registry = RegistryKeyring.generate("Test Registry", NOW, Duration.ofDays(30));
         otherRegistry = RegistryKeyring.generate("Impostor Registry", NOW, Duration.ofDays(30));
         station = registry.issueStation("station-7", NOW.minusSeconds(60), NOW.plus(Duration.ofDays(1)));
+        pkcs12 = temp.resolve("station.p12");
+        try {
+            Pkcs12Files.write(pkcs12, new Pkcs12Files.KeyEntry(station.privateKey(), List.of(station.certificate())),
+                    PASSWORD);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterEach
@@ -77,12 +87,6 @@ class MutualTlsTest {
         server.start(InetAddress.getLoopbackAddress(), 0);
     }
 
-    private Path writePkcs12() throws IOException {
-        Path file = temp.resolve("station.p12");
-        Pkcs12Files.write(file, new Pkcs12Files.KeyEntry(station.privateKey(), List.of(station.certificate())),
-                PASSWORD);
-        return file;
-    }
 
     private Path writeCa(RegistryKeyring keyring) throws IOException {
         Path file = temp.resolve(keyring.registryName().replace(' ', '-') + "-ca.pem");
@@ -97,7 +101,7 @@ class MutualTlsTest {
     @Test
     void stationCertificateFromPkcs12IsPresentedAndTheRegistryIsTrusted() throws Exception {
         startServer(registry, List.of("localhost", "127.0.0.1"));
-        OkHttpClient client = MutualTls.fromPkcs12(writePkcs12(), PASSWORD, writeCa(registry)).build();
+        OkHttpClient client = MutualTls.fromPkcs12(pkcs12, PASSWORD, writeCa(registry)).build();
         try (Response response = get(client)) {
             assertEquals(204, response.code());
             TlsVersion version = response.handshake().tlsVersion();
@@ -113,9 +117,10 @@ class MutualTlsTest {
         startServer(registry, List.of("localhost", "127.0.0.1"));
         Path key = temp.resolve("station.key.pem");
         Path certificate = temp.resolve("station.cert.pem");
-        PemFiles.writePrivateKey(key, station.privateKey(), PASSWORD);
+        // Unencrypted: passphrase-protected PEM keys are PemFiles' concern and slow to derive.
+        PemFiles.writePrivateKey(key, station.privateKey(), null);
         PemFiles.writeCertificates(certificate, List.of(station.certificate()));
-        OkHttpClient client = MutualTls.fromPem(key, PASSWORD, certificate, writeCa(registry)).build();
+        OkHttpClient client = MutualTls.fromPem(key, null, certificate, writeCa(registry)).build();
         try (Response response = get(client)) {
             assertEquals(204, response.code());
         }
@@ -123,7 +128,7 @@ class MutualTlsTest {
 
     @Test
     void registryCaIsTheOnlyTrustAnchor() throws Exception {
-        OkHttpClient client = MutualTls.fromPkcs12(writePkcs12(), PASSWORD, writeCa(registry)).build();
+        OkHttpClient client = MutualTls.fromPkcs12(pkcs12, PASSWORD, writeCa(registry)).build();
         X509Certificate[] anchors = client.x509TrustManager().getAcceptedIssuers();
         assertEquals(1, anchors.length, "no system CAs");
         assertEquals(registry.authority().certificate(), anchors[0]);
@@ -134,14 +139,14 @@ class MutualTlsTest {
     @Test
     void serverFromAnotherCaIsRefused() throws Exception {
         startServer(otherRegistry, List.of("localhost", "127.0.0.1"));
-        OkHttpClient client = MutualTls.fromPkcs12(writePkcs12(), PASSWORD, writeCa(registry)).build();
+        OkHttpClient client = MutualTls.fromPkcs12(pkcs12, PASSWORD, writeCa(registry)).build();
         assertThrows(SSLHandshakeException.class, () -> get(client).close());
     }
 
     @Test
     void serverCertificateForAnotherHostIsRefused() throws Exception {
         startServer(registry, List.of("registry.invalid"));
-        OkHttpClient client = MutualTls.fromPkcs12(writePkcs12(), PASSWORD, writeCa(registry)).build();
+        OkHttpClient client = MutualTls.fromPkcs12(pkcs12, PASSWORD, writeCa(registry)).build();
         assertThrows(SSLPeerUnverifiedException.class, () -> get(client).close());
     }
 }
