@@ -63,6 +63,6 @@ class TrustBundleCodecTest {
         assertTrue(notJson.getMessage().startsWith("b.json: not valid JSON"), notJson.getMessage());
         PkiException wrongFormat = assertThrows(PkiException.class, () -> TrustBundleCodec.verifyWithEmbeddedCa(
                 "{\"format\":\"other/1\"}".getBytes(), "b.json"));
-        assertTrue(wrongFormat.getMessage().contains("unsupported trust bundle format"), wrongFormat.getMessage());
+        assertTrue(wrongFormat.getMessage().contains("unsupported format 'other/1'"), wrongFormat.getMessage());
     }
 }
