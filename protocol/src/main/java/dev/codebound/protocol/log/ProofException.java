@@ -1,0 +1,10 @@
+package dev.codebound.protocol.log;
+
+/** A Merkle inclusion or consistency proof does not verify; the message says which check failed. */
+public class ProofException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public ProofException(String message) {
+        super(message);
+    }
+}
