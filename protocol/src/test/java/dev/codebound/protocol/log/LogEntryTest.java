@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class LogEntryTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -65,7 +66,7 @@ class LogEntryTest {
         assertMessage("without spaces", () -> new LogEntry(new byte[32], "a b", "s", now));
     }
 
-    private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {
+    private static void assertMessage(String part, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }
