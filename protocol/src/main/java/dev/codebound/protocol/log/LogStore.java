@@ -11,8 +11,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The registry's transparency log on disk: an append-only file of fixed-size records, one per
@@ -36,7 +38,8 @@ import java.util.List;
  * compare {@link #size()} with the size of the last checkpoint they signed: a log shorter than a
  * signed checkpoint must not be served.
  *
- * <p>Appends are serialized; queries may run concurrently with them and with each other.
+ * <p>Memory: about 36 bytes per entry for the tree and 32 for the envelope-hash index. Appends are
+ * serialized; queries may run concurrently with them and with each other.
  */
 public final class LogStore implements Closeable {
     private static final int RECORD = LogFileFormat.RECORD_SIZE;
@@ -47,6 +50,7 @@ public final class LogStore implements Closeable {
     private final FileChannel channel;
     private final FileLock lock;
     private final MerkleTree tree = new MerkleTree();
+    private final EnvelopeIndex envelopes = new EnvelopeIndex();
     private final Object appendLock = new Object();
     private long discardedAtOpen;
     private IOException failure;
@@ -94,20 +98,34 @@ public final class LogStore implements Closeable {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("nothing to append");
         }
-        List<byte[]> encoded = new ArrayList<>(entries.size());
-        for (LogEntry entry : entries) {
-            encoded.add(entry.encode());
-        }
         synchronized (appendLock) {
             if (failure != null) {
                 throw new IOException("log " + file + " had a write failure; reopen it before appending", failure);
             }
             long first = tree.size();
-            for (int from = 0; from < encoded.size(); from += LogFileFormat.MAX_BATCH) {
-                writeBatch(encoded.subList(from, Math.min(encoded.size(), from + LogFileFormat.MAX_BATCH)));
+            for (int from = 0; from < entries.size(); from += LogFileFormat.MAX_BATCH) {
+                writeBatch(entries.subList(from, Math.min(entries.size(), from + LogFileFormat.MAX_BATCH)));
             }
             return first;
         }
+    }
+
+    /**
+     * The index of the first entry for the envelope with this SHA-256, if the log holds one. The
+     * envelope hash is the registry's idempotency key: a retried upload whose first acceptance was
+     * logged but not acknowledged (a crash, a failed fsync) is found here instead of logged twice.
+     * To append only when absent, hold one lock of your own around this call and the append.
+     */
+    public OptionalLong indexOf(byte[] envelopeSha256) throws IOException {
+        if (envelopeSha256.length != 32) {
+            throw new IllegalArgumentException("an envelope SHA-256 is 32 bytes, got " + envelopeSha256.length);
+        }
+        for (long candidate : envelopes.candidates(envelopeSha256)) {
+            if (MessageDigest.isEqual(entry(candidate).envelopeSha256(), envelopeSha256)) {
+                return OptionalLong.of(candidate);
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** The number of entries. */
@@ -169,11 +187,13 @@ public final class LogStore implements Closeable {
         }
     }
 
-    private void writeBatch(List<byte[]> batch) throws IOException {
+    private void writeBatch(List<LogEntry> batch) throws IOException {
         long batchStart = tree.size();
+        List<byte[]> encoded = new ArrayList<>(batch.size());
         ByteBuffer buffer = ByteBuffer.allocate(batch.size() * RECORD);
         for (int i = 0; i < batch.size(); i++) {
-            LogFileFormat.putRecord(buffer, batchStart + i, batchStart, batch.size(), batch.get(i));
+            encoded.add(batch.get(i).encode());
+            LogFileFormat.putRecord(buffer, batchStart + i, batchStart, batch.size(), encoded.get(i));
         }
         buffer.flip();
         try {
@@ -187,9 +207,14 @@ public final class LogStore implements Closeable {
             failure = e;
             throw e;
         }
-        for (byte[] entry : batch) {
-            tree.append(MerkleHashes.leafHash(entry));
+        for (int i = 0; i < batch.size(); i++) {
+            commit(batch.get(i), MerkleHashes.leafHash(encoded.get(i)));
         }
+    }
+
+    /** Makes a durable entry visible to queries. */
+    private void commit(LogEntry entry, byte[] leafHash) {
+        envelopes.put(entry.envelopeSha256(), tree.append(leafHash));
     }
 
     private void load() throws IOException {
@@ -224,7 +249,7 @@ public final class LogStore implements Closeable {
     private long scan(long records) throws IOException {
         long batchStart = 0;
         long batchEnd = 0;
-        List<byte[]> pending = new ArrayList<>();
+        List<LogEntry> pending = new ArrayList<>();
         ByteBuffer chunk = ByteBuffer.allocate(READ_CHUNK_RECORDS * RECORD);
         for (long i = 0; i < records; i++) {
             if ((i % READ_CHUNK_RECORDS) == 0) {
@@ -243,9 +268,9 @@ public final class LogStore implements Closeable {
                 batchStart = i;
                 batchEnd = i + record.batchLength();
             }
-            pending.add(record.entry().leafHash());
+            pending.add(record.entry());
             if (i + 1 == batchEnd) {
-                pending.forEach(tree::append);
+                pending.forEach(entry -> commit(entry, entry.leafHash()));
                 pending.clear();
             }
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -15,8 +16,7 @@ class LogEntryTest {
     private static final HexFormat HEX = HexFormat.of();
 
     static LogEntry sample(int n) {
-        byte[] sha = new byte[32];
-        Arrays.fill(sha, (byte) n);
+        byte[] sha = NaiveMerkle.sha256(("envelope " + n).getBytes(StandardCharsets.US_ASCII));
         return new LogEntry(sha, "C-" + n, "station-" + (n % 7), Instant.ofEpochMilli(1_780_000_000_000L + n));
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,27 @@ class LogStoreTest {
                 store.inclusionProof(index, store.size()).verify(entry.leafHash(), root);
             }
             store.consistencyProof(10, store.size()).verify(store.rootHash(10), root);
+        }
+    }
+
+    @Test
+    void entriesAreFoundByEnvelopeHashAfterReopen() throws Exception {
+        Path file = dir.resolve("log");
+        List<LogEntry> all = entries(0, 3_000);
+        try (LogStore store = LogStore.open(file)) {
+            store.appendAll(all);
+            store.append(all.get(7));
+            assertEquals(OptionalLong.of(7), store.indexOf(all.get(7).envelopeSha256()));
+        }
+        try (LogStore store = LogStore.open(file)) {
+            for (int i = 0; i < all.size(); i += 37) {
+                assertEquals(OptionalLong.of(i), store.indexOf(all.get(i).envelopeSha256()));
+            }
+            assertEquals(OptionalLong.of(7), store.indexOf(all.get(7).envelopeSha256()), "the first of two");
+            byte[] absent = all.get(5).envelopeSha256();
+            absent[31] ^= 1;
+            assertEquals(OptionalLong.empty(), store.indexOf(absent), "same 8-byte prefix, other hash");
+            assertEquals(OptionalLong.empty(), store.indexOf(new byte[32]));
         }
     }
 
@@ -134,6 +156,7 @@ class LogStoreTest {
         try (LogStore store = LogStore.open(file)) {
             IOException e = assertThrows(IOException.class, () -> LogStore.open(file));
             assertTrue(e.getMessage().contains("already open"), e.getMessage());
+            assertEquals(0, store.size());
         }
         LogStore.open(file).close();
     }
