@@ -48,17 +48,15 @@ public final class LogStore implements Closeable {
 
     private final Path file;
     private final FileChannel channel;
-    private final FileLock lock;
     private final MerkleTree tree = new MerkleTree();
     private final EnvelopeIndex envelopes = new EnvelopeIndex();
     private final Object appendLock = new Object();
     private long discardedAtOpen;
     private IOException failure;
 
-    private LogStore(Path file, FileChannel channel, FileLock lock) {
+    private LogStore(Path file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
-        this.lock = lock;
     }
 
     /**
@@ -75,8 +73,8 @@ public final class LogStore implements Closeable {
         }
         FileChannel channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            FileLock lock = lockExclusively(channel, absolute);
-            LogStore store = new LogStore(absolute, channel, lock);
+            lockExclusively(channel, absolute);
+            LogStore store = new LogStore(absolute, channel);
             store.load();
             return store;
         } catch (IOException | RuntimeException e) {
@@ -178,13 +176,10 @@ public final class LogStore implements Closeable {
         return tree.consistencyProof(oldSize, newSize);
     }
 
+    /** Closes the file, which also releases its lock; closing again does nothing. */
     @Override
     public void close() throws IOException {
-        try {
-            lock.release();
-        } finally {
-            channel.close();
-        }
+        channel.close();
     }
 
     private void writeBatch(List<LogEntry> batch) throws IOException {
@@ -310,13 +305,13 @@ public final class LogStore implements Closeable {
         }
     }
 
-    private static FileLock lockExclusively(FileChannel channel, Path file) throws IOException {
+    /** Locks the whole file until the channel closes, so no second writer can interleave records. */
+    private static void lockExclusively(FileChannel channel, Path file) throws IOException {
         try {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new IOException(file + " is open in another process");
             }
-            return lock;
         } catch (OverlappingFileLockException e) {
             throw new IOException(file + " is already open in this process", e);
         }

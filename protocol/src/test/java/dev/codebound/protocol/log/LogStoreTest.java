@@ -158,7 +158,9 @@ class LogStoreTest {
             assertTrue(e.getMessage().contains("already open"), e.getMessage());
             assertEquals(0, store.size());
         }
-        LogStore.open(file).close();
+        LogStore reopened = LogStore.open(file);
+        reopened.close();
+        reopened.close();
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class MerkleTreeTest {
@@ -265,6 +266,45 @@ class MerkleTreeTest {
         double microsPerRound = (System.nanoTime() - start) / 1000.0 / rounds;
         // About 20 µs on the reference machine; the bound is loose so a busy CI host does not flake.
         assertTrue(microsPerRound < 1_000, "prove+verify took " + microsPerRound + " µs");
+    }
+
+    @Test
+    void readersSeeConsistentTreesWhileAWriterAppends() throws Exception {
+        MerkleTree tree = new MerkleTree();
+        List<byte[]> data = leafData(20_000);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = new Thread(() -> data.forEach(leaf -> tree.append(MerkleHashes.leafHash(leaf))));
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            Random random = new Random(r);
+            readers.add(new Thread(() -> {
+                try {
+                    while (tree.size() < data.size()) {
+                        long size = tree.size();
+                        if (size == 0) {
+                            continue;
+                        }
+                        byte[] root = tree.rootHash(size);
+                        long index = random.nextInt((int) size);
+                        tree.inclusionProof(index, size).verify(MerkleHashes.leafHash(data.get((int) index)), root);
+                        long oldSize = random.nextInt((int) size + 1);
+                        tree.consistencyProof(oldSize, size).verify(tree.rootHash(oldSize), root);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
+        }
+        readers.forEach(Thread::start);
+        writer.start();
+        writer.join();
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a reader failed", failure.get());
+        }
+        assertArrayEquals(NaiveMerkle.mth(data.subList(0, 1_000)), tree.rootHash(1_000));
     }
 
     private static void assertRejected(String messagePart, ThrowingCall call) {
