@@ -12,6 +12,7 @@ import java.util.List;
  * @param hashes  the proof, 32 bytes each; empty when {@code oldSize} is 0 or equals {@code newSize}
  */
 public record ConsistencyProof(long oldSize, long newSize, List<byte[]> hashes) {
+    /** Copies the hashes, so later changes to the caller's arrays cannot alter the proof. */
     public ConsistencyProof {
         hashes = Hashes.copyOf(hashes);
     }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param hashes    the audit path, 32 bytes each
  */
 public record InclusionProof(long leafIndex, long treeSize, List<byte[]> hashes) {
+    /** Copies the hashes, so later changes to the caller's arrays cannot alter the proof. */
     public InclusionProof {
         hashes = Hashes.copyOf(hashes);
     }

@@ -15,6 +15,7 @@ public record NoteSignature(String keyName, int keyId, byte[] signature) {
     /** The em dash (U+2014) and space that open every signature line. */
     static final String LINE_PREFIX = "\u2014 ";
 
+    /** Validates the key name and copies the signature. */
     public NoteSignature {
         SignedNote.requireKeyName(keyName);
         if (signature.length == 0) {

@@ -107,14 +107,17 @@ public final class NoteVerifier {
         return keyName + "+" + String.format("%08x", keyId) + "+" + Base64.getEncoder().encodeToString(typed);
     }
 
+    /** The key name, which signature lines must carry. */
     public String keyName() {
         return keyName;
     }
 
+    /** The 32-bit key ID, which signature lines must carry. */
     public int keyId() {
         return keyId;
     }
 
+    /** The P-256 public key. */
     public PublicKey publicKey() {
         return publicKey;
     }

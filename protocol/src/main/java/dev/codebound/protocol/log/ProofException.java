@@ -4,6 +4,7 @@ package dev.codebound.protocol.log;
 public class ProofException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** An exception whose message says what was wrong. */
     public ProofException(String message) {
         super(message);
     }

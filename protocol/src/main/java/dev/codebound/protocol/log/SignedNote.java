@@ -24,6 +24,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
     /** Notes larger than this are refused before parsing. */
     public static final int MAX_NOTE_CHARS = 1 << 20;
 
+    /** Requires a newline-terminated text and at least one signature. */
     public SignedNote {
         Objects.requireNonNull(text, "text");
         if (!text.endsWith("\n")) {
