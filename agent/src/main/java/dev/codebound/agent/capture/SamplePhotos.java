@@ -19,14 +19,15 @@ import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Synthetic portrait photos for tests, demonstrations and the end-to-end quickstart: deterministic
- * (the same seed and settings give the same bytes) and free of any real person.
+ * (the same seed and settings give the same pixels everywhere, and the same bytes with the same JDK's
+ * JPEG encoder) and free of any real person.
  *
  * <p>A portrait is drawn pixel by pixel (no AWT graphics, so no display is needed): a plain background,
  * a head ellipse with hair, eyes and mouth, a neck and shoulders in clothing colour, all with seeded
  * Gaussian noise standing in for sensor noise and texture, which is what brings a JPEG of such simple
  * shapes to the size of a real photo. {@link #good(long)} meets {@link PhotoSpec#defaults()}: 480×640,
- * light blue, JFIF 300 dpi, quality 85, about 30 KB, eyes about 245 px from the top and the face about
- * 215 px wide. {@link #bad(Defect, long)} gives photos with one defect each.
+ * light blue, JFIF 300 dpi, quality 85, about 31 KB, eyes drawn 250 px from the top and the face
+ * 216 px wide. {@link #bad(Defect, long)} gives photos with one defect each.
  */
 public final class SamplePhotos {
     private SamplePhotos() {
@@ -228,7 +229,6 @@ public final class SamplePhotos {
             double shoulderTop = cy + ry + 25 * sy;
             double shoulderRx = 235 * sx;
             double shoulderRy = 260 * sy;
-            Random random = new Random(seed);
             int[] rgb = new int[width * height];
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
@@ -251,6 +251,7 @@ public final class SamplePhotos {
                 boxBlur(rgb, width, height, blur);
             }
             if (noise > 0) {
+                Random random = new Random(seed); // a specified algorithm: the same pixels on every JDK
                 for (int i = 0; i < rgb.length; i++) {
                     rgb[i] = addNoise(rgb[i], random.nextGaussian() * noise);
                 }
