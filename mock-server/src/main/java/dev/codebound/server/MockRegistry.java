@@ -8,6 +8,8 @@ import dev.codebound.server.http.AdminGuard;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.ServerPipeline;
 import dev.codebound.server.http.StationAuthenticator;
+import dev.codebound.server.registry.Registry;
+import dev.codebound.server.registry.RegistryRoutes;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.ExpiryReaper;
 import dev.codebound.server.upload.FileUploadStore;
@@ -129,13 +131,16 @@ public final class MockRegistry implements AutoCloseable {
             throw e;
         }
 
+        Registry registry = Registry.open(dataDir, keys.keyring(), config.clock());
         Router router = new Router();
         tus.register(router);
+        new RegistryRoutes(registry, storage).register(router);
         new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain").register(router);
 
         SslContext tls = config.tls() ? sslContext(keys) : null;
-        StationAuthenticator stations = config.tls() ? StationAuthenticator.clientCertificate()
-                : StationAuthenticator.devHeader();
+        StationAuthenticator stations = (config.tls() ? StationAuthenticator.clientCertificate()
+                : StationAuthenticator.devHeader())
+                .refusingRevoked(station -> registry.stations().isRevoked(station.stationId(), station.serialHex()));
         AdminGuard admins = adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly);
         ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
                 config.headerTimeout(), config.bodyIdleTimeout());
