@@ -60,8 +60,11 @@ public final class RegistryKeyring {
      * certificates for the same span, starting one hour before {@code now} to tolerate clock skew.
      */
     public static RegistryKeyring generate(String registryName, Instant now, Duration validity) {
-        Instant notBefore = now.minus(Duration.ofHours(1));
-        Instant notAfter = now.plus(validity);
+        // X.509 times have whole seconds: truncate first, or the CA's encoded notAfter would fall
+        // before the sub-second notAfter requested for the certificates it issues.
+        Instant start = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant notBefore = start.minus(Duration.ofHours(1));
+        Instant notAfter = start.plus(validity);
         CertificateAuthority authority = CertificateAuthority.create(registryName + " CA", notBefore, notAfter);
         return new RegistryKeyring(registryName, authority,
                 issue(authority, registryName + " code signing", CertificateProfile.CODE_SIGNING, notBefore, notAfter),
