@@ -31,7 +31,6 @@ import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.util.Store;
@@ -100,7 +99,7 @@ public final class EnvelopeOpener {
     public OpenedEnvelope open(InputStream envelope) throws IOException, EnvelopeException {
         PlaintextBuffer photo = new PlaintextBuffer(temporaryDirectory, memoryThreshold);
         try {
-            OpenedEnvelope opened = verify(new TrackingInputStream(envelope), photo);
+            OpenedEnvelope opened = verify(new FramingValidator(envelope), photo);
             photo = null;
             return opened;
         } finally {
@@ -110,14 +109,22 @@ public final class EnvelopeOpener {
         }
     }
 
-    private OpenedEnvelope verify(TrackingInputStream in, PlaintextBuffer photo) throws IOException,
+    private OpenedEnvelope verify(FramingValidator in, PlaintextBuffer photo) throws IOException,
             EnvelopeException {
         // 1. Structure, streaming the encrypted layer into private storage on the way.
-        CMSSignedDataParser parser;
+        SignedDataParser parser;
         try {
-            parser = new CMSSignedDataParser(Suite.contentDigestsOfAllSuites(), in);
+            parser = new SignedDataParser(Suite.contentDigestsOfAllSuites(), in);
         } catch (CMSException | RuntimeException e) {
             throw in.structuralFailure("the SignedData header", e);
+        }
+        if (!CMSObjectIdentifiers.signedData.equals(parser.contentInfoType())) {
+            throw new EnvelopeException(Reason.MALFORMED, "the envelope is a CMS " + parser.contentInfoType()
+                    + ", not a SignedData; this is not a Codebound envelope");
+        }
+        if (parser.getVersion() != 1) {
+            throw new EnvelopeException(Reason.MALFORMED, "the SignedData has version " + parser.getVersion()
+                    + ", not 1 (id-data content, signer named by issuer and serial number)");
         }
         if (!CMSObjectIdentifiers.data.getId().equals(parser.getSignedContentTypeOID())) {
             throw new EnvelopeException(Reason.MALFORMED, "the signed content type is "
@@ -146,13 +153,14 @@ public final class EnvelopeOpener {
                         + " signers; a Codebound envelope has exactly one, the station");
             }
             signer = signers.iterator().next();
-            if (in.read() >= 0) {
-                throw new EnvelopeException(Reason.MALFORMED, "bytes follow the end of the envelope; "
-                        + "check that the right file was sent");
+            if (signer.getVersion() != 1 || signer.getUnsignedAttributes() != null) {
+                throw new EnvelopeException(Reason.MALFORMED, "the SignerInfo must have version 1 (signer named "
+                        + "by issuer and serial number) and no unsigned attributes");
             }
         } catch (IOException | CMSException | RuntimeException e) {
             throw in.structuralFailure("the signed content or signer infos", e);
         }
+        in.requireComplete();
         photo.finish();
 
         // 2. The signed binding and its suite.
@@ -227,16 +235,26 @@ public final class EnvelopeOpener {
             throw new EnvelopeException(Reason.MALFORMED, "the envelope does not include the signer's certificate "
                     + "exactly once (found " + matches.size() + "); a station always includes its certificate");
         }
+        X509CertificateHolder holder = matches.iterator().next();
         try {
-            return new JcaX509CertificateConverter().setProvider(Providers.ellipticCurve())
-                    .getCertificate(matches.iterator().next());
-        } catch (CertificateException e) {
+            // Bouncy Castle checks a certificate's signature over the DER re-encoding of what it
+            // parsed, so a certificate in another encoding would verify yet differ byte-wise.
+            if (!Arrays.equals(holder.getEncoded(), holder.toASN1Structure().getEncoded(ASN1Encoding.DER))) {
+                throw new EnvelopeException(Reason.MALFORMED, "the signer certificate is not DER-encoded");
+            }
+            return new JcaX509CertificateConverter().setProvider(Providers.ellipticCurve()).getCertificate(holder);
+        } catch (IOException | CertificateException e) {
             throw new EnvelopeException(Reason.MALFORMED, "the signer certificate cannot be parsed", e);
         }
     }
 
     private static byte[] signedBinding(SignerInformation signer) throws EnvelopeException {
-        AttributeTable attributes = signer.getSignedAttributes();
+        AttributeTable attributes;
+        try {
+            attributes = signer.getSignedAttributes();
+        } catch (RuntimeException e) {
+            throw new EnvelopeException(Reason.MALFORMED, "the signer's signed attributes are malformed", e);
+        }
         ASN1EncodableVector found = attributes == null ? new ASN1EncodableVector()
                 : attributes.getAll(EnvelopeFormat.BINDING_ATTRIBUTE);
         if (found.size() != 1 || Attribute.getInstance(found.get(0)).getAttrValues().size() != 1) {

@@ -31,7 +31,7 @@ final class SignerTrust {
         }
         try {
             signer.verify(authority.getPublicKey(), Providers.ellipticCurve());
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw untrusted("its certificate (" + subject + ") does not carry a valid registry CA signature");
         }
         requireStationProfile(signer, subject);
