@@ -4,6 +4,7 @@ import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.RegistryKeyring.KeyedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,6 @@ import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
 import org.bouncycastle.asn1.cms.RecipientEncryptedKey;
 import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.modes.AEADCipher;
 
 /**
  * Reads the encrypted layer (a ContentInfo holding an AuthEnvelopedData) from the signed content
@@ -79,30 +78,30 @@ final class EncryptedLayerReader {
                         + contentAlgorithm.getAlgorithm() + ", which match no supported suite (" + Suite.names() + ")"));
         SecretKey contentKey = suite.unwrapContentKey(match.info(), match.encryptedKey(), contentAlgorithm,
                 match.recipient().privateKey(), match.recipient().certificate());
-        AEADCipher cipher = suite.contentDecryptor(contentKey, contentAlgorithm);
         PlaintextSplitter plaintext = new PlaintextSplitter(suite.photoDigest(), photo);
-
         ASN1OctetStringParser ciphertext = (ASN1OctetStringParser) content.getEncryptedContent(BERTags.OCTET_STRING);
         if (ciphertext == null) {
             throw malformed("the encrypted content is missing");
         }
-        byte[] in = new byte[EnvelopeFormat.CHUNK];
-        byte[] out = new byte[cipher.getUpdateOutputSize(in.length) + EnvelopeFormat.CHUNK];
-        try (InputStream stream = ciphertext.getOctetStream()) {
-            for (int n = stream.readNBytes(in, 0, in.length); n > 0; n = stream.readNBytes(in, 0, in.length)) {
-                plaintext.accept(out, cipher.processBytes(in, 0, n, out, 0));
-            }
-        }
-        if (data.getAuthAttrs() != null) {
-            throw malformed("the AuthEnvelopedData carries authenticated attributes, which this format forbids");
-        }
-        byte[] tag = data.getMac().getOctets();
-        plaintext.accept(out, cipher.processBytes(tag, 0, tag.length, out, 0));
         try {
-            plaintext.accept(out, cipher.doFinal(out, 0));
-        } catch (InvalidCipherTextException e) {
-            throw new EnvelopeException(Reason.DECRYPTION_FAILED, "the AES-GCM tag does not verify: the "
-                    + "ciphertext or its tag was altered or damaged; ask the station to send the envelope again");
+            ContentDecryptor decryptor = suite.contentDecryptor(contentKey, contentAlgorithm);
+            byte[] in = new byte[EnvelopeFormat.CHUNK];
+            byte[] out = new byte[EnvelopeFormat.CHUNK];
+            try (InputStream stream = ciphertext.getOctetStream()) {
+                for (int n = stream.readNBytes(in, 0, in.length); n > 0; n = stream.readNBytes(in, 0, in.length)) {
+                    plaintext.accept(out, decryptor.update(in, 0, n, out));
+                }
+            }
+            if (data.getAuthAttrs() != null) {
+                throw malformed("the AuthEnvelopedData carries authenticated attributes, which this format forbids");
+            }
+            if (!decryptor.verify(data.getMac().getOctets())) {
+                throw new EnvelopeException(Reason.DECRYPTION_FAILED, "the AES-GCM tag does not verify: the "
+                        + "ciphertext or its tag was altered or damaged; ask the station to send the envelope again");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new EnvelopeException(Reason.DECRYPTION_FAILED, "the content cannot be decrypted with the "
+                    + "unwrapped key (" + e.getMessage() + ")");
         }
         if (data.getUnauthAttrs() != null) {
             throw malformed("the AuthEnvelopedData carries unauthenticated attributes, which this format forbids");

@@ -32,11 +32,6 @@ import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
-import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.modes.AEADCipher;
-import org.bouncycastle.crypto.modes.GCMBlockCipher;
-import org.bouncycastle.crypto.params.AEADParameters;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
@@ -50,12 +45,12 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * tag; SHA-256 photo and content digests. This is the combination OpenSSL 3.0 {@code cms} reads.
  *
  * <p>Providers are chosen per primitive (see {@link Providers}): the JDK for the bulk AES-GCM
- * encryption and SHA-256, Bouncy Castle for ECDSA and ECDH. Decryption uses Bouncy Castle's
- * streaming GCM because the JDK's GCM decryption buffers the whole plaintext in memory.
+ * encryption and SHA-256, Bouncy Castle for ECDSA and ECDH. Decryption uses
+ * {@link StreamingGcmDecryptor} because the JDK's GCM decryption buffers the whole plaintext in memory.
  */
 final class P256Aes256GcmSuite extends Suite {
-    private static final int NONCE_LENGTH = 12;
-    private static final int TAG_LENGTH = 16;
+    private static final int NONCE_LENGTH = StreamingGcmDecryptor.NONCE_LENGTH;
+    private static final int TAG_LENGTH = StreamingGcmDecryptor.TAG_LENGTH;
     private static final ASN1ObjectIdentifier ECDSA_SHA256 = X9ObjectIdentifiers.ecdsa_with_SHA256;
     private static final ASN1ObjectIdentifier SHA256 = NISTObjectIdentifiers.id_sha256;
     private static final ASN1ObjectIdentifier ECDH_SHA256_KDF = SECObjectIdentifiers.dhSinglePass_stdDH_sha256kdf_scheme;
@@ -195,11 +190,9 @@ final class P256Aes256GcmSuite extends Suite {
     }
 
     @Override
-    AEADCipher contentDecryptor(SecretKey contentKey, AlgorithmIdentifier contentEncryption) {
-        GCMParameters parameters = GCMParameters.getInstance(contentEncryption.getParameters());
-        var cipher = GCMBlockCipher.newInstance(AESEngine.newInstance());
-        cipher.init(false, new AEADParameters(new KeyParameter(contentKey.getEncoded()), TAG_LENGTH * 8,
-                parameters.getNonce()));
-        return cipher;
+    ContentDecryptor contentDecryptor(SecretKey contentKey, AlgorithmIdentifier contentEncryption)
+            throws GeneralSecurityException {
+        return new StreamingGcmDecryptor(contentKey.getEncoded(),
+                GCMParameters.getInstance(contentEncryption.getParameters()).getNonce());
     }
 }

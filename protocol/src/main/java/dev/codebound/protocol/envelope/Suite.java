@@ -2,6 +2,7 @@ package dev.codebound.protocol.envelope;
 
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.StationCredentials;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -15,7 +16,6 @@ import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationVerifier;
-import org.bouncycastle.crypto.modes.AEADCipher;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
@@ -115,11 +115,9 @@ public abstract class Suite {
             AlgorithmIdentifier contentEncryption, PrivateKey privateKey, X509Certificate certificate)
             throws EnvelopeException;
 
-    /**
-     * A streaming decryptor that holds back the tag and throws on {@code doFinal} if it does not
-     * verify. It releases unverified plaintext, so callers buffer privately until {@code doFinal}.
-     */
-    abstract AEADCipher contentDecryptor(SecretKey contentKey, AlgorithmIdentifier contentEncryption);
+    /** A streaming decryptor for the content; see {@link ContentDecryptor} for what it releases when. */
+    abstract ContentDecryptor contentDecryptor(SecretKey contentKey, AlgorithmIdentifier contentEncryption)
+            throws GeneralSecurityException;
 
     @Override
     public String toString() {
