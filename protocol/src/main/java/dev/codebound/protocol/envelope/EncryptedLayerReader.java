@@ -2,11 +2,14 @@ package dev.codebound.protocol.envelope;
 
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.RegistryKeyring.KeyedCertificate;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.crypto.SecretKey;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -25,6 +28,7 @@ import org.bouncycastle.asn1.cms.KeyAgreeRecipientIdentifier;
 import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
 import org.bouncycastle.asn1.cms.RecipientEncryptedKey;
 import org.bouncycastle.asn1.cms.RecipientInfo;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 
 /**
@@ -56,7 +60,7 @@ final class EncryptedLayerReader {
 
     private Result parse(InputStream signedContent, PlaintextBuffer photo) throws IOException, EnvelopeException {
         ContentInfoParser contentInfo = new ContentInfoParser(
-                (ASN1SequenceParser) new ASN1StreamParser(signedContent).readObject());
+                (ASN1SequenceParser) new ASN1StreamParser(signedContent, (int) FramingValidator.MAX_DEFINITE_LENGTH).readObject());
         if (!CMSObjectIdentifiers.authEnvelopedData.equals(contentInfo.getContentType())) {
             throw malformed("the signed content is " + contentInfo.getContentType() + ", not authEnvelopedData");
         }
@@ -151,7 +155,7 @@ final class EncryptedLayerReader {
         if (issuerAndSerial != null) {
             var certificate = recipient.certificate();
             return issuerAndSerial.getSerialNumber().getValue().equals(certificate.getSerialNumber())
-                    && issuerAndSerial.getName().equals(org.bouncycastle.asn1.x500.X500Name.getInstance(
+                    && issuerAndSerial.getName().equals(X500Name.getInstance(
                             certificate.getIssuerX500Principal().getEncoded()));
         }
         return false;
@@ -169,7 +173,7 @@ final class EncryptedLayerReader {
     private static final class PlaintextSplitter {
         private final MessageDigest digest;
         private final PlaintextBuffer photo;
-        private final java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream header = new ByteArrayOutputStream();
         private int headerLength = EnvelopeFormat.MAGIC.length + EnvelopeFormat.LENGTH_FIELD;
         private boolean inPhoto;
         private String headerProblem;
@@ -201,12 +205,12 @@ final class EncryptedLayerReader {
                 inPhoto = true;
                 return;
             }
-            if (!java.util.Arrays.equals(bytes, 0, EnvelopeFormat.MAGIC.length, EnvelopeFormat.MAGIC, 0,
+            if (!Arrays.equals(bytes, 0, EnvelopeFormat.MAGIC.length, EnvelopeFormat.MAGIC, 0,
                     EnvelopeFormat.MAGIC.length)) {
                 headerProblem = "the decrypted content does not start with the Codebound magic";
                 return;
             }
-            int bindingLength = java.nio.ByteBuffer.wrap(bytes, EnvelopeFormat.MAGIC.length,
+            int bindingLength = ByteBuffer.wrap(bytes, EnvelopeFormat.MAGIC.length,
                     EnvelopeFormat.LENGTH_FIELD).getInt();
             if (bindingLength <= 0 || bindingLength > Binding.MAX_ENCODED_LENGTH) {
                 headerProblem = "the binding length " + Integer.toUnsignedString(bindingLength) + " is out of range";
@@ -224,7 +228,7 @@ final class EncryptedLayerReader {
             }
             byte[] bytes = header.toByteArray();
             int prefix = EnvelopeFormat.MAGIC.length + EnvelopeFormat.LENGTH_FIELD;
-            byte[] bindingDer = java.util.Arrays.copyOfRange(bytes, prefix, bytes.length);
+            byte[] bindingDer = Arrays.copyOfRange(bytes, prefix, bytes.length);
             return new Result(suite, bindingDer, digest.digest(), photo.size());
         }
     }

@@ -146,7 +146,9 @@ public final class EnvelopeOpener {
         Store<X509CertificateHolder> certificates;
         try {
             content.drain();
-            certificates = parser.getCertificates();
+            @SuppressWarnings("unchecked") // Bouncy Castle returns a raw Store of X509CertificateHolder
+            Store<X509CertificateHolder> store = parser.getCertificates();
+            certificates = store;
             Collection<SignerInformation> signers = parser.getSignerInfos().getSigners();
             if (signers.size() != 1) {
                 throw new EnvelopeException(Reason.MALFORMED, "the envelope has " + signers.size()
@@ -229,7 +231,7 @@ public final class EnvelopeOpener {
 
     private static X509Certificate signerCertificate(Store<X509CertificateHolder> certificates,
             SignerInformation signer) throws EnvelopeException {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // SignerId is a raw Selector
         Collection<X509CertificateHolder> matches = certificates.getMatches(signer.getSID());
         if (matches.size() != 1) {
             throw new EnvelopeException(Reason.MALFORMED, "the envelope does not include the signer's certificate "

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -48,7 +49,7 @@ public final class EnvelopeSealer {
     }
 
     /** A sealer for the registry encryption certificate the trust bundle designates at {@code at}. */
-    public static EnvelopeSealer forBundle(StationCredentials station, TrustBundle bundle, java.time.Instant at) {
+    public static EnvelopeSealer forBundle(StationCredentials station, TrustBundle bundle, Instant at) {
         return new EnvelopeSealer(station, bundle.currentEncryptionCertificate(at));
     }
 

@@ -12,7 +12,8 @@ import java.util.Deque;
  * lenient where we want to be strict: they skip elements they do not expect and stop reading once
  * they have what they need. This stream requires exactly one well-formed top-level element and
  * nothing after it; tags in low-tag-number form; lengths in their shortest form; indefinite lengths
- * only on constructed elements; end-of-contents only where an indefinite length ends. Together with
+ * only on constructed elements; end-of-contents only where an indefinite length ends; no definite
+ * length above {@link #MAX_DEFINITE_LENGTH}. Together with
  * the signature this leaves no byte of an envelope that can change without the envelope being
  * refused.
  *
@@ -21,6 +22,12 @@ import java.util.Deque;
  */
 final class FramingValidator extends FilterInputStream {
     private static final int MAX_DEPTH = 64;
+    /**
+     * Bouncy Castle loads definite-length structures (certificates, signer and recipient infos)
+     * whole, so a hostile envelope could make it allocate as much as it declares. Our encoder's
+     * largest definite-length element is a 64 KiB content chunk.
+     */
+    static final long MAX_DEFINITE_LENGTH = 1 << 20;
     private static final long INDEFINITE = -1;
 
     private enum State { TAG, LENGTH_FIRST, LENGTH_MORE, CONTENT, DONE }
@@ -141,6 +148,9 @@ final class FramingValidator extends FilterInputStream {
     }
 
     private void startElement(long contentLength) throws IOException {
+        if (contentLength > MAX_DEFINITE_LENGTH) {
+            fail("an element of " + contentLength + " bytes (the limit is " + MAX_DEFINITE_LENGTH + ")");
+        }
         if (tag == 0) {
             endOfContents(contentLength);
             return;

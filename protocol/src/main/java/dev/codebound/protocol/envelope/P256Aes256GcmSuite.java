@@ -159,7 +159,11 @@ final class P256Aes256GcmSuite extends Suite {
     @Override
     SignerInformationVerifier signatureVerifier(X509Certificate certificate) {
         try {
-            return new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.ellipticCurve()).build(certificate);
+            // From the bare key: given the certificate, Bouncy Castle would also demand that it be
+            // valid at the signingTime attribute (the sealing clock). Validity is judged at the
+            // capture time instead, by SignerTrust, with its own reason.
+            return new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.ellipticCurve())
+                    .build(certificate.getPublicKey());
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("cannot set up ECDSA verification: " + e.getMessage(), e);
         }
@@ -179,7 +183,7 @@ final class P256Aes256GcmSuite extends Suite {
             // RFC 5753 allows the curve to be omitted here: it is then the recipient key's curve.
             algorithm = SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()).getAlgorithm();
         }
-        SubjectPublicKeyInfo senderKey = new SubjectPublicKeyInfo(algorithm, originator.getPublicKey().getBytes());
+        SubjectPublicKeyInfo senderKey = new SubjectPublicKeyInfo(algorithm, originator.getPublicKeyData().getBytes());
         try {
             return new KeyAgreeUnwrapper(privateKey).unwrap(recipientInfo.getKeyEncryptionAlgorithm(),
                     contentEncryption, senderKey, recipientInfo.getUserKeyingMaterial(), encryptedKey);

@@ -1,6 +1,7 @@
 package dev.codebound.protocol.envelope;
 
 import dev.codebound.protocol.io.DurableFiles;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -48,7 +49,7 @@ final class PlaintextBuffer implements Closeable {
         } else {
             file = Files.createTempFile(directory, "codebound-open-", ".tmp");
         }
-        fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), EnvelopeFormat.CHUNK);
+        fileOut = new BufferedOutputStream(Files.newOutputStream(file), EnvelopeFormat.CHUNK);
         memory.writeTo(fileOut);
         memory = null;
     }

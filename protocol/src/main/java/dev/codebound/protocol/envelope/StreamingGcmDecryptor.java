@@ -4,6 +4,7 @@ import dev.codebound.protocol.pki.Providers;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
@@ -115,7 +116,7 @@ final class StreamingGcmDecryptor implements ContentDecryptor {
 
     /** x^(2^128 - 2), the multiplicative inverse in GF(2^128). */
     private static byte[] inverse(byte[] x) throws GeneralSecurityException {
-        if (java.util.Arrays.equals(x, new byte[16])) {
+        if (Arrays.equals(x, new byte[16])) {
             throw new GeneralSecurityException("degenerate GHASH key");
         }
         byte[] result = GCMUtil.oneAsBytes();

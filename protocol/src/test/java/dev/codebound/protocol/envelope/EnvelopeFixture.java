@@ -49,6 +49,26 @@ final class EnvelopeFixture {
         return out.toByteArray();
     }
 
+    /** The binding the sealer would write for {@code photo}, for tests that assemble envelopes by hand. */
+    Binding binding(VerifiedCode code, byte[] photo) throws Exception {
+        return new Binding(Binding.FORMAT_VERSION, Suite.P256_AES256GCM_SHA256.id(), code.codeId(), code.text(),
+                java.security.MessageDigest.getInstance("SHA-256").digest(photo), photo.length, CaptureMetadata.JPEG,
+                station.stationId(), NOW);
+    }
+
+    /** An envelope assembled from the sealer's parts, with a chosen binding in each layer. */
+    byte[] assemble(StationCredentials signer, Binding signed, Binding encrypted, byte[] photo) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.io.OutputStream signedLayer = SignedLayer.open(out, Suite.P256_AES256GCM_SHA256, signer,
+                        signed.toDer());
+                java.io.OutputStream encryptedLayer = EncryptedLayer.open(signedLayer, Suite.P256_AES256GCM_SHA256,
+                        registry.encryption().certificate())) {
+            InnerContent.writeHeader(encryptedLayer, encrypted.toDer());
+            encryptedLayer.write(photo);
+        }
+        return out.toByteArray();
+    }
+
     static byte[] photo(int length) {
         byte[] photo = new byte[length];
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0};
