@@ -1,14 +1,44 @@
 package dev.codebound.agent.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code codebound-agent} command: the capture station's entry point. */
 @Command(name = "codebound-agent", mixinStandardHelpOptions = true, version = "codebound-agent 0.1.0",
         description = "Capture-station agent: verify collection codes, seal photos, upload them to the registry.",
-        subcommands = {QuickstartCommand.class})
+        subcommands = {CodeCommand.class, QuickstartCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:unexpected internal error",
+            "2:invalid command-line usage",
+            "3:station state or configuration missing or invalid",
+            "4:collection code refused or unreadable",
+            "5:photo refused by the specification checks",
+            "6:registry unreachable",
+            "7:registry refused the request",
+            "8:upload finished with photos not delivered",
+            "9:audit verification failed"})
 public final class AgentCommand {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AgentCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: failures print one clear line and map to documented exit codes. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new AgentCommand());
+        commandLine.setExitCodeExceptionMapper(ExitCodes::forException);
+        commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
+            PrintWriter err = line.getErr();
+            int code = ExitCodes.forException(failure);
+            err.println("error: " + (failure.getMessage() == null ? failure.toString() : failure.getMessage()));
+            if (code == ExitCodes.INTERNAL) {
+                failure.printStackTrace(err);
+            }
+            err.flush();
+            return code;
+        });
+        return commandLine;
     }
 }

@@ -5,51 +5,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The signed JSON form of a {@link TrustBundle}.
- *
- * <pre>
- * {"format":"codebound-trust-bundle/1","payload":"&lt;base64url JSON&gt;","signature":"&lt;base64url r||s&gt;"}
- * </pre>
- *
- * The signature (ECDSA P-256/SHA-256, P1363) is by the registry CA over the ASCII bytes
- * {@code "codebound trust bundle v1\n"} followed by the decoded payload bytes, so the signed
- * bytes are exactly what was sent and no JSON canonicalisation is needed.
+ * The signed JSON form of a {@link TrustBundle}: a {@link SignedJson} document of format
+ * {@value #FORMAT}, signed by the registry CA.
  */
 public final class TrustBundleCodec {
     /** The value of the outer {@code format} member. */
     public static final String FORMAT = "codebound-trust-bundle/1";
 
-    private static final byte[] DOMAIN = "codebound trust bundle v1\n".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SignedJson.JSON;
 
     private TrustBundleCodec() {}
 
     /** Serialises and signs a bundle with the registry CA's private key. */
     public static byte[] sign(TrustBundle bundle, PrivateKey registryCaKey) {
         Signatures.requireMatchingPair(registryCaKey, bundle.registryCa().getPublicKey(), "registry CA");
-        byte[] payload = payload(bundle);
-        ObjectNode outer = JSON.createObjectNode();
-        outer.put("format", FORMAT);
-        outer.put("payload", Base64.getUrlEncoder().withoutPadding().encodeToString(payload));
-        outer.put("signature", Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Signatures.sign(registryCaKey, signedBytes(payload))));
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(outer);
-        } catch (IOException e) {
-            throw new PkiException("cannot encode trust bundle", e);
-        }
+        return SignedJson.sign(FORMAT, payload(bundle), registryCaKey);
     }
 
     /**
@@ -73,15 +53,9 @@ public final class TrustBundleCodec {
      * way (TLS to the registry, or comparing the CA fingerprint out of band).
      */
     public static TrustBundle verifyWithEmbeddedCa(byte[] signed, String source) {
-        JsonNode outer = parse(signed, source);
-        if (!FORMAT.equals(text(outer, "format", source))) {
-            throw new PkiException(source + ": unsupported trust bundle format '" + outer.path("format").asText()
-                    + "', expected " + FORMAT);
-        }
-        byte[] payload = base64(text(outer, "payload", source), "payload", source);
-        byte[] signature = base64(text(outer, "signature", source), "signature", source);
-        TrustBundle bundle = fromPayload(parse(payload, source + " payload"), source);
-        if (!Signatures.verify(bundle.registryCa().getPublicKey(), signedBytes(payload), signature)) {
+        SignedJson document = SignedJson.parse(signed, FORMAT, source);
+        TrustBundle bundle = fromPayload(document.payloadJson(source), source);
+        if (!document.verifiedBy(bundle.registryCa().getPublicKey())) {
             throw new PkiException(source + ": the trust bundle's signature does not verify with its registry CA");
         }
         for (List<X509Certificate> group : List.of(bundle.codeSigning(), bundle.encryption(),
@@ -124,10 +98,10 @@ public final class TrustBundleCodec {
     private static TrustBundle fromPayload(JsonNode node, String source) {
         try {
             return new TrustBundle(
-                    text(node, "registry", source),
-                    sequence(node, source),
-                    Instant.parse(text(node, "issuedAt", source)),
-                    PemFiles.certificatesFromPem(text(node, "registryCa", source), source + " registryCa").get(0),
+                    SignedJson.text(node, "registry", source),
+                    SignedJson.nonNegative(node, "sequence", source),
+                    Instant.parse(SignedJson.text(node, "issuedAt", source)),
+                    PemFiles.certificatesFromPem(SignedJson.text(node, "registryCa", source), source + " registryCa").get(0),
                     certificates(node, "codeSigning", source),
                     certificates(node, "encryption", source),
                     certificates(node, "receiptSigning", source),
@@ -137,14 +111,6 @@ public final class TrustBundleCodec {
         } catch (DateTimeParseException e) {
             throw new PkiException(source + ": issuedAt is not an ISO-8601 instant", e);
         }
-    }
-
-    private static long sequence(JsonNode node, String source) {
-        JsonNode value = node.get("sequence");
-        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0) {
-            throw new PkiException(source + ": 'sequence' must be a non-negative integer");
-        }
-        return value.asLong();
     }
 
     private static void putCertificates(ArrayNode array, List<X509Certificate> certificates) {
@@ -169,40 +135,5 @@ public final class TrustBundleCodec {
         Set<String> result = new TreeSet<>();
         node.path(field).forEach(element -> result.add(element.asText()));
         return result;
-    }
-
-    private static byte[] signedBytes(byte[] payload) {
-        byte[] result = new byte[DOMAIN.length + payload.length];
-        System.arraycopy(DOMAIN, 0, result, 0, DOMAIN.length);
-        System.arraycopy(payload, 0, result, DOMAIN.length, payload.length);
-        return result;
-    }
-
-    private static JsonNode parse(byte[] json, String source) {
-        try {
-            JsonNode node = JSON.readTree(json);
-            if (node == null || !node.isObject()) {
-                throw new PkiException(source + ": a trust bundle must be a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new PkiException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static String text(JsonNode node, String field, String source) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new PkiException(source + ": missing text member '" + field + "'");
-        }
-        return value.asText();
-    }
-
-    private static byte[] base64(String value, String field, String source) {
-        try {
-            return Base64.getUrlDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw new PkiException(source + ": member '" + field + "' is not base64url", e);
-        }
     }
 }

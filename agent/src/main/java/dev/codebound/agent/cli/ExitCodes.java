@@ -1,0 +1,55 @@
+package dev.codebound.agent.cli;
+
+import dev.codebound.agent.station.StationException;
+import dev.codebound.protocol.code.CodeException;
+import dev.codebound.protocol.code.QrCodes;
+import picocli.CommandLine;
+
+/**
+ * The agent's documented exit codes (docs/agent.md), and the mapping from failures to them, so a
+ * script driving a station can tell "fix the photo" from "the network is down".
+ */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** A bug or an unexpected failure; the message says what happened. */
+    public static final int INTERNAL = 1;
+    /** Wrong command-line usage (picocli's own code). */
+    public static final int USAGE = 2;
+    /** The station's own state or configuration is missing or invalid. */
+    public static final int STATION = 3;
+    /** The collection code was refused (or could not be read from the QR image). */
+    public static final int CODE_REFUSED = 4;
+    /** The photo was refused by the specification checks. */
+    public static final int PHOTO_REFUSED = 5;
+    /** The registry could not be reached. */
+    public static final int UNREACHABLE = 6;
+    /** The registry refused the request (enrollment, trust refresh). */
+    public static final int REGISTRY_REFUSED = 7;
+    /** Uploading finished with entries not delivered (rejected, failed or corrupt). */
+    public static final int UNDELIVERED = 8;
+    /** An audit verification found a problem. */
+    public static final int AUDIT_FAILED = 9;
+
+    private ExitCodes() {}
+
+    /** Maps an exception thrown by a command to its exit code. */
+    static int forException(Throwable failure) {
+        if (failure instanceof CommandLine.ParameterException) {
+            return USAGE;
+        }
+        if (failure instanceof StationException) {
+            return STATION;
+        }
+        if (failure instanceof CodeException || failure instanceof QrCodes.QrReadException) {
+            return CODE_REFUSED;
+        }
+        if (failure instanceof AgentFailure agentFailure) {
+            return agentFailure.exitCode();
+        }
+        if (failure instanceof java.net.ConnectException || failure instanceof java.net.UnknownHostException
+                || failure instanceof java.net.SocketTimeoutException) {
+            return UNREACHABLE;
+        }
+        return INTERNAL;
+    }
+}

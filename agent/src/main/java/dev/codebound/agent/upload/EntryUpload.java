@@ -1,0 +1,253 @@
+package dev.codebound.agent.upload;
+
+import dev.codebound.agent.spool.EntryState;
+import dev.codebound.agent.spool.EnvelopeInfo;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.protocol.wire.Problem;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import okhttp3.HttpUrl;
+
+/**
+ * Drives one spool entry through the tus exchange until it is delivered, rejected, corrupt, or out
+ * of attempts for this run. Each step persists its result in the spool before the next request.
+ *
+ * <p>Network failures arrive as {@link UploadException}s; an {@link IOException} from here means
+ * the spool itself cannot be written, which ends the run.
+ */
+final class EntryUpload {
+    /** New uploads started in one run after the server lost ours; guards against a server that keeps forgetting. */
+    private static final int MAX_RESTARTS = 3;
+
+    /** How one entry's attempt ended. */
+    record Result(EntryState state, String reason, boolean unauthorized) {}
+
+    private final String id;
+    private final EnvelopeInfo info;
+    private final Spool spool;
+    private final TusClient tus;
+    private final UploadConfig config;
+    private final RateLimiter limiter;
+    private final ProgressTracker progress;
+    private final RunCounters counters;
+    private final Instant deadline;
+
+    private boolean needsHead;
+    private long highWater;
+
+    EntryUpload(SpoolEntry entry, Spool spool, TusClient tus, UploadConfig config, RateLimiter limiter,
+            ProgressTracker progress, RunCounters counters, Instant deadline) {
+        this.id = entry.id();
+        this.info = entry.info();
+        this.spool = spool;
+        this.tus = tus;
+        this.config = config;
+        this.limiter = limiter;
+        this.progress = progress;
+        this.counters = counters;
+        this.deadline = deadline;
+    }
+
+    Result run() throws IOException, InterruptedException {
+        SpoolEntry entry = spool.verify(id);
+        if (entry.state() == EntryState.CORRUPT) {
+            return new Result(EntryState.CORRUPT, entry.lastError(), false);
+        }
+        progress.started(id, info.filename(), entry.acknowledgedOffset(), info.length());
+        try {
+            return attempt(entry);
+        } finally {
+            progress.finished(id);
+        }
+    }
+
+    private Result attempt(SpoolEntry start) throws IOException, InterruptedException {
+        // Bytes below the recorded offset were sent in an earlier run; sending them again counts as re-sent.
+        highWater = start.acknowledgedOffset();
+        needsHead = start.uploadUrl() != null;
+        int failures = 0;
+        int restarts = 0;
+        while (true) {
+            try {
+                Result done = advance();
+                if (done != null) {
+                    return done;
+                }
+                // Progress was made: attempts and backoff count consecutive failures only.
+                failures = 0;
+            } catch (UploadException e) {
+                switch (e.kind()) {
+                    case REJECTED -> {
+                        spool.markRejected(id, e.problem());
+                        return new Result(EntryState.REJECTED, spool.entry(id).orElseThrow().lastError(), false);
+                    }
+                    case UNAUTHORIZED -> {
+                        Instant next = now().plus(config.retryPolicy().maxDelay());
+                        spool.markFailed(id, e.getMessage(), next);
+                        return new Result(EntryState.FAILED, e.getMessage(), true);
+                    }
+                    case GONE -> {
+                        if (++restarts > MAX_RESTARTS) {
+                            return fail(e.getMessage(), config.retryPolicy().maxDelay());
+                        }
+                        // The registry deduplicates by envelope hash, so a fresh upload cannot duplicate the photo.
+                        spool.markUploadGone(id, e.getMessage());
+                        progress.resynced(id, 0);
+                        needsHead = false;
+                    }
+                    case OFFSET_MISMATCH -> {
+                        failures++;
+                        if (!config.retryPolicy().allowsAnotherAttempt(failures)) {
+                            return fail(e.getMessage(), config.retryPolicy().delay(failures, null, config.random()));
+                        }
+                        adoptServerOffset(e.serverOffset());
+                    }
+                    case TRANSIENT -> {
+                        failures++;
+                        Duration delay = config.retryPolicy().delay(failures, e.retryAfter(), config.random());
+                        Instant next = now().plus(delay);
+                        spool.markFailed(id, e.getMessage(), next);
+                        if (!config.retryPolicy().allowsAnotherAttempt(failures)
+                                || (deadline != null && next.isAfter(deadline))) {
+                            return new Result(EntryState.FAILED, e.getMessage(), false);
+                        }
+                        config.sleeper().sleep(delay);
+                        SpoolEntry entry = spool.entry(id).orElseThrow();
+                        needsHead = entry.uploadUrl() != null;
+                        progress.resynced(id, entry.acknowledgedOffset());
+                    }
+                }
+            }
+        }
+    }
+
+    /** One exchange; returns the result when the entry has reached its end, else {@code null}. */
+    private Result advance() throws UploadException, IOException {
+        SpoolEntry entry = spool.entry(id).orElseThrow();
+        if (entry.uploadUrl() == null) {
+            return create();
+        }
+        HttpUrl upload = HttpUrl.get(entry.uploadUrl());
+        if (needsHead) {
+            long serverOffset = tus.head(upload);
+            if (serverOffset > info.length()) {
+                throw new UploadException(FailureKind.GONE, 0, "resume: server offset beyond the envelope's length",
+                        null, null, -1, null);
+            }
+            // Ahead (an acknowledgement was lost) or behind (the server lost data): the server's word wins.
+            if (serverOffset != entry.acknowledgedOffset()) {
+                entry = spool.recordAcknowledged(id, serverOffset);
+            }
+            progress.resynced(id, serverOffset);
+            needsHead = false;
+        }
+        long offset = entry.acknowledgedOffset();
+        if (offset == info.length()) {
+            return finish(upload, null);
+        }
+        byte[] chunk = read(offset, (int) Math.min(config.chunkSize(), info.length() - offset));
+        TusClient.Patched patched = tus.patch(upload, offset, body(offset, chunk), sha256(chunk));
+        if (patched.offset() <= offset || patched.offset() > offset + chunk.length) {
+            needsHead = true;
+            throw UploadException.transientError("upload: server acknowledged offset " + patched.offset()
+                    + " for a chunk at " + offset, null);
+        }
+        spool.recordAcknowledged(id, patched.offset());
+        return patched.offset() == info.length() ? finish(upload, patched.resultPath()) : null;
+    }
+
+    private Result create() throws UploadException, IOException {
+        boolean inline = info.length() > 0 && info.length() <= config.creationWithUploadLimit()
+                && info.length() <= config.chunkSize();
+        TusClient.Created created;
+        if (inline) {
+            byte[] whole = read(0, (int) info.length());
+            created = tus.create(info, body(0, whole), sha256(whole));
+        } else {
+            created = tus.create(info, null, null);
+        }
+        if (created.offset() > info.length()) {
+            throw UploadException.transientError("create: server offset beyond the envelope's length", null);
+        }
+        spool.markCreated(id, created.url().toString());
+        needsHead = false;
+        if (created.offset() > 0) {
+            spool.recordAcknowledged(id, created.offset());
+        }
+        progress.resynced(id, created.offset());
+        return created.offset() == info.length() ? finish(created.url(), created.resultPath()) : null;
+    }
+
+    /** Fetches the verdict and stores it before the state that announces it. */
+    private Result finish(HttpUrl upload, String resultHint) throws UploadException, IOException {
+        TusClient.Outcome outcome = tus.result(tus.resultUrl(upload, resultHint));
+        if (outcome instanceof TusClient.Accepted accepted) {
+            spool.markDelivered(id, accepted.receiptJson());
+            return new Result(EntryState.DELIVERED, null, false);
+        }
+        Problem problem = ((TusClient.Refused) outcome).problem();
+        spool.markRejected(id, problem);
+        return new Result(EntryState.REJECTED, spool.entry(id).orElseThrow().lastError(), false);
+    }
+
+    private void adoptServerOffset(long serverOffset) throws IOException {
+        if (serverOffset >= 0 && serverOffset <= info.length() && spool.entry(id).orElseThrow().uploadUrl() != null) {
+            spool.recordAcknowledged(id, serverOffset);
+            progress.resynced(id, serverOffset);
+            needsHead = false;
+        } else {
+            needsHead = true;
+        }
+    }
+
+    private Result fail(String reason, Duration wait) throws IOException {
+        spool.markFailed(id, reason, now().plus(wait));
+        return new Result(EntryState.FAILED, reason, false);
+    }
+
+    /** A request body for {@code chunk} at {@code offset} that counts sent and re-sent bytes. */
+    private ChunkBody body(long offset, byte[] chunk) {
+        long[] cursor = {offset};
+        return new ChunkBody(chunk, limiter, count -> {
+            long from = cursor[0];
+            long to = from + count;
+            cursor[0] = to;
+            counters.bytesSent.addAndGet(count);
+            counters.bytesResent.addAndGet(Math.max(0, Math.min(to, highWater) - from));
+            highWater = Math.max(highWater, to);
+            progress.sent(id, count);
+        });
+    }
+
+    private byte[] read(long offset, int length) throws IOException {
+        byte[] data = new byte[length];
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        try (FileChannel channel = FileChannel.open(spool.envelopeFile(id), StandardOpenOption.READ)) {
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, offset + buffer.position()) < 0) {
+                    throw new IOException("envelope of entry " + Spool.shortId(id) + " ended early");
+                }
+            }
+        }
+        return data;
+    }
+
+    private Instant now() {
+        return config.clock().instant();
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+}

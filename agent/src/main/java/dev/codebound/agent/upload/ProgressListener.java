@@ -1,0 +1,24 @@
+package dev.codebound.agent.upload;
+
+import dev.codebound.agent.spool.EntryState;
+
+/**
+ * Receives upload progress. Called from the uploader's worker threads, possibly concurrently;
+ * implementations must be thread-safe and quick. Every method has a no-op default.
+ */
+public interface ProgressListener {
+    /** A listener that ignores everything. */
+    ProgressListener NONE = new ProgressListener() {};
+
+    /** An entry starts (or resumes) with {@code acknowledged} of its {@code length} bytes already done. */
+    default void entryStarted(String entryId, String filename, long acknowledged, long length) {}
+
+    /** Bytes moved; called often (every body slice), so throttle any drawing. */
+    default void progressed(Progress progress) {}
+
+    /** An entry's attempt in this run ended in {@code state}; {@code reason} is set unless delivered. */
+    default void entryFinished(String entryId, String filename, EntryState state, String reason) {}
+
+    /** The run is over. */
+    default void runFinished(UploadRun run) {}
+}

@@ -1,0 +1,213 @@
+package dev.codebound.agent.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.spool.EnvelopeInfo;
+import dev.codebound.protocol.wire.Problem;
+import dev.codebound.protocol.wire.Tus;
+import dev.codebound.protocol.wire.UploadChecksum;
+import dev.codebound.protocol.wire.UploadMetadata;
+import dev.codebound.protocol.wire.WireFormatException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * The tus 1.0.0 requests the uploader makes, one method each, with every non-success turned into
+ * a classified {@link UploadException}. Holds no state besides the configured client.
+ */
+final class TusClient {
+    /**
+     * Final-PATCH header: where the receipt or problem can be fetched. The final PATCH also carries
+     * {@code Codebound-Outcome}, but the result resource is what gets stored, so it alone decides.
+     */
+    static final String RESULT = "Codebound-Result";
+
+    private static final int MAX_BODY = 256 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OkHttpClient client;
+    private final HttpUrl endpoint;
+    private final Clock clock;
+
+    /** A created upload: its URL, the offset the server holds, and a result path if already complete. */
+    record Created(HttpUrl url, long offset, String resultPath) {}
+
+    /** A PATCH's answer: the new offset and, on the final chunk, the result path. */
+    record Patched(long offset, String resultPath) {}
+
+    /** The registry's verdict on a complete upload. */
+    sealed interface Outcome {}
+
+    /** Accepted: the receipt JSON as received. */
+    record Accepted(byte[] receiptJson) implements Outcome {}
+
+    /** Refused: the problem. */
+    record Refused(Problem problem) implements Outcome {}
+
+    TusClient(OkHttpClient base, UploadConfig config) {
+        OkHttpClient.Builder builder = base.newBuilder().addInterceptor(new TusResumableInterceptor());
+        if (config.devStationId() != null) {
+            builder.addInterceptor(new DevStationInterceptor(config.devStationId()));
+        }
+        this.client = builder.build();
+        this.endpoint = config.endpoint();
+        this.clock = config.clock();
+    }
+
+    /**
+     * Creates an upload; with {@code body} (creation-with-upload) the whole envelope travels along.
+     */
+    Created create(EnvelopeInfo info, RequestBody body, byte[] bodySha256) throws UploadException {
+        UploadMetadata metadata = UploadMetadata.empty()
+                .with(Tus.Metadata.CODE_ID, info.codeId())
+                .with(Tus.Metadata.ENVELOPE_SHA256, info.sha256())
+                .with(Tus.Metadata.STATION_ID, info.stationId())
+                .with(Tus.Metadata.FILENAME, info.filename());
+        Request.Builder request = new Request.Builder().url(endpoint)
+                .header(Tus.UPLOAD_LENGTH, Long.toString(info.length()))
+                .header(Tus.UPLOAD_METADATA, metadata.encode());
+        if (body != null) {
+            request.header(Tus.UPLOAD_CHECKSUM, UploadChecksum.sha256Header(bodySha256)).post(body);
+        } else {
+            request.post(RequestBody.create(new byte[0]));
+        }
+        try (Response response = execute(request.build(), "create")) {
+            if (response.code() != 201) {
+                throw failure("create", response);
+            }
+            String location = response.header("Location");
+            HttpUrl url = location == null ? null : response.request().url().resolve(location);
+            if (url == null) {
+                throw UploadException.transientError("create: 201 without a usable Location", null);
+            }
+            String offset = response.header(Tus.UPLOAD_OFFSET);
+            return new Created(url, offset == null ? 0 : parseOffset(offset, "create"), response.header(RESULT));
+        }
+    }
+
+    /** The server's offset for an upload (HEAD). */
+    long head(HttpUrl upload) throws UploadException {
+        Request request = new Request.Builder().url(upload).head().header("Cache-Control", "no-store").build();
+        try (Response response = execute(request, "resume")) {
+            if (response.code() != 200 && response.code() != 204) {
+                throw failure("resume", response);
+            }
+            return parseOffset(response.header(Tus.UPLOAD_OFFSET), "resume");
+        }
+    }
+
+    /** Sends one chunk at {@code offset} (PATCH). */
+    Patched patch(HttpUrl upload, long offset, RequestBody body, byte[] bodySha256) throws UploadException {
+        Request request = new Request.Builder().url(upload).patch(body)
+                .header(Tus.UPLOAD_OFFSET, Long.toString(offset))
+                .header(Tus.UPLOAD_CHECKSUM, UploadChecksum.sha256Header(bodySha256))
+                .build();
+        try (Response response = execute(request, "upload")) {
+            if (response.code() != 204 && response.code() != 200) {
+                throw failure("upload", response);
+            }
+            return new Patched(parseOffset(response.header(Tus.UPLOAD_OFFSET), "upload"), response.header(RESULT));
+        }
+    }
+
+    /** Fetches the verdict on a complete upload: 200 with a receipt, or 422 with a problem. */
+    Outcome result(HttpUrl resultUrl) throws UploadException {
+        Request request = new Request.Builder().url(resultUrl).get().header("Accept", "application/json").build();
+        try (Response response = execute(request, "result")) {
+            if (response.code() == 200) {
+                byte[] json = readBody(response, "result");
+                try {
+                    JsonNode node = JSON.readTree(json);
+                    if (node == null || !node.isObject()) {
+                        throw UploadException.transientError("result: the receipt is not a JSON object", null);
+                    }
+                } catch (IOException e) {
+                    throw UploadException.transientError("result: the receipt is not JSON", e);
+                }
+                return new Accepted(json);
+            }
+            if (response.code() == 422) {
+                return new Refused(problemOf(response));
+            }
+            // 404 here means "no verdict yet" (or a lost upload) rather than "gone": ask again later.
+            if (response.code() == 404) {
+                throw new UploadException(FailureKind.TRANSIENT, 404, "result: no verdict yet", retryAfter(response),
+                        null, -1, null);
+            }
+            throw failure("result", response);
+        }
+    }
+
+    /** Where the verdict of an upload is, from the server's hint or by the contract's convention. */
+    HttpUrl resultUrl(HttpUrl upload, String hint) {
+        HttpUrl fromHint = hint == null ? null : upload.resolve(hint);
+        return fromHint != null ? fromHint : upload.newBuilder().addPathSegment("result").build();
+    }
+
+    private Response execute(Request request, String step) throws UploadException {
+        try {
+            return client.newCall(request).execute();
+        } catch (IOException e) {
+            throw UploadException.transientError(step + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+    }
+
+    private UploadException failure(String step, Response response) throws UploadException {
+        int status = response.code();
+        FailureKind kind = status < 400 ? FailureKind.TRANSIENT : FailureKind.ofStatus(status);
+        Problem problem = status >= 400 ? problemOf(response) : null;
+        long serverOffset = -1;
+        if (kind == FailureKind.OFFSET_MISMATCH && response.header(Tus.UPLOAD_OFFSET) != null) {
+            serverOffset = parseOffset(response.header(Tus.UPLOAD_OFFSET), step);
+        }
+        boolean described = problem != null && problem.reason() != null && !problem.reason().equals("HTTP_" + status);
+        String reason = described ? " " + problem.reason() : "";
+        return new UploadException(kind, status, step + ": HTTP " + status + reason, retryAfter(response), problem,
+                serverOffset, null);
+    }
+
+    private Duration retryAfter(Response response) {
+        return RetryAfter.parse(response.header("Retry-After"), clock.instant()).orElse(null);
+    }
+
+    private Problem problemOf(Response response) throws UploadException {
+        byte[] body = readBody(response, "problem");
+        try {
+            Problem parsed = Problem.fromJson(body);
+            if (parsed.status() != 0) {
+                return parsed;
+            }
+        } catch (WireFormatException e) {
+            // Not a problem body (a proxy's error page, say): describe the status instead.
+        }
+        return Problem.of(response.code(), "HTTP_" + response.code(), response.message().isEmpty()
+                ? "HTTP " + response.code() : response.message(), null, response.request().url().encodedPath());
+    }
+
+    private static byte[] readBody(Response response, String step) throws UploadException {
+        try {
+            return response.peekBody(MAX_BODY).bytes();
+        } catch (IOException e) {
+            throw UploadException.transientError(step + ": cannot read the response body", e);
+        }
+    }
+
+    private static long parseOffset(String header, String step) throws UploadException {
+        try {
+            long offset = Long.parseLong(header == null ? "" : header.strip());
+            if (offset < 0) {
+                throw new NumberFormatException();
+            }
+            return offset;
+        } catch (NumberFormatException e) {
+            throw UploadException.transientError(step + ": missing or malformed Upload-Offset", null);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.codebound.agent.upload;
+
+import dev.codebound.agent.spool.EntryState;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.OkHttpClient;
+
+/**
+ * The upload engine: takes every due spool entry (oldest first) and uploads up to
+ * {@link UploadConfig#parallelism()} at once over tus, resuming where earlier runs stopped.
+ *
+ * <pre>{@code
+ * UploadRun run = new Uploader(config, MutualTls.fromPkcs12(p12, password, registryCa).build(), spool,
+ *         TerminalProgressBar.forSystemConsole()).runOnce();
+ * }</pre>
+ *
+ * <p>New entries start only while the {@linkplain UploadConfig#window() window} is open, before the
+ * run's deadline, and while the registry accepts the station; entries already running are finished.
+ */
+public final class Uploader {
+    private final UploadConfig config;
+    private final Spool spool;
+    private final ProgressListener listener;
+    private final TusClient tus;
+    private final RateLimiter limiter;
+
+    /**
+     * @param client an OkHttp client, normally from {@link MutualTls}; the uploader adds its own
+     *               interceptors to a derived client and leaves this one unchanged
+     */
+    public Uploader(UploadConfig config, OkHttpClient client, Spool spool, ProgressListener listener) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.spool = Objects.requireNonNull(spool, "spool");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.tus = new TusClient(Objects.requireNonNull(client, "client"), config);
+        this.limiter = config.rateLimit() > 0
+                ? RateLimiter.of(config.rateLimit(), config.nanoTime(), config.sleeper())
+                : RateLimiter.unlimited();
+    }
+
+    /**
+     * Uploads every entry that is due now, then returns what happened.
+     *
+     * @throws IOException          when the spool cannot be written (the disk, not the network)
+     * @throws InterruptedException when the thread is interrupted; every entry is left resumable
+     */
+    public UploadRun runOnce() throws IOException, InterruptedException {
+        Instant started = config.clock().instant();
+        long startedNanos = config.nanoTime().getAsLong();
+        Instant deadline = config.runDeadline() == null ? null : started.plus(config.runDeadline());
+        List<SpoolEntry> due = spool.entries().stream().filter(entry -> entry.isDue(started)).toList();
+        ConcurrentLinkedQueue<SpoolEntry> queue = new ConcurrentLinkedQueue<>(due);
+        ProgressTracker progress = new ProgressTracker(listener, config.nanoTime(),
+                due.stream().mapToLong(entry -> entry.info().length()).sum(),
+                due.stream().mapToLong(SpoolEntry::acknowledgedOffset).sum());
+        RunCounters counters = new RunCounters();
+        AtomicReference<UploadRun.Stop> stop = new AtomicReference<>(UploadRun.Stop.COMPLETED);
+        AtomicInteger[] byState = new AtomicInteger[EntryState.values().length];
+        for (int i = 0; i < byState.length; i++) {
+            byState[i] = new AtomicInteger();
+        }
+        AtomicInteger notStarted = new AtomicInteger();
+
+        Runnable worker = () -> {
+            for (SpoolEntry entry; (entry = queue.poll()) != null; ) {
+                UploadRun.Stop reason = reasonToStop(stop.get(), deadline);
+                if (reason != null) {
+                    stop.compareAndSet(UploadRun.Stop.COMPLETED, reason);
+                    notStarted.incrementAndGet();
+                    continue;
+                }
+                EntryUpload.Result result;
+                try {
+                    result = new EntryUpload(entry, spool, tus, config, limiter, progress, counters, deadline).run();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (result.unauthorized()) {
+                    stop.set(UploadRun.Stop.UNAUTHORIZED);
+                }
+                byState[result.state().ordinal()].incrementAndGet();
+                listener.entryFinished(entry.id(), entry.info().filename(), result.state(), result.reason());
+            }
+        };
+        runWorkers(worker, Math.min(config.parallelism(), due.size()));
+
+        UploadRun run = new UploadRun(byState[EntryState.DELIVERED.ordinal()].get(),
+                byState[EntryState.REJECTED.ordinal()].get(), byState[EntryState.FAILED.ordinal()].get(),
+                byState[EntryState.CORRUPT.ordinal()].get(), notStarted.get(), counters.bytesSent.get(),
+                counters.bytesResent.get(), Duration.ofNanos(config.nanoTime().getAsLong() - startedNanos), stop.get());
+        listener.runFinished(run);
+        return run;
+    }
+
+    private UploadRun.Stop reasonToStop(UploadRun.Stop current, Instant deadline) {
+        if (current == UploadRun.Stop.UNAUTHORIZED) {
+            return current;
+        }
+        if (deadline != null && !config.clock().instant().isBefore(deadline)) {
+            return UploadRun.Stop.DEADLINE;
+        }
+        return config.window().isOpen(config.clock()) ? null : UploadRun.Stop.WINDOW_CLOSED;
+    }
+
+    private static void runWorkers(Runnable worker, int count) throws IOException, InterruptedException {
+        if (count == 0) {
+            return;
+        }
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(count, task -> {
+            Thread thread = new Thread(task, "codebound-upload-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                futures.add(pool.submit(worker));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof UncheckedIOException io) {
+                        throw io.getCause();
+                    }
+                    throw new IllegalStateException("upload worker failed", e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("upload run interrupted");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.codebound.agent.spool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.agent.testing.Envelopes;
+import dev.codebound.agent.testing.FakeTime;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A spooled envelope that no longer matches its recorded length or hash is never uploaded. */
+class CorruptionTest {
+    @TempDir
+    Path temp;
+
+    private final FakeTime time = new FakeTime(Instant.parse("2026-06-01T23:00:00Z"));
+
+    @Test
+    void intactEnvelopePassesVerification() throws IOException {
+        try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
+            String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
+            assertEquals(EntryState.QUEUED, spool.verify(id).state());
+        }
+    }
+
+    @Test
+    void truncatedEnvelopeIsMarkedCorrupt() throws IOException {
+        try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
+            String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
+            try (RandomAccessFile file = new RandomAccessFile(spool.envelopeFile(id).toFile(), "rw")) {
+                file.setLength(69_999);
+            }
+            SpoolEntry entry = spool.verify(id);
+            assertEquals(EntryState.CORRUPT, entry.state());
+            assertTrue(entry.lastError().contains("69999 bytes, expected 70000"), entry.lastError());
+            assertEquals(1, spool.status().count(EntryState.CORRUPT));
+        }
+    }
+
+    @Test
+    void flippedByteIsMarkedCorruptAndStaysCorruptOnRetry() throws IOException {
+        try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
+            String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
+            Path file = spool.envelopeFile(id);
+            byte[] content = Files.readAllBytes(file);
+            content[12_345] ^= 0x01;
+            Files.write(file, content);
+            SpoolEntry entry = spool.verify(id);
+            assertEquals(EntryState.CORRUPT, entry.state());
+            assertTrue(entry.lastError().contains("SHA-256"), entry.lastError());
+            assertEquals(EntryState.CORRUPT, spool.retry(id).state(), "a retry re-checks the file first");
+        }
+    }
+
+    @Test
+    void truncationIsNoticedWhenTheSpoolOpens() throws IOException {
+        Path root = temp.resolve("spool");
+        String id;
+        try (Spool spool = Spool.open(root, time.clock())) {
+            id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
+            try (RandomAccessFile file = new RandomAccessFile(spool.envelopeFile(id).toFile(), "rw")) {
+                file.setLength(1_000);
+            }
+        }
+        try (Spool spool = Spool.open(root, time.clock())) {
+            assertEquals(EntryState.CORRUPT, spool.entry(id).orElseThrow().state());
+            assertTrue(spool.recoveryReport().hasCorruption());
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.codebound.server.registry;
+
+import dev.codebound.protocol.code.CodeIssuer;
+import dev.codebound.protocol.code.IssuedCode;
+import dev.codebound.protocol.code.StudentIdentity;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * The collection codes this registry has issued. It keeps each code's public fields (never the
+ * student's identity, which lives sealed inside the code) so that codes can be listed and revoked.
+ */
+public final class CodeBook {
+    /** Validity of a code when the request names none. */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofDays(90);
+    /** Largest batch accepted in one request: a large school's cohort, not a denial of service. */
+    public static final int MAX_BATCH = 20_000;
+
+    /** CSV columns, in the order documented in docs/registry-api.md; the last two are optional. */
+    static final String[] CSV_COLUMNS = {"student_number", "name", "id_number", "school_code", "cohort", "not_before",
+        "not_after"};
+
+    /**
+     * The registry's record of an issued code.
+     *
+     * @param codeId     the code id
+     * @param schoolCode the school
+     * @param cohort     the graduation year
+     * @param notBefore  start of validity
+     * @param notAfter   end of validity
+     * @param issuedAt   when it was issued
+     * @param revokedAt  when it was revoked, or {@code null}
+     */
+    public record CodeRecord(String codeId, int schoolCode, int cohort, Instant notBefore, Instant notAfter,
+            Instant issuedAt, Instant revokedAt) {}
+
+    /** What one code request asks for. */
+    public record CodeRequest(StudentIdentity student, int schoolCode, int cohort, Instant notBefore,
+            Instant notAfter) {}
+
+    private final JsonRecordStore<CodeRecord> records;
+    private final CodeIssuer issuer;
+    private final Clock clock;
+
+    public CodeBook(Path directory, CodeIssuer issuer, Clock clock) throws IOException {
+        this.records = new JsonRecordStore<>(directory, CodeRecord.class);
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    /** Issues and records one code. */
+    public IssuedCode issue(CodeRequest request) throws IOException {
+        IssuedCode code = issuer.issue(request.student(), request.schoolCode(), request.cohort(), request.notBefore(),
+                request.notAfter());
+        records.put(code.codeId(), new CodeRecord(code.codeId(), code.schoolCode(), code.cohort(), code.notBefore(),
+                code.notAfter(), clock.instant(), null));
+        return code;
+    }
+
+    /**
+     * Validates a whole CSV batch first and issues codes only if every row is valid, so a batch
+     * never half-succeeds.
+     *
+     * @throws RegistryException CSV_INVALID (400) listing every bad row with its column
+     */
+    public List<IssuedCode> issueBatch(Reader csv) throws IOException, RegistryException {
+        List<CodeRequest> requests = parseBatch(csv);
+        List<IssuedCode> issued = new ArrayList<>(requests.size());
+        for (CodeRequest request : requests) {
+            issued.add(issue(request));
+        }
+        return issued;
+    }
+
+    List<CodeRequest> parseBatch(Reader csv) throws IOException, RegistryException {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+                .setIgnoreEmptyLines(true).get();
+        List<String> errors = new ArrayList<>();
+        List<CodeRequest> requests = new ArrayList<>();
+        try (CSVParser parser = CSVParser.parse(csv, format)) {
+            List<String> header = parser.getHeaderNames();
+            for (int i = 0; i < 5; i++) {
+                if (!header.contains(CSV_COLUMNS[i])) {
+                    throw new RegistryException("CSV_INVALID", 400, "the CSV header must name the columns "
+                            + String.join(",", CSV_COLUMNS) + " (the last two optional); '" + CSV_COLUMNS[i]
+                            + "' is missing");
+                }
+            }
+            for (CSVRecord row : parser) {
+                if (requests.size() + errors.size() >= MAX_BATCH) {
+                    throw new RegistryException("CSV_INVALID", 413, "a batch may hold at most " + MAX_BATCH
+                            + " rows; split the file");
+                }
+                try {
+                    requests.add(parseRow(row, header));
+                } catch (IllegalArgumentException | DateTimeParseException e) {
+                    errors.add("row " + row.getRecordNumber() + ": " + e.getMessage());
+                }
+            }
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            throw new RegistryException("CSV_INVALID", 400, "the CSV cannot be parsed: " + e.getMessage());
+        }
+        if (!errors.isEmpty()) {
+            throw new RegistryException("CSV_INVALID", 400, errors.size() + " invalid row(s), no code issued: "
+                    + String.join("; ", errors.subList(0, Math.min(errors.size(), 20)))
+                    + (errors.size() > 20 ? "; ..." : ""));
+        }
+        if (requests.isEmpty()) {
+            throw new RegistryException("CSV_INVALID", 400, "the CSV has a header but no student rows");
+        }
+        return requests;
+    }
+
+    private CodeRequest parseRow(CSVRecord row, List<String> header) {
+        StudentIdentity student = new StudentIdentity(row.get("student_number"), row.get("name"), row.get("id_number"));
+        int school = integer(row.get("school_code"), "school_code");
+        int cohort = integer(row.get("cohort"), "cohort");
+        Instant notBefore = optionalInstant(row, header, "not_before").orElse(clock.instant());
+        Instant notAfter = optionalInstant(row, header, "not_after").orElse(notBefore.plus(DEFAULT_VALIDITY));
+        if (!notAfter.isAfter(notBefore)) {
+            throw new IllegalArgumentException("not_after must be later than not_before");
+        }
+        return new CodeRequest(student, school, cohort, notBefore, notAfter);
+    }
+
+    private static Optional<Instant> optionalInstant(CSVRecord row, List<String> header, String column) {
+        if (!header.contains(column) || !row.isSet(column) || row.get(column).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(row.get(column)));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(column + " '" + row.get(column)
+                    + "' is not an ISO-8601 instant such as 2027-05-01T00:00:00Z");
+        }
+    }
+
+    private static int integer(String value, String column) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(column + " '" + value + "' is not a whole number");
+        }
+    }
+
+    public Optional<CodeRecord> find(String codeId) throws IOException {
+        return records.get(codeId);
+    }
+
+    public List<CodeRecord> all() {
+        return records.all();
+    }
+
+    /**
+     * Revokes a code; revoking twice keeps the first revocation.
+     *
+     * @throws RegistryException CODE_UNKNOWN (404)
+     */
+    public synchronized CodeRecord revoke(String codeId) throws IOException, RegistryException {
+        CodeRecord record = records.get(codeId).orElseThrow(() -> new RegistryException("CODE_UNKNOWN", 404,
+                "no code '" + codeId + "' was issued by this registry"));
+        if (record.revokedAt() != null) {
+            return record;
+        }
+        CodeRecord revoked = new CodeRecord(record.codeId(), record.schoolCode(), record.cohort(), record.notBefore(),
+                record.notAfter(), record.issuedAt(), clock.instant());
+        records.put(codeId, revoked);
+        return revoked;
+    }
+
+    public Set<String> revokedCodeIds() {
+        return all().stream().filter(record -> record.revokedAt() != null).map(CodeRecord::codeId)
+                .collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,135 @@
+package dev.codebound.server.registry;
+
+import dev.codebound.protocol.pki.CertificateAuthority;
+import dev.codebound.protocol.pki.CertificateProfile;
+import dev.codebound.protocol.pki.CertificationRequests;
+import dev.codebound.protocol.pki.PkiException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.util.encoders.Base32;
+
+/**
+ * Station enrollment: an administrator issues a one-time enrollment token; a station presents it
+ * with a PKCS#10 request and receives its certificate.
+ *
+ * <p>Only the SHA-256 of a token is stored, so a copy of the data directory does not reveal usable
+ * tokens; looking a token up by its hash also means no secret is ever compared byte by byte. A
+ * token is marked used durably <em>before</em> the certificate is issued: a crash in between burns
+ * the token (the administrator issues another) but can never let one token enroll two stations.
+ */
+public final class EnrollmentService {
+    /** Token text prefix, so a token pasted into the wrong field is recognisable. */
+    public static final String TOKEN_PREFIX = "CBE-";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * A stored token.
+     *
+     * @param tokenHash  hex SHA-256 of the token text
+     * @param issuedAt   when it was issued
+     * @param expiresAt  when it stops working
+     * @param note       the administrator's note (e.g. which studio), never personal data
+     * @param usedAt     when it was redeemed, or {@code null}
+     * @param stationId  the station it enrolled, or {@code null}
+     */
+    public record TokenRecord(String tokenHash, Instant issuedAt, Instant expiresAt, String note, Instant usedAt,
+            String stationId) {}
+
+    /** A freshly issued token: the only time its text exists outside the administrator's hands. */
+    public record IssuedToken(String token, Instant expiresAt) {}
+
+    private final JsonRecordStore<TokenRecord> tokens;
+    private final StationDirectory stations;
+    private final CertificateAuthority authority;
+    private final Clock clock;
+    private final Duration certificateValidity;
+
+    public EnrollmentService(Path tokenDirectory, StationDirectory stations, CertificateAuthority authority,
+            Clock clock, Duration certificateValidity) throws IOException {
+        this.tokens = new JsonRecordStore<>(tokenDirectory, TokenRecord.class);
+        this.stations = stations;
+        this.authority = authority;
+        this.clock = clock;
+        this.certificateValidity = certificateValidity;
+    }
+
+    /** Issues a one-time token valid for {@code validity}. */
+    public IssuedToken issueToken(Duration validity, String note) throws IOException {
+        byte[] secret = new byte[20];
+        RANDOM.nextBytes(secret);
+        String token = TOKEN_PREFIX + Base32.toBase32String(secret);
+        Instant now = clock.instant();
+        tokens.put(hash(token), new TokenRecord(hash(token), now, now.plus(validity), note, null, null));
+        return new IssuedToken(token, now.plus(validity));
+    }
+
+    /**
+     * Redeems a token for a station certificate.
+     *
+     * @throws RegistryException ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
+     *     ENROLLMENT_TOKEN_USED (409) or CSR_INVALID (400)
+     */
+    public synchronized X509Certificate enroll(String token, PKCS10CertificationRequest request)
+            throws IOException, RegistryException {
+        PublicKey stationKey;
+        try {
+            stationKey = CertificationRequests.verifiedPublicKey(request);
+        } catch (PkiException e) {
+            throw new RegistryException("CSR_INVALID", 400, e.getMessage());
+        }
+        String normalized = token == null ? "" : token.strip().toUpperCase(Locale.ROOT);
+        TokenRecord record = tokens.get(hash(normalized)).orElseThrow(() -> new RegistryException(
+                "ENROLLMENT_TOKEN_UNKNOWN", 403, "the enrollment token is not known to this registry; "
+                        + "ask the registry administrator for a new one"));
+        Instant now = clock.instant();
+        if (record.usedAt() != null) {
+            throw new RegistryException("ENROLLMENT_TOKEN_USED", 409, "the enrollment token was already used at "
+                    + record.usedAt() + "; each token enrolls one station");
+        }
+        if (now.isAfter(record.expiresAt())) {
+            throw new RegistryException("ENROLLMENT_TOKEN_EXPIRED", 403, "the enrollment token expired at "
+                    + record.expiresAt() + "; ask the registry administrator for a new one");
+        }
+        String stationId = newStationId();
+        tokens.put(record.tokenHash(), new TokenRecord(record.tokenHash(), record.issuedAt(), record.expiresAt(),
+                record.note(), now, stationId));
+        X509Certificate certificate = authority.issue(stationKey, stationId, CertificateProfile.STATION,
+                now.minus(Duration.ofMinutes(5)),
+                earlierOf(now.plus(certificateValidity), authority.certificate().getNotAfter().toInstant()), List.of());
+        stations.add(certificate, now);
+        return certificate;
+    }
+
+    private static Instant earlierOf(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static String newStationId() {
+        byte[] random = new byte[5];
+        RANDOM.nextBytes(random);
+        return "ST-" + Base32.toBase32String(random);
+    }
+
+    private static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

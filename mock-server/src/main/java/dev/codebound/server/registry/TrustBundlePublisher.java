@@ -1,0 +1,62 @@
+package dev.codebound.server.registry;
+
+import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.pki.RegistryKeyring;
+import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.protocol.pki.TrustBundleCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Publishes the registry's signed trust bundle. Whenever the set of revoked stations or codes
+ * changes, the next request gets a new bundle with a higher sequence number; otherwise the same
+ * signed bytes are served, so stations can compare bundles cheaply.
+ */
+public final class TrustBundlePublisher {
+    private final Path file;
+    private final RegistryKeyring keyring;
+    private final StationDirectory stations;
+    private final CodeBook codes;
+    private final Clock clock;
+    private byte[] published;
+    private TrustBundle publishedBundle;
+
+    public TrustBundlePublisher(Path file, RegistryKeyring keyring, StationDirectory stations, CodeBook codes,
+            Clock clock) throws IOException {
+        this.file = file;
+        this.keyring = keyring;
+        this.stations = stations;
+        this.codes = codes;
+        this.clock = clock;
+        if (Files.exists(file)) {
+            published = Files.readAllBytes(file);
+            publishedBundle = TrustBundleCodec.verify(published, keyring.authority().certificate(), file.toString());
+        }
+    }
+
+    /** The signed bytes of the current bundle, publishing a new one first if revocations changed. */
+    public synchronized byte[] current() throws IOException {
+        Set<String> revokedStations = stations.revokedSerials();
+        Set<String> revokedCodes = codes.revokedCodeIds();
+        if (publishedBundle != null && publishedBundle.revokedStationSerials().equals(revokedStations)
+                && publishedBundle.revokedCodeIds().equals(revokedCodes)) {
+            return published.clone();
+        }
+        long sequence = publishedBundle == null ? 1 : publishedBundle.sequence() + 1;
+        TrustBundle bundle = keyring.trustBundle(sequence, clock.instant(), Set.of(), revokedCodes, revokedStations);
+        byte[] signed = TrustBundleCodec.sign(bundle, keyring.authority().privateKey());
+        DurableFiles.write(file, signed);
+        published = signed;
+        publishedBundle = bundle;
+        return signed.clone();
+    }
+
+    /** The current bundle as an object (for the registry's own checks). */
+    public synchronized TrustBundle currentBundle() throws IOException {
+        current();
+        return publishedBundle;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.codebound.server.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.protocol.code.CodeIssuer;
+import dev.codebound.protocol.code.CodeVerifier;
+import dev.codebound.protocol.code.IssuedCode;
+import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.protocol.pki.TrustBundleCodec;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CodeBookTest {
+    @TempDir
+    Path dir;
+    CodeBook codes;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        codes = new CodeBook(dir.resolve("codes"), new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
+                RegistryFixture.KEYRING.encryption().certificate()), RegistryFixture.clockAt(RegistryFixture.NOW));
+    }
+
+    @Test
+    void batchIssuesVerifiableCodesAndStoresNoIdentity() throws Exception {
+        String csv = """
+                student_number,name,id_number,school_code,cohort,not_before,not_after
+                2023001,张三,11010519491231002X,10337,2027,,
+                2023002,"欧阳, 娜娜",11010519491231002X,10337,2027,2026-05-01T00:00:00Z,2026-09-01T00:00:00Z
+                """;
+        List<IssuedCode> issued = codes.issueBatch(new StringReader(csv));
+        assertEquals(2, issued.size());
+        TrustBundle bundle = RegistryFixture.KEYRING.trustBundle(1, RegistryFixture.NOW);
+        for (IssuedCode code : issued) {
+            assertEquals(code.codeId(), new CodeVerifier(bundle).verify(code.text(), RegistryFixture.NOW).codeId());
+            assertTrue(codes.find(code.codeId()).isPresent());
+        }
+        assertEquals(RegistryFixture.NOW.plus(CodeBook.DEFAULT_VALIDITY), issued.get(0).notAfter());
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = Files.readString(file);
+                assertFalse(content.contains("张") || content.contains("2023001") || content.contains("110105"),
+                        file.toString());
+            }
+        }
+    }
+
+    @Test
+    void anyBadRowRejectsTheWholeBatchNamingEachRow() throws Exception {
+        String csv = """
+                student_number,name,id_number,school_code,cohort
+                2023001,张三,11010519491231002X,10337,2027
+                2023002,李四,110105194912310021,10337,2027
+                2023003,王五,11010519491231002X,abc,2027
+                """;
+        RegistryException e = assertThrows(RegistryException.class, () -> codes.issueBatch(new StringReader(csv)));
+        assertEquals("CSV_INVALID", e.reason());
+        assertTrue(e.getMessage().contains("row 2: ID number check digit is wrong"), e.getMessage());
+        assertTrue(e.getMessage().contains("row 3: school_code 'abc' is not a whole number"), e.getMessage());
+        assertTrue(codes.all().isEmpty(), "no code may be issued from a batch with errors");
+    }
+
+    @Test
+    void missingColumnsAndEmptyBatchesAreExplained() {
+        RegistryException missing = assertThrows(RegistryException.class,
+                () -> codes.issueBatch(new StringReader("student_number,name\n1,x\n")));
+        assertTrue(missing.getMessage().contains("'id_number' is missing"), missing.getMessage());
+        RegistryException empty = assertThrows(RegistryException.class, () -> codes.issueBatch(new StringReader(
+                "student_number,name,id_number,school_code,cohort\n")));
+        assertTrue(empty.getMessage().contains("no student rows"), empty.getMessage());
+    }
+
+    @Test
+    void revocationIsPublishedInANewerTrustBundle() throws Exception {
+        IssuedCode code = codes.issueBatch(new StringReader(
+                "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n")).get(0);
+        StationDirectory stations = new StationDirectory(dir.resolve("stations"));
+        TrustBundlePublisher publisher = new TrustBundlePublisher(dir.resolve("trust-bundle.json"),
+                RegistryFixture.KEYRING, stations, codes, RegistryFixture.clockAt(RegistryFixture.NOW));
+        byte[] first = publisher.current();
+        assertEquals(1, publisher.currentBundle().sequence());
+        assertEquals(new String(first), new String(publisher.current()), "unchanged state, same bundle");
+
+        codes.revoke(code.codeId());
+        TrustBundle second = TrustBundleCodec.verify(publisher.current(),
+                RegistryFixture.KEYRING.authority().certificate(), "bundle");
+        assertEquals(2, second.sequence());
+        assertTrue(second.isCodeRevoked(code.codeId()));
+
+        TrustBundlePublisher reopened = new TrustBundlePublisher(dir.resolve("trust-bundle.json"),
+                RegistryFixture.KEYRING, stations, codes, RegistryFixture.clockAt(RegistryFixture.NOW));
+        assertEquals(2, reopened.currentBundle().sequence(), "sequence survives a restart");
+    }
+}

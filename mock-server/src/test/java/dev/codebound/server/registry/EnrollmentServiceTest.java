@@ -1,0 +1,102 @@
+package dev.codebound.server.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.CertificationRequests;
+import dev.codebound.protocol.pki.KeyPairs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnrollmentServiceTest {
+    @TempDir
+    Path dir;
+    StationDirectory stations;
+    EnrollmentService enrollment;
+    KeyPair stationKey = KeyPairs.generateP256();
+    PKCS10CertificationRequest request = CertificationRequests.create(stationKey, "studio");
+
+    @BeforeEach
+    void setUp() throws Exception {
+        stations = new StationDirectory(dir.resolve("stations"));
+        enrollment = new EnrollmentService(dir.resolve("tokens"), stations, RegistryFixture.KEYRING.authority(),
+                RegistryFixture.clockAt(RegistryFixture.NOW), Duration.ofDays(365));
+    }
+
+    @Test
+    void aTokenEnrollsExactlyOneStation() throws Exception {
+        EnrollmentService.IssuedToken token = enrollment.issueToken(Duration.ofDays(1), "studio 7");
+        X509Certificate certificate = enrollment.enroll(token.token(), request);
+
+        String stationId = Certificates.commonName(certificate);
+        assertTrue(stationId.matches("ST-[A-Z2-7]{8}"), stationId);
+        assertEquals(stationKey.getPublic(), certificate.getPublicKey());
+        Certificates.requireIssuedBy(certificate, RegistryFixture.KEYRING.authority().certificate(),
+                RegistryFixture.NOW);
+        assertEquals(Certificates.serialHex(certificate), stations.find(stationId).orElseThrow().serialHex());
+
+        RegistryException reuse = assertThrows(RegistryException.class, () -> enrollment.enroll(token.token(),
+                CertificationRequests.create(KeyPairs.generateP256(), "thief")));
+        assertEquals("ENROLLMENT_TOKEN_USED", reuse.reason());
+        assertEquals(409, reuse.httpStatus());
+    }
+
+    @Test
+    void tokenTextIsNeverStored() throws Exception {
+        String token = enrollment.issueToken(Duration.ofDays(1), "n").token();
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertFalse(Files.readString(file).contains(token.substring(4)), file.toString());
+            }
+        }
+    }
+
+    @Test
+    void unknownAndExpiredTokensAreRefused() throws Exception {
+        RegistryException unknown = assertThrows(RegistryException.class,
+                () -> enrollment.enroll("CBE-NOTATOKEN", request));
+        assertEquals("ENROLLMENT_TOKEN_UNKNOWN", unknown.reason());
+
+        String token = enrollment.issueToken(Duration.ofMinutes(10), "n").token();
+        EnrollmentService later = new EnrollmentService(dir.resolve("tokens"), stations,
+                RegistryFixture.KEYRING.authority(), RegistryFixture.clockAt(RegistryFixture.NOW.plusSeconds(3600)),
+                Duration.ofDays(365));
+        RegistryException expired = assertThrows(RegistryException.class, () -> later.enroll(token, request));
+        assertEquals("ENROLLMENT_TOKEN_EXPIRED", expired.reason());
+    }
+
+    @Test
+    void aForgedRequestDoesNotBurnTheToken() throws Exception {
+        String token = enrollment.issueToken(Duration.ofDays(1), "n").token();
+        byte[] der = request.getEncoded();
+        der[der.length - 3] ^= 0x10;
+        RegistryException bad = assertThrows(RegistryException.class,
+                () -> enrollment.enroll(token, new PKCS10CertificationRequest(der)));
+        assertEquals("CSR_INVALID", bad.reason());
+        assertEquals(400, bad.httpStatus());
+        enrollment.enroll(token.toLowerCase(), request);
+    }
+
+    @Test
+    void revokedStationsAreListedBySerial() throws Exception {
+        X509Certificate certificate = enrollment.enroll(enrollment.issueToken(Duration.ofDays(1), "n").token(),
+                request);
+        String stationId = Certificates.commonName(certificate);
+        assertFalse(stations.isRevoked(certificate));
+        stations.revoke(stationId, "lost laptop", RegistryFixture.NOW);
+        assertTrue(stations.isRevoked(certificate));
+        assertEquals(java.util.Set.of(Certificates.serialHex(certificate)), stations.revokedSerials());
+        assertEquals("STATION_UNKNOWN", assertThrows(RegistryException.class,
+                () -> stations.revoke("ST-NOPE", "x", RegistryFixture.NOW)).reason());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.codebound.protocol.code;
+
+import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.pki.RegistryKeyring.KeyedCertificate;
+import dev.codebound.protocol.pki.Signatures;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The registry side of collection codes: issues a signed code for a student, with the student's
+ * identity sealed to the registry's encryption key.
+ */
+public final class CodeIssuer {
+    /** Schools are identified by national school codes such as 10337. */
+    public static final int MAX_SCHOOL_CODE = 99_999_999;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long MAX_UINT40 = (1L << 40) - 1;
+
+    private final KeyedCertificate codeSigning;
+    private final X509Certificate registryEncryption;
+
+    /**
+     * @param codeSigning        the registry's code-signing key and certificate
+     * @param registryEncryption the certificate whose key identities are sealed to
+     */
+    public CodeIssuer(KeyedCertificate codeSigning, X509Certificate registryEncryption) {
+        this.codeSigning = Objects.requireNonNull(codeSigning, "codeSigning");
+        this.registryEncryption = Objects.requireNonNull(registryEncryption, "registryEncryption");
+        KeyPairs.requireP256(registryEncryption.getPublicKey(), "registry encryption");
+    }
+
+    /**
+     * Issues a code valid from {@code notBefore} to {@code notAfter}.
+     *
+     * @throws IllegalArgumentException for a school code, cohort or validity window out of range
+     */
+    public IssuedCode issue(StudentIdentity student, int schoolCode, int cohort, Instant notBefore, Instant notAfter) {
+        Objects.requireNonNull(student, "student");
+        if (schoolCode <= 0 || schoolCode > MAX_SCHOOL_CODE) {
+            throw new IllegalArgumentException("school code must be between 1 and " + MAX_SCHOOL_CODE);
+        }
+        if (cohort < 1900 || cohort > 9999) {
+            throw new IllegalArgumentException("cohort must be a year between 1900 and 9999, got " + cohort);
+        }
+        if (!notAfter.isAfter(notBefore) || notBefore.getEpochSecond() < 0 || notAfter.getEpochSecond() > MAX_UINT40) {
+            throw new IllegalArgumentException("validity must be a non-empty window after 1970: " + notBefore
+                    + " .. " + notAfter);
+        }
+        byte[] masked = student.maskedName().getBytes(StandardCharsets.UTF_8);
+        if (masked.length > CollectionCode.MAX_MASKED_NAME_BYTES) {
+            throw new IllegalArgumentException("the masked name is longer than "
+                    + CollectionCode.MAX_MASKED_NAME_BYTES + " bytes");
+        }
+        byte[] codeId = new byte[CollectionCode.CODE_ID_LENGTH];
+        RANDOM.nextBytes(codeId);
+        byte[] encryptionKeyId = KeyPairs.keyId(registryEncryption.getPublicKey());
+        IdentitySeal.Ephemeral ephemeral = IdentitySeal.newEphemeral();
+        byte[] identity = identityPlaintext(student);
+        int sealedLength = identity.length + IdentitySeal.TAG_LENGTH;
+
+        byte[] header = new CollectionCode.Writer()
+                .uint8(CollectionCode.VERSION)
+                .uint8(CollectionCode.SUITE_P256)
+                .bytes(codeSigning.keyId())
+                .bytes(codeId)
+                .uint32(schoolCode)
+                .uint16(cohort)
+                .uint40(notBefore.getEpochSecond())
+                .uint40(notAfter.getEpochSecond())
+                .uint8(masked.length)
+                .bytes(masked)
+                .bytes(encryptionKeyId)
+                .bytes(ephemeral.compressedPublicKey())
+                .uint16(sealedLength)
+                .toByteArray();
+        byte[] sealed = IdentitySeal.seal(ephemeral, registryEncryption.getPublicKey(), encryptionKeyId, identity,
+                header);
+        byte[] signed = CollectionCode.concat(header, sealed);
+        byte[] signature = Signatures.sign(codeSigning.privateKey(),
+                CollectionCode.concat(CollectionCode.SIGNATURE_DOMAIN, signed));
+        String text = CodeText.encode(CollectionCode.VERSION, CollectionCode.concat(signed, signature));
+        return new IssuedCode(CollectionCode.codeIdText(codeId), text, schoolCode, cohort, notBefore, notAfter);
+    }
+
+    /** Identity plaintext: three fields, each a 1-byte length and UTF-8 bytes. */
+    static byte[] identityPlaintext(StudentIdentity student) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        for (String field : new String[] {student.studentNumber(), student.name(), student.idNumber()}) {
+            byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+            out.write(bytes.length);
+            out.writeBytes(bytes);
+        }
+        return out.toByteArray();
+    }
+}

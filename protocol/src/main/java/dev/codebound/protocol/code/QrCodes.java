@@ -1,0 +1,88 @@
+package dev.codebound.protocol.code;
+
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.EncodeHintType;
+import com.google.zxing.NotFoundException;
+import com.google.zxing.ChecksumException;
+import com.google.zxing.FormatException;
+import com.google.zxing.WriterException;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.client.j2se.MatrixToImageWriter;
+import com.google.zxing.common.BitMatrix;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import com.google.zxing.qrcode.QRCodeWriter;
+import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * Renders collection codes as QR code PNGs and reads them back from photos or screenshots.
+ * Error correction level M (15%) keeps a ~330-character code at QR version 10 or so, readable from
+ * a phone screen with a scratch or glare on it.
+ */
+public final class QrCodes {
+    /** Default rendered size in pixels: comfortable for a phone screen and a printed sheet. */
+    public static final int DEFAULT_SIZE = 480;
+
+    private QrCodes() {}
+
+    /** Renders {@code text} as a PNG QR code of {@code size} × {@code size} pixels with a quiet zone. */
+    public static byte[] renderPng(String text, int size) {
+        try {
+            BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, size, size,
+                    Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, 4));
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            MatrixToImageWriter.writeToStream(matrix, "PNG", png);
+            return png.toByteArray();
+        } catch (WriterException e) {
+            throw new IllegalArgumentException("cannot render a QR code for " + text.length()
+                    + " characters: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode QR PNG", e);
+        }
+    }
+
+    /**
+     * Reads the text of the QR code in an image (PNG, JPEG, GIF or BMP).
+     *
+     * @throws QrReadException when the bytes are not an image or hold no readable QR code
+     */
+    public static String read(byte[] image) throws QrReadException {
+        BufferedImage picture;
+        try {
+            picture = ImageIO.read(new ByteArrayInputStream(image));
+        } catch (IOException e) {
+            throw new QrReadException("the file is not a readable image: " + e.getMessage());
+        }
+        if (picture == null) {
+            throw new QrReadException("the file is not an image format we can read (use PNG or JPEG)");
+        }
+        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(picture)));
+        try {
+            return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
+        } catch (NotFoundException e) {
+            throw new QrReadException("no QR code found in the image (" + picture.getWidth() + "x"
+                    + picture.getHeight() + "); retake it sharper, with the whole code in view");
+        } catch (ChecksumException | FormatException e) {
+            throw new QrReadException("a QR code was found but could not be decoded; it may be damaged or "
+                    + "partly hidden");
+        }
+    }
+
+    /** No QR code could be read from an image. */
+    public static final class QrReadException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        QrReadException(String message) {
+            super(message);
+        }
+    }
+}

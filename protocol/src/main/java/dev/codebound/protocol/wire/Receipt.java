@@ -1,0 +1,49 @@
+package dev.codebound.protocol.wire;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The registry's signed statement that it accepted one envelope: what a station keeps as proof of
+ * delivery and what an auditor checks. It names the envelope by hash and the code by id; it holds
+ * no personal data.
+ *
+ * @param registry          the registry's name (trust bundle {@code registry})
+ * @param envelopeSha256    lower-case hex SHA-256 of the whole envelope file, the idempotency key
+ * @param envelopeLength    the envelope's length in bytes
+ * @param photoSha256       lower-case hex SHA-256 of the photo inside, as bound by the station
+ * @param codeId            the collection code the photo is bound to
+ * @param stationId         the station that signed and uploaded it
+ * @param captureTime       the capture time the station bound into the envelope
+ * @param acceptedAt        when the registry accepted it
+ * @param photoVersion      1 for the first accepted photo of this code, 2 for the first retake, ...
+ * @param signingKeyId      hex key id of the receipt-signing key
+ */
+public record Receipt(String registry, String envelopeSha256, long envelopeLength, String photoSha256, String codeId,
+        String stationId, Instant captureTime, Instant acceptedAt, int photoVersion, String signingKeyId) {
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    public Receipt {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(codeId, "codeId");
+        Objects.requireNonNull(stationId, "stationId");
+        Objects.requireNonNull(captureTime, "captureTime");
+        Objects.requireNonNull(acceptedAt, "acceptedAt");
+        Objects.requireNonNull(signingKeyId, "signingKeyId");
+        requireSha256(envelopeSha256, "envelopeSha256");
+        requireSha256(photoSha256, "photoSha256");
+        if (envelopeLength <= 0) {
+            throw new IllegalArgumentException("envelopeLength must be positive");
+        }
+        if (photoVersion < 1) {
+            throw new IllegalArgumentException("photoVersion starts at 1");
+        }
+    }
+
+    private static void requireSha256(String value, String field) {
+        if (value == null || !SHA256_HEX.matcher(value).matches()) {
+            throw new IllegalArgumentException(field + " must be 64 lower-case hex digits");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.codebound.protocol.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.pki.PkiException;
+import dev.codebound.protocol.pki.RegistryKeyring.KeyedCertificate;
+import dev.codebound.protocol.pki.SignedJson;
+import dev.codebound.protocol.pki.TrustBundle;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+
+/**
+ * The signed JSON form of a {@link Receipt} (format {@value #FORMAT}; see docs/protocol.md),
+ * signed by the registry's receipt-signing key and verified against a trust bundle.
+ */
+public final class ReceiptCodec {
+    /** The outer {@code format} member of a receipt. */
+    public static final String FORMAT = "codebound-receipt/1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReceiptCodec() {}
+
+    /** Signs a receipt; its {@code signingKeyId} must be the key's id. */
+    public static byte[] sign(Receipt receipt, KeyedCertificate receiptKey) {
+        String keyId = KeyPairs.keyIdHex(receiptKey.certificate().getPublicKey());
+        if (!keyId.equals(receipt.signingKeyId())) {
+            throw new IllegalArgumentException("receipt names signing key " + receipt.signingKeyId()
+                    + " but is being signed with " + keyId);
+        }
+        return SignedJson.sign(FORMAT, payload(receipt), receiptKey.privateKey());
+    }
+
+    /**
+     * Verifies a receipt: the signing key is a receipt-signing certificate of the bundle, issued by
+     * its CA, valid when the receipt was issued and not revoked; the signature verifies.
+     *
+     * @throws PkiException naming the first check that failed
+     */
+    public static Receipt verify(byte[] signed, TrustBundle bundle, String source) {
+        SignedJson document = SignedJson.parse(signed, FORMAT, source);
+        Receipt receipt = fromPayload(document.payloadJson(source), source);
+        byte[] keyId = HexFormat.of().parseHex(receipt.signingKeyId());
+        X509Certificate signer = bundle.receiptSigning().stream()
+                .filter(certificate -> java.util.Arrays.equals(KeyPairs.keyId(certificate.getPublicKey()), keyId))
+                .findFirst()
+                .orElseThrow(() -> new PkiException(source + ": receipt signed by key " + receipt.signingKeyId()
+                        + ", which is not a receipt-signing key of the trust bundle"));
+        if (bundle.isKeyRevoked(keyId)) {
+            throw new PkiException(source + ": receipt signing key " + receipt.signingKeyId() + " is revoked");
+        }
+        Certificates.requireIssuedBy(signer, bundle.registryCa(), receipt.acceptedAt());
+        if (!document.verifiedBy(signer.getPublicKey())) {
+            throw new PkiException(source + ": the receipt's signature does not verify: it was altered or forged");
+        }
+        return receipt;
+    }
+
+    private static byte[] payload(Receipt receipt) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("registry", receipt.registry());
+        node.put("envelopeSha256", receipt.envelopeSha256());
+        node.put("envelopeLength", receipt.envelopeLength());
+        node.put("photoSha256", receipt.photoSha256());
+        node.put("codeId", receipt.codeId());
+        node.put("stationId", receipt.stationId());
+        node.put("captureTime", receipt.captureTime().toString());
+        node.put("acceptedAt", receipt.acceptedAt().toString());
+        node.put("photoVersion", receipt.photoVersion());
+        node.put("signingKeyId", receipt.signingKeyId());
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode receipt", e);
+        }
+    }
+
+    private static Receipt fromPayload(JsonNode node, String source) {
+        try {
+            String keyId = SignedJson.text(node, "signingKeyId", source);
+            if (!keyId.matches("[0-9a-f]{16}")) {
+                throw new PkiException(source + ": signingKeyId must be 16 lower-case hex digits");
+            }
+            return new Receipt(
+                    SignedJson.text(node, "registry", source),
+                    SignedJson.text(node, "envelopeSha256", source),
+                    SignedJson.nonNegative(node, "envelopeLength", source),
+                    SignedJson.text(node, "photoSha256", source),
+                    SignedJson.text(node, "codeId", source),
+                    SignedJson.text(node, "stationId", source),
+                    Instant.parse(SignedJson.text(node, "captureTime", source)),
+                    Instant.parse(SignedJson.text(node, "acceptedAt", source)),
+                    Math.toIntExact(SignedJson.nonNegative(node, "photoVersion", source)),
+                    keyId);
+        } catch (DateTimeParseException | IllegalArgumentException | ArithmeticException e) {
+            throw new PkiException(source + ": invalid receipt: " + e.getMessage(), e);
+        }
+    }
+}

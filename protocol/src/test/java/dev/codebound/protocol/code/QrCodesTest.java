@@ -1,0 +1,48 @@
+package dev.codebound.protocol.code;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class QrCodesTest {
+    private static final String CODE = "CB1" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".repeat(10);
+
+    @Test
+    void renderedCodeReadsBack() throws Exception {
+        byte[] png = QrCodes.renderPng(CODE, QrCodes.DEFAULT_SIZE);
+        assertTrue(png.length > 0 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+        assertEquals(CODE, QrCodes.read(png));
+    }
+
+    @Test
+    void readsACodeFromAJpegPhotoOfTheScreen() throws Exception {
+        BufferedImage rendered = ImageIO.read(new java.io.ByteArrayInputStream(QrCodes.renderPng(CODE, 640)));
+        BufferedImage rgb = new BufferedImage(rendered.getWidth(), rendered.getHeight(), BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(rendered, 0, 0, null);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(rgb, "jpg", jpeg);
+        assertEquals(CODE, QrCodes.read(jpeg.toByteArray()));
+    }
+
+    @Test
+    void imageWithoutACodeIsReported() throws IOException {
+        BufferedImage blank = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(blank, "png", png);
+        QrCodes.QrReadException e = assertThrows(QrCodes.QrReadException.class, () -> QrCodes.read(png.toByteArray()));
+        assertTrue(e.getMessage().startsWith("no QR code found in the image (200x200)"), e.getMessage());
+    }
+
+    @Test
+    void nonImageIsReported() {
+        QrCodes.QrReadException e = assertThrows(QrCodes.QrReadException.class,
+                () -> QrCodes.read("not an image".getBytes()));
+        assertTrue(e.getMessage().contains("not an image format"), e.getMessage());
+    }
+}
