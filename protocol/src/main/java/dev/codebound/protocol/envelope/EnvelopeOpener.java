@@ -6,34 +6,22 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.PkiException;
-import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.pki.RegistryKeyring.KeyedCertificate;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.cms.Attribute;
-import org.bouncycastle.asn1.cms.AttributeTable;
-import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.util.Store;
 
 /**
  * Opens envelopes at the registry: verifies everything an envelope claims and only then releases the
@@ -59,9 +47,10 @@ import org.bouncycastle.util.Store;
  *       binding's code id ({@link Reason#BINDING_MISMATCH}).</li>
  * </ol>
  *
- * <p>The envelope is read once, as a stream: the encrypted layer is decrypted while the signed
- * content is hashed, into a private {@link PlaintextBuffer}, and failures found there are held back
- * until the signature has been judged. Instances are immutable and thread-safe.
+ * <p>The envelope is read once, as a stream ({@link SignedLayerReader}): the encrypted layer is
+ * decrypted while the signed content is hashed, into a private {@link PlaintextBuffer}, and failures
+ * found there are held back until the signature has been judged. Instances are immutable and
+ * thread-safe.
  */
 public final class EnvelopeOpener {
     /** How far ahead of the verifier's clock a capture time may be (station clocks drift). */
@@ -99,7 +88,7 @@ public final class EnvelopeOpener {
     public OpenedEnvelope open(InputStream envelope) throws IOException, EnvelopeException {
         PlaintextBuffer photo = new PlaintextBuffer(temporaryDirectory, memoryThreshold);
         try {
-            OpenedEnvelope opened = verify(new FramingValidator(envelope), photo);
+            OpenedEnvelope opened = verify(envelope, photo);
             photo = null;
             return opened;
         } finally {
@@ -109,65 +98,15 @@ public final class EnvelopeOpener {
         }
     }
 
-    private OpenedEnvelope verify(FramingValidator in, PlaintextBuffer photo) throws IOException,
+    private OpenedEnvelope verify(InputStream in, PlaintextBuffer photo) throws IOException,
             EnvelopeException {
-        // 1. Structure, streaming the encrypted layer into private storage on the way.
-        SignedDataParser parser;
-        try {
-            parser = new SignedDataParser(Suite.contentDigestsOfAllSuites(), in);
-        } catch (CMSException | RuntimeException e) {
-            throw in.structuralFailure("the SignedData header", e);
-        }
-        if (!CMSObjectIdentifiers.signedData.equals(parser.contentInfoType())) {
-            throw new EnvelopeException(Reason.MALFORMED, "the envelope is a CMS " + parser.contentInfoType()
-                    + ", not a SignedData; this is not a Codebound envelope");
-        }
-        if (parser.getVersion() != 1) {
-            throw new EnvelopeException(Reason.MALFORMED, "the SignedData has version " + parser.getVersion()
-                    + ", not 1 (id-data content, signer named by issuer and serial number)");
-        }
-        if (!CMSObjectIdentifiers.data.getId().equals(parser.getSignedContentTypeOID())) {
-            throw new EnvelopeException(Reason.MALFORMED, "the signed content type is "
-                    + parser.getSignedContentTypeOID() + ", not id-data; this is not a Codebound envelope");
-        }
-        CMSTypedStream content = parser.getSignedContent();
-        if (content == null) {
-            throw new EnvelopeException(Reason.MALFORMED, "the SignedData has no encapsulated content (detached "
-                    + "signature); a Codebound envelope carries its encrypted photo inside");
-        }
-        EncryptedLayerReader.Result inner = null;
-        EnvelopeException innerFailure = null;
-        try {
-            inner = new EncryptedLayerReader(recipients).read(content.getContentStream(), photo);
-        } catch (EnvelopeException e) {
-            innerFailure = e;
-        }
-        SignerInformation signer;
-        Store<X509CertificateHolder> certificates;
-        try {
-            content.drain();
-            @SuppressWarnings("unchecked") // Bouncy Castle returns a raw Store of X509CertificateHolder
-            Store<X509CertificateHolder> store = parser.getCertificates();
-            certificates = store;
-            Collection<SignerInformation> signers = parser.getSignerInfos().getSigners();
-            if (signers.size() != 1) {
-                throw new EnvelopeException(Reason.MALFORMED, "the envelope has " + signers.size()
-                        + " signers; a Codebound envelope has exactly one, the station");
-            }
-            signer = signers.iterator().next();
-            if (signer.getVersion() != 1 || signer.getUnsignedAttributes() != null) {
-                throw new EnvelopeException(Reason.MALFORMED, "the SignerInfo must have version 1 (signer named "
-                        + "by issuer and serial number) and no unsigned attributes");
-            }
-        } catch (IOException | CMSException | RuntimeException e) {
-            throw in.structuralFailure("the signed content or signer infos", e);
-        }
-        in.requireComplete();
-        photo.finish();
+        // 1. Structure, decrypting the encrypted layer into private storage on the way.
+        SignedLayerReader.Result envelope = new SignedLayerReader(recipients).read(in, photo);
+        SignerInformation signer = envelope.signer();
+        X509Certificate signerCertificate = envelope.signerCertificate();
+        byte[] bindingDer = envelope.bindingDer();
 
         // 2. The signed binding and its suite.
-        X509Certificate signerCertificate = signerCertificate(certificates, signer);
-        byte[] bindingDer = signedBinding(signer);
         Binding binding = Binding.fromDer(bindingDer);
         if (binding.formatVersion() != Binding.FORMAT_VERSION) {
             throw new EnvelopeException(Reason.UNSUPPORTED_SUITE, "envelope format version "
@@ -197,9 +136,7 @@ public final class EnvelopeOpener {
         }
 
         // 6. The encrypted layer.
-        if (innerFailure != null) {
-            throw innerFailure;
-        }
+        EncryptedLayerReader.Result inner = envelope.encryptedLayer();
         if (inner.suite().id() != suite.id()) {
             throw new EnvelopeException(Reason.UNSUPPORTED_SUITE, "the binding names suite " + suite
                     + " but the encrypted layer uses the algorithms of suite " + inner.suite());
@@ -227,48 +164,6 @@ public final class EnvelopeOpener {
                     + code.codeId() + "')");
         }
         return new OpenedEnvelope(binding, signerCertificate, photo);
-    }
-
-    private static X509Certificate signerCertificate(Store<X509CertificateHolder> certificates,
-            SignerInformation signer) throws EnvelopeException {
-        @SuppressWarnings("unchecked") // SignerId is a raw Selector
-        Collection<X509CertificateHolder> matches = certificates.getMatches(signer.getSID());
-        if (matches.size() != 1) {
-            throw new EnvelopeException(Reason.MALFORMED, "the envelope does not include the signer's certificate "
-                    + "exactly once (found " + matches.size() + "); a station always includes its certificate");
-        }
-        X509CertificateHolder holder = matches.iterator().next();
-        try {
-            // Bouncy Castle checks a certificate's signature over the DER re-encoding of what it
-            // parsed, so a certificate in another encoding would verify yet differ byte-wise.
-            if (!Arrays.equals(holder.getEncoded(), holder.toASN1Structure().getEncoded(ASN1Encoding.DER))) {
-                throw new EnvelopeException(Reason.MALFORMED, "the signer certificate is not DER-encoded");
-            }
-            return new JcaX509CertificateConverter().setProvider(Providers.ellipticCurve()).getCertificate(holder);
-        } catch (IOException | CertificateException e) {
-            throw new EnvelopeException(Reason.MALFORMED, "the signer certificate cannot be parsed", e);
-        }
-    }
-
-    private static byte[] signedBinding(SignerInformation signer) throws EnvelopeException {
-        AttributeTable attributes;
-        try {
-            attributes = signer.getSignedAttributes();
-        } catch (RuntimeException e) {
-            throw new EnvelopeException(Reason.MALFORMED, "the signer's signed attributes are malformed", e);
-        }
-        ASN1EncodableVector found = attributes == null ? new ASN1EncodableVector()
-                : attributes.getAll(EnvelopeFormat.BINDING_ATTRIBUTE);
-        if (found.size() != 1 || Attribute.getInstance(found.get(0)).getAttrValues().size() != 1) {
-            throw new EnvelopeException(Reason.MALFORMED, "the signer's signed attributes do not carry exactly one "
-                    + "Codebound binding (" + EnvelopeFormat.BINDING_ATTRIBUTE + ")");
-        }
-        try {
-            return Attribute.getInstance(found.get(0)).getAttrValues().getObjectAt(0).toASN1Primitive()
-                    .getEncoded(ASN1Encoding.DER);
-        } catch (IOException e) {
-            throw new EnvelopeException(Reason.MALFORMED, "the signed binding cannot be encoded", e);
-        }
     }
 
     private static void requireSignature(SignerInformation signer, X509Certificate certificate, Suite suite)
