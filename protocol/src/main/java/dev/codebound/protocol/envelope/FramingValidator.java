@@ -36,6 +36,7 @@ final class FramingValidator extends FilterInputStream {
     private record Frame(long end) {}
 
     private final Deque<Frame> open = new ArrayDeque<>();
+    private final byte[] oneByte = new byte[1];
     private State state = State.TAG;
     private int tag;
     private int lengthBytesLeft;
@@ -55,7 +56,8 @@ final class FramingValidator extends FilterInputStream {
         if (b < 0) {
             ended = true;
         } else {
-            consume(new byte[] {(byte) b}, 0, 1);
+            oneByte[0] = (byte) b;
+            consume(oneByte, 0, 1);
         }
         return b;
     }
