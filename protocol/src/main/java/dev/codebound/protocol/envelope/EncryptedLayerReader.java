@@ -48,10 +48,17 @@ final class EncryptedLayerReader {
         this.recipients = List.copyOf(recipients);
     }
 
-    Result read(InputStream signedContent, PlaintextBuffer photo) throws EnvelopeException {
+    /**
+     * Reads the encrypted layer.
+     *
+     * @throws IOException only if the temporary storage fails; every problem of the input is an
+     *         EnvelopeException (the caller tells a broken input apart by reading on)
+     */
+    Result read(InputStream signedContent, PlaintextBuffer photo) throws IOException, EnvelopeException {
         try {
             return parse(signedContent, photo);
         } catch (IOException | RuntimeException e) {
+            photo.rethrowStorageFailure();
             throw new EnvelopeException(Reason.MALFORMED, "the encrypted layer is not a CMS AuthEnvelopedData ("
                     + e.getMessage() + "); the envelope was not produced by a conforming station", e);
         }

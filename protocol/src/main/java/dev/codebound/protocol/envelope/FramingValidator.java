@@ -45,6 +45,7 @@ final class FramingValidator extends FilterInputStream {
     private long position;
     private boolean ended;
     private String problem;
+    private IOException inputFailure;
 
     FramingValidator(InputStream in) {
         super(in);
@@ -52,7 +53,7 @@ final class FramingValidator extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
+        int b = readInput(() -> super.read());
         if (b < 0) {
             ended = true;
         } else {
@@ -64,13 +65,27 @@ final class FramingValidator extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int count) throws IOException {
-        int n = super.read(buffer, offset, count);
+        int n = readInput(() -> super.read(buffer, offset, count));
         if (n < 0) {
             ended = true;
         } else {
             consume(buffer, offset, n);
         }
         return n;
+    }
+
+    private interface Read {
+        int read() throws IOException;
+    }
+
+    /** Reads from the input, remembering a failure of the input itself (as opposed to its content). */
+    private int readInput(Read read) throws IOException {
+        try {
+            return read.read();
+        } catch (IOException e) {
+            inputFailure = e;
+            throw e;
+        }
     }
 
     @Override
@@ -225,8 +240,15 @@ final class FramingValidator extends FilterInputStream {
         }
     }
 
-    /** The structural failure {@code cause} amounts to, given what the framing check saw. */
-    EnvelopeException structuralFailure(String where, Exception cause) {
+    /**
+     * The structural failure {@code cause} amounts to, given what the framing check saw.
+     *
+     * @throws IOException if the cause is that the input itself could not be read
+     */
+    EnvelopeException structuralFailure(String where, Exception cause) throws IOException {
+        if (inputFailure != null) {
+            throw new IOException("reading the envelope failed: " + inputFailure.getMessage(), inputFailure);
+        }
         if (problem != null) {
             return malformed(problem, cause);
         }

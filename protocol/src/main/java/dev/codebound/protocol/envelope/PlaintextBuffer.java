@@ -24,6 +24,7 @@ final class PlaintextBuffer implements Closeable {
     private Path file;
     private OutputStream fileOut;
     private long size;
+    private IOException storageFailure;
 
     PlaintextBuffer(Path directory, int memoryThreshold) {
         this.directory = directory;
@@ -31,15 +32,27 @@ final class PlaintextBuffer implements Closeable {
     }
 
     void write(byte[] bytes, int offset, int length) throws IOException {
-        if (fileOut == null && size + length > memoryThreshold) {
-            spill();
+        try {
+            if (fileOut == null && size + length > memoryThreshold) {
+                spill();
+            }
+            if (fileOut != null) {
+                fileOut.write(bytes, offset, length);
+            } else {
+                memory.write(bytes, offset, length);
+            }
+            size += length;
+        } catch (IOException e) {
+            storageFailure = e;
+            throw e;
         }
-        if (fileOut != null) {
-            fileOut.write(bytes, offset, length);
-        } else {
-            memory.write(bytes, offset, length);
+    }
+
+    /** Rethrows a failure of the temporary storage (disk full, say), which says nothing about the envelope. */
+    void rethrowStorageFailure() throws IOException {
+        if (storageFailure != null) {
+            throw storageFailure;
         }
-        size += length;
     }
 
     private void spill() throws IOException {

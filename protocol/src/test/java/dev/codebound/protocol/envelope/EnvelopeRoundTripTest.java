@@ -185,6 +185,32 @@ class EnvelopeRoundTripTest {
     }
 
     @Test
+    void brokenInputIsAnIoErrorNotABadEnvelope() throws Exception {
+        byte[] envelope = FIXTURE.seal(EnvelopeFixture.photo(200_000));
+        InputStream failing = new java.io.FilterInputStream(EnvelopeFixture.in(envelope)) {
+            private int read;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (read > 100_000) {
+                    throw new IOException("connection reset");
+                }
+                int n = super.read(b, off, Math.min(len, 1000));
+                read += Math.max(n, 0);
+                return n;
+            }
+        };
+        assertThrows(IOException.class, () -> FIXTURE.opener(temp).build().open(failing));
+    }
+
+    @Test
+    void unusableTemporaryDirectoryIsAnIoErrorNotABadEnvelope() throws Exception {
+        byte[] envelope = FIXTURE.seal(EnvelopeFixture.photo(200_000));
+        EnvelopeOpener opener = FIXTURE.opener(temp.resolve("missing")).memoryThreshold(1000).build();
+        assertThrows(IOException.class, () -> opener.open(EnvelopeFixture.in(envelope)));
+    }
+
+    @Test
     void photoStreamCanBeReadTwice() throws Exception {
         byte[] photo = EnvelopeFixture.photo(5000);
         try (OpenedEnvelope opened = FIXTURE.opener(temp).build().open(EnvelopeFixture.in(FIXTURE.seal(photo)))) {
