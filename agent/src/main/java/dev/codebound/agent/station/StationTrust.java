@@ -48,7 +48,7 @@ public final class StationTrust {
             signed = Files.readAllBytes(home.trustBundle());
         } catch (NoSuchFileException e) {
             throw new StationException("no trust bundle at " + home.trustBundle()
-                    + "; run 'codebound-agent trust refresh'");
+                    + "; run 'codebound-agent enroll' first (an enrolled station: 'codebound-agent trust refresh')");
         } catch (IOException e) {
             throw new StationException("cannot read " + home.trustBundle() + ": " + e.getMessage(), e);
         }
