@@ -83,6 +83,12 @@ final class RegistryFixture implements AutoCloseable {
 
     /** The server's complete uploads of the envelope with SHA-256 {@code sha256}, read from its store. */
     List<JsonNode> completeUploadsOf(String sha256) throws IOException {
+        return uploadsOf(sha256).stream().filter(node -> node.path("offset").asLong() == node.path("length").asLong())
+                .toList();
+    }
+
+    /** The server's uploads, complete or not, of the envelope with SHA-256 {@code sha256}. */
+    List<JsonNode> uploadsOf(String sha256) throws IOException {
         List<JsonNode> uploads = new ArrayList<>();
         Path root = dataDir.resolve("uploads");
         if (!Files.isDirectory(root)) {
@@ -95,8 +101,7 @@ final class RegistryFixture implements AutoCloseable {
                     continue;
                 }
                 JsonNode node = JSON.readTree(info.toFile());
-                if (sha256.equals(node.path("metadata").path("envelope-sha256").asText())
-                        && node.path("offset").asLong() == node.path("length").asLong()) {
+                if (sha256.equals(node.path("metadata").path("envelope-sha256").asText())) {
                     uploads.add(node);
                 }
             }
