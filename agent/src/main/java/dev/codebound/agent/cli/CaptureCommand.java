@@ -23,7 +23,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,8 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Verify the collection code (offline), check the photo against the specification, and "
                 + "if it passes seal it (encrypted to the registry, signed by the station) into the spool for "
                 + "the next upload. The spool holds only the envelope; no copy of the photo is kept.",
-            "Exit codes: 0 spooled, 3 station not set up or enrolled, 4 code refused, 5 photo refused "
-                + "(one line per finding)."})
+            "Exit codes: 0 spooled, 2 no such photo, 3 station not set up or enrolled, or spool in use, 4 code "
+                + "refused, 5 photo refused (one line per finding)."})
 final class CaptureCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -98,8 +97,7 @@ final class CaptureCommand implements Callable<Integer> {
         VerifiedCode verified = new CodeVerifier(bundle, config.schools()).verify(code.read(home.environment()),
                 Instant.now());
         if (!Files.isRegularFile(photo)) {
-            throw new AgentFailure(ExitCodes.PHOTO_REFUSED, "photo " + photo + " does not exist or is not a file",
-                    new NoSuchFileException(photo.toString()));
+            throw new AgentFailure(ExitCodes.USAGE, "photo " + photo + " does not exist or is not a file");
         }
         PhotoSealer sealer = new PhotoSealer(inspector, StationKeys.load(station, home.passphrase(config)), bundle,
                 station.tmp(), Clock.systemUTC());

@@ -81,6 +81,16 @@ final class RegistryFixture implements AutoCloseable {
         return code(10337, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
     }
 
+    /** Revokes a code; the next trust bundle lists it. */
+    void revokeCode(String codeId) throws IOException {
+        post("/admin/v1/codes/" + codeId + "/revocation", JSON.createObjectNode(), 200);
+    }
+
+    /** Revokes a station's certificate. */
+    void revokeStation(String stationId) throws IOException {
+        post("/admin/v1/stations/" + stationId + "/revocation", JSON.createObjectNode().put("note", "test"), 200);
+    }
+
     /** The server's complete uploads of the envelope with SHA-256 {@code sha256}, read from its store. */
     List<JsonNode> completeUploadsOf(String sha256) throws IOException {
         return uploadsOf(sha256).stream().filter(node -> node.path("offset").asLong() == node.path("length").asLong())
@@ -110,12 +120,16 @@ final class RegistryFixture implements AutoCloseable {
     }
 
     private JsonNode post(String path, JsonNode body) throws IOException {
+        return post(path, body, 201);
+    }
+
+    private JsonNode post(String path, JsonNode body, int expected) throws IOException {
         Request request = new Request.Builder().url(url() + path)
                 .header("Authorization", "Bearer " + registry.adminToken().orElseThrow())
                 .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE)).build();
         try (Response response = admin.newCall(request).execute()) {
             String text = response.body().string();
-            if (response.code() != 201) {
+            if (response.code() != expected) {
                 throw new IOException(path + " answered " + response.code() + ": " + text);
             }
             return JSON.readTree(text);

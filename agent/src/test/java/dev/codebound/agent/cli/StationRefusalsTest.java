@@ -204,6 +204,36 @@ class StationRefusalsTest {
     }
 
     @Test
+    void trustRefreshCountsNewRevocationsAndTheRevokedCodeIsRefused() throws Exception {
+        RegistryFixture.Code code = registry.code();
+        registry.revokeCode(code.codeId());
+        CliRun refresh = enrolled.run("trust", "refresh", "--json");
+        assertEquals(ExitCodes.OK, refresh.exitCode(), refresh::both);
+        com.fasterxml.jackson.databind.JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(refresh.out());
+        assertTrue(result.get("sequence").asLong() > result.get("previousSequence").asLong(), refresh::both);
+        assertTrue(result.get("revokedCodes").get("added").asInt() >= 1, refresh::both);
+
+        CliRun verify = enrolled.run("code", "verify", code.text());
+        assertEquals(ExitCodes.CODE_REFUSED, verify.exitCode(), verify::both);
+        assertTrue(verify.err().contains("revoked"), verify::both);
+    }
+
+    @Test
+    void aRevokedStationIsToldSo() throws Exception {
+        TestStation station = initialised("revoked");
+        TestStation.enroll(station, registry.enrollmentToken());
+        String stationId = dev.codebound.protocol.pki.Certificates.commonName(
+                dev.codebound.protocol.pki.PemFiles.readCertificates(station.station().certificate()).get(0));
+        registry.revokeStation(stationId);
+        CliRun refresh = station.run("trust", "refresh");
+        assertEquals(ExitCodes.REGISTRY_REFUSED, refresh.exitCode(), refresh::both);
+        assertTrue(refresh.out().contains("revoked stations: 1 (+1)"), refresh::both);
+        assertTrue(refresh.err().startsWith("error: the registry has revoked this station's certificate (station "
+                + stationId), refresh::both);
+    }
+
+    @Test
     void operatorActionsNameUnknownEntries() {
         CliRun retry = enrolled.run("retry", "abcd");
         assertEquals(ExitCodes.USAGE, retry.exitCode(), retry::both);
