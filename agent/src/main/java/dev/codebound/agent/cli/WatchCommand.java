@@ -44,8 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "A photo counts as finished when its size has not changed for the settle time and it ends "
                 + "with the JPEG end marker; hidden, .tmp and .part files are ignored. Sealed photos move to "
                 + "DIR/done/, refused ones to DIR/rejected/ with a .reason.txt.",
-            "Exit codes (with --once): 0 every finished photo spooled, 5 some photo rejected, 3 station not set "
-                + "up or spool in use."})
+            "Exit codes (with --once): 0 every finished photo spooled, 2 DIR is not a directory, 3 station not "
+                + "set up or spool in use, 5 some photo rejected."})
 final class WatchCommand implements Callable<Integer> {
     private static final String CODE_ID = "[A-Z2-7]{16}";
 
