@@ -91,7 +91,8 @@ final class EnrollCommand implements Callable<Integer> {
         try {
             bundle = EnrollmentCheck.verify(enrollment, keys.getPublic(), pinnedCa, Instant.now());
         } catch (PkiException e) {
-            throw new StationException("refusing the registry's enrollment answer: " + e.getMessage(), e);
+            throw new StationException("refusing the registry's enrollment answer: " + e.getMessage()
+                    + "; nothing was stored, and the token is spent: ask the registry administrator for a new one", e);
         }
         PemFiles.writeCertificates(station.certificate(), List.of(enrollment.certificate()));
         if (force) {

@@ -154,7 +154,18 @@ final class WatchCommand implements Callable<Integer> {
         try (spool) {
             for (Path photo : ready) {
                 String name = photo.getFileName().toString();
-                Optional<String> refusal = captureOne(folder, photo, verifier, sealer, spool);
+                Optional<String> refusal;
+                try {
+                    refusal = captureOne(folder, photo, verifier, sealer, spool);
+                } catch (IOException e) {
+                    if (once) {
+                        throw e;
+                    }
+                    // A photo the camera deleted or locked meanwhile must not stop the watch; it is tried again.
+                    spec.commandLine().getErr().println("error: " + name + ": " + e.getMessage());
+                    spec.commandLine().getErr().flush();
+                    continue;
+                }
                 if (refusal.isPresent()) {
                     rejected++;
                     folder.markRejected(photo, refusal.get());
