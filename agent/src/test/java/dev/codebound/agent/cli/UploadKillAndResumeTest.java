@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code upload} as a real separate JVM, killed with SIGKILL in the middle of a multi-chunk
- * envelope; the next {@code upload} resumes: one delivery, one upload on the server, and at most
- * one chunk sent twice.
+ * {@code upload} as a real separate JVM, rate-limited and killed with SIGKILL in the middle of an
+ * envelope sent in many small chunks; the next {@code upload} resumes: one delivery, one upload on
+ * the server, and at most one chunk sent twice.
  */
 class UploadKillAndResumeTest {
-    private static final int CHUNK = 64 * 1024;
+    private static final int CHUNK = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -32,21 +32,22 @@ class UploadKillAndResumeTest {
         try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
             TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
                     "--no-passphrase");
-            // A camera original of a few MB: the size and dimension checks are relaxed for this station.
-            Files.writeString(station.station().config(), "capture.max-bytes=16MiB\ncapture.check.dimensions=off\n"
-                    + "upload.chunk-size=" + CHUNK + "\n", StandardOpenOption.APPEND);
-            Path photo = temp.resolve("original.jpg");
-            Files.write(photo, SamplePhotos.builder(21).size(1200, 1600).quality(100).noise(20).jpeg());
+            // A photo that meets the registry's specification (so that real acceptance takes it too), cut into
+            // the smallest chunks the uploader allows: about fifty PATCH requests to kill in the middle of.
+            Files.writeString(station.station().config(), "upload.chunk-size=" + CHUNK + "\n",
+                    StandardOpenOption.APPEND);
+            Path photo = temp.resolve("portrait.jpg");
+            Files.write(photo, SamplePhotos.builder(21).quality(88).noise(3.5).jpeg());
             CliRun capture = station.run("capture", "--code", registry.code().text(), photo.toString(), "--json");
             assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
             String entry = JSON.readTree(capture.out()).get("entry").asText();
             long length = JSON.readTree(capture.out()).get("envelopeBytes").asLong();
-            assertTrue(length > 30L * CHUNK, "a multi-chunk envelope");
+            assertTrue(length > 40L * CHUNK, "a many-chunk envelope");
 
             Path log = temp.resolve("child.log");
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-cp", System.getProperty("java.class.path"), AgentCommand.class.getName(),
-                    "upload", "--limit-rate", "256KiB", "--parallel", "1")
+                    "upload", "--limit-rate", "4KiB", "--parallel", "1")
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(station.environment());
             Process child = builder.start();
