@@ -1,5 +1,7 @@
 package dev.codebound.agent.cli;
 
+import dev.codebound.agent.spool.EntryState;
+import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.ConfigFile;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationException;
@@ -63,7 +65,8 @@ final class InitCommand implements Callable<Integer> {
             description = "Store the key unencrypted when no passphrase is configured (not recommended).")
     boolean noPassphrase;
 
-    @Option(names = "--force", description = "Replace an existing station key; the station must enroll again.")
+    @Option(names = "--force", description = "Replace an existing station key (refused while the spool holds "
+            + "undelivered envelopes); the station must enroll again.")
     boolean force;
 
     @Spec
@@ -80,6 +83,9 @@ final class InitCommand implements Callable<Integer> {
         if (Files.exists(station.privateKey()) && !force) {
             throw new StationException("a station key already exists at " + station.privateKey()
                     + "; use --force to replace it (the station then has to enroll again)");
+        }
+        if (force) {
+            refuseIfUndelivered(station);
         }
         char[] passphrase = passphrase(station);
 
@@ -119,6 +125,16 @@ final class InitCommand implements Callable<Integer> {
         out.println("next: put the enrollment token in $" + EnrollCommand.TOKEN_VARIABLE
                 + " or a file, and run 'codebound-agent enroll'");
         return ExitCodes.OK;
+    }
+
+    /** Envelopes sealed and labelled by the current identity cannot be uploaded by the next one. */
+    private static void refuseIfUndelivered(StationHome station) throws IOException, StationException {
+        long undelivered = Spool.peek(station.spool()).stream()
+                .filter(entry -> entry.state() != EntryState.DELIVERED).count();
+        if (undelivered > 0) {
+            throw new StationException("the spool still holds " + undelivered + " undelivered envelope(s) sealed by "
+                    + "this station's key; upload them (or remove them) before replacing the key");
+        }
     }
 
     private HttpUrl registryUrl() throws StationException {

@@ -63,6 +63,11 @@ class OperatorActionsTest {
         assertEquals(ExitCodes.OK, retry.exitCode(), retry::both);
         assertTrue(retry.out().startsWith("entry " + entry.substring(0, 12)), retry::both);
 
+        CliRun reinit = station.run("init", "--registry-url", registry.url(), "--registry-ca",
+                registry.caFile().toString(), "--no-passphrase", "--force");
+        assertEquals(ExitCodes.STATION, reinit.exitCode(), reinit::both);
+        assertTrue(reinit.err().contains("the spool still holds 1 undelivered envelope(s)"), reinit::both);
+
         CliRun remove = station.run("remove", entry.substring(0, 8));
         assertEquals(ExitCodes.OK, remove.exitCode(), remove::both);
         CliRun after = station.run("status", "--json");
