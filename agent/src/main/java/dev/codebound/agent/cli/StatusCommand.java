@@ -8,6 +8,7 @@ import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.spool.SpoolStatus;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code status}: what the spool holds and what went wrong. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show the spool: entries queued, in flight, delivered, rejected (with the registry's "
-                + "reason), failed (with the last error), corrupt; bytes pending and the last error. Reads a "
+                + "reason), failed (with the last error), corrupt; bytes pending, the last error, and delivered "
+                + "entries whose receipt has not verified. Reads a "
                 + "snapshot without locking, so it works while an upload runs.",
             "Exit codes: 0 shown (whatever the entries' states)."})
 final class StatusCommand implements Callable<Integer> {
@@ -37,6 +39,9 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<SpoolEntry> entries = Spool.peek(home.home().spool());
         SpoolStatus status = SpoolStatus.of(entries);
+        // Delivered but not proven: the receipt did not verify (yet); 'upload' checks it again every run.
+        long unverified = entries.stream().filter(entry -> entry.state() == EntryState.DELIVERED
+                && Files.notExists(home.home().receipt(entry.id()))).count();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
@@ -44,6 +49,7 @@ final class StatusCommand implements Callable<Integer> {
             ObjectNode counts = node.putObject("counts");
             status.counts().forEach((state, count) -> counts.put(state.name().toLowerCase(Locale.ROOT), count));
             node.put("entries", status.entries()).put("bytesPending", status.bytesPending());
+            node.put("deliveredWithoutVerifiedReceipt", unverified);
             node.put("lastError", status.lastError()).put("lastErrorEntry", status.lastErrorEntry())
                     .put("lastErrorAt", status.lastErrorAt() == null ? null : status.lastErrorAt().toString());
             ArrayNode attention = node.putArray("attention");
@@ -61,6 +67,9 @@ final class StatusCommand implements Callable<Integer> {
                 status.count(EntryState.DELIVERED), status.count(EntryState.REJECTED),
                 status.count(EntryState.FAILED), status.count(EntryState.CORRUPT));
         out.println("bytes pending: " + status.bytesPending());
+        if (unverified > 0) {
+            out.println("delivered without a verified receipt: " + unverified + " (see 'upload')");
+        }
         if (status.lastError() != null) {
             out.println("last error: " + status.lastError() + " (entry " + Spool.shortId(status.lastErrorEntry())
                     + ", " + status.lastErrorAt() + ")");

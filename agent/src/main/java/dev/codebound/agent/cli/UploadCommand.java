@@ -95,6 +95,12 @@ final class UploadCommand implements Callable<Integer> {
                 out.println(toJson(run, upload.window(), finished, archived, spool));
             } else {
                 printSummary(out, run, upload.window(), finished, archived, spool);
+                if (!ok) {
+                    spec.commandLine().getErr().println("error: " + (complete ? "" : "not every envelope was "
+                            + "delivered" + (archived.invalid().isEmpty() ? "" : ", and "))
+                            + (archived.invalid().isEmpty() ? "" : archived.invalid().size()
+                                    + " receipt(s) do not verify") + "; see the summary above");
+                }
             }
             return ok ? ExitCodes.OK : ExitCodes.UNDELIVERED;
         }

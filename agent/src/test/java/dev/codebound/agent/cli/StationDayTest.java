@@ -100,6 +100,8 @@ class StationDayTest {
         JsonNode counts = JSON.readTree(status.out()).get("counts");
         assertEquals(1, counts.get("delivered").asInt(), status::both);
         assertEquals(0, JSON.readTree(status.out()).get("bytesPending").asLong());
+        assertEquals(isPlaceholder(receipt) ? 1 : 0, JSON.readTree(status.out()).get("deliveredWithoutVerifiedReceipt")
+                .asInt(), status::both);
         assertTrue(PemFiles.readCertificates(station.station().certificate()).get(0).getSubjectX500Principal()
                 .getName().contains(stationId));
     }
