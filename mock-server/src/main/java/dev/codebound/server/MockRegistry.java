@@ -8,13 +8,13 @@ import dev.codebound.server.http.AdminGuard;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.ServerPipeline;
 import dev.codebound.server.http.StationAuthenticator;
+import dev.codebound.server.registry.EnvelopeAcceptance;
 import dev.codebound.server.registry.Registry;
 import dev.codebound.server.registry.RegistryRoutes;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.ExpiryReaper;
 import dev.codebound.server.upload.FileUploadStore;
 import dev.codebound.server.upload.MemoryUploadLocker;
-import dev.codebound.server.upload.PlaceholderCompletionHandler;
 import dev.codebound.server.upload.TusService;
 import dev.codebound.server.upload.UploadLocker;
 import dev.codebound.server.upload.UploadStore;
@@ -78,11 +78,12 @@ public final class MockRegistry implements AutoCloseable {
     private final ChannelGroup connections;
     private final ServerMetrics metrics;
     private final Channel listener;
+    private final Registry registry;
     private boolean stopped;
 
     private MockRegistry(MockRegistryConfig config, ServerKeys keys, Optional<String> adminToken,
             EventLoopGroup boss, EventLoopGroup workers, ExecutorService storage, ScheduledExecutorService reaper,
-            ChannelGroup connections, ServerMetrics metrics, Channel listener) {
+            ChannelGroup connections, ServerMetrics metrics, Channel listener, Registry registry) {
         this.config = config;
         this.keys = keys;
         this.adminToken = adminToken;
@@ -93,6 +94,7 @@ public final class MockRegistry implements AutoCloseable {
         this.connections = connections;
         this.metrics = metrics;
         this.listener = listener;
+        this.registry = registry;
     }
 
     /**
@@ -118,8 +120,9 @@ public final class MockRegistry implements AutoCloseable {
         UploadLocker locker = new MemoryUploadLocker();
         RequestJournal journal = new RequestJournal(config.journalCapacity());
         ServerMetrics metrics = new ServerMetrics(journal);
-        CompletionHandler completion = config.completionHandler()
-                .orElseGet(() -> new PlaceholderCompletionHandler(config.clock()));
+        Registry registry = Registry.open(dataDir, keys.keyring(), config.clock());
+        CompletionHandler completion = config.completionHandler().isPresent() ? config.completionHandler().get()
+                : new EnvelopeAcceptance(registry, registry.photos(), dataDir.resolve("registry").resolve("opening"));
         TusService tus = new TusService(store, locker, completion, storage, config.clock(),
                 new TusService.Settings(config.maxUploadSize(), config.uploadExpiry(),
                         config.bufferedBytesPerRequest()),
@@ -131,7 +134,6 @@ public final class MockRegistry implements AutoCloseable {
             throw e;
         }
 
-        Registry registry = Registry.open(dataDir, keys.keyring(), config.clock());
         Router router = new Router();
         tus.register(router);
         new RegistryRoutes(registry, storage).register(router);
@@ -140,7 +142,9 @@ public final class MockRegistry implements AutoCloseable {
         SslContext tls = config.tls() ? sslContext(keys) : null;
         StationAuthenticator stations = (config.tls() ? StationAuthenticator.clientCertificate()
                 : StationAuthenticator.devHeader())
-                .refusingRevoked(station -> registry.stations().isRevoked(station.stationId(), station.serialHex()));
+                .refusingRevoked(station -> config.tls()
+                        ? registry.stations().isRevoked(station.stationId(), station.serialHex())
+                        : registry.stations().isRevoked(station.stationId()));
         AdminGuard admins = adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly);
         ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
                 config.headerTimeout(), config.bodyIdleTimeout());
@@ -170,7 +174,7 @@ public final class MockRegistry implements AutoCloseable {
             reaper.scheduleWithFixedDelay(new ExpiryReaper(store, locker, config.clock(), config.uploadExpiry()),
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
-                    listener);
+                    listener, registry);
         } catch (Exception e) {
             // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
@@ -243,6 +247,11 @@ public final class MockRegistry implements AutoCloseable {
     /** The registry's keys (CA, code signing, encryption, receipts). */
     public RegistryKeyring keyring() {
         return keys.keyring();
+    }
+
+    /** The registry's state: stations, codes, trust bundle, accepted photos. */
+    public Registry registry() {
+        return registry;
     }
 
     /** The PEM file of the registry CA certificate: what clients trust. */

@@ -16,6 +16,7 @@ import java.time.Duration;
  * registry/tokens/        one JSON record per enrollment token (hash only)
  * registry/codes/         one JSON record per issued collection code
  * registry/trust-bundle.json  the latest signed trust bundle
+ * registry/photos/        accepted envelopes and their records ({@link PhotoArchive})
  * </pre>
  */
 public final class Registry {
@@ -27,15 +28,17 @@ public final class Registry {
     private final EnrollmentService enrollment;
     private final CodeBook codes;
     private final TrustBundlePublisher trustBundles;
+    private final PhotoArchive photos;
     private final Clock clock;
 
     private Registry(RegistryKeyring keyring, StationDirectory stations, EnrollmentService enrollment, CodeBook codes,
-            TrustBundlePublisher trustBundles, Clock clock) {
+            TrustBundlePublisher trustBundles, PhotoArchive photos, Clock clock) {
         this.keyring = keyring;
         this.stations = stations;
         this.enrollment = enrollment;
         this.codes = codes;
         this.trustBundles = trustBundles;
+        this.photos = photos;
         this.clock = clock;
     }
 
@@ -50,7 +53,8 @@ public final class Registry {
         TrustBundlePublisher trustBundles = new TrustBundlePublisher(root.resolve("trust-bundle.json"), keyring,
                 stations, codes, clock);
         trustBundles.current();
-        return new Registry(keyring, stations, enrollment, codes, trustBundles, clock);
+        return new Registry(keyring, stations, enrollment, codes, trustBundles, new PhotoArchive(root.resolve("photos")),
+                clock);
     }
 
     public RegistryKeyring keyring() {
@@ -71,6 +75,10 @@ public final class Registry {
 
     public TrustBundlePublisher trustBundles() {
         return trustBundles;
+    }
+
+    public PhotoArchive photos() {
+        return photos;
     }
 
     public Clock clock() {
