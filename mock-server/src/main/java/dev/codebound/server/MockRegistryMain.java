@@ -85,9 +85,6 @@ public final class MockRegistryMain implements Callable<Integer> {
         } else {
             out.println("PLAIN MODE (development): no TLS; stations identify with the Codebound-Dev-Station header");
         }
-        if (config.completionHandler().isEmpty()) {
-            out.println("Completion: PLACEHOLDER (accepts every upload, unsigned receipts; no envelope verification)");
-        }
         out.println(String.format(LISTENING, registry.baseUri()));
         stopped.await();
         return 0;
