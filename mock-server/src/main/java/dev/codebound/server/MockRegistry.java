@@ -11,6 +11,7 @@ import dev.codebound.server.http.StationAuthenticator;
 import dev.codebound.server.registry.EnvelopeAcceptance;
 import dev.codebound.server.registry.Registry;
 import dev.codebound.server.registry.RegistryRoutes;
+import dev.codebound.server.transparency.TransparencyRoutes;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.ExpiryReaper;
 import dev.codebound.server.upload.FileUploadStore;
@@ -131,12 +132,14 @@ public final class MockRegistry implements AutoCloseable {
             tus.recover();
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
+            registry.close();
             throw e;
         }
 
         Router router = new Router();
         tus.register(router);
         new RegistryRoutes(registry, storage).register(router);
+        new TransparencyRoutes(registry.log(), storage).register(router);
         new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain").register(router);
 
         SslContext tls = config.tls() ? sslContext(keys) : null;
@@ -179,6 +182,7 @@ public final class MockRegistry implements AutoCloseable {
             // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
             storage.shutdownNow();
+            registry.close();
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof IOException io) {
@@ -288,6 +292,7 @@ public final class MockRegistry implements AutoCloseable {
         reaper.shutdownNow();
         storage.shutdown();
         awaitTermination(storage);
+        closeRegistry();
         shutdownEventLoops();
     }
 
@@ -310,7 +315,17 @@ public final class MockRegistry implements AutoCloseable {
         connections.close().awaitUninterruptibly();
         listener.close().syncUninterruptibly();
         awaitTermination(storage);
+        closeRegistry();
         shutdownEventLoops();
+    }
+
+    /** Releases the registry's files; what was durable stays so, exactly as after a process exit. */
+    private void closeRegistry() {
+        try {
+            registry.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the registry's files failed: " + e.getMessage());
+        }
     }
 
     private void shutdownEventLoops() {

@@ -5,8 +5,10 @@ import dev.codebound.protocol.envelope.EnvelopeException;
 import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.OpenedEnvelope;
 import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.wire.LogInclusion;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
@@ -31,6 +33,11 @@ import java.util.Optional;
  * chain and revocation, code validity at capture time, binding in both layers, GCM tag), check it
  * against who uploaded it and what the registry knows, and either archive it with a signed receipt
  * or reject it with a specific, machine-readable reason.
+ *
+ * <p>The order of durable writes makes every crash point repairable: the sealed envelope is
+ * archived, then appended to the transparency log, then its record (with the signed receipt) is
+ * written; only the record makes it accepted. A retry after a crash finds the log entry by the
+ * envelope's hash and reuses it, so the log never holds an envelope twice.
  *
  * <p>Idempotent by envelope hash: the same envelope uploaded again, by any upload, gets the receipt
  * it got the first time and is stored once. A different envelope for the same code (a retake) is a
@@ -112,15 +119,22 @@ public final class EnvelopeAcceptance implements CompletionHandler {
             if (raced.isPresent()) {
                 return new CompletionOutcome.Accepted(raced.get().receipt().getBytes(StandardCharsets.UTF_8));
             }
-            Instant acceptedAt = registry.clock().instant();
+            // The log keeps acceptance times to the millisecond; the receipt states the same instant.
+            Instant acceptedAt = Instant.ofEpochMilli(registry.clock().millis());
             int version = archive.nextVersion(binding.codeId());
+            archive.storeEnvelope(envelopeSha256, data);
+            LogInclusion inclusion = registry.log().append(new LogEntry(HexFormat.of().parseHex(envelopeSha256),
+                    binding.codeId(), binding.stationId(), acceptedAt));
+            LogEntry logged = registry.log().entries(inclusion.leafIndex(), inclusion.leafIndex() + 1).get(0);
             Receipt receipt = new Receipt(registry.keyring().registryName(), envelopeSha256, upload.length(),
-                    binding.photoDigestHex(), binding.codeId(), binding.stationId(), binding.captureTime(), acceptedAt,
-                    version, KeyPairs.keyIdHex(registry.keyring().receiptSigning().certificate().getPublicKey()));
+                    binding.photoDigestHex(), binding.codeId(), binding.stationId(), binding.captureTime(),
+                    logged.acceptedAt(), version,
+                    KeyPairs.keyIdHex(registry.keyring().receiptSigning().certificate().getPublicKey()),
+                    Optional.of(inclusion));
             byte[] signed = ReceiptCodec.sign(receipt, registry.keyring().receiptSigning());
-            archive.store(new PhotoArchive.AcceptedPhoto(envelopeSha256, upload.length(), binding.codeId(), version,
+            archive.record(new PhotoArchive.AcceptedPhoto(envelopeSha256, upload.length(), binding.codeId(), version,
                     binding.stationId(), binding.photoDigestHex(), binding.mediaType(), binding.captureTime(),
-                    acceptedAt, new String(signed, StandardCharsets.UTF_8)), data);
+                    logged.acceptedAt(), new String(signed, StandardCharsets.UTF_8)));
             return new CompletionOutcome.Accepted(signed);
         }
     }

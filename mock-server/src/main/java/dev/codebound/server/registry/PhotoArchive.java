@@ -69,12 +69,16 @@ public final class PhotoArchive {
         return versions(codeId).size() + 1;
     }
 
-    /**
-     * Stores an accepted envelope: the envelope bytes first (copied durably from the upload, which
-     * the transport may later delete), then the record that makes it accepted.
-     */
-    public void store(AcceptedPhoto photo, Path envelope) throws IOException {
-        DurableFiles.write(envelopeFile(photo.envelopeSha256()), false, out -> Files.copy(envelope, out));
+    /** Copies the sealed envelope into the archive durably (the transport may later delete its copy). */
+    public void storeEnvelope(String envelopeSha256, Path envelope) throws IOException {
+        DurableFiles.write(envelopeFile(envelopeSha256), false, out -> Files.copy(envelope, out));
+    }
+
+    /** Writes the record that makes an archived envelope accepted. */
+    public void record(AcceptedPhoto photo) throws IOException {
+        if (!Files.exists(envelopeFile(photo.envelopeSha256()))) {
+            throw new IOException("no archived envelope for " + photo.envelopeSha256() + "; store it first");
+        }
         records.put(photo.envelopeSha256(), photo);
         byEnvelope.put(photo.envelopeSha256(), photo);
     }

@@ -12,6 +12,7 @@ import dev.codebound.protocol.code.StudentIdentity;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.log.Checkpoint;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.StationCredentials;
@@ -115,6 +116,16 @@ class AcceptanceTest {
         assertEquals(stationA.stationId(), receipt.stationId());
         assertEquals(sha256(photo), receipt.photoSha256());
         assertEquals(1, receipt.photoVersion());
+        Checkpoint checkpoint = ReceiptCodec.verifyLogInclusion(receipt, registry.trustBundles().currentBundle(),
+                "receipt");
+        assertTrue(checkpoint.size() > receipt.log().orElseThrow().leafIndex());
+        TusTestClient anyone = TusTestClient.plain(server, null);
+        assertTrue(anyone.get("/registry/v1/log/checkpoint").body().startsWith(checkpoint.origin() + "\n"));
+        long index = receipt.log().orElseThrow().leafIndex();
+        JsonNode entries = JSON.readTree(anyone.get("/registry/v1/log/entries?start=" + index + "&end="
+                + (index + 1)).body());
+        assertEquals(receipt.envelopeSha256(), entries.get("entries").get(0).get("envelopeSha256").asText());
+        assertEquals(400, anyone.get("/registry/v1/log/inclusion?index=5&size=2").statusCode());
 
         HttpResponse<String> again = upload(stationA, envelope, code.codeId());
         assertEquals(first.body(), again.body(), "the same envelope gets the same receipt");
