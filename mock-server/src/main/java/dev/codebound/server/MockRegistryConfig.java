@@ -156,7 +156,7 @@ public final class MockRegistryConfig {
         return journalCapacity;
     }
 
-    /** The completion handler, when one was given; otherwise the server uses its placeholder. */
+    /** The completion handler, when one was given; otherwise the registry's envelope acceptance. */
     public Optional<CompletionHandler> completionHandler() {
         return Optional.ofNullable(completionHandler);
     }
@@ -266,7 +266,7 @@ public final class MockRegistryConfig {
             return this;
         }
 
-        /** The registry's acceptance; null for the placeholder. */
+        /** A replacement for the registry's envelope acceptance (tests of the transport); null for the real one. */
         public Builder completionHandler(CompletionHandler value) {
             this.completionHandler = value;
             return this;

@@ -104,9 +104,6 @@ public final class MockRegistryMain implements Callable<Integer> {
         } else {
             out.println("PLAIN MODE (development): no TLS; stations identify with the Codebound-Dev-Station header");
         }
-        if (config.completionHandler().isEmpty()) {
-            out.println("Completion: PLACEHOLDER (accepts every upload, unsigned receipts; no envelope verification)");
-        }
         FaultPlan used = registry.faults().plan();
         out.println(used.rules().isEmpty()
                 ? "Fault injection: no rules (seed " + used.seed() + "); PUT /admin/faults to add some"

@@ -203,8 +203,8 @@ public sealed interface FaultAction {
     }
 
     /**
-     * Refuses the station: 403 {@code STATION_REFUSED}, as the registry answers a suspended station.
-     * Only on routes that need a station.
+     * Refuses the station with the registry's real answer to a revoked station, 403
+     * {@code STATION_REVOKED}, without revoking anything. Only on routes that need a station.
      */
     record RefuseStation() implements FaultAction {
         @Override

@@ -3,12 +3,14 @@ package dev.codebound.server.faults;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Responses;
+import dev.codebound.server.http.StationAuthenticator;
+import dev.codebound.server.http.StationIdentity;
 import dev.codebound.server.upload.TusService;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 
 /**
- * The answers of the actions that answer instead of the real handler: the problems a real registry
+ * The answers of the actions that answer instead of the real handler: the problems the registry
  * (or the gateway in front of it) gives in the same condition, so clients cannot single faults out.
  */
 final class FaultAnswers {
@@ -33,11 +35,17 @@ final class FaultAnswers {
         return response;
     }
 
-    /** The answer of a {@code refuseStation} action. */
-    static FullHttpResponse refuseStation(String path) {
-        return answer(Problem.of(403, "STATION_REFUSED", "Station refused",
-                "the registry does not accept requests from this station at present (suspended); "
-                        + "ask the registry operator", path), path);
+    /**
+     * The answer of a {@code refuseStation} action: the dispatcher's refusal of a revoked station,
+     * which carries {@code Tus-Resumable} on tus paths but, unlike the tus handlers' answers, no
+     * {@code Cache-Control}.
+     */
+    static FullHttpResponse refuseStation(StationIdentity station, String path) {
+        FullHttpResponse response = Responses.problem(StationAuthenticator.revokedProblem(station, path));
+        if (path.startsWith(TusService.BASE_PATH)) {
+            response.headers().set(Tus.TUS_RESUMABLE, Tus.VERSION);
+        }
+        return response;
     }
 
     /** A problem response, marked as tus (and uncacheable) on tus paths as the tus handlers do. */

@@ -133,7 +133,8 @@ public final class FaultInjector implements RequestDecorator {
                         request.eventLoop().execute(proceed);
                     }));
         }
-        return request -> request.respond(FaultAnswers.refuseStation(request.path()));
+        return request -> request.respond(
+                FaultAnswers.refuseStation(request.station().orElseThrow(), request.path()));
     }
 
     /**

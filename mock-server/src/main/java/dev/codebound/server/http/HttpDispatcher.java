@@ -154,7 +154,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         return switch (route.access()) {
             case PUBLIC -> Optional.empty();
             case ADMIN -> admins.check(ctx.channel(), current.request.headers(), path);
-            case STATION -> current.station.isPresent() ? Optional.empty()
+            case STATION -> current.station.isPresent() ? stations.refusal(current.station.get(), path)
                     : Optional.of(Problem.of(401, "CLIENT_CERTIFICATE_REQUIRED", "Station authentication required",
                             stations.howToAuthenticate(), path));
         };

@@ -1,6 +1,7 @@
 package dev.codebound.server.http;
 
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.wire.Problem;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslHandler;
@@ -8,6 +9,7 @@ import io.netty.util.AttributeKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** Finds the station behind a request, the one thing routes with {@link Access#STATION} need. */
@@ -17,6 +19,49 @@ public interface StationAuthenticator {
 
     /** Tells a refused client how to authenticate (the 401's detail). */
     String howToAuthenticate();
+
+    /**
+     * Whether an identified station may still call station routes: empty when it may, otherwise
+     * the problem to answer with (a revoked certificate, for example).
+     */
+    default Optional<Problem> refusal(StationIdentity station, String path) {
+        return Optional.empty();
+    }
+
+    /** The 403 STATION_REVOKED a revoked station gets on every request (fault injection imitates it). */
+    static Problem revokedProblem(StationIdentity station, String path) {
+        return Problem.of(403, "STATION_REVOKED", "Station certificate revoked",
+                "the registry has revoked the certificate of station " + station.stationId()
+                        + "; the station must be enrolled again", path);
+    }
+
+    /**
+     * This authenticator, refusing stations that {@code revoked} names with 403 STATION_REVOKED.
+     * Checked on every request, not once per connection, so a revocation takes effect on open
+     * connections too.
+     */
+    default StationAuthenticator refusingRevoked(Predicate<StationIdentity> revoked) {
+        StationAuthenticator base = this;
+        return new StationAuthenticator() {
+            @Override
+            public Optional<StationIdentity> identify(Channel channel, HttpHeaders headers) {
+                return base.identify(channel, headers);
+            }
+
+            @Override
+            public String howToAuthenticate() {
+                return base.howToAuthenticate();
+            }
+
+            @Override
+            public Optional<Problem> refusal(StationIdentity station, String path) {
+                if (revoked.test(station)) {
+                    return Optional.of(revokedProblem(station, path));
+                }
+                return base.refusal(station, path);
+            }
+        };
+    }
 
     /** The extended key usage id-kp-clientAuth that registry station certificates carry. */
     String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";

@@ -37,6 +37,8 @@ public final class CodeBook {
      * The registry's record of an issued code.
      *
      * @param codeId     the code id
+     * @param text       the code text (its identity part is sealed to the registry, so storing it
+     *                   reveals nothing the registry does not already know); kept to re-render the QR code
      * @param schoolCode the school
      * @param cohort     the graduation year
      * @param notBefore  start of validity
@@ -44,7 +46,7 @@ public final class CodeBook {
      * @param issuedAt   when it was issued
      * @param revokedAt  when it was revoked, or {@code null}
      */
-    public record CodeRecord(String codeId, int schoolCode, int cohort, Instant notBefore, Instant notAfter,
+    public record CodeRecord(String codeId, String text, int schoolCode, int cohort, Instant notBefore, Instant notAfter,
             Instant issuedAt, Instant revokedAt) {}
 
     /** What one code request asks for. */
@@ -65,7 +67,7 @@ public final class CodeBook {
     public IssuedCode issue(CodeRequest request) throws IOException {
         IssuedCode code = issuer.issue(request.student(), request.schoolCode(), request.cohort(), request.notBefore(),
                 request.notAfter());
-        records.put(code.codeId(), new CodeRecord(code.codeId(), code.schoolCode(), code.cohort(), code.notBefore(),
+        records.put(code.codeId(), new CodeRecord(code.codeId(), code.text(), code.schoolCode(), code.cohort(), code.notBefore(),
                 code.notAfter(), clock.instant(), null));
         return code;
     }
@@ -175,7 +177,7 @@ public final class CodeBook {
         if (record.revokedAt() != null) {
             return record;
         }
-        CodeRecord revoked = new CodeRecord(record.codeId(), record.schoolCode(), record.cohort(), record.notBefore(),
+        CodeRecord revoked = new CodeRecord(record.codeId(), record.text(), record.schoolCode(), record.cohort(), record.notBefore(),
                 record.notAfter(), record.issuedAt(), clock.instant());
         records.put(codeId, revoked);
         return revoked;

@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** The stations the registry has enrolled, and which of them are revoked. Durable. */
@@ -31,9 +34,12 @@ public final class StationDirectory {
     }
 
     private final JsonRecordStore<Station> records;
+    /** Every record, read once at open and kept in step with each durable write: checked per request. */
+    private final Map<String, Station> byId = new ConcurrentHashMap<>();
 
     public StationDirectory(Path directory) throws IOException {
         this.records = new JsonRecordStore<>(directory, Station.class);
+        records.all().forEach(station -> byId.put(station.stationId(), station));
     }
 
     /** Records a newly issued station certificate. */
@@ -41,15 +47,16 @@ public final class StationDirectory {
         Station station = new Station(Certificates.commonName(certificate), Certificates.serialHex(certificate),
                 Certificates.fingerprint(certificate), enrolledAt, certificate.getNotAfter().toInstant(), null, null);
         records.put(station.stationId(), station);
+        byId.put(station.stationId(), station);
         return station;
     }
 
-    public Optional<Station> find(String stationId) throws IOException {
-        return records.get(stationId);
+    public Optional<Station> find(String stationId) {
+        return Optional.ofNullable(byId.get(stationId));
     }
 
     public List<Station> all() {
-        return records.all();
+        return byId.values().stream().sorted(Comparator.comparing(Station::enrolledAt)).toList();
     }
 
     /**
@@ -58,7 +65,7 @@ public final class StationDirectory {
      * @throws RegistryException STATION_UNKNOWN (404) for an id never enrolled
      */
     public synchronized Station revoke(String stationId, String note, Instant at) throws IOException, RegistryException {
-        Station station = records.get(stationId).orElseThrow(() -> new RegistryException("STATION_UNKNOWN", 404,
+        Station station = find(stationId).orElseThrow(() -> new RegistryException("STATION_UNKNOWN", 404,
                 "no station '" + stationId + "' has been enrolled"));
         if (station.revoked()) {
             return station;
@@ -66,6 +73,7 @@ public final class StationDirectory {
         Station revoked = new Station(station.stationId(), station.serialHex(), station.fingerprint(),
                 station.enrolledAt(), station.notAfter(), at, note);
         records.put(stationId, revoked);
+        byId.put(stationId, revoked);
         return revoked;
     }
 
@@ -76,6 +84,18 @@ public final class StationDirectory {
 
     /** Whether the certificate presented by a client is revoked. */
     public boolean isRevoked(X509Certificate certificate) {
-        return revokedSerials().contains(Certificates.serialHex(certificate));
+        return isRevoked(Certificates.commonName(certificate), Certificates.serialHex(certificate));
+    }
+
+    /** Whether the station with this id has been revoked (whatever certificate it presents). */
+    public boolean isRevoked(String stationId) {
+        Station station = byId.get(stationId);
+        return station != null && station.revoked();
+    }
+
+    /** Whether the station certificate with this id and serial is revoked. */
+    public boolean isRevoked(String stationId, String serialHex) {
+        Station station = byId.get(stationId);
+        return station != null && station.revoked() && station.serialHex().equals(serialHex);
     }
 }

@@ -215,7 +215,9 @@ class FaultActionsTest {
         TusTestClient bad = TusTestClient.plain(registry, "station-bad");
         HttpResponse<String> refused = bad.create(10);
         assertEquals(403, refused.statusCode());
-        assertEquals("STATION_REFUSED", problem(refused).get("reason").asText());
+        JsonNode problem = problem(refused);
+        assertEquals("STATION_REVOKED", problem.get("reason").asText(), "the registry's answer to a revoked station");
+        assertTrue(problem.get("detail").asText().contains("station station-bad"), problem.toString());
         assertEquals(201, tus.create(10).statusCode(), "other stations are served");
         assertEquals(204, tus.send(tus.request("/files/").method("OPTIONS",
                 java.net.http.HttpRequest.BodyPublishers.noBody()).build()).statusCode(),

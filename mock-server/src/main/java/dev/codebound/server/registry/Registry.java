@@ -1,0 +1,103 @@
+package dev.codebound.server.registry;
+
+import dev.codebound.protocol.code.CodeIssuer;
+import dev.codebound.protocol.pki.RegistryKeyring;
+import dev.codebound.server.transparency.TransparencyLog;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The registry's services over one data directory: enrolled stations, enrollment tokens, issued
+ * codes and the published trust bundle.
+ *
+ * <pre>
+ * registry/stations/      one JSON record per enrolled station
+ * registry/tokens/        one JSON record per enrollment token (hash only)
+ * registry/codes/         one JSON record per issued collection code
+ * registry/trust-bundle.json  the latest signed trust bundle
+ * registry/photos/        accepted envelopes and their records ({@link PhotoArchive})
+ * registry/log/           the transparency log ({@link TransparencyLog})
+ * </pre>
+ */
+public final class Registry implements Closeable {
+    /** How long an enrolled station's certificate is valid. */
+    public static final Duration STATION_CERTIFICATE_VALIDITY = Duration.ofDays(365);
+
+    private final RegistryKeyring keyring;
+    private final StationDirectory stations;
+    private final EnrollmentService enrollment;
+    private final CodeBook codes;
+    private final TrustBundlePublisher trustBundles;
+    private final PhotoArchive photos;
+    private final TransparencyLog log;
+    private final Clock clock;
+
+    private Registry(RegistryKeyring keyring, StationDirectory stations, EnrollmentService enrollment, CodeBook codes,
+            TrustBundlePublisher trustBundles, PhotoArchive photos, TransparencyLog log, Clock clock) {
+        this.keyring = keyring;
+        this.stations = stations;
+        this.enrollment = enrollment;
+        this.codes = codes;
+        this.trustBundles = trustBundles;
+        this.photos = photos;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Opens (creating where missing) the registry state under {@code dataDir/registry}. */
+    public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock) throws IOException {
+        Path root = dataDir.resolve("registry");
+        StationDirectory stations = new StationDirectory(root.resolve("stations"));
+        EnrollmentService enrollment = new EnrollmentService(root.resolve("tokens"), stations, keyring.authority(),
+                clock, STATION_CERTIFICATE_VALIDITY);
+        CodeBook codes = new CodeBook(root.resolve("codes"),
+                new CodeIssuer(keyring.codeSigning(), keyring.encryption().certificate()), clock);
+        TrustBundlePublisher trustBundles = new TrustBundlePublisher(root.resolve("trust-bundle.json"), keyring,
+                stations, codes, clock);
+        trustBundles.current();
+        PhotoArchive photos = new PhotoArchive(root.resolve("photos"));
+        return new Registry(keyring, stations, enrollment, codes, trustBundles, photos,
+                TransparencyLog.open(root.resolve("log"), keyring), clock);
+    }
+
+    public RegistryKeyring keyring() {
+        return keyring;
+    }
+
+    public StationDirectory stations() {
+        return stations;
+    }
+
+    public EnrollmentService enrollment() {
+        return enrollment;
+    }
+
+    public CodeBook codes() {
+        return codes;
+    }
+
+    public TrustBundlePublisher trustBundles() {
+        return trustBundles;
+    }
+
+    public PhotoArchive photos() {
+        return photos;
+    }
+
+    public TransparencyLog log() {
+        return log;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Releases the transparency log's file (and its lock). */
+    @Override
+    public void close() throws IOException {
+        log.close();
+    }
+}

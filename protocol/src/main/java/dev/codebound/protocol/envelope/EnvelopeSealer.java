@@ -1,0 +1,109 @@
+package dev.codebound.protocol.envelope;
+
+import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.envelope.EnvelopeException.Reason;
+import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.pki.StationCredentials;
+import dev.codebound.protocol.pki.TrustBundle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Seals photos at a capture station: binds each photo to its verified collection code, encrypts it
+ * so that only the registry can read it, and signs the result with the station's key.
+ *
+ * <p>The output is a CMS SignedData (station signer, ECDSA P-256) encapsulating a CMS
+ * AuthEnvelopedData (AES-256-GCM, content key agreed by ECDH with the registry's encryption
+ * certificate); see {@code docs/protocol.md §4}. Memory use is bounded: the photo streams through
+ * in {@value EnvelopeFormat#CHUNK}-byte chunks. Instances are immutable and thread-safe.
+ *
+ * <pre>{@code
+ * EnvelopeSealer sealer = EnvelopeSealer.forBundle(station, bundle, capture.captureTime());
+ * try (OutputStream out = Files.newOutputStream(spoolTemp)) {
+ *     sealer.seal(PhotoSource.of(photoFile), code, capture, out);
+ * }
+ * }</pre>
+ */
+public final class EnvelopeSealer {
+    private final StationCredentials station;
+    private final X509Certificate registryEncryption;
+    private final Suite suite;
+
+    /** A sealer with the default suite ({@link Suite#P256_AES256GCM_SHA256}). */
+    public EnvelopeSealer(StationCredentials station, X509Certificate registryEncryption) {
+        this(station, registryEncryption, Suite.P256_AES256GCM_SHA256);
+    }
+
+    /** A sealer for an explicit suite; fails if the registry certificate's key does not fit it. */
+    public EnvelopeSealer(StationCredentials station, X509Certificate registryEncryption, Suite suite) {
+        this.station = Objects.requireNonNull(station, "station");
+        this.registryEncryption = Objects.requireNonNull(registryEncryption, "registryEncryption");
+        this.suite = Objects.requireNonNull(suite, "suite");
+        KeyPairs.requireP256(registryEncryption.getPublicKey(), "registry encryption");
+    }
+
+    /** A sealer for the registry encryption certificate the trust bundle designates at {@code at}. */
+    public static EnvelopeSealer forBundle(StationCredentials station, TrustBundle bundle, Instant at) {
+        return new EnvelopeSealer(station, bundle.currentEncryptionCertificate(at));
+    }
+
+    /**
+     * Seals {@code photo} for {@code code} and writes the envelope to {@code out} (which is not
+     * closed). On any exception the bytes written so far are not a valid envelope: discard them.
+     *
+     * @return the binding the envelope carries
+     * @throws EnvelopeException {@link Reason#PHOTO_CHANGED} if the photo read differently the second time
+     * @throws IOException if reading the photo or writing {@code out} fails
+     */
+    public Binding seal(PhotoSource photo, VerifiedCode code, CaptureMetadata capture, OutputStream out)
+            throws IOException, EnvelopeException {
+        Objects.requireNonNull(photo, "photo");
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(out, "out");
+        MessageDigest firstPass = suite.photoDigest();
+        long length;
+        try (InputStream in = photo.open()) {
+            length = copy(in, firstPass, OutputStream.nullOutputStream());
+        }
+        Binding binding = new Binding(Binding.FORMAT_VERSION, suite.id(), code.codeId(), code.text(),
+                firstPass.digest(), length, capture.mediaType(), station.stationId(), capture.captureTime());
+        byte[] bindingDer = binding.toDer();
+
+        OutputStream signed = SignedLayer.open(out, suite, station, bindingDer);
+        OutputStream encrypted = EncryptedLayer.open(signed, suite, registryEncryption);
+        InnerContent.writeHeader(encrypted, bindingDer);
+        MessageDigest secondPass = suite.photoDigest();
+        long secondLength;
+        try (InputStream in = photo.open()) {
+            secondLength = copy(in, secondPass, encrypted);
+        }
+        // Checked before closing: closing writes the GCM tag and the signature, which would make
+        // an envelope whose binding misdescribes its photo look valid.
+        if (secondLength != length || !Arrays.equals(secondPass.digest(), binding.photoDigest())) {
+            throw new EnvelopeException(Reason.PHOTO_CHANGED, "the photo changed while it was being sealed ("
+                    + length + " bytes when hashed, " + secondLength + " when encrypted); make sure nothing "
+                    + "writes the photo file during sealing and seal it again");
+        }
+        encrypted.close();
+        signed.close();
+        return binding;
+    }
+
+    private static long copy(InputStream in, MessageDigest digest, OutputStream out) throws IOException {
+        byte[] chunk = new byte[EnvelopeFormat.CHUNK];
+        long total = 0;
+        for (int n = in.readNBytes(chunk, 0, chunk.length); n > 0; n = in.readNBytes(chunk, 0, chunk.length)) {
+            digest.update(chunk, 0, n);
+            out.write(chunk, 0, n);
+            total += n;
+        }
+        return total;
+    }
+}

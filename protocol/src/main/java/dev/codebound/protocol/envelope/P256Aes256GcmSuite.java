@@ -1,0 +1,202 @@
+package dev.codebound.protocol.envelope;
+
+import dev.codebound.protocol.envelope.EnvelopeException.Reason;
+import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.pki.Providers;
+import dev.codebound.protocol.pki.StationCredentials;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import javax.crypto.SecretKey;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.cms.GCMParameters;
+import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
+import org.bouncycastle.asn1.cms.OriginatorPublicKey;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSAttributeTableGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.RecipientInfoGenerator;
+import org.bouncycastle.cms.SignerInfoGenerator;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * Suite 1, {@code CB-P256-AES256GCM-SHA256}: ECDSA P-256 with SHA-256 signatures; ECDH P-256
+ * key agreement ({@code dhSinglePass-stdDH-sha256kdf-scheme}, X9.63 KDF with SHA-256) wrapping the
+ * content key with AES-256 key wrap; AES-256-GCM content encryption with a 12-byte nonce and 16-byte
+ * tag; SHA-256 photo and content digests. This is the combination OpenSSL 3.0 {@code cms} reads.
+ *
+ * <p>Providers are chosen per primitive (see {@link Providers}): the JDK for the bulk AES-GCM
+ * encryption and SHA-256, Bouncy Castle for ECDSA and ECDH. Decryption uses
+ * {@link StreamingGcmDecryptor} because the JDK's GCM decryption buffers the whole plaintext in memory.
+ */
+final class P256Aes256GcmSuite extends Suite {
+    private static final int NONCE_LENGTH = StreamingGcmDecryptor.NONCE_LENGTH;
+    private static final int TAG_LENGTH = StreamingGcmDecryptor.TAG_LENGTH;
+    private static final ASN1ObjectIdentifier ECDSA_SHA256 = X9ObjectIdentifiers.ecdsa_with_SHA256;
+    private static final ASN1ObjectIdentifier SHA256 = NISTObjectIdentifiers.id_sha256;
+    private static final ASN1ObjectIdentifier ECDH_SHA256_KDF = SECObjectIdentifiers.dhSinglePass_stdDH_sha256kdf_scheme;
+
+    @Override
+    public int id() {
+        return 1;
+    }
+
+    @Override
+    public String name() {
+        return "CB-P256-AES256GCM-SHA256";
+    }
+
+    @Override
+    MessageDigest photoDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256", Providers.bulkDigest());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's SHA-256 is unavailable", e);
+        }
+    }
+
+    @Override
+    SignerInfoGenerator signer(StationCredentials station, CMSAttributeTableGenerator signedAttributes) {
+        try {
+            var contentSigner = new JcaContentSignerBuilder("SHA256withECDSA")
+                    .setProvider(Providers.ellipticCurve()).build(station.privateKey());
+            return new JcaSignerInfoGeneratorBuilder(contentDigests())
+                    .setSignedAttributeGenerator(signedAttributes)
+                    .build(contentSigner, station.certificate());
+        } catch (OperatorCreationException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot set up the station signer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    RecipientInfoGenerator recipient(X509Certificate registryEncryption) {
+        KeyPair ephemeral = KeyPairs.generateP256();
+        try {
+            return new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
+                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP)
+                    .addRecipient(registryEncryption)
+                    .setProvider(Providers.ellipticCurve());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the registry encryption certificate", e);
+        }
+    }
+
+    @Override
+    OutputAEADEncryptor contentEncryptor() {
+        try {
+            return (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM)
+                    .setProvider(Providers.bulkCipher()).build();
+        } catch (CMSException e) {
+            throw new IllegalStateException("cannot set up AES-256-GCM: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    DigestCalculatorProvider contentDigests() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bulkDigest()).build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot set up SHA-256: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    boolean isEncryptedLayer(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption) {
+        return keyEncryption.getAlgorithm().equals(ECDH_SHA256_KDF)
+                && isAes256Wrap(keyEncryption.getParameters())
+                && contentEncryption.getAlgorithm().equals(NISTObjectIdentifiers.id_aes256_GCM)
+                && isGcmParameters(contentEncryption);
+    }
+
+    private static boolean isAes256Wrap(Object parameters) {
+        try {
+            AlgorithmIdentifier wrap = AlgorithmIdentifier.getInstance(parameters);
+            return wrap.getAlgorithm().equals(NISTObjectIdentifiers.id_aes256_wrap)
+                    && (wrap.getParameters() == null || DERNull.INSTANCE.equals(wrap.getParameters()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    private static boolean isGcmParameters(AlgorithmIdentifier contentEncryption) {
+        try {
+            GCMParameters parameters = GCMParameters.getInstance(contentEncryption.getParameters());
+            return parameters.getNonce().length == NONCE_LENGTH && parameters.getIcvLen() == TAG_LENGTH;
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    @Override
+    void requireSignerAlgorithms(SignerInformation signer) throws EnvelopeException {
+        if (!signer.getDigestAlgOID().equals(SHA256.getId())
+                || !signer.getEncryptionAlgOID().equals(ECDSA_SHA256.getId())) {
+            throw new EnvelopeException(Reason.UNSUPPORTED_SUITE, "suite " + this + " requires an ECDSA-with-SHA256"
+                    + " signature over a SHA-256 digest, but the signer used digest " + signer.getDigestAlgOID()
+                    + " and signature " + signer.getEncryptionAlgOID());
+        }
+    }
+
+    @Override
+    SignerInformationVerifier signatureVerifier(X509Certificate certificate) {
+        try {
+            // From the bare key: given the certificate, Bouncy Castle would also demand that it be
+            // valid at the signingTime attribute (the sealing clock). Validity is judged at the
+            // capture time instead, by SignerTrust, with its own reason.
+            return new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.ellipticCurve())
+                    .build(certificate.getPublicKey());
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot set up ECDSA verification: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    SecretKey unwrapContentKey(KeyAgreeRecipientInfo recipientInfo, byte[] encryptedKey,
+            AlgorithmIdentifier contentEncryption, PrivateKey privateKey, X509Certificate certificate)
+            throws EnvelopeException {
+        OriginatorPublicKey originator = recipientInfo.getOriginator().getOriginatorKey();
+        if (originator == null) {
+            throw new EnvelopeException(Reason.UNSUPPORTED_SUITE, "suite " + this + " requires an ephemeral "
+                    + "originator public key in the key agreement, but the envelope names a static originator");
+        }
+        AlgorithmIdentifier algorithm = originator.getAlgorithm();
+        if (algorithm.getParameters() == null) {
+            // RFC 5753 allows the curve to be omitted here: it is then the recipient key's curve.
+            algorithm = SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()).getAlgorithm();
+        }
+        SubjectPublicKeyInfo senderKey = new SubjectPublicKeyInfo(algorithm, originator.getPublicKeyData().getBytes());
+        try {
+            return new KeyAgreeUnwrapper(privateKey).unwrap(recipientInfo.getKeyEncryptionAlgorithm(),
+                    contentEncryption, senderKey, recipientInfo.getUserKeyingMaterial(), encryptedKey);
+        } catch (CMSException | RuntimeException e) {
+            throw new EnvelopeException(Reason.DECRYPTION_FAILED, "the content key does not unwrap with the registry "
+                    + "encryption key: the key agreement or the wrapped key was altered");
+        }
+    }
+
+    @Override
+    ContentDecryptor contentDecryptor(SecretKey contentKey, AlgorithmIdentifier contentEncryption)
+            throws GeneralSecurityException {
+        return new StreamingGcmDecryptor(contentKey.getEncoded(),
+                GCMParameters.getInstance(contentEncryption.getParameters()).getNonce());
+    }
+}

@@ -1,0 +1,266 @@
+package dev.codebound.protocol.envelope;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.codebound.protocol.code.CodeIssuer;
+import dev.codebound.protocol.code.CodeVerifier;
+import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.pki.PemFiles;
+import dev.codebound.protocol.pki.RegistryKeyring;
+import dev.codebound.protocol.pki.StationCredentials;
+import dev.codebound.protocol.pki.TrustBundle;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1OctetStringParser;
+import org.bouncycastle.asn1.ASN1SequenceParser;
+import org.bouncycastle.asn1.ASN1StreamParser;
+import org.bouncycastle.asn1.BERTags;
+import org.bouncycastle.asn1.cms.AuthEnvelopedDataParser;
+import org.bouncycastle.asn1.cms.ContentInfoParser;
+import org.bouncycastle.cms.CMSSignedData;
+
+/**
+ * Writes the envelope test vectors: fixed keys and certificates (valid 2025 to 2125), good envelopes
+ * and one bad envelope per failure, and {@code manifest.json} naming the expected outcome of each.
+ * {@link EnvelopeVectorsTest} opens them all. Keys are fresh on every run, so rerunning rewrites
+ * every file; commit them together. Rerun from the repository root with:
+ *
+ * <pre>
+ * mvn -B -ntp -q -pl protocol test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.codebound.protocol.envelope.EnvelopeVectorGenerator \
+ *     -Dexec.args=protocol/src/test/resources/vectors/envelope
+ * </pre>
+ */
+public final class EnvelopeVectorGenerator {
+    /** When every vector photo was taken. */
+    static final Instant CAPTURE_TIME = Instant.parse("2026-06-15T09:30:00Z");
+    /** The verifier clock the vectors are judged at. */
+    static final Instant VERIFIER_TIME = Instant.parse("2026-06-15T09:35:00Z");
+    static final String REGISTRY_NAME = "Codebound test vectors";
+    static final String STATION_ID = "station-vectors-01";
+    private static final Instant KEYS_FROM = Instant.parse("2025-01-01T01:00:00Z");
+    private static final Instant KEYS_UNTIL = Instant.parse("2125-01-01T00:00:00Z");
+
+    private final Path directory;
+    private final RegistryKeyring registry = RegistryKeyring.generate(REGISTRY_NAME, KEYS_FROM,
+            Duration.between(KEYS_FROM, KEYS_UNTIL));
+    private final RegistryKeyring otherRegistry = RegistryKeyring.generate("Some other registry", KEYS_FROM,
+            Duration.between(KEYS_FROM, KEYS_UNTIL));
+    private final StationCredentials station = registry.issueStation(STATION_ID, KEYS_FROM.minusSeconds(3600),
+            KEYS_UNTIL);
+    private final List<Map<String, Object>> vectors = new ArrayList<>();
+
+    private EnvelopeVectorGenerator(Path directory) {
+        this.directory = directory;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path directory = Path.of(args.length > 0 ? args[0] : "protocol/src/test/resources/vectors/envelope");
+        Files.createDirectories(directory);
+        new EnvelopeVectorGenerator(directory).generate();
+        System.out.println("wrote envelope test vectors to " + directory.toAbsolutePath());
+    }
+
+    /** The trust bundle the vectors are verified against, rebuilt from the certificate files. */
+    static TrustBundle bundle(Path directory) throws IOException {
+        return new TrustBundle(REGISTRY_NAME, 1, KEYS_FROM, cert(directory, "registry-ca.cert.pem"),
+                List.of(cert(directory, "code-signing.cert.pem")), List.of(cert(directory, "encryption.cert.pem")),
+                List.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+    }
+
+    static RegistryKeyring.KeyedCertificate encryptionKey(Path directory) throws IOException {
+        return new RegistryKeyring.KeyedCertificate(
+                PemFiles.readPrivateKey(directory.resolve("encryption.key.pem"), null),
+                cert(directory, "encryption.cert.pem"));
+    }
+
+    private static X509Certificate cert(Path directory, String name) throws IOException {
+        return PemFiles.readCertificates(directory.resolve(name)).get(0);
+    }
+
+    private void generate() throws Exception {
+        PemFiles.writeCertificates(directory.resolve("registry-ca.cert.pem"), List.of(registry.authority().certificate()));
+        PemFiles.writeCertificates(directory.resolve("code-signing.cert.pem"), List.of(registry.codeSigning().certificate()));
+        PemFiles.writeCertificates(directory.resolve("encryption.cert.pem"), List.of(registry.encryption().certificate()));
+        PemFiles.writePrivateKey(directory.resolve("encryption.key.pem"), registry.encryption().privateKey(), null);
+        PemFiles.writeCertificates(directory.resolve("station.cert.pem"), List.of(station.certificate()));
+        PemFiles.writePrivateKey(directory.resolve("station.key.pem"), station.privateKey(), null);
+
+        byte[] photo = EnvelopeFixture.photo(2048);
+        byte[] otherPhoto = EnvelopeFixture.photo(3000);
+        Files.write(directory.resolve("photo.jpg"), photo);
+        VerifiedCode code = code("S2027001", CAPTURE_TIME.minus(Duration.ofDays(14)), CAPTURE_TIME.plus(Duration.ofDays(30)));
+        VerifiedCode otherCode = code("S2027002", CAPTURE_TIME.minus(Duration.ofDays(14)),
+                CAPTURE_TIME.plus(Duration.ofDays(30)));
+        VerifiedCode expiredCode = code("S2027003", CAPTURE_TIME.minus(Duration.ofDays(60)),
+                CAPTURE_TIME.minus(Duration.ofDays(30)));
+        Binding binding = binding(Suite.P256_AES256GCM_SHA256.id(), code, photo);
+        X509Certificate encryption = registry.encryption().certificate();
+
+        byte[] good = envelope(binding, binding, photo, encryption);
+        accept("good.cms", good, "a valid envelope of photo.jpg");
+        accept("good-empty-photo.cms", envelope(binding(1, code, new byte[0]), binding(1, code, new byte[0]),
+                new byte[0], encryption), "a valid envelope of an empty photo");
+        Files.write(directory.resolve("good.binding.der"), binding.toDer());
+
+        reject("tampered-signature.cms", flipInside(good, signature(good)), "BAD_SIGNATURE",
+                "one bit of the station's ECDSA signature flipped");
+        reject("tampered-ciphertext.cms", flipInside(good, firstCiphertextBytes(good)), "BAD_SIGNATURE",
+                "one bit of the AES-GCM ciphertext flipped (the signature covers it)");
+        byte[] inner = innerContentInfo(good);
+        byte[] tamperedInner = flipInside(inner, firstCiphertextBytes(good));
+        reject("tampered-ciphertext-resigned.cms", sign(binding, tamperedInner), "DECRYPTION_FAILED",
+                "one bit of the ciphertext flipped, then re-signed with the station key: the GCM tag fails");
+        reject("truncated.cms", Arrays.copyOf(good, good.length / 2), "TRUNCATED", "the first half of good.cms");
+        reject("wrong-recipient.cms", envelope(binding, binding, photo, otherRegistry.encryption().certificate()),
+                "WRONG_RECIPIENT", "encrypted to another registry's encryption key");
+        Binding expired = binding(1, expiredCode, photo);
+        reject("expired-code.cms", envelope(expired, expired, photo, encryption), "CODE_INVALID",
+                "the collection code expired 30 days before the capture time (code reason EXPIRED)");
+        Binding swapped = binding(1, otherCode, photo);
+        reject("swapped-binding.cms", envelope(swapped, binding, photo, encryption), "BINDING_MISMATCH",
+                "the photo sealed for one code, signed with a binding naming another code");
+        Binding otherPhotoBinding = binding(1, code, otherPhoto);
+        reject("wrong-photo.cms", envelope(otherPhotoBinding, otherPhotoBinding, photo, encryption), "BINDING_MISMATCH",
+                "both bindings state a different photo digest and length than the encrypted photo");
+        Binding unknownSuite = binding(99, code, photo);
+        reject("unknown-suite.cms", envelope(unknownSuite, unknownSuite, photo, encryption), "UNSUPPORTED_SUITE",
+                "both bindings name suite 99");
+        reject("not-cms.cms", EnvelopeFixture.utf8("GIF89a this is not an envelope"), "MALFORMED", "not CMS at all");
+
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("description", "Codebound envelope test vectors; regenerate with EnvelopeVectorGenerator");
+        manifest.put("captureTime", CAPTURE_TIME.toString());
+        manifest.put("verifierTime", VERIFIER_TIME.toString());
+        manifest.put("trust", Map.of("registryCa", "registry-ca.cert.pem", "codeSigning", "code-signing.cert.pem",
+                "encryptionCertificate", "encryption.cert.pem", "encryptionKey", "encryption.key.pem",
+                "station", "station.cert.pem"));
+        manifest.put("vectors", vectors);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(directory.resolve("manifest.json").toFile(), manifest);
+    }
+
+    private VerifiedCode code(String studentNumber, Instant notBefore, Instant notAfter) throws Exception {
+        CodeIssuer issuer = new CodeIssuer(registry.codeSigning(), registry.encryption().certificate());
+        String text = issuer.issue(new StudentIdentity(studentNumber, "张三", "11010519491231002X"), 10337, 2027,
+                notBefore, notAfter).text();
+        TrustBundle bundle = registry.trustBundle(1, KEYS_FROM);
+        return new CodeVerifier(bundle).verify(text, notBefore);
+    }
+
+    private Binding binding(int suite, VerifiedCode code, byte[] photo) throws Exception {
+        return new Binding(Binding.FORMAT_VERSION, suite, code.codeId(), code.text(),
+                java.security.MessageDigest.getInstance("SHA-256").digest(photo), photo.length,
+                CaptureMetadata.JPEG, STATION_ID, CAPTURE_TIME);
+    }
+
+    /** An envelope with the given binding in each layer, built from the same parts the sealer uses. */
+    private byte[] envelope(Binding signed, Binding encrypted, byte[] photo, X509Certificate recipient)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream signedLayer = SignedLayer.open(out, Suite.P256_AES256GCM_SHA256, station, signed.toDer());
+                OutputStream encryptedLayer = EncryptedLayer.open(signedLayer, Suite.P256_AES256GCM_SHA256, recipient)) {
+            InnerContent.writeHeader(encryptedLayer, encrypted.toDer());
+            encryptedLayer.write(photo);
+        }
+        return out.toByteArray();
+    }
+
+    private byte[] sign(Binding binding, byte[] innerContentInfo) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream signedLayer = SignedLayer.open(out, Suite.P256_AES256GCM_SHA256, station, binding.toDer())) {
+            signedLayer.write(innerContentInfo);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] innerContentInfo(byte[] envelope) throws Exception {
+        return (byte[]) new CMSSignedData(envelope).getSignedContent().getContent();
+    }
+
+    private static byte[] signature(byte[] envelope) throws Exception {
+        return new CMSSignedData(envelope).getSignerInfos().getSigners().iterator().next().getSignature();
+    }
+
+    private static byte[] firstCiphertextBytes(byte[] envelope) throws Exception {
+        ContentInfoParser contentInfo = new ContentInfoParser((ASN1SequenceParser) new ASN1StreamParser(
+                new ByteArrayInputStream(innerContentInfo(envelope))).readObject());
+        AuthEnvelopedDataParser data = new AuthEnvelopedDataParser(
+                (ASN1SequenceParser) contentInfo.getContent(BERTags.SEQUENCE));
+        data.getRecipientInfos().toASN1Primitive();
+        var content = data.getAuthEncryptedContentInfo();
+        byte[] ciphertext = ((ASN1OctetStringParser) content.getEncryptedContent(BERTags.OCTET_STRING))
+                .getOctetStream().readAllBytes();
+        return Arrays.copyOf(ciphertext, 24);
+    }
+
+    /** Flips the low bit of the middle byte of {@code needle}, found in {@code haystack}. */
+    private static byte[] flipInside(byte[] haystack, byte[] needle) {
+        int at = indexOf(haystack, needle);
+        if (at < 0) {
+            throw new IllegalStateException("cannot locate the bytes to tamper with");
+        }
+        byte[] copy = haystack.clone();
+        copy[at + needle.length / 2] ^= 1;
+        return copy;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private void accept(String file, byte[] envelope, String description) throws IOException {
+        Files.write(directory.resolve(file), envelope);
+        Map<String, Object> vector = new LinkedHashMap<>();
+        vector.put("file", file);
+        vector.put("expect", "accept");
+        vector.put("description", description);
+        vector.put("sha256", sha256Hex(envelope));
+        vectors.add(vector);
+    }
+
+    private void reject(String file, byte[] envelope, String reason, String description) throws IOException {
+        Files.write(directory.resolve(file), envelope);
+        Map<String, Object> vector = new LinkedHashMap<>();
+        vector.put("file", file);
+        vector.put("expect", "reject");
+        vector.put("reason", reason);
+        if (file.equals("expired-code.cms")) {
+            vector.put("codeReason", "EXPIRED");
+        }
+        vector.put("description", description);
+        vector.put("sha256", sha256Hex(envelope));
+        vectors.add(vector);
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
