@@ -11,6 +11,7 @@ import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.StationIdentity;
 import dev.codebound.server.upload.TusService;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ public final class FaultInjector implements RequestDecorator {
         current.set(armed);
         if (!plan.rules().isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "fault plan installed (seed " + armed.seed() + "): "
-                    + new String(armed.plan().toJson(), java.nio.charset.StandardCharsets.UTF_8));
+                    + new String(armed.plan().toJson(), StandardCharsets.UTF_8));
         }
     }
 

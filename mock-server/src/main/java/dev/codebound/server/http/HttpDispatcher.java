@@ -5,8 +5,8 @@ import dev.codebound.protocol.wire.Tus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -36,9 +36,9 @@ import java.util.stream.Collectors;
  * The last handler of a connection's pipeline: turns decoded HTTP objects into one {@link Exchange}
  * at a time. It resolves {@code X-HTTP-Method-Override}, routes, enforces each route's
  * {@link Access}, lets the {@link RequestDecorator} wrap the route's {@link RequestHandler}, streams
- * body pieces to it, and after the answer
- * either discards the rest of the body or closes the connection. Pipelined requests wait until
- * the current one is answered. One instance per connection; everything runs on its event loop.
+ * body pieces to it, and after the answer either discards the rest of the body or closes the
+ * connection. Pipelined requests wait until the current one is answered. One instance per
+ * connection; everything runs on its event loop.
  */
 public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(HttpDispatcher.class.getName());

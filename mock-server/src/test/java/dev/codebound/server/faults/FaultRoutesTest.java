@@ -147,7 +147,7 @@ class FaultRoutesTest {
     }
 
     @Test
-    void theAdminGuardProtectsTheRoutesInTlsMode(@TempDir Path tlsDir) throws Exception {
+    void inTlsModeTheAdminGuardProtectsTheRoutesAndCertificatesNameStations(@TempDir Path tlsDir) throws Exception {
         try (MockRegistry tls = MockRegistry.start(TestRegistries.plain(tlsDir).tls(true).build())) {
             HttpClient client = TlsClients.httpClient(TlsClients.context(tls.keyring(), null));
             HttpRequest.Builder put = HttpRequest.newBuilder(tls.baseUri().resolve("/admin/faults"))
@@ -155,8 +155,20 @@ class FaultRoutesTest {
             assertEquals(401, client.send(put.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
             assertEquals(401, client.send(HttpRequest.newBuilder(tls.baseUri().resolve("/admin/faults")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
-            put.header("Authorization", "Bearer " + tls.adminToken().orElseThrow());
+            put = HttpRequest.newBuilder(tls.baseUri().resolve("/admin/faults"))
+                    .header("Authorization", "Bearer " + tls.adminToken().orElseThrow())
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Plans.json(
+                            "{'rules':[{'route':'tus.create','probability':1,'stationId':'station-t',"
+                                    + "'action':{'type':'refuseStation'}}]}")));
             assertEquals(200, client.send(put.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            HttpClient station = TlsClients.httpClient(TlsClients.context(tls.keyring(),
+                    TlsClients.station(tls.keyring(), "station-t")));
+            HttpResponse<String> refused = station.send(HttpRequest.newBuilder(tls.baseUri().resolve("/files/"))
+                    .header("Tus-Resumable", "1.0.0").header("Upload-Length", "1")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, refused.statusCode(), "the station named by its certificate is refused");
+            assertEquals("STATION_REVOKED", JSON.readTree(refused.body()).get("reason").asText());
         }
     }
 }
