@@ -99,6 +99,8 @@ public final class MockRegistryMain implements Callable<Integer> {
             out.println("Created the registry keyring in " + dataDir.toAbsolutePath().resolve("keys"));
         }
         out.println("Registry CA certificate: " + registry.caCertificateFile());
+        out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
+                + " (also served at /registry/v1/trust-bundle)");
         if (config.tls()) {
             out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token"));
         } else {
