@@ -4,17 +4,20 @@ import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.admin.AdminRoutes;
 import dev.codebound.server.admin.RequestJournal;
 import dev.codebound.server.admin.ServerMetrics;
+import dev.codebound.server.faults.FaultInjector;
+import dev.codebound.server.faults.FaultRoutes;
 import dev.codebound.server.http.AdminGuard;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.ServerPipeline;
 import dev.codebound.server.http.StationAuthenticator;
+import dev.codebound.server.registry.EnvelopeAcceptance;
 import dev.codebound.server.registry.Registry;
 import dev.codebound.server.registry.RegistryRoutes;
+import dev.codebound.server.transparency.TransparencyRoutes;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.ExpiryReaper;
 import dev.codebound.server.upload.FileUploadStore;
 import dev.codebound.server.upload.MemoryUploadLocker;
-import dev.codebound.server.upload.PlaceholderCompletionHandler;
 import dev.codebound.server.upload.TusService;
 import dev.codebound.server.upload.UploadLocker;
 import dev.codebound.server.upload.UploadStore;
@@ -77,12 +80,15 @@ public final class MockRegistry implements AutoCloseable {
     private final ScheduledExecutorService reaper;
     private final ChannelGroup connections;
     private final ServerMetrics metrics;
+    private final FaultInjector faults;
     private final Channel listener;
+    private final Registry registry;
     private boolean stopped;
 
     private MockRegistry(MockRegistryConfig config, ServerKeys keys, Optional<String> adminToken,
             EventLoopGroup boss, EventLoopGroup workers, ExecutorService storage, ScheduledExecutorService reaper,
-            ChannelGroup connections, ServerMetrics metrics, Channel listener) {
+            ChannelGroup connections, ServerMetrics metrics, FaultInjector faults, Channel listener,
+            Registry registry) {
         this.config = config;
         this.keys = keys;
         this.adminToken = adminToken;
@@ -92,7 +98,9 @@ public final class MockRegistry implements AutoCloseable {
         this.reaper = reaper;
         this.connections = connections;
         this.metrics = metrics;
+        this.faults = faults;
         this.listener = listener;
+        this.registry = registry;
     }
 
     /**
@@ -118,8 +126,9 @@ public final class MockRegistry implements AutoCloseable {
         UploadLocker locker = new MemoryUploadLocker();
         RequestJournal journal = new RequestJournal(config.journalCapacity());
         ServerMetrics metrics = new ServerMetrics(journal);
-        CompletionHandler completion = config.completionHandler()
-                .orElseGet(() -> new PlaceholderCompletionHandler(config.clock()));
+        Registry registry = Registry.open(dataDir, keys.keyring(), config.clock());
+        CompletionHandler completion = config.completionHandler().isPresent() ? config.completionHandler().get()
+                : new EnvelopeAcceptance(registry, registry.photos(), dataDir.resolve("registry").resolve("opening"));
         TusService tus = new TusService(store, locker, completion, storage, config.clock(),
                 new TusService.Settings(config.maxUploadSize(), config.uploadExpiry(),
                         config.bufferedBytesPerRequest()),
@@ -128,22 +137,35 @@ public final class MockRegistry implements AutoCloseable {
             tus.recover();
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
+            registry.close();
             throw e;
         }
 
-        Registry registry = Registry.open(dataDir, keys.keyring(), config.clock());
         Router router = new Router();
         tus.register(router);
         new RegistryRoutes(registry, storage).register(router);
+        new TransparencyRoutes(registry.log(), storage).register(router);
         new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain").register(router);
 
         SslContext tls = config.tls() ? sslContext(keys) : null;
         StationAuthenticator stations = (config.tls() ? StationAuthenticator.clientCertificate()
                 : StationAuthenticator.devHeader())
-                .refusingRevoked(station -> registry.stations().isRevoked(station.stationId(), station.serialHex()));
+                .refusingRevoked(station -> config.tls()
+                        ? registry.stations().isRevoked(station.stationId(), station.serialHex())
+                        : registry.stations().isRevoked(station.stationId()));
         AdminGuard admins = adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly);
+        FaultInjector faults = new FaultInjector(router, tus, config.seed().orElseGet(FaultInjector::randomSeed));
+        new FaultRoutes(faults).register(router);
+        try {
+            // Last, so that the plan is checked against every registered route.
+            faults.replace(config.faultPlan());
+        } catch (RuntimeException e) {
+            storage.shutdownNow();
+            registry.close();
+            throw e;
+        }
         ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
-                config.headerTimeout(), config.bodyIdleTimeout());
+                config.headerTimeout(), config.bodyIdleTimeout(), faults);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("codebound-accept"),
                 NioIoHandler.newFactory());
@@ -170,11 +192,12 @@ public final class MockRegistry implements AutoCloseable {
             reaper.scheduleWithFixedDelay(new ExpiryReaper(store, locker, config.clock(), config.uploadExpiry()),
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
-                    listener);
+                    faults, listener, registry);
         } catch (Exception e) {
             // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
             storage.shutdownNow();
+            registry.close();
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof IOException io) {
@@ -245,6 +268,11 @@ public final class MockRegistry implements AutoCloseable {
         return keys.keyring();
     }
 
+    /** The registry's state: stations, codes, trust bundle, accepted photos. */
+    public Registry registry() {
+        return registry;
+    }
+
     /** The PEM file of the registry CA certificate: what clients trust. */
     public Path caCertificateFile() {
         return keys.caCertificateFile();
@@ -253,6 +281,11 @@ public final class MockRegistry implements AutoCloseable {
     /** The admin bearer token (TLS mode only). */
     public Optional<String> adminToken() {
         return adminToken;
+    }
+
+    /** The fault injector: its seed and plan, replaceable at runtime. */
+    public FaultInjector faults() {
+        return faults;
     }
 
     /** Whether this start created the registry's keys. */
@@ -279,6 +312,7 @@ public final class MockRegistry implements AutoCloseable {
         reaper.shutdownNow();
         storage.shutdown();
         awaitTermination(storage);
+        closeRegistry();
         shutdownEventLoops();
     }
 
@@ -301,7 +335,17 @@ public final class MockRegistry implements AutoCloseable {
         connections.close().awaitUninterruptibly();
         listener.close().syncUninterruptibly();
         awaitTermination(storage);
+        closeRegistry();
         shutdownEventLoops();
+    }
+
+    /** Releases the registry's files; what was durable stays so, exactly as after a process exit. */
+    private void closeRegistry() {
+        try {
+            registry.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the registry's files failed: " + e.getMessage());
+        }
     }
 
     private void shutdownEventLoops() {

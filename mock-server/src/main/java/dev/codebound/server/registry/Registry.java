@@ -2,6 +2,8 @@ package dev.codebound.server.registry;
 
 import dev.codebound.protocol.code.CodeIssuer;
 import dev.codebound.protocol.pki.RegistryKeyring;
+import dev.codebound.server.transparency.TransparencyLog;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,9 +18,11 @@ import java.time.Duration;
  * registry/tokens/        one JSON record per enrollment token (hash only)
  * registry/codes/         one JSON record per issued collection code
  * registry/trust-bundle.json  the latest signed trust bundle
+ * registry/photos/        accepted envelopes and their records ({@link PhotoArchive})
+ * registry/log/           the transparency log ({@link TransparencyLog})
  * </pre>
  */
-public final class Registry {
+public final class Registry implements Closeable {
     /** How long an enrolled station's certificate is valid. */
     public static final Duration STATION_CERTIFICATE_VALIDITY = Duration.ofDays(365);
 
@@ -27,15 +31,19 @@ public final class Registry {
     private final EnrollmentService enrollment;
     private final CodeBook codes;
     private final TrustBundlePublisher trustBundles;
+    private final PhotoArchive photos;
+    private final TransparencyLog log;
     private final Clock clock;
 
     private Registry(RegistryKeyring keyring, StationDirectory stations, EnrollmentService enrollment, CodeBook codes,
-            TrustBundlePublisher trustBundles, Clock clock) {
+            TrustBundlePublisher trustBundles, PhotoArchive photos, TransparencyLog log, Clock clock) {
         this.keyring = keyring;
         this.stations = stations;
         this.enrollment = enrollment;
         this.codes = codes;
         this.trustBundles = trustBundles;
+        this.photos = photos;
+        this.log = log;
         this.clock = clock;
     }
 
@@ -50,7 +58,9 @@ public final class Registry {
         TrustBundlePublisher trustBundles = new TrustBundlePublisher(root.resolve("trust-bundle.json"), keyring,
                 stations, codes, clock);
         trustBundles.current();
-        return new Registry(keyring, stations, enrollment, codes, trustBundles, clock);
+        PhotoArchive photos = new PhotoArchive(root.resolve("photos"));
+        return new Registry(keyring, stations, enrollment, codes, trustBundles, photos,
+                TransparencyLog.open(root.resolve("log"), keyring), clock);
     }
 
     public RegistryKeyring keyring() {
@@ -73,7 +83,21 @@ public final class Registry {
         return trustBundles;
     }
 
+    public PhotoArchive photos() {
+        return photos;
+    }
+
+    public TransparencyLog log() {
+        return log;
+    }
+
     public Clock clock() {
         return clock;
+    }
+
+    /** Releases the transparency log's file (and its lock). */
+    @Override
+    public void close() throws IOException {
+        log.close();
     }
 }

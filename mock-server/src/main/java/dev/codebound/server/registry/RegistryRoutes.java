@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.code.QrCodes;
 import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.envelope.EnvelopeException;
+import dev.codebound.protocol.envelope.EnvelopeOpener;
+import dev.codebound.protocol.envelope.OpenedEnvelope;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.PkiException;
 import dev.codebound.protocol.pki.SignedJson;
@@ -20,12 +23,17 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
@@ -43,6 +51,8 @@ public final class RegistryRoutes {
     static final int JSON_LIMIT = 16 * 1024;
     /** A CSV batch of {@link CodeBook#MAX_BATCH} rows fits comfortably. */
     static final int CSV_LIMIT = 4 * 1024 * 1024;
+    /** Largest photo the admin endpoint decrypts into one response. */
+    static final long MAX_DECRYPTED_RESPONSE = 64L * 1024 * 1024;
     /** Default life of an enrollment token. */
     static final Duration DEFAULT_TOKEN_VALIDITY = Duration.ofDays(7);
 
@@ -67,7 +77,10 @@ public final class RegistryRoutes {
                 .add(route(HttpMethod.GET, "/admin/v1/codes/{id}", Access.ADMIN, 0, this::showCode))
                 .add(route(HttpMethod.GET, "/admin/v1/codes/{id}/qr.png", Access.ADMIN, 0, this::codeQr))
                 .add(route(HttpMethod.POST, "/admin/v1/codes/{id}/revocation", Access.ADMIN, JSON_LIMIT,
-                        this::revokeCode));
+                        this::revokeCode))
+                .add(route(HttpMethod.GET, "/admin/v1/codes/{id}/photos", Access.ADMIN, 0, this::codePhotos))
+                .add(route(HttpMethod.GET, "/admin/v1/photos/{sha256}", Access.ADMIN, 0, this::decryptedPhoto))
+                .add(route(HttpMethod.GET, "/registry/v1/receipts/{sha256}", Access.STATION, 0, this::receipt));
     }
 
     private Route route(HttpMethod method, String template, Access access, int bodyLimit, SmallBodyHandler.Work work) {
@@ -169,6 +182,69 @@ public final class RegistryRoutes {
         CodeBook.CodeRecord record = registry.codes().revoke(exchange.parameter("id"));
         registry.trustBundles().current();
         return json(HttpResponseStatus.OK, JsonRecordStore.JSON.valueToTree(record));
+    }
+
+    private FullHttpResponse codePhotos(Exchange exchange, byte[] body) throws Exception {
+        String codeId = codeRecord(exchange).codeId();
+        ArrayNode versions = JsonRecordStore.JSON.createArrayNode();
+        for (PhotoArchive.AcceptedPhoto photo : registry.photos().versions(codeId)) {
+            ObjectNode node = JsonRecordStore.JSON.valueToTree(photo);
+            node.remove("receipt");
+            node.put("photoPath", "/admin/v1/photos/" + photo.envelopeSha256());
+            versions.add(node);
+        }
+        ObjectNode response = JsonRecordStore.JSON.createObjectNode();
+        response.put("codeId", codeId);
+        response.set("versions", versions);
+        return json(HttpResponseStatus.OK, response);
+    }
+
+    /**
+     * The decrypted photo of an accepted envelope, for integrators' own checks. The archived
+     * envelope is opened again (every check repeated) rather than keeping plaintext at rest.
+     */
+    private FullHttpResponse decryptedPhoto(Exchange exchange, byte[] body) throws Exception {
+        PhotoArchive.AcceptedPhoto photo = acceptedPhoto(exchange);
+        if (photo.envelopeLength() > MAX_DECRYPTED_RESPONSE) {
+            throw new RegistryException("PHOTO_TOO_LARGE", 413, "this envelope is " + photo.envelopeLength()
+                    + " bytes; the admin endpoint returns photos up to " + MAX_DECRYPTED_RESPONSE + " bytes");
+        }
+        // Integrity and authenticity are checked again, as at acceptance; revocations since then do
+        // not hide a photo the registry already accepted, so the bundle here revokes nothing.
+        EnvelopeOpener opener = EnvelopeOpener.builder(registry.keyring().trustBundle(0, photo.acceptedAt()))
+                .recipient(registry.keyring().encryption())
+                .clock(Clock.fixed(photo.acceptedAt(), ZoneOffset.UTC))
+                .build();
+        try (InputStream in = Files.newInputStream(registry.photos().envelopeFile(photo.envelopeSha256()));
+                OpenedEnvelope opened = opener.open(in)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) opened.photoLength());
+            opened.copyTo(out);
+            FullHttpResponse response = Responses.body(HttpResponseStatus.OK, photo.mediaType(), out.toByteArray());
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            return response;
+        } catch (EnvelopeException e) {
+            throw new RegistryException("ARCHIVE_UNREADABLE", 500, "the archived envelope no longer opens: "
+                    + e.getMessage());
+        }
+    }
+
+    private FullHttpResponse receipt(Exchange exchange, byte[] body) throws Exception {
+        PhotoArchive.AcceptedPhoto photo = acceptedPhoto(exchange);
+        String station = exchange.station().orElseThrow().stationId();
+        if (!photo.stationId().equals(station)) {
+            throw new RegistryException("RECEIPT_UNKNOWN", 404, "station " + station
+                    + " holds no receipt for envelope " + photo.envelopeSha256());
+        }
+        return Responses.json(HttpResponseStatus.OK, photo.receipt().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private PhotoArchive.AcceptedPhoto acceptedPhoto(Exchange exchange) throws RegistryException {
+        String sha256 = exchange.parameter("sha256");
+        if (!sha256.matches("[0-9a-f]{64}")) {
+            throw new RegistryException("ENVELOPE_UNKNOWN", 404, "envelopes are named by 64 lower-case hex digits");
+        }
+        return registry.photos().find(sha256).orElseThrow(() -> new RegistryException("ENVELOPE_UNKNOWN", 404,
+                "no accepted envelope has SHA-256 " + sha256));
     }
 
     private CodeBook.CodeRecord codeRecord(Exchange exchange) throws IOException, RegistryException {

@@ -87,6 +87,12 @@ public final class StationDirectory {
         return isRevoked(Certificates.commonName(certificate), Certificates.serialHex(certificate));
     }
 
+    /** Whether the station with this id has been revoked (whatever certificate it presents). */
+    public boolean isRevoked(String stationId) {
+        Station station = byId.get(stationId);
+        return station != null && station.revoked();
+    }
+
     /** Whether the station certificate with this id and serial is revoked. */
     public boolean isRevoked(String stationId, String serialHex) {
         Station station = byId.get(stationId);

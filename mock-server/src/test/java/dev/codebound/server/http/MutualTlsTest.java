@@ -8,6 +8,7 @@ import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
+import dev.codebound.server.TestRegistries;
 import dev.codebound.server.TlsClients;
 import dev.codebound.server.TusTestClient;
 import java.net.http.HttpClient;
@@ -34,7 +35,7 @@ class MutualTlsTest {
     @BeforeAll
     void start() throws Exception {
         registry = MockRegistry.start(MockRegistryConfig.builder().port(0).dataDir(dataDir).storageThreads(2)
-                .eventLoopThreads(1).build());
+                .eventLoopThreads(1).completionHandler(TestRegistries.ACCEPT_ANY_BYTES).build());
     }
 
     @AfterAll

@@ -354,7 +354,7 @@ class TusConformanceTest {
         HttpResponse<String> result = tus.get(location + "/result");
         assertEquals(200, result.statusCode());
         assertEquals("application/json", result.headers().firstValue("Content-Type").orElseThrow());
-        assertTrue(JSON.readTree(result.body()).get("placeholder").asBoolean());
+        assertTrue(JSON.readTree(result.body()).get("transportTest").asBoolean());
         HttpResponse<String> again = tus.patch(location, 4, new byte[0]);
         assertEquals(204, again.statusCode(), again.body());
         assertEquals("accepted", again.headers().firstValue("Codebound-Outcome").orElseThrow());

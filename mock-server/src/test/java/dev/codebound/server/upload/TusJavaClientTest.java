@@ -69,7 +69,7 @@ class TusJavaClientTest {
     @Test
     void uploadsOverMutualTls() throws Exception {
         try (MockRegistry registry = MockRegistry.start(MockRegistryConfig.builder().port(0).dataDir(dataDir)
-                .storageThreads(2).eventLoopThreads(1).build())) {
+                .storageThreads(2).eventLoopThreads(1).completionHandler(TestRegistries.ACCEPT_ANY_BYTES).build())) {
             SSLContext context = TlsClients.context(registry.keyring(),
                     TlsClients.station(registry.keyring(), "station-stock"));
             TusClient client = new TusClient() {

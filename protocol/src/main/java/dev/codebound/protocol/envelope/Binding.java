@@ -30,7 +30,7 @@ import org.bouncycastle.asn1.DERUTF8String;
  * What an envelope asserts about its photo: which collection code it was taken for, by which
  * station, when, and exactly which bytes. The same DER encoding ({@link #toDer()}) is carried twice,
  * in the station's signed attributes and inside the encrypted content, and the two must be
- * byte-identical. The layout is specified in {@code docs/spec-envelope.md}:
+ * byte-identical. The layout is specified in {@code docs/protocol.md §4}:
  *
  * <pre>
  * EnvelopeBinding ::= SEQUENCE {

@@ -26,7 +26,7 @@ import org.bouncycastle.cms.SignerInformation;
 /**
  * Opens envelopes at the registry: verifies everything an envelope claims and only then releases the
  * photo. Checks run in a fixed order and the first failure is reported (the order is part of the
- * specification, {@code docs/spec-envelope.md}, so that a given bad envelope always gets the same
+ * specification, {@code docs/protocol.md §4}, so that a given bad envelope always gets the same
  * {@link Reason}):
  *
  * <ol>

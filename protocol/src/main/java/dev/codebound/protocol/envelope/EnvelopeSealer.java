@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <p>The output is a CMS SignedData (station signer, ECDSA P-256) encapsulating a CMS
  * AuthEnvelopedData (AES-256-GCM, content key agreed by ECDH with the registry's encryption
- * certificate); see {@code docs/spec-envelope.md}. Memory use is bounded: the photo streams through
+ * certificate); see {@code docs/protocol.md §4}. Memory use is bounded: the photo streams through
  * in {@value EnvelopeFormat#CHUNK}-byte chunks. Instances are immutable and thread-safe.
  *
  * <pre>{@code

@@ -111,6 +111,18 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * Creates {@code directory} (and parents) if missing and restricts it to its owner (mode 0700)
+     * where the file system has POSIX permissions: for directories that hold secrets or plaintext.
+     */
+    public static Path createPrivateDirectory(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        if (isPosix(directory)) {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        }
+        return directory;
+    }
+
     /** Restricts an existing file to its owner where the file system has POSIX permissions. */
     public static void restrictToOwner(Path file) throws IOException {
         if (isPosix(file)) {

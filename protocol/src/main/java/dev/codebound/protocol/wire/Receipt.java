@@ -1,7 +1,10 @@
 package dev.codebound.protocol.wire;
 
+import dev.codebound.protocol.log.LogEntry;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -19,9 +22,11 @@ import java.util.regex.Pattern;
  * @param acceptedAt        when the registry accepted it
  * @param photoVersion      1 for the first accepted photo of this code, 2 for the first retake, ...
  * @param signingKeyId      hex key id of the receipt-signing key
+ * @param log               the entry's place in the registry's transparency log, when the registry keeps one
  */
 public record Receipt(String registry, String envelopeSha256, long envelopeLength, String photoSha256, String codeId,
-        String stationId, Instant captureTime, Instant acceptedAt, int photoVersion, String signingKeyId) {
+        String stationId, Instant captureTime, Instant acceptedAt, int photoVersion, String signingKeyId,
+        Optional<LogInclusion> log) {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     public Receipt {
@@ -31,6 +36,7 @@ public record Receipt(String registry, String envelopeSha256, long envelopeLengt
         Objects.requireNonNull(captureTime, "captureTime");
         Objects.requireNonNull(acceptedAt, "acceptedAt");
         Objects.requireNonNull(signingKeyId, "signingKeyId");
+        Objects.requireNonNull(log, "log");
         requireSha256(envelopeSha256, "envelopeSha256");
         requireSha256(photoSha256, "photoSha256");
         if (envelopeLength <= 0) {
@@ -39,6 +45,11 @@ public record Receipt(String registry, String envelopeSha256, long envelopeLengt
         if (photoVersion < 1) {
             throw new IllegalArgumentException("photoVersion starts at 1");
         }
+    }
+
+    /** The transparency-log leaf this receipt claims was appended for it. */
+    public LogEntry logEntry() {
+        return new LogEntry(HexFormat.of().parseHex(envelopeSha256), codeId, stationId, acceptedAt);
     }
 
     private static void requireSha256(String value, String field) {

@@ -2,7 +2,13 @@ package dev.codebound.protocol.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.protocol.log.Checkpoint;
+import dev.codebound.protocol.log.CheckpointException;
+import dev.codebound.protocol.log.LogOrigins;
+import dev.codebound.protocol.log.NoteVerifier;
+import dev.codebound.protocol.log.ProofException;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PkiException;
@@ -13,7 +19,11 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The signed JSON form of a {@link Receipt} (format {@value #FORMAT}; see docs/protocol.md),
@@ -74,11 +84,71 @@ public final class ReceiptCodec {
         node.put("acceptedAt", receipt.acceptedAt().toString());
         node.put("photoVersion", receipt.photoVersion());
         node.put("signingKeyId", receipt.signingKeyId());
+        receipt.log().ifPresent(log -> {
+            ObjectNode logNode = node.putObject("log");
+            logNode.put("leafIndex", log.leafIndex());
+            logNode.put("treeSize", log.treeSize());
+            ArrayNode proof = logNode.putArray("proof");
+            log.proof().forEach(hash -> proof.add(Base64.getEncoder().encodeToString(hash)));
+            logNode.put("checkpoint", log.checkpoint());
+        });
         try {
             return JSON.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode receipt", e);
         }
+    }
+
+    private static LogInclusion logInclusion(JsonNode log, String source) {
+        if (!log.isObject()) {
+            throw new PkiException(source + ": 'log' must be an object");
+        }
+        List<byte[]> proof = new ArrayList<>();
+        for (JsonNode hash : log.path("proof")) {
+            byte[] bytes = Base64.getDecoder().decode(hash.asText());
+            if (bytes.length != 32) {
+                throw new PkiException(source + ": every log proof hash must be 32 bytes");
+            }
+            proof.add(bytes);
+        }
+        return new LogInclusion(SignedJson.nonNegative(log, "leafIndex", source),
+                SignedJson.nonNegative(log, "treeSize", source), proof, SignedJson.text(log, "checkpoint", source));
+    }
+
+    /**
+     * Verifies a receipt's transparency-log inclusion offline: the checkpoint is signed by the
+     * receipt's own (already verified) signing key under the registry's log origin, describes the
+     * proof's tree size, and the receipt's log entry is included in that tree.
+     *
+     * @throws PkiException naming what does not hold; also when the receipt carries no log inclusion
+     */
+    public static Checkpoint verifyLogInclusion(Receipt receipt, TrustBundle bundle, String source) {
+        LogInclusion log = receipt.log().orElseThrow(() -> new PkiException(source
+                + ": the receipt carries no transparency-log inclusion"));
+        byte[] keyId = HexFormat.of().parseHex(receipt.signingKeyId());
+        X509Certificate signer = bundle.receiptSigning().stream()
+                .filter(certificate -> java.util.Arrays.equals(KeyPairs.keyId(certificate.getPublicKey()), keyId))
+                .findFirst()
+                .orElseThrow(() -> new PkiException(source + ": receipt signing key " + receipt.signingKeyId()
+                        + " is not in the trust bundle"));
+        String origin = LogOrigins.forRegistry(bundle.registryName());
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.verify(log.checkpoint(), new NoteVerifier(origin, signer.getPublicKey()), origin);
+        } catch (CheckpointException e) {
+            throw new PkiException(source + ": the receipt's checkpoint does not verify: " + e.getMessage(), e);
+        }
+        if (checkpoint.size() != log.treeSize()) {
+            throw new PkiException(source + ": the checkpoint is for a tree of " + checkpoint.size()
+                    + " entries but the proof is for " + log.treeSize());
+        }
+        try {
+            log.inclusionProof().verify(receipt.logEntry().leafHash(), checkpoint.rootHash());
+        } catch (ProofException e) {
+            throw new PkiException(source + ": the receipt's entry is not in the log at index " + log.leafIndex()
+                    + ": " + e.getMessage(), e);
+        }
+        return checkpoint;
     }
 
     private static Receipt fromPayload(JsonNode node, String source) {
@@ -97,7 +167,8 @@ public final class ReceiptCodec {
                     Instant.parse(SignedJson.text(node, "captureTime", source)),
                     Instant.parse(SignedJson.text(node, "acceptedAt", source)),
                     Math.toIntExact(SignedJson.nonNegative(node, "photoVersion", source)),
-                    keyId);
+                    keyId,
+                    node.has("log") ? Optional.of(logInclusion(node.get("log"), source)) : Optional.empty());
         } catch (DateTimeParseException | IllegalArgumentException | ArithmeticException e) {
             throw new PkiException(source + ": invalid receipt: " + e.getMessage(), e);
         }

@@ -1,0 +1,158 @@
+package dev.codebound.server.registry;
+
+import dev.codebound.protocol.envelope.Binding;
+import dev.codebound.protocol.envelope.EnvelopeException;
+import dev.codebound.protocol.envelope.EnvelopeOpener;
+import dev.codebound.protocol.envelope.OpenedEnvelope;
+import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.log.LogEntry;
+import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.wire.LogInclusion;
+import dev.codebound.protocol.wire.Problem;
+import dev.codebound.protocol.wire.Receipt;
+import dev.codebound.protocol.wire.ReceiptCodec;
+import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.upload.CompletionHandler;
+import dev.codebound.server.upload.CompletionOutcome;
+import dev.codebound.server.upload.UploadInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The registry's decision on a completed upload: open the envelope (signature, station certificate
+ * chain and revocation, code validity at capture time, binding in both layers, GCM tag), check it
+ * against who uploaded it and what the registry knows, and either archive it with a signed receipt
+ * or reject it with a specific, machine-readable reason.
+ *
+ * <p>The order of durable writes makes every crash point repairable: the sealed envelope is
+ * archived, then appended to the transparency log, then its record (with the signed receipt) is
+ * written; only the record makes it accepted. A retry after a crash finds the log entry by the
+ * envelope's hash and reuses it, so the log never holds an envelope twice.
+ *
+ * <p>Idempotent by envelope hash: the same envelope uploaded again, by any upload, gets the receipt
+ * it got the first time and is stored once. A different envelope for the same code (a retake) is a
+ * new version; earlier versions are kept.
+ */
+public final class EnvelopeAcceptance implements CompletionHandler {
+    private final Registry registry;
+    private final PhotoArchive archive;
+    private final Path temporaryDirectory;
+
+    public EnvelopeAcceptance(Registry registry, PhotoArchive archive, Path temporaryDirectory) throws IOException {
+        this.registry = registry;
+        this.archive = archive;
+        this.temporaryDirectory = DurableFiles.createPrivateDirectory(temporaryDirectory);
+        removeLeftoverPlaintext();
+    }
+
+    /** Decrypted photos a crash left behind in the private directory must not outlive the crash. */
+    private void removeLeftoverPlaintext() throws IOException {
+        try (var leftovers = Files.newDirectoryStream(temporaryDirectory)) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+    }
+
+    @Override
+    public CompletionOutcome complete(UploadInfo upload, Path data) throws IOException {
+        String instance = "/files/" + upload.id().value();
+        String envelopeSha256 = sha256Hex(data);
+        Optional<String> declared = upload.metadata().get(Tus.Metadata.ENVELOPE_SHA256);
+        if (declared.isPresent() && !declared.get().toLowerCase(Locale.ROOT).equals(envelopeSha256)) {
+            return reject(400, "ENVELOPE_HASH_MISMATCH", "Envelope hash mismatch", "the uploaded bytes hash to "
+                    + envelopeSha256 + ", not to the envelope-sha256 metadata " + declared.get()
+                    + "; the file changed or was corrupted before upload", instance);
+        }
+        Optional<PhotoArchive.AcceptedPhoto> earlier = archive.find(envelopeSha256);
+        if (earlier.isPresent()) {
+            return new CompletionOutcome.Accepted(earlier.get().receipt().getBytes(StandardCharsets.UTF_8));
+        }
+        EnvelopeOpener opener = EnvelopeOpener.builder(registry.trustBundles().currentBundle())
+                .recipient(registry.keyring().encryption())
+                .clock(registry.clock())
+                .temporaryDirectory(temporaryDirectory)
+                .build();
+        try (InputStream in = Files.newInputStream(data); OpenedEnvelope opened = opener.open(in)) {
+            return decide(upload, data, envelopeSha256, opened, instance);
+        } catch (EnvelopeException e) {
+            String reason = e.codeReason().map(code -> "CODE_" + code.name()).orElse(e.reason().name());
+            return reject(422, reason, "Envelope refused", e.getMessage(), instance);
+        }
+    }
+
+    private CompletionOutcome decide(UploadInfo upload, Path data, String envelopeSha256, OpenedEnvelope opened,
+            String instance) throws IOException {
+        Binding binding = opened.binding();
+        if (!binding.stationId().equals(upload.stationId())) {
+            return reject(422, "STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
+                    + "station " + binding.stationId() + " but uploaded by station " + upload.stationId()
+                    + "; each station uploads only what it sealed", instance);
+        }
+        Optional<String> codeId = upload.metadata().get(Tus.Metadata.CODE_ID);
+        if (codeId.isPresent() && !codeId.get().equals(binding.codeId())) {
+            return reject(422, "METADATA_MISMATCH", "Metadata does not match the envelope", "the code-id metadata "
+                    + "says " + codeId.get() + " but the envelope is bound to code " + binding.codeId(), instance);
+        }
+        String serial = Certificates.serialHex(opened.signerCertificate());
+        Optional<StationDirectory.Station> station = registry.stations().find(binding.stationId());
+        if (station.isEmpty() || !station.get().serialHex().equals(serial)) {
+            return reject(422, "STATION_UNKNOWN", "Unknown station certificate", "station " + binding.stationId()
+                    + " with certificate serial " + serial + " was not enrolled at this registry", instance);
+        }
+        if (registry.codes().find(binding.codeId()).isEmpty()) {
+            return reject(422, "CODE_UNKNOWN", "Unknown collection code", "code " + binding.codeId()
+                    + " was not issued by this registry", instance);
+        }
+        synchronized (archive) {
+            Optional<PhotoArchive.AcceptedPhoto> raced = archive.find(envelopeSha256);
+            if (raced.isPresent()) {
+                return new CompletionOutcome.Accepted(raced.get().receipt().getBytes(StandardCharsets.UTF_8));
+            }
+            // The log keeps acceptance times to the millisecond; the receipt states the same instant.
+            Instant acceptedAt = Instant.ofEpochMilli(registry.clock().millis());
+            int version = archive.nextVersion(binding.codeId());
+            archive.storeEnvelope(envelopeSha256, data);
+            LogInclusion inclusion = registry.log().append(new LogEntry(HexFormat.of().parseHex(envelopeSha256),
+                    binding.codeId(), binding.stationId(), acceptedAt));
+            LogEntry logged = registry.log().entries(inclusion.leafIndex(), inclusion.leafIndex() + 1).get(0);
+            Receipt receipt = new Receipt(registry.keyring().registryName(), envelopeSha256, upload.length(),
+                    binding.photoDigestHex(), binding.codeId(), binding.stationId(), binding.captureTime(),
+                    logged.acceptedAt(), version,
+                    KeyPairs.keyIdHex(registry.keyring().receiptSigning().certificate().getPublicKey()),
+                    Optional.of(inclusion));
+            byte[] signed = ReceiptCodec.sign(receipt, registry.keyring().receiptSigning());
+            archive.record(new PhotoArchive.AcceptedPhoto(envelopeSha256, upload.length(), binding.codeId(), version,
+                    binding.stationId(), binding.photoDigestHex(), binding.mediaType(), binding.captureTime(),
+                    logged.acceptedAt(), new String(signed, StandardCharsets.UTF_8)));
+            return new CompletionOutcome.Accepted(signed);
+        }
+    }
+
+    private static CompletionOutcome reject(int status, String reason, String title, String detail, String instance) {
+        return new CompletionOutcome.Rejected(Problem.of(status, reason, title, detail, instance));
+    }
+
+    static String sha256Hex(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
