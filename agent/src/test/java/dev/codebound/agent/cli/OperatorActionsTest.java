@@ -75,6 +75,40 @@ class OperatorActionsTest {
     }
 
     @Test
+    void rejectedEntryCarriesTheRegistrysReasonUntilRemoved() throws Exception {
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("rejected")), registry,
+                "--no-passphrase");
+        RegistryFixture.Code code = registry.code();
+        Path photo = temp.resolve("revoked.jpg");
+        Files.write(photo, SamplePhotos.good(33));
+        CliRun capture = station.run("capture", "--code", code.text(), photo.toString(), "--json");
+        assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
+        String entry = JSON.readTree(capture.out()).get("entry").asText();
+        registry.revokeCode(code.codeId());
+
+        CliRun upload = station.run("upload");
+        assertEquals(ExitCodes.UNDELIVERED, upload.exitCode(), upload::both);
+        assertTrue(upload.out().contains("  rejected " + entry.substring(0, 12)), upload::both);
+        assertTrue(upload.out().contains("CODE_REVOKED"), upload::both);
+        assertTrue(upload.err().startsWith("error: not every envelope was delivered"), upload::both);
+
+        CliRun status = station.run("status");
+        assertTrue(status.out().contains("rejected 1"), status::both);
+        assertTrue(status.out().lines().anyMatch(line -> line.startsWith("  rejected " + entry.substring(0, 12))
+                && line.contains("CODE_REVOKED")), status::both);
+
+        CliRun retry = station.run("retry", entry.substring(0, 10));
+        assertEquals(ExitCodes.OK, retry.exitCode(), retry::both);
+        assertTrue(retry.out().contains("REJECTED -> QUEUED"), retry::both);
+        CliRun again = station.run("upload", "--json");
+        assertEquals(entry, JSON.readTree(again.out()).get("rejected").get(0).get("entry").asText(), again::both);
+
+        CliRun remove = station.run("remove", entry.substring(0, 10));
+        assertEquals(ExitCodes.OK, remove.exitCode(), remove::both);
+        assertTrue(remove.out().startsWith("removed entry " + entry.substring(0, 12)), remove::both);
+    }
+
+    @Test
     void deliveredEntriesAreNeitherRetriedNorRemoved() throws Exception {
         TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("delivering")), registry,
                 "--no-passphrase");

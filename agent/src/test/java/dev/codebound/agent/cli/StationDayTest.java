@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.capture.SamplePhotos;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.protocol.pki.PemFiles;
+import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,33 +82,22 @@ class StationDayTest {
         JsonNode summary = JSON.readTree(upload.out());
         assertEquals(1, summary.get("delivered").asInt(), upload::both);
         assertEquals(1, registry.completeUploadsOf(entry).size());
-        byte[] receipt = Files.readAllBytes(station.home().resolve("spool/entries/" + entry + "/receipt.json"));
-        if (isPlaceholder(receipt)) {
-            // The mock's placeholder acceptance answers an unsigned note: the agent must refuse to file it.
-            assertEquals(ExitCodes.UNDELIVERED, upload.exitCode(), upload::both);
-            assertTrue(summary.get("receipts").get("invalid").get(0).get("reason").asText()
-                    .startsWith("receipt does not verify"), upload::both);
-            assertFalse(Files.exists(station.station().receipt(entry)));
-        } else {
-            assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
-            Path stored = station.station().receipt(entry);
-            assertEquals(entry, ReceiptCodec.verify(Files.readAllBytes(stored),
-                    new StationTrust(station.station()).bundle(), "stored receipt").envelopeSha256());
-        }
+        assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+        assertEquals(entry, summary.get("receipts").get("stored").get(0).asText(), upload::both);
+        Receipt receipt = ReceiptCodec.verify(Files.readAllBytes(station.station().receipt(entry)),
+                new StationTrust(station.station()).bundle(), "stored receipt");
+        assertEquals(entry, receipt.envelopeSha256());
+        assertEquals(code.codeId(), receipt.codeId());
+        assertEquals(stationId, receipt.stationId());
 
         CliRun status = station.run("status", "--json");
         assertEquals(ExitCodes.OK, status.exitCode(), status::both);
         JsonNode counts = JSON.readTree(status.out()).get("counts");
         assertEquals(1, counts.get("delivered").asInt(), status::both);
         assertEquals(0, JSON.readTree(status.out()).get("bytesPending").asLong());
-        assertEquals(isPlaceholder(receipt) ? 1 : 0, JSON.readTree(status.out()).get("deliveredWithoutVerifiedReceipt")
-                .asInt(), status::both);
+        assertEquals(0, JSON.readTree(status.out()).get("deliveredWithoutVerifiedReceipt").asInt(), status::both);
         assertTrue(PemFiles.readCertificates(station.station().certificate()).get(0).getSubjectX500Principal()
                 .getName().contains(stationId));
-    }
-
-    static boolean isPlaceholder(byte[] receipt) throws Exception {
-        return JSON.readTree(receipt).path("placeholder").asBoolean(false);
     }
 
     /** The station home holds envelopes (CMS, first byte 0x30), never a JPEG (FF D8). */
