@@ -144,7 +144,7 @@ final class CaptureCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    static ArrayNode findingsJson(PhotoReport report) {
+    private static ArrayNode findingsJson(PhotoReport report) {
         ArrayNode findings = JSON.createArrayNode();
         for (Finding finding : report.findings()) {
             findings.addObject().put("check", finding.check().id()).put("severity", finding.severity().name())

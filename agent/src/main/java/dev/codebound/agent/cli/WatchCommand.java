@@ -103,6 +103,8 @@ final class WatchCommand implements Callable<Integer> {
         inspector = new PhotoInspector(CaptureSettings.photoSpec(config));
         credentials = StationKeys.load(station, home.passphrase(config));
         scanned = new ScannedCodes(station.scannedCodes());
+        // Fail now, not at the first photo, if the station is not enrolled; each batch reloads the bundle so
+        // that a 'trust refresh' during the day takes effect without restarting the watch.
         new StationTrust(station).bundle();
         HotFolder folder = new HotFolder(directory, Duration.ofMillis(settleMillis), System::nanoTime);
         if (once) {
