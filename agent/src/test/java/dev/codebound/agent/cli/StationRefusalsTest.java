@@ -234,6 +234,16 @@ class StationRefusalsTest {
     }
 
     @Test
+    void outsideTheWindowNothingStartsAndThatIsNoFailure() {
+        java.time.LocalTime later = java.time.LocalTime.now().plusHours(2).withSecond(0).withNano(0);
+        String window = later.toString() + "-" + later.plusHours(1);
+        CliRun upload = enrolled.run("upload", "--window", window);
+        assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+        assertTrue(upload.out().startsWith("the upload window " + window + " is closed; nothing was started"),
+                upload::both);
+    }
+
+    @Test
     void operatorActionsNameUnknownEntries() {
         CliRun retry = enrolled.run("retry", "abcd");
         assertEquals(ExitCodes.USAGE, retry.exitCode(), retry::both);
