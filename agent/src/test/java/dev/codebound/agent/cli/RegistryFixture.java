@@ -7,6 +7,7 @@ import dev.codebound.agent.upload.MutualTls;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
+import dev.codebound.server.faults.FaultPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +45,14 @@ final class RegistryFixture implements AutoCloseable {
     }
 
     static RegistryFixture start(Path dataDir) throws IOException {
+        return start(dataDir, FaultPlan.NONE);
+    }
+
+    /** A registry that misbehaves as {@code faults} says (the mock server's fault injection). */
+    static RegistryFixture start(Path dataDir, FaultPlan faults) throws IOException {
         return new RegistryFixture(MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)
-                .dataDir(dataDir).tls(true).storageThreads(2).eventLoopThreads(1).build()), dataDir);
+                .dataDir(dataDir).tls(true).storageThreads(2).eventLoopThreads(1).faultPlan(faults).build()),
+                dataDir);
     }
 
     String url() {
