@@ -131,7 +131,7 @@ public final class MockRegistry implements AutoCloseable {
                 : new EnvelopeAcceptance(registry, registry.photos(), dataDir.resolve("registry").resolve("opening"));
         TusService tus = new TusService(store, locker, completion, storage, config.clock(),
                 new TusService.Settings(config.maxUploadSize(), config.uploadExpiry(),
-                        config.bufferedBytesPerRequest()),
+                        config.bufferedBytesPerRequest(), config.maxUnfinishedUploadsPerStation()),
                 metrics);
         try {
             tus.recover();

@@ -15,6 +15,7 @@ import java.util.Optional;
 public final class MockRegistryConfig {
     /** Default {@code Tus-Max-Size}: 2 GiB, above the largest envelope (1 GiB) with room to spare. */
     public static final long DEFAULT_MAX_UPLOAD_SIZE = 2L << 30;
+    public static final int DEFAULT_MAX_UNFINISHED_UPLOADS_PER_STATION = 100;
 
     private final String bindAddress;
     private final int port;
@@ -23,6 +24,7 @@ public final class MockRegistryConfig {
     private final Long seed;
     private final FaultPlan faultPlan;
     private final long maxUploadSize;
+    private final int maxUnfinishedUploadsPerStation;
     private final Duration uploadExpiry;
     private final Duration expiryCheckInterval;
     private final Duration headerTimeout;
@@ -42,6 +44,7 @@ public final class MockRegistryConfig {
         this.seed = builder.seed;
         this.faultPlan = builder.faultPlan;
         this.maxUploadSize = builder.maxUploadSize;
+        this.maxUnfinishedUploadsPerStation = builder.maxUnfinishedUploadsPerStation;
         this.uploadExpiry = builder.uploadExpiry;
         this.expiryCheckInterval = builder.expiryCheckInterval;
         this.headerTimeout = builder.headerTimeout;
@@ -68,6 +71,7 @@ public final class MockRegistryConfig {
         builder.seed = seed;
         builder.faultPlan = faultPlan;
         builder.maxUploadSize = maxUploadSize;
+        builder.maxUnfinishedUploadsPerStation = maxUnfinishedUploadsPerStation;
         builder.uploadExpiry = uploadExpiry;
         builder.expiryCheckInterval = expiryCheckInterval;
         builder.headerTimeout = headerTimeout;
@@ -114,6 +118,15 @@ public final class MockRegistryConfig {
     /** The largest upload accepted ({@code Tus-Max-Size}; default 2 GiB). */
     public long maxUploadSize() {
         return maxUploadSize;
+    }
+
+    /**
+     * How many unfinished uploads (created, not yet complete, not expired) one station may hold at
+     * once (default {@value #DEFAULT_MAX_UNFINISHED_UPLOADS_PER_STATION}); one more creation is
+     * refused with {@code 429 UNFINISHED_UPLOAD_QUOTA}.
+     */
+    public int maxUnfinishedUploadsPerStation() {
+        return maxUnfinishedUploadsPerStation;
     }
 
     /** How long an unfinished upload lives after its creation or last chunk (default 24 h). */
@@ -174,6 +187,7 @@ public final class MockRegistryConfig {
         private Long seed;
         private FaultPlan faultPlan = FaultPlan.NONE;
         private long maxUploadSize = DEFAULT_MAX_UPLOAD_SIZE;
+        private int maxUnfinishedUploadsPerStation = DEFAULT_MAX_UNFINISHED_UPLOADS_PER_STATION;
         private Duration uploadExpiry = Duration.ofHours(24);
         private Duration expiryCheckInterval = Duration.ofMinutes(1);
         private Duration headerTimeout = Duration.ofSeconds(30);
@@ -223,6 +237,11 @@ public final class MockRegistryConfig {
 
         public Builder maxUploadSize(long value) {
             this.maxUploadSize = positive(value, "maxUploadSize");
+            return this;
+        }
+
+        public Builder maxUnfinishedUploadsPerStation(int value) {
+            this.maxUnfinishedUploadsPerStation = (int) positive(value, "maxUnfinishedUploadsPerStation");
             return this;
         }
 

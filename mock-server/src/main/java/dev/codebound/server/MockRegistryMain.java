@@ -65,6 +65,11 @@ public final class MockRegistryMain implements Callable<Integer> {
             description = "Largest Upload-Length accepted (Tus-Max-Size). Default: ${DEFAULT-VALUE}.")
     long maxUploadSize;
 
+    @Option(names = "--max-unfinished-uploads", paramLabel = "N", defaultValue = "100",
+            description = "Unfinished uploads one station may hold at once; one more creation is refused "
+                    + "with 429 UNFINISHED_UPLOAD_QUOTA. Default: ${DEFAULT-VALUE}.")
+    int maxUnfinishedUploads;
+
     @Option(names = "--upload-expiry", paramLabel = "DURATION", defaultValue = "PT24H",
             description = "How long an unfinished upload lives after its last chunk (ISO-8601). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -81,6 +86,7 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .seed(seed)
                 .faultPlan(plan)
                 .maxUploadSize(maxUploadSize)
+                .maxUnfinishedUploadsPerStation(maxUnfinishedUploads)
                 .uploadExpiry(uploadExpiry)
                 .build();
         MockRegistry registry;

@@ -74,7 +74,7 @@ final class CreateHandler implements RequestHandler {
 
     private void create(Exchange exchange, BodyTransfer chunk, long length, UploadMetadata metadata, String station)
             throws IOException, Refusal {
-        UploadInfo upload = tus.store().create(length, metadata, station, tus.clock().instant(), tus.newExpiry());
+        UploadInfo upload = tus.createWithinQuota(length, metadata, station, exchange.path());
         tus.events().uploadCreated();
         chunk.hold(tus.locker().tryLock(upload.id())
                 .orElseThrow(() -> new IllegalStateException("a fresh upload id is already locked")));

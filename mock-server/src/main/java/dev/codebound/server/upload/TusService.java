@@ -1,6 +1,7 @@
 package dev.codebound.server.upload;
 
 import dev.codebound.protocol.wire.Tus;
+import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.http.Access;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.Route;
@@ -15,10 +16,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -43,12 +49,19 @@ public final class TusService {
      * @param maxSize          the largest {@code Upload-Length} accepted (advertised as {@code Tus-Max-Size})
      * @param expiry           how long an unfinished upload lives after its creation or last chunk
      * @param bufferedBytes    body bytes one request may have queued for disk before reading pauses
+     * @param maxUnfinishedPerStation unfinished (receiving, unexpired) uploads one station may hold
      */
-    public record Settings(long maxSize, Duration expiry, int bufferedBytes) {
+    public record Settings(long maxSize, Duration expiry, int bufferedBytes, int maxUnfinishedPerStation) {
         public Settings {
-            if (maxSize <= 0 || expiry.isNegative() || expiry.isZero() || bufferedBytes <= 0) {
+            if (maxSize <= 0 || expiry.isNegative() || expiry.isZero() || bufferedBytes <= 0
+                    || maxUnfinishedPerStation <= 0) {
                 throw new IllegalArgumentException("tus settings must be positive");
             }
+        }
+
+        /** Without a per-station quota. */
+        public Settings(long maxSize, Duration expiry, int bufferedBytes) {
+            this(maxSize, expiry, bufferedBytes, Integer.MAX_VALUE);
         }
     }
 
@@ -59,6 +72,9 @@ public final class TusService {
     private final Clock clock;
     private final Settings settings;
     private final UploadEvents events;
+    /** Per station, the ids of uploads it created that may still be unfinished; loaded on first use. */
+    private final Map<String, Set<UploadId>> unfinished = new ConcurrentHashMap<>();
+    private volatile boolean unfinishedLoaded;
 
     public TusService(UploadStore store, UploadLocker locker, CompletionHandler completion, Executor storage,
             Clock clock, Settings settings, UploadEvents events) {
@@ -142,6 +158,55 @@ public final class TusService {
                 throw new UncheckedIOException(e);
             }
         }, storage);
+    }
+
+    /**
+     * Creates an upload for {@code station} unless the station already holds
+     * {@link Settings#maxUnfinishedPerStation} unfinished uploads: then {@code 429
+     * UNFINISHED_UPLOAD_QUOTA}. Finished, terminated and expired uploads free their place. A
+     * station's creations are serialized; other stations' are not held up.
+     */
+    UploadInfo createWithinQuota(long length, UploadMetadata metadata, String station, String instance)
+            throws IOException, Refusal {
+        loadUnfinished();
+        Set<UploadId> mine = unfinished.computeIfAbsent(station, key -> new HashSet<>());
+        synchronized (mine) {
+            int limit = settings.maxUnfinishedPerStation();
+            if (mine.size() >= limit) {
+                Instant now = clock.instant();
+                for (Iterator<UploadId> ids = mine.iterator(); ids.hasNext(); ) {
+                    Optional<UploadInfo> info = store.info(ids.next());
+                    if (info.isEmpty() || info.get().state() != UploadState.RECEIVING
+                            || info.get().isExpiredAt(now)) {
+                        ids.remove();
+                    }
+                }
+            }
+            if (mine.size() >= limit) {
+                throw Refusal.of(429, "UNFINISHED_UPLOAD_QUOTA", "Too many unfinished uploads",
+                        "this station already holds " + mine.size() + " unfinished uploads (at most " + limit
+                                + "); resume or terminate one, or wait for it to expire", instance);
+            }
+            UploadInfo upload = store.create(length, metadata, station, clock.instant(), newExpiry());
+            mine.add(upload.id());
+            return upload;
+        }
+    }
+
+    private void loadUnfinished() throws IOException {
+        if (unfinishedLoaded || settings.maxUnfinishedPerStation() == Integer.MAX_VALUE) {
+            return;
+        }
+        synchronized (unfinished) {
+            if (!unfinishedLoaded) {
+                for (UploadInfo upload : store.list()) {
+                    if (upload.state() == UploadState.RECEIVING) {
+                        unfinished.computeIfAbsent(upload.stationId(), key -> new HashSet<>()).add(upload.id());
+                    }
+                }
+                unfinishedLoaded = true;
+            }
+        }
     }
 
     /** Runs the completion handler on a complete upload and records its outcome durably. */
