@@ -76,7 +76,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         }
         Optional<PhotoArchive.AcceptedPhoto> earlier = archive.find(envelopeSha256);
         if (earlier.isPresent()) {
-            return new CompletionOutcome.Accepted(earlier.get().receipt().getBytes(StandardCharsets.UTF_8));
+            return again(earlier.get(), upload, instance);
         }
         EnvelopeOpener opener = EnvelopeOpener.builder(registry.trustBundles().currentBundle())
                 .recipient(registry.keyring().encryption())
@@ -117,7 +117,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         synchronized (archive) {
             Optional<PhotoArchive.AcceptedPhoto> raced = archive.find(envelopeSha256);
             if (raced.isPresent()) {
-                return new CompletionOutcome.Accepted(raced.get().receipt().getBytes(StandardCharsets.UTF_8));
+                return again(raced.get(), upload, instance);
             }
             // The log keeps acceptance times to the millisecond; the receipt states the same instant.
             Instant acceptedAt = Instant.ofEpochMilli(registry.clock().millis());
@@ -137,6 +137,20 @@ public final class EnvelopeAcceptance implements CompletionHandler {
                     logged.acceptedAt(), new String(signed, StandardCharsets.UTF_8)));
             return new CompletionOutcome.Accepted(signed);
         }
+    }
+
+    /**
+     * An envelope the registry already accepted, uploaded again: its sealer gets the receipt it got
+     * the first time; any other station is refused exactly as if the envelope were new to the
+     * registry (its receipt is the sealer's, as {@code GET /registry/v1/receipts/{sha256}} says).
+     */
+    private static CompletionOutcome again(PhotoArchive.AcceptedPhoto earlier, UploadInfo upload, String instance) {
+        if (!earlier.stationId().equals(upload.stationId())) {
+            return reject(422, "STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
+                    + "station " + earlier.stationId() + " but uploaded by station " + upload.stationId()
+                    + "; each station uploads only what it sealed", instance);
+        }
+        return new CompletionOutcome.Accepted(earlier.receipt().getBytes(StandardCharsets.UTF_8));
     }
 
     private static CompletionOutcome reject(int status, String reason, String title, String detail, String instance) {
