@@ -75,8 +75,14 @@ final class RegistryFixture implements AutoCloseable {
 
     /** A code for school {@code school}, valid from {@code notBefore} to {@code notAfter}. */
     Code code(int school, Instant notBefore, Instant notAfter) throws IOException {
-        ObjectNode request = JSON.createObjectNode().put("studentNumber", "2023" + System.nanoTime() % 100000)
-                .put("name", "张三").put("idNumber", "11010519491231002X").put("schoolCode", school)
+        return code("2023" + System.nanoTime() % 100000, "张三", "11010519491231002X", school, notBefore, notAfter);
+    }
+
+    /** A code for the student with these particulars, for school {@code school}. */
+    Code code(String studentNumber, String name, String idNumber, int school, Instant notBefore, Instant notAfter)
+            throws IOException {
+        ObjectNode request = JSON.createObjectNode().put("studentNumber", studentNumber)
+                .put("name", name).put("idNumber", idNumber).put("schoolCode", school)
                 .put("cohort", 2027).put("notBefore", notBefore.toString()).put("notAfter", notAfter.toString());
         JsonNode answer = post("/admin/v1/codes", request);
         return new Code(answer.get("codeId").asText(), answer.get("text").asText());
@@ -124,6 +130,19 @@ final class RegistryFixture implements AutoCloseable {
             }
         }
         return uploads;
+    }
+
+    /** An admin GET, answered 200: its body. */
+    String adminGet(String path) throws IOException {
+        Request request = new Request.Builder().url(url() + path)
+                .header("Authorization", "Bearer " + registry.adminToken().orElseThrow()).get().build();
+        try (Response response = admin.newCall(request).execute()) {
+            String text = response.body().string();
+            if (response.code() != 200) {
+                throw new IOException(path + " answered " + response.code() + ": " + text);
+            }
+            return text;
+        }
     }
 
     private JsonNode post(String path, JsonNode body) throws IOException {
