@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,8 +219,9 @@ public final class TransferLog implements Closeable {
     public synchronized TransferRecord checkpoint(StationCredentials station) throws IOException {
         requireUsable();
         keepCertificate(station.certificate());
-        TransferRecord record = write(EventType.CHECKPOINT,
-                StationCheckpoint.sign(station, lastSeq, head, clock.instant()));
+        // The signature covers the record's own time, so both must be the same instant.
+        Instant now = clock.instant();
+        TransferRecord record = write(EventType.CHECKPOINT, StationCheckpoint.sign(station, lastSeq, head, now), now);
         sinceCheckpoint = 0;
         return record;
     }
@@ -236,7 +238,7 @@ public final class TransferLog implements Closeable {
         if (event == EventType.CHECKPOINT) {
             throw new IllegalArgumentException("checkpoints are appended by checkpoint(), which signs them");
         }
-        TransferRecord record = write(event, fields);
+        TransferRecord record = write(event, fields, clock.instant());
         sinceCheckpoint++;
         if (signer != null && sinceCheckpoint >= checkpointInterval) {
             checkpoint(signer);
@@ -261,8 +263,8 @@ public final class TransferLog implements Closeable {
         }
     }
 
-    private TransferRecord write(EventType event, Map<String, ?> fields) throws IOException {
-        TransferRecord record = TransferRecord.create(lastSeq + 1, clock.instant(), event, fields, head);
+    private TransferRecord write(EventType event, Map<String, ?> fields, Instant time) throws IOException {
+        TransferRecord record = TransferRecord.create(lastSeq + 1, time, event, fields, head);
         String line = record.line();
         try {
             DurableFiles.appendDurably(file, (line + "\n").getBytes(StandardCharsets.UTF_8));

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code codebound-agent} command: the capture station's entry point. */
 @Command(name = "codebound-agent", mixinStandardHelpOptions = true, version = "codebound-agent 0.1.0",
         description = "Capture-station agent: verify collection codes, seal photos, upload them to the registry.",
-        subcommands = {CodeCommand.class, QuickstartCommand.class},
+        subcommands = {CodeCommand.class, QuickstartCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
