@@ -74,8 +74,9 @@ final class ChainVerifier {
                     ? "seq " + record.seq() + " where " + lineNumber + " was expected: records " + lineNumber
                             + (record.seq() - 1 > lineNumber ? ".." + (record.seq() - 1) : "") + " were removed, "
                             + "or records were reordered"
-                    : "seq " + record.seq() + " where " + lineNumber + " was expected: a record was inserted, "
-                            + "duplicated or moved here";
+                    : "seq " + record.seq() + " where " + lineNumber + " was expected; line " + record.seq()
+                            + " already had seq " + record.seq() + ": a record was inserted before this one, or "
+                            + "this one was duplicated or moved here";
         }
         if (!record.prev().equals(previous)) {
             return lineNumber == 1 ? "the first record's prev is not 64 zeros: records before it were removed"
