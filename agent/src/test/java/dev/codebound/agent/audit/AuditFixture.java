@@ -116,6 +116,11 @@ final class AuditFixture {
         return ReceiptCodec.sign(receipt, REGISTRY.receiptSigning());
     }
 
+    /** A leaf hash of some other station's entry. */
+    static byte[] randomLeaf() {
+        return new LogEntry(java.util.HexFormat.of().parseHex(randomSha256()), codeId(), "station-other", NOW).leafHash();
+    }
+
     static KeyPair strangerKey() {
         return KeyPairs.generateP256();
     }
