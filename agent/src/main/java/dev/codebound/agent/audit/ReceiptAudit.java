@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * spool entry's {@code receipt.json}) and matches them against the log: every receipt must verify
  * against the trust bundle, prove its entry's inclusion in the registry's log, name this station
  * and the envelope it is filed under; every {@code delivered} record must have a stored receipt
- * with the recorded hash and log index, and every stored receipt a {@code delivered} record.
+ * whose every copy has the recorded hash and log index, and every stored receipt a {@code delivered}
+ * record.
  */
 final class ReceiptAudit {
     /** A receipt that verified, with the registry checkpoint its inclusion proof leads to. */
@@ -110,12 +111,14 @@ final class ReceiptAudit {
             return "no verified receipt is stored for entry " + entryId + " (receipts/ or the spool)";
         }
         String expected = record.text(Field.RECEIPT_SHA256).orElseThrow();
-        VerifiedReceipt match = stored.stream().filter(receipt -> receipt.sha256().equals(expected)).findFirst()
-                .orElse(null);
-        if (match == null) {
-            return "the stored receipt " + stored.get(0).source() + " hashes to " + stored.get(0).sha256()
-                    + ", the log recorded " + expected + ": the receipt was replaced";
+        // Every copy must be the very bytes logged: a genuine receipt reissued later is still a substitution.
+        for (VerifiedReceipt copy : stored) {
+            if (!copy.sha256().equals(expected)) {
+                return "the stored receipt " + copy.source() + " hashes to " + copy.sha256() + ", the log recorded "
+                        + expected + ": the receipt was replaced";
+            }
         }
+        VerifiedReceipt match = stored.get(0);
         long leafIndex = match.receipt().log().orElseThrow().leafIndex();
         if (leafIndex != record.number(Field.LOG_INDEX)) {
             return "the log recorded registry log index " + record.number(Field.LOG_INDEX) + ", the receipt says "
