@@ -42,6 +42,11 @@ final class ReceiptAudit {
     List<VerifiedReceipt> verifyStored(AuditReport report) throws IOException {
         List<VerifiedReceipt> verified = new ArrayList<>();
         Map<Path, String> files = storedFiles();
+        if (!files.isEmpty() && stationId == null) {
+            report.fail("receipt", files.size() + " receipts are stored but the station home has no station "
+                    + "certificate (station.cert.pem) to check them against");
+            return verified;
+        }
         for (Map.Entry<Path, String> file : files.entrySet()) {
             String source = home.root().relativize(file.getKey()).toString();
             byte[] bytes = Files.readAllBytes(file.getKey());

@@ -3,6 +3,7 @@ package dev.codebound.agent.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.protocol.log.ConsistencyProof;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +26,18 @@ import javax.net.ssl.TrustManagerFactory;
  * pinned registry CA is the only trust anchor, so a public CA cannot vouch for an impostor; nothing
  * fetched is trusted before it is verified (checkpoints by signature, proofs against roots).
  */
-final class RegistryLogClient {
+public final class RegistryLogClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** The registry could not be reached, or its TLS certificate is not from the pinned CA. */
+    public static final class RegistryUnreachableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RegistryUnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** The registry answered, but not with what was asked for. */
     static final class RegistryAnswerException extends Exception {
@@ -85,6 +96,8 @@ final class RegistryLogClient {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new RegistryUnreachableException("cannot get " + request.uri() + " from the registry: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking the registry for " + path, e);
@@ -99,7 +112,9 @@ final class RegistryLogClient {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
-            anchors.setCertificateEntry("registry-ca", registryCa);
+            // The JDK's TLS gets the JDK's own certificate type, not a Bouncy Castle one.
+            anchors.setCertificateEntry("registry-ca", CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(registryCa.getEncoded())));
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");

@@ -2,6 +2,7 @@ package dev.codebound.agent.cli;
 
 import dev.codebound.agent.audit.AuditReport;
 import dev.codebound.agent.audit.LogVerifier;
+import dev.codebound.agent.audit.RegistryLogClient;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -48,8 +49,13 @@ final class AuditVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AuditReport report = LogVerifier.verify(home.home(),
-                new LogVerifier.Options(registry, registryCheckpoint, expectCheckpoint));
+        AuditReport report;
+        try {
+            report = LogVerifier.verify(home.home(), new LogVerifier.Options(registry, registryCheckpoint,
+                    expectCheckpoint));
+        } catch (RegistryLogClient.RegistryUnreachableException e) {
+            throw new AgentFailure(ExitCodes.UNREACHABLE, e.getMessage(), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
         out.flush();
