@@ -71,9 +71,9 @@ final class ChainVerifier {
     private String check(TransferRecord record, long lineNumber, String previous) {
         if (record.seq() != lineNumber) {
             return record.seq() > lineNumber
-                    ? "seq " + record.seq() + " where " + lineNumber + " was expected: records " + lineNumber
-                            + (record.seq() - 1 > lineNumber ? ".." + (record.seq() - 1) : "") + " were removed, "
-                            + "or records were reordered"
+                    ? "seq " + record.seq() + " where " + lineNumber + " was expected: " + (record.seq() - 1 > lineNumber
+                            ? "records " + lineNumber + ".." + (record.seq() - 1) + " were removed"
+                            : "record " + lineNumber + " was removed") + ", or records were reordered"
                     : "seq " + record.seq() + " where " + lineNumber + " was expected; line " + record.seq()
                             + " already had seq " + record.seq() + ": a record was inserted before this one, or "
                             + "this one was duplicated or moved here";
