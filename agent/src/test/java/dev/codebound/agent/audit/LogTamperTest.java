@@ -155,7 +155,11 @@ class LogTamperTest {
     @Test
     void aRememberedCheckpointMustBeGenuine() throws Exception {
         Path forged = root.resolve("forged-checkpoint.jsonl");
-        Files.writeString(forged, flip(original.get(22), original.get(22).indexOf("\"signature\":\"") + 20) + "\n");
+        String genuine = original.get(22);
+        int inSignature = genuine.indexOf("\"signature\":\"") + 20;
+        char replacement = genuine.charAt(inSignature) == 'A' ? 'B' : 'A';
+        Files.writeString(forged, genuine.substring(0, inSignature) + replacement + genuine.substring(inSignature + 1)
+                + "\n");
         AuditReport report = verify(original, forged);
         assertFalse(report.ok());
         assertTrue(report.failures().get(0).message().contains("does not verify: it is not the station's"),
