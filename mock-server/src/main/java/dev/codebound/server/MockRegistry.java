@@ -4,6 +4,8 @@ import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.admin.AdminRoutes;
 import dev.codebound.server.admin.RequestJournal;
 import dev.codebound.server.admin.ServerMetrics;
+import dev.codebound.server.faults.FaultInjector;
+import dev.codebound.server.faults.FaultRoutes;
 import dev.codebound.server.http.AdminGuard;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.ServerPipeline;
@@ -78,13 +80,15 @@ public final class MockRegistry implements AutoCloseable {
     private final ScheduledExecutorService reaper;
     private final ChannelGroup connections;
     private final ServerMetrics metrics;
+    private final FaultInjector faults;
     private final Channel listener;
     private final Registry registry;
     private boolean stopped;
 
     private MockRegistry(MockRegistryConfig config, ServerKeys keys, Optional<String> adminToken,
             EventLoopGroup boss, EventLoopGroup workers, ExecutorService storage, ScheduledExecutorService reaper,
-            ChannelGroup connections, ServerMetrics metrics, Channel listener, Registry registry) {
+            ChannelGroup connections, ServerMetrics metrics, FaultInjector faults, Channel listener,
+            Registry registry) {
         this.config = config;
         this.keys = keys;
         this.adminToken = adminToken;
@@ -94,6 +98,7 @@ public final class MockRegistry implements AutoCloseable {
         this.reaper = reaper;
         this.connections = connections;
         this.metrics = metrics;
+        this.faults = faults;
         this.listener = listener;
         this.registry = registry;
     }
@@ -149,8 +154,18 @@ public final class MockRegistry implements AutoCloseable {
                         ? registry.stations().isRevoked(station.stationId(), station.serialHex())
                         : registry.stations().isRevoked(station.stationId()));
         AdminGuard admins = adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly);
+        FaultInjector faults = new FaultInjector(router, tus, config.seed().orElseGet(FaultInjector::randomSeed));
+        new FaultRoutes(faults).register(router);
+        try {
+            // Last, so that the plan is checked against every registered route.
+            faults.replace(config.faultPlan());
+        } catch (RuntimeException e) {
+            storage.shutdownNow();
+            registry.close();
+            throw e;
+        }
         ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
-                config.headerTimeout(), config.bodyIdleTimeout());
+                config.headerTimeout(), config.bodyIdleTimeout(), faults);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("codebound-accept"),
                 NioIoHandler.newFactory());
@@ -177,7 +192,7 @@ public final class MockRegistry implements AutoCloseable {
             reaper.scheduleWithFixedDelay(new ExpiryReaper(store, locker, config.clock(), config.uploadExpiry()),
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
-                    listener, registry);
+                    faults, listener, registry);
         } catch (Exception e) {
             // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
@@ -266,6 +281,11 @@ public final class MockRegistry implements AutoCloseable {
     /** The admin bearer token (TLS mode only). */
     public Optional<String> adminToken() {
         return adminToken;
+    }
+
+    /** The fault injector: its seed and plan, replaceable at runtime. */
+    public FaultInjector faults() {
+        return faults;
     }
 
     /** Whether this start created the registry's keys. */

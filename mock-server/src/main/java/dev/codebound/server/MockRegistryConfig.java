@@ -1,5 +1,6 @@
 package dev.codebound.server;
 
+import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.upload.CompletionHandler;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +21,7 @@ public final class MockRegistryConfig {
     private final Path dataDir;
     private final boolean tls;
     private final Long seed;
+    private final FaultPlan faultPlan;
     private final long maxUploadSize;
     private final Duration uploadExpiry;
     private final Duration expiryCheckInterval;
@@ -38,6 +40,7 @@ public final class MockRegistryConfig {
         this.dataDir = builder.dataDir;
         this.tls = builder.tls;
         this.seed = builder.seed;
+        this.faultPlan = builder.faultPlan;
         this.maxUploadSize = builder.maxUploadSize;
         this.uploadExpiry = builder.uploadExpiry;
         this.expiryCheckInterval = builder.expiryCheckInterval;
@@ -63,6 +66,7 @@ public final class MockRegistryConfig {
         builder.dataDir = dataDir;
         builder.tls = tls;
         builder.seed = seed;
+        builder.faultPlan = faultPlan;
         builder.maxUploadSize = maxUploadSize;
         builder.uploadExpiry = uploadExpiry;
         builder.expiryCheckInterval = expiryCheckInterval;
@@ -97,9 +101,14 @@ public final class MockRegistryConfig {
         return tls;
     }
 
-    /** The seed for the fault injector, when one was given. */
+    /** The seed for the fault injector, when one was given; otherwise the server draws one and reports it. */
     public Optional<Long> seed() {
         return Optional.ofNullable(seed);
+    }
+
+    /** The faults injected from the start (default none); replaceable at runtime through {@code /admin/faults}. */
+    public FaultPlan faultPlan() {
+        return faultPlan;
     }
 
     /** The largest upload accepted ({@code Tus-Max-Size}; default 2 GiB). */
@@ -163,6 +172,7 @@ public final class MockRegistryConfig {
         private Path dataDir = Path.of("codebound-registry");
         private boolean tls = true;
         private Long seed;
+        private FaultPlan faultPlan = FaultPlan.NONE;
         private long maxUploadSize = DEFAULT_MAX_UPLOAD_SIZE;
         private Duration uploadExpiry = Duration.ofHours(24);
         private Duration expiryCheckInterval = Duration.ofMinutes(1);
@@ -202,6 +212,12 @@ public final class MockRegistryConfig {
 
         public Builder seed(Long value) {
             this.seed = value;
+            return this;
+        }
+
+        /** The fault plan to start with; its routes are checked when the server starts. */
+        public Builder faultPlan(FaultPlan value) {
+            this.faultPlan = Objects.requireNonNull(value, "faultPlan");
             return this;
         }
 

@@ -1,6 +1,11 @@
 package dev.codebound.server;
 
+import dev.codebound.server.faults.FaultPlan;
+import dev.codebound.server.faults.InvalidFaultPlanException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -46,8 +51,15 @@ public final class MockRegistryMain implements Callable<Integer> {
     }
 
     @Option(names = "--seed", paramLabel = "N",
-            description = "Seed for the fault injector (reproducible fault schedules). Default: none.")
+            description = "Seed for the fault injector (reproducible fault schedules). Default: drawn at random "
+                    + "and printed.")
     Long seed;
+
+    @Option(names = "--faults", paramLabel = "FILE",
+            description = "Fault plan (JSON; see docs/registry-api.md, Fault injection) injected from the start; "
+                    + "replaceable at runtime through /admin/faults. A seed in the plan overrides --seed. "
+                    + "Default: none.")
+    Path faults;
 
     @Option(names = "--max-upload-size", paramLabel = "BYTES", defaultValue = "2147483648",
             description = "Largest Upload-Length accepted (Tus-Max-Size). Default: ${DEFAULT-VALUE}.")
@@ -60,16 +72,23 @@ public final class MockRegistryMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FaultPlan plan = faults == null ? FaultPlan.NONE : readPlan(faults);
         MockRegistryConfig config = MockRegistryConfig.builder()
                 .port(port)
                 .bindAddress(bind)
                 .dataDir(dataDir)
                 .tls(!mode.plain)
                 .seed(seed)
+                .faultPlan(plan)
                 .maxUploadSize(maxUploadSize)
                 .uploadExpiry(uploadExpiry)
                 .build();
-        MockRegistry registry = MockRegistry.start(config);
+        MockRegistry registry;
+        try {
+            registry = MockRegistry.start(config);
+        } catch (InvalidFaultPlanException e) {
+            throw new IllegalArgumentException("--faults " + faults + ": " + e.getMessage(), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             registry.close();
@@ -80,22 +99,48 @@ public final class MockRegistryMain implements Callable<Integer> {
             out.println("Created the registry keyring in " + dataDir.toAbsolutePath().resolve("keys"));
         }
         out.println("Registry CA certificate: " + registry.caCertificateFile());
+        out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
+                + " (also served at /registry/v1/trust-bundle)");
         if (config.tls()) {
             out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token"));
         } else {
             out.println("PLAIN MODE (development): no TLS; stations identify with the Codebound-Dev-Station header");
         }
+        FaultPlan used = registry.faults().plan();
+        out.println(used.rules().isEmpty()
+                ? "Fault injection: no rules (seed " + used.seed() + "); PUT /admin/faults to add some"
+                : "Fault injection: " + used.rules().size() + " rule(s), seed " + used.seed() + "; plan: "
+                        + new String(used.toJson(), StandardCharsets.UTF_8));
         out.println(String.format(LISTENING, registry.baseUri()));
         stopped.await();
         return 0;
     }
 
-    public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new MockRegistryMain())
+    /** Reads a {@code --faults} file; an unreadable file or a bad plan is a usage error (exit code 2). */
+    private static FaultPlan readPlan(Path file) {
+        byte[] json;
+        try {
+            json = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --faults " + file + ": " + e, e);
+        }
+        try {
+            return FaultPlan.fromJson(json);
+        } catch (InvalidFaultPlanException e) {
+            throw new IllegalArgumentException("--faults " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The command line with its exit-code mapping: 2 for usage errors, 1 for failures. */
+    static CommandLine commandLine() {
+        return new CommandLine(new MockRegistryMain())
                 .setExecutionExceptionHandler((exception, cmd, parsed) -> {
                     cmd.getErr().println("error: " + exception.getMessage());
                     return exception instanceof IllegalArgumentException ? 2 : 1;
                 });
-        System.exit(commandLine.execute(args));
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 }

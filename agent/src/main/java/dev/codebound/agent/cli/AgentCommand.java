@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code codebound-agent} command: the capture station's entry point. */
 @Command(name = "codebound-agent", mixinStandardHelpOptions = true, version = "codebound-agent 0.1.0",
         description = "Capture-station agent: verify collection codes, seal photos, upload them to the registry.",
-        subcommands = {CodeCommand.class, QuickstartCommand.class, AuditCommand.class},
+        subcommands = {InitCommand.class, EnrollCommand.class, TrustCommand.class, CodeCommand.class,
+            CaptureCommand.class, WatchCommand.class, UploadCommand.class, StatusCommand.class, RetryCommand.class,
+            RemoveCommand.class, AuditCommand.class, QuickstartCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -27,7 +29,12 @@ public final class AgentCommand {
 
     /** The configured command line: failures print one clear line and map to documented exit codes. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new AgentCommand());
+        return commandLine(AgentEnvironment.system());
+    }
+
+    /** The command line reading variables and standard input from {@code environment} instead of the process. */
+    public static CommandLine commandLine(AgentEnvironment environment) {
+        CommandLine commandLine = new CommandLine(new AgentCommand(), new AgentFactory(environment));
         commandLine.setExitCodeExceptionMapper(ExitCodes::forException);
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             PrintWriter err = line.getErr();

@@ -2,7 +2,6 @@ package dev.codebound.agent.cli;
 
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.audit.TransferRecord;
-import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
 import dev.codebound.protocol.io.DurableFiles;
@@ -39,8 +38,7 @@ final class AuditCheckpointCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StationHome station = home.home();
-        StationConfig config = home.config();
-        StationCredentials credentials = StationKeys.load(station, StationKeys.passphrase(config, System.getenv()));
+        StationCredentials credentials = StationKeys.load(station, home.passphrase(home.config()));
         TransferRecord checkpoint;
         try (TransferLog log = TransferLog.open(station, Clock.systemUTC())) {
             checkpoint = log.checkpoint(credentials);

@@ -2,7 +2,9 @@ package dev.codebound.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationTrust;
+import dev.codebound.agent.watch.ScannedCodes;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.QrCodes;
@@ -15,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -41,6 +41,10 @@ final class CodeVerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Option(names = "--remember", description = "Remember a valid code for the hot folder ('watch'): a photo "
+            + "named <code id>.jpg is then sealed for it, and --pair-with-last-code pairs the next photo with it.")
+    boolean remember;
+
     @Spec
     CommandSpec spec;
 
@@ -53,12 +57,13 @@ final class CodeVerifyCommand implements Callable<Integer> {
         @Option(names = "--qr", paramLabel = "IMAGE", description = "Read the code from a QR image (PNG or JPEG).")
         Path qrImage;
 
-        String read() throws IOException, QrCodes.QrReadException {
+        String read(AgentEnvironment environment) throws IOException, QrCodes.QrReadException {
             if (qrImage != null) {
                 return QrCodes.read(Files.readAllBytes(qrImage));
             }
             if (text.equals("-")) {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                String line = new BufferedReader(new InputStreamReader(environment.stdin(), StandardCharsets.UTF_8))
+                        .readLine();
                 return line == null ? "" : line;
             }
             return text;
@@ -68,18 +73,13 @@ final class CodeVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Set<Integer> schools = new HashSet<>();
-        for (String school : home.config().list("station.schools")) {
-            try {
-                schools.add(Integer.parseInt(school));
-            } catch (NumberFormatException e) {
-                throw new AgentFailure(ExitCodes.STATION, "setting station.schools contains '" + school
-                        + "', which is not a school code");
-            }
-        }
-        CodeVerifier verifier = new CodeVerifier(new StationTrust(home.home()).bundle(), schools);
+        StationConfig config = home.config();
+        CodeVerifier verifier = new CodeVerifier(new StationTrust(home.home()).bundle(), config.schools());
         try {
-            VerifiedCode code = verifier.verify(source.read(), Instant.now());
+            VerifiedCode code = verifier.verify(source.read(home.environment()), Instant.now());
+            if (remember) {
+                new ScannedCodes(home.home().scannedCodes()).remember(code, Instant.now());
+            }
             out.println(json ? toJson(code) : describe(code));
             return ExitCodes.OK;
         } catch (CodeException e) {

@@ -3,6 +3,7 @@ package dev.codebound.agent.cli;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.QrCodes;
+import dev.codebound.protocol.pki.PkiException;
 import picocli.CommandLine;
 
 /**
@@ -38,6 +39,10 @@ public final class ExitCodes {
             return USAGE;
         }
         if (failure instanceof StationException) {
+            return STATION;
+        }
+        if (failure instanceof PkiException) {
+            // Keys, certificates and trust bundles the station holds: e.g. no encryption certificate valid now.
             return STATION;
         }
         if (failure instanceof CodeException || failure instanceof QrCodes.QrReadException) {

@@ -3,26 +3,60 @@ package dev.codebound.agent.cli;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.station.StationHome;
+import dev.codebound.agent.station.StationKeys;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolBusyException;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Clock;
 import picocli.CommandLine.Option;
 
-/** The {@code --home} option every command shares, and access to the station's configuration. */
+/**
+ * The {@code --home} option every command shares, and the command's view of the station: its
+ * home, configuration and key passphrase, all read through the injected {@link AgentEnvironment}.
+ */
 final class HomeOption {
     @Option(names = "--home", paramLabel = "DIR",
             description = "Station home directory (default: $" + StationHome.ENVIRONMENT_VARIABLE + ", else ./"
                     + StationHome.DEFAULT_DIRECTORY + ").")
     Path home;
 
+    private final AgentEnvironment environment;
+
+    /** Created by {@link AgentFactory} with the environment of the command line it belongs to. */
+    HomeOption(AgentEnvironment environment) {
+        this.environment = environment;
+    }
+
+    /** For picocli's default factory (a command line built without {@link AgentFactory}). */
+    HomeOption() {
+        this(AgentEnvironment.system());
+    }
+
     StationHome home() {
-        return StationHome.resolve(home);
+        return StationHome.resolve(home, environment.variables());
     }
 
     StationConfig config() throws StationException {
-        return StationConfig.load(home(), environment());
+        return StationConfig.load(home(), environment.variables());
     }
 
-    static Map<String, String> environment() {
-        return System.getenv();
+    /** The key passphrase from the environment or the configured file; {@code null} if none is configured. */
+    char[] passphrase(StationConfig config) throws StationException {
+        return StationKeys.passphrase(config, environment.variables());
+    }
+
+    /** Opens the spool; another agent process holding it is a station condition (exit 3), not a crash. */
+    Spool openSpool() throws IOException, AgentFailure {
+        try {
+            return Spool.open(home().spool(), Clock.systemUTC());
+        } catch (SpoolBusyException e) {
+            throw new AgentFailure(ExitCodes.STATION, e.getMessage() + " (an upload, capture or watch is "
+                    + "running); try again when it has finished", e);
+        }
+    }
+
+    AgentEnvironment environment() {
+        return environment;
     }
 }

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -65,7 +64,8 @@ public final class Spool implements Closeable {
      * Opens (creating if needed) the spool in {@code directory}, takes its lock, and repairs what
      * an earlier crash left behind; see {@link #recoveryReport()}.
      *
-     * @throws IOException when another process holds the spool, or the disk fails
+     * @throws SpoolBusyException when another process holds the spool
+     * @throws IOException         when the disk fails
      */
     public static Spool open(Path directory, Clock clock) throws IOException {
         Path root = directory.toAbsolutePath();
@@ -82,7 +82,7 @@ public final class Spool implements Closeable {
         }
         if (lock == null) {
             channel.close();
-            throw new IOException("spool " + root + " is in use by another agent process");
+            throw new SpoolBusyException("spool " + root + " is in use by another agent process");
         }
         Spool spool = new Spool(root, clock, channel, lock);
         try {
@@ -176,6 +176,31 @@ public final class Spool implements Closeable {
     /** One entry by id. */
     public synchronized Optional<SpoolEntry> entry(String id) {
         return Optional.ofNullable(entries.get(id));
+    }
+
+    /**
+     * The entry whose id starts with {@code prefix} (at least 4 hex digits, as {@code status}
+     * shows them), for operator commands.
+     *
+     * @throws IllegalArgumentException when no entry or more than one matches
+     */
+    public synchronized SpoolEntry findByPrefix(String prefix) {
+        String wanted = prefix.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!wanted.matches("[0-9a-f]{4,64}")) {
+            throw new IllegalArgumentException("'" + prefix + "' is not an entry id: give at least 4 of its hex "
+                    + "digits, as 'status' shows them");
+        }
+        List<SpoolEntry> matches = entries.values().stream().filter(entry -> entry.id().startsWith(wanted))
+                .sorted(Comparator.comparing(SpoolEntry::id)).toList();
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no spool entry id starts with " + wanted);
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException(wanted + " matches " + matches.size() + " entries ("
+                    + String.join(", ", matches.stream().map(entry -> shortId(entry.id())).toList())
+                    + "); give more digits");
+        }
+        return matches.get(0);
     }
 
     /** The entry's envelope file, for reading. */
@@ -336,28 +361,35 @@ public final class Spool implements Closeable {
 
     /** Counts per state, bytes pending and the last error, for the {@code status} command. */
     public synchronized SpoolStatus status() {
-        Map<EntryState, Integer> counts = new EnumMap<>(EntryState.class);
-        for (EntryState state : EntryState.values()) {
-            counts.put(state, 0);
+        return SpoolStatus.of(entries.values());
+    }
+
+    /**
+     * A read-only look at the spool in {@code directory} without taking its lock, so that
+     * {@code status} works while an upload runs. Nothing is repaired; an entry whose records are
+     * being written or cannot be read is left out (the next {@link #open} deals with it). Every
+     * record is replaced atomically, so what is read is a state that really was.
+     *
+     * @return the entries, oldest first; empty when there is no spool yet
+     */
+    public static List<SpoolEntry> peek(Path directory) throws IOException {
+        Path entriesDirectory = directory.toAbsolutePath().resolve(ENTRIES);
+        if (!Files.isDirectory(entriesDirectory)) {
+            return List.of();
         }
-        long pending = 0;
-        SpoolEntry lastError = null;
-        Instant oldestPending = null;
-        for (SpoolEntry entry : entries.values()) {
-            counts.merge(entry.state(), 1, Integer::sum);
-            if (entry.state().isUploadable()) {
-                pending += entry.pendingBytes();
-                if (oldestPending == null || entry.info().createdAt().isBefore(oldestPending)) {
-                    oldestPending = entry.info().createdAt();
+        EntryStore store = new EntryStore(entriesDirectory);
+        List<SpoolEntry> result = new ArrayList<>();
+        try (java.util.stream.Stream<Path> list = Files.list(entriesDirectory)) {
+            for (Path entryDirectory : list.filter(Files::isDirectory).toList()) {
+                try {
+                    store.readEntry(store.readMeta(entryDirectory.getFileName().toString())).ifPresent(result::add);
+                } catch (IOException | RuntimeException e) {
+                    // Mid-write or damaged: the owner of the lock repairs it; a snapshot only skips it.
                 }
             }
-            if (entry.lastError() != null && (lastError == null || entry.updatedAt().isAfter(lastError.updatedAt()))) {
-                lastError = entry;
-            }
         }
-        return new SpoolStatus(counts, entries.size(), pending, lastError == null ? null : lastError.lastError(),
-                lastError == null ? null : lastError.id(), lastError == null ? null : lastError.updatedAt(),
-                oldestPending);
+        result.sort(Comparator.comparing((SpoolEntry e) -> e.info().createdAt()).thenComparing(SpoolEntry::id));
+        return result;
     }
 
     /** Releases the spool's lock. */

@@ -1,6 +1,7 @@
 package dev.codebound.agent.spool;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -23,6 +24,32 @@ public record SpoolStatus(Map<EntryState, Integer> counts, int entries, long byt
         EnumMap<EntryState, Integer> ordered = new EnumMap<>(EntryState.class);
         ordered.putAll(counts);
         counts = Collections.unmodifiableMap(ordered);
+    }
+
+    /** The summary of {@code entries}. */
+    public static SpoolStatus of(Collection<SpoolEntry> entries) {
+        Map<EntryState, Integer> counts = new EnumMap<>(EntryState.class);
+        for (EntryState state : EntryState.values()) {
+            counts.put(state, 0);
+        }
+        long pending = 0;
+        SpoolEntry lastError = null;
+        Instant oldestPending = null;
+        for (SpoolEntry entry : entries) {
+            counts.merge(entry.state(), 1, Integer::sum);
+            if (entry.state().isUploadable()) {
+                pending += entry.pendingBytes();
+                if (oldestPending == null || entry.info().createdAt().isBefore(oldestPending)) {
+                    oldestPending = entry.info().createdAt();
+                }
+            }
+            if (entry.lastError() != null && (lastError == null || entry.updatedAt().isAfter(lastError.updatedAt()))) {
+                lastError = entry;
+            }
+        }
+        return new SpoolStatus(counts, entries.size(), pending, lastError == null ? null : lastError.lastError(),
+                lastError == null ? null : lastError.id(), lastError == null ? null : lastError.updatedAt(),
+                oldestPending);
     }
 
     /** The number of entries in {@code state}. */

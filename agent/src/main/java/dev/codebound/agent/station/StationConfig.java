@@ -118,8 +118,21 @@ public final class StationConfig {
 
     /** A size in bytes: a number with an optional suffix B, KiB, MiB or GiB (also K, M, G). */
     public long bytes(String key) throws StationException {
-        String value = string(key).replace(" ", "");
-        String upper = value.toUpperCase(Locale.ROOT);
+        try {
+            return parseSize(string(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, "a size such as 512KiB, 1MiB or 1048576");
+        }
+    }
+
+    /**
+     * Parses a size such as {@code 512KiB}, {@code 1M} or {@code 1048576} (suffixes B, KiB, MiB, GiB,
+     * also K, M, G; case-insensitive; powers of 1024).
+     *
+     * @throws IllegalArgumentException when the text is not such a size
+     */
+    public static long parseSize(String text) {
+        String upper = text.replace(" ", "").toUpperCase(Locale.ROOT);
         long multiplier = 1;
         String number = upper;
         for (String[] suffix : new String[][] {{"GIB", "G"}, {"MIB", "M"}, {"KIB", "K"}}) {
@@ -145,7 +158,7 @@ public final class StationConfig {
             }
             return Math.multiplyExact(parsed, multiplier);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw invalid(key, "a size such as 512KiB, 1MiB or 1048576");
+            throw new IllegalArgumentException("'" + text + "' is not a size such as 512KiB, 1MiB or 1048576");
         }
     }
 
@@ -171,6 +184,24 @@ public final class StationConfig {
             }
         }
         return result;
+    }
+
+    /** The school codes this station photographs ({@code station.schools}); empty means any school. */
+    public java.util.Set<Integer> schools() throws StationException {
+        java.util.Set<Integer> schools = new java.util.TreeSet<>();
+        for (String school : list("station.schools")) {
+            try {
+                int code = Integer.parseInt(school);
+                if (code <= 0) {
+                    throw new NumberFormatException();
+                }
+                schools.add(code);
+            } catch (NumberFormatException e) {
+                throw new StationException("setting station.schools (from " + source("station.schools")
+                        + ") contains '" + school + "', which is not a school code such as 10337");
+            }
+        }
+        return schools;
     }
 
     /** Settings whose key starts with {@code prefix}, with the prefix removed. */

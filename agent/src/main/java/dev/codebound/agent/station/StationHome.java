@@ -1,6 +1,7 @@
 package dev.codebound.agent.station;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Where a station keeps its state. Everything lives under one directory so that a station can be
@@ -10,10 +11,12 @@ import java.nio.file.Path;
  * config.properties     settings (see {@link StationConfig})
  * station.key.pem       the station's private key, PKCS#8, passphrase-encrypted, mode 0600
  * station.cert.pem      the certificate the registry issued at enrollment
- * registry-ca.pem       the registry CA, pinned at enrollment
+ * registry-ca.pem       the registry CA, pinned by {@code init} (compare its fingerprint out of band)
  * trust-bundle.json     the latest verified trust bundle
  * spool/                sealed envelopes waiting for upload, and their state
- * receipts/             the registry's signed receipts
+ * receipts/             the registry's signed receipts, verified, one per delivered envelope
+ * scanned-codes.json    codes scanned for the hot folder ({@code watch}), without photos
+ * tmp/                  owner-only scratch space for envelopes being sealed (never plaintext photos)
  * log/                  the hash-chained transfer log
  * </pre>
  */
@@ -25,10 +28,15 @@ public record StationHome(Path root) {
 
     /** The home named by {@code explicit}, else {@value #ENVIRONMENT_VARIABLE}, else the default. */
     public static StationHome resolve(Path explicit) {
+        return resolve(explicit, System.getenv());
+    }
+
+    /** As {@link #resolve(Path)}, reading {@value #ENVIRONMENT_VARIABLE} from {@code environment}. */
+    public static StationHome resolve(Path explicit, Map<String, String> environment) {
         if (explicit != null) {
             return new StationHome(explicit.toAbsolutePath());
         }
-        String fromEnvironment = System.getenv(ENVIRONMENT_VARIABLE);
+        String fromEnvironment = environment.get(ENVIRONMENT_VARIABLE);
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return new StationHome(Path.of(fromEnvironment).toAbsolutePath());
         }
@@ -61,6 +69,19 @@ public record StationHome(Path root) {
 
     public Path receipts() {
         return root.resolve("receipts");
+    }
+
+    /** The receipt of the entry {@code entryId}, stored once it verified. */
+    public Path receipt(String entryId) {
+        return receipts().resolve(entryId + ".json");
+    }
+
+    public Path scannedCodes() {
+        return root.resolve("scanned-codes.json");
+    }
+
+    public Path tmp() {
+        return root.resolve("tmp");
     }
 
     public Path log() {

@@ -29,13 +29,13 @@ public final class StationTrust {
             return PemFiles.readCertificates(home.registryCa()).get(0);
         } catch (NoSuchFileException e) {
             throw new StationException("no registry CA is pinned at " + home.registryCa()
-                    + "; run 'codebound-agent enroll' first");
+                    + "; run 'codebound-agent init' and 'codebound-agent enroll' first");
         } catch (IOException | PkiException e) {
             throw new StationException("cannot read the pinned registry CA: " + e.getMessage(), e);
         }
     }
 
-    /** Pins the registry CA (enrollment only). */
+    /** Pins the registry CA ({@code init} only). */
     public void pin(X509Certificate registryCa) throws IOException {
         PemFiles.writeCertificates(home.registryCa(), List.of(registryCa));
     }
@@ -48,7 +48,7 @@ public final class StationTrust {
             signed = Files.readAllBytes(home.trustBundle());
         } catch (NoSuchFileException e) {
             throw new StationException("no trust bundle at " + home.trustBundle()
-                    + "; run 'codebound-agent trust refresh'");
+                    + "; run 'codebound-agent enroll' first (an enrolled station: 'codebound-agent trust refresh')");
         } catch (IOException e) {
             throw new StationException("cannot read " + home.trustBundle() + ": " + e.getMessage(), e);
         }

@@ -69,29 +69,49 @@ public final class MutualTls {
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(keys, IN_MEMORY_PASSWORD);
 
-            KeyStore anchors = KeyStore.getInstance("PKCS12");
-            anchors.load(null, null);
-            anchors.setCertificateEntry("registry-ca", toJdk(registryCa));
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(
-                    TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(anchors);
-            X509TrustManager trustManager = onlyX509(trustManagers.getTrustManagers());
-
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), new TrustManager[] {trustManager}, null);
-            // AEAD cipher suites only: both ends are ours, so no legacy CBC suites are needed for compatibility.
-            ConnectionSpec spec = new ConnectionSpec.Builder(ConnectionSpec.RESTRICTED_TLS)
-                    .tlsVersions(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2)
-                    .build();
-            return new OkHttpClient.Builder()
-                    .sslSocketFactory(context.getSocketFactory(), trustManager)
-                    .connectionSpecs(List.of(spec))
-                    .connectTimeout(Duration.ofSeconds(15))
-                    .readTimeout(Duration.ofSeconds(60))
-                    .writeTimeout(Duration.ofSeconds(60));
+            return withContext(keyManagers, trustOnly(registryCa));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot set up mutual TLS with the station key: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A client builder that trusts only {@code registryCa} and presents no certificate: for
+     * enrollment, which is how a station gets its certificate in the first place.
+     */
+    public static OkHttpClient.Builder serverAuthenticated(X509Certificate registryCa) {
+        try {
+            return withContext(null, trustOnly(registryCa));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot set up TLS trusting the registry CA: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509TrustManager trustOnly(X509Certificate registryCa) throws GeneralSecurityException,
+            IOException {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("registry-ca", toJdk(registryCa));
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(anchors);
+        return onlyX509(trustManagers.getTrustManagers());
+    }
+
+    private static OkHttpClient.Builder withContext(KeyManagerFactory keyManagers, X509TrustManager trustManager)
+            throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), new TrustManager[] {trustManager},
+                null);
+        // AEAD cipher suites only: both ends are ours, so no legacy CBC suites are needed for compatibility.
+        ConnectionSpec spec = new ConnectionSpec.Builder(ConnectionSpec.RESTRICTED_TLS)
+                .tlsVersions(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2)
+                .build();
+        return new OkHttpClient.Builder()
+                .sslSocketFactory(context.getSocketFactory(), trustManager)
+                .connectionSpecs(List.of(spec))
+                .connectTimeout(Duration.ofSeconds(15))
+                .readTimeout(Duration.ofSeconds(60))
+                .writeTimeout(Duration.ofSeconds(60));
     }
 
     private static X509Certificate readSingleCertificate(Path pem) throws IOException {

@@ -92,6 +92,9 @@ public final class AdminRoutes {
         entry.put("status", log.status());
         entry.put("durationMs", log.durationMs());
         entry.put("bytes", log.bytes());
+        if (log.fault() != null) {
+            entry.put("fault", log.fault());
+        }
         return entry;
     }
 

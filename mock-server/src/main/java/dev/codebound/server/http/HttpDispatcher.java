@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -27,14 +28,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * The last handler of a connection's pipeline: turns decoded HTTP objects into one {@link Exchange}
  * at a time. It resolves {@code X-HTTP-Method-Override}, routes, enforces each route's
- * {@link Access}, streams body pieces to the route's {@link RequestHandler}, and after the answer
- * either discards the rest of the body or closes the connection. Pipelined requests wait until
- * the current one is answered. One instance per connection; everything runs on its event loop.
+ * {@link Access}, lets the {@link RequestDecorator} wrap the route's {@link RequestHandler}, streams
+ * body pieces to it, and after the answer either discards the rest of the body or closes the
+ * connection. Pipelined requests wait until the current one is answered. One instance per
+ * connection; everything runs on its event loop.
  */
 public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(HttpDispatcher.class.getName());
@@ -45,12 +49,14 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     /** Read-pause reasons: reading resumes only when none remains. */
     private static final int PAUSED_BY_HANDLER = 1;
     private static final int PAUSED_WHILE_PROCESSING = 2;
+    private static final int PAUSED_BY_DECORATOR = 4;
 
     private final Router router;
     private final StationAuthenticator stations;
     private final AdminGuard admins;
     private final RequestListener listener;
     private final Clock clock;
+    private final RequestDecorator decorator;
 
     private ChannelHandlerContext ctx;
     private ActiveExchange current;
@@ -58,12 +64,13 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private int pauseReasons;
 
     public HttpDispatcher(Router router, StationAuthenticator stations, AdminGuard admins, RequestListener listener,
-            Clock clock) {
+            Clock clock, RequestDecorator decorator) {
         this.router = router;
         this.stations = stations;
         this.admins = admins;
         this.listener = listener;
         this.clock = clock;
+        this.decorator = decorator;
     }
 
     @Override
@@ -139,7 +146,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             current.respond(response);
             return;
         }
-        current.handler = found.route().handlers().get();
+        current.handler = decorator.decorate(found.route(), current, current, found.route().handlers().get());
         current.handler.onStart(current);
     }
 
@@ -244,7 +251,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         if (current == exchange) {
             current = null;
         }
-        pauseReasons &= ~PAUSED_BY_HANDLER;
+        pauseReasons &= ~(PAUSED_BY_HANDLER | PAUSED_BY_DECORATOR);
         ClientTimeouts.enter(ctx.channel(), ClientTimeouts.Phase.AWAITING_REQUEST);
         while (!pipelined.isEmpty() && (current == null || !current.requestDone)) {
             dispatch(pipelined.poll());
@@ -274,7 +281,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     /** One request from headers to answer; its public methods are the handler's {@link Exchange}. */
-    private final class ActiveExchange implements Exchange {
+    private final class ActiveExchange implements Exchange, RequestControl {
         final HttpRequest request;
         final QueryStringDecoder uri;
         final long startNanos;
@@ -290,6 +297,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         boolean closeAfterResponse;
         int status;
         long bodyBytes;
+        String fault;
 
         ActiveExchange(HttpRequest request, QueryStringDecoder uri, long startNanos) {
             this.request = request;
@@ -300,7 +308,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
         RequestLog log(int finalStatus) {
             return new RequestLog(startTime, method.name(), route == null ? "unmatched" : route.template(),
-                    finalStatus, (System.nanoTime() - startNanos) / 1_000_000, bodyBytes);
+                    finalStatus, (System.nanoTime() - startNanos) / 1_000_000, bodyBytes, fault);
         }
 
         @Override
@@ -365,7 +373,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                 finish(this);
             } else {
                 // Drain the rest of a small body, then serve the next request on this connection.
-                resume(PAUSED_BY_HANDLER);
+                resume(PAUSED_BY_HANDLER | PAUSED_BY_DECORATOR);
             }
         }
 
@@ -395,6 +403,36 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
                     resume(PAUSED_BY_HANDLER);
                 }
             });
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+            return ctx.executor().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void holdReading() {
+            if (current == this && !responded) {
+                pause(PAUSED_BY_DECORATOR);
+            }
+        }
+
+        @Override
+        public void releaseReading() {
+            if (current == this) {
+                resume(PAUSED_BY_DECORATOR);
+            }
+        }
+
+        @Override
+        public void reset() {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            ctx.channel().close();
+        }
+
+        @Override
+        public void recordFault(String description) {
+            fault = description;
         }
     }
 }

@@ -12,5 +12,7 @@ import java.time.Instant;
  * @param status     the response status, or 0 when the connection closed before any response
  * @param durationMs from the headers' arrival to the response (or the close)
  * @param bytes      request body bytes received
+ * @param fault      the fault injected into the request (rule and action), or null when none
  */
-public record RequestLog(Instant time, String method, String route, int status, long durationMs, long bytes) {}
+public record RequestLog(Instant time, String method, String route, int status, long durationMs, long bytes,
+        String fault) {}

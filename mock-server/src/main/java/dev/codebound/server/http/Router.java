@@ -28,6 +28,11 @@ public final class Router {
         return this;
     }
 
+    /** Every registered route, in registration order. */
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
     /** The outcome of matching a request. */
     public sealed interface Match {
         /** A route matched; {@code parameters} holds the template's named segments. */

@@ -31,10 +31,12 @@ public final class ServerPipeline extends ChannelInitializer<SocketChannel> {
     private final Clock clock;
     private final Duration headerTimeout;
     private final Duration bodyIdleTimeout;
+    private final RequestDecorator decorator;
 
-    /** {@code tls} is null in plain mode. */
+    /** {@code tls} is null in plain mode; {@code decorator} wraps each request's handler (fault injection). */
     public ServerPipeline(SslContext tls, Router router, StationAuthenticator stations, AdminGuard admins,
-            RequestListener listener, Clock clock, Duration headerTimeout, Duration bodyIdleTimeout) {
+            RequestListener listener, Clock clock, Duration headerTimeout, Duration bodyIdleTimeout,
+            RequestDecorator decorator) {
         this.tls = tls;
         this.router = router;
         this.stations = stations;
@@ -43,6 +45,7 @@ public final class ServerPipeline extends ChannelInitializer<SocketChannel> {
         this.clock = clock;
         this.headerTimeout = headerTimeout;
         this.bodyIdleTimeout = bodyIdleTimeout;
+        this.decorator = decorator;
     }
 
     @Override
@@ -57,6 +60,6 @@ public final class ServerPipeline extends ChannelInitializer<SocketChannel> {
                 .setMaxChunkSize(MAX_CHUNK)));
         pipeline.addLast("expect-continue", new HttpServerExpectContinueHandler());
         pipeline.addLast("timeouts", new ClientTimeouts(headerTimeout, bodyIdleTimeout));
-        pipeline.addLast("dispatcher", new HttpDispatcher(router, stations, admins, listener, clock));
+        pipeline.addLast("dispatcher", new HttpDispatcher(router, stations, admins, listener, clock, decorator));
     }
 }

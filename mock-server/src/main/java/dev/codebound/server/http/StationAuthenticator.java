@@ -28,6 +28,13 @@ public interface StationAuthenticator {
         return Optional.empty();
     }
 
+    /** The 403 STATION_REVOKED a revoked station gets on every request (fault injection imitates it). */
+    static Problem revokedProblem(StationIdentity station, String path) {
+        return Problem.of(403, "STATION_REVOKED", "Station certificate revoked",
+                "the registry has revoked the certificate of station " + station.stationId()
+                        + "; the station must be enrolled again", path);
+    }
+
     /**
      * This authenticator, refusing stations that {@code revoked} names with 403 STATION_REVOKED.
      * Checked on every request, not once per connection, so a revocation takes effect on open
@@ -49,9 +56,7 @@ public interface StationAuthenticator {
             @Override
             public Optional<Problem> refusal(StationIdentity station, String path) {
                 if (revoked.test(station)) {
-                    return Optional.of(Problem.of(403, "STATION_REVOKED", "Station certificate revoked",
-                            "the registry has revoked the certificate of station " + station.stationId()
-                                    + "; the station must be enrolled again", path));
+                    return Optional.of(revokedProblem(station, path));
                 }
                 return base.refusal(station, path);
             }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -105,6 +107,41 @@ public final class TusService {
             }
         }
         return decided;
+    }
+
+    /**
+     * For fault injection: takes the lock of the upload {@code rawId} names, exactly as a competing
+     * request would, so that a request served while it is held meets the real 423. Empty when the
+     * text is no upload id or the lock is held already.
+     */
+    public Optional<UploadLocker.Lock> lockUpload(String rawId) {
+        return UploadId.parse(rawId).flatMap(locker::tryLock);
+    }
+
+    /**
+     * For fault injection: expires the unfinished upload {@code rawId} names now, on a storage
+     * thread, just as the expiry reaper does once its time has passed. Completes with whether it
+     * changed anything: false for no such upload, a complete or already expired one, or one that
+     * another request holds.
+     */
+    public CompletableFuture<Boolean> expireNow(String rawId) {
+        return CompletableFuture.supplyAsync(() -> {
+            Optional<UploadId> id = UploadId.parse(rawId);
+            Optional<UploadLocker.Lock> lock = id.flatMap(locker::tryLock);
+            if (lock.isEmpty()) {
+                return false;
+            }
+            try (UploadLocker.Lock held = lock.get()) {
+                Optional<UploadInfo> upload = store.info(id.get());
+                if (upload.isEmpty() || upload.get().state() != UploadState.RECEIVING) {
+                    return false;
+                }
+                store.expire(id.get());
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, storage);
     }
 
     /** Runs the completion handler on a complete upload and records its outcome durably. */

@@ -54,7 +54,8 @@ class HttpDispatcherTest {
             }
         };
         AdminGuard open = (ignored, headers, path) -> Optional.empty();
-        channel = new EmbeddedChannel(new HttpDispatcher(router, nobody, open, listener, Clock.systemUTC()));
+        channel = new EmbeddedChannel(new HttpDispatcher(router, nobody, open, listener, Clock.systemUTC(),
+                RequestDecorator.NONE));
         return channel;
     }
 

@@ -1,0 +1,108 @@
+package dev.codebound.agent.capture;
+
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.envelope.CaptureMetadata;
+import dev.codebound.protocol.envelope.EnvelopeException;
+import dev.codebound.protocol.envelope.EnvelopeSealer;
+import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.pki.StationCredentials;
+import dev.codebound.protocol.pki.TrustBundle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+
+/**
+ * The capture step shared by {@code capture} and {@code watch}: inspects a photo, and if the spec
+ * allows it, seals it for its verified code and puts the envelope in the spool.
+ *
+ * <p>The photo is read into memory once and the same bytes are inspected and sealed, so a file
+ * that changes in between (a camera still writing) cannot slip an uninspected photo into an
+ * envelope. No plaintext copy is ever written: the envelope is sealed into an owner-only file in
+ * the scratch directory, copied into the spool, and deleted.
+ */
+public final class PhotoSealer {
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final PhotoInspector inspector;
+    private final StationCredentials station;
+    private final TrustBundle bundle;
+    private final Path scratch;
+    private final Clock clock;
+
+    /**
+     * @param scratch an owner-only directory for envelopes being sealed (created if missing)
+     */
+    public PhotoSealer(PhotoInspector inspector, StationCredentials station, TrustBundle bundle, Path scratch,
+            Clock clock) {
+        this.inspector = Objects.requireNonNull(inspector, "inspector");
+        this.station = Objects.requireNonNull(station, "station");
+        this.bundle = Objects.requireNonNull(bundle, "bundle");
+        this.scratch = Objects.requireNonNull(scratch, "scratch");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** What became of one photo. */
+    public sealed interface Outcome {
+        /** The inspection, errors and warnings. */
+        PhotoReport report();
+    }
+
+    /** The spec refused the photo; nothing was sealed. */
+    public record Refused(PhotoReport report) implements Outcome {}
+
+    /** The photo was sealed and spooled as {@code entry}. */
+    public record Spooled(PhotoReport report, SpoolEntry entry, long photoBytes) implements Outcome {}
+
+    /**
+     * Inspects {@code photo} and, unless it has errors, seals it for {@code code} into {@code spool}.
+     *
+     * @throws IOException       when the photo cannot be read or the station's disk fails
+     * @throws EnvelopeException when sealing fails (a station key or trust bundle problem)
+     */
+    public Outcome capture(VerifiedCode code, Path photo, Spool spool) throws IOException, EnvelopeException {
+        long limit = inspector.spec().maxFileBytes();
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(photo)) {
+            bytes = in.readNBytes((int) limit + 1);
+        }
+        if (bytes.length > limit) {
+            return new Refused(inspector.inspect(photo));
+        }
+        PhotoReport report = inspector.inspect(bytes);
+        if (report.hasErrors()) {
+            return new Refused(report);
+        }
+        Instant captured = clock.instant();
+        Path envelope = scratchFile();
+        try {
+            try (OutputStream out = Files.newOutputStream(envelope)) {
+                EnvelopeSealer.forBundle(station, bundle, captured)
+                        .seal(PhotoSource.of(bytes), code, CaptureMetadata.jpeg(captured), out);
+            }
+            // The display name carries the code id and time, never the original file name, which may name the student.
+            String filename = code.codeId() + "-" + FILE_TIME.format(captured) + ".cms";
+            SpoolEntry entry = spool.enqueue(envelope, code.codeId(), station.stationId(), filename);
+            return new Spooled(report, entry, bytes.length);
+        } finally {
+            Files.deleteIfExists(envelope);
+        }
+    }
+
+    private Path scratchFile() throws IOException {
+        Files.createDirectories(scratch, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        return Files.createTempFile(scratch, "seal-", ".cms", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.codebound.agent.cli;
+
+import dev.codebound.agent.spool.EntryState;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code remove}: deletes a rejected, failed or corrupt entry and its envelope. */
+@Command(name = "remove", mixinStandardHelpOptions = true,
+        description = {"Operator action: delete a REJECTED, FAILED or CORRUPT entry and its envelope from the "
+                + "spool (e.g. after a retake was captured). Entries on their way or delivered are never removed.",
+            "Exit codes: 0 removed, 2 unknown or ambiguous entry, or an entry in another state, 3 spool in use."})
+final class RemoveCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Parameters(paramLabel = "ENTRY", description = "Entry id or an unambiguous prefix of it (at least 4 digits).")
+    String entry;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Spool spool = home.openSpool()) {
+            SpoolEntry found;
+            try {
+                found = spool.findByPrefix(entry);
+            } catch (IllegalArgumentException e) {
+                throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
+            }
+            if (!found.state().needsOperator() && found.state() != EntryState.FAILED) {
+                throw new AgentFailure(ExitCodes.USAGE, "entry " + Spool.shortId(found.id()) + " is "
+                        + found.state() + "; only REJECTED, FAILED or CORRUPT entries can be removed");
+            }
+            spool.remove(found.id());
+            spec.commandLine().getOut().println("removed entry " + Spool.shortId(found.id()) + " "
+                    + found.info().filename() + " (" + found.state() + ")");
+            return ExitCodes.OK;
+        }
+    }
+}

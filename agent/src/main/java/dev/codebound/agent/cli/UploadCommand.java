@@ -1,0 +1,197 @@
+package dev.codebound.agent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.spool.EntryState;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.station.StationConfig;
+import dev.codebound.agent.station.StationException;
+import dev.codebound.agent.station.StationHome;
+import dev.codebound.agent.station.StationKeys;
+import dev.codebound.agent.station.StationTrust;
+import dev.codebound.agent.upload.FinishedEntries;
+import dev.codebound.agent.upload.MutualTls;
+import dev.codebound.agent.upload.ProgressListener;
+import dev.codebound.agent.upload.ReceiptArchive;
+import dev.codebound.agent.upload.RetryPolicy;
+import dev.codebound.agent.upload.TerminalProgressBar;
+import dev.codebound.agent.upload.UploadConfig;
+import dev.codebound.agent.upload.UploadRun;
+import dev.codebound.agent.upload.UploadWindow;
+import dev.codebound.agent.upload.Uploader;
+import dev.codebound.protocol.pki.StationCredentials;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code upload}: sends the spooled envelopes to the registry and archives their verified receipts. */
+@Command(name = "upload", mixinStandardHelpOptions = true,
+        description = {"Upload every due envelope in the spool to the registry (tus over mutual TLS, resuming "
+                + "where an earlier run stopped), then verify each new receipt against the trust bundle and "
+                + "store it under receipts/. Defaults come from config.properties (upload.*).",
+            "Exit codes: 0 everything eligible delivered (or the window is closed), 3 station not set up or "
+                + "spool in use, 8 some entries rejected, failed, corrupt, not started, or with a receipt that "
+                + "does not verify."})
+final class UploadCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    HomeOption home;
+
+    @Option(names = "--window", paramLabel = "HH:MM-HH:MM",
+            description = "Daily hours in which new uploads may start, e.g. 22:00-06:00 (default: setting "
+                    + "upload.window; empty means always).")
+    String window;
+
+    @Option(names = "--limit-rate", paramLabel = "SIZE",
+            description = "Total upload rate per second, e.g. 512KiB; 0 for none (default: setting upload.limit-rate).")
+    String limitRate;
+
+    @Option(names = "--parallel", paramLabel = "N",
+            description = "Envelopes uploaded at once (default: setting upload.parallelism).")
+    Integer parallel;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object (and no progress bar).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        StationHome station = home.home();
+        StationConfig config = home.config();
+        HttpUrl registry = RegistryAccess.url(config);
+        StationTrust trust = new StationTrust(station);
+        StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
+        ReceiptArchive receipts = new ReceiptArchive(station.receipts(), trust.bundle());
+        UploadConfig upload = uploadConfig(config, registry);
+        Duration timeout = config.duration("upload.request-timeout");
+        OkHttpClient client = MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
+                trust.registryCa()).readTimeout(timeout).writeTimeout(timeout).build();
+        PrintWriter out = spec.commandLine().getOut();
+
+        try (Spool spool = home.openSpool()) {
+            boolean windowClosed = !upload.window().isOpen(upload.clock());
+            FinishedEntries finished = new FinishedEntries(json || !home.environment().interactive()
+                    ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole());
+            UploadRun run = windowClosed ? null : new Uploader(upload, client, spool, finished).runOnce();
+            ReceiptArchive.Result archived = receipts.archiveNew(spool);
+            boolean complete = run == null || (run.rejected() == 0 && run.failed() == 0 && run.corrupt() == 0
+                    && run.notStarted() == 0);
+            boolean ok = complete && archived.invalid().isEmpty();
+            if (json) {
+                out.println(toJson(run, upload.window(), finished, archived, spool));
+            } else {
+                printSummary(out, run, upload.window(), finished, archived, spool);
+                if (!ok) {
+                    spec.commandLine().getErr().println("error: " + (complete ? "" : "not every envelope was "
+                            + "delivered" + (archived.invalid().isEmpty() ? "" : ", and "))
+                            + (archived.invalid().isEmpty() ? "" : archived.invalid().size()
+                                    + " receipt(s) do not verify") + "; see the summary above");
+                }
+            }
+            return ok ? ExitCodes.OK : ExitCodes.UNDELIVERED;
+        }
+    }
+
+    private UploadConfig uploadConfig(StationConfig config, HttpUrl registry) throws StationException, AgentFailure {
+        long chunk = config.bytes("upload.chunk-size");
+        if (chunk < 1024 || chunk > Integer.MAX_VALUE) {
+            throw new StationException("setting upload.chunk-size (from " + config.source("upload.chunk-size")
+                    + ") must be between 1KiB and 2GiB");
+        }
+        int parallelism = parallel != null ? parallel : config.integer("upload.parallelism");
+        if (parallelism < 1) {
+            throw new AgentFailure(ExitCodes.USAGE, "--parallel (or upload.parallelism) must be at least 1");
+        }
+        long rate;
+        try {
+            rate = limitRate != null ? StationConfig.parseSize(limitRate) : config.bytes("upload.limit-rate");
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(ExitCodes.USAGE, "--limit-rate: " + e.getMessage());
+        }
+        String windowText = window != null ? window : config.string("upload.window");
+        UploadWindow uploadWindow;
+        try {
+            uploadWindow = windowText.isBlank() ? UploadWindow.always() : UploadWindow.parse(windowText);
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(window != null ? ExitCodes.USAGE : ExitCodes.STATION,
+                    (window != null ? "--window" : "setting upload.window") + ": " + e.getMessage());
+        }
+        int attempts = config.integer("upload.max-attempts");
+        if (attempts < 1) {
+            throw new StationException("setting upload.max-attempts must be at least 1");
+        }
+        RetryPolicy retry = RetryPolicy.builder().initialDelay(config.duration("upload.retry.base-delay"))
+                .maxDelay(config.duration("upload.retry.max-delay")).maxAttempts(attempts).build();
+        return UploadConfig.builder(registry.resolve("/files/")).chunkSize((int) chunk).parallelism(parallelism)
+                .rateLimit(rate).window(uploadWindow).retryPolicy(retry).clock(Clock.systemDefaultZone()).build();
+    }
+
+    private static void printSummary(PrintWriter out, UploadRun run, UploadWindow window, FinishedEntries finished,
+            ReceiptArchive.Result archived, Spool spool) {
+        if (run == null) {
+            out.println("the upload window " + window + " is closed; nothing was started ("
+                    + spool.status().bytesPending() + " bytes pending)");
+        } else {
+            out.println(run.summary());
+            for (FinishedEntries.Finished entry : finished.inState(EntryState.REJECTED)) {
+                out.println("  rejected " + Spool.shortId(entry.entryId()) + " " + entry.filename() + ": "
+                        + entry.reason());
+            }
+            for (FinishedEntries.Finished entry : finished.inState(EntryState.FAILED)) {
+                out.println("  failed   " + Spool.shortId(entry.entryId()) + " " + entry.filename() + ": "
+                        + entry.reason());
+            }
+            for (FinishedEntries.Finished entry : finished.inState(EntryState.CORRUPT)) {
+                out.println("  corrupt  " + Spool.shortId(entry.entryId()) + " " + entry.filename() + ": "
+                        + entry.reason());
+            }
+        }
+        out.println(archived.archived().size() + " receipt(s) verified and stored");
+        for (ReceiptArchive.Invalid invalid : archived.invalid()) {
+            out.println("  receipt of " + Spool.shortId(invalid.entryId()) + " " + invalid.filename() + ": "
+                    + invalid.reason());
+        }
+    }
+
+    private static ObjectNode toJson(UploadRun run, UploadWindow window, FinishedEntries finished,
+            ReceiptArchive.Result archived, Spool spool) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("windowOpen", run != null).put("window", window.toString());
+        node.put("delivered", run == null ? 0 : run.delivered());
+        for (EntryState state : List.of(EntryState.REJECTED, EntryState.FAILED, EntryState.CORRUPT)) {
+            ArrayNode entries = node.putArray(state.name().toLowerCase(Locale.ROOT));
+            for (FinishedEntries.Finished entry : finished.inState(state)) {
+                entries.addObject().put("entry", entry.entryId()).put("filename", entry.filename())
+                        .put("reason", entry.reason());
+            }
+        }
+        node.put("notStarted", run == null ? 0 : run.notStarted());
+        node.put("bytesSent", run == null ? 0 : run.bytesSent());
+        node.put("bytesResent", run == null ? 0 : run.bytesResent());
+        node.put("bytesPending", spool.status().bytesPending());
+        node.put("stop", run == null ? "WINDOW_CLOSED" : run.stop().name());
+        ObjectNode receipts = node.putObject("receipts");
+        ArrayNode stored = receipts.putArray("stored");
+        archived.archived().forEach(stored::add);
+        ArrayNode invalid = receipts.putArray("invalid");
+        for (ReceiptArchive.Invalid entry : archived.invalid()) {
+            invalid.addObject().put("entry", entry.entryId()).put("filename", entry.filename())
+                    .put("reason", entry.reason());
+        }
+        return node;
+    }
+}

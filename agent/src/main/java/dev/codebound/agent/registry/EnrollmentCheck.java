@@ -1,0 +1,44 @@
+package dev.codebound.agent.registry;
+
+import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.PkiException;
+import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.protocol.pki.TrustBundleCodec;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+
+/**
+ * Checks an enrollment answer before the station stores any of it: TLS already authenticated the
+ * registry, but a station certificate the station cannot use (another key, another CA) or a CA
+ * switch must be caught now, not at the first upload.
+ */
+public final class EnrollmentCheck {
+    private EnrollmentCheck() {}
+
+    /**
+     * Returns the verified trust bundle of {@code enrollment}.
+     *
+     * @throws PkiException naming the first check that failed
+     */
+    public static TrustBundle verify(Enrollment enrollment, PublicKey stationKey, X509Certificate pinnedCa,
+            Instant now) {
+        if (!enrollment.registryCa().equals(pinnedCa)) {
+            throw new PkiException("the registry answered with CA " + Certificates.fingerprint(enrollment.registryCa())
+                    + ", but this station pinned " + Certificates.fingerprint(pinnedCa) + " at init");
+        }
+        X509Certificate certificate = enrollment.certificate();
+        if (!(certificate.getPublicKey() instanceof ECPublicKey issued) || !(stationKey instanceof ECPublicKey own)
+                || !issued.getW().equals(own.getW())) {
+            throw new PkiException("the certificate the registry issued is for another key than this station's");
+        }
+        Certificates.requireIssuedBy(certificate, pinnedCa, now);
+        String commonName = Certificates.commonName(certificate);
+        if (!commonName.equals(enrollment.stationId())) {
+            throw new PkiException("the registry says the station id is " + enrollment.stationId()
+                    + " but the certificate names " + commonName);
+        }
+        return TrustBundleCodec.verify(enrollment.trustBundle(), pinnedCa, "the enrollment's trust bundle");
+    }
+}

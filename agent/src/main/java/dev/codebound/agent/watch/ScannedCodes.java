@@ -1,0 +1,98 @@
+package dev.codebound.agent.watch;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.io.DurableFiles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Collection codes scanned at the station and not yet paired with a photo, for the hot folder:
+ * a small durable map from code id to code text, in scan order. {@code code verify --remember}
+ * and {@code watch --code-stdin} add to it; {@code watch} looks codes up by the id in a photo's
+ * file name, or takes the last one scanned.
+ *
+ * <p>It stores what the QR code shows (the code text, whose identity part is sealed to the
+ * registry) and nothing else: no photo, no name in clear. Codes are re-verified when a photo is
+ * sealed, so an entry that expired or was revoked since it was scanned is refused then. Entries
+ * older than {@link #RETENTION} are dropped on every write, and at most {@link #CAPACITY} are kept.
+ *
+ * <p>File: {@code {"codes":[{"codeId":..,"text":..,"scannedAt":..},..]}}, oldest first, replaced
+ * atomically; writers from different processes take an OS lock on a sibling {@code .lock} file.
+ */
+public final class ScannedCodes {
+    /** How long a scanned code stays remembered: a shoot day, with margin for a late upload of the photos. */
+    public static final Duration RETENTION = Duration.ofDays(3);
+    /** Most codes kept: far more than a station photographs in a day. */
+    public static final int CAPACITY = 2000;
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    /** One remembered code. */
+    public record Scanned(String codeId, String text, Instant scannedAt) {}
+
+    private record Stored(List<Scanned> codes) {}
+
+    private final Path file;
+
+    public ScannedCodes(Path file) {
+        this.file = file;
+    }
+
+    /** Remembers {@code code} as the most recently scanned (scanning it again moves it to the end). */
+    public void remember(VerifiedCode code, Instant now) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (FileChannel channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock()) {
+            List<Scanned> codes = new ArrayList<>(read());
+            codes.removeIf(scanned -> scanned.codeId().equals(code.codeId())
+                    || scanned.scannedAt().isBefore(now.minus(RETENTION)));
+            codes.add(new Scanned(code.codeId(), code.text(), now));
+            codes.sort(Comparator.comparing(Scanned::scannedAt));
+            List<Scanned> kept = codes.subList(Math.max(0, codes.size() - CAPACITY), codes.size());
+            DurableFiles.writePrivate(file, JSON.writeValueAsBytes(new Stored(List.copyOf(kept))));
+        }
+    }
+
+    /** The code scanned with id {@code codeId}, if remembered. */
+    public Optional<Scanned> find(String codeId) throws IOException {
+        return read().stream().filter(scanned -> scanned.codeId().equals(codeId)).findFirst();
+    }
+
+    /** The most recently scanned code, if any. */
+    public Optional<Scanned> last() throws IOException {
+        List<Scanned> codes = read();
+        return codes.isEmpty() ? Optional.empty() : Optional.of(codes.get(codes.size() - 1));
+    }
+
+    private List<Scanned> read() throws IOException {
+        try {
+            Stored stored = JSON.readValue(Files.readAllBytes(file), Stored.class);
+            return stored.codes() == null ? List.of() : stored.codes();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + " is not a scanned-codes file (" + e.getOriginalMessage()
+                    + "); delete it and scan the codes again", e);
+        }
+    }
+
+    private Path lockFile() {
+        return file.resolveSibling(file.getFileName() + ".lock");
+    }
+}

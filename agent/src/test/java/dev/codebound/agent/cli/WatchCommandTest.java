@@ -1,0 +1,97 @@
+package dev.codebound.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.agent.capture.SamplePhotos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hot folder against the real mock registry: pairing, partial files, done/ and rejected/. */
+class WatchCommandTest {
+    @TempDir
+    static Path temp;
+    static RegistryFixture registry;
+    static TestStation station;
+
+    @BeforeAll
+    static void enrollAStation() throws Exception {
+        registry = RegistryFixture.start(temp.resolve("registry"));
+        station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry, "--no-passphrase");
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    @Test
+    void namedPhotoIsSealedForItsRememberedCodeAndPartialFilesAreLeftAlone() throws Exception {
+        RegistryFixture.Code code = registry.code();
+        RegistryFixture.Code later = registry.code();
+        CliRun remember = station.run("code", "verify", "--remember", code.text());
+        assertEquals(ExitCodes.OK, remember.exitCode(), remember::both);
+        assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", later.text()).exitCode());
+
+        Path folder = Files.createDirectories(temp.resolve("camera"));
+        Files.write(folder.resolve(code.codeId() + ".jpg"), SamplePhotos.good(10));
+        byte[] whole = SamplePhotos.good(11);
+        byte[] partial = Arrays.copyOf(whole, whole.length / 2);
+        Files.write(folder.resolve(later.codeId() + ".jpg"), partial);
+        Files.write(folder.resolve(".hidden.jpg"), whole);
+        Files.write(folder.resolve("IMG_0007.jpg.part"), whole);
+
+        CliRun watch = station.run("watch", folder.toString(), "--once", "--settle", "200");
+        assertEquals(ExitCodes.OK, watch.exitCode(), watch::both);
+        assertTrue(watch.out().startsWith("spooled " + code.codeId() + ".jpg for code " + code.codeId()), watch::both);
+        assertTrue(Files.exists(folder.resolve("done/" + code.codeId() + ".jpg")));
+        assertArrayEquals(partial, Files.readAllBytes(folder.resolve(later.codeId() + ".jpg")),
+                "a photo still being written is not touched");
+        assertTrue(Files.exists(folder.resolve(".hidden.jpg")) && Files.exists(folder.resolve("IMG_0007.jpg.part")));
+        StationDayTest.assertNoPlaintextPhotoUnder(station.home());
+
+        // The camera finishes writing: the next pass takes the photo.
+        Files.write(folder.resolve(later.codeId() + ".jpg"), whole);
+        CliRun second = station.run("watch", folder.toString(), "--once", "--settle", "200");
+        assertEquals(ExitCodes.OK, second.exitCode(), second::both);
+        assertTrue(Files.exists(folder.resolve("done/" + later.codeId() + ".jpg")), second::both);
+    }
+
+    @Test
+    void photosPairWithTheLastScannedCodeAndRefusalsCarryTheirReasons() throws Exception {
+        RegistryFixture.Code code = registry.code();
+        Path folder = Files.createDirectories(temp.resolve("tethered"));
+        Files.write(folder.resolve("IMG_0002.jpg"), SamplePhotos.good(12));
+        Files.write(folder.resolve("IMG_0003.jpg"), SamplePhotos.bad(SamplePhotos.Defect.WRONG_SIZE, 13));
+
+        CliRun watch = station.run(Map.of(), code.text() + "\n", "watch", folder.toString(), "--once",
+                "--settle", "100", "--code-stdin", "--pair-with-last-code");
+        assertEquals(ExitCodes.PHOTO_REFUSED, watch.exitCode(), watch::both);
+        assertTrue(watch.out().contains("scanned code " + code.codeId()), watch::both);
+        assertTrue(watch.out().contains("spooled IMG_0002.jpg for code " + code.codeId()), watch::both);
+        assertTrue(Files.exists(folder.resolve("done/IMG_0002.jpg")));
+        assertTrue(Files.exists(folder.resolve("rejected/IMG_0003.jpg")));
+        assertTrue(Files.readString(folder.resolve("rejected/IMG_0003.jpg.reason.txt"))
+                .contains("ERROR dimensions: photo is 600×800; must be 480×640"));
+    }
+
+    @Test
+    void aPhotoNamedAfterAnUnscannedCodeIsRejected() throws Exception {
+        Path folder = Files.createDirectories(temp.resolve("unscanned"));
+        Files.write(folder.resolve("ABCDEFGHIJKLMNOP.jpg"), SamplePhotos.good(14));
+        Files.write(folder.resolve("portrait.jpg"), SamplePhotos.good(15));
+        CliRun watch = station.run("watch", folder.toString(), "--once", "--settle", "0");
+        assertEquals(ExitCodes.PHOTO_REFUSED, watch.exitCode(), watch::both);
+        assertTrue(Files.readString(folder.resolve("rejected/ABCDEFGHIJKLMNOP.jpg.reason.txt"))
+                .startsWith("no scanned code has id ABCDEFGHIJKLMNOP"));
+        assertTrue(Files.readString(folder.resolve("rejected/portrait.jpg.reason.txt"))
+                .startsWith("the file name is not <code id>.jpg"));
+    }
+}

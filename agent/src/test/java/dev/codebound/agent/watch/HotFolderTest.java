@@ -1,0 +1,66 @@
+package dev.codebound.agent.watch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HotFolderTest {
+    private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3,
+        (byte) 0xFF, (byte) 0xD9};
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong nanos = new AtomicLong();
+
+    private HotFolder folder() {
+        return new HotFolder(dir, Duration.ofSeconds(1), nanos::get);
+    }
+
+    @Test
+    void aPhotoIsReadyOnlyAfterItStoppedChangingForTheSettleTime() throws Exception {
+        HotFolder folder = folder();
+        Path photo = Files.write(dir.resolve("IMG_1.jpg"), JPEG);
+        assertEquals(List.of(), folder.ready(), "just seen");
+        nanos.addAndGet(500_000_000L);
+        Files.write(photo, new byte[] {0}, StandardOpenOption.APPEND);
+        Files.write(photo, JPEG, StandardOpenOption.APPEND);
+        assertEquals(List.of(), folder.ready(), "it grew");
+        nanos.addAndGet(999_000_000L);
+        assertEquals(List.of(), folder.ready(), "not yet a full second unchanged");
+        nanos.addAndGet(2_000_000L);
+        assertEquals(List.of(photo), folder.ready());
+    }
+
+    @Test
+    void partialAndTemporaryFilesAreNeverReady() throws Exception {
+        HotFolder folder = folder();
+        Files.write(dir.resolve("cut.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3});
+        Files.write(dir.resolve(".hidden.jpg"), JPEG);
+        Files.write(dir.resolve("IMG_2.jpg.part"), JPEG);
+        Files.write(dir.resolve("IMG_3.JPEG"), JPEG);
+        folder.ready();
+        nanos.addAndGet(5_000_000_000L);
+        assertEquals(List.of(dir.resolve("IMG_3.JPEG")), folder.ready());
+    }
+
+    @Test
+    void handledPhotosMoveAsideWithoutOverwriting() throws Exception {
+        HotFolder folder = folder();
+        Path first = folder.markDone(Files.write(dir.resolve("IMG_4.jpg"), JPEG));
+        Path second = folder.markDone(Files.write(dir.resolve("IMG_4.jpg"), JPEG));
+        assertEquals(dir.resolve("done/IMG_4.jpg"), first);
+        assertEquals(dir.resolve("done/IMG_4-1.jpg"), second);
+        Path rejected = folder.markRejected(Files.write(dir.resolve("IMG_5.jpg"), JPEG), "too dark");
+        assertEquals("too dark\n", Files.readString(rejected.resolveSibling("IMG_5.jpg.reason.txt")));
+        assertTrue(Files.notExists(dir.resolve("IMG_5.jpg")));
+    }
+}
