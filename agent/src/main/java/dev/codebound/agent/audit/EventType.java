@@ -12,7 +12,7 @@ public enum EventType {
     CODE_VERIFIED("code-verified", Field.CODE_ID),
     /** A photo was sealed into an envelope and spooled; the entry id is the envelope's SHA-256. */
     CAPTURED("captured", Field.ENTRY_ID, Field.CODE_ID, Field.PHOTO_SHA256, Field.ENVELOPE_LENGTH),
-    /** The first upload attempt of an entry began. */
+    /** An upload attempt of an entry began at byte 0. */
     UPLOAD_STARTED("upload-started", Field.ENTRY_ID),
     /** An interrupted upload resumed at the offset the registry acknowledged. */
     UPLOAD_RESUMED("upload-resumed", Field.ENTRY_ID, Field.OFFSET),

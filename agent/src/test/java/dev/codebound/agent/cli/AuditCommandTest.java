@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.audit.UploadRecorder;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationHome;
@@ -25,8 +26,6 @@ import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
-import dev.codebound.protocol.wire.Receipt;
-import dev.codebound.protocol.wire.ReceiptCodec;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.registry.CodeBook;
@@ -54,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A station's real day against the real mock registry (plain HTTP on loopback): enroll, seal and
- * upload two envelopes with the agent's uploader, log every step, then audit the station's files.
+ * upload three envelopes with the agent's uploader (one for a code revoked meanwhile), log every step,
+ * then audit the station's files.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditCommandTest {
@@ -91,7 +91,7 @@ class AuditCommandTest {
                 Spool spool = Spool.open(home.spool(), clock)) {
             log.enrolled(station.stationId(), Certificates.fingerprint(certificate));
             log.trustUpdated(bundle.sequence());
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 3; i++) {
                 Instant now = Instant.now();
                 IssuedCode code = registry.codes().issue(new CodeBook.CodeRequest(STUDENT, 10337, 2027,
                         now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))));
@@ -106,18 +106,19 @@ class AuditCommandTest {
                 SpoolEntry entry = spool.enqueue(envelope, code.codeId(), station.stationId(), "photo-" + i + ".cms");
                 log.captured(entry.id(), code.codeId(), entry.info().length(), sha256(photo));
                 entries.add(entry.id());
+                if (i == 2) {
+                    registry.codes().revoke(code.codeId());
+                }
             }
-            entries.forEach(id -> uncheckedStart(log, id));
             UploadConfig config = UploadConfig.builder(HttpUrl.get(server.baseUri().resolve("/files/").toString()))
                     .devStationId(station.stationId()).parallelism(2).build();
-            UploadRun run = new Uploader(config, new OkHttpClient(), spool, ProgressListener.NONE).runOnce();
+            UploadRun run = new Uploader(config, new OkHttpClient(), spool,
+                    new UploadRecorder(log, spool, ProgressListener.NONE)).runOnce();
             assertEquals(2, run.delivered(), run.toString());
+            assertEquals(1, run.rejected(), run.toString());
             Files.createDirectories(home.receipts());
-            for (String id : entries) {
-                byte[] receiptBytes = spool.receipt(id).orElseThrow();
-                Receipt receipt = ReceiptCodec.verify(receiptBytes, bundle, "receipt");
-                Files.write(home.receipts().resolve(id + ".json"), receiptBytes);
-                log.delivered(id, sha256(receiptBytes), receipt.log().orElseThrow().leafIndex());
+            for (String id : entries.subList(0, 2)) {
+                Files.write(home.receipts().resolve(id + ".json"), spool.receipt(id).orElseThrow());
             }
         }
     }
@@ -146,7 +147,8 @@ class AuditCommandTest {
         CliRun run = CliRun.of("audit", "show", "--home", home.root().toString());
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         for (String expected : List.of("key-created", "enrolled as station", "trust-updated", "code-verified",
-                "captured", "upload-started", "delivered: registry log index", "checkpoint over records 1..")) {
+                "captured", "upload-started", "delivered: registry log index", "rejected by the registry: CODE_REVOKED",
+                "checkpoint over records 1..")) {
             assertTrue(run.out().contains(expected), expected + " missing from:\n" + run.out());
         }
         assertTrue(run.out().contains("entry " + entries.get(0).substring(0, 12)), run.out());
@@ -207,14 +209,6 @@ class AuditCommandTest {
 
         Files.delete(station.resolve("registry-ca.pem"));
         assertEquals(ExitCodes.STATION, CliRun.of("audit", "verify", "--home", station.toString()).exitCode());
-    }
-
-    private static void uncheckedStart(TransferLog log, String id) {
-        try {
-            log.uploadStarted(id);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static void copyTree(Path from, Path to) throws Exception {
