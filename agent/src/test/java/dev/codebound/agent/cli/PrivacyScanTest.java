@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole flow with distinctive personal data, then a scan of everything both sides wrote or said
  * for that data and for secrets.
  *
- * <p>Scanned: every file under the station home and the registry's data directory; every log
+ * <p>Scanned: every file under the station home (including the hash-chained transfer log) and the
+ * registry's data directory; the output of the audit commands; every log
  * record of both (java.util.logging, the backend of {@link System.Logger}, captured at level ALL);
  * everything written to System.out and System.err meanwhile; the stdout and stderr of every
  * command; the request journal, the metrics and the code's admin record.
@@ -123,6 +124,12 @@ class PrivacyScanTest {
                 CliRun revoked = station.run("code", "verify", retake.text());
                 assertNotEquals(ExitCodes.OK, revoked.exitCode(), revoked::both);
                 said.add(revoked.both());
+                // The security team's view of the station's hash-chained transfer log.
+                said.add(run(station, "audit", "checkpoint"));
+                said.add(run(station, "audit", "verify", "--registry", registry.url(), "--json"));
+                said.add(run(station, "audit", "show"));
+                said.add(run(station, "audit", "export", "--format", "csv"));
+                said.add(run(station, "audit", "export"));
                 said.add(registry.adminGet("/admin/journal?limit=1000"));
                 said.add(registry.adminGet("/metrics"));
                 codeRecord = registry.adminGet("/admin/v1/codes/" + code.codeId());
@@ -230,6 +237,9 @@ class PrivacyScanTest {
             // The scan saw what it should have: the flow ran, logs were captured, the masked name is shown.
             assertTrue(String.join("\n", said).contains("欧*"), "the masked name is what the station shows");
             assertTrue(logs.records() > 0, "log records were captured");
+            try (Stream<Path> transferLog = Files.walk(new StationHome(home).log())) {
+                assertTrue(transferLog.filter(Files::isRegularFile).count() > 0, "the transfer log was scanned too");
+            }
         } finally {
             logs.close();
         }
