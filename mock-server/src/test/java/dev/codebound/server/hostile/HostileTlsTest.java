@@ -46,6 +46,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -149,6 +150,24 @@ class HostileTlsTest {
         assertProblem(station.patch(location, 0, new byte[] {1, 2, 3}), 403, "STATION_REVOKED");
         assertProblem(station.get(location + "/result"), 403, "STATION_REVOKED");
         assertEquals(403, station.head(location).statusCode());
+    }
+
+    @Test
+    void aStationCertificateIsNoAdminCredential() throws Exception {
+        TusTestClient station = client(TlsClients.context(registry.keyring(), stationA));
+        for (String path : List.of("/admin/journal", "/metrics", "/admin/v1/stations", "/admin/faults")) {
+            assertProblem(station.get(path), 401, "ADMIN_TOKEN_REQUIRED");
+        }
+        String token = server.adminToken().orElseThrow();
+        String wrong = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
+        for (String bearer : List.of("Bearer " + wrong, "Bearer " + token.substring(1), "Bearer", "Basic " + token,
+                "bearer  " + token + "x")) {
+            HttpResponse<String> refused = station.send(station.request("/admin/v1/stations", "Authorization", bearer)
+                    .GET().build());
+            assertProblem(refused, 401, "ADMIN_TOKEN_REQUIRED");
+        }
+        // Nor can a station reach the decrypted photos.
+        assertProblem(station.get("/admin/v1/photos/" + "0".repeat(64)), 401, "ADMIN_TOKEN_REQUIRED");
     }
 
     // ---- what an authenticated station uploads ----
