@@ -43,7 +43,7 @@ public final class ResumeSuite {
     private ResumeSuite() {}
 
     public static void run(Report report, boolean quick, Path work) throws Exception {
-        int trials = quick ? 4 : 10;
+        int trials = quick ? 3 : 10;
         int[] chunks = {UploadConfig.DEFAULT_CHUNK_SIZE, 256 * 1024};
         int photoSize = 4 * 1024 * 1024;
         SplittableRandom random = new SplittableRandom(20261126L);

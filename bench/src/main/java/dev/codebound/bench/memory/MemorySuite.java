@@ -62,7 +62,7 @@ public final class MemorySuite {
 
     /** The agent, in a child JVM with -Xmx64m, spools and uploads one 1 GiB envelope (256 MiB in quick mode). */
     public static void agent(Report report, boolean quick, Path work, Path jar) throws Exception {
-        long photoSize = quick ? 256L << 20 : 1L << 30;
+        long photoSize = quick ? 128L << 20 : 1L << 30;
         Files.createDirectories(work);
         Map<String, Object> section = report.section("memory agent");
         try (MockRegistry server = Fleet.registry(work.resolve("registry"))) {
@@ -124,8 +124,8 @@ public final class MemorySuite {
     /** The registry, in a child JVM with -Xmx512m, takes one upload from each of 200 stations at once. */
     public static void server(Report report, boolean quick, Path work, Path jar) throws Exception {
         int stations = 200;
-        int photoSize = quick ? 512 * 1024 : 2 * 1024 * 1024;
-        int chunk = quick ? 128 * 1024 : 256 * 1024;
+        int photoSize = quick ? 256 * 1024 : 1024 * 1024;
+        int chunk = quick ? 64 * 1024 : 256 * 1024;
         Files.createDirectories(work);
         Path manifest = work.resolve("manifest.tsv");
         Path gcLog = work.resolve("gc-server.log");

@@ -1,5 +1,6 @@
 package dev.codebound.bench.micro;
 
+import dev.codebound.bench.JitWarmup;
 import dev.codebound.bench.Photos;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeOpener;
@@ -44,6 +45,7 @@ public class EnvelopeBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        JitWarmup.bulkCrypto();
         keys = new Keys();
         sealer = new EnvelopeSealer(keys.station, keys.registry.encryption().certificate());
         temp = Files.createTempDirectory("codebound-bench-open");
