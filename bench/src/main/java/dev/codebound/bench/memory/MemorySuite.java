@@ -113,11 +113,14 @@ public final class MemorySuite {
             long peak = ((Number) result.getOrDefault("heapPoolPeaksSumBytes", -1)).longValue();
             long gcPeak = ((Number) result.getOrDefault("gcLogPeakBeforeCollectionBytes", -1)).longValue();
             long sampled = ((Number) result.getOrDefault("sampledHeapPeakBytes", -1)).longValue();
+            // The heap can never hold more than -Xmx; the GC log's occupancy before each collection is the
+            // true peak. The sum of the pools' peaks is a loose upper bound (each pool peaks at its own moment).
             report.row("memory", Report.f("agent uploads a %d MiB envelope, -Xmx64m", photoSize >> 20),
-                    Report.f("%s; heap peak %.0f MB (pools), %.0f MB (GC log), %.0f MB (sampled)",
-                            ok ? "delivered" : "FAILED (" + result.get("error") + ")", peak / 1e6, gcPeak / 1e6,
-                            sampled / 1e6),
-                    "", "", "<= 64 MB, succeeds", ok && peak <= 64L << 20);
+                    Report.f("%s in %.0f s; heap peak %.0f MiB (GC log), %.0f MiB (sampled), pools' peaks sum %.0f MiB",
+                            ok ? "delivered" : "FAILED (" + result.get("error") + ")",
+                            ((Number) result.getOrDefault("uploadSeconds", 0)).doubleValue(), gcPeak / 1048576.0,
+                            sampled / 1048576.0, peak / 1048576.0),
+                    "", "", "<= 64 MiB, succeeds", ok && gcPeak >= 0 && gcPeak <= 64L << 20);
         }
     }
 
@@ -131,7 +134,8 @@ public final class MemorySuite {
         Path gcLog = work.resolve("gc-server.log");
         List<String> command = java(jar, "-Xmx512m", gcLog, ServerChild.class);
         command.addAll(List.of(work.resolve("server").toString(), Integer.toString(stations),
-                Integer.toString(photoSize), manifest.toString(), gcLog.toString()));
+                Integer.toString(photoSize), manifest.toString(), gcLog.toString(),
+                jar.getParent().resolve("server-200-stations.jfr").toString()));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, Object> section = report.section("memory server");
         section.put("stations", stations);
@@ -238,9 +242,9 @@ public final class MemorySuite {
                     .longValue();
             report.row("server", Report.f("%d stations at once (peak %d concurrent), %d KiB each, -Xmx512m",
                     stations, concurrent, photoSize >> 10),
-                    Report.f("%d/%d delivered, %d errors; heap peak %.0f MB (pools), %.0f MB (GC log)", delivered,
-                            stations, errors, peak / 1e6, gcPeak / 1e6),
-                    "", "", "0 errors, heap <= 512 MB", errors == 0 && delivered == stations && peak >= 0
+                    Report.f("%d/%d delivered, %d errors; heap peak %.0f MiB (GC log), pools' peaks sum %.0f MiB",
+                            delivered, stations, errors, gcPeak / 1048576.0, peak / 1048576.0),
+                    "", "", "0 errors, heap <= 512 MiB", errors == 0 && delivered == stations && peak >= 0
                             && peak <= 512L << 20);
             report.row("server", Report.f("chunk (PATCH %d KiB) latency under that load", chunk >> 10),
                     Report.f("p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d chunks)", timer.percentileMillis(50),

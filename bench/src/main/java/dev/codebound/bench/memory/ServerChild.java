@@ -1,6 +1,7 @@
 package dev.codebound.bench.memory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.bench.JfrProfile;
 import dev.codebound.bench.Photos;
 import dev.codebound.bench.e2e.Fleet;
 import dev.codebound.protocol.code.CodeVerifier;
@@ -22,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import jdk.jfr.Recording;
 
 /**
  * The mock registry in a JVM of its own (run with {@code -Xmx512m}) for the many-stations test. It
@@ -30,7 +33,7 @@ import java.util.List;
  * and serves. On the line {@code REPORT} from its parent it prints {@code RESULT {json}} with its
  * peak heap and exits.
  *
- * <p>Arguments: data dir, number of stations, photo bytes, manifest file, GC log file.
+ * <p>Arguments: data dir, number of stations, photo bytes, manifest file, GC log file, JFR file.
  */
 public final class ServerChild {
     private ServerChild() {}
@@ -69,13 +72,17 @@ public final class ServerChild {
             lines.add("CA\t" + server.caCertificateFile().toAbsolutePath());
             Files.write(manifest, lines, StandardCharsets.UTF_8);
             watch.reset();
+            Recording recording = JfrProfile.start();
             System.out.println("READY " + server.port());
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.equals("REPORT")) {
-                    System.out.println("RESULT " + new ObjectMapper().writeValueAsString(
-                            watch.result()));
+                    Map<String, Object> result = watch.result();
+                    if (args.length > 5) {
+                        result.put("profile", JfrProfile.stopAndSummarize(recording, Path.of(args[5])));
+                    }
+                    System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
                     System.out.flush();
                     break;
                 }

@@ -13,7 +13,7 @@ import java.util.Map;
  * than one computed from JMH scores measured seconds or minutes apart.
  */
 final class Interleaved {
-    static final int BATCH_MILLIS = 40;
+    static final int BATCH_MILLIS = 80;
 
     interface Op {
         Object run() throws Exception;

@@ -157,7 +157,7 @@ public final class MicroSuite {
         ops.put("ecdsaVerify", pk::ecdsaVerify);
         ops.put("ecdh", pk::ecdh);
         ops.put("ecKeyGen", pk::ecKeyGen);
-        int rounds = quick ? 5 : 21;
+        int rounds = quick ? 5 : 15;
         Map<String, double[]> t;
         try {
             t = new Interleaved().measure(ops, rounds, quick ? 2000 : 6000);
