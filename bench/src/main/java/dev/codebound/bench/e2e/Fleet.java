@@ -31,8 +31,14 @@ public final class Fleet {
 
     /** A mock registry with mutual TLS on 127.0.0.1 and its real envelope acceptance. */
     public static MockRegistry registry(Path dataDir) throws IOException {
-        return MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0).dataDir(dataDir)
-                .tls(true).build());
+        MockRegistryConfig.Builder config = MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)
+                .dataDir(dataDir).tls(true);
+        // For diagnosis only (docs/performance.md): e.g. -Dcodebound.bench.headerTimeoutSeconds=120.
+        String headerTimeout = System.getProperty("codebound.bench.headerTimeoutSeconds");
+        if (headerTimeout != null) {
+            config.headerTimeout(java.time.Duration.ofSeconds(Long.parseLong(headerTimeout)));
+        }
+        return MockRegistry.start(config.build());
     }
 
     /** Enrols a station through an enrolment token and a PKCS#10 request. */

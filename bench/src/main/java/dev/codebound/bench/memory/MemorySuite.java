@@ -53,6 +53,10 @@ public final class MemorySuite {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add(heap);
+        String headerTimeout = System.getProperty("codebound.bench.headerTimeoutSeconds");
+        if (headerTimeout != null) {
+            command.add("-Dcodebound.bench.headerTimeoutSeconds=" + headerTimeout);
+        }
         command.add("-Xlog:gc:file=" + gcLog);
         command.add("-cp");
         command.add(jar.toString());
