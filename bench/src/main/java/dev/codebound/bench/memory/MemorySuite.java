@@ -131,7 +131,7 @@ public final class MemorySuite {
     /** The registry, in a child JVM with -Xmx512m, takes one upload from each of 200 stations at once. */
     public static void server(Report report, boolean quick, Path work, Path jar) throws Exception {
         int stations = 200;
-        int photoSize = quick ? 256 * 1024 : 1024 * 1024;
+        int photoSize = quick ? 128 * 1024 : 1024 * 1024;
         int chunk = quick ? 64 * 1024 : 256 * 1024;
         Files.createDirectories(work);
         Path manifest = work.resolve("manifest.tsv");

@@ -39,8 +39,8 @@ public final class MicroSuite {
                 .jvmArgs("-Xms1g", "-Xmx1g")
                 .shouldFailOnError(true);
         if (quick) {
-            options.warmupIterations(2).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+            options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(400));
         } else {
             options.warmupIterations(5).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1));
