@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -56,11 +56,19 @@ public final class CodeBook {
     private final JsonRecordStore<CodeRecord> records;
     private final CodeIssuer issuer;
     private final Clock clock;
+    /**
+     * Ids of revoked codes, read once at open and kept in step with each durable revocation. The
+     * trust bundle is checked on every acceptance; scanning every code record there made each
+     * acceptance cost one file read per code ever issued.
+     */
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
     public CodeBook(Path directory, CodeIssuer issuer, Clock clock) throws IOException {
         this.records = new JsonRecordStore<>(directory, CodeRecord.class);
         this.issuer = issuer;
         this.clock = clock;
+        records.all().stream().filter(record -> record.revokedAt() != null)
+                .forEach(record -> revoked.add(record.codeId()));
     }
 
     /** Issues and records one code. */
@@ -180,11 +188,11 @@ public final class CodeBook {
         CodeRecord revoked = new CodeRecord(record.codeId(), record.text(), record.schoolCode(), record.cohort(), record.notBefore(),
                 record.notAfter(), record.issuedAt(), clock.instant());
         records.put(codeId, revoked);
+        this.revoked.add(codeId);
         return revoked;
     }
 
     public Set<String> revokedCodeIds() {
-        return all().stream().filter(record -> record.revokedAt() != null).map(CodeRecord::codeId)
-                .collect(Collectors.toSet());
+        return Set.copyOf(revoked);
     }
 }

@@ -14,6 +14,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,5 +99,24 @@ class CodeBookTest {
         TrustBundlePublisher reopened = new TrustBundlePublisher(dir.resolve("trust-bundle.json"),
                 RegistryFixture.KEYRING, stations, codes, RegistryFixture.clockAt(RegistryFixture.NOW));
         assertEquals(2, reopened.currentBundle().sequence(), "sequence survives a restart");
+    }
+
+    @Test
+    void revocationsAreKnownWithoutReadingEveryCodeAndSurviveReopening() throws Exception {
+        List<IssuedCode> issued = codes.issueBatch(new StringReader("student_number,name,id_number,school_code,cohort\n"
+                + "1,张三,11010519491231002X,10337,2027\n2,李四,11010519491231002X,10337,2027\n"));
+        codes.revoke(issued.get(1).codeId());
+        codes.revoke(issued.get(1).codeId());
+        assertEquals(Set.of(issued.get(1).codeId()), codes.revokedCodeIds());
+
+        // The acceptance path asks for revocations on every envelope: the answer must come from
+        // memory, not from re-reading each code record (a stray file would otherwise break it).
+        Files.writeString(dir.resolve("codes").resolve("stray.json"), "not json");
+        assertEquals(Set.of(issued.get(1).codeId()), codes.revokedCodeIds());
+        Files.delete(dir.resolve("codes").resolve("stray.json"));
+
+        CodeBook reopened = new CodeBook(dir.resolve("codes"), new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
+                RegistryFixture.KEYRING.encryption().certificate()), RegistryFixture.clockAt(RegistryFixture.NOW));
+        assertEquals(Set.of(issued.get(1).codeId()), reopened.revokedCodeIds());
     }
 }
