@@ -12,6 +12,7 @@ import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,6 +32,8 @@ import java.util.Objects;
  * the scratch directory, copied into the spool, and deleted.
  */
 public final class PhotoSealer {
+    private static final String SCRATCH_PREFIX = "seal-";
+    private static final String SCRATCH_SUFFIX = ".cms";
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -39,6 +42,7 @@ public final class PhotoSealer {
     private final TrustBundle bundle;
     private final Path scratch;
     private final Clock clock;
+    private boolean scratchSwept;
 
     /**
      * @param scratch an owner-only directory for envelopes being sealed (created if missing)
@@ -102,7 +106,27 @@ public final class PhotoSealer {
     private Path scratchFile() throws IOException {
         Files.createDirectories(scratch, PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
-        return Files.createTempFile(scratch, "seal-", ".cms", PosixFilePermissions.asFileAttribute(
+        if (!scratchSwept) {
+            removeLeftovers();
+            scratchSwept = true;
+        }
+        return Files.createTempFile(scratch, SCRATCH_PREFIX, SCRATCH_SUFFIX, PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
+    }
+
+    /**
+     * A process killed between sealing and spooling leaves its scratch envelope behind, and nothing
+     * else would ever delete it. Sealing happens only under the spool's lock (the caller passes an
+     * open {@link Spool}), so a scratch envelope found before this sealer's first one belongs to a
+     * process that is gone: its photo was either spooled (the spool holds its own copy) or not
+     * (the photographer still has the photo and captures it again).
+     */
+    private void removeLeftovers() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(scratch, SCRATCH_PREFIX + "*"
+                + SCRATCH_SUFFIX)) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
     }
 }
