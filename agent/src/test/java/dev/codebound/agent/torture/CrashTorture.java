@@ -86,6 +86,8 @@ final class CrashTorture {
     final Map<String, Integer> killsByTrigger = new ConcurrentHashMap<>();
     final List<String> anomalies = new CopyOnWriteArrayList<>();
     final Set<Long> killedPids = ConcurrentHashMap.newKeySet();
+    final Map<Step, Integer> completedRuns = new ConcurrentHashMap<>();
+    final Map<Step, Long> completedMillis = new ConcurrentHashMap<>();
     final AtomicLong bytesSent = new AtomicLong();
     final AtomicLong bytesResent = new AtomicLong();
     int rounds;
@@ -306,6 +308,10 @@ final class CrashTorture {
         agent = process;
         int exit = process.waitFor();
         agent = null;
+        if (exit == 0) {
+            completedRuns.merge(kind, 1, Integer::sum);
+            completedMillis.merge(kind, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - agentStarted), Long::sum);
+        }
         if (exit == 137 && !killedPids.contains(process.pid())) {
             anomaly("an agent process died of SIGKILL that the harness did not send", output);
         }
@@ -329,13 +335,16 @@ final class CrashTorture {
         rounds++;
         int v = random.nextInt(100);
         Victim victim = v < 55 ? Victim.AGENT : v < 90 ? Victim.REGISTRY : Victim.BOTH;
-        Step phase = step;
+        // The step to strike in: the registry is idle while the station captures, so it is mostly killed
+        // during uploads; the agent half and half.
+        Step phase = random.nextInt(100) < (victim == Victim.REGISTRY ? 15 : 50) ? Step.CAPTURE : Step.UPLOAD;
         Trigger trigger = chooseTrigger(victim, phase, random.nextInt(100));
         long parameter = switch (trigger) {
             case DELAY -> victim == Victim.REGISTRY ? random.nextInt(4000) : random.nextInt(2500);
             case STORED_BYTES -> 1 + random.nextInt(3 * settings.chunkSize());
-            default -> random.nextInt(1000);
+            default -> 0;
         };
+        awaitStep(phase);
         boolean fired = await(victim, trigger, parameter);
         boolean hit = false;
         if (victim != Victim.REGISTRY) {
@@ -345,18 +354,26 @@ final class CrashTorture {
             server.kill();
             hit = true;
         }
-        String label = trigger + (fired ? "" : "(timeout)");
+        String label = phase + "/" + trigger + (fired ? "" : "(timeout)");
         if (hit) {
             kills.merge(victim, 1, Integer::sum);
             killsByTrigger.merge(victim + "/" + label, 1, Integer::sum);
         } else {
             missed++;
         }
-        log.printf("round %d: %s kill %s at %s %d -> %s%n", rounds, phase, victim, label, parameter,
-                hit ? "killed" : "missed (the process had already ended)");
+        log.printf("round %d: kill %s during %s at %s %d -> %s%n", rounds, victim, phase, trigger, parameter,
+                hit ? (fired ? "killed" : "killed after the trigger timed out") : "missed (no process running)");
         if (!server.alive()) {
             Thread.sleep(random.nextInt(300));
             server.start();
+        }
+    }
+
+    /** Waits until an agent process runs a step of this kind; at most the trigger timeout. */
+    private void awaitStep(Step wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TRIGGER_TIMEOUT.toNanos();
+        while ((step != wanted || agent == null) && System.nanoTime() < deadline && runnerFailure == null) {
+            Thread.sleep(5);
         }
     }
 
@@ -473,6 +490,13 @@ final class CrashTorture {
                 + " capture, " + uploadRuns + " upload; registry starts " + server.starts());
         lines.add("bytes sent " + bytesSent.get() + ", re-sent " + bytesResent.get()
                 + " (as reported by upload runs that were not killed)");
+        for (Step kind : Step.values()) {
+            int runs = completedRuns.getOrDefault(kind, 0);
+            if (runs > 0) {
+                lines.add(kind.name().toLowerCase(java.util.Locale.ROOT) + " runs that completed took "
+                        + completedMillis.get(kind) / runs + " ms on average");
+            }
+        }
         return lines;
     }
 

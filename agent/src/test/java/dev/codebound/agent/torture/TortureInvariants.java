@@ -56,6 +56,7 @@ final class TortureInvariants {
         checkNothingLeftToSend();
         checkStationFilesClean();
         checkRegistryFilesClean(entriesByCode);
+        checkAudit();
         if (!torture.anomalies.isEmpty()) {
             failures.add(torture.anomalies.size() + " unexpected process exit(s):\n"
                     + String.join("\n", torture.anomalies));
@@ -263,6 +264,25 @@ final class TortureInvariants {
                 + " accepted for " + entriesByCode.size() + " envelopes (" + twice + " envelope(s) uploaded "
                 + "completely more than once, answered with the same receipt), " + incomplete
                 + " unfinished orphan upload(s) holding " + orphanBytes + " bytes (they expire)");
+    }
+
+    /**
+     * {@code audit verify --registry}: the station's transfer log (chain, checkpoints, a delivered
+     * record for every stored receipt and the capture before it) and the registry's log (consistent
+     * with every receipt's checkpoint). Until capture and upload write the transfer log, there is no
+     * log to verify; that is reported, not failed.
+     */
+    private void checkAudit() {
+        if (!Files.exists(station.station().log().resolve("transfer-log.jsonl"))) {
+            findings.add("audit verify skipped: capture and upload wrote no station transfer log");
+            return;
+        }
+        StationUnderTest.Result verify = station.run("audit", "verify", "--registry", server.url());
+        if (verify.exitCode() != 0) {
+            failures.add("audit verify --registry failed: " + verify.both());
+        } else {
+            findings.add("audit verify --registry: " + verify.out().lines().findFirst().orElse("").strip());
+        }
     }
 
     private static List<Path> temporaries(Path root) throws IOException {
