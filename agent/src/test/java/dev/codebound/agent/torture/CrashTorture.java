@@ -54,7 +54,7 @@ import java.util.stream.Stream;
  * timing, so a seed replays the schedule, not the exact instructions.
  */
 final class CrashTorture {
-    static final int DEFAULT_BATCH = 12;
+    static final int DEFAULT_BATCH = 8;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TRIGGER_TIMEOUT = Duration.ofSeconds(20);
@@ -82,6 +82,7 @@ final class CrashTorture {
     private final Path logs;
 
     final List<Photo> photos = new CopyOnWriteArrayList<>();
+    private final Set<Integer> attempted = ConcurrentHashMap.newKeySet();
     final Map<Victim, Integer> kills = Collections.synchronizedMap(new EnumMap<>(Victim.class));
     final Map<String, Integer> killsByTrigger = new ConcurrentHashMap<>();
     final List<String> anomalies = new CopyOnWriteArrayList<>();
@@ -90,6 +91,7 @@ final class CrashTorture {
     final Map<Step, Long> completedMillis = new ConcurrentHashMap<>();
     final AtomicLong bytesSent = new AtomicLong();
     final AtomicLong bytesResent = new AtomicLong();
+    private final long began = System.nanoTime();
     int rounds;
     int missed;
     int batches;
@@ -254,23 +256,34 @@ final class CrashTorture {
         }
     }
 
+    /**
+     * The first photo not in the spool. Once the kills are over, only photos whose capture was
+     * already attempted (and killed before spooling) are captured again; the rest of the batch is
+     * left unshot, so the run ends soon after the last kill.
+     */
     private Photo nextToCapture() throws IOException {
         Set<String> spooled = station.spooledCodes();
         for (Photo photo : photos) {
-            if (!spooled.contains(photo.codeId())) {
+            if (!spooled.contains(photo.codeId()) && (killing || attempted.contains(photo.number()))) {
                 return photo;
             }
         }
         return null;
     }
 
-    /** Each batch is shot in two sessions with an upload in between. */
+    /** Each batch is shot in two sessions, with an upload after each. */
     private boolean startsSession(Photo photo) {
-        int index = (photo.number() - 1) % settings.batchSize();
-        return index == 0 || index == settings.batchSize() / 2;
+        int session = Math.max(1, settings.batchSize() / 2);
+        return (photo.number() - 1) % settings.batchSize() % session == 0;
+    }
+
+    /** The photos of which a capture was started: the ones the invariants are about. */
+    List<Photo> attemptedPhotos() {
+        return photos.stream().filter(photo -> attempted.contains(photo.number())).toList();
     }
 
     private void runCapture(Photo photo) throws Exception {
+        attempted.add(photo.number());
         captureRuns++;
         Path output = logs.resolve(String.format("agent-%04d-capture.log", captureRuns + uploadRuns));
         int exit = runAgent(Step.CAPTURE, output, "capture", "--code", photo.codeText(), photo.file().toString(),
@@ -337,7 +350,7 @@ final class CrashTorture {
         Victim victim = v < 55 ? Victim.AGENT : v < 90 ? Victim.REGISTRY : Victim.BOTH;
         // The step to strike in: the registry is idle while the station captures, so it is mostly killed
         // during uploads; the agent half and half.
-        Step phase = random.nextInt(100) < (victim == Victim.REGISTRY ? 15 : 50) ? Step.CAPTURE : Step.UPLOAD;
+        Step phase = random.nextInt(100) < (victim == Victim.REGISTRY ? 10 : 50) ? Step.CAPTURE : Step.UPLOAD;
         Trigger trigger = chooseTrigger(victim, phase, random.nextInt(100));
         long parameter = switch (trigger) {
             case DELAY -> victim == Victim.REGISTRY ? random.nextInt(4000) : random.nextInt(2500);
@@ -361,7 +374,7 @@ final class CrashTorture {
         } else {
             missed++;
         }
-        log.printf("round %d: kill %s during %s at %s %d -> %s%n", rounds, victim, phase, trigger, parameter,
+        log.printf("%6.1f s round %d: kill %s during %s at %s %d -> %s%n", elapsedSeconds(), rounds, victim, phase, trigger, parameter,
                 hit ? (fired ? "killed" : "killed after the trigger timed out") : "missed (no process running)");
         if (!server.alive()) {
             Thread.sleep(random.nextInt(300));
@@ -486,7 +499,8 @@ final class CrashTorture {
         lines.add("kills: " + totalKills() + " (agent " + kills(Victim.AGENT) + ", registry " + kills(Victim.REGISTRY)
                 + ", both " + kills(Victim.BOTH) + "), rounds " + rounds + ", missed " + missed);
         lines.add("kills by trigger: " + new java.util.TreeMap<>(killsByTrigger));
-        lines.add("photos " + photos.size() + " in " + batches + " batch(es); agent runs: " + captureRuns
+        lines.add("photos " + attemptedPhotos().size() + " captured of " + photos.size() + " in " + batches
+                + " batch(es); agent runs: " + captureRuns
                 + " capture, " + uploadRuns + " upload; registry starts " + server.starts());
         lines.add("bytes sent " + bytesSent.get() + ", re-sent " + bytesResent.get()
                 + " (as reported by upload runs that were not killed)");
@@ -498,6 +512,10 @@ final class CrashTorture {
             }
         }
         return lines;
+    }
+
+    private double elapsedSeconds() {
+        return (System.nanoTime() - began) / 1e9;
     }
 
     private static void require(boolean condition, String message) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>System properties: {@code torture.seed} (default: drawn at random and printed),
  * {@code torture.kills} (default 10; the long run uses 100), {@code torture.batch} (photos per
- * batch, default 12), {@code torture.dir} (keep the work directory there instead of a temporary
+ * batch, default 8), {@code torture.dir} (keep the work directory there instead of a temporary
  * one). The long run:
  *
  * <pre>
@@ -36,7 +36,7 @@ class CrashTortureTest {
         // Printed first, to the console as well as the report, so that a hung run can still be replayed.
         System.err.println("crash torture seed " + seed + " (replay: -Dtorture.seed=" + seed + " -Dtorture.kills="
                 + kills + ")");
-        CrashTorture torture = new CrashTorture(new CrashTorture.Settings(seed, kills, batch, 8 * 1024, "96KiB",
+        CrashTorture torture = new CrashTorture(new CrashTorture.Settings(seed, kills, batch, 8 * 1024, "64KiB",
                 work), System.out);
         TortureInvariants invariants;
         try {

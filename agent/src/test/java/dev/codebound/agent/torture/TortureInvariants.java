@@ -43,8 +43,13 @@ final class TortureInvariants {
     private final StationUnderTest station;
     private final ServerUnderTest server;
 
+    private final List<CrashTorture.Photo> photos;
+    private final List<CrashTorture.Photo> unshot;
+
     TortureInvariants(CrashTorture torture) {
         this.torture = torture;
+        this.photos = torture.attemptedPhotos();
+        this.unshot = torture.photos.stream().filter(photo -> !photos.contains(photo)).toList();
         this.station = torture.station();
         this.server = torture.server();
     }
@@ -69,7 +74,7 @@ final class TortureInvariants {
         Map<String, String> entriesByCode = new HashMap<>();
         Map<String, List<String>> grouped = new TreeMap<>();
         byEntry.forEach((entry, code) -> grouped.computeIfAbsent(code, c -> new ArrayList<>()).add(entry));
-        for (CrashTorture.Photo photo : torture.photos) {
+        for (CrashTorture.Photo photo : photos) {
             List<String> entries = grouped.getOrDefault(photo.codeId(), List.of());
             if (entries.size() != 1) {
                 failures.add("photo " + photo.number() + " (code " + photo.codeId() + ") has " + entries.size()
@@ -83,8 +88,8 @@ final class TortureInvariants {
                         + ", not DELIVERED");
             }
         }
-        if (byEntry.size() != torture.photos.size()) {
-            failures.add("the spool holds " + byEntry.size() + " envelopes for " + torture.photos.size() + " photos");
+        if (byEntry.size() != photos.size()) {
+            failures.add("the spool holds " + byEntry.size() + " envelopes for " + photos.size() + " photos");
         }
         return entriesByCode;
     }
@@ -132,7 +137,7 @@ final class TortureInvariants {
 
     /** The registry accepted each envelope once, as version 1 of its code, and logged it once. */
     private void checkRegistry(Map<String, String> entriesByCode) throws IOException {
-        for (CrashTorture.Photo photo : torture.photos) {
+        for (CrashTorture.Photo photo : photos) {
             JsonNode versions = server.get("/admin/v1/codes/" + photo.codeId() + "/photos").get("versions");
             String entry = entriesByCode.get(photo.codeId());
             if (versions.size() != 1) {
@@ -141,6 +146,12 @@ final class TortureInvariants {
             } else if (entry != null && !entry.equals(versions.get(0).get("envelopeSha256").asText())) {
                 failures.add("code " + photo.codeId() + ": the registry accepted " + versions.get(0)
                         .get("envelopeSha256").asText() + ", the spool holds " + entry);
+            }
+        }
+        for (CrashTorture.Photo photo : unshot) {
+            JsonNode versions = server.get("/admin/v1/codes/" + photo.codeId() + "/photos").get("versions");
+            if (versions.size() != 0) {
+                failures.add("code " + photo.codeId() + " was never captured but has accepted versions: " + versions);
             }
         }
         String checkpoint = server.getText("/registry/v1/log/checkpoint");
@@ -154,8 +165,8 @@ final class TortureInvariants {
                         .add(node.get("index").asLong());
             }
         }
-        if (size != torture.photos.size()) {
-            failures.add("the transparency log holds " + size + " entries for " + torture.photos.size() + " photos");
+        if (size != photos.size()) {
+            failures.add("the transparency log holds " + size + " entries for " + photos.size() + " photos");
         }
         logged.forEach((hash, indexes) -> {
             if (indexes.size() != 1) {
@@ -186,8 +197,8 @@ final class TortureInvariants {
         }
         StationUnderTest.Result status = station.run("status", "--json");
         JsonNode node = JSON.readTree(status.out());
-        if (node.get("counts").path("delivered").asInt() != torture.photos.size()
-                || node.get("entries").asInt() != torture.photos.size()
+        if (node.get("counts").path("delivered").asInt() != photos.size()
+                || node.get("entries").asInt() != photos.size()
                 || node.get("deliveredWithoutVerifiedReceipt").asInt() != 0) {
             failures.add("status does not show every photo delivered with a verified receipt: " + status.out());
         }
