@@ -90,6 +90,9 @@ final class CrashTorture {
     final Map<Step, Integer> completedRuns = new ConcurrentHashMap<>();
     final Map<Step, Long> completedMillis = new ConcurrentHashMap<>();
     final AtomicLong bytesSent = new AtomicLong();
+    private final Map<Integer, Long> receivedByIncarnation = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> storedByIncarnation = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
     final AtomicLong bytesResent = new AtomicLong();
     private final long began = System.nanoTime();
     int rounds;
@@ -142,6 +145,9 @@ final class CrashTorture {
         server.start();
         enrollStation();
         addBatch();
+        Thread sampler = new Thread(this::sampleMetrics, "torture-metrics");
+        sampler.setDaemon(true);
+        sampler.start();
         Thread runner = new Thread(this::runStation, "torture-station");
         runner.setDaemon(true);
         runner.start();
@@ -217,6 +223,44 @@ final class CrashTorture {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /**
+     * Samples the registry's byte counters a few times a second. Counters restart with the process,
+     * so the last sample of each incarnation is summed: a lower bound of what the registry received
+     * (bytes that arrived after a killed incarnation's last sample are missed).
+     */
+    private void sampleMetrics() {
+        while (!stopped) {
+            try {
+                int incarnation = server.starts();
+                if (server.alive()) {
+                    String text = server.getText("/metrics");
+                    long received = counter(text, "codebound_http_request_body_bytes_total");
+                    long stored = counter(text, "codebound_upload_bytes_stored_total");
+                    receivedByIncarnation.merge(incarnation, received, Math::max);
+                    storedByIncarnation.merge(incarnation, stored, Math::max);
+                }
+                Thread.sleep(200);
+            } catch (IOException e) {
+                // killed or restarting
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static long counter(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    long registryReceivedBytes() {
+        return receivedByIncarnation.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long registryStoredBytes() {
+        return storedByIncarnation.values().stream().mapToLong(Long::longValue).sum();
     }
 
     // ---- the station runner ----------------------------------------------------------------------------
@@ -486,6 +530,7 @@ final class CrashTorture {
     /** Stops everything this harness started. */
     void shutdown() throws InterruptedException {
         killing = false;
+        stopped = true;
         Process process = agent;
         if (process != null) {
             process.destroyForcibly().waitFor();
@@ -503,7 +548,9 @@ final class CrashTorture {
                 + " batch(es); agent runs: " + captureRuns
                 + " capture, " + uploadRuns + " upload; registry starts " + server.starts());
         lines.add("bytes sent " + bytesSent.get() + ", re-sent " + bytesResent.get()
-                + " (as reported by upload runs that were not killed)");
+                + " (as reported by upload runs that finished; a killed run cannot report what it sent)");
+        lines.add("the registry received at least " + registryReceivedBytes() + " request body bytes and stored at least "
+                + registryStoredBytes() + " upload bytes (lower bounds: sampled 5 times a second, and a killed process's last moments are lost)");
         for (Step kind : Step.values()) {
             int runs = completedRuns.getOrDefault(kind, 0);
             if (runs > 0) {

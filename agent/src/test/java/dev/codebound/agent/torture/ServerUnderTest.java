@@ -142,9 +142,10 @@ final class ServerUnderTest implements AutoCloseable {
         return call(request, 200);
     }
 
-    /** GET a text resource (the log checkpoint). */
+    /** GET a text resource (the log checkpoint, metrics). */
     String getText(String path) throws IOException {
-        Request request = new Request.Builder().url(url() + path).get().build();
+        Request request = new Request.Builder().url(url() + path).header("Authorization", "Bearer " + adminToken())
+                .get().build();
         try (Response response = client().newCall(request).execute()) {
             String text = response.body().string();
             if (response.code() != 200) {
