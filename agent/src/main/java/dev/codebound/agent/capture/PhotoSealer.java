@@ -1,8 +1,10 @@
 package dev.codebound.agent.capture;
 
+import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeException;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
@@ -69,12 +71,16 @@ public final class PhotoSealer {
     public record Spooled(PhotoReport report, SpoolEntry entry, long photoBytes) implements Outcome {}
 
     /**
-     * Inspects {@code photo} and, unless it has errors, seals it for {@code code} into {@code spool}.
+     * Inspects {@code photo} and, unless it has errors, seals it for {@code code} into {@code spool},
+     * recording the verified code and the capture in the station's transfer log (after the spool
+     * write, so the log never names an entry that does not exist).
      *
      * @throws IOException       when the photo cannot be read or the station's disk fails
      * @throws EnvelopeException when sealing fails (a station key or trust bundle problem)
      */
-    public Outcome capture(VerifiedCode code, Path photo, Spool spool) throws IOException, EnvelopeException {
+    public Outcome capture(VerifiedCode code, Path photo, Spool spool, TransferLog log)
+            throws IOException, EnvelopeException {
+        log.codeVerified(code.codeId());
         long limit = inspector.spec().maxFileBytes();
         byte[] bytes;
         try (InputStream in = Files.newInputStream(photo)) {
@@ -90,13 +96,15 @@ public final class PhotoSealer {
         Instant captured = clock.instant();
         Path envelope = scratchFile();
         try {
+            Binding binding;
             try (OutputStream out = Files.newOutputStream(envelope)) {
-                EnvelopeSealer.forBundle(station, bundle, captured)
+                binding = EnvelopeSealer.forBundle(station, bundle, captured)
                         .seal(PhotoSource.of(bytes), code, CaptureMetadata.jpeg(captured), out);
             }
             // The display name carries the code id and time, never the original file name, which may name the student.
             String filename = code.codeId() + "-" + FILE_TIME.format(captured) + ".cms";
             SpoolEntry entry = spool.enqueue(envelope, code.codeId(), station.stationId(), filename);
+            log.captured(entry.id(), code.codeId(), entry.info().length(), binding.photoDigestHex());
             return new Spooled(report, entry, bytes.length);
         } finally {
             Files.deleteIfExists(envelope);

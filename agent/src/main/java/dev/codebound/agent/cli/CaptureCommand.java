@@ -3,6 +3,7 @@ package dev.codebound.agent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.Finding;
 import dev.codebound.agent.capture.PhotoInspector;
 import dev.codebound.agent.capture.PhotoReport;
@@ -16,6 +17,7 @@ import dev.codebound.agent.station.StationTrust;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.QrCodes;
 import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,10 +32,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code capture}: checks a photo, seals it for its collection code and spools the envelope. */
 @Command(name = "capture", mixinStandardHelpOptions = true,
@@ -99,11 +101,12 @@ final class CaptureCommand implements Callable<Integer> {
         if (!Files.isRegularFile(photo)) {
             throw new AgentFailure(ExitCodes.USAGE, "photo " + photo + " does not exist or is not a file");
         }
-        PhotoSealer sealer = new PhotoSealer(inspector, StationKeys.load(station, home.passphrase(config)), bundle,
-                station.tmp(), Clock.systemUTC());
+        StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
+        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, station.tmp(), Clock.systemUTC());
         PhotoSealer.Outcome outcome;
-        try (Spool spool = home.openSpool()) {
-            outcome = sealer.capture(verified, photo, spool);
+        try (Spool spool = home.openSpool();
+                TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
+            outcome = sealer.capture(verified, photo, spool, log);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (outcome instanceof PhotoSealer.Refused refused) {

@@ -1,6 +1,7 @@
 package dev.codebound.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.registry.Enrollment;
 import dev.codebound.agent.registry.EnrollmentCheck;
 import dev.codebound.agent.registry.RegistryClient;
@@ -11,10 +12,11 @@ import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.MutualTls;
-import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.PkiException;
+import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,15 +26,16 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import okhttp3.HttpUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code enroll}: redeems a one-time token for the station's certificate. */
 @Command(name = "enroll", mixinStandardHelpOptions = true,
@@ -99,7 +102,12 @@ final class EnrollCommand implements Callable<Integer> {
             // A bundle from an earlier enrollment may have a higher sequence than this registry's; start afresh.
             Files.deleteIfExists(station.trustBundle());
         }
-        trust.update(enrollment.trustBundle(), "the enrollment");
+        TrustBundle kept = trust.update(enrollment.trustBundle(), "the enrollment");
+        try (TransferLog log = TransferLog.open(station, Clock.systemUTC(),
+                new StationCredentials(keys.getPrivate(), enrollment.certificate()))) {
+            log.enrolled(enrollment.stationId(), Certificates.fingerprint(enrollment.certificate()));
+            log.trustUpdated(kept.sequence());
+        }
 
         PrintWriter out = spec.commandLine().getOut();
         Instant notAfter = enrollment.certificate().getNotAfter().toInstant();

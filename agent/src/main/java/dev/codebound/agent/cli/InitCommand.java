@@ -1,5 +1,6 @@
 package dev.codebound.agent.cli;
 
+import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.ConfigFile;
@@ -19,7 +20,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +32,9 @@ import java.util.concurrent.Callable;
 import okhttp3.HttpUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code init}: creates the station home, its settings, its key, and pins the registry CA. */
 @Command(name = "init", mixinStandardHelpOptions = true,
@@ -107,8 +110,12 @@ final class InitCommand implements Callable<Integer> {
             Files.deleteIfExists(station.certificate());
             Files.deleteIfExists(station.trustBundle());
         }
-        PemFiles.writePrivateKey(station.privateKey(), KeyPairs.generateP256().getPrivate(), passphrase);
+        KeyPair key = KeyPairs.generateP256();
+        PemFiles.writePrivateKey(station.privateKey(), key.getPrivate(), passphrase);
         new StationTrust(station).pin(ca);
+        try (TransferLog log = TransferLog.open(station, Clock.systemUTC())) {
+            log.keyCreated(TransferLog.keyFingerprint(key.getPublic()));
+        }
 
         if (passphrase == null) {
             err.println("warning: the station key is stored UNENCRYPTED (--no-passphrase); anyone who can read "

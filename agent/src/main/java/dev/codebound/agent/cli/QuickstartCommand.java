@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Runs the whole story end to end on embedded defaults. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = {"Start a mock registry, enroll a station, issue codes as QR images, capture and seal sample "
-                + "photos (one refused), upload them, verify the receipts, and stop the registry.",
+                + "photos (one refused), upload them, verify the receipts, audit the station, and stop the registry.",
             "Exit codes: 0 the story ran as described, 1 it did not (the transcript says where)."})
 final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "codebound-demo",
@@ -43,6 +43,7 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("  refused by the photo checks:     " + summary.refusedAtCapture() + " (wrong size)");
         out.println("  delivered, receipts verified:    " + summary.delivered() + ", " + summary.receiptsVerified());
         out.println("  refused by the registry:         " + summary.refusedByRegistry() + " (code revoked)");
+        out.println("  audit of the station's log:      " + (summary.auditPassed() ? "passed" : "FAILED"));
         out.println("  the registry is stopped; everything is under " + workspace.toAbsolutePath());
         out.println(summary.asExpected() ? "quickstart: OK" : "quickstart: NOT as expected (see above)");
         return summary.asExpected() ? ExitCodes.OK : ExitCodes.INTERNAL;

@@ -1,14 +1,16 @@
 package dev.codebound.agent.cli;
 
+import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code remove}: deletes a rejected, failed or corrupt entry and its envelope. */
 @Command(name = "remove", mixinStandardHelpOptions = true,
@@ -39,6 +41,9 @@ final class RemoveCommand implements Callable<Integer> {
                         + found.state() + "; only REJECTED, FAILED or CORRUPT entries can be removed");
             }
             spool.remove(found.id());
+            try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC())) {
+                log.spoolEntryRemoved(found.id());
+            }
             spec.commandLine().getOut().println("removed entry " + Spool.shortId(found.id()) + " "
                     + found.info().filename() + " (" + found.state() + ")");
             return ExitCodes.OK;

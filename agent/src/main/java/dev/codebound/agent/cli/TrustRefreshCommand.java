@@ -2,6 +2,7 @@ package dev.codebound.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.registry.RegistryClient;
 import dev.codebound.agent.registry.RegistryRefusal;
 import dev.codebound.agent.station.StationConfig;
@@ -14,6 +15,7 @@ import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,9 +23,9 @@ import java.util.concurrent.Callable;
 import okhttp3.HttpUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code trust refresh}: fetches the registry's newest trust bundle. */
 @Command(name = "refresh", mixinStandardHelpOptions = true,
@@ -61,6 +63,11 @@ final class TrustRefreshCommand implements Callable<Integer> {
             throw RegistryAccess.unreachable(url, e);
         }
         TrustBundle after = trust.update(signed, url + "/registry/v1/trust-bundle");
+        if (after.sequence() != before.sequence()) {
+            try (TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
+                log.trustUpdated(after.sequence());
+            }
+        }
 
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -3,6 +3,8 @@ package dev.codebound.agent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.audit.UploadRecorder;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.StationConfig;
@@ -31,9 +33,9 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code upload}: sends the spooled envelopes to the registry and archives their verified receipts. */
 @Command(name = "upload", mixinStandardHelpOptions = true,
@@ -82,11 +84,13 @@ final class UploadCommand implements Callable<Integer> {
                 trust.registryCa()).readTimeout(timeout).writeTimeout(timeout).build();
         PrintWriter out = spec.commandLine().getOut();
 
-        try (Spool spool = home.openSpool()) {
+        try (Spool spool = home.openSpool();
+                TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
             boolean windowClosed = !upload.window().isOpen(upload.clock());
             FinishedEntries finished = new FinishedEntries(json || !home.environment().interactive()
                     ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole());
-            UploadRun run = windowClosed ? null : new Uploader(upload, client, spool, finished).runOnce();
+            UploadRun run = windowClosed ? null
+                    : new Uploader(upload, client, spool, new UploadRecorder(log, spool, finished)).runOnce();
             ReceiptArchive.Result archived = receipts.archiveNew(spool);
             boolean complete = run == null || (run.rejected() == 0 && run.failed() == 0 && run.corrupt() == 0
                     && run.notStarted() == 0);

@@ -1,5 +1,6 @@
 package dev.codebound.agent.cli;
 
+import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoInspector;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
@@ -31,10 +32,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code watch}: a hot folder for tethered cameras. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
@@ -153,12 +154,12 @@ final class WatchCommand implements Callable<Integer> {
         }
         reportedBusy = false;
         int rejected = 0;
-        try (spool) {
+        try (spool; TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
             for (Path photo : ready) {
                 String name = photo.getFileName().toString();
                 Optional<String> refusal;
                 try {
-                    refusal = captureOne(folder, photo, verifier, sealer, spool);
+                    refusal = captureOne(folder, photo, verifier, sealer, spool, log);
                 } catch (IOException e) {
                     if (once) {
                         throw e;
@@ -181,7 +182,7 @@ final class WatchCommand implements Callable<Integer> {
 
     /** Captures one photo; returns the reason when it is refused. */
     private Optional<String> captureOne(HotFolder folder, Path photo, CodeVerifier verifier, PhotoSealer sealer,
-            Spool spool) throws Exception {
+            Spool spool, TransferLog log) throws Exception {
         String name = photo.getFileName().toString();
         Optional<ScannedCodes.Scanned> code;
         if (pairWithLastCode) {
@@ -207,7 +208,7 @@ final class WatchCommand implements Callable<Integer> {
         } catch (CodeException e) {
             return Optional.of("collection code refused: " + e.getMessage());
         }
-        PhotoSealer.Outcome outcome = sealer.capture(verified, photo, spool);
+        PhotoSealer.Outcome outcome = sealer.capture(verified, photo, spool, log);
         if (outcome instanceof PhotoSealer.Refused refused) {
             return Optional.of("photo refused by the specification:" + System.lineSeparator()
                     + CaptureCommand.lines(refused.report()));

@@ -32,7 +32,8 @@ import okhttp3.HttpUrl;
  * The whole story on embedded defaults, in one workspace directory: a mock registry (a separate
  * process, mutual TLS), a station enrolled with a one-time token, collection codes issued as QR
  * images, sample photos captured and sealed (one refused by the photo checks), an upload with
- * receipts verified, and a registry refusal (a code revoked after capture). Every station step is
+ * receipts verified, a registry refusal (a code revoked after capture), and an audit of the
+ * station's transfer log against the registry's transparency log. Every station step is
  * the real {@code codebound-agent} command, printed before it runs, so the transcript doubles as a
  * tutorial.
  */
@@ -64,7 +65,7 @@ public final class Quickstart {
 
     /** What the run showed; {@link #asExpected()} when every step behaved as the story says. */
     public record Summary(int codesIssued, int sealed, int refusedAtCapture, int delivered, int refusedByRegistry,
-            int receiptsVerified, boolean asExpected) {}
+            int receiptsVerified, boolean auditPassed, boolean asExpected) {}
 
     /** Runs the story and leaves the registry stopped, whatever happens. */
     public Summary run() throws IOException {
@@ -136,20 +137,26 @@ public final class Quickstart {
             step("9. Receipts: signed by the registry and included in its transparency log");
             int verified = verifyReceipts(new StationHome(station));
 
-            Summary summary = summarize(station, codes.size(), sealed, refusedAtCapture, verified, uploadExit);
-            step("10. Stop the registry");
+            step("10. The security team audits the station: its hash-chained transfer log, signed checkpoints, "
+                    + "receipts, and the registry log's consistency");
+            int auditExit = agent("audit", "verify", "--home", station.toString(), "--registry",
+                    registry.baseUri().toString());
+
+            Summary summary = summarize(station, codes.size(), sealed, refusedAtCapture, verified, uploadExit,
+                    auditExit == ExitCodes.OK);
+            step("11. Stop the registry");
             return summary;
         }
     }
 
-    private Summary summarize(Path station, int codes, int sealed, int refusedAtCapture, int verified, int uploadExit)
-            throws IOException {
+    private Summary summarize(Path station, int codes, int sealed, int refusedAtCapture, int verified, int uploadExit,
+            boolean audited) throws IOException {
         JsonNode status = statusJson(station);
         int delivered = status.path("delivered").asInt();
         int rejected = status.path("rejected").asInt();
         boolean asExpected = codes == 4 && sealed == 3 && refusedAtCapture == 1 && delivered == 2 && rejected == 1
-                && verified == 2 && uploadExit == ExitCodes.UNDELIVERED;
-        return new Summary(codes, sealed, refusedAtCapture, delivered, rejected, verified, asExpected);
+                && verified == 2 && uploadExit == ExitCodes.UNDELIVERED && audited;
+        return new Summary(codes, sealed, refusedAtCapture, delivered, rejected, verified, audited, asExpected);
     }
 
     private JsonNode statusJson(Path station) throws IOException {

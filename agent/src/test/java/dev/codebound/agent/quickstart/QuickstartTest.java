@@ -29,7 +29,7 @@ class QuickstartTest {
                 false).run();
 
         assertTrue(summary.asExpected(), transcript.toString());
-        assertEquals(new Quickstart.Summary(4, 3, 1, 2, 1, 2, true), summary);
+        assertEquals(new Quickstart.Summary(4, 3, 1, 2, 1, 2, true, true), summary);
         String text = transcript.toString();
         assertTrue(text.contains("ERROR dimensions: photo is 600×800; must be 480×640"), text);
         assertTrue(text.contains("CODE_REVOKED"), text);
