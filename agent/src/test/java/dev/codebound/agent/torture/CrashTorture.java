@@ -41,6 +41,8 @@ import java.util.stream.Stream;
  *   <li>{@code SEAL}: as soon as {@code capture} has created its scratch envelope in {@code tmp/}
  *       (between sealing and spooling);</li>
  *   <li>{@code SPOOL_ENTRY}: as soon as a new spool entry directory appears (inside the enqueue);</li>
+ *   <li>{@code ENTRY_QUEUED}: as soon as a new entry's state is written (the enqueue is done; what
+ *       follows is the capture's record in the transfer log);</li>
  *   <li>{@code STORED_BYTES}: once the registry's upload files grew by 1 byte to 3 chunks since the
  *       round began (mid-chunk, mid-request);</li>
  *   <li>{@code RECEIPT}: as soon as the agent wrote a receipt into a spool entry (the delivery's
@@ -63,7 +65,7 @@ final class CrashTorture {
     enum Victim { AGENT, REGISTRY, BOTH }
 
     /** When it gets it. */
-    enum Trigger { DELAY, SEAL, SPOOL_ENTRY, STORED_BYTES, RECEIPT, ACCEPTANCE }
+    enum Trigger { DELAY, SEAL, SPOOL_ENTRY, ENTRY_QUEUED, STORED_BYTES, RECEIPT, ACCEPTANCE }
 
     /** What the station runner is doing. */
     enum Step { CAPTURE, UPLOAD }
@@ -442,7 +444,7 @@ final class CrashTorture {
             return r < 30 ? Trigger.DELAY : r < 70 ? Trigger.STORED_BYTES : Trigger.ACCEPTANCE;
         }
         if (phase == Step.CAPTURE) {
-            return r < 40 ? Trigger.DELAY : r < 75 ? Trigger.SEAL : Trigger.SPOOL_ENTRY;
+            return r < 30 ? Trigger.DELAY : r < 55 ? Trigger.SEAL : r < 75 ? Trigger.SPOOL_ENTRY : Trigger.ENTRY_QUEUED;
         }
         return r < 30 ? Trigger.DELAY : r < 75 ? Trigger.STORED_BYTES : Trigger.RECEIPT;
     }
@@ -478,7 +480,7 @@ final class CrashTorture {
             } else {
                 baseline = now;
             }
-            Thread.sleep(trigger == Trigger.SEAL || trigger == Trigger.SPOOL_ENTRY ? 1 : 5);
+            Thread.sleep(trigger == Trigger.STORED_BYTES || trigger == Trigger.ACCEPTANCE ? 5 : 1);
         }
         return false;
     }
@@ -487,6 +489,7 @@ final class CrashTorture {
         return switch (trigger) {
             case SEAL -> StationUnderTest.count(station.station().tmp());
             case SPOOL_ENTRY -> StationUnderTest.count(station.spoolEntries());
+            case ENTRY_QUEUED -> station.entriesWithState();
             case RECEIPT -> station.receiptsInSpool();
             case ACCEPTANCE -> StationUnderTest.count(server.dataDir().resolve("registry").resolve("photos"));
             case STORED_BYTES -> storedBytes();

@@ -160,13 +160,22 @@ final class StationUnderTest {
         }
     }
 
+    /** Number of spool entries whose state is written. */
+    int entriesWithState() {
+        return count("state.json");
+    }
+
     /** Number of spool entries holding a receipt file. */
     int receiptsInSpool() {
+        return count("receipt.json");
+    }
+
+    private int count(String file) {
         if (!Files.isDirectory(spoolEntries())) {
             return 0;
         }
         try (Stream<Path> list = Files.list(spoolEntries())) {
-            return (int) list.filter(entry -> Files.exists(entry.resolve("receipt.json"))).count();
+            return (int) list.filter(entry -> Files.exists(entry.resolve(file))).count();
         } catch (IOException e) {
             return 0;
         }
