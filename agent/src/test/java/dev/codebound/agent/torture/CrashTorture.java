@@ -95,6 +95,7 @@ final class CrashTorture {
     private final Map<Integer, Long> receivedByIncarnation = new ConcurrentHashMap<>();
     private final Map<Integer, Long> storedByIncarnation = new ConcurrentHashMap<>();
     private volatile boolean stopped;
+    private final Thread cleanup = new Thread(this::destroyChildren, "torture-cleanup");
     final AtomicLong bytesResent = new AtomicLong();
     private final long began = System.nanoTime();
     int rounds;
@@ -141,6 +142,8 @@ final class CrashTorture {
     /** Sets up registry and station, runs the kill rounds, then lets the station finish its work. */
     void run() throws Exception {
         Files.createDirectories(logs);
+        // If the test JVM is stopped (a surefire timeout, ^C), take the children with it.
+        Runtime.getRuntime().addShutdownHook(cleanup);
         log.printf("crash torture: seed %d, %d kills, batches of %d photos, chunk %d bytes, rate %s, work dir %s%n",
                 settings.seed(), settings.kills(), settings.batchSize(), settings.chunkSize(), settings.limitRate(),
                 settings.workDir());
@@ -530,10 +533,26 @@ final class CrashTorture {
         return process.exitValue() == 137;
     }
 
+    private void destroyChildren() {
+        Process current = agent;
+        if (current != null) {
+            current.destroyForcibly();
+        }
+        Process registry = server.process();
+        if (registry != null) {
+            registry.destroyForcibly();
+        }
+    }
+
     /** Stops everything this harness started. */
     void shutdown() throws InterruptedException {
         killing = false;
         stopped = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // shutting down already, or never registered
+        }
         Process process = agent;
         if (process != null) {
             process.destroyForcibly().waitFor();

@@ -34,7 +34,7 @@ final class ServerUnderTest implements AutoCloseable {
     private final Path dataDir;
     private final Path logs;
     private final int port;
-    private Process process;
+    private volatile Process process;
     private int starts;
     private OkHttpClient admin;
 
@@ -74,7 +74,7 @@ final class ServerUnderTest implements AutoCloseable {
     }
 
     /** The current process (possibly dead), or {@code null} before the first start. */
-    synchronized Process process() {
+    Process process() {
         return process;
     }
 
