@@ -115,7 +115,8 @@ public final class PhotoSealer {
             log.captured(entryId, code.codeId(), Files.size(envelope), binding.photoDigestHex());
             SpoolEntry entry = spool.enqueue(envelope, code.codeId(), station.stationId(), filename);
             if (!entry.id().equals(entryId)) {
-                throw new IOException("the spooled envelope hashes to " + entry.id() + ", the sealed one to " + entryId);
+                throw new IOException("the spooled envelope hashes to " + entry.id() + ", the sealed one to "
+                        + entryId);
             }
             return new Spooled(report, entry, bytes.length);
         } finally {

@@ -423,7 +423,8 @@ final class CrashTorture {
         } else {
             missed++;
         }
-        log.printf("%6.1f s round %d: kill %s during %s at %s %d -> %s%n", elapsedSeconds(), rounds, victim, phase, trigger, parameter,
+        log.printf("%6.1f s round %d: kill %s during %s at %s %d -> %s%n", elapsedSeconds(), rounds, victim, phase,
+                trigger, parameter,
                 hit ? (fired ? "killed" : "killed after the trigger timed out") : "missed (no process running)");
         if (!server.alive()) {
             Thread.sleep(random.nextInt(300));
@@ -571,8 +572,9 @@ final class CrashTorture {
                 + " capture, " + uploadRuns + " upload; registry starts " + server.starts());
         lines.add("bytes sent " + bytesSent.get() + ", re-sent " + bytesResent.get()
                 + " (as reported by upload runs that finished; a killed run cannot report what it sent)");
-        lines.add("the registry received at least " + registryReceivedBytes() + " request body bytes and stored at least "
-                + registryStoredBytes() + " upload bytes (lower bounds: sampled 5 times a second, and a killed process's last moments are lost)");
+        lines.add("the registry received at least " + registryReceivedBytes() + " request body bytes and stored at "
+                + "least " + registryStoredBytes() + " upload bytes (lower bounds: sampled 5 times a second, and a "
+                + "killed process's last moments are lost)");
         for (Step kind : Step.values()) {
             int runs = completedRuns.getOrDefault(kind, 0);
             if (runs > 0) {

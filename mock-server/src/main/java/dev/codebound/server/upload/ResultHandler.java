@@ -66,12 +66,14 @@ final class ResultHandler implements RequestHandler {
         if (lock.isEmpty()) {
             return upload;
         }
-        try (UploadLocker.Lock held = lock.get()) {
+        try {
             UploadInfo current = tus.lookup(exchange, id, true);
             if (current.state() == UploadState.AWAITING_OUTCOME) {
                 tus.decide(current);
             }
             return tus.lookup(exchange, id, true);
+        } finally {
+            lock.get().close();
         }
     }
 
