@@ -85,11 +85,16 @@ public final class SmallDisk implements AutoCloseable {
 
     /** Unmounts (lazily if something still holds a file open), so that the temporary directory can be removed. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         if (mounted) {
             mounted = false;
-            if (run("umount", mountPoint.toString()) != null) {
-                require(run("umount", "-l", mountPoint.toString()));
+            try {
+                if (run("umount", mountPoint.toString()) != null) {
+                    require(run("umount", "-l", mountPoint.toString()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while unmounting " + mountPoint, e);
             }
         }
     }
