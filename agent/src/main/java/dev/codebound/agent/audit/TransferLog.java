@@ -18,10 +18,12 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The station's append-only, hash-chained transfer log (docs/audit.md): what the station verified,
@@ -141,6 +143,25 @@ public final class TransferLog implements Closeable {
             fields.put(Field.DISCARDED_SHA256.jsonName(), Sha256.hex(content.tail()));
             append(EventType.LOG_REPAIRED, fields);
         }
+    }
+
+    /**
+     * The entry ids named by records of {@code event}, as the log holds them now (a damaged line,
+     * which {@code audit verify} reports, names none).
+     */
+    public synchronized Set<String> entriesWith(EventType event) throws IOException {
+        Set<String> ids = new HashSet<>();
+        for (String line : LogFiles.read(file).lines()) {
+            try {
+                TransferRecord record = RecordParser.parse(line);
+                if (record.event() == event) {
+                    record.entryId().ifPresent(ids::add);
+                }
+            } catch (RecordParser.MalformedRecordException e) {
+                // reported by audit verify
+            }
+        }
+        return ids;
     }
 
     /** A collection code was verified; {@code codeId} is the registry's code id, never the code text. */

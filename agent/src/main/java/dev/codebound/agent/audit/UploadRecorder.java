@@ -2,6 +2,7 @@ package dev.codebound.agent.audit;
 
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.upload.Progress;
 import dev.codebound.agent.upload.ProgressListener;
 import dev.codebound.agent.upload.UploadRun;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +43,25 @@ public final class UploadRecorder implements ProgressListener {
         this.log = Objects.requireNonNull(log, "log");
         this.spool = Objects.requireNonNull(spool, "spool");
         this.next = Objects.requireNonNull(next, "next");
+    }
+
+    /**
+     * An upload killed after the spool stored an entry's receipt (the entry is DELIVERED, or becomes
+     * so when the spool is next opened) but before the {@code delivered} record was appended leaves
+     * a delivery the log does not know, which {@code audit verify} reports as a receipt without a
+     * record. Appends those records now, from the receipt the spool holds: the facts the record
+     * would have carried. Call it before the run.
+     */
+    public void recordDeliveriesMissedByACrash() throws IOException {
+        Set<String> logged = log.entriesWith(EventType.DELIVERED);
+        for (SpoolEntry entry : spool.entries()) {
+            if (entry.state() == EntryState.DELIVERED && !logged.contains(entry.id())) {
+                Optional<byte[]> receipt = spool.receipt(entry.id());
+                if (receipt.isPresent()) {
+                    log.delivered(entry.id(), Sha256.hex(receipt.get()), claimedLogIndex(receipt.get(), entry.id()));
+                }
+            }
+        }
     }
 
     @Override

@@ -14,13 +14,17 @@ import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -33,6 +37,8 @@ import java.util.Objects;
  * the scratch directory, copied into the spool, and deleted.
  */
 public final class PhotoSealer {
+    private static final String SCRATCH_PREFIX = "seal-";
+    private static final String SCRATCH_SUFFIX = ".cms";
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -41,6 +47,7 @@ public final class PhotoSealer {
     private final TrustBundle bundle;
     private final Path scratch;
     private final Clock clock;
+    private boolean scratchSwept;
 
     /**
      * @param scratch an owner-only directory for envelopes being sealed (created if missing)
@@ -68,8 +75,9 @@ public final class PhotoSealer {
 
     /**
      * Inspects {@code photo} and, unless it has errors, seals it for {@code code} into {@code spool},
-     * recording the verified code and the capture in the station's transfer log (after the spool
-     * write, so the log never names an entry that does not exist).
+     * recording the verified code and the capture in the station's transfer log (just before the
+     * spool write, so the log never misses an entry that exists; after a crash at that instant it
+     * may name an envelope the spool never got).
      *
      * @throws IOException       when the photo cannot be read or the station's disk fails
      * @throws EnvelopeException when sealing fails (a station key or trust bundle problem)
@@ -99,18 +107,60 @@ public final class PhotoSealer {
             }
             // The display name carries the code id and time, never the original file name, which may name the student.
             String filename = code.codeId() + "-" + FILE_TIME.format(captured) + ".cms";
+            // Logged before the envelope enters the spool (the entry id is the envelope's SHA-256): a crash in
+            // between leaves a record of an envelope that never reached the spool (the photo is captured again,
+            // as a new envelope), never a spooled envelope the log does not know, which 'audit verify' would
+            // report for ever once it is delivered ("delivered but its capture is not in the log").
+            String entryId = sha256Hex(envelope);
+            log.captured(entryId, code.codeId(), Files.size(envelope), binding.photoDigestHex());
             SpoolEntry entry = spool.enqueue(envelope, code.codeId(), station.stationId(), filename);
-            log.captured(entry.id(), code.codeId(), entry.info().length(), binding.photoDigestHex());
+            if (!entry.id().equals(entryId)) {
+                throw new IOException("the spooled envelope hashes to " + entry.id() + ", the sealed one to "
+                        + entryId);
+            }
             return new Spooled(report, entry, bytes.length);
         } finally {
             Files.deleteIfExists(envelope);
         }
     }
 
+    private static String sha256Hex(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
     private Path scratchFile() throws IOException {
         Files.createDirectories(scratch, PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
-        return Files.createTempFile(scratch, "seal-", ".cms", PosixFilePermissions.asFileAttribute(
+        if (!scratchSwept) {
+            removeLeftovers();
+            scratchSwept = true;
+        }
+        return Files.createTempFile(scratch, SCRATCH_PREFIX, SCRATCH_SUFFIX, PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
+    }
+
+    /**
+     * A process killed between sealing and spooling leaves its scratch envelope behind, and nothing
+     * else would ever delete it. Sealing happens only under the spool's lock (the caller passes an
+     * open {@link Spool}), so a scratch envelope found before this sealer's first one belongs to a
+     * process that is gone: its photo was either spooled (the spool holds its own copy) or not
+     * (the photographer still has the photo and captures it again).
+     */
+    private void removeLeftovers() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(scratch, SCRATCH_PREFIX + "*"
+                + SCRATCH_SUFFIX)) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
     }
 }

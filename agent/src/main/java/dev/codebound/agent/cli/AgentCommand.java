@@ -39,7 +39,13 @@ public final class AgentCommand {
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             PrintWriter err = line.getErr();
             int code = ExitCodes.forException(failure);
-            err.println("error: " + (failure.getMessage() == null ? failure.toString() : failure.getMessage()));
+            String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+            if (ExitCodes.isDiskFailure(failure)) {
+                // Every station write is atomic (temporary file, fsync, rename), so a refused one leaves the old state.
+                message = "cannot write the station's files: " + message + "; nothing half-written was kept. Free "
+                        + "some space (or make the file system writable) and run the command again";
+            }
+            err.println("error: " + message);
             if (code == ExitCodes.INTERNAL) {
                 failure.printStackTrace(err);
             }

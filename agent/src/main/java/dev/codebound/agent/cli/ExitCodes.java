@@ -4,6 +4,8 @@ import dev.codebound.agent.station.StationException;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.QrCodes;
 import dev.codebound.protocol.pki.PkiException;
+import java.io.IOException;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -51,10 +53,33 @@ public final class ExitCodes {
         if (failure instanceof AgentFailure agentFailure) {
             return agentFailure.exitCode();
         }
+        if (isDiskFailure(failure)) {
+            return STATION;
+        }
         if (failure instanceof java.net.ConnectException || failure instanceof java.net.UnknownHostException
                 || failure instanceof java.net.SocketTimeoutException) {
             return UNREACHABLE;
         }
         return INTERNAL;
+    }
+
+    /** What the operating system says (strerror) when the station's disk refuses a write. */
+    private static final List<String> DISK_ERRORS = List.of("No space left on device", "Read-only file system",
+            "Disk quota exceeded");
+
+    /**
+     * Whether the station's own disk refused a write: full, read-only or over quota. That is the
+     * station's state, which the operator can fix (exit 3 with one line), not a bug (exit 1 with a
+     * stack trace). The JDK reports these as plain {@link IOException}s (or file-system
+     * exceptions) whose message is the operating system's.
+     */
+    static boolean isDiskFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException && cause.getMessage() != null
+                    && DISK_ERRORS.stream().anyMatch(cause.getMessage()::contains)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -89,8 +89,9 @@ final class UploadCommand implements Callable<Integer> {
             boolean windowClosed = !upload.window().isOpen(upload.clock());
             FinishedEntries finished = new FinishedEntries(json || !home.environment().interactive()
                     ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole());
-            UploadRun run = windowClosed ? null
-                    : new Uploader(upload, client, spool, new UploadRecorder(log, spool, finished)).runOnce();
+            UploadRecorder recorder = new UploadRecorder(log, spool, finished);
+            recorder.recordDeliveriesMissedByACrash();
+            UploadRun run = windowClosed ? null : new Uploader(upload, client, spool, recorder).runOnce();
             ReceiptArchive.Result archived = receipts.archiveNew(spool);
             boolean complete = run == null || (run.rejected() == 0 && run.failed() == 0 && run.corrupt() == 0
                     && run.notStarted() == 0);

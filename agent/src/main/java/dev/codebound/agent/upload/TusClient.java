@@ -135,10 +135,12 @@ final class TusClient {
             if (response.code() == 422) {
                 return new Refused(problemOf(response));
             }
-            // 404 here means "no verdict yet" (or a lost upload) rather than "gone": ask again later.
-            if (response.code() == 404) {
-                throw new UploadException(FailureKind.TRANSIENT, 404, "result: no verdict yet", retryAfter(response),
-                        null, -1, null);
+            // 404 here means "no verdict yet" (or a lost upload) rather than "gone", and 409 (OUTCOME_PENDING)
+            // that another request is still deciding: ask again after a backoff, not at once as after an
+            // offset conflict.
+            if (response.code() == 404 || response.code() == 409) {
+                throw new UploadException(FailureKind.TRANSIENT, response.code(), "result: no verdict yet",
+                        retryAfter(response), null, -1, null);
             }
             throw failure("result", response);
         }

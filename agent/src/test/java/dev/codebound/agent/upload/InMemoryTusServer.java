@@ -67,6 +67,7 @@ final class InMemoryTusServer extends Dispatcher {
     private final Deque<MockResponse> patchFaults = new ArrayDeque<>();
     private final Deque<MockResponse> postFaults = new ArrayDeque<>();
     private final Deque<MockResponse> headFaults = new ArrayDeque<>();
+    private final Deque<MockResponse> resultFaults = new ArrayDeque<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger droppedBodies = new AtomicInteger();
     private int bodyDropsArmed;
@@ -92,6 +93,11 @@ final class InMemoryTusServer extends Dispatcher {
 
     synchronized void failNextHead(MockResponse response) {
         headFaults.add(response);
+    }
+
+    /** The next GET of a result resource gets {@code response}. */
+    synchronized void failNextResult(MockResponse response) {
+        resultFaults.add(response);
     }
 
     /** The next {@code count} requests with a body lose their connection halfway through the body. */
@@ -217,6 +223,10 @@ final class InMemoryTusServer extends Dispatcher {
         }
         String rest = path.substring("/files/".length());
         if (rest.endsWith("/result") && method.equals("GET")) {
+            MockResponse fault = resultFaults.poll();
+            if (fault != null) {
+                return fault;
+            }
             return result(uploads.get(rest.substring(0, rest.length() - "/result".length())));
         }
         Upload upload = uploads.get(rest);

@@ -195,6 +195,24 @@ class UploaderTest {
         assertEquals(Duration.ofSeconds(7), sleeps.get(2));
     }
 
+    /**
+     * The registry answers {@code 409 OUTCOME_PENDING} while another request (say, this station's
+     * own PATCH whose connection broke) is still deciding: no verdict yet, so ask again after a
+     * backoff, like a 404 there; it is not an offset conflict to retry at once.
+     */
+    @Test
+    void anOutcomeStillBeingDecidedIsAskedForAgainAfterABackoff() throws Exception {
+        SpoolEntry entry = enqueue("a.cms", 3 * CHUNK, 12);
+        tus.failNextResult(problem(409, "OUTCOME_PENDING"));
+        tus.failNextResult(problem(409, "OUTCOME_PENDING"));
+        UploadRun run = run(config());
+
+        assertEquals(1, run.delivered());
+        assertDeliveredExactlyOnce(entry);
+        assertEquals(0, run.bytesResent());
+        assertEquals(2, time.sleeps().size(), "each pending answer waited for a backoff");
+    }
+
     @Test
     void attemptsCountConsecutiveFailuresSoASlowFlakyUploadKeepsGoing() throws Exception {
         SpoolEntry entry = enqueue("a.cms", 10 * CHUNK, 30);

@@ -1,6 +1,7 @@
 package dev.codebound.server.registry;
 
 import dev.codebound.protocol.code.CodeIssuer;
+import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.transparency.TransparencyLog;
 import java.io.Closeable;
@@ -50,6 +51,8 @@ public final class Registry implements Closeable {
     /** Opens (creating where missing) the registry state under {@code dataDir/registry}. */
     public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock) throws IOException {
         Path root = dataDir.resolve("registry");
+        // A crash while trust-bundle.json was being replaced leaves its temporary file; the old bundle stands.
+        DurableFiles.removeStaleTemporaries(root);
         StationDirectory stations = new StationDirectory(root.resolve("stations"));
         EnrollmentService enrollment = new EnrollmentService(root.resolve("tokens"), stations, keyring.authority(),
                 clock, STATION_CERTIFICATE_VALIDITY);

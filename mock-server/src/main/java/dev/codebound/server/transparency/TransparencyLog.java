@@ -52,6 +52,8 @@ public final class TransparencyLog implements Closeable {
     /** Opens (creating if missing) the log under {@code directory}. */
     public static TransparencyLog open(Path directory, RegistryKeyring keyring) throws IOException {
         Files.createDirectories(directory);
+        // A crash while a checkpoint was being replaced leaves its temporary file; the old checkpoint stands.
+        DurableFiles.removeStaleTemporaries(directory);
         String origin = LogOrigins.forRegistry(keyring.registryName());
         RegistryKeyring.KeyedCertificate key = keyring.receiptSigning();
         NoteSigner signer = new NoteSigner(origin, key.privateKey(), key.certificate().getPublicKey());

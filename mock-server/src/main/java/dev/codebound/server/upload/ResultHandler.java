@@ -8,10 +8,12 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * {@code GET /files/{id}/result}: the stored outcome of a complete upload, 200 with the receipt
- * JSON when accepted, 422 with the stored problem when rejected, 409 while there is none yet.
+ * JSON when accepted, 422 with the stored problem when rejected, 409 while there is none yet
+ * (the upload is incomplete, or a request is deciding it right now).
  */
 final class ResultHandler implements RequestHandler {
     private final TusService tus;
@@ -31,7 +33,7 @@ final class ResultHandler implements RequestHandler {
     }
 
     private FullHttpResponse result(Exchange exchange, UploadId id) throws IOException, Refusal {
-        UploadInfo upload = tus.lookup(exchange, id, true);
+        UploadInfo upload = decideIfStalled(exchange, id, tus.lookup(exchange, id, true));
         if (!upload.state().hasOutcome()) {
             throw Refusal.of(409, upload.state().isComplete() ? "OUTCOME_PENDING" : "UPLOAD_INCOMPLETE",
                     "No outcome yet", upload.state().isComplete()
@@ -46,6 +48,33 @@ final class ResultHandler implements RequestHandler {
         TusService.outcomeHeaders(response.headers(), id, outcome);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;
+    }
+
+    /**
+     * An upload whose bytes are all stored but whose outcome is not recorded, and which no request
+     * is deciding (its lock is free), was left so by a failure after the last chunk (a full disk
+     * while the outcome was written, a completion handler that threw). Decide it now rather than
+     * answer 409 until the next restart: completion handlers are idempotent by contract, and the
+     * lock keeps a PATCH from deciding it at the same time.
+     */
+    private UploadInfo decideIfStalled(Exchange exchange, UploadId id, UploadInfo upload)
+            throws IOException, Refusal {
+        if (upload.state() != UploadState.AWAITING_OUTCOME) {
+            return upload;
+        }
+        Optional<UploadLocker.Lock> lock = tus.locker().tryLock(id);
+        if (lock.isEmpty()) {
+            return upload;
+        }
+        try {
+            UploadInfo current = tus.lookup(exchange, id, true);
+            if (current.state() == UploadState.AWAITING_OUTCOME) {
+                tus.decide(current);
+            }
+            return tus.lookup(exchange, id, true);
+        } finally {
+            lock.get().close();
+        }
     }
 
     /** A rejection is served as 422 whatever status the completion handler put in its problem. */

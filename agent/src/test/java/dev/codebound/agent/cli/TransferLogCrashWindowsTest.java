@@ -1,0 +1,118 @@
+package dev.codebound.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.agent.audit.EventType;
+import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.capture.PhotoInspector;
+import dev.codebound.agent.capture.PhotoSealer;
+import dev.codebound.agent.capture.SamplePhotos;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.station.CaptureSettings;
+import dev.codebound.agent.station.StationConfig;
+import dev.codebound.agent.station.StationHome;
+import dev.codebound.agent.station.StationKeys;
+import dev.codebound.agent.station.StationTrust;
+import dev.codebound.agent.upload.MutualTls;
+import dev.codebound.agent.upload.ProgressListener;
+import dev.codebound.agent.upload.UploadConfig;
+import dev.codebound.agent.upload.Uploader;
+import dev.codebound.protocol.code.CodeVerifier;
+import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.pki.StationCredentials;
+import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.protocol.wire.ReceiptCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two moments where a SIGKILL used to leave the spool and the transfer log disagreeing for ever
+ * (found by the crash torture): {@code audit verify} must still pass once the station has finished
+ * its work.
+ */
+class TransferLogCrashWindowsTest {
+    @TempDir
+    Path temp;
+
+    /** Upload died after the spool stored the receipt and before the log got its 'delivered' record. */
+    @Test
+    void aDeliveryTheLogMissedIsRecordedByTheNextUploadAndTheAuditPasses() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
+            TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
+                    "--no-passphrase");
+            Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(11));
+            CliRun capture = station.run("capture", "--code", registry.code().text(), photo.toString());
+            assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
+
+            // The upload process as far as the spool is concerned, without the transfer log: as if killed
+            // right after the entry became DELIVERED.
+            StationHome home = station.station();
+            StationCredentials credentials = StationKeys.load(home, null);
+            try (Spool spool = Spool.open(home.spool(), Clock.systemUTC())) {
+                UploadConfig config = UploadConfig.builder(HttpUrl.get(registry.url()).resolve("/files/")).build();
+                new Uploader(config, MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
+                        new StationTrust(home).registryCa()).build(), spool, ProgressListener.NONE).runOnce();
+            }
+
+            CliRun upload = station.run("upload");
+            assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+            CliRun audit = station.run("audit", "verify", "--registry", registry.url());
+            assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+        }
+    }
+
+    /**
+     * Capture died between its record and the spool write (here: the spool write fails). The log
+     * names an envelope the spool never got; the photo is captured again, and the audit passes.
+     * Logged the other way round, a capture killed after the spool write would be delivered without
+     * a capture record, which the audit reports for ever.
+     */
+    @Test
+    void aCaptureIsLoggedBeforeItsEnvelopeEntersTheSpool() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
+            TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
+                    "--no-passphrase");
+            StationHome home = station.station();
+            RegistryFixture.Code code = registry.code();
+            Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(12));
+            StationConfig config = StationConfig.load(home, station.environment());
+            TrustBundle bundle = new StationTrust(home).bundle();
+            StationCredentials credentials = StationKeys.load(home, null);
+            VerifiedCode verified = new CodeVerifier(bundle, config.schools()).verify(code.text(), Instant.now());
+            PhotoSealer sealer = new PhotoSealer(new PhotoInspector(CaptureSettings.photoSpec(config)), credentials,
+                    bundle, home.tmp(), Clock.systemUTC());
+            try (Spool spool = Spool.open(home.spool(), Clock.systemUTC());
+                    TransferLog log = TransferLog.open(home, Clock.systemUTC(), credentials)) {
+                Path incoming = home.spool().resolve("incoming");
+                Files.delete(incoming);
+                Files.createFile(incoming);
+                assertThrows(IOException.class, () -> sealer.capture(verified, photo, spool, log));
+                assertEquals(1, log.entriesWith(EventType.CAPTURED).size(), "the capture was logged first");
+                assertEquals(0, spool.entries().size());
+                Files.delete(incoming);
+            }
+
+            CliRun again = station.run("capture", "--code", code.text(), photo.toString());
+            assertEquals(ExitCodes.OK, again.exitCode(), again::both);
+            CliRun upload = station.run("upload");
+            assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+            CliRun audit = station.run("audit", "verify", "--registry", registry.url());
+            assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+            try (var receipts = Files.list(home.receipts())) {
+                for (Path receipt : receipts.toList()) {
+                    assertEquals(1, ReceiptCodec.verify(Files.readAllBytes(receipt), bundle, "receipt").photoVersion());
+                }
+            }
+            assertTrue(Files.exists(photo));
+        }
+    }
+}
