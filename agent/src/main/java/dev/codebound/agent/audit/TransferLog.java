@@ -1,0 +1,296 @@
+package dev.codebound.agent.audit;
+
+import dev.codebound.agent.station.StationHome;
+import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.PemFiles;
+import dev.codebound.protocol.pki.StationCredentials;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The station's append-only, hash-chained transfer log (docs/audit.md): what the station verified,
+ * captured, sent and was told, as JSON Lines under {@link StationHome#log()}.
+ *
+ * <pre>{@code
+ * try (TransferLog log = TransferLog.open(home, Clock.systemUTC(), credentials)) {
+ *     log.captured(entryId, codeId, envelopeLength, photoSha256);
+ * }   // closing appends a signed checkpoint because records were appended
+ * }</pre>
+ *
+ * <p>Every record is fsynced before its method returns. One process at a time may append (an OS
+ * lock on {@code transfer-log.lock}); within it, methods are thread-safe, so parallel upload
+ * workers share one log. Opening repairs a torn final line left by a crash by truncating it and
+ * appending a {@code log-repaired} record that says how many bytes went and their hash; the repair
+ * is never silent. Only whitelisted fields with well-shaped values are accepted ({@link Field}).
+ */
+public final class TransferLog implements Closeable {
+    /** Records between automatic checkpoints when the log is opened with the station's credentials. */
+    public static final int DEFAULT_CHECKPOINT_INTERVAL = 100;
+
+    private final StationHome home;
+    private final Path file;
+    private final Clock clock;
+    private final StationCredentials signer;
+    private final int checkpointInterval;
+    private final FileChannel lockChannel;
+    private long lastSeq;
+    private String head;
+    private int sinceCheckpoint;
+    private IOException failure;
+
+    private TransferLog(StationHome home, Clock clock, StationCredentials signer, int checkpointInterval,
+            FileChannel lockChannel) {
+        this.home = home;
+        this.file = LogFiles.file(home);
+        this.clock = clock;
+        this.signer = signer;
+        this.checkpointInterval = checkpointInterval;
+        this.lockChannel = lockChannel;
+    }
+
+    /**
+     * Opens the log for appending without automatic checkpoints: for commands that run before the
+     * station has a certificate ({@code init}, {@code enroll}) or without its key.
+     *
+     * @throws IOException when another process holds the log, the disk fails, or the last complete
+     *                     record is damaged (which a crash cannot cause; run {@code audit verify})
+     */
+    public static TransferLog open(StationHome home, Clock clock) throws IOException {
+        return open(home, clock, null, DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    /**
+     * Opens the log for appending with automatic checkpoints signed by {@code station}: after every
+     * {@value #DEFAULT_CHECKPOINT_INTERVAL} records, and at {@link #close()} when anything was
+     * appended since the last one.
+     */
+    public static TransferLog open(StationHome home, Clock clock, StationCredentials station) throws IOException {
+        return open(home, clock, Objects.requireNonNull(station, "station"), DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    static TransferLog open(StationHome home, Clock clock, StationCredentials station, int checkpointInterval)
+            throws IOException {
+        if (checkpointInterval < 1) {
+            throw new IllegalArgumentException("checkpoint interval must be at least 1");
+        }
+        Files.createDirectories(home.log());
+        FileChannel channel = FileChannel.open(LogFiles.lock(home), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException("the transfer log in " + home.log() + " is in use by another agent process");
+            }
+            TransferLog log = new TransferLog(home, clock, station, checkpointInterval, channel);
+            log.load();
+            return log;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private void load() throws IOException {
+        head = Sha256.ZERO;
+        if (!Files.exists(file)) {
+            Files.createFile(file);
+            DurableFiles.syncDirectory(home.log());
+            return;
+        }
+        LogFiles.Content content = LogFiles.read(file);
+        List<String> lines = content.lines();
+        if (!lines.isEmpty()) {
+            String last = lines.get(lines.size() - 1);
+            try {
+                lastSeq = RecordParser.parse(last).seq();
+            } catch (RecordParser.MalformedRecordException e) {
+                throw new IOException("the last record of " + file + " (line " + lines.size() + ") is damaged: "
+                        + e.getMessage() + "; a crash cannot cause this. Run 'codebound-agent audit verify' and keep "
+                        + "the file for the security team; move it aside to start a new log");
+            }
+            head = Sha256.hex(last.getBytes(StandardCharsets.UTF_8));
+        }
+        if (content.torn()) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(Files.size(file) - content.tail().length);
+                channel.force(true);
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put(Field.DISCARDED_BYTES.jsonName(), (long) content.tail().length);
+            fields.put(Field.DISCARDED_SHA256.jsonName(), Sha256.hex(content.tail()));
+            append(EventType.LOG_REPAIRED, fields);
+        }
+    }
+
+    /** A collection code was verified; {@code codeId} is the registry's code id, never the code text. */
+    public void codeVerified(String codeId) throws IOException {
+        append(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId));
+    }
+
+    /** A photo was sealed and spooled as entry {@code entryId} (the envelope's SHA-256, hex). */
+    public void captured(String entryId, String codeId, long envelopeLength, String photoSha256) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Field.ENTRY_ID.jsonName(), entryId);
+        fields.put(Field.CODE_ID.jsonName(), codeId);
+        fields.put(Field.PHOTO_SHA256.jsonName(), photoSha256);
+        fields.put(Field.ENVELOPE_LENGTH.jsonName(), envelopeLength);
+        append(EventType.CAPTURED, fields);
+    }
+
+    /** The first upload of an entry began. */
+    public void uploadStarted(String entryId) throws IOException {
+        append(EventType.UPLOAD_STARTED, Map.of(Field.ENTRY_ID.jsonName(), entryId));
+    }
+
+    /** An interrupted upload resumed at {@code offset}, the registry's acknowledged offset. */
+    public void uploadResumed(String entryId, long offset) throws IOException {
+        append(EventType.UPLOAD_RESUMED, Map.of(Field.ENTRY_ID.jsonName(), entryId, Field.OFFSET.jsonName(), offset));
+    }
+
+    /**
+     * The registry accepted an entry. {@code receiptSha256} is the SHA-256 of the receipt file's
+     * bytes as stored; {@code logIndex} is the receipt's transparency-log leaf index.
+     */
+    public void delivered(String entryId, String receiptSha256, long logIndex) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Field.ENTRY_ID.jsonName(), entryId);
+        fields.put(Field.RECEIPT_SHA256.jsonName(), receiptSha256);
+        fields.put(Field.LOG_INDEX.jsonName(), logIndex);
+        append(EventType.DELIVERED, fields);
+    }
+
+    /** The registry refused an entry; {@code reason} is its reason code (e.g. {@code CODE_REVOKED}). */
+    public void rejected(String entryId, String reason) throws IOException {
+        append(EventType.REJECTED, Map.of(Field.ENTRY_ID.jsonName(), entryId, Field.REASON.jsonName(), reason));
+    }
+
+    /** An operator removed an entry from the spool. */
+    public void spoolEntryRemoved(String entryId) throws IOException {
+        append(EventType.SPOOL_ENTRY_REMOVED, Map.of(Field.ENTRY_ID.jsonName(), entryId));
+    }
+
+    /** The station key was created; {@code keyFingerprint} is hex SHA-256 of its DER SubjectPublicKeyInfo. */
+    public void keyCreated(String keyFingerprint) throws IOException {
+        append(EventType.KEY_CREATED, Map.of(Field.KEY_FINGERPRINT.jsonName(), keyFingerprint));
+    }
+
+    /** The fingerprint {@link #keyCreated} expects for a public key. */
+    public static String keyFingerprint(PublicKey publicKey) {
+        return Sha256.hex(publicKey.getEncoded());
+    }
+
+    /** The registry enrolled the station; {@code certFingerprint} is {@link Certificates#fingerprint}. */
+    public void enrolled(String stationId, String certFingerprint) throws IOException {
+        append(EventType.ENROLLED, Map.of(Field.STATION_ID.jsonName(), stationId,
+                Field.CERT_FINGERPRINT.jsonName(), certFingerprint));
+    }
+
+    /** A newer trust bundle was installed. */
+    public void trustUpdated(long sequence) throws IOException {
+        append(EventType.TRUST_UPDATED, Map.of(Field.SEQUENCE.jsonName(), sequence));
+    }
+
+    /**
+     * Appends a checkpoint signed by {@code station} over every record before it, and keeps a copy
+     * of the station certificate under {@code log/certificates/} so that checkpoints stay
+     * verifiable after the station re-enrolls with a new certificate.
+     */
+    public synchronized TransferRecord checkpoint(StationCredentials station) throws IOException {
+        requireUsable();
+        keepCertificate(station.certificate());
+        // The signature covers the record's own time, so both must be the same instant.
+        Instant now = clock.instant();
+        TransferRecord record = write(EventType.CHECKPOINT, StationCheckpoint.sign(station, lastSeq, head, now), now);
+        sinceCheckpoint = 0;
+        return record;
+    }
+
+    /**
+     * Appends a record of any event type. The typed methods are the normal way in; this one exists
+     * so that the whitelist is enforced at one place whatever the caller.
+     *
+     * @throws IllegalArgumentException when a field is not allowed for the event or its value has
+     *                                  the wrong shape; nothing is written
+     */
+    public synchronized TransferRecord append(EventType event, Map<String, ?> fields) throws IOException {
+        requireUsable();
+        if (event == EventType.CHECKPOINT) {
+            throw new IllegalArgumentException("checkpoints are appended by checkpoint(), which signs them");
+        }
+        TransferRecord record = write(event, fields, clock.instant());
+        sinceCheckpoint++;
+        if (signer != null && sinceCheckpoint >= checkpointInterval) {
+            checkpoint(signer);
+        }
+        return record;
+    }
+
+    /** The seq of the last record, 0 for an empty log. */
+    public synchronized long size() {
+        return lastSeq;
+    }
+
+    /** Appends the closing checkpoint (when opened with credentials and anything was appended), then unlocks. */
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            if (signer != null && sinceCheckpoint > 0 && failure == null) {
+                checkpoint(signer);
+            }
+        } finally {
+            lockChannel.close();
+        }
+    }
+
+    private TransferRecord write(EventType event, Map<String, ?> fields, Instant time) throws IOException {
+        TransferRecord record = TransferRecord.create(lastSeq + 1, time, event, fields, head);
+        String line = record.line();
+        try {
+            DurableFiles.appendDurably(file, (line + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // A partial line may be on disk; the next open repairs it. Appending after it would bury it.
+            failure = e;
+            throw e;
+        }
+        lastSeq = record.seq();
+        head = Sha256.hex(line.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private void requireUsable() throws IOException {
+        if (!lockChannel.isOpen()) {
+            throw new IOException("the transfer log is closed");
+        }
+        if (failure != null) {
+            throw new IOException("an earlier write to " + file + " failed; reopen the log to repair it", failure);
+        }
+    }
+
+    private void keepCertificate(X509Certificate certificate) throws IOException {
+        Path kept = LogFiles.certificates(home).resolve(Certificates.fingerprint(certificate) + ".pem");
+        if (!Files.exists(kept)) {
+            DurableFiles.write(kept, PemFiles.certificatesToPem(List.of(certificate)).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

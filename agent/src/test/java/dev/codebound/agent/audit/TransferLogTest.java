@@ -1,0 +1,170 @@
+package dev.codebound.agent.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TransferLogTest {
+    static final Clock FIXED = Clock.fixed(Instant.parse("2026-11-26T04:05:06.123456Z"), ZoneOffset.UTC);
+    static final String ENTRY = "3f2a9c1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8";
+    static final String PHOTO = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809";
+
+    @TempDir
+    Path root;
+
+    @Test
+    void recordsAreCanonicalAndChained() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.codeVerified("ABCDEFGHIJKLMNOP");
+            log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
+        }
+        List<String> lines = station.lines();
+        assertEquals(2, lines.size());
+        String canonical = "{\"seq\":2,\"time\":\"2026-11-26T04:05:06.123Z\",\"event\":\"captured\",\"entryId\":\""
+                + ENTRY + "\",\"codeId\":\"ABCDEFGHIJKLMNOP\",\"photoSha256\":\"" + PHOTO
+                + "\",\"envelopeLength\":34567,\"prev\":\"" + Sha256.hex(lines.get(0).getBytes(StandardCharsets.UTF_8))
+                + "\"}";
+        String hash = Sha256.hex(canonical.getBytes(StandardCharsets.UTF_8));
+        assertEquals(canonical.substring(0, canonical.length() - 1) + ",\"hash\":\"" + hash + "\"}", lines.get(1));
+        assertTrue(lines.get(0).contains("\"prev\":\"" + "0".repeat(64) + "\""), lines.get(0));
+        assertTrue(LogVerifier.verify(station.home, LogVerifier.Options.none()).ok());
+    }
+
+    @Test
+    void fieldsOutsideTheWhitelistAndPersonalDataAreRefused() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            IllegalArgumentException extra = assertThrows(IllegalArgumentException.class, () -> log.append(
+                    EventType.CODE_VERIFIED, Map.of("codeId", "ABCDEFGHIJKLMNOP", "name", "张三")));
+            assertTrue(extra.getMessage().contains("field 'name' is not allowed"), extra.getMessage());
+            assertTrue(!extra.getMessage().contains("张三"), "the refused value is never echoed");
+            assertThrows(IllegalArgumentException.class, () -> log.codeVerified("张三"));
+            assertThrows(IllegalArgumentException.class, () -> log.codeVerified("2023001"), "a student number");
+            assertThrows(IllegalArgumentException.class, () -> log.codeVerified("11010519491231002X"), "an ID number");
+            assertThrows(IllegalArgumentException.class, () -> log.rejected(ENTRY, "photo of Zhang San is blurry"));
+            assertThrows(IllegalArgumentException.class, () -> log.enrolled("station \"1\"", PHOTO));
+            assertThrows(IllegalArgumentException.class, () -> log.append(EventType.CAPTURED,
+                    Map.of("entryId", ENTRY, "codeId", "ABCDEFGHIJKLMNOP", "photoSha256", PHOTO)), "missing field");
+            assertThrows(IllegalArgumentException.class, () -> log.append(EventType.CHECKPOINT, Map.of()));
+            assertEquals(0, log.size());
+        }
+        assertEquals(0, Files.size(station.logFile()));
+    }
+
+    @Test
+    void aTornLastLineIsRepairedAtOpenAndRecorded() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, Clock.systemUTC(), AuditFixture.STATION)) {
+            log.codeVerified("ABCDEFGHIJKLMNOP");
+        }
+        byte[] torn = "{\"seq\":3,\"time\":\"2026-11-26T04:0".getBytes(StandardCharsets.UTF_8);
+        Files.write(station.logFile(), torn, StandardOpenOption.APPEND);
+        AuditReport before = LogVerifier.verify(station.home, LogVerifier.Options.none());
+        assertTrue(before.ok(), before.toText());
+        assertTrue(before.notes().stream().anyMatch(note -> note.contains("incomplete line of " + torn.length)),
+                before.toText());
+
+        try (TransferLog log = TransferLog.open(station.home, Clock.systemUTC(), AuditFixture.STATION)) {
+            assertEquals(3, log.size());
+        }
+        List<String> lines = station.lines();
+        TransferRecord repair = RecordParser.parse(lines.get(2));
+        assertEquals(EventType.LOG_REPAIRED, repair.event());
+        assertEquals((long) torn.length, repair.fields().get("discardedBytes"));
+        assertEquals(Sha256.hex(torn), repair.fields().get("discardedSha256"));
+        assertEquals(EventType.CHECKPOINT, RecordParser.parse(lines.get(3)).event(), "closing signs the repair");
+        AuditReport after = LogVerifier.verify(station.home, LogVerifier.Options.none());
+        assertTrue(after.ok() && after.notes().isEmpty(), after.toText());
+    }
+
+    @Test
+    void aDamagedLastRecordIsNotRepairedButRefused() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.codeVerified("ABCDEFGHIJKLMNOP");
+        }
+        Files.writeString(station.logFile(), "{\"seq\":2,\"garbage\":true}\n", StandardOpenOption.APPEND);
+        java.io.IOException refused = assertThrows(java.io.IOException.class,
+                () -> TransferLog.open(station.home, FIXED));
+        assertTrue(refused.getMessage().contains("(line 2) is damaged"), refused.getMessage());
+    }
+
+    @Test
+    void checkpointsComeEveryNRecordsAndAtClose() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, Clock.systemUTC(), AuditFixture.STATION, 5)) {
+            for (int i = 0; i < 12; i++) {
+                log.uploadStarted(AuditFixture.randomSha256());
+            }
+        }
+        List<Long> checkpoints = new ArrayList<>();
+        for (String line : station.lines()) {
+            TransferRecord record = RecordParser.parse(line);
+            if (record.event() == EventType.CHECKPOINT) {
+                checkpoints.add(record.seq());
+            }
+        }
+        assertEquals(List.of(6L, 12L, 15L), checkpoints);
+        AuditReport report = LogVerifier.verify(station.home, LogVerifier.Options.none());
+        assertTrue(report.ok() && report.notes().isEmpty(), report.toText());
+        assertEquals(3L, report.counts().get("checkpoints"));
+        assertTrue(Files.exists(LogFiles.certificates(station.home).resolve(
+                dev.codebound.protocol.pki.Certificates.fingerprint(AuditFixture.STATION.certificate()) + ".pem")));
+    }
+
+    @Test
+    void oneProcessAtATime() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            java.io.IOException busy = assertThrows(java.io.IOException.class,
+                    () -> TransferLog.open(station.home, FIXED));
+            assertTrue(busy.getMessage().contains("in use by another agent process"), busy.getMessage());
+            log.codeVerified("ABCDEFGHIJKLMNOP");
+        }
+        TransferLog.open(station.home, FIXED).close();
+    }
+
+    @Test
+    void parallelUploadWorkersShareOneLog() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        try (TransferLog log = TransferLog.open(station.home, Clock.systemUTC(), AuditFixture.STATION, 50)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                done.add(workers.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        String entry = AuditFixture.randomSha256();
+                        log.uploadStarted(entry);
+                        log.uploadResumed(entry, i * 1024L);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            workers.shutdown();
+        }
+        AuditReport report = LogVerifier.verify(station.home, LogVerifier.Options.none());
+        assertTrue(report.ok(), report.toText());
+        assertEquals(320L + 7L, report.counts().get("records"), "320 events and 7 checkpoints (6 periodic, 1 at close)");
+    }
+}

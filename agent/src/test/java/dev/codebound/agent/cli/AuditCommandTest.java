@@ -1,0 +1,230 @@
+package dev.codebound.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.audit.UploadRecorder;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.agent.station.StationHome;
+import dev.codebound.agent.station.StationTrust;
+import dev.codebound.agent.upload.ProgressListener;
+import dev.codebound.agent.upload.UploadConfig;
+import dev.codebound.agent.upload.UploadRun;
+import dev.codebound.agent.upload.Uploader;
+import dev.codebound.protocol.code.CodeVerifier;
+import dev.codebound.protocol.code.IssuedCode;
+import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.envelope.CaptureMetadata;
+import dev.codebound.protocol.envelope.EnvelopeSealer;
+import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.pki.CertificationRequests;
+import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.pki.PemFiles;
+import dev.codebound.protocol.pki.StationCredentials;
+import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.server.MockRegistry;
+import dev.codebound.server.MockRegistryConfig;
+import dev.codebound.server.registry.CodeBook;
+import dev.codebound.server.registry.Registry;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A station's real day against the real mock registry (plain HTTP on loopback): enroll, seal and
+ * upload three envelopes with the agent's uploader (one for a code revoked meanwhile), log every step,
+ * then audit the station's files.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditCommandTest {
+    static final StudentIdentity STUDENT = new StudentIdentity("2023001", "张三", "11010519491231002X");
+
+    @TempDir
+    static Path dir;
+    MockRegistry server;
+    StationHome home;
+    List<String> entries = new ArrayList<>();
+
+    @BeforeAll
+    void aDayAtTheStation() throws Exception {
+        server = MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)
+                .dataDir(dir.resolve("registry")).tls(false).storageThreads(2).eventLoopThreads(1).build());
+        Registry registry = server.registry();
+        home = new StationHome(dir.resolve("station"));
+        Clock clock = Clock.systemUTC();
+
+        KeyPair key = KeyPairs.generateP256();
+        try (TransferLog log = TransferLog.open(home, clock)) {
+            log.keyCreated(TransferLog.keyFingerprint(key.getPublic()));
+        }
+        String token = registry.enrollment().issueToken(Duration.ofHours(1), "audit test").token();
+        X509Certificate certificate = registry.enrollment().enroll(token, CertificationRequests.create(key, "studio"));
+        StationCredentials station = new StationCredentials(key.getPrivate(), certificate);
+        StationTrust trust = new StationTrust(home);
+        trust.pin(registry.keyring().authority().certificate());
+        TrustBundle bundle = trust.update(registry.trustBundles().current(), "the registry");
+        PemFiles.writeCertificates(home.certificate(), List.of(certificate));
+        PemFiles.writePrivateKey(home.privateKey(), key.getPrivate(), null);
+
+        try (TransferLog log = TransferLog.open(home, clock, station);
+                Spool spool = Spool.open(home.spool(), clock)) {
+            log.enrolled(station.stationId(), Certificates.fingerprint(certificate));
+            log.trustUpdated(bundle.sequence());
+            for (int i = 0; i < 3; i++) {
+                Instant now = Instant.now();
+                IssuedCode code = registry.codes().issue(new CodeBook.CodeRequest(STUDENT, 10337, 2027,
+                        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))));
+                VerifiedCode verified = new CodeVerifier(bundle).verify(code.text(), now);
+                log.codeVerified(verified.codeId());
+                byte[] photo = ("photo " + i + " of a graduate").getBytes(StandardCharsets.UTF_8);
+                Path envelope = dir.resolve("envelope-" + i + ".cms");
+                try (OutputStream out = Files.newOutputStream(envelope)) {
+                    EnvelopeSealer.forBundle(station, bundle, now).seal(PhotoSource.of(photo), verified,
+                            CaptureMetadata.jpeg(now), out);
+                }
+                SpoolEntry entry = spool.enqueue(envelope, code.codeId(), station.stationId(), "photo-" + i + ".cms");
+                log.captured(entry.id(), code.codeId(), entry.info().length(), sha256(photo));
+                entries.add(entry.id());
+                if (i == 2) {
+                    registry.codes().revoke(code.codeId());
+                }
+            }
+            UploadConfig config = UploadConfig.builder(HttpUrl.get(server.baseUri().resolve("/files/").toString()))
+                    .devStationId(station.stationId()).parallelism(2).build();
+            UploadRun run = new Uploader(config, new OkHttpClient(), spool,
+                    new UploadRecorder(log, spool, ProgressListener.NONE)).runOnce();
+            assertEquals(2, run.delivered(), run.toString());
+            assertEquals(1, run.rejected(), run.toString());
+            Files.createDirectories(home.receipts());
+            for (String id : entries.subList(0, 2)) {
+                Files.write(home.receipts().resolve(id + ".json"), spool.receipt(id).orElseThrow());
+            }
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void verifyPassesAgainstTheLiveRegistry() {
+        CliRun run = CliRun.of("audit", "verify", "--home", home.root().toString(), "--registry",
+                server.baseUri().toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().startsWith("audit: OK"), run.out());
+        assertTrue(run.out().contains("receipts: 4"), "archive and spool copies of two receipts: " + run.out());
+        assertTrue(run.out().contains("registryCheckpointsChecked: 2"), run.out());
+
+        CliRun json = CliRun.of("audit", "verify", "--home", home.root().toString(), "--json");
+        assertEquals(ExitCodes.OK, json.exitCode(), json.out() + json.err());
+        assertTrue(json.out().startsWith("{\"ok\":true,"), json.out());
+    }
+
+    @Test
+    void showListsTheTimelineWithoutPersonalData() {
+        CliRun run = CliRun.of("audit", "show", "--home", home.root().toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        for (String expected : List.of("key-created", "enrolled as station", "trust-updated", "code-verified",
+                "captured", "upload-started", "delivered: registry log index", "rejected by the registry: CODE_REVOKED",
+                "checkpoint over records 1..")) {
+            assertTrue(run.out().contains(expected), expected + " missing from:\n" + run.out());
+        }
+        assertTrue(run.out().contains("entry " + entries.get(0).substring(0, 12)), run.out());
+        for (String personal : List.of("张三", "2023001", "11010519491231002X")) {
+            assertTrue(!run.out().contains(personal), "personal data in the timeline");
+        }
+        CliRun none = CliRun.of("audit", "show", "--home", home.root().toString(), "--until", "2000-01-01");
+        assertTrue(none.out().contains(": 0 records"), none.out());
+    }
+
+    @Test
+    void exportWritesJsonLinesAsStoredAndCsv() throws Exception {
+        Path log = home.log().resolve("transfer-log.jsonl");
+        CliRun jsonl = CliRun.of("audit", "export", "--home", home.root().toString());
+        assertEquals(ExitCodes.OK, jsonl.exitCode(), jsonl.err());
+        assertTrue(Files.readString(log).startsWith(jsonl.out()), "a prefix of the log as stored");
+
+        Path csv = dir.resolve("export.csv");
+        CliRun run = CliRun.of("audit", "export", "--home", home.root().toString(), "--format", "csv",
+                "--since", "2000-01-01T00:00:00Z", "--out", csv.toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        List<String> rows = Files.readAllLines(csv);
+        assertTrue(rows.get(0).startsWith("seq,time,event,entryId,codeId,photoSha256,envelopeLength,"), rows.get(0));
+        assertTrue(rows.get(0).endsWith(",prev,hash"), rows.get(0));
+        assertTrue(rows.stream().anyMatch(row -> row.contains(",delivered," + entries.get(1) + ",")), rows.toString());
+
+        assertEquals(ExitCodes.USAGE, CliRun.of("audit", "export", "--home", home.root().toString(), "--format",
+                "xml").exitCode());
+        assertEquals(ExitCodes.USAGE, CliRun.of("audit", "export", "--home", home.root().toString(), "--since",
+                "yesterday").exitCode());
+    }
+
+    @Test
+    void aCheckpointOnDemandIsWhatTheSecurityTeamKeeps() throws Exception {
+        Path kept = dir.resolve("kept-checkpoint.jsonl");
+        CliRun run = CliRun.of("audit", "checkpoint", "--home", home.root().toString(), "--out", kept.toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertTrue(run.out().contains("\"event\":\"checkpoint\""), run.out());
+        CliRun verify = CliRun.of("audit", "verify", "--home", home.root().toString(), "--expect-checkpoint",
+                kept.toString());
+        assertEquals(ExitCodes.OK, verify.exitCode(), verify.out());
+        assertTrue(verify.out().contains("expectedCheckpointSeq"), verify.out());
+    }
+
+    @Test
+    void aReplacedReceiptFailsWithExitNineAndMissingStationFilesWithThree(@TempDir Path copy) throws Exception {
+        Path station = copy.resolve("station");
+        copyTree(home.root(), station);
+        Path receipt = station.resolve("receipts").resolve(entries.get(0) + ".json");
+        Files.writeString(receipt, Files.readString(receipt).replace("\"signature\"", "\"signature\" "));
+        CliRun run = CliRun.of("audit", "verify", "--home", station.toString());
+        assertEquals(ExitCodes.AUDIT_FAILED, run.exitCode(), run.out());
+        assertTrue(run.out().contains("the receipt was replaced"), run.out());
+
+        CliRun empty = CliRun.of("audit", "verify", "--home", copy.resolve("nothing").toString());
+        assertEquals(ExitCodes.STATION, empty.exitCode());
+        assertTrue(empty.err().contains("no transfer log at"), empty.err());
+
+        Files.delete(station.resolve("registry-ca.pem"));
+        assertEquals(ExitCodes.STATION, CliRun.of("audit", "verify", "--home", station.toString()).exitCode());
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else if (!path.getFileName().toString().endsWith(".lock")) {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
