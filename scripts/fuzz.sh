@@ -8,5 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 module=$1 class=$2 method=$3 duration=${4:-10m}
+# Coverage guidance needs the libraries that do the parsing instrumented too, not only our classes
+# (jazzer-junit's default is the classes of target/classes and target/test-classes). The JDK's own
+# classes (ImageIO, java.time) cannot be instrumented; their findings still surface as exceptions.
+export JAZZER_INSTRUMENTATION_INCLUDES=${JAZZER_INSTRUMENTATION_INCLUDES:-dev.codebound.**:org.bouncycastle.**:com.google.zxing.**:com.fasterxml.jackson.**}
 JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" exec mvn -B -ntp test -pl "$module" -am \
   -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false
