@@ -45,4 +45,38 @@ class QrCodesTest {
                 () -> QrCodes.read("not an image".getBytes()));
         assertTrue(e.getMessage().contains("not an image format"), e.getMessage());
     }
+
+    /**
+     * A 69-byte PNG that declares 30000 x 30000 grey pixels: decoding a full image of that size
+     * (an 850 KB file) ran out of memory inside read() instead of failing with QrReadException.
+     */
+    @Test
+    void anImageDeclaringTooManyPixelsIsRefusedBeforeDecoding() throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(30_000).putInt(30_000).put((byte) 8);
+        pngChunk(png, "IHDR", header.array());
+        pngChunk(png, "IEND", new byte[0]);
+        QrCodes.QrReadException e = assertThrows(QrCodes.QrReadException.class, () -> QrCodes.read(png.toByteArray()));
+        assertTrue(e.getMessage().contains("megapixels"), e.getMessage());
+    }
+
+    @Test
+    void bytesThatAreNoImageAreReported() {
+        QrCodes.QrReadException e = assertThrows(QrCodes.QrReadException.class,
+                () -> QrCodes.read("CB1 not an image".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertTrue(e.getMessage().contains("not an image format"), e.getMessage());
+    }
+
+    private static void pngChunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(name);
+        crc.update(data);
+        d.writeInt(data.length);
+        d.write(name);
+        d.write(data);
+        d.writeInt((int) crc.getValue());
+    }
 }
