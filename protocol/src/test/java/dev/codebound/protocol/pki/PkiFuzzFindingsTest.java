@@ -3,6 +3,7 @@ package dev.codebound.protocol.pki;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,5 +24,17 @@ class PkiFuzzFindingsTest {
         byte[] signed = SignedJson.sign(TrustBundleCodec.FORMAT, payload, registry.authority().privateKey());
         PkiException e = assertThrows(PkiException.class, () -> TrustBundleCodec.verifyWithEmbeddedCa(signed, "found"));
         assertTrue(e.getMessage().contains("malformed public key"), e.getMessage());
+    }
+
+    /**
+     * A CSR whose signature BIT STRING is not octet-aligned: enrollment (internet-facing) got an
+     * IllegalStateException from isSignatureValid instead of a refusal.
+     */
+    @Test
+    void aCertificationRequestWithAMalformedSignatureIsRefused() throws Exception {
+        String pem = Files.readString(FOUND.resolve("certificationRequest/crash-685dac2155a4aef60718980dac9eb2bf2b029886"),
+                StandardCharsets.UTF_8);
+        assertThrows(PkiException.class,
+                () -> CertificationRequests.verifiedPublicKey(PemFiles.requestFromPem(pem, "found")));
     }
 }
