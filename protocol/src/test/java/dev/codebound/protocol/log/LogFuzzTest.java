@@ -99,7 +99,7 @@ class LogFuzzTest {
         InclusionProof proof;
         try {
             proof = JSON.readValue(json, InclusionProof.class);
-            if (proof.hashes() == null) {
+            if (proof == null || proof.hashes() == null) { // JSON null, or no "hashes" member
                 return;
             }
             proof.verify(entryLeafHash, checkpoint.rootHash());
@@ -119,7 +119,7 @@ class LogFuzzTest {
         ConsistencyProof proof;
         try {
             proof = JSON.readValue(json, ConsistencyProof.class);
-            if (proof.hashes() == null) {
+            if (proof == null || proof.hashes() == null) { // JSON null, or no "hashes" member
                 return;
             }
             proof.verify(root3, checkpoint.rootHash());
