@@ -71,14 +71,22 @@ public final class QrCodes {
         BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(picture)));
         try {
             return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
-        } catch (NotFoundException e) {
-            throw new QrReadException("no QR code found in the image (" + picture.getWidth() + "x"
-                    + picture.getHeight() + "); retake it sharper, with the whole code in view");
-        } catch (ChecksumException | FormatException e) {
-            throw new QrReadException("a QR code was found but could not be decoded; it may be damaged or "
-                    + "partly hidden");
+        } catch (NotFoundException | ChecksumException | FormatException photo) {
+            try {
+                // About 1 in 60 clean renderings (a screenshot of the code) are misread by the
+                // detector meant for photos; read as an upright, unskewed symbol they decode.
+                return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
+            } catch (NotFoundException | ChecksumException | FormatException pure) {
+                if (photo instanceof NotFoundException) {
+                    throw new QrReadException("no QR code found in the image (" + picture.getWidth() + "x"
+                            + picture.getHeight() + "); retake it sharper, with the whole code in view");
+                }
+                throw new QrReadException("a QR code was found but could not be decoded; it may be damaged or "
+                        + "partly hidden");
+            }
         }
     }
+
 
     private static BufferedImage decode(byte[] image) throws QrReadException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
