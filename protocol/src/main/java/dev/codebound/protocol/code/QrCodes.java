@@ -20,8 +20,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Renders collection codes as QR code PNGs and reads them back from photos or screenshots.
@@ -51,29 +54,61 @@ public final class QrCodes {
     }
 
     /**
+     * The largest image decoded, in pixels (64 megapixels: a 48 MP phone photo fits). A PNG of a
+     * few hundred kilobytes can declare 30000 x 30000 pixels of one colour; decoding it holds the
+     * raster and a grey copy in memory at once, gigabytes that ended in an OutOfMemoryError.
+     */
+    static final long MAX_PIXELS = 64L << 20;
+
+    /**
      * Reads the text of the QR code in an image (PNG, JPEG, GIF or BMP).
      *
-     * @throws QrReadException when the bytes are not an image or hold no readable QR code
+     * @throws QrReadException when the bytes are not an image, declare more than 64 megapixels, or
+     *     hold no readable QR code
      */
     public static String read(byte[] image) throws QrReadException {
-        BufferedImage picture;
-        try {
-            picture = ImageIO.read(new ByteArrayInputStream(image));
-        } catch (IOException e) {
-            throw new QrReadException("the file is not a readable image: " + e.getMessage());
-        }
-        if (picture == null) {
-            throw new QrReadException("the file is not an image format we can read (use PNG or JPEG)");
-        }
+        BufferedImage picture = decode(image);
         BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(picture)));
         try {
             return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
-        } catch (NotFoundException e) {
-            throw new QrReadException("no QR code found in the image (" + picture.getWidth() + "x"
-                    + picture.getHeight() + "); retake it sharper, with the whole code in view");
-        } catch (ChecksumException | FormatException e) {
-            throw new QrReadException("a QR code was found but could not be decoded; it may be damaged or "
-                    + "partly hidden");
+        } catch (NotFoundException | ChecksumException | FormatException photo) {
+            try {
+                // About 1 in 60 clean renderings (a screenshot of the code) are misread by the
+                // detector meant for photos; read as an upright, unskewed symbol they decode.
+                return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
+            } catch (NotFoundException | ChecksumException | FormatException pure) {
+                if (photo instanceof NotFoundException) {
+                    throw new QrReadException("no QR code found in the image (" + picture.getWidth() + "x"
+                            + picture.getHeight() + "); retake it sharper, with the whole code in view");
+                }
+                throw new QrReadException("a QR code was found but could not be decoded; it may be damaged or "
+                        + "partly hidden");
+            }
+        }
+    }
+
+
+    private static BufferedImage decode(byte[] image) throws QrReadException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new QrReadException("the file is not an image format we can read (use PNG or JPEG)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new QrReadException("the image is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels, more than " + (MAX_PIXELS >> 20) + " megapixels; crop or scale it down");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Image decoders throw unchecked exceptions on some malformed files, too.
+            throw new QrReadException("the file is not a readable image: " + e.getMessage());
         }
     }
 

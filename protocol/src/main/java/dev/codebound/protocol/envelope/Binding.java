@@ -137,7 +137,11 @@ public record Binding(int formatVersion, int suiteId, String codeId, String code
             throw malformed("it is " + der.length + " bytes, more than " + MAX_ENCODED_LENGTH);
         }
         try {
+            // fromByteArray returns null for no bytes at all, and getInstance passes null through.
             ASN1Sequence sequence = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+            if (sequence == null) {
+                throw malformed("it is empty");
+            }
             if (sequence.size() != 9) {
                 throw malformed("it has " + sequence.size() + " fields, not 9");
             }

@@ -70,7 +70,13 @@ final class SignedLayerReader {
             throw new EnvelopeException(Reason.MALFORMED, "the signed content type is "
                     + parser.getSignedContentTypeOID() + ", not id-data; this is not a Codebound envelope");
         }
-        CMSTypedStream content = parser.getSignedContent();
+        CMSTypedStream content;
+        try {
+            // Reading ahead to the content can meet a framing failure, which Bouncy Castle rethrows unchecked.
+            content = parser.getSignedContent();
+        } catch (RuntimeException e) {
+            throw in.structuralFailure("the SignedData content", e);
+        }
         if (content == null) {
             throw new EnvelopeException(Reason.MALFORMED, "the SignedData has no encapsulated content (detached "
                     + "signature); a Codebound envelope carries its encrypted photo inside");

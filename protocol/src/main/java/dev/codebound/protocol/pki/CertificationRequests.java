@@ -44,6 +44,11 @@ public final class CertificationRequests {
             return key;
         } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {
             throw new PkiException("certification request is unreadable: " + e.getMessage(), e);
+        } catch (PkiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bouncy Castle decodes the key and the signature lazily and throws unchecked on malformed ones.
+            throw new PkiException("certification request is malformed: " + e.getMessage(), e);
         }
     }
 

@@ -56,7 +56,15 @@ public final class PemFiles {
                     throw new PkiException(source + ": expected only CERTIFICATE blocks, found "
                             + object.getClass().getSimpleName());
                 }
-                result.add(converter.getCertificate(holder));
+                X509Certificate certificate = converter.getCertificate(holder);
+                try {
+                    // Bouncy Castle decodes the key only when asked, and then throws unchecked: ask now.
+                    certificate.getPublicKey();
+                } catch (RuntimeException e) {
+                    throw new PkiException(source + ": certificate " + certificate.getSubjectX500Principal()
+                            + " carries a malformed public key: " + e.getMessage(), e);
+                }
+                result.add(certificate);
             }
         } catch (IOException | CertificateException e) {
             throw new PkiException(source + ": not valid PEM certificate data: " + e.getMessage(), e);

@@ -44,7 +44,12 @@ public record Problem(String type, String title, int status, String detail, Stri
     /** Parses a problem body; fails with a clear message when it is not one. */
     public static Problem fromJson(byte[] json) throws WireFormatException {
         try {
-            return JSON.readValue(json, Problem.class);
+            Problem problem = JSON.readValue(json, Problem.class);
+            if (problem == null) {
+                // Jackson binds the JSON literal null to no object at all.
+                throw new WireFormatException("not an RFC 9457 problem body: the JSON value null");
+            }
+            return problem;
         } catch (IOException e) {
             throw new WireFormatException("not an RFC 9457 problem body: " + e.getMessage());
         }
