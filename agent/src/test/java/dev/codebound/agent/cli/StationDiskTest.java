@@ -10,7 +10,7 @@ import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationTrust;
-import dev.codebound.agent.testing.SmallDisk;
+import dev.codebound.server.SmallDisk;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
 import java.nio.file.Files;
