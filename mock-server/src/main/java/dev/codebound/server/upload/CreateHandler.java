@@ -5,10 +5,8 @@ import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.protocol.wire.WireFormatException;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
-import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.StationIdentity;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -83,20 +81,14 @@ final class CreateHandler implements RequestHandler {
         chunk.open(upload);
     }
 
-    private FullHttpResponse created(UploadInfo upload, Optional<CompletionOutcome> outcome) {
-        FullHttpResponse response = TusHeaders.tus(Responses.empty(HttpResponseStatus.CREATED));
-        tus.describe(response.headers(), upload);
-        outcome.ifPresent(decided -> TusService.outcomeHeaders(response.headers(), upload.id(), decided));
-        return response;
-    }
-
     @Override
     public void onContent(Exchange exchange, ByteBuf content, boolean last) {
         if (transfer == null) {
             content.release();
             return;
         }
-        transfer.accept(content, last, this::created);
+        transfer.accept(content, last,
+                (upload, outcome) -> tus.chunkStored(HttpResponseStatus.CREATED, upload, outcome));
     }
 
     @Override

@@ -3,9 +3,7 @@ package dev.codebound.server.upload;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
-import dev.codebound.server.http.Responses;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.util.Optional;
@@ -51,7 +49,7 @@ final class PatchHandler implements RequestHandler {
         if (upload.state().isComplete() && offset == upload.length() && !hasBody) {
             CompletionOutcome outcome = upload.state() == UploadState.AWAITING_OUTCOME ? tus.decide(upload)
                     : tus.store().outcome(id).orElseThrow(() -> TusService.storageFailure(exchange));
-            transfer.conclude(acknowledge(upload.withState(outcome instanceof CompletionOutcome.Accepted
+            transfer.conclude(tus.chunkStored(HttpResponseStatus.NO_CONTENT, upload.withState(outcome instanceof CompletionOutcome.Accepted
                     ? UploadState.ACCEPTED : UploadState.REJECTED), Optional.of(outcome)));
             return;
         }
@@ -65,20 +63,14 @@ final class PatchHandler implements RequestHandler {
         transfer.open(upload);
     }
 
-    private FullHttpResponse acknowledge(UploadInfo upload, Optional<CompletionOutcome> outcome) {
-        FullHttpResponse response = TusHeaders.tus(Responses.empty(HttpResponseStatus.NO_CONTENT));
-        tus.describe(response.headers(), upload);
-        outcome.ifPresent(decided -> TusService.outcomeHeaders(response.headers(), upload.id(), decided));
-        return response;
-    }
-
     @Override
     public void onContent(Exchange exchange, ByteBuf content, boolean last) {
         if (transfer == null) {
             content.release();
             return;
         }
-        transfer.accept(content, last, this::acknowledge);
+        transfer.accept(content, last,
+                (upload, outcome) -> tus.chunkStored(HttpResponseStatus.NO_CONTENT, upload, outcome));
     }
 
     @Override

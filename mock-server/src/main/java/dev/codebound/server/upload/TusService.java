@@ -4,12 +4,14 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.http.Access;
 import dev.codebound.server.http.Exchange;
+import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.StationIdentity;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -298,6 +300,17 @@ public final class TusService {
         if (upload.state() == UploadState.RECEIVING) {
             headers.set(Tus.UPLOAD_EXPIRES, TusHeaders.httpDate(upload.expires()));
         }
+    }
+
+    /**
+     * The answer to a request that stored a chunk (201 for creation with upload, 204 for PATCH):
+     * the upload's state and, once the last byte is in, the registry's outcome.
+     */
+    FullHttpResponse chunkStored(HttpResponseStatus status, UploadInfo upload, Optional<CompletionOutcome> outcome) {
+        FullHttpResponse response = TusHeaders.tus(Responses.empty(status));
+        describe(response.headers(), upload);
+        outcome.ifPresent(decided -> outcomeHeaders(response.headers(), upload.id(), decided));
+        return response;
     }
 
     /** The expiry an upload touched now gets. */
