@@ -165,7 +165,7 @@ public final class MockRegistry implements AutoCloseable {
             throw e;
         }
         ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
-                config.headerTimeout(), config.bodyIdleTimeout(), faults);
+                config.clientLimits(), faults);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("codebound-accept"),
                 NioIoHandler.newFactory());

@@ -70,6 +70,16 @@ public final class MockRegistryMain implements Callable<Integer> {
                     + "with 429 UNFINISHED_UPLOAD_QUOTA. Default: ${DEFAULT-VALUE}.")
     int maxUnfinishedUploads;
 
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "64",
+            description = "Open connections one client address may hold; more are closed at once, before "
+                    + "the TLS handshake. Raise it for many stations behind one NAT. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--min-body-rate", paramLabel = "BYTES_PER_SECOND", defaultValue = "4096",
+            description = "Slowest request body accepted, averaged over 30 s; a slower one is answered "
+                    + "408 BODY_TOO_SLOW and its connection closed. 0 turns the check off. Default: ${DEFAULT-VALUE}.")
+    long minBodyRate;
+
     @Option(names = "--upload-expiry", paramLabel = "DURATION", defaultValue = "PT24H",
             description = "How long an unfinished upload lives after its last chunk (ISO-8601). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -87,6 +97,8 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .faultPlan(plan)
                 .maxUploadSize(maxUploadSize)
                 .maxUnfinishedUploadsPerStation(maxUnfinishedUploads)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .minBodyRate(minBodyRate)
                 .uploadExpiry(uploadExpiry)
                 .build();
         MockRegistry registry;

@@ -7,6 +7,7 @@ import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.StationIdentity;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -89,6 +90,15 @@ final class CreateHandler implements RequestHandler {
         }
         transfer.accept(content, last,
                 (upload, outcome) -> tus.chunkStored(HttpResponseStatus.CREATED, upload, outcome));
+    }
+
+    @Override
+    public void onTimedOut(Exchange exchange, FullHttpResponse answer) {
+        if (transfer == null) {
+            exchange.respond(answer);
+        } else {
+            transfer.timedOut(answer);
+        }
     }
 
     @Override
