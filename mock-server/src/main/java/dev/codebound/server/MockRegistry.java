@@ -70,6 +70,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MockRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MockRegistry.class.getName());
     private static final Duration GRACE = Duration.ofSeconds(5);
+    /** The only TLS version served (see {@link #sslContext}). */
+    static final String TLS_PROTOCOL = "TLSv1.3";
 
     private final MockRegistryConfig config;
     private final ServerKeys keys;
@@ -214,6 +216,13 @@ public final class MockRegistry implements AutoCloseable {
      * The JDK's TLS with the server certificate; client certificates are optional at the TLS layer
      * (public routes need none) and, when sent, must chain to the registry CA. Keys and
      * certificates are re-read through the JDK's own factories so the JDK's TLS gets its own types.
+     *
+     * <p>TLS 1.3 only: it has no renegotiation at all, so a client cannot make the server redo
+     * handshakes (a CPU drain) on one connection, nor change its certificate after the server has
+     * tied the connection to a station. Disabling client renegotiation under TLS 1.2 would take the
+     * JDK-wide system property {@code jdk.tls.rejectClientInitiatedRenegotiation}, read once per
+     * JVM, which an embeddable server must not set behind its host's back. Every client of this
+     * project (the agent's OkHttp, tus-java-client, curl) speaks TLS 1.3.
      */
     private static SslContext sslContext(ServerKeys keys) throws IOException {
         try {
@@ -223,7 +232,7 @@ public final class MockRegistry implements AutoCloseable {
                     .sslProvider(SslProvider.JDK)
                     .trustManager(jdk(keys.keyring().authority().certificate()))
                     .clientAuth(ClientAuth.OPTIONAL)
-                    .protocols("TLSv1.3", "TLSv1.2")
+                    .protocols(TLS_PROTOCOL)
                     .build();
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);

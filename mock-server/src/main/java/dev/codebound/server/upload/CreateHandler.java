@@ -30,7 +30,7 @@ final class CreateHandler implements RequestHandler {
     @Override
     public void onStart(Exchange exchange) {
         try {
-            TusHeaders.requireResumable(exchange.headers().get(Tus.TUS_RESUMABLE), exchange.path());
+            TusHeaders.requireTusRequest(exchange.headers(), exchange.path());
             if (exchange.headers().contains(Tus.UPLOAD_DEFER_LENGTH)) {
                 throw Refusal.of(400, "DEFER_LENGTH_UNSUPPORTED", "Upload-Defer-Length not supported",
                         "this server needs Upload-Length at creation (creation-defer-length is not offered)",

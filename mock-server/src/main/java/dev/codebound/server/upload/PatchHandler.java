@@ -29,7 +29,7 @@ final class PatchHandler implements RequestHandler {
     @Override
     public void onStart(Exchange exchange) {
         try {
-            TusHeaders.requireResumable(exchange.headers().get(Tus.TUS_RESUMABLE), exchange.path());
+            TusHeaders.requireTusRequest(exchange.headers(), exchange.path());
             UploadId id = TusService.uploadId(exchange);
             BodyHeaders.requireOffsetContentType(exchange);
             long offset = TusHeaders.nonNegative(exchange.headers().get(Tus.UPLOAD_OFFSET), Tus.UPLOAD_OFFSET,
