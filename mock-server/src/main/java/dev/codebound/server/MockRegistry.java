@@ -1,5 +1,6 @@
 package dev.codebound.server;
 
+import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.admin.AdminRoutes;
 import dev.codebound.server.admin.RequestJournal;
@@ -51,6 +52,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -118,7 +120,7 @@ public final class MockRegistry implements AutoCloseable {
                     + config.bindAddress());
         }
         Path dataDir = config.dataDir().toAbsolutePath();
-        Files.createDirectories(dataDir);
+        securePrivately(dataDir);
         ServerKeys keys = ServerKeys.loadOrCreate(dataDir, config.clock().instant());
         Optional<String> adminToken = config.tls() ? Optional.of(ServerKeys.adminToken(dataDir)) : Optional.empty();
 
@@ -209,6 +211,27 @@ public final class MockRegistry implements AutoCloseable {
                 throw runtime;
             }
             throw new IOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
+        }
+    }
+
+    /**
+     * Nothing in the data directory is for other local users: it holds keys, the admin token, codes
+     * (bearer credentials), sealed envelopes and decrypted photos, and what is public (CA
+     * certificate, trust bundle, transparency log) is served over HTTP. So the directory and
+     * everything in it is owner-only: created so (directories 0700, files 0600), and a directory
+     * left by an earlier version, whose files had the umask's modes, is tightened here, with a log
+     * line saying so.
+     */
+    private static void securePrivately(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir)) {
+            DurableFiles.createPrivateDirectory(dataDir);
+            return;
+        }
+        List<Path> tightened = DurableFiles.restrictTreeToOwner(dataDir);
+        if (!tightened.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "took group and other permissions off {0} files and directories "
+                    + "under {1} (left by an earlier version); the data directory is owner-only",
+                    tightened.size(), dataDir);
         }
     }
 
