@@ -1,6 +1,7 @@
 package dev.codebound.server;
 
 import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.admin.AdminRoutes;
 import dev.codebound.server.admin.RequestJournal;
@@ -149,7 +150,8 @@ public final class MockRegistry implements AutoCloseable {
         tus.register(router);
         new RegistryRoutes(registry, storage).register(router);
         new TransparencyRoutes(registry.log(), storage).register(router);
-        new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain").register(router);
+        new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain",
+                Certificates.fingerprint(keys.keyring().authority().certificate())).register(router);
 
         SslContext tls = config.tls() ? sslContext(keys) : null;
         StationAuthenticator stations = (config.tls() ? StationAuthenticator.clientCertificate()

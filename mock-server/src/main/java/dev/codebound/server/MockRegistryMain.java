@@ -1,5 +1,6 @@
 package dev.codebound.server;
 
+import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.faults.InvalidFaultPlanException;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
 public final class MockRegistryMain implements Callable<Integer> {
     /** The line format tests and scripts parse to learn the bound address. */
     static final String LISTENING = "Codebound mock registry listening on %s/";
+    /** The start of the banner line with the CA certificate's fingerprint. */
+    static final String FINGERPRINT = "Registry CA SHA-256 fingerprint: ";
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443",
             description = "Port to listen on; 0 picks a free one (printed). Default: ${DEFAULT-VALUE}.")
@@ -112,11 +115,26 @@ public final class MockRegistryMain implements Callable<Integer> {
             registry.close();
             stopped.countDown();
         }, "codebound-shutdown"));
-        PrintWriter out = new PrintWriter(System.out, true);
+        printBanner(new PrintWriter(System.out, true), registry);
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * What the server prints once it listens: where its files are, the CA fingerprint station
+     * operators compare with what {@code codebound-agent init} shows them, the fault plan, and the
+     * {@link #LISTENING} line, last.
+     */
+    static void printBanner(PrintWriter out, MockRegistry registry) {
+        MockRegistryConfig config = registry.config();
+        Path dataDir = config.dataDir();
         if (registry.createdKeys()) {
             out.println("Created the registry keyring in " + dataDir.toAbsolutePath().resolve("keys"));
         }
         out.println("Registry CA certificate: " + registry.caCertificateFile());
+        out.println(FINGERPRINT + Certificates.displayFingerprint(registry.keyring().authority().certificate()));
+        out.println("  publish it to station operators: 'codebound-agent init' shows theirs to compare "
+                + "(also served in GET /health)");
         out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
                 + " (also served at /registry/v1/trust-bundle)");
         if (config.tls()) {
@@ -130,8 +148,6 @@ public final class MockRegistryMain implements Callable<Integer> {
                 : "Fault injection: " + used.rules().size() + " rule(s), seed " + used.seed() + "; plan: "
                         + new String(used.toJson(), StandardCharsets.UTF_8));
         out.println(String.format(LISTENING, registry.baseUri()));
-        stopped.await();
-        return 0;
     }
 
     /** Reads a {@code --faults} file; an unreadable file or a bad plan is a usage error (exit code 2). */
