@@ -8,8 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -39,12 +39,14 @@ import java.util.stream.Collectors;
  * at a time. It resolves {@code X-HTTP-Method-Override}, routes, enforces each route's
  * {@link Access}, lets the {@link RequestDecorator} wrap the route's {@link RequestHandler}, streams
  * body pieces to it, and after the answer either discards the rest of the body or closes the
- * connection. A client that sent {@code Expect: 100-continue} gets {@code 100 Continue} only once
- * the route's handler has looked at the head without refusing it, so that a request refused on its
+ * connection. Pipelined requests wait until the current one is answered. One instance per
+ * connection; everything runs on its event loop.
+ *
+ * <p>A client that sent {@code Expect: 100-continue} gets {@code 100 Continue} only once the
+ * route's handler has looked at the head without refusing it, so that a request refused on its
  * head alone (too large, bad metadata) never invites the body; a refusal sent instead closes the
  * connection, since the client may or may not send the body after it. A body too slow for
- * {@link ClientTimeouts} is answered {@code 408} once the handler has let go of the request. Pipelined requests wait until the current one is answered. One instance per
- * connection; everything runs on its event loop.
+ * {@link ClientTimeouts} is answered {@code 408} once the handler has let go of the request.
  */
 public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(HttpDispatcher.class.getName());
@@ -401,7 +403,8 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             }
             responded = true;
             status = response.status().code();
-            boolean keepAlive = HttpUtil.isKeepAlive(request) && !closeAfterResponse && !(continueExpected && !requestDone)
+            boolean bodyMayOrMayNotFollow = continueExpected && !requestDone;
+            boolean keepAlive = HttpUtil.isKeepAlive(request) && !closeAfterResponse && !bodyMayOrMayNotFollow
                     && (requestDone || remainingBodyIsSmall());
             if (!keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -280,7 +280,8 @@ class HostileTlsTest {
     private static String describeIfOpen(Path entry) {
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS);
-            boolean open = mode.stream().anyMatch(bit -> bit.name().startsWith("GROUP_") || bit.name().startsWith("OTHERS_"));
+            boolean open = mode.stream().anyMatch(bit -> bit.name().startsWith("GROUP_")
+                    || bit.name().startsWith("OTHERS_"));
             return open ? dataDir.relativize(entry) + " " + PosixFilePermissions.toString(mode) : "";
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

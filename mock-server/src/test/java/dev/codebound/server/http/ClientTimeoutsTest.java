@@ -36,8 +36,8 @@ class ClientTimeoutsTest {
 
     /** The idle timeout is long here: only the rate (1000 B/s over 400 ms) or the deadline can cut a body. */
     private static MockRegistryConfig.Builder rateLimited(Path dataDir) {
-        return TestRegistries.plain(dataDir).headerTimeout(Duration.ofSeconds(10)).bodyIdleTimeout(Duration.ofSeconds(10))
-                .minBodyRate(1000).bodyRateWindow(Duration.ofMillis(400));
+        return TestRegistries.plain(dataDir).headerTimeout(Duration.ofSeconds(10))
+                .bodyIdleTimeout(Duration.ofSeconds(10)).minBodyRate(1000).bodyRateWindow(Duration.ofMillis(400));
     }
 
     private static String[] patchHeaders(long contentLength) {

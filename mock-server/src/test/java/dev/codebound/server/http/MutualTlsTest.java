@@ -53,7 +53,8 @@ class MutualTlsTest {
      */
     @Test
     void onlyTls13IsServedSoThereIsNoRenegotiation() throws Exception {
-        SSLContext context = TlsClients.context(registry.keyring(), TlsClients.station(registry.keyring(), "station-1"));
+        SSLContext context = TlsClients.context(registry.keyring(),
+                TlsClients.station(registry.keyring(), "station-1"));
         try (SSLSocket tls12 = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
                 registry.port())) {
             tls12.setSoTimeout(10_000);
