@@ -1,5 +1,7 @@
 package dev.codebound.server;
 
+import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.admin.AdminRoutes;
 import dev.codebound.server.admin.RequestJournal;
@@ -51,6 +53,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -70,6 +73,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MockRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MockRegistry.class.getName());
     private static final Duration GRACE = Duration.ofSeconds(5);
+    /** The only TLS version served (see {@link #sslContext}). */
+    static final String TLS_PROTOCOL = "TLSv1.3";
 
     private final MockRegistryConfig config;
     private final ServerKeys keys;
@@ -116,7 +121,7 @@ public final class MockRegistry implements AutoCloseable {
                     + config.bindAddress());
         }
         Path dataDir = config.dataDir().toAbsolutePath();
-        Files.createDirectories(dataDir);
+        securePrivately(dataDir);
         ServerKeys keys = ServerKeys.loadOrCreate(dataDir, config.clock().instant());
         Optional<String> adminToken = config.tls() ? Optional.of(ServerKeys.adminToken(dataDir)) : Optional.empty();
 
@@ -145,7 +150,8 @@ public final class MockRegistry implements AutoCloseable {
         tus.register(router);
         new RegistryRoutes(registry, storage).register(router);
         new TransparencyRoutes(registry.log(), storage).register(router);
-        new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain").register(router);
+        new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain",
+                Certificates.fingerprint(keys.keyring().authority().certificate())).register(router);
 
         SslContext tls = config.tls() ? sslContext(keys) : null;
         StationAuthenticator stations = (config.tls() ? StationAuthenticator.clientCertificate()
@@ -165,7 +171,7 @@ public final class MockRegistry implements AutoCloseable {
             throw e;
         }
         ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
-                config.headerTimeout(), config.bodyIdleTimeout(), faults);
+                config.clientLimits(), faults);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("codebound-accept"),
                 NioIoHandler.newFactory());
@@ -211,9 +217,37 @@ public final class MockRegistry implements AutoCloseable {
     }
 
     /**
+     * Nothing in the data directory is for other local users: it holds keys, the admin token, codes
+     * (bearer credentials), sealed envelopes and decrypted photos, and what is public (CA
+     * certificate, trust bundle, transparency log) is served over HTTP. So the directory and
+     * everything in it is owner-only: created so (directories 0700, files 0600), and a directory
+     * left by an earlier version, whose files had the umask's modes, is tightened here, with a log
+     * line saying so.
+     */
+    private static void securePrivately(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir)) {
+            DurableFiles.createPrivateDirectory(dataDir);
+            return;
+        }
+        List<Path> tightened = DurableFiles.restrictTreeToOwner(dataDir);
+        if (!tightened.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "took group and other permissions off {0} files and directories "
+                    + "under {1} (left by an earlier version); the data directory is owner-only",
+                    tightened.size(), dataDir);
+        }
+    }
+
+    /**
      * The JDK's TLS with the server certificate; client certificates are optional at the TLS layer
      * (public routes need none) and, when sent, must chain to the registry CA. Keys and
      * certificates are re-read through the JDK's own factories so the JDK's TLS gets its own types.
+     *
+     * <p>TLS 1.3 only: it has no renegotiation at all, so a client cannot make the server redo
+     * handshakes (a CPU drain) on one connection, nor change its certificate after the server has
+     * tied the connection to a station. Disabling client renegotiation under TLS 1.2 would take the
+     * JDK-wide system property {@code jdk.tls.rejectClientInitiatedRenegotiation}, read once per
+     * JVM, which an embeddable server must not set behind its host's back. Every client of this
+     * project (the agent's OkHttp, tus-java-client, curl) speaks TLS 1.3.
      */
     private static SslContext sslContext(ServerKeys keys) throws IOException {
         try {
@@ -223,7 +257,7 @@ public final class MockRegistry implements AutoCloseable {
                     .sslProvider(SslProvider.JDK)
                     .trustManager(jdk(keys.keyring().authority().certificate()))
                     .clientAuth(ClientAuth.OPTIONAL)
-                    .protocols("TLSv1.3", "TLSv1.2")
+                    .protocols(TLS_PROTOCOL)
                     .build();
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);

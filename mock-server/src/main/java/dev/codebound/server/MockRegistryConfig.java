@@ -1,6 +1,7 @@
 package dev.codebound.server;
 
 import dev.codebound.server.faults.FaultPlan;
+import dev.codebound.server.http.ClientLimits;
 import dev.codebound.server.upload.CompletionHandler;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +17,24 @@ public final class MockRegistryConfig {
     /** Default {@code Tus-Max-Size}: 2 GiB, above the largest envelope (1 GiB) with room to spare. */
     public static final long DEFAULT_MAX_UPLOAD_SIZE = 2L << 30;
     public static final int DEFAULT_MAX_UNFINISHED_UPLOADS_PER_STATION = 100;
+    /**
+     * Default minimum body rate: 4 KiB/s, a sixteenth of a slow 64 KiB/s station link (or of two
+     * parallel uploads sharing it), yet a client trickling a byte every few seconds is cut within
+     * one rate window.
+     */
+    public static final long DEFAULT_MIN_BODY_RATE = 4 * 1024;
+    /**
+     * Default body deadline: 12 h, more than the largest upload ({@link #DEFAULT_MAX_UPLOAD_SIZE})
+     * takes in one request at 64 KiB/s (about 9.1 h).
+     */
+    public static final Duration DEFAULT_BODY_DEADLINE = Duration.ofHours(12);
+    /**
+     * Default cap on open connections per client address: 64, far above what a station opens (its
+     * uploader uses 2 in parallel) and above the 50 slow connections plus honest clients of this
+     * project's own hostile-client tests, all from 127.0.0.1. Raise it when many stations share one
+     * address (a school's NAT).
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
     private final String bindAddress;
     private final int port;
@@ -29,6 +48,10 @@ public final class MockRegistryConfig {
     private final Duration expiryCheckInterval;
     private final Duration headerTimeout;
     private final Duration bodyIdleTimeout;
+    private final long minBodyRate;
+    private final Duration bodyRateWindow;
+    private final Duration bodyDeadline;
+    private final int maxConnectionsPerAddress;
     private final int storageThreads;
     private final int eventLoopThreads;
     private final int bufferedBytesPerRequest;
@@ -49,6 +72,10 @@ public final class MockRegistryConfig {
         this.expiryCheckInterval = builder.expiryCheckInterval;
         this.headerTimeout = builder.headerTimeout;
         this.bodyIdleTimeout = builder.bodyIdleTimeout;
+        this.minBodyRate = builder.minBodyRate;
+        this.bodyRateWindow = builder.bodyRateWindow;
+        this.bodyDeadline = builder.bodyDeadline;
+        this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
         this.storageThreads = builder.storageThreads;
         this.eventLoopThreads = builder.eventLoopThreads;
         this.bufferedBytesPerRequest = builder.bufferedBytesPerRequest;
@@ -76,6 +103,10 @@ public final class MockRegistryConfig {
         builder.expiryCheckInterval = expiryCheckInterval;
         builder.headerTimeout = headerTimeout;
         builder.bodyIdleTimeout = bodyIdleTimeout;
+        builder.minBodyRate = minBodyRate;
+        builder.bodyRateWindow = bodyRateWindow;
+        builder.bodyDeadline = bodyDeadline;
+        builder.maxConnectionsPerAddress = maxConnectionsPerAddress;
         builder.storageThreads = storageThreads;
         builder.eventLoopThreads = eventLoopThreads;
         builder.bufferedBytesPerRequest = bufferedBytesPerRequest;
@@ -139,7 +170,10 @@ public final class MockRegistryConfig {
         return expiryCheckInterval;
     }
 
-    /** Time allowed for a request's head to arrive, and for an idle keep-alive connection (default 30 s). */
+    /**
+     * Time allowed for a request's head to arrive (from the end of the TLS handshake or the previous
+     * answer), for an idle keep-alive connection and for the TLS handshake (default 30 s).
+     */
     public Duration headerTimeout() {
         return headerTimeout;
     }
@@ -147,6 +181,38 @@ public final class MockRegistryConfig {
     /** Longest silence allowed while a body is arriving (default 60 s). */
     public Duration bodyIdleTimeout() {
         return bodyIdleTimeout;
+    }
+
+    /**
+     * The fewest body bytes per second a client must average over each {@link #bodyRateWindow()}
+     * (default {@value #DEFAULT_MIN_BODY_RATE}); a slower body is answered {@code 408 BODY_TOO_SLOW}.
+     */
+    public long minBodyRate() {
+        return minBodyRate;
+    }
+
+    /** The span over which the body rate is averaged, and the grace before it counts (default 30 s). */
+    public Duration bodyRateWindow() {
+        return bodyRateWindow;
+    }
+
+    /** The longest one request's body may take in all (default 12 h); then {@code 408 BODY_DEADLINE_EXCEEDED}. */
+    public Duration bodyDeadline() {
+        return bodyDeadline;
+    }
+
+    /**
+     * Open connections one client address may hold (default
+     * {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}); more are closed as soon as they are accepted.
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** The limits above, as the connection pipeline takes them. */
+    public ClientLimits clientLimits() {
+        return new ClientLimits(headerTimeout, bodyIdleTimeout, minBodyRate, bodyRateWindow, bodyDeadline,
+                maxConnectionsPerAddress);
     }
 
     /** Threads for disk writes, fsync and hashing (default 4). */
@@ -192,6 +258,10 @@ public final class MockRegistryConfig {
         private Duration expiryCheckInterval = Duration.ofMinutes(1);
         private Duration headerTimeout = Duration.ofSeconds(30);
         private Duration bodyIdleTimeout = Duration.ofSeconds(60);
+        private long minBodyRate = DEFAULT_MIN_BODY_RATE;
+        private Duration bodyRateWindow = Duration.ofSeconds(30);
+        private Duration bodyDeadline = DEFAULT_BODY_DEADLINE;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private int storageThreads = 4;
         private int eventLoopThreads = 2;
         private int bufferedBytesPerRequest = 1 << 20;
@@ -262,6 +332,30 @@ public final class MockRegistryConfig {
 
         public Builder bodyIdleTimeout(Duration value) {
             this.bodyIdleTimeout = positive(value, "bodyIdleTimeout");
+            return this;
+        }
+
+        /** Bytes per second; 0 turns the rate check off (the idle timeout and deadline still hold). */
+        public Builder minBodyRate(long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("minBodyRate must not be negative, got " + value);
+            }
+            this.minBodyRate = value;
+            return this;
+        }
+
+        public Builder bodyRateWindow(Duration value) {
+            this.bodyRateWindow = positive(value, "bodyRateWindow");
+            return this;
+        }
+
+        public Builder bodyDeadline(Duration value) {
+            this.bodyDeadline = positive(value, "bodyDeadline");
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int value) {
+            this.maxConnectionsPerAddress = (int) positive(value, "maxConnectionsPerAddress");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.codebound.server;
 
+import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.faults.InvalidFaultPlanException;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
 public final class MockRegistryMain implements Callable<Integer> {
     /** The line format tests and scripts parse to learn the bound address. */
     static final String LISTENING = "Codebound mock registry listening on %s/";
+    /** The start of the banner line with the CA certificate's fingerprint. */
+    static final String FINGERPRINT = "Registry CA SHA-256 fingerprint: ";
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443",
             description = "Port to listen on; 0 picks a free one (printed). Default: ${DEFAULT-VALUE}.")
@@ -70,6 +73,16 @@ public final class MockRegistryMain implements Callable<Integer> {
                     + "with 429 UNFINISHED_UPLOAD_QUOTA. Default: ${DEFAULT-VALUE}.")
     int maxUnfinishedUploads;
 
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "64",
+            description = "Open connections one client address may hold; more are closed at once, before "
+                    + "the TLS handshake. Raise it for many stations behind one NAT. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--min-body-rate", paramLabel = "BYTES_PER_SECOND", defaultValue = "4096",
+            description = "Slowest request body accepted, averaged over 30 s; a slower one is answered "
+                    + "408 BODY_TOO_SLOW and its connection closed. 0 turns the check off. Default: ${DEFAULT-VALUE}.")
+    long minBodyRate;
+
     @Option(names = "--upload-expiry", paramLabel = "DURATION", defaultValue = "PT24H",
             description = "How long an unfinished upload lives after its last chunk (ISO-8601). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -87,6 +100,8 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .faultPlan(plan)
                 .maxUploadSize(maxUploadSize)
                 .maxUnfinishedUploadsPerStation(maxUnfinishedUploads)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .minBodyRate(minBodyRate)
                 .uploadExpiry(uploadExpiry)
                 .build();
         MockRegistry registry;
@@ -100,11 +115,26 @@ public final class MockRegistryMain implements Callable<Integer> {
             registry.close();
             stopped.countDown();
         }, "codebound-shutdown"));
-        PrintWriter out = new PrintWriter(System.out, true);
+        printBanner(new PrintWriter(System.out, true), registry);
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * What the server prints once it listens: where its files are, the CA fingerprint station
+     * operators compare with what {@code codebound-agent init} shows them, the fault plan, and the
+     * {@link #LISTENING} line, last.
+     */
+    static void printBanner(PrintWriter out, MockRegistry registry) {
+        MockRegistryConfig config = registry.config();
+        Path dataDir = config.dataDir();
         if (registry.createdKeys()) {
             out.println("Created the registry keyring in " + dataDir.toAbsolutePath().resolve("keys"));
         }
         out.println("Registry CA certificate: " + registry.caCertificateFile());
+        out.println(FINGERPRINT + Certificates.displayFingerprint(registry.keyring().authority().certificate()));
+        out.println("  publish it to station operators: 'codebound-agent init' shows theirs to compare "
+                + "(also served in GET /health)");
         out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
                 + " (also served at /registry/v1/trust-bundle)");
         if (config.tls()) {
@@ -118,8 +148,6 @@ public final class MockRegistryMain implements Callable<Integer> {
                 : "Fault injection: " + used.rules().size() + " rule(s), seed " + used.seed() + "; plan: "
                         + new String(used.toJson(), StandardCharsets.UTF_8));
         out.println(String.format(LISTENING, registry.baseUri()));
-        stopped.await();
-        return 0;
     }
 
     /** Reads a {@code --faults} file; an unreadable file or a bad plan is a usage error (exit code 2). */

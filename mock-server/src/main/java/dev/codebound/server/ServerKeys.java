@@ -77,7 +77,7 @@ final class ServerKeys {
                 CertificateProfile.TLS_SERVER, now.minus(Duration.ofHours(1)), notAfter,
                 List.of("127.0.0.1", "localhost"));
         PemFiles.writePrivateKey(keyFile, pair.getPrivate(), null);
-        PemFiles.writeCertificates(certFile, List.of(certificate));
+        PemFiles.writeCertificates(certFile, List.of(certificate), true);
         return new ServerKeys(keysDir, keyring, pair.getPrivate(), certificate, create);
     }
 

@@ -55,6 +55,25 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends up to {@code pieces} pieces of {@code pieceSize} zero bytes, {@code gapMillis} apart, like a
+     * slowloris; stops early once the server has answered or closed. Returns the pieces sent.
+     */
+    public int trickle(int pieces, int pieceSize, long gapMillis) throws IOException, InterruptedException {
+        for (int sent = 0; sent < pieces; sent++) {
+            if (in.available() > 0) {
+                return sent;
+            }
+            try {
+                write(new byte[pieceSize]);
+            } catch (IOException closed) {
+                return sent;
+            }
+            Thread.sleep(gapMillis);
+        }
+        return pieces;
+    }
+
     /** Reads one response, its body by Content-Length. */
     public Response read() throws IOException {
         return read(true);

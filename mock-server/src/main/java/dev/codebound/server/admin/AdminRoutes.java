@@ -35,14 +35,21 @@ public final class AdminRoutes {
     private final Clock clock;
     private final Instant started;
     private final String mode;
+    private final String caFingerprint;
 
-    /** {@code mode} is {@code tls} or {@code plain}, reported by {@code /health}. */
-    public AdminRoutes(ServerMetrics metrics, RequestJournal journal, Clock clock, String mode) {
+    /**
+     * {@code mode} is {@code tls} or {@code plain}, reported by {@code /health} with
+     * {@code caFingerprint}, the SHA-256 of the registry CA certificate in lower-case hex: what a
+     * station operator compares with the one {@code codebound-agent init} shows.
+     */
+    public AdminRoutes(ServerMetrics metrics, RequestJournal journal, Clock clock, String mode,
+            String caFingerprint) {
         this.metrics = metrics;
         this.journal = journal;
         this.clock = clock;
         this.started = clock.instant();
         this.mode = mode;
+        this.caFingerprint = caFingerprint;
     }
 
     public void register(Router router) {
@@ -57,6 +64,7 @@ public final class AdminRoutes {
         body.put("mode", mode);
         body.put("uptimeSeconds", Duration.between(started, clock.instant()).toSeconds());
         body.put("inFlight", metrics.inFlight());
+        body.put("caCertificateSha256", caFingerprint);
         exchange.respond(json(body));
     }
 

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -39,6 +41,12 @@ import java.util.stream.Collectors;
  * body pieces to it, and after the answer either discards the rest of the body or closes the
  * connection. Pipelined requests wait until the current one is answered. One instance per
  * connection; everything runs on its event loop.
+ *
+ * <p>A client that sent {@code Expect: 100-continue} gets {@code 100 Continue} only once the
+ * route's handler has looked at the head without refusing it, so that a request refused on its
+ * head alone (too large, bad metadata) never invites the body; a refusal sent instead closes the
+ * connection, since the client may or may not send the body after it. A body too slow for
+ * {@link ClientTimeouts} is answered {@code 408} once the handler has let go of the request.
  */
 public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(HttpDispatcher.class.getName());
@@ -105,6 +113,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         ClientTimeouts.enter(ctx.channel(), ClientTimeouts.Phase.READING_BODY);
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         current = new ActiveExchange(request, uri, startNanos);
+        current.continueExpected = HttpUtil.is100ContinueExpected(request);
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             current.closeAfterResponse = true;
@@ -147,7 +156,12 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         current.handler = decorator.decorate(found.route(), current, current, found.route().handlers().get());
-        current.handler.onStart(current);
+        ActiveExchange started = current;
+        started.handler.onStart(started);
+        if (started.continueExpected && !started.responded) {
+            started.continueExpected = false;
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
     }
 
     private Optional<Problem> authorize(Route route, String path) {
@@ -236,6 +250,35 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof ClientTimeouts.BodyTimeout timeout) {
+            timedOut(timeout);
+        } else {
+            context.fireUserEventTriggered(event);
+        }
+    }
+
+    /** The body broke a {@link ClientTimeouts} limit: 408, after the handler has let go; then close. */
+    private void timedOut(ClientTimeouts.BodyTimeout timeout) {
+        ActiveExchange exchange = current;
+        if (exchange == null || exchange.responded || exchange.finished) {
+            ctx.close();
+            return;
+        }
+        exchange.closeAfterResponse = true;
+        FullHttpResponse answer = Responses.problem(408, timeout.reason(), "Request body too slow",
+                timeout.detail() + "; the request was discarded, retry it", exchange.path());
+        if (exchange.path().startsWith("/files")) {
+            answer.headers().set(Tus.TUS_RESUMABLE, Tus.VERSION);
+        }
+        if (exchange.handler == null) {
+            exchange.respond(answer);
+        } else {
+            exchange.handler.onTimedOut(exchange, answer);
+        }
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         LOG.log(System.Logger.Level.DEBUG, "connection from {0} failed: {1}", context.channel().remoteAddress(),
                 cause.toString());
@@ -295,6 +338,8 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         boolean responded;
         boolean finished;
         boolean closeAfterResponse;
+        /** The client awaits {@code 100 Continue} before sending its body, and none was sent yet. */
+        boolean continueExpected;
         int status;
         long bodyBytes;
         String fault;
@@ -358,7 +403,8 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             }
             responded = true;
             status = response.status().code();
-            boolean keepAlive = HttpUtil.isKeepAlive(request) && !closeAfterResponse
+            boolean bodyMayOrMayNotFollow = continueExpected && !requestDone;
+            boolean keepAlive = HttpUtil.isKeepAlive(request) && !closeAfterResponse && !bodyMayOrMayNotFollow
                     && (requestDone || remainingBodyIsSmall());
             if (!keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

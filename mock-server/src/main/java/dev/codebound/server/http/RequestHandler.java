@@ -1,6 +1,7 @@
 package dev.codebound.server.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
 
 /**
  * Handles one request. A fresh instance serves each request, so it may keep per-request state.
@@ -24,4 +25,15 @@ public interface RequestHandler {
 
     /** The connection closed before the handler answered: release whatever the request holds. */
     default void onAbort(Exchange exchange) {}
+
+    /**
+     * The client sent the body too slowly ({@link ClientTimeouts}): stop, release whatever the
+     * request holds, then send {@code answer} (a 408; the connection closes after it). The default
+     * aborts and answers at once; a handler that releases asynchronously (an upload lock) overrides
+     * it to answer only once released, so that the client's next request does not meet the lock.
+     */
+    default void onTimedOut(Exchange exchange, FullHttpResponse answer) {
+        onAbort(exchange);
+        exchange.respond(answer);
+    }
 }

@@ -5,16 +5,16 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Builds each connection's pipeline, one job per handler:
- * {@code [tls] → http codec → expect-continue → client timeouts → dispatcher}. Bodies are never
+ * {@code connection limit → [tls] → http codec → client timeouts → dispatcher}. Bodies are never
  * aggregated: the codec yields pieces of at most {@link #MAX_CHUNK} bytes that the dispatcher
- * streams to the route's handler.
+ * streams to the route's handler. {@code 100 Continue} is the dispatcher's to send, once the
+ * route's handler has checked the request head.
  */
 public final class ServerPipeline extends ChannelInitializer<SocketChannel> {
     /** Limits of the request head; a longer one gets 431 (headers) or 400 (request line). */
@@ -29,37 +29,38 @@ public final class ServerPipeline extends ChannelInitializer<SocketChannel> {
     private final AdminGuard admins;
     private final RequestListener listener;
     private final Clock clock;
-    private final Duration headerTimeout;
-    private final Duration bodyIdleTimeout;
+    private final ClientLimits limits;
+    private final ConnectionLimiter connectionLimiter;
     private final RequestDecorator decorator;
 
     /** {@code tls} is null in plain mode; {@code decorator} wraps each request's handler (fault injection). */
     public ServerPipeline(SslContext tls, Router router, StationAuthenticator stations, AdminGuard admins,
-            RequestListener listener, Clock clock, Duration headerTimeout, Duration bodyIdleTimeout,
-            RequestDecorator decorator) {
+            RequestListener listener, Clock clock, ClientLimits limits, RequestDecorator decorator) {
         this.tls = tls;
         this.router = router;
         this.stations = stations;
         this.admins = admins;
         this.listener = listener;
         this.clock = clock;
-        this.headerTimeout = headerTimeout;
-        this.bodyIdleTimeout = bodyIdleTimeout;
+        this.limits = limits;
+        this.connectionLimiter = new ConnectionLimiter(limits.maxConnectionsPerAddress());
         this.decorator = decorator;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("connection-limit", connectionLimiter);
         if (tls != null) {
-            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+            SslHandler handler = tls.newHandler(channel.alloc());
+            handler.setHandshakeTimeoutMillis(limits.headerTimeout().toMillis());
+            pipeline.addLast("tls", handler);
         }
         pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setMaxChunkSize(MAX_CHUNK)));
-        pipeline.addLast("expect-continue", new HttpServerExpectContinueHandler());
-        pipeline.addLast("timeouts", new ClientTimeouts(headerTimeout, bodyIdleTimeout));
+        pipeline.addLast("timeouts", new ClientTimeouts(limits, tls != null));
         pipeline.addLast("dispatcher", new HttpDispatcher(router, stations, admins, listener, clock, decorator));
     }
 }

@@ -35,12 +35,12 @@ final class JsonRecordStore<T> {
     JsonRecordStore(Path directory, Class<T> type) throws IOException {
         this.directory = directory;
         this.type = type;
-        Files.createDirectories(directory);
+        DurableFiles.createPrivateDirectory(directory);
         DurableFiles.removeStaleTemporaries(directory);
     }
 
     void put(String key, T value) throws IOException {
-        DurableFiles.write(file(key), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
+        DurableFiles.writePrivate(file(key), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
     }
 
     Optional<T> get(String key) throws IOException {

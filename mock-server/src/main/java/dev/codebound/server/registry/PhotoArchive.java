@@ -71,7 +71,7 @@ public final class PhotoArchive {
 
     /** Copies the sealed envelope into the archive durably (the transport may later delete its copy). */
     public void storeEnvelope(String envelopeSha256, Path envelope) throws IOException {
-        DurableFiles.write(envelopeFile(envelopeSha256), false, out -> Files.copy(envelope, out));
+        DurableFiles.write(envelopeFile(envelopeSha256), true, out -> Files.copy(envelope, out));
     }
 
     /** Writes the record that makes an archived envelope accepted. */

@@ -48,7 +48,7 @@ public final class TrustBundlePublisher {
         long sequence = publishedBundle == null ? 1 : publishedBundle.sequence() + 1;
         TrustBundle bundle = keyring.trustBundle(sequence, clock.instant(), Set.of(), revokedCodes, revokedStations);
         byte[] signed = TrustBundleCodec.sign(bundle, keyring.authority().privateKey());
-        DurableFiles.write(file, signed);
+        DurableFiles.writePrivate(file, signed);
         published = signed;
         publishedBundle = bundle;
         return signed.clone();

@@ -51,7 +51,7 @@ public final class TransparencyLog implements Closeable {
 
     /** Opens (creating if missing) the log under {@code directory}. */
     public static TransparencyLog open(Path directory, RegistryKeyring keyring) throws IOException {
-        Files.createDirectories(directory);
+        DurableFiles.createPrivateDirectory(directory);
         // A crash while a checkpoint was being replaced leaves its temporary file; the old checkpoint stands.
         DurableFiles.removeStaleTemporaries(directory);
         String origin = LogOrigins.forRegistry(keyring.registryName());
@@ -104,7 +104,7 @@ public final class TransparencyLog implements Closeable {
 
     private void publishCheckpoint() throws IOException {
         latestCheckpoint = new Checkpoint(origin, store.size(), store.rootHash()).sign(signer);
-        DurableFiles.write(checkpointFile, latestCheckpoint.getBytes(StandardCharsets.UTF_8));
+        DurableFiles.writePrivate(checkpointFile, latestCheckpoint.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The latest signed checkpoint note. */

@@ -190,6 +190,15 @@ final class BodyTransfer {
         exchange.respond(answer);
     }
 
+    /**
+     * From the event loop: the body arrived too slowly. Discards the chunk and releases the lock
+     * on the chain, then sends {@code answer}, so that the client's next request finds the upload free.
+     */
+    void timedOut(FullHttpResponse answer) {
+        over = true;
+        tasks.execute(() -> conclude(answer));
+    }
+
     /** From the event loop: the connection broke. A fully received body is still committed. */
     void abort() {
         if (!lastReceived) {

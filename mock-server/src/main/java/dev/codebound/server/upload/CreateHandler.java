@@ -7,6 +7,7 @@ import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.StationIdentity;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -29,7 +30,7 @@ final class CreateHandler implements RequestHandler {
     @Override
     public void onStart(Exchange exchange) {
         try {
-            TusHeaders.requireResumable(exchange.headers().get(Tus.TUS_RESUMABLE), exchange.path());
+            TusHeaders.requireTusRequest(exchange.headers(), exchange.path());
             if (exchange.headers().contains(Tus.UPLOAD_DEFER_LENGTH)) {
                 throw Refusal.of(400, "DEFER_LENGTH_UNSUPPORTED", "Upload-Defer-Length not supported",
                         "this server needs Upload-Length at creation (creation-defer-length is not offered)",
@@ -89,6 +90,15 @@ final class CreateHandler implements RequestHandler {
         }
         transfer.accept(content, last,
                 (upload, outcome) -> tus.chunkStored(HttpResponseStatus.CREATED, upload, outcome));
+    }
+
+    @Override
+    public void onTimedOut(Exchange exchange, FullHttpResponse answer) {
+        if (transfer == null) {
+            exchange.respond(answer);
+        } else {
+            transfer.timedOut(answer);
+        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.codebound.server.upload;
 
-import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.Responses;
@@ -19,7 +18,7 @@ final class DeleteHandler implements RequestHandler {
     @Override
     public void onStart(Exchange exchange) {
         try {
-            TusHeaders.requireResumable(exchange.headers().get(Tus.TUS_RESUMABLE), exchange.path());
+            TusHeaders.requireTusRequest(exchange.headers(), exchange.path());
             UploadId id = TusService.uploadId(exchange);
             Optional<UploadLocker.Lock> lock = tus.locker().tryLock(id);
             if (lock.isEmpty()) {

@@ -45,10 +45,10 @@ public final class FileUploadStore implements UploadStore {
 
     private final Path root;
 
-    /** A store under {@code root}, created if missing. */
+    /** A store under {@code root}, created (owner-only) if missing. Everything it writes is owner-only. */
     public FileUploadStore(Path root) throws IOException {
         this.root = root.toAbsolutePath();
-        Files.createDirectories(this.root);
+        DurableFiles.createPrivateDirectory(this.root);
     }
 
     /** The on-disk form of {@link UploadInfo}; times are ISO-8601 text so that the file reads well. */
@@ -75,8 +75,8 @@ public final class FileUploadStore implements UploadStore {
             Instant expires) throws IOException {
         UploadId id = UploadId.random();
         Path directory = directory(id);
-        Files.createDirectory(directory);
-        Files.createFile(directory.resolve(DATA));
+        DurableFiles.createNewPrivateDirectory(directory);
+        DurableFiles.createPrivateFile(directory.resolve(DATA));
         DurableFiles.syncDirectory(root);
         UploadInfo info = new UploadInfo(id, length, metadata, stationId, created, expires, 0, UploadState.RECEIVING);
         writeInfo(info);
@@ -108,7 +108,7 @@ public final class FileUploadStore implements UploadStore {
         }
         byte[] body = outcome instanceof CompletionOutcome.Accepted accepted ? accepted.receiptJson()
                 : ((CompletionOutcome.Rejected) outcome).problem().toJson();
-        DurableFiles.write(directory(id).resolve(RESULT), body);
+        DurableFiles.writePrivate(directory(id).resolve(RESULT), body);
         UploadInfo decided = current.withState(outcome instanceof CompletionOutcome.Accepted
                 ? UploadState.ACCEPTED : UploadState.REJECTED);
         writeInfo(decided);
@@ -226,7 +226,7 @@ public final class FileUploadStore implements UploadStore {
             LOG.log(System.Logger.Level.WARNING, "upload {0}: recorded offset {1} but only {2} bytes on disk;"
                     + " the client will resend from {2}", info.id(), info.offset(), Math.max(size, 0));
             if (size < 0) {
-                Files.createFile(data);
+                DurableFiles.createPrivateFile(data);
             }
             UploadInfo lowered = new UploadInfo(info.id(), info.length(), info.metadata(), info.stationId(),
                     info.created(), info.expires(), Math.max(size, 0), UploadState.RECEIVING);
@@ -241,7 +241,7 @@ public final class FileUploadStore implements UploadStore {
     }
 
     private void writeInfo(UploadInfo info) throws IOException {
-        DurableFiles.write(directory(info.id()).resolve(INFO), JSON.writeValueAsBytes(InfoJson.of(info)));
+        DurableFiles.writePrivate(directory(info.id()).resolve(INFO), JSON.writeValueAsBytes(InfoJson.of(info)));
     }
 
     private static UploadInfo readInfo(Path file) throws IOException {

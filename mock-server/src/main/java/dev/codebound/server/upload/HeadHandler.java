@@ -23,7 +23,7 @@ final class HeadHandler implements RequestHandler {
     @Override
     public void onStart(Exchange exchange) {
         try {
-            TusHeaders.requireResumable(exchange.headers().get(Tus.TUS_RESUMABLE), exchange.path());
+            TusHeaders.requireTusRequest(exchange.headers(), exchange.path());
             UploadId id = TusService.uploadId(exchange);
             tus.answerAsync(exchange, () -> describe(exchange, id));
         } catch (Refusal refusal) {

@@ -4,6 +4,7 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.util.Optional;
@@ -28,7 +29,7 @@ final class PatchHandler implements RequestHandler {
     @Override
     public void onStart(Exchange exchange) {
         try {
-            TusHeaders.requireResumable(exchange.headers().get(Tus.TUS_RESUMABLE), exchange.path());
+            TusHeaders.requireTusRequest(exchange.headers(), exchange.path());
             UploadId id = TusService.uploadId(exchange);
             BodyHeaders.requireOffsetContentType(exchange);
             long offset = TusHeaders.nonNegative(exchange.headers().get(Tus.UPLOAD_OFFSET), Tus.UPLOAD_OFFSET,
@@ -71,6 +72,15 @@ final class PatchHandler implements RequestHandler {
         }
         transfer.accept(content, last,
                 (upload, outcome) -> tus.chunkStored(HttpResponseStatus.NO_CONTENT, upload, outcome));
+    }
+
+    @Override
+    public void onTimedOut(Exchange exchange, FullHttpResponse answer) {
+        if (transfer == null) {
+            exchange.respond(answer);
+        } else {
+            transfer.timedOut(answer);
+        }
     }
 
     @Override

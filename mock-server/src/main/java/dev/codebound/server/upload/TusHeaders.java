@@ -4,9 +4,11 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Responses;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -16,6 +18,13 @@ final class TusHeaders {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter
             .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
+    /**
+     * The tus request headers that carry one value. HTTP lets a header repeat, and a reader that
+     * takes the first (or the last) value would act on something other than what a proxy, a log or
+     * a second check saw: a repeated one is refused rather than chosen from.
+     */
+    private static final List<String> SINGLE_VALUED = List.of(Tus.TUS_RESUMABLE, Tus.UPLOAD_LENGTH,
+            Tus.UPLOAD_OFFSET, Tus.UPLOAD_METADATA, Tus.UPLOAD_CHECKSUM, Tus.UPLOAD_DEFER_LENGTH, Tus.UPLOAD_CONCAT);
 
     private TusHeaders() {}
 
@@ -49,8 +58,38 @@ final class TusHeaders {
                 instance);
     }
 
+    /**
+     * The checks every tus request (but {@code OPTIONS}) passes before its own: no single-valued tus
+     * header repeated ({@code 400 REPEATED_HEADER}), {@code Tus-Resumable: 1.0.0} ({@code 412}), and
+     * no {@code Upload-Concat} ({@code 400 CONCATENATION_UNSUPPORTED}).
+     *
+     * <p>Why 400 for {@code Upload-Concat}: tus 1.0.0 reserves 412 for an unsupported protocol
+     * version (it comes with {@code Tus-Version}, which cannot help here) and names no status for
+     * an extension the server does not list in {@code Tus-Extension}; the request is one this
+     * server cannot carry out as sent, which is 400, as the checksum extension answers an
+     * unsupported algorithm and as this server answers {@code Upload-Defer-Length}. Ignoring the
+     * header instead would store a "partial" upload as a whole one.
+     */
+    static void requireTusRequest(HttpHeaders headers, String instance) throws Refusal {
+        for (String name : SINGLE_VALUED) {
+            int count = headers.getAll(name).size();
+            if (count > 1) {
+                throw Refusal.of(400, "REPEATED_HEADER", "Repeated " + name, name + " was sent on " + count
+                        + " header lines; send it once" + (name.equals(Tus.UPLOAD_METADATA)
+                                ? ", with every key-value pair on that one line, separated by commas" : ""),
+                        instance);
+            }
+        }
+        requireResumable(headers.get(Tus.TUS_RESUMABLE), instance);
+        if (headers.contains(Tus.UPLOAD_CONCAT)) {
+            throw Refusal.of(400, "CONCATENATION_UNSUPPORTED", "Upload-Concat not supported",
+                    "this server does not offer the concatenation extension (see Tus-Extension); upload the "
+                            + "envelope as one upload", instance);
+        }
+    }
+
     /** Fails with 412 unless {@code value} is the supported protocol version. */
-    static void requireResumable(String value, String instance) throws Refusal {
+    private static void requireResumable(String value, String instance) throws Refusal {
         if (!Tus.VERSION.equals(value)) {
             throw unsupportedVersion(value, instance);
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.TestRegistries;
 import dev.codebound.server.TusTestClient;
@@ -29,6 +30,9 @@ class AdminRoutesTest {
             assertEquals(200, health.statusCode());
             assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
             assertEquals("plain", JSON.readTree(health.body()).get("mode").asText());
+            assertEquals(Certificates.fingerprint(registry.keyring().authority().certificate()),
+                    JSON.readTree(health.body()).get("caCertificateSha256").asText(),
+                    "the CA fingerprint a station operator compares at init");
 
             String location = tus.createPath(4);
             assertEquals(204, tus.patch(location, 0, new byte[] {1, 2, 3, 4}).statusCode());

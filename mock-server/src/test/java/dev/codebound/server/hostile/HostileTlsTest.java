@@ -3,6 +3,7 @@ package dev.codebound.server.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +37,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.Principal;
@@ -47,6 +51,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -246,6 +251,41 @@ class HostileTlsTest {
         String token = registry.enrollment().issueToken(Duration.ofHours(1), "hostile test").token();
         return new StationCredentials(key.getPrivate(),
                 registry.enrollment().enroll(token, CertificationRequests.create(key, "studio")));
+    }
+
+    // ---- what another local user can read ----
+
+    /**
+     * Code records carry the full code text (a bearer credential), the archive holds sealed
+     * envelopes, and the keys and admin token are secrets: after enrollments, code issuance and an
+     * accepted upload, nothing under the data directory lets group or others in.
+     */
+    @Test
+    void everythingUnderTheDataDirIsOwnerOnly() throws Exception {
+        assumeTrue(dataDir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file modes");
+        IssuedCode code = validCode();
+        HttpResponse<String> accepted = upload(stationA, stationA, seal(stationA, code, photo()), code.codeId());
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        List<Path> everything;
+        try (Stream<Path> entries = Files.walk(dataDir)) {
+            everything = entries.filter(entry -> !Files.isSymbolicLink(entry)).toList();
+        }
+        assertTrue(everything.stream().anyMatch(entry -> entry.startsWith(dataDir.resolve("registry"))
+                && entry.toString().endsWith(".json")), "the walk sees the registry's records");
+        List<String> open = everything.stream().map(HostileTlsTest::describeIfOpen)
+                .filter(description -> !description.isEmpty()).toList();
+        assertEquals(List.of(), open, "files and directories others can use");
+    }
+
+    private static String describeIfOpen(Path entry) {
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS);
+            boolean open = mode.stream().anyMatch(bit -> bit.name().startsWith("GROUP_")
+                    || bit.name().startsWith("OTHERS_"));
+            return open ? dataDir.relativize(entry) + " " + PosixFilePermissions.toString(mode) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private IssuedCode validCode() throws Exception {

@@ -1,6 +1,7 @@
 package dev.codebound.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.protocol.pki.PemFiles;
@@ -11,6 +12,7 @@ import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.TestRegistries;
 import dev.codebound.server.TlsClients;
 import dev.codebound.server.TusTestClient;
+import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,28 @@ class MutualTlsTest {
     @AfterAll
     void stop() {
         registry.close();
+    }
+
+    /**
+     * TLS 1.2 lets a client renegotiate (redo the handshake, perhaps with another certificate) on an
+     * open connection; the server speaks TLS 1.3 only, which has no renegotiation.
+     */
+    @Test
+    void onlyTls13IsServedSoThereIsNoRenegotiation() throws Exception {
+        SSLContext context = TlsClients.context(registry.keyring(),
+                TlsClients.station(registry.keyring(), "station-1"));
+        try (SSLSocket tls12 = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                registry.port())) {
+            tls12.setSoTimeout(10_000);
+            tls12.setEnabledProtocols(new String[] {"TLSv1.2"});
+            assertThrows(SSLException.class, tls12::startHandshake, "a TLS 1.2 handshake is refused");
+        }
+        try (SSLSocket tls13 = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                registry.port())) {
+            tls13.setSoTimeout(10_000);
+            tls13.startHandshake();
+            assertEquals("TLSv1.3", tls13.getSession().getProtocol());
+        }
     }
 
     @Test

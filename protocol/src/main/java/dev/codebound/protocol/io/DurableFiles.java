@@ -14,9 +14,14 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.LinkOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Atomic, durable file replacement: write a temporary file beside the target, fsync it, rename it
@@ -27,6 +32,12 @@ import java.util.Set;
 public final class DurableFiles {
     /** Owner read/write only, for private keys and anything else secret. */
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    /** Owner read/write/search only, for directories that hold secrets. */
+    public static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    /** The permission bits that let someone other than the owner in. */
+    private static final Set<PosixFilePermission> GROUP_AND_OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String TEMP_SUFFIX = ".tmp";
@@ -52,12 +63,16 @@ public final class DurableFiles {
     /**
      * Atomically replaces {@code target} with what {@code writer} produces. When {@code ownerOnly},
      * the file is created with mode 0600 before any byte is written, so a secret is never briefly
-     * world-readable.
+     * world-readable, and missing parent directories are created with mode 0700.
      */
     public static void write(Path target, boolean ownerOnly, ContentWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
-        Files.createDirectories(directory);
+        if (ownerOnly) {
+            createMissingPrivately(directory);
+        } else {
+            Files.createDirectories(directory);
+        }
         Path temporary = createTemporary(directory, absolute.getFileName().toString(), ownerOnly);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
@@ -112,21 +127,81 @@ public final class DurableFiles {
     }
 
     /**
-     * Creates {@code directory} (and parents) if missing and restricts it to its owner (mode 0700)
-     * where the file system has POSIX permissions: for directories that hold secrets or plaintext.
+     * Creates {@code directory} (and missing parents) with mode 0700 from the start, where the file
+     * system has POSIX permissions, and restricts it to its owner if it existed: for directories
+     * that hold secrets or plaintext.
      */
     public static Path createPrivateDirectory(Path directory) throws IOException {
-        Files.createDirectories(directory);
+        createMissingPrivately(directory);
         if (isPosix(directory)) {
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
         }
         return directory;
+    }
+
+    /**
+     * Creates one new directory, owner-only (0700) from the start where the file system has POSIX
+     * permissions; fails if it exists.
+     */
+    public static Path createNewPrivateDirectory(Path directory) throws IOException {
+        if (isPosix(directory)) {
+            return Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        }
+        return Files.createDirectory(directory);
+    }
+
+    /** Creates an empty file that is owner-only (0600) from the start where the file system has POSIX permissions. */
+    public static Path createPrivateFile(Path file) throws IOException {
+        if (isPosix(file)) {
+            return Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
+        return Files.createFile(file);
     }
 
     /** Restricts an existing file to its owner where the file system has POSIX permissions. */
     public static void restrictToOwner(Path file) throws IOException {
         if (isPosix(file)) {
             Files.setPosixFilePermissions(file, OWNER_ONLY);
+        }
+    }
+
+    /**
+     * Takes every group and other permission bit off {@code root} and everything under it (symbolic
+     * links are neither followed nor changed), for a tree that older versions created with the
+     * umask's modes. Does nothing where the file system has no POSIX permissions.
+     *
+     * @return the entries whose mode changed
+     */
+    public static List<Path> restrictTreeToOwner(Path root) throws IOException {
+        List<Path> changed = new ArrayList<>();
+        if (!isPosix(root)) {
+            return changed;
+        }
+        try (Stream<Path> entries = Files.walk(root)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (Files.isSymbolicLink(entry)) {
+                    continue;
+                }
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS);
+                if (mode.removeAll(GROUP_AND_OTHERS)) {
+                    Files.setPosixFilePermissions(entry, mode);
+                    changed.add(entry);
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** Creates each missing directory of {@code directory}'s path with mode 0700 at creation. */
+    private static void createMissingPrivately(Path directory) throws IOException {
+        Path absolute = directory.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return;
+        }
+        if (isPosix(absolute)) {
+            Files.createDirectories(absolute, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        } else {
+            Files.createDirectories(absolute);
         }
     }
 

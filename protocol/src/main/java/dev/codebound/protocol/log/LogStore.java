@@ -60,8 +60,8 @@ public final class LogStore implements Closeable {
     }
 
     /**
-     * Opens the log at {@code file}, creating an empty one (atomically, with its directory entry
-     * synced) if it does not exist, and repairs a torn final batch as the class comment describes.
+     * Opens the log at {@code file}, creating an empty, owner-only one (atomically, with its
+     * directory entry synced) if it does not exist, and repairs a torn final batch as the class comment describes.
      *
      * @throws IOException if the file is not a Codebound log, is locked by another process, or is
      *                     damaged where a crash cannot have damaged it
@@ -69,7 +69,7 @@ public final class LogStore implements Closeable {
     public static LogStore open(Path file) throws IOException {
         Path absolute = file.toAbsolutePath();
         if (!Files.exists(absolute)) {
-            DurableFiles.write(absolute, LogFileFormat.header());
+            DurableFiles.writePrivate(absolute, LogFileFormat.header());
         }
         FileChannel channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {

@@ -72,6 +72,19 @@ public final class Certificates {
         }
     }
 
+    /**
+     * The {@link #fingerprint} for people to compare by eye: upper-case hex pairs joined by colons,
+     * as {@code openssl x509 -noout -fingerprint -sha256} prints it.
+     */
+    public static String displayFingerprint(X509Certificate certificate) {
+        String hex = fingerprint(certificate).toUpperCase(java.util.Locale.ROOT);
+        StringBuilder text = new StringBuilder(hex.length() * 3 / 2);
+        for (int i = 0; i < hex.length(); i += 2) {
+            text.append(i == 0 ? "" : ":").append(hex, i, i + 2);
+        }
+        return text.toString();
+    }
+
     /** The serial number in lower-case hex, as revocation lists name station certificates. */
     public static String serialHex(X509Certificate certificate) {
         return certificate.getSerialNumber().toString(16);

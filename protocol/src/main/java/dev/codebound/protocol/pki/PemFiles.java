@@ -76,7 +76,17 @@ public final class PemFiles {
     }
 
     public static void writeCertificates(Path file, List<X509Certificate> certificates) throws IOException {
-        DurableFiles.write(file, certificatesToPem(certificates).getBytes(StandardCharsets.US_ASCII));
+        writeCertificates(file, certificates, false);
+    }
+
+    /**
+     * Writes certificates as PEM; {@code ownerOnly} creates the file with mode 0600 (for a directory
+     * that is private as a whole, such as the registry's data directory, though certificates are public).
+     */
+    public static void writeCertificates(Path file, List<X509Certificate> certificates, boolean ownerOnly)
+            throws IOException {
+        byte[] pem = certificatesToPem(certificates).getBytes(StandardCharsets.US_ASCII);
+        DurableFiles.write(file, ownerOnly, out -> out.write(pem));
     }
 
     public static List<X509Certificate> readCertificates(Path file) throws IOException {

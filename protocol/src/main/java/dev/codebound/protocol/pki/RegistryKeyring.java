@@ -80,10 +80,11 @@ public final class RegistryKeyring {
                 authority.issue(pair.getPublic(), name, profile, notBefore, notAfter, List.of()));
     }
 
-    /** Writes every key and certificate under {@code directory}; keys owner-only. */
+    /** Writes every key and certificate under {@code directory}, all owner-only (directory 0700, files 0600). */
     public void store(Path directory, char[] passphrase) throws IOException {
-        Files.createDirectories(directory);
-        DurableFiles.write(directory.resolve("registry-name"), registryName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        DurableFiles.createPrivateDirectory(directory);
+        DurableFiles.writePrivate(directory.resolve("registry-name"),
+                registryName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         write(directory, CA, new KeyedCertificate(authority.privateKey(), authority.certificate()), passphrase);
         write(directory, CODE_SIGNING, codeSigning, passphrase);
         write(directory, ENCRYPTION, encryption, passphrase);
@@ -107,7 +108,7 @@ public final class RegistryKeyring {
     private static void write(Path directory, String role, KeyedCertificate keyed, char[] passphrase)
             throws IOException {
         PemFiles.writePrivateKey(directory.resolve(role + ".key.pem"), keyed.privateKey(), passphrase);
-        PemFiles.writeCertificates(directory.resolve(role + ".cert.pem"), List.of(keyed.certificate()));
+        PemFiles.writeCertificates(directory.resolve(role + ".cert.pem"), List.of(keyed.certificate()), true);
     }
 
     private static KeyedCertificate read(Path directory, String role, char[] passphrase) throws IOException {

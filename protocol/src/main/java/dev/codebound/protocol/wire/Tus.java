@@ -19,6 +19,8 @@ public final class Tus {
     public static final String UPLOAD_CHECKSUM = "Upload-Checksum";
     public static final String UPLOAD_EXPIRES = "Upload-Expires";
     public static final String UPLOAD_DEFER_LENGTH = "Upload-Defer-Length";
+    /** The concatenation extension's header; this project does not offer concatenation. */
+    public static final String UPLOAD_CONCAT = "Upload-Concat";
     public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
     /** The content type every PATCH body must carry. */

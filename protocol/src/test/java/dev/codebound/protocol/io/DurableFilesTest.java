@@ -1,0 +1,69 @@
+package dev.codebound.protocol.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Owner-only creation and tightening of older trees (POSIX file systems only). */
+class DurableFilesTest {
+    @TempDir
+    Path temp;
+
+    @BeforeEach
+    void posixOnly() {
+        assumeTrue(temp.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file modes");
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
+    void aPrivateWriteCreatesItsMissingDirectoriesOwnerOnly() throws Exception {
+        Path file = temp.resolve("a/b/secret.txt");
+        DurableFiles.writePrivate(file, "code text".getBytes(StandardCharsets.UTF_8));
+        assertEquals("rw-------", mode(file));
+        assertEquals("rwx------", mode(temp.resolve("a/b")));
+        assertEquals("rwx------", mode(temp.resolve("a")));
+    }
+
+    @Test
+    void privateDirectoriesAndFilesAreOwnerOnlyFromTheStart() throws Exception {
+        Path directory = DurableFiles.createPrivateDirectory(temp.resolve("x/y"));
+        assertEquals("rwx------", mode(directory));
+        assertEquals("rwx------", mode(temp.resolve("x")));
+        assertEquals("rwx------", mode(DurableFiles.createNewPrivateDirectory(directory.resolve("z"))));
+        assertEquals("rw-------", mode(DurableFiles.createPrivateFile(directory.resolve("data"))));
+    }
+
+    @Test
+    void anOlderTreeLosesGroupAndOtherBitsAndKeepsTheOwners() throws Exception {
+        Path directory = Files.createDirectories(temp.resolve("old/records"));
+        Path record = Files.writeString(directory.resolve("code.json"), "{}");
+        Path script = Files.writeString(directory.resolve("tool"), "#!/bin/sh");
+        Path alreadyTight = Files.writeString(directory.resolve("key.pem"), "k");
+        Files.setPosixFilePermissions(temp.resolve("old"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Files.setPosixFilePermissions(record, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(alreadyTight, DurableFiles.OWNER_ONLY);
+
+        List<Path> changed = DurableFiles.restrictTreeToOwner(temp.resolve("old"));
+
+        assertEquals(Set.of(temp.resolve("old"), directory, record, script), Set.copyOf(changed));
+        assertEquals("rwx------", mode(temp.resolve("old")));
+        assertEquals("rwx------", mode(directory));
+        assertEquals("rw-------", mode(record));
+        assertEquals("rwx------", mode(script));
+        assertEquals(List.of(), DurableFiles.restrictTreeToOwner(temp.resolve("old")), "nothing left to change");
+    }
+}
