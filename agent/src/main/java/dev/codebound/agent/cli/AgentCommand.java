@@ -1,6 +1,8 @@
 package dev.codebound.agent.cli;
 
+import dev.codebound.agent.station.FileSystemErrors;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,6 +38,7 @@ public final class AgentCommand {
     public static CommandLine commandLine(AgentEnvironment environment) {
         CommandLine commandLine = new CommandLine(new AgentCommand(), new AgentFactory(environment));
         commandLine.setExitCodeExceptionMapper(ExitCodes::forException);
+        commandLine.setExecutionStrategy(new StationHomeGuard(new CommandLine.RunLast()));
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             PrintWriter err = line.getErr();
             int code = ExitCodes.forException(failure);
@@ -44,6 +47,8 @@ public final class AgentCommand {
                 // Every station write is atomic (temporary file, fsync, rename), so a refused one leaves the old state.
                 message = "cannot write the station's files: " + message + "; nothing half-written was kept. Free "
                         + "some space (or make the file system writable) and run the command again";
+            } else if (failure instanceof FileSystemException fileFailure) {
+                message = "cannot use " + FileSystemErrors.describe(fileFailure);
             }
             err.println("error: " + message);
             if (code == ExitCodes.INTERNAL) {

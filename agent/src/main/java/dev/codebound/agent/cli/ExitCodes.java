@@ -5,6 +5,7 @@ import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.QrCodes;
 import dev.codebound.protocol.pki.PkiException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -53,7 +54,8 @@ public final class ExitCodes {
         if (failure instanceof AgentFailure agentFailure) {
             return agentFailure.exitCode();
         }
-        if (isDiskFailure(failure)) {
+        if (isDiskFailure(failure) || failure instanceof FileSystemException) {
+            // The station's files: a missing directory, a denied permission. The operator fixes those.
             return STATION;
         }
         if (failure instanceof java.net.ConnectException || failure instanceof java.net.UnknownHostException

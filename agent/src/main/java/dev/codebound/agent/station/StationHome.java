@@ -1,5 +1,6 @@
 package dev.codebound.agent.station;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -41,6 +42,22 @@ public record StationHome(Path root) {
             return new StationHome(Path.of(fromEnvironment).toAbsolutePath());
         }
         return new StationHome(Path.of(DEFAULT_DIRECTORY).toAbsolutePath());
+    }
+
+    /**
+     * Fails unless this is a station home, i.e. {@code init} has written its {@code config.properties}
+     * here. Every command but {@code init} calls this first, so that a typo in
+     * {@value #ENVIRONMENT_VARIABLE} or {@code --home} is named instead of showing an empty station.
+     *
+     * @throws StationException naming the directory and saying to run {@code init}
+     */
+    public void requireExists() throws StationException {
+        if (Files.isRegularFile(config())) {
+            return;
+        }
+        String why = Files.isDirectory(root) ? " (the directory exists but holds no config.properties)" : "";
+        throw new StationException("no station home at " + root + why + "; run 'codebound-agent init', or point --home "
+                + "or " + ENVIRONMENT_VARIABLE + " at the station's directory");
     }
 
     public Path config() {
