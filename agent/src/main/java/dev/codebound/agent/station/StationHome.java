@@ -14,6 +14,7 @@ import java.util.Map;
  * station.cert.pem      the certificate the registry issued at enrollment
  * registry-ca.pem       the registry CA, pinned by {@code init} (compare its fingerprint out of band)
  * trust-bundle.json     the latest verified trust bundle
+ * registry-clock.properties  how far this computer's clock was from the registry's, last measured
  * spool/                sealed envelopes waiting for upload, and their state
  * receipts/             the registry's signed receipts, verified, one per delivered envelope
  * scanned-codes.json    codes scanned for the hot folder ({@code watch}), without photos
@@ -78,6 +79,11 @@ public record StationHome(Path root) {
 
     public Path trustBundle() {
         return root.resolve("trust-bundle.json");
+    }
+
+    /** The last measured clock skew against the registry (see {@link RegistryClock}). */
+    public Path registryClock() {
+        return root.resolve("registry-clock.properties");
     }
 
     public Path spool() {
