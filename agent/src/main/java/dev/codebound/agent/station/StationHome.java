@@ -47,16 +47,17 @@ public record StationHome(Path root) {
 
     /**
      * Fails unless this is a station home, i.e. {@code init} has written its {@code config.properties}
-     * here. Every command but {@code init} calls this first, so that a typo in
+     * or pinned the registry CA here. Every command but {@code init} calls this first, so that a typo in
      * {@value #ENVIRONMENT_VARIABLE} or {@code --home} is named instead of showing an empty station.
      *
      * @throws StationException naming the directory and saying to run {@code init}
      */
     public void requireExists() throws StationException {
-        if (Files.isRegularFile(config())) {
+        if (Files.isRegularFile(config()) || Files.isRegularFile(registryCa())) {
             return;
         }
-        String why = Files.isDirectory(root) ? " (the directory exists but holds no config.properties)" : "";
+        String why = Files.isDirectory(root) ? " (the directory exists but holds neither config.properties nor "
+                + "registry-ca.pem)" : "";
         throw new StationException("no station home at " + root + why + "; run 'codebound-agent init', or point --home "
                 + "or " + ENVIRONMENT_VARIABLE + " at the station's directory");
     }

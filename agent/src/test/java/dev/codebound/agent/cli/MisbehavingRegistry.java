@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
 /**
  * A hostile registry on loopback: it holds the real mock registry's TLS key and certificate (from
  * the pinned CA), so the station's TLS accepts it, then answers every request with a body that
- * never ends or that drips. Streams the bytes it sends, so that the test itself stays small.
+ * never ends or that drips, or with 503. Streams the bytes it sends, so that the test itself stays small.
  */
 final class MisbehavingRegistry implements AutoCloseable {
     /** How the answer misbehaves. */
@@ -30,7 +30,9 @@ final class MisbehavingRegistry implements AutoCloseable {
         /** 200 with a declared length of 100,000 bytes, sent one byte every 200 ms. */
         DRIP,
         /** 200 without a length, then bytes until the station hangs up. */
-        ENDLESS
+        ENDLESS,
+        /** 503 at once, to every request: reachable, but never accepting anything. */
+        UNAVAILABLE
     }
 
     private final ServerSocket server;
@@ -84,7 +86,10 @@ final class MisbehavingRegistry implements AutoCloseable {
     private void answer(Socket socket) {
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
             skipRequestHead(in);
-            if (mode == Mode.DRIP) {
+            if (mode == Mode.UNAVAILABLE) {
+                out.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            } else if (mode == Mode.DRIP) {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 for (int i = 0; i < 100_000; i++) {

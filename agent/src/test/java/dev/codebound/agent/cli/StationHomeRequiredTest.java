@@ -56,8 +56,8 @@ class StationHomeRequiredTest {
     void aDirectoryThatIsNoStationHomeIsNamedSo() {
         CliRun run = CliRun.with(Map.of("CODEBOUND_HOME", temp.toString()), "", "status");
         assertEquals(ExitCodes.STATION, run.exitCode(), run::both);
-        assertTrue(run.err().startsWith("error: no station home at " + temp + " (the directory exists but holds no "
-                + "config.properties)"), run::both);
+        assertTrue(run.err().startsWith("error: no station home at " + temp + " (the directory exists but holds neither "
+                + "config.properties nor registry-ca.pem)"), run::both);
     }
 
     @Test
