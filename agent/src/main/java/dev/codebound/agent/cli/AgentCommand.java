@@ -20,8 +20,8 @@ import picocli.CommandLine.Command;
             "3:station state or configuration missing or invalid",
             "4:collection code refused or unreadable",
             "5:photo refused by the specification checks",
-            "6:registry unreachable",
-            "7:registry refused the request",
+            "6:registry unreachable, or its answer too slow or too large",
+            "7:registry refused the request, or revoked this station",
             "8:upload finished with photos not delivered",
             "9:audit verification failed"})
 public final class AgentCommand {
