@@ -70,7 +70,7 @@ final class ProgressTracker {
         listener.progressed(progress);
     }
 
-    /** An attempt failed; the entry waits {@code delay} (until {@code next}) before its {@code failures + 1}-th try. */
+    /** An attempt failed; the entry waits until {@code next} before its next try. */
     void retrying(String entryId, String filename, String reason, int failures, int maxAttempts, Instant next) {
         listener.entryRetrying(entryId, filename, reason, failures, maxAttempts, next);
     }
