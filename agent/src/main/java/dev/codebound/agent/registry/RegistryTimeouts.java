@@ -18,7 +18,7 @@ public record RegistryTimeouts(Duration connect, Duration call) {
     public RegistryTimeouts {
         Objects.requireNonNull(connect, "connect");
         Objects.requireNonNull(call, "call");
-        if (connect.isZero() || call.isZero()) {
+        if (connect.isZero() || connect.isNegative() || call.isZero() || call.isNegative()) {
             throw new IllegalArgumentException("registry timeouts must be positive");
         }
     }
