@@ -2,6 +2,8 @@ package dev.codebound.agent.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.registry.BoundedBody;
+import dev.codebound.agent.registry.ResponseTooLargeException;
 import dev.codebound.protocol.log.ConsistencyProof;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,6 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -28,6 +34,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class RegistryLogClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The connect timeout, and the deadline of a whole exchange, answer body included. */
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     /** The registry could not be reached, or its TLS certificate is not from the pinned CA. */
@@ -93,19 +100,32 @@ public final class RegistryLogClient {
     private String get(String path) throws IOException, RegistryAnswerException {
         String root = base.toString().replaceAll("/+$", "");
         HttpRequest request = HttpRequest.newBuilder(URI.create(root + path)).timeout(TIMEOUT).GET().build();
-        HttpResponse<String> response;
+        // The request's timeout ends at the answer's headers; the deadline here covers the body too, which a
+        // registry could otherwise send one byte at a time. Bodies are bounded like every registry answer.
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request,
+                BoundedBody.handler(BoundedBody.REGISTRY_ANSWER_LIMIT));
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new RegistryUnreachableException("cannot get " + request.uri() + " from the registry: " + e, e);
+            response = exchange.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String reason = cause instanceof ResponseTooLargeException
+                    ? "it answered with more than " + BoundedBody.REGISTRY_ANSWER_LIMIT + " bytes" : String.valueOf(cause);
+            throw new RegistryUnreachableException("cannot get " + request.uri() + " from the registry: " + reason,
+                    cause);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new RegistryUnreachableException("cannot get " + request.uri() + " from the registry: no complete "
+                    + "answer within " + TIMEOUT.toSeconds() + " s", e);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking the registry for " + path, e);
         }
         if (response.statusCode() != 200) {
             throw new RegistryAnswerException("GET " + path + " answered HTTP " + response.statusCode());
         }
-        return response.body();
+        return new String(response.body(), StandardCharsets.UTF_8);
     }
 
     private static SSLContext pinned(X509Certificate registryCa) {

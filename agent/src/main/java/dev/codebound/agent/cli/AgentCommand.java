@@ -1,6 +1,8 @@
 package dev.codebound.agent.cli;
 
+import dev.codebound.agent.station.FileSystemErrors;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,8 +20,8 @@ import picocli.CommandLine.Command;
             "3:station state or configuration missing or invalid",
             "4:collection code refused or unreadable",
             "5:photo refused by the specification checks",
-            "6:registry unreachable",
-            "7:registry refused the request",
+            "6:registry unreachable, or its answer too slow or too large",
+            "7:registry refused the request, or revoked this station",
             "8:upload finished with photos not delivered",
             "9:audit verification failed"})
 public final class AgentCommand {
@@ -36,6 +38,7 @@ public final class AgentCommand {
     public static CommandLine commandLine(AgentEnvironment environment) {
         CommandLine commandLine = new CommandLine(new AgentCommand(), new AgentFactory(environment));
         commandLine.setExitCodeExceptionMapper(ExitCodes::forException);
+        commandLine.setExecutionStrategy(new StationHomeGuard(new CommandLine.RunLast()));
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             PrintWriter err = line.getErr();
             int code = ExitCodes.forException(failure);
@@ -44,6 +47,8 @@ public final class AgentCommand {
                 // Every station write is atomic (temporary file, fsync, rename), so a refused one leaves the old state.
                 message = "cannot write the station's files: " + message + "; nothing half-written was kept. Free "
                         + "some space (or make the file system writable) and run the command again";
+            } else if (failure instanceof FileSystemException fileFailure) {
+                message = "cannot use " + FileSystemErrors.describe(fileFailure);
             }
             err.println("error: " + message);
             if (code == ExitCodes.INTERNAL) {

@@ -12,7 +12,9 @@ import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
+import dev.codebound.agent.station.RegistryClock;
 import dev.codebound.agent.station.StationKeys;
+import dev.codebound.agent.station.StationStanding;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.QrCodes;
@@ -42,8 +44,11 @@ import picocli.CommandLine.Spec;
         description = {"Verify the collection code (offline), check the photo against the specification, and "
                 + "if it passes seal it (encrypted to the registry, signed by the station) into the spool for "
                 + "the next upload. The spool holds only the envelope; no copy of the photo is kept.",
-            "Exit codes: 0 spooled, 2 no such photo, 3 station not set up or enrolled, or spool in use, 4 code "
-                + "refused, 5 photo refused (one line per finding)."})
+            "Refuses to seal when the station is revoked, its certificate is not valid now, or the clock is "
+                + "further from the registry's than capture.max-clock-skew (as last measured).",
+            "Exit codes: 0 spooled, 2 no such photo, 3 station not set up or enrolled, spool in use, "
+                + "certificate expired or clock wrong, 4 code refused, 5 photo refused (one line per finding), "
+                + "7 the registry revoked this station."})
 final class CaptureCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,6 +107,8 @@ final class CaptureCommand implements Callable<Integer> {
             throw new AgentFailure(ExitCodes.USAGE, "photo " + photo + " does not exist or is not a file");
         }
         StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
+        StationStanding.requireFitToSeal(credentials, bundle, RegistryClock.of(station).last(),
+                config.duration("capture.max-clock-skew"), Instant.now());
         PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, station.tmp(), Clock.systemUTC());
         PhotoSealer.Outcome outcome;
         try (Spool spool = home.openSpool();

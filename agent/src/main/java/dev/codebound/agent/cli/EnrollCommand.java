@@ -83,7 +83,8 @@ final class EnrollCommand implements Callable<Integer> {
 
         Enrollment enrollment;
         try {
-            RegistryClient registry = new RegistryClient(url, MutualTls.serverAuthenticated(pinnedCa).build());
+            RegistryClient registry = new RegistryClient(url, RegistryAccess.client(
+                    MutualTls.serverAuthenticated(pinnedCa), config, station));
             enrollment = registry.enroll(token, PemFiles.requestToPem(CertificationRequests.create(keys, name)));
         } catch (RegistryRefusal refusal) {
             throw RegistryAccess.refused("enrollment failed", refusal);

@@ -1,10 +1,12 @@
 package dev.codebound.agent.cli;
 
 import dev.codebound.agent.station.StationException;
+import dev.codebound.agent.station.StationRevokedException;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.QrCodes;
 import dev.codebound.protocol.pki.PkiException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -26,7 +28,7 @@ public final class ExitCodes {
     public static final int PHOTO_REFUSED = 5;
     /** The registry could not be reached. */
     public static final int UNREACHABLE = 6;
-    /** The registry refused the request (enrollment, trust refresh). */
+    /** The registry refused the request (enrollment, trust refresh), or revoked this station. */
     public static final int REGISTRY_REFUSED = 7;
     /** Uploading finished with entries not delivered (rejected, failed or corrupt). */
     public static final int UNDELIVERED = 8;
@@ -39,6 +41,9 @@ public final class ExitCodes {
     static int forException(Throwable failure) {
         if (failure instanceof CommandLine.ParameterException) {
             return USAGE;
+        }
+        if (failure instanceof StationRevokedException) {
+            return REGISTRY_REFUSED;
         }
         if (failure instanceof StationException) {
             return STATION;
@@ -53,7 +58,8 @@ public final class ExitCodes {
         if (failure instanceof AgentFailure agentFailure) {
             return agentFailure.exitCode();
         }
-        if (isDiskFailure(failure)) {
+        if (isDiskFailure(failure) || failure instanceof FileSystemException) {
+            // The station's files: a missing directory, a denied permission. The operator fixes those.
             return STATION;
         }
         if (failure instanceof java.net.ConnectException || failure instanceof java.net.UnknownHostException

@@ -33,6 +33,7 @@ final class HomeOption {
         this(AgentEnvironment.system());
     }
 
+    /** The station home as named; {@link StationHomeGuard} has checked that it exists, except for {@code init}. */
     StationHome home() {
         return StationHome.resolve(home, environment.variables());
     }

@@ -4,6 +4,7 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.ConfigFile;
+import dev.codebound.agent.station.FileSystemErrors;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.station.StationHome;
@@ -15,6 +16,7 @@ import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.PkiException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -92,8 +94,13 @@ final class InitCommand implements Callable<Integer> {
         }
         char[] passphrase = passphrase(station);
 
-        Files.createDirectories(station.root(), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        try {
+            Files.createDirectories(station.root(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        } catch (FileSystemException e) {
+            throw new StationException("cannot create the station home at " + station.root() + ": "
+                    + FileSystemErrors.reason(e), e);
+        }
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("registry.url", url.toString().replaceAll("/$", ""));
         if (schoolList != null) {

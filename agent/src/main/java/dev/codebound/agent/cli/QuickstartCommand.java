@@ -1,9 +1,12 @@
 package dev.codebound.agent.cli;
 
 import dev.codebound.agent.quickstart.Quickstart;
+import dev.codebound.agent.quickstart.ServerJarLocator;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -13,14 +16,16 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = {"Start a mock registry, enroll a station, issue codes as QR images, capture and seal sample "
                 + "photos (one refused), upload them, verify the receipts, audit the station, and stop the registry.",
-            "Exit codes: 0 the story ran as described, 1 it did not (the transcript says where)."})
+            "Exit codes: 0 the story ran as described, 1 it did not (the transcript says where), 3 the mock "
+                + "registry's jar cannot be found."})
 final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "codebound-demo",
             description = "Workspace; cleared first if an earlier quickstart made it (default: ${DEFAULT-VALUE}).")
     Path workspace;
 
-    @Option(names = "--server-jar", paramLabel = "JAR", defaultValue = "mock-server/target/codebound-mock-server.jar",
-            description = "The mock registry's jar (default: ${DEFAULT-VALUE}, as built by 'mvn package').")
+    @Option(names = "--server-jar", paramLabel = "JAR",
+            description = "The mock registry's jar (default: " + ServerJarLocator.JAR_NAME + " beside the agent's "
+                    + "jar, else mock-server/target/ of the build tree the agent was built in).")
     Path serverJar;
 
     @Spec
@@ -35,7 +40,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Quickstart.Summary summary = new Quickstart(workspace, serverJar, out, environment.interactive()).run();
+        Quickstart.Summary summary = new Quickstart(workspace, serverJar(), out, environment.interactive()).run();
         out.println();
         out.println("Summary");
         out.println("  collection codes issued:         " + summary.codesIssued());
@@ -47,5 +52,21 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("  the registry is stopped; everything is under " + workspace.toAbsolutePath());
         out.println(summary.asExpected() ? "quickstart: OK" : "quickstart: NOT as expected (see above)");
         return summary.asExpected() ? ExitCodes.OK : ExitCodes.INTERNAL;
+    }
+
+    /** The jar given, or the one found from the agent's own location, wherever the command runs from. */
+    private Path serverJar() throws AgentFailure {
+        if (serverJar != null) {
+            if (!Files.isRegularFile(serverJar)) {
+                throw new AgentFailure(ExitCodes.STATION, "--server-jar " + serverJar.toAbsolutePath()
+                        + " does not exist or is not a file");
+            }
+            return serverJar;
+        }
+        ServerJarLocator locator = ServerJarLocator.ofRunningAgent();
+        return locator.locate().orElseThrow(() -> new AgentFailure(ExitCodes.STATION, "cannot find the mock "
+                + "registry jar; looked for " + locator.candidates().stream().map(Path::toString)
+                        .collect(Collectors.joining(" and ")) + ". Build it with 'mvn -q -DskipTests package' in the "
+                + "project root, or pass --server-jar JAR"));
     }
 }

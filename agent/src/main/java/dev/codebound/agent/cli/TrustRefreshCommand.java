@@ -8,9 +8,9 @@ import dev.codebound.agent.registry.RegistryRefusal;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
+import dev.codebound.agent.station.StationStanding;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.MutualTls;
-import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
@@ -54,8 +54,8 @@ final class TrustRefreshCommand implements Callable<Integer> {
         TrustBundle before = trust.bundle();
         byte[] signed;
         try {
-            RegistryClient registry = new RegistryClient(url, MutualTls.create(credentials.privateKey(),
-                    List.of(credentials.certificate()), trust.registryCa()).build());
+            RegistryClient registry = new RegistryClient(url, RegistryAccess.client(MutualTls.create(
+                    credentials.privateKey(), List.of(credentials.certificate()), trust.registryCa()), config, station));
             signed = registry.trustBundle();
         } catch (RegistryRefusal refusal) {
             throw RegistryAccess.refused("trust refresh failed", refusal);
@@ -88,11 +88,7 @@ final class TrustRefreshCommand implements Callable<Integer> {
             out.println(line("revoked stations:", before.revokedStationSerials(), after.revokedStationSerials()));
             out.println(line("revoked keys:    ", before.revokedKeyIds(), after.revokedKeyIds()));
         }
-        if (after.isStationRevoked(credentials.certificate())) {
-            throw new AgentFailure(ExitCodes.REGISTRY_REFUSED, "the registry has revoked this station's certificate "
-                    + "(station " + credentials.stationId() + ", serial " + Certificates.serialHex(
-                            credentials.certificate()) + "); it can no longer upload: contact the registry");
-        }
+        StationStanding.requireNotRevoked(credentials, after, "it can no longer capture or upload");
         return ExitCodes.OK;
     }
 

@@ -7,15 +7,18 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.audit.UploadRecorder;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
+import dev.codebound.agent.station.StationStanding;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.FinishedEntries;
 import dev.codebound.agent.upload.MutualTls;
 import dev.codebound.agent.upload.ProgressListener;
 import dev.codebound.agent.upload.ReceiptArchive;
+import dev.codebound.agent.upload.RetryNotices;
 import dev.codebound.agent.upload.RetryPolicy;
 import dev.codebound.agent.upload.TerminalProgressBar;
 import dev.codebound.agent.upload.UploadConfig;
@@ -23,6 +26,9 @@ import dev.codebound.agent.upload.UploadRun;
 import dev.codebound.agent.upload.UploadWindow;
 import dev.codebound.agent.upload.Uploader;
 import dev.codebound.protocol.pki.StationCredentials;
+import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.protocol.wire.Problem;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,9 +48,14 @@ import picocli.CommandLine.Spec;
         description = {"Upload every due envelope in the spool to the registry (tus over mutual TLS, resuming "
                 + "where an earlier run stopped), then verify each new receipt against the trust bundle and "
                 + "store it under receipts/. Defaults come from config.properties (upload.*).",
+            "Before taking anything from the spool it checks that the registry can be reached (within twice "
+                + "registry.connect-timeout). While retrying it says on standard error what failed and when the "
+                + "next try is.",
             "Exit codes: 0 everything eligible delivered (or the window is closed), 3 station not set up or "
-                + "spool in use, 8 some entries rejected, failed, corrupt, not started, or with a receipt that "
-                + "does not verify."})
+                + "spool in use, 6 registry unreachable (nothing was taken from the spool), 7 the registry "
+                + "refused or revoked this station (the upload stopped at once; the envelopes stay queued), "
+                + "8 some entries rejected, failed, corrupt, not started, or with a receipt that does not "
+                + "verify."})
 final class UploadCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,38 +88,90 @@ final class UploadCommand implements Callable<Integer> {
         HttpUrl registry = RegistryAccess.url(config);
         StationTrust trust = new StationTrust(station);
         StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
-        ReceiptArchive receipts = new ReceiptArchive(station.receipts(), trust.bundle());
+        TrustBundle bundle = trust.bundle();
+        StationStanding.requireNotRevoked(credentials, bundle, "nothing was uploaded, and the envelopes stay "
+                + "queued");
+        ReceiptArchive receipts = new ReceiptArchive(station.receipts(), bundle);
         UploadConfig upload = uploadConfig(config, registry);
         Duration timeout = config.duration("upload.request-timeout");
-        OkHttpClient client = MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
-                trust.registryCa()).readTimeout(timeout).writeTimeout(timeout).build();
+        OkHttpClient client = RegistryAccess.client(MutualTls.create(credentials.privateKey(),
+                List.of(credentials.certificate()), trust.registryCa()).readTimeout(timeout).writeTimeout(timeout),
+                config, station);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean windowClosed = !upload.window().isOpen(upload.clock());
+        if (!windowClosed) {
+            checkReachable(upload, client, station, registry);
+        }
 
         try (Spool spool = home.openSpool();
                 TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
-            boolean windowClosed = !upload.window().isOpen(upload.clock());
-            FinishedEntries finished = new FinishedEntries(json || !home.environment().interactive()
-                    ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole());
+            FinishedEntries finished = new FinishedEntries(new RetryNotices(err, upload.clock(),
+                    json || !home.environment().interactive()
+                            ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole()));
             UploadRecorder recorder = new UploadRecorder(log, spool, finished);
             recorder.recordDeliveriesMissedByACrash();
             UploadRun run = windowClosed ? null : new Uploader(upload, client, spool, recorder).runOnce();
             ReceiptArchive.Result archived = receipts.archiveNew(spool);
+            if (run != null && run.stop() == UploadRun.Stop.UNAUTHORIZED) {
+                printResult(out, run, upload.window(), finished, archived, spool);
+                throw stationRefused(run.stationRefusal(), credentials, spool);
+            }
             boolean complete = run == null || (run.rejected() == 0 && run.failed() == 0 && run.corrupt() == 0
                     && run.notStarted() == 0);
             boolean ok = complete && archived.invalid().isEmpty();
-            if (json) {
-                out.println(toJson(run, upload.window(), finished, archived, spool));
-            } else {
-                printSummary(out, run, upload.window(), finished, archived, spool);
-                if (!ok) {
-                    spec.commandLine().getErr().println("error: " + (complete ? "" : "not every envelope was "
-                            + "delivered" + (archived.invalid().isEmpty() ? "" : ", and "))
-                            + (archived.invalid().isEmpty() ? "" : archived.invalid().size()
-                                    + " receipt(s) do not verify") + "; see the summary above");
-                }
+            printResult(out, run, upload.window(), finished, archived, spool);
+            if (!json && !ok) {
+                err.println("error: " + (complete ? "" : "not every envelope was delivered"
+                        + (archived.invalid().isEmpty() ? "" : ", and ")) + (archived.invalid().isEmpty() ? ""
+                                : archived.invalid().size() + " receipt(s) do not verify") + "; see the summary above");
             }
             return ok ? ExitCodes.OK : ExitCodes.UNDELIVERED;
         }
+    }
+
+    private void printResult(PrintWriter out, UploadRun run, UploadWindow window, FinishedEntries finished,
+            ReceiptArchive.Result archived, Spool spool) {
+        if (json) {
+            out.println(toJson(run, window, finished, archived, spool));
+        } else {
+            printSummary(out, run, window, finished, archived, spool);
+        }
+        out.flush();
+    }
+
+    /**
+     * Exit 6 within seconds when the registry cannot be reached, before the spool is locked: only
+     * when something is due, since an empty spool needs no registry.
+     */
+    private static void checkReachable(UploadConfig upload, OkHttpClient client, StationHome station,
+            HttpUrl registry) throws IOException, AgentFailure {
+        List<SpoolEntry> due = Spool.peek(station.spool()).stream()
+                .filter(entry -> entry.isDue(upload.clock().instant())).toList();
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            Uploader.checkReachable(upload, client);
+        } catch (IOException e) {
+            AgentFailure unreachable = RegistryAccess.unreachable(registry, e);
+            throw new AgentFailure(ExitCodes.UNREACHABLE, unreachable.getMessage() + ". Nothing was uploaded; the "
+                    + due.size() + " due envelope(s) stay in the spool", e);
+        }
+    }
+
+    /** Exit 7: the registry refused the station itself; what to do depends on why. */
+    private static Exception stationRefused(Problem refusal, StationCredentials credentials, Spool spool) {
+        String kept = "; the upload stopped at once and the " + spool.status().bytesPending()
+                + " bytes pending stay queued, untouched";
+        if ("STATION_REVOKED".equals(refusal.reason())) {
+            return StationStanding.revoked(credentials, "the registry answered 403 STATION_REVOKED" + kept);
+        }
+        return new AgentFailure(ExitCodes.REGISTRY_REFUSED, "the registry refused this station (HTTP "
+                + refusal.status() + (refusal.reason() == null ? "" : " " + refusal.reason()) + ": "
+                + (refusal.detail() != null ? refusal.detail() : refusal.title()) + ")" + kept + ". Check that "
+                + "the station's certificate is the one the registry issued ('codebound-agent trust refresh' "
+                + "says if it was revoked), or ask the registry why");
     }
 
     private UploadConfig uploadConfig(StationConfig config, HttpUrl registry) throws StationException, AgentFailure {
@@ -135,6 +198,16 @@ final class UploadCommand implements Callable<Integer> {
             throw new AgentFailure(window != null ? ExitCodes.USAGE : ExitCodes.STATION,
                     (window != null ? "--window" : "setting upload.window") + ": " + e.getMessage());
         }
+        long minRate = config.bytes("upload.min-rate");
+        if (minRate < 1) {
+            throw new StationException("setting upload.min-rate (from " + config.source("upload.min-rate")
+                    + ") must be at least 1 byte per second");
+        }
+        if (rate > 0) {
+            // Under a rate limit each of the parallel uploads may get only its share: allow for that.
+            minRate = Math.max(1, Math.min(minRate, rate / parallelism));
+        }
+        Duration maxRunTime = config.duration("upload.max-run-time");
         int attempts = config.integer("upload.max-attempts");
         if (attempts < 1) {
             throw new StationException("setting upload.max-attempts must be at least 1");
@@ -142,7 +215,9 @@ final class UploadCommand implements Callable<Integer> {
         RetryPolicy retry = RetryPolicy.builder().initialDelay(config.duration("upload.retry.base-delay"))
                 .maxDelay(config.duration("upload.retry.max-delay")).maxAttempts(attempts).build();
         return UploadConfig.builder(registry.resolve("/files/")).chunkSize((int) chunk).parallelism(parallelism)
-                .rateLimit(rate).window(uploadWindow).retryPolicy(retry).clock(Clock.systemDefaultZone()).build();
+                .rateLimit(rate).window(uploadWindow).retryPolicy(retry).clock(Clock.systemDefaultZone())
+                .callTimeout(RegistryAccess.timeouts(config).call()).minRate(minRate)
+                .runDeadline(maxRunTime.isZero() ? null : maxRunTime).build();
     }
 
     private static void printSummary(PrintWriter out, UploadRun run, UploadWindow window, FinishedEntries finished,

@@ -7,7 +7,9 @@ import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
+import dev.codebound.agent.station.RegistryClock;
 import dev.codebound.agent.station.StationKeys;
+import dev.codebound.agent.station.StationStanding;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.watch.HotFolder;
 import dev.codebound.agent.watch.ScannedCodes;
@@ -106,7 +108,8 @@ final class WatchCommand implements Callable<Integer> {
         scanned = new ScannedCodes(station.scannedCodes());
         // Fail now, not at the first photo, if the station is not enrolled; each batch reloads the bundle so
         // that a 'trust refresh' during the day takes effect without restarting the watch.
-        new StationTrust(station).bundle();
+        StationStanding.requireFitToSeal(credentials, new StationTrust(station).bundle(),
+                RegistryClock.of(station).last(), config.duration("capture.max-clock-skew"), Instant.now());
         HotFolder folder = new HotFolder(directory, Duration.ofMillis(settleMillis), System::nanoTime);
         if (once) {
             if (codeStdin) {

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -42,6 +43,8 @@ public final class Quickstart {
     static final String MARKER = ".codebound-quickstart";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The quickstart's own registry answers at once; a minute means it is stuck. */
+    private static final Duration ADMIN_CALL_TIMEOUT = Duration.ofMinutes(1);
     /** Synthetic students: the names and ID numbers are made up (the ID numbers carry valid check digits). */
     private static final String STUDENTS_CSV = """
             student_number,name,id_number,school_code,cohort
@@ -74,7 +77,8 @@ public final class Quickstart {
         step("1. Start the mock national registry (a separate process, mutual TLS on loopback)");
         try (RegistryProcess registry = RegistryProcess.start(serverJar, workspace.resolve("registry"), out)) {
             RegistryAdminClient admin = new RegistryAdminClient(HttpUrl.get(registry.baseUri().toString()),
-                    MutualTls.serverAuthenticated(PemFiles.readCertificates(registry.caCertificate()).get(0)).build(),
+                    MutualTls.serverAuthenticated(PemFiles.readCertificates(registry.caCertificate()).get(0))
+                            .callTimeout(ADMIN_CALL_TIMEOUT).build(),
                     registry.adminToken());
 
             step("2. The registry administrator issues a one-time enrollment token for the studio");

@@ -2,7 +2,9 @@ package dev.codebound.agent.quickstart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.registry.BoundedBody;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
@@ -56,7 +58,7 @@ final class RegistryAdminClient {
         Request request = authorized("/admin/v1/codes/" + codeId + "/qr.png").get().build();
         try (Response response = client.newCall(request).execute()) {
             requireSuccess(request, response);
-            return response.body().bytes();
+            return BoundedBody.read(response, BoundedBody.REGISTRY_ANSWER_LIMIT);
         }
     }
 
@@ -69,7 +71,7 @@ final class RegistryAdminClient {
         Request request = authorized(path).post(body).build();
         try (Response response = client.newCall(request).execute()) {
             requireSuccess(request, response);
-            return JSON.readTree(response.body().bytes());
+            return JSON.readTree(BoundedBody.read(response, BoundedBody.REGISTRY_ANSWER_LIMIT));
         }
     }
 
@@ -80,7 +82,8 @@ final class RegistryAdminClient {
     private static void requireSuccess(Request request, Response response) throws IOException {
         if (!response.isSuccessful()) {
             throw new IOException(request.method() + " " + request.url().encodedPath() + " answered HTTP "
-                    + response.code() + ": " + response.body().string());
+                    + response.code() + ": " + new String(BoundedBody.read(response, BoundedBody.REGISTRY_ANSWER_LIMIT),
+                            StandardCharsets.UTF_8));
         }
     }
 }

@@ -45,7 +45,7 @@ public final class RegistryProcess implements AutoCloseable {
     public static RegistryProcess start(Path serverJar, Path dataDir, PrintWriter out) throws IOException {
         if (!Files.isRegularFile(serverJar)) {
             throw new IOException("the mock registry jar " + serverJar.toAbsolutePath() + " does not exist; build it with "
-                    + "'mvn -q -DskipTests install' from the project root, or pass --server-jar");
+                    + "'mvn -q -DskipTests package' from the project root, or pass --server-jar");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(java, "-jar", serverJar.toString(), "--port", "0",

@@ -23,8 +23,6 @@ import okhttp3.Response;
  * {@code StationTrust}'s job.
  */
 public final class RegistryClient {
-    /** Enrollment answers and trust bundles are a few KB; more is not a registry talking. */
-    private static final int MAX_BODY = 1 << 20;
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,7 +31,8 @@ public final class RegistryClient {
 
     /**
      * @param base   the registry's base URL, e.g. {@code https://registry.example:8443}
-     * @param client a client trusting only the registry CA (see {@code MutualTls})
+     * @param client a client trusting only the registry CA (see {@code MutualTls}), with
+     *               {@link RegistryTimeouts} so that no call can hang
      */
     public RegistryClient(HttpUrl base, OkHttpClient client) {
         this.base = Objects.requireNonNull(base, "base");
@@ -70,10 +69,8 @@ public final class RegistryClient {
 
     private byte[] call(Request request, int expected) throws IOException, RegistryRefusal {
         try (Response response = client.newCall(request).execute()) {
-            byte[] body = response.body().byteStream().readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new IOException(request.url() + " answered with more than " + MAX_BODY + " bytes");
-            }
+            // Enrollment answers and trust bundles are a few KB; more is not a registry talking.
+            byte[] body = BoundedBody.read(response, BoundedBody.REGISTRY_ANSWER_LIMIT);
             if (response.code() == expected) {
                 return body;
             }

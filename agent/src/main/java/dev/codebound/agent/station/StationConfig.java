@@ -40,6 +40,8 @@ public final class StationConfig {
         defaults.put("registry.url", "https://127.0.0.1:8443");
         defaults.put("station.schools", "");
         defaults.put("key.passphrase-file", "");
+        defaults.put("registry.connect-timeout", "PT10S");
+        defaults.put("registry.call-timeout", "PT1M");
         defaults.put("upload.chunk-size", "1MiB");
         defaults.put("upload.parallelism", "2");
         defaults.put("upload.window", "");
@@ -48,8 +50,11 @@ public final class StationConfig {
         defaults.put("upload.retry.base-delay", "PT1S");
         defaults.put("upload.retry.max-delay", "PT5M");
         defaults.put("upload.request-timeout", "PT2M");
+        defaults.put("upload.min-rate", "4KiB");
+        defaults.put("upload.max-run-time", "PT6H");
         defaults.put("capture.min-bytes", "10KiB");
         defaults.put("capture.max-bytes", "60KiB");
+        defaults.put("capture.max-clock-skew", "PT2M");
         return java.util.Collections.unmodifiableMap(defaults);
     }
 

@@ -1,5 +1,6 @@
 package dev.codebound.agent.station;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ import java.util.Map;
  * station.cert.pem      the certificate the registry issued at enrollment
  * registry-ca.pem       the registry CA, pinned by {@code init} (compare its fingerprint out of band)
  * trust-bundle.json     the latest verified trust bundle
+ * registry-clock.properties  how far this computer's clock was from the registry's, last measured
  * spool/                sealed envelopes waiting for upload, and their state
  * receipts/             the registry's signed receipts, verified, one per delivered envelope
  * scanned-codes.json    codes scanned for the hot folder ({@code watch}), without photos
@@ -43,6 +45,23 @@ public record StationHome(Path root) {
         return new StationHome(Path.of(DEFAULT_DIRECTORY).toAbsolutePath());
     }
 
+    /**
+     * Fails unless this is a station home, i.e. {@code init} has written its {@code config.properties}
+     * or pinned the registry CA here. Every command but {@code init} calls this first, so that a typo in
+     * {@value #ENVIRONMENT_VARIABLE} or {@code --home} is named instead of showing an empty station.
+     *
+     * @throws StationException naming the directory and saying to run {@code init}
+     */
+    public void requireExists() throws StationException {
+        if (Files.isRegularFile(config()) || Files.isRegularFile(registryCa())) {
+            return;
+        }
+        String why = Files.isDirectory(root) ? " (the directory exists but holds neither config.properties nor "
+                + "registry-ca.pem)" : "";
+        throw new StationException("no station home at " + root + why + "; run 'codebound-agent init', or point --home "
+                + "or " + ENVIRONMENT_VARIABLE + " at the station's directory");
+    }
+
     public Path config() {
         return root.resolve("config.properties");
     }
@@ -61,6 +80,11 @@ public record StationHome(Path root) {
 
     public Path trustBundle() {
         return root.resolve("trust-bundle.json");
+    }
+
+    /** The last measured clock skew against the registry (see {@link RegistryClock}). */
+    public Path registryClock() {
+        return root.resolve("registry-clock.properties");
     }
 
     public Path spool() {

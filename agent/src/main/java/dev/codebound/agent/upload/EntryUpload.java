@@ -26,8 +26,17 @@ final class EntryUpload {
     /** New uploads started in one run after the server lost ours; guards against a server that keeps forgetting. */
     private static final int MAX_RESTARTS = 3;
 
-    /** How one entry's attempt ended. */
-    record Result(EntryState state, String reason, boolean unauthorized) {}
+    /**
+     * How one entry's attempt ended.
+     *
+     * @param stationRefusal set when the registry refused the station itself (401, 403): the entry is
+     *                       then left exactly as it was, and {@code state} is its unchanged state
+     */
+    record Result(EntryState state, String reason, Problem stationRefusal) {
+        Result(EntryState state, String reason) {
+            this(state, reason, null);
+        }
+    }
 
     private final String id;
     private final EnvelopeInfo info;
@@ -58,7 +67,7 @@ final class EntryUpload {
     Result run() throws IOException, InterruptedException {
         SpoolEntry entry = spool.verify(id);
         if (entry.state() == EntryState.CORRUPT) {
-            return new Result(EntryState.CORRUPT, entry.lastError(), false);
+            return new Result(EntryState.CORRUPT, entry.lastError());
         }
         progress.started(id, info.filename(), entry.acknowledgedOffset(), info.length());
         try {
@@ -86,12 +95,14 @@ final class EntryUpload {
                 switch (e.kind()) {
                     case REJECTED -> {
                         spool.markRejected(id, e.problem());
-                        return new Result(EntryState.REJECTED, spool.entry(id).orElseThrow().lastError(), false);
+                        return new Result(EntryState.REJECTED, spool.entry(id).orElseThrow().lastError());
                     }
                     case UNAUTHORIZED -> {
-                        Instant next = now().plus(config.retryPolicy().maxDelay());
-                        spool.markFailed(id, e.getMessage(), next);
-                        return new Result(EntryState.FAILED, e.getMessage(), true);
+                        // Not this envelope's fault, and no retry can help: leave it exactly as it was, for
+                        // after the station is re-enrolled, and stop the run.
+                        Problem refusal = e.problem() != null ? e.problem()
+                                : Problem.of(e.status(), "HTTP_" + e.status(), e.getMessage(), null, null);
+                        return new Result(spool.entry(id).orElseThrow().state(), e.getMessage(), refusal);
                     }
                     case GONE -> {
                         if (++restarts > MAX_RESTARTS) {
@@ -116,8 +127,10 @@ final class EntryUpload {
                         spool.markFailed(id, e.getMessage(), next);
                         if (!config.retryPolicy().allowsAnotherAttempt(failures)
                                 || (deadline != null && next.isAfter(deadline))) {
-                            return new Result(EntryState.FAILED, e.getMessage(), false);
+                            return new Result(EntryState.FAILED, e.getMessage());
                         }
+                        progress.retrying(id, info.filename(), e.getMessage(), failures,
+                                config.retryPolicy().maxAttempts(), next);
                         config.sleeper().sleep(delay);
                         SpoolEntry entry = spool.entry(id).orElseThrow();
                         needsHead = entry.uploadUrl() != null;
@@ -190,11 +203,11 @@ final class EntryUpload {
         TusClient.Outcome outcome = tus.result(tus.resultUrl(upload, resultHint));
         if (outcome instanceof TusClient.Accepted accepted) {
             spool.markDelivered(id, accepted.receiptJson());
-            return new Result(EntryState.DELIVERED, null, false);
+            return new Result(EntryState.DELIVERED, null);
         }
         Problem problem = ((TusClient.Refused) outcome).problem();
         spool.markRejected(id, problem);
-        return new Result(EntryState.REJECTED, spool.entry(id).orElseThrow().lastError(), false);
+        return new Result(EntryState.REJECTED, spool.entry(id).orElseThrow().lastError());
     }
 
     private void adoptServerOffset(long serverOffset) throws IOException {
@@ -209,7 +222,7 @@ final class EntryUpload {
 
     private Result fail(String reason, Duration wait) throws IOException {
         spool.markFailed(id, reason, now().plus(wait));
-        return new Result(EntryState.FAILED, reason, false);
+        return new Result(EntryState.FAILED, reason);
     }
 
     /** A request body for {@code chunk} at {@code offset} that counts sent and re-sent bytes. */

@@ -1,6 +1,7 @@
 package dev.codebound.agent.upload;
 
 import dev.codebound.agent.spool.EntryState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,12 @@ public final class FinishedEntries implements ProgressListener {
     @Override
     public void progressed(Progress progress) {
         delegate.progressed(progress);
+    }
+
+    @Override
+    public void entryRetrying(String entryId, String filename, String reason, int failures, int maxAttempts,
+            Instant nextAttempt) {
+        delegate.entryRetrying(entryId, filename, reason, failures, maxAttempts, nextAttempt);
     }
 
     @Override

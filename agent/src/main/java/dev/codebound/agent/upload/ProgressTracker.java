@@ -1,6 +1,7 @@
 package dev.codebound.agent.upload;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -67,6 +68,11 @@ final class ProgressTracker {
             progress = snapshot(entryId, meter);
         }
         listener.progressed(progress);
+    }
+
+    /** An attempt failed; the entry waits until {@code next} before its next try. */
+    void retrying(String entryId, String filename, String reason, int failures, int maxAttempts, Instant next) {
+        listener.entryRetrying(entryId, filename, reason, failures, maxAttempts, next);
     }
 
     void finished(String entryId) {

@@ -4,6 +4,7 @@ import dev.codebound.agent.spool.EntryState;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -50,16 +51,24 @@ public final class TerminalProgressBar implements ProgressListener {
     }
 
     @Override
+    public synchronized void entryRetrying(String entryId, String filename, String reason, int failures,
+            int maxAttempts, Instant nextAttempt) {
+        // The retry itself is reported on standard error by RetryNotices; the bar only steps aside for it.
+        clear();
+        out.flush();
+    }
+
+    @Override
     public synchronized void entryFinished(String entryId, String filename, EntryState state, String reason) {
         clear();
         out.println(state + " " + filename + (reason == null ? "" : " (" + reason + ")"));
         out.flush();
     }
 
+    /** Clears the bar; the summary is the command's to print (once, on its standard output). */
     @Override
     public synchronized void runFinished(UploadRun run) {
         clear();
-        out.println(run.summary());
         out.flush();
     }
 

@@ -2,6 +2,7 @@ package dev.codebound.agent.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.registry.BoundedBody;
 import dev.codebound.agent.spool.EnvelopeInfo;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
@@ -11,6 +12,8 @@ import dev.codebound.protocol.wire.WireFormatException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -28,12 +31,13 @@ final class TusClient {
      */
     static final String RESULT = "Codebound-Result";
 
-    private static final int MAX_BODY = 256 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OkHttpClient client;
     private final HttpUrl endpoint;
     private final Clock clock;
+    private final Duration callTimeout;
+    private final long minRate;
 
     /** A created upload: its URL, the offset the server holds, and a result path if already complete. */
     record Created(HttpUrl url, long offset, String resultPath) {}
@@ -58,6 +62,8 @@ final class TusClient {
         this.client = builder.build();
         this.endpoint = config.endpoint();
         this.clock = config.clock();
+        this.callTimeout = config.callTimeout();
+        this.minRate = config.minRate();
     }
 
     /**
@@ -77,7 +83,7 @@ final class TusClient {
         } else {
             request.post(RequestBody.create(new byte[0]));
         }
-        try (Response response = execute(request.build(), "create")) {
+        try (Response response = execute(request.build(), "create", body == null ? 0 : info.length())) {
             if (response.code() != 201) {
                 throw failure("create", response);
             }
@@ -94,7 +100,7 @@ final class TusClient {
     /** The server's offset for an upload (HEAD). */
     long head(HttpUrl upload) throws UploadException {
         Request request = new Request.Builder().url(upload).head().header("Cache-Control", "no-store").build();
-        try (Response response = execute(request, "resume")) {
+        try (Response response = execute(request, "resume", 0)) {
             if (response.code() != 200 && response.code() != 204) {
                 throw failure("resume", response);
             }
@@ -108,7 +114,7 @@ final class TusClient {
                 .header(Tus.UPLOAD_OFFSET, Long.toString(offset))
                 .header(Tus.UPLOAD_CHECKSUM, UploadChecksum.sha256Header(bodySha256))
                 .build();
-        try (Response response = execute(request, "upload")) {
+        try (Response response = execute(request, "upload", bodyLength(body))) {
             if (response.code() != 204 && response.code() != 200) {
                 throw failure("upload", response);
             }
@@ -119,7 +125,7 @@ final class TusClient {
     /** Fetches the verdict on a complete upload: 200 with a receipt, or 422 with a problem. */
     Outcome result(HttpUrl resultUrl) throws UploadException {
         Request request = new Request.Builder().url(resultUrl).get().header("Accept", "application/json").build();
-        try (Response response = execute(request, "result")) {
+        try (Response response = execute(request, "result", 0)) {
             if (response.code() == 200) {
                 byte[] json = readBody(response, "result");
                 try {
@@ -152,9 +158,27 @@ final class TusClient {
         return fromHint != null ? fromHint : upload.newBuilder().addPathSegment("result").build();
     }
 
-    private Response execute(Request request, String step) throws UploadException {
+    /** The tus discovery request, {@code OPTIONS} on the endpoint; any answer means reachable. */
+    void discover() throws IOException {
+        Call call = client.newCall(new Request.Builder().url(endpoint).method("OPTIONS", null).build());
+        long connect = client.connectTimeoutMillis();
+        call.timeout().timeout(connect > 0 ? 2 * connect : callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        try (Response response = call.execute()) {
+            BoundedBody.read(response, BoundedBody.UPLOAD_ANSWER_LIMIT);
+        }
+    }
+
+    /**
+     * Runs {@code request} within its deadline: the call timeout, plus the time to send
+     * {@code bodyBytes} at the minimum rate, so that a large chunk on a slow link is not cut off
+     * while a server that stalls is.
+     */
+    private Response execute(Request request, String step, long bodyBytes) throws UploadException {
+        Call call = client.newCall(request);
+        long sendingMillis = Math.multiplyExact(bodyBytes, 1000L) / minRate;
+        call.timeout().timeout(callTimeout.toMillis() + sendingMillis, TimeUnit.MILLISECONDS);
         try {
-            return client.newCall(request).execute();
+            return call.execute();
         } catch (IOException e) {
             throw UploadException.transientError(step + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
@@ -195,9 +219,17 @@ final class TusClient {
 
     private static byte[] readBody(Response response, String step) throws UploadException {
         try {
-            return response.peekBody(MAX_BODY).bytes();
+            return BoundedBody.read(response, BoundedBody.UPLOAD_ANSWER_LIMIT);
         } catch (IOException e) {
-            throw UploadException.transientError(step + ": cannot read the response body", e);
+            throw UploadException.transientError(step + ": cannot read the response body: " + e.getMessage(), e);
+        }
+    }
+
+    private static long bodyLength(RequestBody body) {
+        try {
+            return Math.max(0, body.contentLength());
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -16,6 +16,8 @@ public final class UploadConfig {
     public static final int DEFAULT_CHUNK_SIZE = 1024 * 1024;
     /** Default size up to which an envelope travels in its creation request (typical photos are 20–40 KB). */
     public static final int DEFAULT_CREATION_WITH_UPLOAD_LIMIT = 64 * 1024;
+    /** Default slowest body rate a request's deadline allows for: a 1 MiB chunk gets 256 s more. */
+    public static final long DEFAULT_MIN_RATE = 4 * 1024;
 
     private final HttpUrl endpoint;
     private final int chunkSize;
@@ -25,6 +27,8 @@ public final class UploadConfig {
     private final UploadWindow window;
     private final long rateLimit;
     private final Duration runDeadline;
+    private final Duration callTimeout;
+    private final long minRate;
     private final String devStationId;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -40,6 +44,8 @@ public final class UploadConfig {
         this.window = builder.window;
         this.rateLimit = builder.rateLimit;
         this.runDeadline = builder.runDeadline;
+        this.callTimeout = builder.callTimeout;
+        this.minRate = builder.minRate;
         this.devStationId = builder.devStationId;
         this.clock = builder.clock;
         this.sleeper = builder.sleeper;
@@ -93,6 +99,19 @@ public final class UploadConfig {
     }
 
     /**
+     * The deadline of one request whose body is empty or small; a request carrying a body gets
+     * this plus the time to send the body at {@link #minRate()}.
+     */
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
+    /** The slowest sending rate, in bytes per second, that a request body is given time for. */
+    public long minRate() {
+        return minRate;
+    }
+
+    /**
      * The station id sent as {@code Codebound-Dev-Station} to a registry in plain development mode,
      * where it stands in for a client certificate; {@code null} in production (mutual TLS).
      */
@@ -130,6 +149,8 @@ public final class UploadConfig {
         private UploadWindow window = UploadWindow.always();
         private long rateLimit;
         private Duration runDeadline;
+        private Duration callTimeout = Duration.ofMinutes(1);
+        private long minRate = DEFAULT_MIN_RATE;
         private String devStationId;
         private Clock clock = Clock.systemDefaultZone();
         private Sleeper sleeper = Sleeper.system();
@@ -191,6 +212,25 @@ public final class UploadConfig {
         /** How long a run may keep starting attempts (default: no deadline). */
         public Builder runDeadline(Duration value) {
             this.runDeadline = value;
+            return this;
+        }
+
+        /** Deadline of a request without a (large) body (default 1 min; must be positive). */
+        public Builder callTimeout(Duration value) {
+            Objects.requireNonNull(value, "callTimeout");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("call timeout must be positive");
+            }
+            this.callTimeout = value;
+            return this;
+        }
+
+        /** Slowest body rate given time for, in bytes per second (default 4 KiB/s; at least 1). */
+        public Builder minRate(long bytesPerSecond) {
+            if (bytesPerSecond < 1) {
+                throw new IllegalArgumentException("minimum rate must be at least 1 byte per second");
+            }
+            this.minRate = bytesPerSecond;
             return this;
         }
 

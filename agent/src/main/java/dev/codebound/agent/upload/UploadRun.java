@@ -1,5 +1,6 @@
 package dev.codebound.agent.upload;
 
+import dev.codebound.protocol.wire.Problem;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -15,9 +16,11 @@ import java.util.Locale;
  * @param bytesResent bytes sent again because an earlier send of them was not acknowledged
  * @param elapsed     wall time of the run
  * @param stop        why the run ended
+ * @param stationRefusal the registry's refusal of the station itself when {@code stop} is
+ *                    {@link Stop#UNAUTHORIZED} (e.g. 403 {@code STATION_REVOKED}), else {@code null}
  */
 public record UploadRun(int delivered, int rejected, int failed, int corrupt, int notStarted, long bytesSent,
-        long bytesResent, Duration elapsed, Stop stop) {
+        long bytesResent, Duration elapsed, Stop stop, Problem stationRefusal) {
 
     /** Why a run ended. */
     public enum Stop {
@@ -27,7 +30,10 @@ public record UploadRun(int delivered, int rejected, int failed, int corrupt, in
         WINDOW_CLOSED,
         /** The run's deadline passed. */
         DEADLINE,
-        /** The registry refused the station itself (401/403); nothing else was started. */
+        /**
+         * The registry refused the station itself (401/403); nothing else was started, and the entry
+         * that met the refusal was left as it was.
+         */
         UNAUTHORIZED
     }
 

@@ -3,6 +3,7 @@ package dev.codebound.agent.upload;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.protocol.wire.Problem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -69,6 +70,7 @@ public final class Uploader {
                 due.stream().mapToLong(SpoolEntry::acknowledgedOffset).sum());
         RunCounters counters = new RunCounters();
         AtomicReference<UploadRun.Stop> stop = new AtomicReference<>(UploadRun.Stop.COMPLETED);
+        AtomicReference<Problem> stationRefusal = new AtomicReference<>();
         AtomicInteger[] byState = new AtomicInteger[EntryState.values().length];
         for (int i = 0; i < byState.length; i++) {
             byState[i] = new AtomicInteger();
@@ -92,8 +94,12 @@ public final class Uploader {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                if (result.unauthorized()) {
+                if (result.stationRefusal() != null) {
+                    // The entry is as it was: it counts as not started, and no other entry starts.
+                    stationRefusal.compareAndSet(null, result.stationRefusal());
                     stop.set(UploadRun.Stop.UNAUTHORIZED);
+                    notStarted.incrementAndGet();
+                    continue;
                 }
                 byState[result.state().ordinal()].incrementAndGet();
                 listener.entryFinished(entry.id(), entry.info().filename(), result.state(), result.reason());
@@ -104,9 +110,22 @@ public final class Uploader {
         UploadRun run = new UploadRun(byState[EntryState.DELIVERED.ordinal()].get(),
                 byState[EntryState.REJECTED.ordinal()].get(), byState[EntryState.FAILED.ordinal()].get(),
                 byState[EntryState.CORRUPT.ordinal()].get(), notStarted.get(), counters.bytesSent.get(),
-                counters.bytesResent.get(), Duration.ofNanos(config.nanoTime().getAsLong() - startedNanos), stop.get());
+                counters.bytesResent.get(), Duration.ofNanos(config.nanoTime().getAsLong() - startedNanos), stop.get(),
+                stationRefusal.get());
         listener.runFinished(run);
         return run;
+    }
+
+    /**
+     * Checks that the registry can be reached at all, before anything is taken from the spool: one
+     * tus discovery request ({@code OPTIONS}) with a deadline of twice the client's connect timeout,
+     * so that a registry that is down is reported within seconds, not after every entry's backoff.
+     * Any HTTP answer counts as reachable; what it means is the upload's business.
+     *
+     * @throws IOException when the registry cannot be reached (refused, unknown host, TLS, timeout)
+     */
+    public static void checkReachable(UploadConfig config, OkHttpClient client) throws IOException {
+        new TusClient(client, config).discover();
     }
 
     private UploadRun.Stop reasonToStop(UploadRun.Stop current, Instant deadline) {

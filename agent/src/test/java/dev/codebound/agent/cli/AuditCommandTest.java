@@ -205,7 +205,7 @@ class AuditCommandTest {
 
         CliRun empty = CliRun.of("audit", "verify", "--home", copy.resolve("nothing").toString());
         assertEquals(ExitCodes.STATION, empty.exitCode());
-        assertTrue(empty.err().contains("no transfer log at"), empty.err());
+        assertTrue(empty.err().contains("no station home at"), empty.err());
 
         Files.delete(station.resolve("registry-ca.pem"));
         assertEquals(ExitCodes.STATION, CliRun.of("audit", "verify", "--home", station.toString()).exitCode());

@@ -74,7 +74,8 @@ class CodeVerifyCommandTest {
     void stationWithoutTrustIsToldWhatToRun(@TempDir Path empty) {
         CliRun run = CliRun.of("code", "verify", "--home", empty.toString(), code.text());
         assertEquals(ExitCodes.STATION, run.exitCode());
-        assertTrue(run.err().contains("run 'codebound-agent init' and 'codebound-agent enroll' first"), run.err());
+        assertTrue(run.err().startsWith("error: no station home at " + empty), run.err());
+        assertTrue(run.err().contains("run 'codebound-agent init'"), run.err());
     }
 
     @Test

@@ -45,12 +45,15 @@ class OperatorActionsTest {
         String entry = capture.out().lines().filter(line -> line.startsWith("  entry:")).findFirst().orElseThrow()
                 .substring("  entry:".length()).strip();
 
-        // Nothing listens on port 1: one attempt, then FAILED with the error kept for the operator.
-        Map<String, String> nowhere = Map.of("CODEBOUND_REGISTRY_URL", "https://127.0.0.1:1",
-                "CODEBOUND_UPLOAD_MAX_ATTEMPTS", "1");
-        CliRun upload = station.run(nowhere, "", "upload");
-        assertEquals(ExitCodes.UNDELIVERED, upload.exitCode(), upload::both);
-        assertTrue(upload.out().contains("  failed   " + entry.substring(0, 12)), upload::both);
+        // A registry answering 503 to everything: one attempt, then FAILED with the error kept for the operator.
+        try (MisbehavingRegistry unavailable = MisbehavingRegistry.start(temp.resolve("registry/keys"),
+                MisbehavingRegistry.Mode.UNAVAILABLE)) {
+            Map<String, String> failing = Map.of("CODEBOUND_REGISTRY_URL", unavailable.url(),
+                    "CODEBOUND_UPLOAD_MAX_ATTEMPTS", "1");
+            CliRun upload = station.run(failing, "", "upload");
+            assertEquals(ExitCodes.UNDELIVERED, upload.exitCode(), upload::both);
+            assertTrue(upload.out().contains("  failed   " + entry.substring(0, 12)), upload::both);
+        }
 
         CliRun status = station.run("status", "--json");
         JsonNode snapshot = JSON.readTree(status.out());

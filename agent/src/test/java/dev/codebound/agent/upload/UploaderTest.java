@@ -320,21 +320,56 @@ class UploaderTest {
     }
 
     @Test
-    void refusedStationStopsTheRunAndKeepsEverything() throws Exception {
+    void refusedStationStopsTheRunAtOnceAndLeavesEveryEntryAsItWas() throws Exception {
         List<SpoolEntry> entries = List.of(enqueue("a.cms", 1_000, 17), enqueue("b.cms", 1_000, 18),
                 enqueue("c.cms", 1_000, 19));
         tus.failNextPost(problem(403, "STATION_REVOKED"));
         UploadRun run = run(config());
 
         assertEquals(UploadRun.Stop.UNAUTHORIZED, run.stop());
-        assertEquals(1, run.failed());
-        assertEquals(2, run.notStarted());
-        List<SpoolEntry> failed = entries.stream().map(e -> spool.entry(e.id()).orElseThrow())
-                .filter(e -> e.state() == EntryState.FAILED).toList();
-        assertEquals(1, failed.size());
-        assertTrue(failed.get(0).lastError().contains("STATION_REVOKED"));
-        assertTrue(failed.get(0).nextAttemptAt().isAfter(time.now()), "not retried at once");
-        assertEquals(1, tus.requests().size());
+        assertEquals("STATION_REVOKED", run.stationRefusal().reason());
+        assertEquals(0, run.failed(), "the refusal is the station's, not an entry's failure");
+        assertEquals(3, run.notStarted());
+        for (SpoolEntry entry : entries) {
+            SpoolEntry now = spool.entry(entry.id()).orElseThrow();
+            assertEquals(EntryState.QUEUED, now.state(), "kept intact for after re-enrollment");
+            assertEquals(0, now.transientErrors());
+            assertEquals(null, now.lastError());
+        }
+        assertEquals(1, tus.requests().size(), "nothing else was tried");
+        assertTrue(time.sleeps().isEmpty(), "no backoff: retrying cannot help");
+    }
+
+    @Test
+    void everyRetryIsAnnouncedWithWhatFailedAndWhenTheNextTryIs() throws Exception {
+        enqueue("a.cms", 40_000, 22);
+        tus.failNextPatch(status(503).setHeader("Retry-After", "7").build());
+        List<String> notices = new ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public synchronized void entryRetrying(String id, String filename, String reason, int failures,
+                    int maxAttempts, Instant next) {
+                notices.add(filename + "|" + reason + "|" + failures + "/" + maxAttempts + "|"
+                        + Duration.between(time.now(), next));
+            }
+        };
+        UploadRun run = new Uploader(config().build(), client, spool, listener).runOnce();
+
+        assertEquals(1, run.delivered());
+        assertEquals(List.of("a.cms|upload: HTTP 503|1/6|PT7S"), notices);
+    }
+
+    @Test
+    void aRetryNoticeIsOneLineOnStandardError() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        RetryNotices notices = new RetryNotices(new java.io.PrintWriter(err, true),
+                java.time.Clock.fixed(Instant.parse("2026-06-01T23:00:00Z"), java.time.ZoneOffset.UTC),
+                ProgressListener.NONE);
+        notices.entryRetrying("20260601T230000Z-0001-abcdef", "a.cms", "upload: ConnectException: Connection refused",
+                2, 12, Instant.parse("2026-06-01T23:00:08Z"));
+        assertEquals("retry: " + Spool.shortId("20260601T230000Z-0001-abcdef") + " a.cms: upload: ConnectException: "
+                + "Connection refused; attempt 2 of 12 failed, next try in 8 s (at 23:00:08)" + System.lineSeparator(),
+                err.toString());
     }
 
     @Test

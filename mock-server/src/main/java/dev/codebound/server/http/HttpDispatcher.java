@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -25,6 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -403,6 +405,8 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             }
             responded = true;
             status = response.status().code();
+            // RFC 9110 section 6.6.1: a server with a clock sends Date; stations measure their clock against it.
+            response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(Date.from(clock.instant())));
             boolean bodyMayOrMayNotFollow = continueExpected && !requestDone;
             boolean keepAlive = HttpUtil.isKeepAlive(request) && !closeAfterResponse && !bodyMayOrMayNotFollow
                     && (requestDone || remainingBodyIsSmall());

@@ -72,6 +72,43 @@ class QrCodesTest {
         assertTrue(e.getMessage().contains("megapixels"), e.getMessage());
     }
 
+    /** A code photographed at 12 MP (4000x3000), taking a third of the frame, is read from a subsampled copy. */
+    @Test
+    void aLargePhotoIsDecodedFromASubsampledCopy() throws Exception {
+        BufferedImage code = ImageIO.read(new java.io.ByteArrayInputStream(QrCodes.renderPng(CODE, 1000)));
+        BufferedImage photo = new BufferedImage(4000, 3000, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = photo.createGraphics();
+        graphics.setColor(java.awt.Color.GRAY);
+        graphics.fillRect(0, 0, 4000, 3000);
+        graphics.drawImage(code, 1500, 1000, null);
+        graphics.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(photo, "png", png);
+
+        assertEquals(2, QrCodes.subsampling(4000, 3000), "decoded at 2000x1500");
+        assertEquals(CODE, QrCodes.read(png.toByteArray()));
+    }
+
+    @Test
+    void subsamplingKeepsSmallImagesWhole() {
+        assertEquals(1, QrCodes.subsampling(QrCodes.DEFAULT_SIZE, QrCodes.DEFAULT_SIZE));
+        assertEquals(1, QrCodes.subsampling(QrCodes.DECODE_SIDE, 1000));
+        assertEquals(2, QrCodes.subsampling(QrCodes.DECODE_SIDE + 1, 1000));
+    }
+
+    /** A 4100x4100 image (16.8 MP) is over the 12-megapixel cap: refused from its header alone. */
+    @Test
+    void anImageOverTwelveMegapixelsIsRefused() throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(4100).putInt(4100).put((byte) 8);
+        pngChunk(png, "IHDR", header.array());
+        pngChunk(png, "IEND", new byte[0]);
+        QrCodes.QrReadException e = assertThrows(QrCodes.QrReadException.class, () -> QrCodes.read(png.toByteArray()));
+        assertEquals("the image is 4100x4100 pixels, more than 12 megapixels; crop it to the code or take a "
+                + "screenshot instead", e.getMessage());
+    }
+
     @Test
     void bytesThatAreNoImageAreReported() {
         QrCodes.QrReadException e = assertThrows(QrCodes.QrReadException.class,
