@@ -1,6 +1,7 @@
 package dev.codebound.agent.cli;
 
 import java.io.PrintWriter;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "Capture-station agent: verify collection codes, seal photos, upload them to the registry.",
         subcommands = {InitCommand.class, EnrollCommand.class, TrustCommand.class, CodeCommand.class,
             CaptureCommand.class, WatchCommand.class, UploadCommand.class, StatusCommand.class, RetryCommand.class,
-            RemoveCommand.class, AuditCommand.class, QuickstartCommand.class},
+            RemoveCommand.class, AuditCommand.class, QuickstartCommand.class,
+            AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -35,6 +37,8 @@ public final class AgentCommand {
     /** The command line reading variables and standard input from {@code environment} instead of the process. */
     public static CommandLine commandLine(AgentEnvironment environment) {
         CommandLine commandLine = new CommandLine(new AgentCommand(), new AgentFactory(environment));
+        // picocli hides its completion generator by default; a station operator should find it in --help.
+        commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         commandLine.setExitCodeExceptionMapper(ExitCodes::forException);
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             PrintWriter err = line.getErr();
