@@ -1,9 +1,12 @@
 package dev.codebound.agent.cli;
 
-import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParseResult;
 
 /** The {@code codebound-agent} command: the capture station's entry point. */
 @Command(name = "codebound-agent", mixinStandardHelpOptions = true, version = "codebound-agent 0.1.0",
@@ -25,6 +28,9 @@ import picocli.CommandLine.Command;
             "8:upload finished with photos not delivered",
             "9:audit verification failed"})
 public final class AgentCommand {
+    @Mixin
+    GlobalOptions globalOptions;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -36,12 +42,21 @@ public final class AgentCommand {
 
     /** The command line reading variables and standard input from {@code environment} instead of the process. */
     public static CommandLine commandLine(AgentEnvironment environment) {
-        CommandLine commandLine = new CommandLine(new AgentCommand(), new AgentFactory(environment));
+        AgentCommand agent = new AgentCommand();
+        CommandLine commandLine = new CommandLine(agent, new AgentFactory(environment));
         // picocli hides its completion generator by default; a station operator should find it in --help.
         commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         commandLine.setExitCodeExceptionMapper(ExitCodes::forException);
+        commandLine.setExecutionStrategy(parseResult -> {
+            List<ParseResult> chain = parseResult.asCommandLineList().stream().map(CommandLine::getParseResult)
+                    .toList();
+            // --help and --version are answered whatever else the line holds.
+            if (chain.stream().noneMatch(part -> part.isUsageHelpRequested() || part.isVersionHelpRequested())) {
+                agent.globalOptions.applyTo(chain.get(chain.size() - 1));
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
-            PrintWriter err = line.getErr();
             int code = ExitCodes.forException(failure);
             String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
             if (ExitCodes.isDiskFailure(failure)) {
@@ -49,12 +64,21 @@ public final class AgentCommand {
                 message = "cannot write the station's files: " + message + "; nothing half-written was kept. Free "
                         + "some space (or make the file system writable) and run the command again";
             }
-            err.println("error: " + message);
-            if (code == ExitCodes.INTERNAL) {
-                failure.printStackTrace(err);
-            }
-            err.flush();
+            new ErrorReport(code, message, failure).print(line.getOut(), line.getErr(),
+                    GlobalOptions.jsonRequested(parseResult), agent.globalOptions.verbose);
             return code;
+        });
+        commandLine.setParameterExceptionHandler((failure, args) -> {
+            CommandLine line = failure.getCommandLine();
+            boolean json = Arrays.asList(args).contains(GlobalOptions.JSON);
+            new ErrorReport(ExitCodes.USAGE, failure.getMessage(), failure).print(line.getOut(), line.getErr(),
+                    json, agent.globalOptions.verbose);
+            if (!json) {
+                CommandLine.UnmatchedArgumentException.printSuggestions(failure, line.getErr());
+                line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+                line.getErr().flush();
+            }
+            return ExitCodes.USAGE;
         });
         return commandLine;
     }
