@@ -1,17 +1,20 @@
 package dev.codebound.agent.cli;
 
 import dev.codebound.agent.station.FileSystemErrors;
-import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
+import java.util.Arrays;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** The {@code codebound-agent} command: the capture station's entry point. */
 @Command(name = "codebound-agent", mixinStandardHelpOptions = true, version = "codebound-agent 0.1.0",
         description = "Capture-station agent: verify collection codes, seal photos, upload them to the registry.",
         subcommands = {InitCommand.class, EnrollCommand.class, TrustCommand.class, CodeCommand.class,
             CaptureCommand.class, WatchCommand.class, UploadCommand.class, StatusCommand.class, RetryCommand.class,
-            RemoveCommand.class, AuditCommand.class, QuickstartCommand.class},
+            RemoveCommand.class, AuditCommand.class, QuickstartCommand.class,
+            AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -25,6 +28,9 @@ import picocli.CommandLine.Command;
             "8:upload finished with photos not delivered",
             "9:audit verification failed"})
 public final class AgentCommand {
+    @Mixin
+    GlobalOptions globalOptions;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -36,11 +42,14 @@ public final class AgentCommand {
 
     /** The command line reading variables and standard input from {@code environment} instead of the process. */
     public static CommandLine commandLine(AgentEnvironment environment) {
-        CommandLine commandLine = new CommandLine(new AgentCommand(), new AgentFactory(environment));
+        AgentCommand agent = new AgentCommand();
+        CommandLine commandLine = new CommandLine(agent, new AgentFactory(environment));
+        // picocli hides its completion generator by default; a station operator should find it in --help.
+        commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         commandLine.setExitCodeExceptionMapper(ExitCodes::forException);
-        commandLine.setExecutionStrategy(new StationHomeGuard(new CommandLine.RunLast()));
+        // Options before the subcommand first: a --home given there is the one the guard must check.
+        commandLine.setExecutionStrategy(agent.globalOptions.before(new StationHomeGuard(new CommandLine.RunLast())));
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
-            PrintWriter err = line.getErr();
             int code = ExitCodes.forException(failure);
             String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
             if (ExitCodes.isDiskFailure(failure)) {
@@ -50,12 +59,21 @@ public final class AgentCommand {
             } else if (failure instanceof FileSystemException fileFailure) {
                 message = "cannot use " + FileSystemErrors.describe(fileFailure);
             }
-            err.println("error: " + message);
-            if (code == ExitCodes.INTERNAL) {
-                failure.printStackTrace(err);
-            }
-            err.flush();
+            new ErrorReport(code, message, failure).print(line.getOut(), line.getErr(),
+                    GlobalOptions.jsonRequested(parseResult), agent.globalOptions.verbose);
             return code;
+        });
+        commandLine.setParameterExceptionHandler((failure, args) -> {
+            CommandLine line = failure.getCommandLine();
+            boolean json = Arrays.asList(args).contains(GlobalOptions.JSON);
+            new ErrorReport(ExitCodes.USAGE, failure.getMessage(), failure).print(line.getOut(), line.getErr(),
+                    json, agent.globalOptions.verbose);
+            if (!json) {
+                CommandLine.UnmatchedArgumentException.printSuggestions(failure, line.getErr());
+                line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+                line.getErr().flush();
+            }
+            return ExitCodes.USAGE;
         });
         return commandLine;
     }

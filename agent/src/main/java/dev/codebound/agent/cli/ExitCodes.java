@@ -35,7 +35,15 @@ public final class ExitCodes {
     /** An audit verification found a problem. */
     public static final int AUDIT_FAILED = 9;
 
+    private static final List<String> KINDS = List.of("ok", "internal", "usage", "station", "code-refused",
+            "photo-refused", "unreachable", "registry-refused", "undelivered", "audit-failed");
+
     private ExitCodes() {}
+
+    /** A stable name for an exit code, for JSON error objects (e.g. {@code "station"} for 3). */
+    static String kind(int exitCode) {
+        return exitCode >= 0 && exitCode < KINDS.size() ? KINDS.get(exitCode) : "exit-" + exitCode;
+    }
 
     /** Maps an exception thrown by a command to its exit code. */
     static int forException(Throwable failure) {

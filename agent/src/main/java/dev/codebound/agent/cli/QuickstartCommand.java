@@ -33,8 +33,14 @@ final class QuickstartCommand implements Callable<Integer> {
 
     private final AgentEnvironment environment;
 
+    /** Created by {@link AgentFactory} with the environment of the command line it belongs to. */
     QuickstartCommand(AgentEnvironment environment) {
         this.environment = environment;
+    }
+
+    /** For picocli's default factory, which the man page and completion generators use. */
+    QuickstartCommand() {
+        this(AgentEnvironment.system());
     }
 
     @Override

@@ -28,12 +28,18 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 /**
  * Loads the station's signing key and certificate. The key's passphrase never appears on a
  * command line (where any local user could read it from the process list): it comes from the
- * environment variable {@value #PASSPHRASE_VARIABLE} or from the file named by the setting
- * {@code key.passphrase-file} (first line; the file should be mode 0600).
+ * environment variable {@value #PASSPHRASE_VARIABLE}, from the systemd credential
+ * {@value #PASSPHRASE_CREDENTIAL} (a unit's {@code LoadCredential=}, read from
+ * {@code $CREDENTIALS_DIRECTORY}, which only the service can read), or from the file named by the
+ * setting {@code key.passphrase-file} (first line; the file should be mode 0600), in that order.
  */
 public final class StationKeys {
     /** Environment variable holding the key passphrase. */
     public static final String PASSPHRASE_VARIABLE = "CODEBOUND_KEY_PASSPHRASE";
+    /** Name of the systemd credential holding the key passphrase (see codebound-upload.service). */
+    public static final String PASSPHRASE_CREDENTIAL = "codebound-key-passphrase";
+    /** The directory where systemd hands a service its credentials. */
+    static final String CREDENTIALS_DIRECTORY_VARIABLE = "CREDENTIALS_DIRECTORY";
 
     private StationKeys() {}
 
@@ -42,6 +48,13 @@ public final class StationKeys {
         String fromEnvironment = environment.get(PASSPHRASE_VARIABLE);
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
             return fromEnvironment.toCharArray();
+        }
+        String credentials = environment.get(CREDENTIALS_DIRECTORY_VARIABLE);
+        if (credentials != null && !credentials.isEmpty()) {
+            Path credential = Path.of(credentials, PASSPHRASE_CREDENTIAL);
+            if (Files.isRegularFile(credential)) {
+                return readPassphraseFile(credential, "systemd credential " + PASSPHRASE_CREDENTIAL);
+            }
         }
         String file = config.string("key.passphrase-file");
         if (file.isEmpty()) {

@@ -40,8 +40,13 @@ class StationHomeRequiredTest {
                 "", args.toArray(String[]::new));
 
         assertEquals(ExitCodes.STATION, run.exitCode(), run::both);
-        assertTrue(run.err().startsWith("error: no station home at " + typo + "; run 'codebound-agent init'"),
-                run::both);
+        String expected = "no station home at " + typo + "; run 'codebound-agent init'";
+        if (args.contains("--json")) {
+            // With --json the error is a JSON object on standard output.
+            assertTrue(run.out().startsWith("{\"error\":") && run.out().contains(expected), run::both);
+        } else {
+            assertTrue(run.err().startsWith("error: " + expected), run::both);
+        }
         assertFalse(Files.exists(typo), "nothing was created at the mistyped path");
     }
 

@@ -45,8 +45,8 @@ public final class CodeVerifier {
         String keyIdHex = HexFormat.of().formatHex(keyId);
         X509Certificate signer = bundle.codeSigningCertificate(keyId).orElseThrow(() -> new CodeException(
                 Reason.UNKNOWN_KEY, "code " + code.codeId() + " is signed by key " + keyIdHex
-                        + ", which is not in the trust bundle (sequence " + bundle.sequence()
-                        + "); refresh the trust bundle"));
+                        + ", which is not in the trust bundle (sequence " + bundle.sequence() + ", issued "
+                        + bundle.issuedAt() + "); " + unknownKeyAdvice(code)));
         if (bundle.isKeyRevoked(keyId)) {
             throw new CodeException(Reason.REVOKED, "code " + code.codeId() + " is signed by key " + keyIdHex
                     + ", which the registry has revoked");
@@ -78,5 +78,19 @@ public final class CodeVerifier {
                     + code.schoolCode() + ", but this station is bound to " + new TreeSet<>(allowedSchools));
         }
         return new VerifiedCode(code, at);
+    }
+
+    /**
+     * What an operator can do about a code signed by a key the bundle lacks. The registry announces
+     * a code-signing key in its trust bundle before it signs with it, so a code valid from before
+     * the bundle was issued should have been signed with a key the bundle lists: such a code comes
+     * from another registry (or is made up), and refreshing the bundle cannot help.
+     */
+    private String unknownKeyAdvice(CollectionCode code) {
+        if (code.notBefore().isBefore(bundle.issuedAt())) {
+            return "the code was not issued by " + bundle.registryName() + " (refreshing the trust bundle will not "
+                    + "help): ask the graduate to download their code from the registry again";
+        }
+        return "the code is newer than the trust bundle: run 'codebound-agent trust refresh' and scan it again";
     }
 }

@@ -120,6 +120,20 @@ class CollectionCodeTest {
     }
 
     @Test
+    void theAdviceForAnUnknownKeyDependsOnWhetherTheCodeIsNewerThanTheBundle() {
+        RegistryKeyring other = TestRegistries.create("Other Registry");
+        CodeIssuer issuer = new CodeIssuer(other.codeSigning(), other.encryption().certificate());
+        CodeException foreign = assertThrows(CodeException.class, () -> new CodeVerifier(bundle)
+                .verify(issuer.issue(STUDENT, 10337, 2027, VALID_FROM, VALID_TO).text(), NOW));
+        assertTrue(foreign.getMessage().contains("refreshing the trust bundle will not help"), foreign.getMessage());
+
+        CodeException newer = assertThrows(CodeException.class, () -> new CodeVerifier(bundle)
+                .verify(issuer.issue(STUDENT, 10337, 2027, NOW.plusSeconds(60), VALID_TO).text(),
+                        NOW.plusSeconds(120)));
+        assertTrue(newer.getMessage().contains("run 'codebound-agent trust refresh'"), newer.getMessage());
+    }
+
+    @Test
     void anyAlteredFieldBreaksTheSignature() {
         byte[] binary = binary(issued.text());
         int schoolCodeOffset = 2 + 8 + 10;

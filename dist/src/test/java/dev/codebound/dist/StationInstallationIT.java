@@ -1,0 +1,129 @@
+package dev.codebound.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The assembled station installation works as docs/agent.md tells an operator to install it: the
+ * launcher on the PATH through a symbolic link, run from any directory; man pages and completion
+ * generated from the command tree; systemd units that systemd itself accepts.
+ */
+class StationInstallationIT {
+    private static final Path INSTALLATION = Path.of(System.getProperty("codebound.installation"));
+    private static final Path LAUNCHER = INSTALLATION.resolve("bin/codebound-agent");
+
+    @TempDir
+    Path elsewhere;
+
+    record Run(int exitCode, String output) {}
+
+    @Test
+    void theLauncherRunsTheAgentThroughASymbolicLinkFromAnyDirectory() throws Exception {
+        Path bin = Files.createDirectories(elsewhere.resolve("usr/local/bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("codebound-agent"), LAUNCHER);
+        assertTrue(Files.getPosixFilePermissions(LAUNCHER).contains(PosixFilePermission.OTHERS_EXECUTE));
+
+        Run version = run(elsewhere, Map.of(), link.toString(), "--version");
+        assertEquals(0, version.exitCode(), version.output());
+        assertTrue(version.output().startsWith("codebound-agent "), version.output());
+
+        Run misuse = run(elsewhere, Map.of(), link.toString(), "upload", "--no-such-option");
+        assertEquals(2, misuse.exitCode(), "the agent's own exit code passes through the launcher: "
+                + misuse.output());
+    }
+
+    @Test
+    void withoutAJavaRuntimeTheLauncherSaysWhatToInstall() throws Exception {
+        Run run = run(elsewhere, Map.of("JAVA_HOME", elsewhere.resolve("no-jdk").toString()), LAUNCHER.toString(),
+                "--version");
+        assertEquals(127, run.exitCode(), run.output());
+        assertTrue(run.output().contains("install Java 17 or newer, or set JAVA_HOME"), run.output());
+    }
+
+    @Test
+    void theLauncherPassesJvmOptionsFromTheEnvironment() throws Exception {
+        Run run = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-Xmx64m -XX:+UnlockDiagnosticVMOptions"),
+                LAUNCHER.toString(), "--version");
+        assertEquals(0, run.exitCode(), run.output());
+        Run refused = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-XX:+NoSuchJvmOption"), LAUNCHER.toString(),
+                "--version");
+        assertTrue(refused.exitCode() != 0 && refused.output().contains("NoSuchJvmOption"), refused.output());
+    }
+
+    @Test
+    void bashCompletesTheSubcommandsAndTheirOptions() throws Exception {
+        Path completion = INSTALLATION.resolve("share/bash-completion/completions/codebound-agent");
+        // As bash calls the function the script registers for the command (compopt complains outside a real
+        // completion, hence the quiet stderr).
+        String script = "source '" + completion + "'\n"
+                + "function complete_line() { COMP_LINE=\"$*\"; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); "
+                + "COMPREPLY=(); $(complete -p codebound-agent | sed 's/.*-F \\([^ ]*\\).*/\\1/') 2>/dev/null; "
+                + "echo \"${COMPREPLY[@]}\"; }\n"
+                + "complete_line codebound-agent up\n"
+                + "complete_line codebound-agent upload --win\n";
+        Run run = run(elsewhere, Map.of(), "bash", "-c", script);
+        assertEquals(0, run.exitCode(), run.output());
+        List<String> lines = run.output().lines().toList();
+        assertEquals(List.of("upload", "--window"), lines, run.output());
+    }
+
+    @Test
+    void everyCommandHasAManPage() throws Exception {
+        Path man = INSTALLATION.resolve("share/man/man1");
+        for (String page : List.of("codebound-agent", "codebound-agent-upload", "codebound-agent-capture",
+                "codebound-agent-watch", "codebound-agent-audit-verify", "codebound-agent-generate-completion")) {
+            Path file = man.resolve(page + ".1");
+            assertTrue(Files.isRegularFile(file), "missing man page " + file);
+            String roff = Files.readString(file, StandardCharsets.UTF_8);
+            String title = page.toUpperCase(Locale.ROOT).replace("-", "\\-");
+            assertTrue(roff.contains(".TH \"" + title + "\" \"1\""), file + " has no title line for " + page);
+        }
+        String upload = Files.readString(man.resolve("codebound-agent-upload.1"), StandardCharsets.UTF_8);
+        assertTrue(upload.contains("window"), upload);
+    }
+
+    @Test
+    void systemdAcceptsTheUploadServiceAndTimer() throws Exception {
+        assumeTrue(onPath("systemd-analyze"), "systemd-analyze is not installed here");
+        // The units name the documented install location; point them at this installation to verify them here.
+        Path units = Files.createDirectories(elsewhere.resolve("units"));
+        for (String unit : List.of("codebound-upload.service", "codebound-upload.timer")) {
+            String text = Files.readString(INSTALLATION.resolve("share/systemd").resolve(unit), StandardCharsets.UTF_8);
+            Files.writeString(units.resolve(unit), text.replace("/usr/local/bin/codebound-agent", LAUNCHER.toString()));
+        }
+        Run run = run(units, Map.of(), "systemd-analyze", "verify", "--man=no",
+                units.resolve("codebound-upload.timer").toString(), units.resolve("codebound-upload.service").toString());
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals("", run.output().strip(), "systemd-analyze found something to say about the units");
+    }
+
+    private static boolean onPath(String command) throws Exception {
+        return run(Path.of("."), Map.of(), "sh", "-c", "command -v " + command).exitCode() == 0;
+    }
+
+    private static Run run(Path directory, Map<String, String> environment, String... command)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(directory.toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
+        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+}
