@@ -43,7 +43,8 @@ final class RunnableBlocks {
         int index = 0;
         while (index < lines.size()) {
             Matcher opening = OPENING_FENCE.matcher(lines.get(index));
-            if (!opening.matches()) {
+            // As in CommonMark, a backtick fence's info string has no backtick: "```` ```sh ```` ..." is inline code.
+            if (!opening.matches() || opening.group(1).startsWith("`") && opening.group(2).contains("`")) {
                 index++;
                 continue;
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * installation's {@code bin/} on the {@code PATH}. The script runs inside private network and PID
  * namespaces: only loopback exists, so the fixed ports the documents name (8080, 8443) are used exactly
  * as written without clashing with anything else on the machine, and every process the page started in
- * the background dies with the namespace.
+ * the background dies with the namespace. Since no two documents can meet, they all run at once.
  */
 class RunnableDocsIT {
     private static final Path REPOSITORY = Path.of(System.getProperty("codebound.repository")).normalize();
@@ -62,8 +63,12 @@ class RunnableDocsIT {
         List<String> namespace = NAMESPACES.stream().filter(RunnableDocsIT::works).findFirst().orElse(null);
         assumeTrue(namespace != null, "cannot create private network and PID namespaces here (unshare needs root "
                 + "or unprivileged user namespaces), so the documents' fixed ports could clash: not run");
-        return documents.entrySet().stream().map(document -> dynamicTest(document.getKey(),
-                () -> run(namespace, document.getKey(), document.getValue())));
+        // All at once: each document has namespaces of its own, so their ports and processes cannot meet.
+        List<DocumentRun> runs = new ArrayList<>();
+        for (Map.Entry<String, List<RunnableBlocks.Block>> document : documents.entrySet()) {
+            runs.add(start(namespace, document.getKey(), document.getValue()));
+        }
+        return runs.stream().map(run -> dynamicTest(run.document(), run::assertSucceeded));
     }
 
     /** README.md and docs/*.md that have runnable blocks, by repository path; parse errors fail here. */
@@ -82,7 +87,8 @@ class RunnableDocsIT {
         return documents;
     }
 
-    private void run(List<String> namespace, String document, List<RunnableBlocks.Block> blocks) throws Exception {
+    private DocumentRun start(List<String> namespace, String document, List<RunnableBlocks.Block> blocks)
+            throws IOException {
         Path root = Files.createTempDirectory(scratch, document.replace('/', '-') + "-");
         Path work = layOutRepository(Files.createDirectory(root.resolve("work")));
         Path home = Files.createDirectory(root.resolve("home"));
@@ -93,8 +99,7 @@ class RunnableDocsIT {
         List<String> command = new ArrayList<>(namespace);
         command.addAll(List.of("bash", "-c", LOOPBACK_UP + " && exec bash \"$0\"", script.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null")
-                        .toFile()));
+                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> environment = builder.environment();
         String inheritedPath = environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
         environment.clear();
@@ -103,16 +108,30 @@ class RunnableDocsIT {
         environment.put("JAVA_HOME", javaHome);
         environment.put("HOME", home.toString());
         environment.put("LANG", "C.UTF-8");
+        return new DocumentRun(document, builder.start(), System.nanoTime(), output, work);
+    }
 
-        Process process = builder.start();
-        if (!process.waitFor(DOCUMENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
-            fail(document + ": still running after " + DOCUMENT_TIMEOUT_SECONDS + " s; the output ended with:\n"
-                    + tail(output));
-        }
-        if (process.exitValue() != 0) {
-            fail(document + ": exit status " + process.exitValue() + "; the output ended with:\n" + tail(output));
+    /** One document's script, running. */
+    private record DocumentRun(String document, Process process, long startedNanos, Path output, Path work) {
+        void assertSucceeded() throws Exception {
+            try {
+                long deadline = startedNanos + TimeUnit.SECONDS.toNanos(DOCUMENT_TIMEOUT_SECONDS);
+                if (!process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor();
+                    fail(document + ": still running after " + DOCUMENT_TIMEOUT_SECONDS
+                            + " s; the output ended with:\n" + tail(output));
+                }
+                if (process.exitValue() != 0) {
+                    fail(document + ": exit status " + process.exitValue() + "; the output ended with:\n"
+                            + tail(output));
+                }
+            } finally {
+                // The links point into the build: remove them so that deleting the scratch never follows them.
+                for (String file : LINKED) {
+                    Files.deleteIfExists(work.resolve(file));
+                }
+            }
         }
     }
 
