@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One document's runnable blocks as one bash script, run as a reader who follows the page would: in
@@ -15,6 +16,7 @@ import java.util.List;
 final class DocumentScript {
     /** The prefix of the line the script prints for the command that failed. */
     static final String FAILURE_PREFIX = "runnable-docs: ";
+    private static final String FAILED = "exit status";
 
     private DocumentScript() {}
 
@@ -26,8 +28,8 @@ final class DocumentScript {
         StringBuilder script = new StringBuilder()
                 .append("set -Eeuo pipefail\n")
                 .append("trap '__runnable_docs_status=$?; echo \"").append(FAILURE_PREFIX).append(document)
-                .append(" line $((__runnable_docs_offset + LINENO)): exit status $__runnable_docs_status: "
-                        + "$BASH_COMMAND\" >&2' ERR\n");
+                .append(" line $((__runnable_docs_offset + LINENO)): ").append(FAILED)
+                .append(" $__runnable_docs_status: $BASH_COMMAND\" >&2' ERR\n");
         for (RunnableBlocks.Block block : blocks) {
             Path file = directory.resolve("block-" + block.firstLine() + ".sh");
             Files.writeString(file, block.text(), StandardCharsets.UTF_8);
@@ -39,5 +41,14 @@ final class DocumentScript {
         Path main = directory.resolve("document.sh");
         Files.writeString(main, script.toString(), StandardCharsets.UTF_8);
         return main;
+    }
+
+    /**
+     * The outermost failing command in a script's {@code output}: the document, its line, the exit
+     * status and the command (a command substitution that fails is reported inside and then outside).
+     */
+    static Optional<String> failure(List<String> output) {
+        return output.stream().filter(line -> line.startsWith(FAILURE_PREFIX) && line.contains(": " + FAILED + " "))
+                .reduce((first, second) -> second).map(line -> line.substring(FAILURE_PREFIX.length()));
     }
 }

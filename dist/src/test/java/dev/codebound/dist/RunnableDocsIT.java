@@ -123,8 +123,10 @@ class RunnableDocsIT {
                             + " s; the output ended with:\n" + tail(output));
                 }
                 if (process.exitValue() != 0) {
-                    fail(document + ": exit status " + process.exitValue() + "; the output ended with:\n"
-                            + tail(output));
+                    List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+                    String failed = DocumentScript.failure(lines)
+                            .orElse(document + ": exit status " + process.exitValue());
+                    fail(failed + "; the output ended with:\n" + tail(output));
                 }
             } finally {
                 // The links point into the build: remove them so that deleting the scratch never follows them.
