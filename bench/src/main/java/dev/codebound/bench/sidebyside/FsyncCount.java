@@ -29,15 +29,14 @@ final class FsyncCount {
     }
 
     /**
-     * Attaches strace to every thread of the running process {@code pid} (and, with {@code -f}, to the
-     * threads it starts), returning once all are attached. Stop it with {@link #detach}.
+     * Attaches strace to the running process {@code pid}: with {@code -f} to all its threads and to those it
+     * starts later ("Process PID attached with N threads"), returning once attached. Stop it with {@link #detach}.
      */
     static Process attach(long pid, Path summary) throws IOException, InterruptedException {
-        List<String> threads = Proc.threads(pid);
         List<String> command = new ArrayList<>(STRACE);
-        command.addAll(List.of("-o", summary.toString(), "-p", String.join(",", threads)));
+        command.addAll(List.of("-o", summary.toString(), "-p", Long.toString(pid)));
         Process strace = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        CountDownLatch attached = new CountDownLatch(threads.size());
+        CountDownLatch attached = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
             try (BufferedReader err = new BufferedReader(new InputStreamReader(strace.getErrorStream(),
                     StandardCharsets.UTF_8))) {
@@ -54,8 +53,8 @@ final class FsyncCount {
         reader.start();
         if (!attached.await(30, TimeUnit.SECONDS)) {
             strace.destroyForcibly();
-            throw new IOException("strace did not attach to the " + threads.size() + " threads of process " + pid
-                    + " within 30 s (is ptrace allowed here? try: strace -p " + pid + ")");
+            throw new IOException("strace did not attach to process " + pid + " within 30 s (is ptrace allowed "
+                    + "here? try: strace -f -p " + pid + ")");
         }
         return strace;
     }

@@ -31,14 +31,21 @@ final class Peers {
         this.logs = logs;
     }
 
-    /** rclone copy through a crypt remote onto {@code rclone serve sftp}, {@code parallel} transfers. */
+    /**
+     * rclone copy through a crypt remote onto {@code rclone serve sftp}, {@code parallel} transfers. The time
+     * is the {@code rclone copy} process's, start to exit, as the script times it but without the shim's own
+     * start-up, which falls inside the script's timed span.
+     */
     Measurement rclone(int round, Path photos) throws IOException, InterruptedException {
-        return measure(Subject.RCLONE, round, command("rclone-run.sh", photos), "copy", "serve");
+        return measure(Subject.RCLONE, round, command("rclone-run.sh", photos), "copy", "serve", true);
     }
 
-    /** tus-js-client, {@code parallel} uploads at once with creation-with-upload, onto @tus/server. */
+    /**
+     * tus-js-client, {@code parallel} uploads at once with creation-with-upload, onto @tus/server. The time is
+     * the one {@code upload.mjs} measures itself: the uploads, without Node's start-up or the final HEAD checks.
+     */
     Measurement tus(int round, Path photos) throws IOException, InterruptedException {
-        return measure(Subject.TUS, round, command("tus-run.sh", photos), "upload.mjs", "server.mjs");
+        return measure(Subject.TUS, round, command("tus-run.sh", photos), "upload.mjs", "server.mjs", false);
     }
 
     /** fsync plus fdatasync calls of one whole run of the subject's script, its server included. */
@@ -59,8 +66,8 @@ final class Peers {
         return command;
     }
 
-    private Measurement measure(Subject subject, int round, List<String> command, String client, String server)
-            throws IOException, InterruptedException {
+    private Measurement measure(Subject subject, int round, List<String> command, String client, String server,
+            boolean timeClientProcess) throws IOException, InterruptedException {
         String load = Proc.loadAverage();
         String name = subject.name().toLowerCase() + "-r" + round;
         Path log = logs.resolve(name + ".rusage");
@@ -68,7 +75,8 @@ final class Peers {
         List<ProcessUsage> usages = Rusage.read(log);
         ProcessUsage clientUsage = Rusage.only(usages, client, log);
         ProcessUsage serverUsage = Rusage.only(usages, server, log);
-        return new Measurement(subject, round, result.get("files").asInt(), result.get("elapsed_s").asDouble(),
+        double seconds = timeClientProcess ? clientUsage.wallSeconds() : result.get("elapsed_s").asDouble();
+        return new Measurement(subject, round, result.get("files").asInt(), seconds,
                 clientUsage.cpuSeconds(), serverUsage.cpuSeconds(), clientUsage.maxRssKiB(),
                 serverUsage.maxRssKiB(), load);
     }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 
 /** Linux {@code /proc} figures of a running process (the registry, which lives through every round). */
 final class Proc {
@@ -36,13 +34,6 @@ final class Proc {
     /** Resets the peak resident set to the current one (writing 5 to clear_refs), so a round sees its own peak. */
     static void resetPeakRss(long pid) throws IOException {
         Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5", StandardCharsets.US_ASCII);
-    }
-
-    /** The thread ids of {@code pid}, for strace to attach to all of them. */
-    static List<String> threads(long pid) throws IOException {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            return tasks.map(task -> task.getFileName().toString()).toList();
-        }
     }
 
     /** The 1-, 5- and 15-minute load averages, as {@code /proc/loadavg} gives them. */

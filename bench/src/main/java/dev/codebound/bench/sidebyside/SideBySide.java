@@ -78,6 +78,8 @@ public final class SideBySide {
         report.note("photoBytesTotal", bytes);
         report.note("photoBytesMean", bytes / options.photos());
         log("%d photos, %.1f KB mean; logs in %s", options.photos(), bytes / 1000.0 / options.photos(), logs);
+        double decode = JpegDecodeReference.cpuMillisPerPhoto(photos);
+        report.jpegDecodeMillisPerPhoto(decode);
 
         Peers peers = new Peers(options.peers(), options.parallel(), rusage, logs);
         try (CodeboundStation codebound = CodeboundStation.start(options, rusage, work, logs)) {

@@ -26,6 +26,7 @@ final class SideBySideReport {
     private final List<Measurement> measurements = new ArrayList<>();
     private final Map<Subject, String> fsyncs = new EnumMap<>(Subject.class);
     private final Map<Subject, Double> fsyncsPerPhoto = new EnumMap<>(Subject.class);
+    private double jpegDecodeMillisPerPhoto = Double.NaN;
 
     /** A fact about the run (machine, options, photos), kept in the JSON. */
     void note(String key, Object value) {
@@ -40,6 +41,12 @@ final class SideBySideReport {
     void fsyncs(Subject subject, double perPhoto, String split) {
         fsyncsPerPhoto.put(subject, perPhoto);
         fsyncs.put(subject, split);
+    }
+
+    /** CPU per photo of JPEG decoding alone (see {@link JpegDecodeReference}), the floor under capture. */
+    void jpegDecodeMillisPerPhoto(double millis) {
+        jpegDecodeMillisPerPhoto = millis;
+        run.put("jpegDecodeCpuMillisPerPhoto", millis);
     }
 
     private List<Measurement> of(Subject subject) {
@@ -93,6 +100,12 @@ final class SideBySideReport {
                     rate / bestRate, cpu / bestCpu);
         }
         out.println();
+        double capture = median(Subject.CAPTURE, Measurement::cpuMillisPerPhoto);
+        if (!Double.isNaN(capture)) {
+            out.printf(Locale.ROOT, "capture: %.2f CPU ms/photo, of which JPEG decoding alone (ImageIO, warm JVM) "
+                    + "%.2f: %.2f ms/photo beyond decoding%n", capture, jpegDecodeMillisPerPhoto,
+                    capture - jpegDecodeMillisPerPhoto);
+        }
         for (Map.Entry<Subject, String> fsync : fsyncs.entrySet()) {
             out.println("fsyncs, " + fsync.getKey().label() + ": " + fsync.getValue());
         }
@@ -143,6 +156,8 @@ final class SideBySideReport {
             medians.put(subject.label(), median);
         }
         root.put("medians", medians);
+        root.put("captureCpuMillisPerPhotoBeyondJpegDecoding",
+                median(Subject.CAPTURE, Measurement::cpuMillisPerPhoto) - jpegDecodeMillisPerPhoto);
         Files.createDirectories(file.toAbsolutePath().getParent());
         JSON.writeValue(file.toFile(), root);
     }
