@@ -101,8 +101,11 @@ final class CodeboundStation implements AutoCloseable {
                 upload.maxRssKiB(), serverPeak, load);
     }
 
-    /** fsyncs of one capture and one upload of {@code photos}: capture, upload client, upload server. */
-    long[] fsyncs(Path photos) throws IOException, InterruptedException {
+    /** fsync plus fdatasync calls of one capture and one upload of a set of photos. */
+    record Fsyncs(long capture, long uploadStation, long uploadRegistry) {}
+
+    /** Counts the fsyncs of capturing and uploading {@code photos} once more, under strace. */
+    Fsyncs fsyncs(Path photos) throws IOException, InterruptedException {
         Prepared prepared = prepare("capture-fsync", photos);
         Path captureSummary = logs.resolve("capture-fsync.strace");
         traced(prepared.watch(), prepared.codes(), logs.resolve("capture-fsync.out"), captureSummary);
@@ -117,8 +120,8 @@ final class CodeboundStation implements AutoCloseable {
             FsyncCount.detach(server, serverSummary);
         }
         requireDelivered(output, prepared.count());
-        return new long[] {FsyncCount.count(captureSummary), FsyncCount.count(clientSummary),
-            FsyncCount.count(serverSummary)};
+        return new Fsyncs(FsyncCount.count(captureSummary), FsyncCount.count(clientSummary),
+                FsyncCount.count(serverSummary));
     }
 
     private record Prepared(Path folder, Path codes, int count, List<String> watch) {}

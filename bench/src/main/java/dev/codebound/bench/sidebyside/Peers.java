@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -51,9 +52,9 @@ final class Peers {
     /** fsync plus fdatasync calls of one whole run of the subject's script, its server included. */
     long fsyncs(Subject subject, Path photos) throws IOException, InterruptedException {
         String script = subject == Subject.RCLONE ? "rclone-run.sh" : "tus-run.sh";
-        Path summary = logs.resolve(subject.name().toLowerCase() + "-fsync.strace");
-        run(FsyncCount.traced(summary, command(script, photos)), null, logs.resolve(subject.name().toLowerCase()
-                + "-fsync.out"));
+        String name = subject.name().toLowerCase(Locale.ROOT) + "-fsync";
+        Path summary = logs.resolve(name + ".strace");
+        run(FsyncCount.traced(summary, command(script, photos)), null, logs.resolve(name + ".out"));
         return FsyncCount.count(summary);
     }
 
@@ -69,7 +70,7 @@ final class Peers {
     private Measurement measure(Subject subject, int round, List<String> command, String client, String server,
             boolean timeClientProcess) throws IOException, InterruptedException {
         String load = Proc.loadAverage();
-        String name = subject.name().toLowerCase() + "-r" + round;
+        String name = subject.name().toLowerCase(Locale.ROOT) + "-r" + round;
         Path log = logs.resolve(name + ".rusage");
         JsonNode result = run(command, log, logs.resolve(name + ".out"));
         List<ProcessUsage> usages = Rusage.read(log);

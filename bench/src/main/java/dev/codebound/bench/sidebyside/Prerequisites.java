@@ -26,7 +26,8 @@ final class Prerequisites {
         Path peers = options.peers();
         if (!Files.isRegularFile(peers.resolve("rclone-run.sh")) || !Files.isRegularFile(peers.resolve("tus-run.sh"))) {
             missing.add("no peer scripts in " + peers + ": cp -r <project's shared peers folder> " + peers
-                    + " && (cd " + peers.resolve("tus") + " && npm ci)   (a copy: the scripts write beside themselves)");
+                    + " && (cd " + peers.resolve("tus") + " && npm ci)   (a copy: the scripts write beside "
+                    + "themselves)");
         } else if (!Files.isDirectory(peers.resolve("tus/node_modules/@tus/server"))) {
             missing.add("the tus peer's packages are not installed: (cd " + peers.resolve("tus") + " && npm ci)");
         } else if (!Files.isWritable(peers)) {

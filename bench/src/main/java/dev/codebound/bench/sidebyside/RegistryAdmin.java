@@ -43,7 +43,7 @@ final class RegistryAdmin {
         return post("/admin/v1/enrollment-tokens", RequestBody.create(body, JSON_TYPE)).get("token").asText();
     }
 
-    /** One code for each of {@code count} synthetic students, numbered from {@code firstStudent} (distinct per round). */
+    /** One code each for {@code count} synthetic students numbered from {@code firstStudent} (new ones per round). */
     List<Code> issueCodes(int firstStudent, int count) throws IOException {
         StringBuilder csv = new StringBuilder("student_number,name,id_number,school_code,cohort\n");
         for (int i = firstStudent; i < firstStudent + count; i++) {

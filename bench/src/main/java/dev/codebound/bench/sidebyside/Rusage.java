@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,11 +86,11 @@ final class Rusage {
     }
 
     /** The one process of {@code usages} whose command line mentions {@code word}. */
-    static ProcessUsage only(List<ProcessUsage> usages, String word, Path log) {
+    static ProcessUsage only(List<ProcessUsage> usages, String word, Path log) throws IOException {
         List<ProcessUsage> matching = usages.stream().filter(usage -> usage.mentions(word)).toList();
         if (matching.size() != 1) {
-            throw new UncheckedIOException(new IOException("expected one process mentioning '" + word + "' in "
-                    + log + ", found " + matching.size()));
+            throw new IOException("expected one process mentioning '" + word + "' in " + log + ", found "
+                    + matching.size());
         }
         return matching.get(0);
     }

@@ -46,15 +46,19 @@ public final class SideBySide {
         boolean temporary = options.work() == null;
         Path work = temporary ? Files.createTempDirectory("codebound-sidebyside") : options.work();
         Files.createDirectories(work);
+        int exit = 0;
         try {
             run(options.withWork(work));
         } catch (IOException e) {
             System.err.println("sidebyside: " + e.getMessage());
-            System.exit(1);
+            exit = 1;
         } finally {
             if (temporary) {
                 BenchMain.deleteTree(work);
             }
+        }
+        if (exit != 0) {
+            System.exit(exit);
         }
     }
 
@@ -97,12 +101,13 @@ public final class SideBySide {
                 report.fsyncs(Subject.RCLONE, rclone / n, rclone + " in the whole run (client and server)");
                 long tus = peers.fsyncs(Subject.TUS, photos);
                 report.fsyncs(Subject.TUS, tus / n, tus + " in the whole run (client and server)");
-                long[] station = codebound.fsyncs(photos);
-                report.fsyncs(Subject.CAPTURE, station[0] / n, String.format(Locale.ROOT, "%d (station)", station[0]));
-                report.fsyncs(Subject.UPLOAD, (station[1] + station[2]) / n, String.format(Locale.ROOT,
-                        "%d = station %d (%.1f/photo) + registry %d (%.1f/photo); capture adds %.1f/photo",
-                        station[1] + station[2], station[1], station[1] / n, station[2], station[2] / n,
-                        station[0] / n));
+                CodeboundStation.Fsyncs station = codebound.fsyncs(photos);
+                report.fsyncs(Subject.CAPTURE, station.capture() / n, station.capture() + " (station)");
+                long upload = station.uploadStation() + station.uploadRegistry();
+                report.fsyncs(Subject.UPLOAD, upload / n, String.format(Locale.ROOT,
+                        "%d = station %d (%.1f/photo) + registry %d (%.1f/photo); capture adds %.1f/photo", upload,
+                        station.uploadStation(), station.uploadStation() / n, station.uploadRegistry(),
+                        station.uploadRegistry() / n, station.capture() / n));
             }
         }
         report.note("loadAverageAtEnd", Proc.loadAverage());
