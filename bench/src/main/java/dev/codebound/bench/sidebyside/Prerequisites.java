@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks, before anything runs, for every tool the comparison needs, and says exactly how to get what is
@@ -44,7 +45,7 @@ final class Prerequisites {
     }
 
     /** The first executable named {@code program} on PATH. */
-    static java.util.Optional<Path> onPath(String program) {
+    static Optional<Path> onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String directory : path.split(File.pathSeparator)) {
             if (directory.isEmpty()) {
@@ -52,9 +53,9 @@ final class Prerequisites {
             }
             Path candidate = Path.of(directory, program);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return java.util.Optional.of(candidate);
+                return Optional.of(candidate);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

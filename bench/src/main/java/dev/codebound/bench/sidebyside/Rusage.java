@@ -2,6 +2,7 @@ package dev.codebound.bench.sidebyside;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ final class Rusage {
     /** Sets the environment so that measured processes log to {@code log}, with the shims first on PATH. */
     void configure(Map<String, String> environment, Path log) {
         environment.put("SIDEBYSIDE_RUSAGE_LOG", log.toString());
-        environment.put("PATH", shims + java.io.File.pathSeparator + environment.getOrDefault("PATH", ""));
+        environment.put("PATH", shims + File.pathSeparator + environment.getOrDefault("PATH", ""));
     }
 
     /** Every process logged to {@code log}, in the order they exited. */

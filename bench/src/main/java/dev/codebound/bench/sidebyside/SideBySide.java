@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code java -jar codebound-bench.jar sidebyside}: generates the photos, then runs interleaved rounds of
@@ -72,7 +73,7 @@ public final class SideBySide {
         report.note("date", started.toString());
         report.note("availableProcessors", Runtime.getRuntime().availableProcessors());
         report.note("loadAverageAtStart", Proc.loadAverage());
-        report.note("options", java.util.Map.of("photos", options.photos(), "rounds", options.rounds(), "parallel",
+        report.note("options", Map.of("photos", options.photos(), "rounds", options.rounds(), "parallel",
                 options.parallel(), "countFsyncs", options.countFsyncs()));
         Rusage rusage = Rusage.install(work.resolve("tools"));
 

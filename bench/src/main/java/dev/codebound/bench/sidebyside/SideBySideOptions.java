@@ -84,14 +84,15 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
     }
 
     private static int positive(String option, String text) {
+        int value;
         try {
-            int value = Integer.parseInt(text);
-            if (value >= 1) {
-                return value;
-            }
+            value = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            // reported below with the option's name
+            value = 0;
         }
-        throw new IllegalArgumentException(option + " must be a whole number of at least 1, not '" + text + "'");
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be a whole number of at least 1, not '" + text + "'");
+        }
+        return value;
     }
 }
