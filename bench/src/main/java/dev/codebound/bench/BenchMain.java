@@ -4,6 +4,7 @@ import dev.codebound.bench.e2e.EndToEndSuite;
 import dev.codebound.bench.e2e.ResumeSuite;
 import dev.codebound.bench.memory.MemorySuite;
 import dev.codebound.bench.micro.MicroSuite;
+import dev.codebound.bench.sidebyside.SideBySide;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +22,17 @@ import java.util.Map;
  * The benchmark suite's one entry point: {@code java -jar bench/target/codebound-bench.jar [--quick]
  * [--only micro,e2e,resume,memory,server] [--out FILE] [--work DIR] [--jfr]}. Prints a table and
  * writes it, with every raw figure, as JSON (default {@code bench/target/results.json}).
+ * {@code java -jar codebound-bench.jar sidebyside [options]} runs the comparison with the peers instead
+ * (see {@link SideBySide}).
  */
 public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("sidebyside")) {
+            SideBySide.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         boolean quick = false;
         boolean jfr = true;
         List<String> only = List.of("micro", "e2e", "resume", "memory", "server");
@@ -39,7 +47,8 @@ public final class BenchMain {
                 case "--work" -> work = Path.of(args[++i]);
                 case "-h", "--help" -> {
                     System.out.println("usage: java -jar codebound-bench.jar [--quick] [--only "
-                            + "micro,e2e,resume,memory,server] [--out results.json] [--work DIR] [--no-jfr]");
+                            + "micro,e2e,resume,memory,server] [--out results.json] [--work DIR] [--no-jfr]\n"
+                            + "       java -jar codebound-bench.jar sidebyside --help   (the comparison with the peers)");
                     return;
                 }
                 default -> {
