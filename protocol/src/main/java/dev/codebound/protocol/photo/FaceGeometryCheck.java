@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 /**
  * Estimates where the eyes are and how wide the face is, and checks both against the spec (EYE_LINE,

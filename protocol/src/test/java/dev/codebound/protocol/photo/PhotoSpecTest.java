@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

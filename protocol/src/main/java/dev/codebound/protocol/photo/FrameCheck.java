@@ -1,6 +1,6 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
-import dev.codebound.agent.capture.JpegHeader.Frame;
+import dev.codebound.protocol.photo.JpegHeader.Frame;
 
 /** Checks the frame header: coding process (CODING), size (DIMENSIONS) and 24-bit colour (COLOUR). */
 final class FrameCheck {

@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 /** Reports a corrupt marker structure (FORMAT) or a file that ends before its EOI marker (TRUNCATED). */
 final class StructureCheck {

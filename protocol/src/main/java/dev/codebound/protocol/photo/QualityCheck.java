@@ -1,7 +1,7 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
-import dev.codebound.agent.capture.JpegHeader.Frame;
-import dev.codebound.agent.capture.JpegHeader.QuantTable;
+import dev.codebound.protocol.photo.JpegHeader.Frame;
+import dev.codebound.protocol.photo.JpegHeader.QuantTable;
 
 /** Checks the estimated IJG quality of the first (luminance) component's quantization table. */
 final class QualityCheck {

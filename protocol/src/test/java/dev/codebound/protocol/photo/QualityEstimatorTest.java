@@ -1,10 +1,10 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
-import static dev.codebound.agent.capture.TestJpegs.SEED;
+import static dev.codebound.protocol.photo.TestJpegs.SEED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.agent.capture.JpegHeader.QuantTable;
+import dev.codebound.protocol.photo.JpegHeader.QuantTable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 /**
  * A decoded photo as packed 0xRRGGBB pixels, row by row.

@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 /** How much a failed check matters; configured per {@link Check} in a {@link PhotoSpec}. */
 public enum Severity {

@@ -1,14 +1,14 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
-import static dev.codebound.agent.capture.TestJpegs.GOOD;
-import static dev.codebound.agent.capture.TestJpegs.SEED;
+import static dev.codebound.protocol.photo.TestJpegs.GOOD;
+import static dev.codebound.protocol.photo.TestJpegs.SEED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.agent.capture.JpegHeader.Density;
-import dev.codebound.agent.capture.JpegHeader.Frame;
+import dev.codebound.protocol.photo.JpegHeader.Density;
+import dev.codebound.protocol.photo.JpegHeader.Frame;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;

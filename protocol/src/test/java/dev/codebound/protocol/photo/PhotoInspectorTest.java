@@ -1,13 +1,13 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
-import static dev.codebound.agent.capture.TestJpegs.GOOD;
-import static dev.codebound.agent.capture.TestJpegs.SEED;
-import static dev.codebound.agent.capture.TestJpegs.kb;
+import static dev.codebound.protocol.photo.TestJpegs.GOOD;
+import static dev.codebound.protocol.photo.TestJpegs.SEED;
+import static dev.codebound.protocol.photo.TestJpegs.kb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.agent.capture.SamplePhotos.Defect;
+import dev.codebound.protocol.photo.SamplePhotos.Defect;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

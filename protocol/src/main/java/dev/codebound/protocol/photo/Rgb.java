@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 /** Helpers for packed 0xRRGGBB pixels, as {@link java.awt.image.BufferedImage#getRGB} returns them. */
 final class Rgb {

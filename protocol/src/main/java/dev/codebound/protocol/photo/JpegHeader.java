@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
-import static dev.codebound.agent.capture.TestJpegs.GOOD;
-import static dev.codebound.agent.capture.TestJpegs.SEED;
+import static dev.codebound.protocol.photo.TestJpegs.GOOD;
+import static dev.codebound.protocol.photo.TestJpegs.SEED;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 /**
  * The checks a {@link PhotoInspector} runs, each with a stable id for logs and configuration and a

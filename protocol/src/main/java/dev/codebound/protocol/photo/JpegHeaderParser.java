@@ -1,9 +1,9 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
-import dev.codebound.agent.capture.JpegHeader.Component;
-import dev.codebound.agent.capture.JpegHeader.Density;
-import dev.codebound.agent.capture.JpegHeader.Frame;
-import dev.codebound.agent.capture.JpegHeader.QuantTable;
+import dev.codebound.protocol.photo.JpegHeader.Component;
+import dev.codebound.protocol.photo.JpegHeader.Density;
+import dev.codebound.protocol.photo.JpegHeader.Frame;
+import dev.codebound.protocol.photo.JpegHeader.QuantTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
-import dev.codebound.agent.capture.JpegHeader.Density;
+import dev.codebound.protocol.photo.JpegHeader.Density;
 
 /** Checks the declared density (DENSITY) and that there is one (DENSITY_MISSING). */
 final class DensityCheck {

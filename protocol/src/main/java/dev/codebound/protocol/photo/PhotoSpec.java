@@ -1,4 +1,4 @@
-package dev.codebound.agent.capture;
+package dev.codebound.protocol.photo;
 
 import java.util.EnumMap;
 import java.util.List;
