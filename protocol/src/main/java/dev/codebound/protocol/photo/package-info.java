@@ -1,5 +1,7 @@
 /**
- * The capture station's photo specification checker and synthetic sample photos.
+ * The photo specification checker and synthetic sample photos, one implementation for both sides:
+ * a capture station runs it before sealing a photo, and the registry runs it again on the decrypted
+ * photo when it accepts an envelope, so both judge a photo alike.
  *
  * <p>{@link dev.codebound.protocol.photo.PhotoInspector} checks a photo against a
  * {@link dev.codebound.protocol.photo.PhotoSpec} (by default the graduate-photo registry's: JPEG,
@@ -8,7 +10,8 @@
  * {@link dev.codebound.protocol.photo.PhotoReport} of {@link dev.codebound.protocol.photo.Finding}s, each
  * naming its {@link dev.codebound.protocol.photo.Check}, its {@link dev.codebound.protocol.photo.Severity}
  * and, in words, what is wrong and what is expected. A photo is acceptable (may be sealed and
- * uploaded) when no finding is an ERROR.
+ * uploaded, and is accepted by the registry) when no finding is an ERROR under the default spec.
+ * Everything here is pure: bytes in, a report out, no file written.
  *
  * <p>What is measured and what is estimated:
  * <ul>
