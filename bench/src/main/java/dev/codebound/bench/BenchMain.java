@@ -78,7 +78,7 @@ public final class BenchMain {
                         .getParent() : null);
                 case "resume" -> ResumeSuite.run(report, quick, work.resolve("resume"));
                 case "memory" -> MemorySuite.agent(report, quick, work.resolve("memory"), jar);
-                case "server" -> MemorySuite.server(report, quick, work.resolve("server"), jar);
+                case "server" -> MemorySuite.server(report, work.resolve("server"), jar);
                 default -> throw new IllegalArgumentException("unknown section " + section);
             }
             report.section("durations").put(section, Duration.between(t0, Instant.now()).toMillis() / 1000.0);

@@ -9,6 +9,8 @@ import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeException;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.photo.PhotoInspector;
+import dev.codebound.protocol.photo.PhotoReport;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;

@@ -1,28 +1,6 @@
 /**
- * The capture station's photo specification checker and synthetic sample photos.
- *
- * <p>{@link dev.codebound.agent.capture.PhotoInspector} checks a photo against a
- * {@link dev.codebound.agent.capture.PhotoSpec} (by default the graduate-photo registry's: JPEG,
- * 480 × 640, 24-bit colour, 300 dpi, quality ≥ 60, 10–60 KB and typically 20–40 KB, a light blue, white
- * or light grey background, eyes 200–300 px from the top, face 180–300 px wide) and returns a
- * {@link dev.codebound.agent.capture.PhotoReport} of {@link dev.codebound.agent.capture.Finding}s, each
- * naming its {@link dev.codebound.agent.capture.Check}, its {@link dev.codebound.agent.capture.Severity}
- * and, in words, what is wrong and what is expected. A photo is acceptable (may be sealed and
- * uploaded) when no finding is an ERROR.
- *
- * <p>What is measured and what is estimated:
- * <ul>
- *   <li>exact, from the file's marker segments: structure, truncation, coding, size, colour components
- *       and precision, density, file size;</li>
- *   <li>an estimate with a documented method: JPEG quality (the IJG quality whose luminance table is
- *       nearest, see {@code QualityEstimator});</li>
- *   <li>a robust measurement with an assumption: the background colour (the median of border strips
- *       where a framed portrait has no person, see {@code BackgroundCheck});</li>
- *   <li>a heuristic, WARNING by default: eye line and face width, from the outline of the person
- *       against the background (see {@code FaceGeometryCheck}). There is no face detection here.</li>
- * </ul>
- *
- * <p>{@link dev.codebound.agent.capture.SamplePhotos} draws deterministic synthetic portraits, a good one
- * and one per {@link dev.codebound.agent.capture.SamplePhotos.Defect}, for tests and the quickstart.
+ * The capture step: {@link dev.codebound.agent.capture.PhotoSealer} inspects a photo against the
+ * photo specification (the checks of {@code dev.codebound.protocol.photo}, which the registry runs
+ * again at acceptance), seals it for its verified code and puts the envelope in the spool.
  */
 package dev.codebound.agent.capture;

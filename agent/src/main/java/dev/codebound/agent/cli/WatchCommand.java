@@ -1,7 +1,6 @@
 package dev.codebound.agent.cli;
 
 import dev.codebound.agent.audit.TransferLog;
-import dev.codebound.agent.capture.PhotoInspector;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
@@ -16,6 +15,7 @@ import dev.codebound.agent.watch.ScannedCodes;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.photo.PhotoInspector;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.BufferedReader;

@@ -2,13 +2,13 @@ package dev.codebound.agent.quickstart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.codebound.agent.capture.SamplePhotos;
 import dev.codebound.agent.cli.AgentCommand;
 import dev.codebound.agent.cli.AgentEnvironment;
 import dev.codebound.agent.cli.ExitCodes;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.upload.MutualTls;
 import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.TrustBundleCodec;
 import dev.codebound.protocol.wire.Receipt;

@@ -1,8 +1,8 @@
 package dev.codebound.agent.station;
 
-import dev.codebound.agent.capture.Check;
-import dev.codebound.agent.capture.PhotoSpec;
-import dev.codebound.agent.capture.Severity;
+import dev.codebound.protocol.photo.Check;
+import dev.codebound.protocol.photo.PhotoSpec;
+import dev.codebound.protocol.photo.Severity;
 import java.util.Locale;
 import java.util.Map;
 

@@ -20,6 +20,7 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
@@ -31,7 +32,6 @@ import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.registry.CodeBook;
 import dev.codebound.server.registry.Registry;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -97,7 +97,7 @@ class AuditCommandTest {
                         now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))));
                 VerifiedCode verified = new CodeVerifier(bundle).verify(code.text(), now);
                 log.codeVerified(verified.codeId());
-                byte[] photo = ("photo " + i + " of a graduate").getBytes(StandardCharsets.UTF_8);
+                byte[] photo = SamplePhotos.good(i);
                 Path envelope = dir.resolve("envelope-" + i + ".cms");
                 try (OutputStream out = Files.newOutputStream(envelope)) {
                     EnvelopeSealer.forBundle(station, bundle, now).seal(PhotoSource.of(photo), verified,

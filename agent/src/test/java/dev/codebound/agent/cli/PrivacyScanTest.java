@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.codebound.agent.capture.SamplePhotos;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
 import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.photo.SamplePhotos;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.codebound.agent.capture.SamplePhotos;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.agent.station.RegistryClock;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.protocol.pki.Certificates;

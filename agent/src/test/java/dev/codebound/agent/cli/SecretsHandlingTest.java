@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.agent.capture.SamplePhotos;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
+import dev.codebound.protocol.photo.SamplePhotos;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;

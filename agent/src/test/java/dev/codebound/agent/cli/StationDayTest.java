@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.codebound.agent.capture.SamplePhotos;
 import dev.codebound.agent.station.StationTrust;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.codebound.agent.capture.SamplePhotos;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationTrust;
-import dev.codebound.server.SmallDisk;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
+import dev.codebound.server.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

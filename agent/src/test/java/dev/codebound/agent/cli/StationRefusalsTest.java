@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.agent.capture.SamplePhotos;
 import dev.codebound.agent.station.StationKeys;
+import dev.codebound.protocol.photo.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

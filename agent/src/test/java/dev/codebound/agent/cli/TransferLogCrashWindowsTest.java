@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.agent.audit.EventType;
 import dev.codebound.agent.audit.TransferLog;
-import dev.codebound.agent.capture.PhotoInspector;
 import dev.codebound.agent.capture.PhotoSealer;
-import dev.codebound.agent.capture.SamplePhotos;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
 import dev.codebound.agent.station.StationConfig;
@@ -21,6 +19,8 @@ import dev.codebound.agent.upload.UploadConfig;
 import dev.codebound.agent.upload.Uploader;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.photo.PhotoInspector;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.ReceiptCodec;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.agent.capture.SamplePhotos;
+import dev.codebound.protocol.photo.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

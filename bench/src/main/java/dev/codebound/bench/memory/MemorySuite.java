@@ -113,7 +113,10 @@ public final class MemorySuite {
             result.put("exitCode", exit);
             result.put("xmx", "64m");
             section.putAll(result);
-            boolean ok = exit == 0 && "DELIVERED".equals(result.get("state"));
+            // A 1 GiB envelope holds no photo within the specification: acceptance refuses it unread
+            // (ENVELOPE_TOO_LARGE) once the last byte is stored, which completes the upload measured here.
+            String expected = Photos.withinSpecification(photoSize) ? "DELIVERED" : "REJECTED";
+            boolean ok = exit == 0 && expected.equals(result.get("state"));
             long peak = ((Number) result.getOrDefault("heapPoolPeaksSumBytes", -1)).longValue();
             long gcPeak = ((Number) result.getOrDefault("gcLogPeakBeforeCollectionBytes", -1)).longValue();
             long sampled = ((Number) result.getOrDefault("sampledHeapPeakBytes", -1)).longValue();
@@ -121,7 +124,8 @@ public final class MemorySuite {
             // true peak. The sum of the pools' peaks is a loose upper bound (each pool peaks at its own moment).
             report.row("memory", Report.f("agent uploads a %d MiB envelope, -Xmx64m", photoSize >> 20),
                     Report.f("%s in %.0f s; heap peak %.0f MiB (GC log), %.0f MiB (sampled), pools' peaks sum %.0f MiB",
-                            ok ? "delivered" : "FAILED (" + result.get("error") + ")",
+                            ok ? "uploaded, " + expected
+                                    : "FAILED (" + result.get("error") + ", " + result.get("state") + ")",
                             ((Number) result.getOrDefault("uploadSeconds", 0)).doubleValue(), gcPeak / 1048576.0,
                             sampled / 1048576.0, peak / 1048576.0),
                     "", "", "<= 64 MiB, succeeds", ok && gcPeak >= 0 && gcPeak <= 64L << 20);
@@ -129,10 +133,11 @@ public final class MemorySuite {
     }
 
     /** The registry, in a child JVM with -Xmx512m, takes one upload from each of 200 stations at once. */
-    public static void server(Report report, boolean quick, Path work, Path jar) throws Exception {
+    public static void server(Report report, Path work, Path jar) throws Exception {
         int stations = 200;
-        int photoSize = quick ? 128 * 1024 : 1024 * 1024;
-        int chunk = quick ? 64 * 1024 : 256 * 1024;
+        // Photos within the specification (acceptance decodes and checks each one): about 45 KiB.
+        int photoSize = Photos.SMALL;
+        int chunk = 16 * 1024; // three PATCHes per photo: the chunk latency below is measured under that load
         Files.createDirectories(work);
         Path manifest = work.resolve("manifest.tsv");
         Path gcLog = work.resolve("gc-server.log");

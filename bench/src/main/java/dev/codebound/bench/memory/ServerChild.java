@@ -50,7 +50,6 @@ public final class ServerChild {
             List<String> lines = new ArrayList<>();
             Path out = dataDir.resolve("stations");
             Files.createDirectories(out);
-            byte[] photo = Photos.photo(photoSize, 42);
             for (int i = 0; i < stations; i++) {
                 StationCredentials station = Fleet.enroll(server, "load-" + i);
                 Path key = out.resolve(i + ".key.pem");
@@ -59,8 +58,7 @@ public final class ServerChild {
                 PemFiles.writePrivateKey(key, station.privateKey(), null);
                 PemFiles.writeCertificates(cert, List.of(station.certificate()));
                 Instant now = Instant.now();
-                photo[100] = (byte) i;
-                photo[101] = (byte) (i >> 8);
+                byte[] photo = Photos.withinSpecification(photoSize) ? Photos.jpeg(i) : Photos.photo(photoSize, i);
                 try (OutputStream sealed = new BufferedOutputStream(Files.newOutputStream(envelope), 1 << 16)) {
                     EnvelopeSealer.forBundle(station, bundle, now).seal(PhotoSource.of(photo),
                             new CodeVerifier(bundle).verify(codes.get(i).text(), now), CaptureMetadata.jpeg(now),

@@ -1,12 +1,10 @@
 package dev.codebound.server.registry;
 
 import dev.codebound.protocol.envelope.Binding;
-import dev.codebound.protocol.envelope.EnvelopeException;
-import dev.codebound.protocol.envelope.EnvelopeOpener;
-import dev.codebound.protocol.envelope.OpenedEnvelope;
 import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.log.LogEntry;
-import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.photo.PhotoInspector;
+import dev.codebound.protocol.photo.PhotoSpec;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.wire.LogInclusion;
 import dev.codebound.protocol.wire.Problem;
@@ -31,8 +29,27 @@ import java.util.Optional;
 /**
  * The registry's decision on a completed upload: open the envelope (signature, station certificate
  * chain and revocation, code validity at capture time, binding in both layers, GCM tag), check it
- * against who uploaded it and what the registry knows, and either archive it with a signed receipt
- * or reject it with a specific, machine-readable reason.
+ * against who uploaded it, check its photo against the photo specification, check it against what
+ * the registry knows, and either archive it with a signed receipt or reject it with a specific,
+ * machine-readable reason.
+ *
+ * <p><b>A bad envelope is never reported as our failure, by construction.</b> Acceptance is three
+ * kinds of step, and only the storage steps can throw:
+ * <ol>
+ *   <li>storage: hash the upload's bytes, find an earlier acceptance, read the bytes into memory
+ *       (at most {@link #MAX_ENVELOPE_BYTES}; a longer envelope cannot hold a photo within the
+ *       specification and is refused unread);</li>
+ *   <li>pure: {@link EnvelopeJudge} judges those bytes and returns a verdict, admissible or refused;
+ *       it never throws, because every exception of parsing and decrypting untrusted bytes in memory
+ *       is the envelope's fault (see its class comment);</li>
+ *   <li>storage: check the verified binding against the registry's records (station enrolled with
+ *       this certificate, code issued here), archive, append to the log, write the record.</li>
+ * </ol>
+ * An exception from a storage step (an {@link IOException}, or a runtime failure of the registry's
+ * own code over its own data) propagates, which the transport answers with 500
+ * {@code STORAGE_FAILURE} and retries (see {@link CompletionHandler}); every refusal is a 422
+ * problem, recorded as the upload's terminal outcome. Decrypted photo bytes exist only in memory,
+ * inside the judge, and are never logged.
  *
  * <p>The order of durable writes makes every crash point repairable: the sealed envelope is
  * archived, then appended to the transparency log, then its record (with the signed receipt) is
@@ -44,9 +61,17 @@ import java.util.Optional;
  * new version; earlier versions are kept.
  */
 public final class EnvelopeAcceptance implements CompletionHandler {
+    /**
+     * The longest envelope acceptance reads: the largest photo the specification allows plus a
+     * generous allowance for the envelope's own structure (certificate, binding, key agreement,
+     * GCM tag: about 2 KB in practice).
+     */
+    static final long MAX_ENVELOPE_BYTES = PhotoSpec.defaults().maxFileBytes() + 64 * 1024;
+
     private final Registry registry;
     private final PhotoArchive archive;
     private final Path temporaryDirectory;
+    private final PhotoInspector inspector = new PhotoInspector(PhotoSpec.defaults());
 
     public EnvelopeAcceptance(Registry registry, PhotoArchive archive, Path temporaryDirectory) throws IOException {
         this.registry = registry;
@@ -66,11 +91,11 @@ public final class EnvelopeAcceptance implements CompletionHandler {
 
     @Override
     public CompletionOutcome complete(UploadInfo upload, Path data) throws IOException {
-        String instance = "/files/" + upload.id().value();
+        String instance = instance(upload);
         String envelopeSha256 = sha256Hex(data);
         Optional<String> declared = upload.metadata().get(Tus.Metadata.ENVELOPE_SHA256);
         if (declared.isPresent() && !declared.get().toLowerCase(Locale.ROOT).equals(envelopeSha256)) {
-            return reject(400, "ENVELOPE_HASH_MISMATCH", "Envelope hash mismatch", "the uploaded bytes hash to "
+            return reject("ENVELOPE_HASH_MISMATCH", "Envelope hash mismatch", "the uploaded bytes hash to "
                     + envelopeSha256 + ", not to the envelope-sha256 metadata " + declared.get()
                     + "; the file changed or was corrupted before upload", instance);
         }
@@ -78,40 +103,33 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         if (earlier.isPresent()) {
             return again(earlier.get(), upload, instance);
         }
-        EnvelopeOpener opener = EnvelopeOpener.builder(registry.trustBundles().currentBundle())
-                .recipient(registry.keyring().encryption())
-                .clock(registry.clock())
-                .temporaryDirectory(temporaryDirectory)
-                .build();
-        try (InputStream in = Files.newInputStream(data); OpenedEnvelope opened = opener.open(in)) {
-            return decide(upload, data, envelopeSha256, opened, instance);
-        } catch (EnvelopeException e) {
-            String reason = e.codeReason().map(code -> "CODE_" + code.name()).orElse(e.reason().name());
-            return reject(422, reason, "Envelope refused", e.getMessage(), instance);
+        if (upload.length() > MAX_ENVELOPE_BYTES) {
+            return reject("ENVELOPE_TOO_LARGE", "Envelope too large", "the envelope is " + upload.length()
+                    + " bytes; one that holds a photo within the photo specification (at most "
+                    + inspector.spec().maxFileBytes() + " bytes) is at most " + MAX_ENVELOPE_BYTES + " bytes", instance);
         }
+        byte[] envelope = Files.readAllBytes(data);
+        EnvelopeJudge judge = new EnvelopeJudge(registry.trustBundles().currentBundle(),
+                registry.keyring().encryption(), registry.clock(), temporaryDirectory, inspector);
+        EnvelopeJudge.Verdict verdict = judge.judge(envelope, upload);
+        if (verdict instanceof EnvelopeJudge.Verdict.Refused refused) {
+            return new CompletionOutcome.Rejected(refused.problem());
+        }
+        return decide(upload, data, envelopeSha256, (EnvelopeJudge.Verdict.Admissible) verdict, instance);
     }
 
-    private CompletionOutcome decide(UploadInfo upload, Path data, String envelopeSha256, OpenedEnvelope opened,
-            String instance) throws IOException {
-        Binding binding = opened.binding();
-        if (!binding.stationId().equals(upload.stationId())) {
-            return reject(422, "STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
-                    + "station " + binding.stationId() + " but uploaded by station " + upload.stationId()
-                    + "; each station uploads only what it sealed", instance);
-        }
-        Optional<String> codeId = upload.metadata().get(Tus.Metadata.CODE_ID);
-        if (codeId.isPresent() && !codeId.get().equals(binding.codeId())) {
-            return reject(422, "METADATA_MISMATCH", "Metadata does not match the envelope", "the code-id metadata "
-                    + "says " + codeId.get() + " but the envelope is bound to code " + binding.codeId(), instance);
-        }
-        String serial = Certificates.serialHex(opened.signerCertificate());
+    /** Checks an admissible envelope against the registry's records and, if they agree, accepts it. */
+    private CompletionOutcome decide(UploadInfo upload, Path data, String envelopeSha256,
+            EnvelopeJudge.Verdict.Admissible admissible, String instance) throws IOException {
+        Binding binding = admissible.binding();
+        String serial = admissible.signerSerialHex();
         Optional<StationDirectory.Station> station = registry.stations().find(binding.stationId());
         if (station.isEmpty() || !station.get().serialHex().equals(serial)) {
-            return reject(422, "STATION_UNKNOWN", "Unknown station certificate", "station " + binding.stationId()
+            return reject("STATION_UNKNOWN", "Unknown station certificate", "station " + binding.stationId()
                     + " with certificate serial " + serial + " was not enrolled at this registry", instance);
         }
         if (registry.codes().find(binding.codeId()).isEmpty()) {
-            return reject(422, "CODE_UNKNOWN", "Unknown collection code", "code " + binding.codeId()
+            return reject("CODE_UNKNOWN", "Unknown collection code", "code " + binding.codeId()
                     + " was not issued by this registry", instance);
         }
         synchronized (archive) {
@@ -146,15 +164,21 @@ public final class EnvelopeAcceptance implements CompletionHandler {
      */
     private static CompletionOutcome again(PhotoArchive.AcceptedPhoto earlier, UploadInfo upload, String instance) {
         if (!earlier.stationId().equals(upload.stationId())) {
-            return reject(422, "STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
+            return reject("STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
                     + "station " + earlier.stationId() + " but uploaded by station " + upload.stationId()
                     + "; each station uploads only what it sealed", instance);
         }
         return new CompletionOutcome.Accepted(earlier.receipt().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static CompletionOutcome reject(int status, String reason, String title, String detail, String instance) {
-        return new CompletionOutcome.Rejected(Problem.of(status, reason, title, detail, instance));
+    /** Every refusal is a 422: the upload arrived whole, and its content is what the registry refuses. */
+    private static CompletionOutcome reject(String reason, String title, String detail, String instance) {
+        return new CompletionOutcome.Rejected(Problem.of(422, reason, title, detail, instance));
+    }
+
+    /** The upload a problem concerns, as its {@code instance}. */
+    static String instance(UploadInfo upload) {
+        return "/files/" + upload.id().value();
     }
 
     static String sha256Hex(Path file) throws IOException {

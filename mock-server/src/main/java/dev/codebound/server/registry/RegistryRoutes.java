@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.code.QrCodes;
 import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeException;
 import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.OpenedEnvelope;
@@ -202,9 +203,19 @@ public final class RegistryRoutes {
     /**
      * The decrypted photo of an accepted envelope, for integrators' own checks. The archived
      * envelope is opened again (every check repeated) rather than keeping plaintext at rest.
+     *
+     * <p>Served only as {@code image/jpeg}, with {@code nosniff} and a policy that allows nothing to
+     * run or load: the bytes are a station's, and a browser must never render them as anything but an
+     * image (an envelope accepted before the registry checked photos may hold any content, and one
+     * not declared a JPEG is not served at all).
      */
     private FullHttpResponse decryptedPhoto(Exchange exchange, byte[] body) throws Exception {
         PhotoArchive.AcceptedPhoto photo = acceptedPhoto(exchange);
+        if (!CaptureMetadata.JPEG.equals(photo.mediaType())) {
+            throw new RegistryException("PHOTO_NOT_JPEG", 409, "envelope " + photo.envelopeSha256()
+                    + " holds a photo declared " + photo.mediaType() + ", accepted before the registry checked "
+                    + "photos; this endpoint serves only " + CaptureMetadata.JPEG);
+        }
         if (photo.envelopeLength() > MAX_DECRYPTED_RESPONSE) {
             throw new RegistryException("PHOTO_TOO_LARGE", 413, "this envelope is " + photo.envelopeLength()
                     + " bytes; the admin endpoint returns photos up to " + MAX_DECRYPTED_RESPONSE + " bytes");
@@ -219,8 +230,10 @@ public final class RegistryRoutes {
                 OpenedEnvelope opened = opener.open(in)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) opened.photoLength());
             opened.copyTo(out);
-            FullHttpResponse response = Responses.body(HttpResponseStatus.OK, photo.mediaType(), out.toByteArray());
+            FullHttpResponse response = Responses.body(HttpResponseStatus.OK, CaptureMetadata.JPEG, out.toByteArray());
             response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            response.headers().set("X-Content-Type-Options", "nosniff");
+            response.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, "default-src 'none'");
             return response;
         } catch (EnvelopeException e) {
             throw new RegistryException("ARCHIVE_UNREADABLE", 500, "the archived envelope no longer opens: "

@@ -14,6 +14,7 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.RegistryKeyring;
@@ -297,8 +298,9 @@ class HostileTlsTest {
         return registry.codes().issue(new CodeBook.CodeRequest(STUDENT, 10337, 2027, notBefore, notAfter));
     }
 
+    /** A photo that meets the specification, different every time (so is its envelope). */
     private static byte[] photo() {
-        return ("photo " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+        return SamplePhotos.good(System.nanoTime());
     }
 
     private byte[] seal(StationCredentials station, IssuedCode code, byte[] photo) throws Exception {

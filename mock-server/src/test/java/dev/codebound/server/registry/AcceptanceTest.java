@@ -2,6 +2,7 @@ package dev.codebound.server.registry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,9 @@ import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
 import dev.codebound.protocol.log.Checkpoint;
+import dev.codebound.protocol.photo.Finding;
+import dev.codebound.protocol.photo.PhotoInspector;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.StationCredentials;
@@ -29,12 +33,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,18 +89,28 @@ class AcceptanceTest {
     }
 
     private byte[] seal(StationCredentials station, IssuedCode code, byte[] photo) throws Exception {
+        return seal(station, code, photo, CaptureMetadata.JPEG);
+    }
+
+    private byte[] seal(StationCredentials station, IssuedCode code, byte[] photo, String mediaType) throws Exception {
         TrustBundle bundle = registry.trustBundles().currentBundle();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         EnvelopeSealer.forBundle(station, bundle, Instant.now()).seal(PhotoSource.of(photo),
-                new CodeVerifier(bundle).verify(code.text(), Instant.now()), CaptureMetadata.jpeg(Instant.now()), out);
+                new CodeVerifier(bundle).verify(code.text(), Instant.now()),
+                new CaptureMetadata(mediaType, Instant.now()), out);
         return out.toByteArray();
     }
 
     /** Uploads in one creation-with-upload request and returns the outcome's result response. */
     private HttpResponse<String> upload(StationCredentials uploader, byte[] envelope, String codeId) throws Exception {
+        return upload(uploader, envelope, codeId, sha256(envelope));
+    }
+
+    private HttpResponse<String> upload(StationCredentials uploader, byte[] envelope, String codeId,
+            String declaredSha256) throws Exception {
         TusTestClient tus = TusTestClient.plain(server, uploader.stationId());
         String metadata = UploadMetadata.empty().with(Tus.Metadata.CODE_ID, codeId)
-                .with(Tus.Metadata.ENVELOPE_SHA256, sha256(envelope)).encode();
+                .with(Tus.Metadata.ENVELOPE_SHA256, declaredSha256).encode();
         HttpResponse<String> created = tus.send(tus.request("/files/", Tus.TUS_RESUMABLE, Tus.VERSION,
                 Tus.UPLOAD_LENGTH, Integer.toString(envelope.length), Tus.UPLOAD_METADATA, metadata,
                 "Content-Type", Tus.OFFSET_CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build());
@@ -104,7 +121,7 @@ class AcceptanceTest {
     @Test
     void acceptsASealedEnvelopeWithAVerifiableReceiptAndStoresItOnce() throws Exception {
         IssuedCode code = issueCode();
-        byte[] photo = "a photo of a graduate".getBytes(StandardCharsets.UTF_8);
+        byte[] photo = SamplePhotos.good(1);
         byte[] envelope = seal(stationA, code, photo);
 
         HttpResponse<String> first = upload(stationA, envelope, code.codeId());
@@ -137,6 +154,9 @@ class AcceptanceTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, decrypted.statusCode());
         assertArrayEquals(photo, decrypted.body());
+        assertEquals("image/jpeg", decrypted.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("nosniff", decrypted.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertEquals("default-src 'none'", decrypted.headers().firstValue("Content-Security-Policy").orElseThrow());
         assertEquals(first.body(), TusTestClient.plain(server, stationA.stationId())
                 .get("/registry/v1/receipts/" + receipt.envelopeSha256()).body());
         assertEquals(404, TusTestClient.plain(server, stationB.stationId())
@@ -146,8 +166,8 @@ class AcceptanceTest {
     @Test
     void aRetakeIsANewVersionAndHistoryIsKept() throws Exception {
         IssuedCode code = issueCode();
-        upload(stationA, seal(stationA, code, new byte[] {1, 2, 3}), code.codeId());
-        HttpResponse<String> retake = upload(stationA, seal(stationA, code, new byte[] {4, 5, 6}), code.codeId());
+        upload(stationA, seal(stationA, code, SamplePhotos.good(2)), code.codeId());
+        HttpResponse<String> retake = upload(stationA, seal(stationA, code, SamplePhotos.good(3)), code.codeId());
         Receipt receipt = ReceiptCodec.verify(retake.body().getBytes(StandardCharsets.UTF_8),
                 registry.trustBundles().currentBundle(), "receipt");
         assertEquals(2, receipt.photoVersion());
@@ -160,13 +180,13 @@ class AcceptanceTest {
     @Test
     void anEnvelopeUploadedByAnotherStationIsRefused() throws Exception {
         IssuedCode code = issueCode();
-        assertProblem(upload(stationB, seal(stationA, code, new byte[] {7}), code.codeId()), "STATION_MISMATCH");
+        assertProblem(upload(stationB, seal(stationA, code, SamplePhotos.good(4)), code.codeId()), "STATION_MISMATCH");
     }
 
     @Test
     void anEnvelopeForACodeRevokedBeforeUploadIsRefused() throws Exception {
         IssuedCode code = issueCode();
-        byte[] envelope = seal(stationA, code, new byte[] {8});
+        byte[] envelope = seal(stationA, code, SamplePhotos.good(5));
         registry.codes().revoke(code.codeId());
         assertProblem(upload(stationA, envelope, code.codeId()), "CODE_REVOKED");
     }
@@ -175,7 +195,7 @@ class AcceptanceTest {
     void metadataThatContradictsTheEnvelopeIsRefused() throws Exception {
         IssuedCode code = issueCode();
         IssuedCode other = issueCode();
-        assertProblem(upload(stationA, seal(stationA, code, new byte[] {9}), other.codeId()), "METADATA_MISMATCH");
+        assertProblem(upload(stationA, seal(stationA, code, SamplePhotos.good(6)), other.codeId()), "METADATA_MISMATCH");
     }
 
     @Test
@@ -184,12 +204,100 @@ class AcceptanceTest {
                 "MALFORMED");
     }
 
+    /**
+     * Issue 11: 30,000 random bytes sealed as a JPEG were accepted. The registry now runs the
+     * station's photo checks at acceptance, and the refusal names what failed.
+     */
+    @Test
+    void randomBytesSealedAsAJpegAreRefusedWithTheSpecificationsFindings() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] noise = new byte[30_000];
+        new Random(11).nextBytes(noise);
+        HttpResponse<String> result = upload(stationA, seal(stationA, code, noise), code.codeId());
+        assertProblem(result, "PHOTO_OUT_OF_SPEC");
+        assertTrue(detail(result).contains("ERROR format: file is not a JPEG"), result.body());
+        assertTrue(registry.photos().versions(code.codeId()).isEmpty(), "nothing was archived");
+    }
+
+    /** The registry's refusal carries exactly the errors the station's own inspection reports. */
+    @Test
+    void aJpegTheStationWouldRefuseIsRefusedWithTheStationsFindings() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] photo = SamplePhotos.bad(SamplePhotos.Defect.WRONG_SIZE, 8);
+        HttpResponse<String> result = upload(stationA, seal(stationA, code, photo), code.codeId());
+        assertProblem(result, "PHOTO_OUT_OF_SPEC");
+        List<Finding> errors = new PhotoInspector().inspect(photo).errors();
+        assertFalse(errors.isEmpty());
+        for (Finding error : errors) {
+            assertTrue(detail(result).contains(error.toString()), error + " in " + result.body());
+        }
+    }
+
+    /** Issue 11: an HTML payload labelled text/html was accepted, and then served as text/html. */
+    @Test
+    void anHtmlPayloadIsRefusedWhateverItsLabel() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] html = "<html><script>alert(document.cookie)</script></html>".getBytes(StandardCharsets.UTF_8);
+        assertProblem(upload(stationA, seal(stationA, code, html, "text/html"), code.codeId()), "PHOTO_NOT_JPEG");
+        assertProblem(upload(stationA, seal(stationA, code, html, CaptureMetadata.JPEG), code.codeId()),
+                "PHOTO_OUT_OF_SPEC");
+        assertTrue(registry.photos().versions(code.codeId()).isEmpty(), "nothing was archived");
+    }
+
+    /** A photo accepted before acceptance checked photos is not served unless it is declared a JPEG. */
+    @Test
+    void thePhotoEndpointServesNothingButAJpeg() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] html = "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8);
+        byte[] envelope = seal(stationA, code, html, "text/html");
+        String sha256 = sha256(envelope);
+        Path sealed = Files.write(dataDir.resolve("accepted-before-photo-checks.cms"), envelope);
+        registry.photos().storeEnvelope(sha256, sealed);
+        registry.photos().record(new PhotoArchive.AcceptedPhoto(sha256, envelope.length, code.codeId(), 1,
+                stationA.stationId(), sha256(html), "text/html", Instant.now(), Instant.now(), "{}"));
+
+        HttpResponse<String> served = TusTestClient.plain(server, null).get("/admin/v1/photos/" + sha256);
+        assertEquals(409, served.statusCode(), served.body());
+        assertTrue(served.body().contains("\"reason\":\"PHOTO_NOT_JPEG\""), served.body());
+        assertFalse(served.body().contains("<script>"), served.body());
+    }
+
+    /** Issue 11 item 10: the documented status of a wrong envelope-sha256 is the one served. */
+    @Test
+    void aWrongEnvelopeHashIsRefused() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] envelope = seal(stationA, code, SamplePhotos.good(9));
+        assertProblem(upload(stationA, envelope, code.codeId(), sha256(new byte[] {1})), "ENVELOPE_HASH_MISMATCH");
+    }
+
+    /** An envelope too large to hold a photo within the specification is refused without being read. */
+    @Test
+    void anEnvelopeTooLargeForAnyAcceptablePhotoIsRefused() throws Exception {
+        byte[] large = new byte[(int) EnvelopeAcceptance.MAX_ENVELOPE_BYTES + 1];
+        assertProblem(upload(stationA, large, "AAAAAAAAAAAAAAAA"), "ENVELOPE_TOO_LARGE");
+    }
+
+    /**
+     * Issue 18: this envelope made Bouncy Castle throw ArithmeticException; the registry answered
+     * 500 STORAGE_FAILURE ("retry later") and its result stayed 500. It is a terminal 422 now.
+     */
+    @Test
+    void anEnvelopeThatBreaksTheParserIsATerminalRefusalNotAStorageFailure() throws Exception {
+        byte[] envelope = HexFormat.of().parseHex(EnvelopeJudgeTest.VERSION_BEYOND_INT_RANGE);
+        HttpResponse<String> result = upload(stationA, envelope, "AAAAAAAAAAAAAAAA");
+        assertProblem(result, "MALFORMED");
+        assertTrue(detail(result).contains("the SignedData version"), result.body());
+        HttpResponse<String> again = TusTestClient.plain(server, stationA.stationId()).get(result.uri().getPath());
+        assertEquals(result.body(), again.body(), "the outcome is recorded: asked again, the same refusal");
+        assertProblem(again, "MALFORMED");
+    }
+
     @Test
     void aStationCertifiedByTheCaButNeverEnrolledIsRefused() throws Exception {
         StationCredentials stranger = registry.keyring().issueStation("ST-STRANGER", Instant.now().minusSeconds(60),
                 Instant.now().plus(Duration.ofDays(1)));
         IssuedCode code = issueCode();
-        assertProblem(upload(stranger, seal(stranger, code, new byte[] {10}), code.codeId()), "STATION_UNKNOWN");
+        assertProblem(upload(stranger, seal(stranger, code, SamplePhotos.good(7)), code.codeId()), "STATION_UNKNOWN");
     }
 
     @Test
@@ -204,6 +312,10 @@ class AcceptanceTest {
     private static void assertProblem(HttpResponse<String> result, String reason) {
         assertEquals(422, result.statusCode(), result.body());
         assertTrue(result.body().contains("\"reason\":\"" + reason + "\""), result.body());
+    }
+
+    private static String detail(HttpResponse<String> problem) throws Exception {
+        return JSON.readTree(problem.body()).get("detail").asText();
     }
 
     private static String sha256(byte[] bytes) throws Exception {

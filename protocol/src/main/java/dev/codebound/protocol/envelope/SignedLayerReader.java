@@ -62,8 +62,16 @@ final class SignedLayerReader {
             throw new EnvelopeException(Reason.MALFORMED, "the envelope is a CMS " + parser.contentInfoType()
                     + ", not a SignedData; this is not a Codebound envelope");
         }
-        if (parser.getVersion() != 1) {
-            throw new EnvelopeException(Reason.MALFORMED, "the SignedData has version " + parser.getVersion()
+        int version;
+        try {
+            // Bouncy Castle converts the version INTEGER with intValueExact: one beyond int range throws
+            // ArithmeticException, which must be a refusal of the envelope like any other bad field.
+            version = parser.getVersion();
+        } catch (RuntimeException e) {
+            throw in.structuralFailure("the SignedData version", e);
+        }
+        if (version != 1) {
+            throw new EnvelopeException(Reason.MALFORMED, "the SignedData has version " + version
                     + ", not 1 (id-data content, signer named by issuer and serial number)");
         }
         if (!CMSObjectIdentifiers.data.getId().equals(parser.getSignedContentTypeOID())) {

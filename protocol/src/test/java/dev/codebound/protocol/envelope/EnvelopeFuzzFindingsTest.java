@@ -2,6 +2,7 @@ package dev.codebound.protocol.envelope;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -30,6 +31,20 @@ class EnvelopeFuzzFindingsTest {
         byte[] envelope = Files.readAllBytes(FOUND.resolve("crash-767790af2ef6795637f63b0c3fb7dc65c92513df"));
         EnvelopeException e = assertThrows(EnvelopeException.class, () -> opener().open(new ByteArrayInputStream(envelope)));
         assertEquals(EnvelopeException.Reason.MALFORMED, e.reason(), e.getMessage());
+    }
+
+    /**
+     * A SignedData whose version is an INTEGER beyond int range (found by the long campaign of
+     * issue 18, after about 1.4 million executions): Bouncy Castle's getVersion threw
+     * ArithmeticException out of EnvelopeOpener.open, and the registry reported its own storage
+     * failure for a malformed upload.
+     */
+    @Test
+    void aSignedDataVersionBeyondIntRangeIsMalformed() throws Exception {
+        byte[] envelope = Files.readAllBytes(FOUND.resolve("crash-e40638db68731035388d5270c5ba0f76c30b28c9"));
+        EnvelopeException e = assertThrows(EnvelopeException.class, () -> opener().open(new ByteArrayInputStream(envelope)));
+        assertEquals(EnvelopeException.Reason.MALFORMED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("the SignedData version"), e.getMessage());
     }
 
     private EnvelopeOpener opener() throws Exception {

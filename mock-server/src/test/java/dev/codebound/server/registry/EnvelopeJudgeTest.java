@@ -1,0 +1,85 @@
+package dev.codebound.server.registry;
+
+import static dev.codebound.server.registry.RegistryFixture.KEYRING;
+import static dev.codebound.server.registry.RegistryFixture.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.protocol.photo.PhotoInspector;
+import dev.codebound.protocol.wire.UploadMetadata;
+import dev.codebound.server.upload.UploadId;
+import dev.codebound.server.upload.UploadInfo;
+import dev.codebound.server.upload.UploadState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pure step of acceptance answers every input with a verdict, never with an exception. */
+class EnvelopeJudgeTest {
+    /** Issue 18: a SignedData whose version INTEGER is beyond int range (193 bytes, found by fuzzing). */
+    static final String VERSION_BEYOND_INT_RANGE = "308006092a864886f70d010702a08030800225afbf9cbb45e0a0038648016503"
+            + "04021230308006092a864886f70d010702a0803080020101310d300b0609608648016503040209308006092a864886f70d01"
+            + "0701a080248004820b2f3080060b2a864886f70d0109100117a080308002010031820101a181fe020103a05ba159301306"
+            + "072a8648ce3d000106082a8648ce3d0301070342000491cdcd56068a4a56c57b4a04656d78cb7020bd1690778006092a"
+            + "8648a9b086f70d0146deedb1bb19";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void theIssue18EnvelopeIsRefusedAsMalformed() {
+        byte[] envelope = HexFormat.of().parseHex(VERSION_BEYOND_INT_RANGE);
+        EnvelopeJudge.Verdict.Refused refused = assertInstanceOf(EnvelopeJudge.Verdict.Refused.class,
+                judge().judge(envelope, upload(envelope.length)));
+        assertEquals(422, refused.problem().status());
+        assertEquals("MALFORMED", refused.problem().reason());
+        assertTrue(refused.problem().detail().contains("the SignedData version"), refused.problem().detail());
+    }
+
+    /**
+     * Every prefix and every one-byte mutation of the issue 18 envelope, and random bytes: each gets a
+     * 422 verdict. An exception would reach the transport as the registry's own failure.
+     */
+    @Test
+    void malformedInputsOfEveryKindAreRefusalsNeverExceptions() {
+        byte[] envelope = HexFormat.of().parseHex(VERSION_BEYOND_INT_RANGE);
+        List<byte[]> inputs = new ArrayList<>();
+        for (int length = 0; length < envelope.length; length++) {
+            inputs.add(Arrays.copyOf(envelope, length));
+        }
+        Random random = new Random(18);
+        for (int i = 0; i < envelope.length; i++) {
+            byte[] mutated = envelope.clone();
+            mutated[i] = (byte) random.nextInt(256);
+            inputs.add(mutated);
+        }
+        for (int i = 0; i < 50; i++) {
+            byte[] noise = new byte[random.nextInt(4096)];
+            random.nextBytes(noise);
+            inputs.add(noise);
+        }
+        EnvelopeJudge judge = judge();
+        for (byte[] input : inputs) {
+            EnvelopeJudge.Verdict verdict = judge.judge(input, upload(input.length));
+            EnvelopeJudge.Verdict.Refused refused = assertInstanceOf(EnvelopeJudge.Verdict.Refused.class, verdict,
+                    HexFormat.of().formatHex(input));
+            assertEquals(422, refused.problem().status());
+        }
+    }
+
+    private EnvelopeJudge judge() {
+        return new EnvelopeJudge(KEYRING.trustBundle(1, NOW), KEYRING.encryption(), RegistryFixture.clockAt(NOW), temp,
+                new PhotoInspector());
+    }
+
+    private static UploadInfo upload(long length) {
+        return new UploadInfo(UploadId.random(), length, UploadMetadata.empty(), "ST-1", NOW, NOW.plusSeconds(3600),
+                length, UploadState.AWAITING_OUTCOME);
+    }
+}
