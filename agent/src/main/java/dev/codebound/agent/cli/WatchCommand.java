@@ -68,7 +68,8 @@ final class WatchCommand implements Callable<Integer> {
     boolean pairWithLastCode;
 
     @Option(names = "--code-stdin", description = "Read scanned codes from standard input, one per line (a "
-            + "keyboard-wedge scanner), and remember them for the photos that follow.")
+            + "keyboard-wedge scanner), and remember them for the photos named after them that follow (with "
+            + "--pair-with-last-code: open a pairing; nothing is remembered).")
     boolean codeStdin;
 
     @Option(names = "--pairing-timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -139,9 +140,13 @@ final class WatchCommand implements Callable<Integer> {
         if (once) {
             if (codeStdin) {
                 ScannerInput scanner = ScannerInput.start(home.environment().stdin());
-                for (ScannerInput.Item item = scanner.take(); !(item instanceof ScannerInput.Ended);
-                        item = scanner.take()) {
-                    verifyScan(((ScannerInput.Line) item).text());
+                ScannerInput.Item item = scanner.take();
+                for (; item instanceof ScannerInput.Line line; item = scanner.take()) {
+                    verifyScan(line.text());
+                }
+                Optional<String> problem = ((ScannerInput.Ended) item).problem();
+                if (problem.isPresent()) {
+                    throw new AgentFailure(ExitCodes.INTERNAL, "reading scanned codes failed: " + problem.get());
                 }
             }
             folder.look();
@@ -212,7 +217,11 @@ final class WatchCommand implements Callable<Integer> {
         try {
             VerifiedCode code = new CodeVerifier(new StationTrust(station).bundle(), config.schools())
                     .verify(text, Instant.now());
-            scanned.remember(code, Instant.now());
+            if (pairing == null) {
+                // Kept for photos named after their code. A pairing needs no copy of the code text on disk: it
+                // lives in memory only, and the code text is a credential best not written where it is not needed.
+                scanned.remember(code, Instant.now());
+            }
             out.println("scanned code " + code.codeId() + " (school " + code.schoolCode() + ", "
                     + code.maskedName() + ")");
             out.flush();
@@ -312,11 +321,16 @@ final class WatchCommand implements Callable<Integer> {
         // An interrupt would close the transfer log's file channels mid-write; the last records still go in.
         boolean interrupted = Thread.interrupted();
         note(pairing.stopped());
+        String problem;
         try {
             process(List.of());
+            problem = "the spool and the transfer log are in use by another agent process";
         } catch (Exception e) {
-            err.println("error: the last pairing decisions could not be written to the transfer log: "
-                    + e.getMessage());
+            problem = e.getMessage();
+        }
+        if (!unlogged.isEmpty()) {
+            err.println("error: the last " + unlogged.size() + " pairing decision(s) printed above could not be "
+                    + "written to the transfer log: " + problem);
             err.flush();
         }
         if (interrupted) {
