@@ -229,7 +229,7 @@ public final class TransferLog implements Closeable {
         append(EventType.PAIRING_CLOSED, fields);
     }
 
-    /** A photo arrived with no pairing to bind it to; {@code reason} is a reason code such as {@code NO_OPEN_PAIRING}. */
+    /** A photo arrived with no pairing to bind it to; {@code reason} is a reason code ({@code NO_OPEN_PAIRING}...). */
     public void photoUnpaired(String reason) throws IOException {
         append(EventType.PHOTO_UNPAIRED, Map.of(Field.REASON.jsonName(), reason));
     }

@@ -417,7 +417,8 @@ public final class Spool implements Closeable {
         boolean neverCreated = entry.state() == EntryState.QUEUED
                 || entry.state() == EntryState.FAILED && entry.uploadUrl() == null;
         if (!neverCreated) {
-            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state() + whyNotWithdrawable(entry));
+            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state()
+                    + whyNotWithdrawable(entry));
         }
         remove(id);
         return entry;

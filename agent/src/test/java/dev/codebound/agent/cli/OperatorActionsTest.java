@@ -216,7 +216,8 @@ class OperatorActionsTest {
         CliRun remove = station.run("remove", entry);
         assertEquals(ExitCodes.OK, remove.exitCode(), remove::both);
         List<String> log = events(station);
-        assertEquals(List.of("spool-entry-removed", "checkpoint"), log.subList(log.size() - 2, log.size()), log::toString);
+        assertEquals(List.of("spool-entry-removed", "checkpoint"), log.subList(log.size() - 2, log.size()),
+                log::toString);
         CliRun audit = station.run("audit", "verify");
         assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
     }

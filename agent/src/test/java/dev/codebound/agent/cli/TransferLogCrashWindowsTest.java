@@ -107,7 +107,8 @@ class TransferLogCrashWindowsTest {
             assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
             try (var receipts = Files.list(home.receipts())) {
                 for (Path receipt : receipts.toList()) {
-                    assertEquals(1, ReceiptCodec.verify(Files.readAllBytes(receipt), new StationTrust(home).bundle(), "receipt").photoVersion());
+                    assertEquals(1, ReceiptCodec.verify(Files.readAllBytes(receipt), new StationTrust(home).bundle(),
+                            "receipt").photoVersion());
                 }
             }
             assertTrue(Files.exists(photo));

@@ -205,7 +205,8 @@ class WatchPairingTest {
         assertEquals(List.of("pairing-opened " + next.codeId(), "photo-unpaired ARRIVED_BEFORE_SCAN",
                 "pairing-closed " + next.codeId() + " PHOTO_PAIRED", "code-verified " + next.codeId(),
                 "captured " + next.codeId()), log.subList(0, 5), run::both);
-        assertEquals(List.of("pairing-opened " + unused.codeId(), "pairing-closed " + unused.codeId() + " WATCH_STOPPED"),
+        assertEquals(List.of("pairing-opened " + unused.codeId(),
+                "pairing-closed " + unused.codeId() + " WATCH_STOPPED"),
                 log.subList(5, log.size()), "stopping closes the open pairing\n" + run.both());
     }
 
