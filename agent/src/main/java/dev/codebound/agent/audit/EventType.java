@@ -22,6 +22,24 @@ public enum EventType {
     REJECTED("rejected", Field.ENTRY_ID, Field.REASON),
     /** An operator removed an entry (and its envelope) from the spool. */
     SPOOL_ENTRY_REMOVED("spool-entry-removed", Field.ENTRY_ID),
+    /**
+     * An operator withdrew an entry before the registry accepted it (e.g. a photo paired with the
+     * wrong code); its envelope was deleted and any upload of it at the registry terminated.
+     */
+    ENTRY_WITHDRAWN("entry-withdrawn", Field.ENTRY_ID),
+    /** {@code watch --pair-with-last-code}: a scan opened a pairing, for the next photo only, with this code. */
+    PAIRING_OPENED("pairing-opened", Field.CODE_ID),
+    /**
+     * A pairing closed; the reason is {@code PHOTO_PAIRED} (the next photo was bound to the code) or
+     * why it closed without one ({@code NEW_SCAN}, {@code SCAN_REFUSED}, {@code SCANNER_ENDED},
+     * {@code IDLE_TIMEOUT}, {@code WATCH_STOPPED}).
+     */
+    PAIRING_CLOSED("pairing-closed", Field.CODE_ID, Field.REASON),
+    /**
+     * A photo arrived in the hot folder with no pairing it could be bound to ({@code NO_OPEN_PAIRING},
+     * {@code ARRIVED_BEFORE_SCAN}); it was sealed for no code. Its file name is not recorded.
+     */
+    PHOTO_UNPAIRED("photo-unpaired", Field.REASON),
     /** The station key was generated; the fingerprint is SHA-256 of its public key's DER SubjectPublicKeyInfo. */
     KEY_CREATED("key-created", Field.KEY_FINGERPRINT),
     /** The registry issued the station certificate; the fingerprint is SHA-256 of its DER. */

@@ -21,6 +21,11 @@ public final class Timeline {
                     + ", receipt sha256 " + shortHash(r, Field.RECEIPT_SHA256);
             case REJECTED -> "entry " + id(r) + " rejected by the registry: " + text(r, Field.REASON);
             case SPOOL_ENTRY_REMOVED -> "entry " + id(r) + " removed from the spool";
+            case ENTRY_WITHDRAWN -> "entry " + id(r) + " withdrawn by the operator before delivery";
+            case PAIRING_OPENED -> "pairing opened for the next photo with code " + text(r, Field.CODE_ID);
+            case PAIRING_CLOSED -> "pairing with code " + text(r, Field.CODE_ID) + " closed: " + text(r, Field.REASON);
+            case PHOTO_UNPAIRED -> "a photo arrived with no pairing (" + text(r, Field.REASON)
+                    + "); sealed for no code";
             case KEY_CREATED -> "station key created, public key sha256 " + shortHash(r, Field.KEY_FINGERPRINT);
             case ENROLLED -> "enrolled as station " + text(r, Field.STATION_ID) + ", certificate sha256 "
                     + shortHash(r, Field.CERT_FINGERPRINT);

@@ -211,6 +211,29 @@ public final class TransferLog implements Closeable {
         append(EventType.SPOOL_ENTRY_REMOVED, Map.of(Field.ENTRY_ID.jsonName(), entryId));
     }
 
+    /** An operator withdrew an entry before the registry accepted it. */
+    public void entryWithdrawn(String entryId) throws IOException {
+        append(EventType.ENTRY_WITHDRAWN, Map.of(Field.ENTRY_ID.jsonName(), entryId));
+    }
+
+    /** A scan opened a pairing for the next photo with code {@code codeId}. */
+    public void pairingOpened(String codeId) throws IOException {
+        append(EventType.PAIRING_OPENED, Map.of(Field.CODE_ID.jsonName(), codeId));
+    }
+
+    /** The pairing with code {@code codeId} closed; {@code reason} is a reason code such as {@code PHOTO_PAIRED}. */
+    public void pairingClosed(String codeId, String reason) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Field.CODE_ID.jsonName(), codeId);
+        fields.put(Field.REASON.jsonName(), reason);
+        append(EventType.PAIRING_CLOSED, fields);
+    }
+
+    /** A photo arrived with no pairing to bind it to; {@code reason} is a reason code ({@code NO_OPEN_PAIRING}...). */
+    public void photoUnpaired(String reason) throws IOException {
+        append(EventType.PHOTO_UNPAIRED, Map.of(Field.REASON.jsonName(), reason));
+    }
+
     /** The station key was created; {@code keyFingerprint} is hex SHA-256 of its DER SubjectPublicKeyInfo. */
     public void keyCreated(String keyFingerprint) throws IOException {
         append(EventType.KEY_CREATED, Map.of(Field.KEY_FINGERPRINT.jsonName(), keyFingerprint));

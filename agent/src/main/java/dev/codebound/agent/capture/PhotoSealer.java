@@ -20,13 +20,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -77,9 +74,10 @@ public final class PhotoSealer {
 
     /**
      * Inspects {@code photo} and, unless it has errors, seals it for {@code code} into {@code spool},
-     * recording the verified code and the capture in the station's transfer log (just before the
-     * spool write, so the log never misses an entry that exists; after a crash at that instant it
-     * may name an envelope the spool never got).
+     * recording the verified code and the capture in the station's transfer log: after the envelope
+     * is copied into the spool (a disk that refuses the copy leaves no capture record) and before it
+     * becomes an entry (so the log never misses an entry that exists; after a crash at that instant
+     * it may name an envelope the spool never got).
      *
      * @throws IOException       when the photo cannot be read or the station's disk fails
      * @throws EnvelopeException when sealing fails (a station key or trust bundle problem)
@@ -109,33 +107,21 @@ public final class PhotoSealer {
             }
             // The display name carries the code id and time, never the original file name, which may name the student.
             String filename = code.codeId() + "-" + FILE_TIME.format(captured) + ".cms";
-            // Logged before the envelope enters the spool (the entry id is the envelope's SHA-256): a crash in
-            // between leaves a record of an envelope that never reached the spool (the photo is captured again,
-            // as a new envelope), never a spooled envelope the log does not know, which 'audit verify' would
-            // report for ever once it is delivered ("delivered but its capture is not in the log").
-            String entryId = sha256Hex(envelope);
-            log.captured(entryId, code.codeId(), Files.size(envelope), binding.photoDigestHex());
-            SpoolEntry entry = spool.enqueue(envelope, code.codeId(), station.stationId(), filename);
-            if (!entry.id().equals(entryId)) {
-                throw new IOException("the spooled envelope hashes to " + entry.id() + ", the sealed one to "
-                        + entryId);
+            // The order keeps two promises. The envelope is copied into the spool's incoming/ first: that is the
+            // large write, so a full disk refuses it before anything is logged, and the log never claims a capture
+            // whose envelope the disk refused. The record is written before the copy becomes an entry (the entry id
+            // is the envelope's SHA-256): a crash in between leaves a record of an envelope that never reached the
+            // spool (the photo is captured again, as a new envelope), never a spooled envelope the log does not
+            // know, which 'audit verify' would report for ever once it is delivered ("delivered but its capture
+            // is not in the log").
+            SpoolEntry entry;
+            try (Spool.Staged staged = spool.stage(envelope)) {
+                log.captured(staged.sha256(), code.codeId(), staged.length(), binding.photoDigestHex());
+                entry = spool.commit(staged, code.codeId(), station.stationId(), filename);
             }
             return new Spooled(report, entry, bytes.length);
         } finally {
             Files.deleteIfExists(envelope);
-        }
-    }
-
-    private static String sha256Hex(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
         }
     }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
         description = "Capture-station agent: verify collection codes, seal photos, upload them to the registry.",
         subcommands = {InitCommand.class, EnrollCommand.class, TrustCommand.class, CodeCommand.class,
             CaptureCommand.class, WatchCommand.class, UploadCommand.class, StatusCommand.class, RetryCommand.class,
-            RemoveCommand.class, AuditCommand.class, QuickstartCommand.class,
+            RemoveCommand.class, WithdrawCommand.class, AuditCommand.class, QuickstartCommand.class,
             AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

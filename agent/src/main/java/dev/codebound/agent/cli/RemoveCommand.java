@@ -4,6 +4,8 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.agent.station.StationKeys;
+import dev.codebound.protocol.pki.StationCredentials;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,8 +17,11 @@ import picocli.CommandLine.Spec;
 /** {@code remove}: deletes a rejected, failed or corrupt entry and its envelope. */
 @Command(name = "remove", mixinStandardHelpOptions = true,
         description = {"Operator action: delete a REJECTED, FAILED or CORRUPT entry and its envelope from the "
-                + "spool (e.g. after a retake was captured). Entries on their way or delivered are never removed.",
-            "Exit codes: 0 removed, 2 unknown or ambiguous entry, or an entry in another state, 3 spool in use."})
+                + "spool (e.g. after a retake was captured). Entries on their way or delivered are never removed; "
+                + "to take back a QUEUED envelope before upload, use 'withdraw'. Recorded in the transfer log, "
+                + "with a signed checkpoint (the key passphrase is needed, as for capture).",
+            "Exit codes: 0 removed, 2 unknown or ambiguous entry, or an entry in another state, 3 station not set "
+                + "up, key unreadable, or spool in use."})
 final class RemoveCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -29,6 +34,8 @@ final class RemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The key first: a wrong passphrase must stop the command before the entry is gone without its record.
+        StationCredentials credentials = StationKeys.load(home.home(), home.passphrase(home.config()));
         try (Spool spool = home.openSpool()) {
             SpoolEntry found;
             try {
@@ -38,10 +45,11 @@ final class RemoveCommand implements Callable<Integer> {
             }
             if (!found.state().needsOperator() && found.state() != EntryState.FAILED) {
                 throw new AgentFailure(ExitCodes.USAGE, "entry " + Spool.shortId(found.id()) + " is "
-                        + found.state() + "; only REJECTED, FAILED or CORRUPT entries can be removed");
+                        + found.state() + "; only REJECTED, FAILED or CORRUPT entries can be removed"
+                        + (found.state() == EntryState.QUEUED ? " (to take it back before upload: 'withdraw')" : ""));
             }
             spool.remove(found.id());
-            try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC())) {
+            try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC(), credentials)) {
                 log.spoolEntryRemoved(found.id());
             }
             spec.commandLine().getOut().println("removed entry " + Spool.shortId(found.id()) + " "

@@ -21,9 +21,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code status}: what the spool holds and what went wrong. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show the spool: entries queued, in flight, delivered, rejected (with the registry's "
-                + "reason), failed (with the last error), corrupt; bytes pending, the last error, and delivered "
-                + "entries whose receipt has not verified. Reads a "
-                + "snapshot without locking, so it works while an upload runs.",
+                + "reason), failed (with the last error), corrupt; bytes pending, the last error, delivered "
+                + "entries whose receipt has not verified, and one line per entry not delivered (the ids that "
+                + "'retry', 'remove' and 'withdraw' take). Reads a snapshot without locking, so it works while an "
+                + "upload runs.",
             "Exit codes: 0 shown (whatever the entries' states)."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
@@ -59,6 +60,14 @@ final class StatusCommand implements Callable<Integer> {
                         .put("reason", entry.lastError())
                         .put("nextAttemptAt", entry.nextAttemptAt() == null ? null : entry.nextAttemptAt().toString());
             }
+            ArrayNode undelivered = node.putArray("undelivered");
+            for (SpoolEntry entry : undelivered(entries)) {
+                undelivered.addObject().put("entry", entry.id()).put("state", entry.state().name())
+                        .put("filename", entry.info().filename()).put("codeId", entry.info().codeId())
+                        .put("spooledAt", entry.info().createdAt().toString()).put("bytes", entry.info().length())
+                        .put("acknowledgedBytes", entry.acknowledgedOffset()).put("reason", entry.lastError())
+                        .put("nextAttemptAt", entry.nextAttemptAt() == null ? null : entry.nextAttemptAt().toString());
+            }
             out.println(node);
             return ExitCodes.OK;
         }
@@ -74,12 +83,25 @@ final class StatusCommand implements Callable<Integer> {
             out.println("last error: " + status.lastError() + " (entry " + Spool.shortId(status.lastErrorEntry())
                     + ", " + status.lastErrorAt() + ")");
         }
-        for (SpoolEntry entry : needingAttention(entries)) {
+        for (SpoolEntry entry : undelivered(entries)) {
             out.printf(Locale.ROOT, "  %-8s %s %s: %s%s%n", entry.state().name().toLowerCase(Locale.ROOT),
-                    Spool.shortId(entry.id()), entry.info().filename(), entry.lastError(),
+                    Spool.shortId(entry.id()), entry.info().filename(), standing(entry),
                     entry.nextAttemptAt() == null ? "" : " (next attempt " + entry.nextAttemptAt() + ")");
         }
         return ExitCodes.OK;
+    }
+
+    /** Every entry not delivered, oldest first: what an operator may still retry, remove or withdraw. */
+    private static List<SpoolEntry> undelivered(List<SpoolEntry> entries) {
+        return entries.stream().filter(entry -> entry.state() != EntryState.DELIVERED).toList();
+    }
+
+    private static String standing(SpoolEntry entry) {
+        if (entry.lastError() != null) {
+            return entry.lastError();
+        }
+        return entry.state() == EntryState.QUEUED ? "waiting for the next upload (spooled " + entry.info().createdAt()
+                + ")" : entry.acknowledgedOffset() + " of " + entry.info().length() + " bytes acknowledged";
     }
 
     private static List<SpoolEntry> needingAttention(List<SpoolEntry> entries) {

@@ -11,23 +11,24 @@ import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.station.StationStanding;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.watch.HotFolder;
+import dev.codebound.agent.watch.PhotoPairing;
 import dev.codebound.agent.watch.ScannedCodes;
+import dev.codebound.agent.watch.ScannerInput;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.photo.PhotoInspector;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,12 +44,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Watch a folder a tethered camera writes into and capture each finished photo: a photo "
                 + "named <code id>.jpg is sealed for that code, scanned earlier with 'code verify --remember' or "
-                + "--code-stdin; with --pair-with-last-code every new photo is sealed for the last code scanned. "
+                + "--code-stdin. With --pair-with-last-code (and --code-stdin) each scan pairs the NEXT photo "
+                + "only with its code; a refused scan, the end of the scanner input or the pairing timeout "
+                + "closes the pairing, and a photo that arrives with no open pairing is sealed for no code. "
                 + "A photo counts as finished when its size has not changed for the settle time and it ends "
                 + "with the JPEG end marker; hidden, .tmp and .part files are ignored. Sealed photos move to "
                 + "DIR/done/, refused ones to DIR/rejected/ with a .reason.txt.",
-            "Exit codes (with --once): 0 every finished photo spooled, 2 DIR is not a directory, 3 station not "
-                + "set up or spool in use, 5 some photo rejected."})
+            "Exit codes (with --once): 0 every finished photo spooled, 2 DIR is not a directory or options that "
+                + "do not go together, 3 station not set up or spool in use, 5 some photo rejected."})
 final class WatchCommand implements Callable<Integer> {
     private static final String CODE_ID = "[A-Z2-7]{16}";
 
@@ -62,17 +65,28 @@ final class WatchCommand implements Callable<Integer> {
     boolean once;
 
     @Option(names = "--pair-with-last-code",
-            description = "Seal every new photo for the last code scanned, whatever its name (check the pairing "
-                    + "the command prints: scan every graduate's code before their photo).")
+            description = "Pair the next photo that arrives after each scan (--code-stdin) with that code, "
+                    + "whatever its name: one scan, one photo. Not with --once.")
     boolean pairWithLastCode;
 
     @Option(names = "--code-stdin", description = "Read scanned codes from standard input, one per line (a "
-            + "keyboard-wedge scanner), and remember them for the photos that follow.")
+            + "keyboard-wedge scanner), and remember them for the photos named after them that follow (with "
+            + "--pair-with-last-code: open a pairing; nothing is remembered).")
     boolean codeStdin;
+
+    @Option(names = "--pairing-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "With --pair-with-last-code: how long a scan waits for its photo before the pairing "
+                    + "closes (default: ${DEFAULT-VALUE}).")
+    long pairingTimeoutSeconds;
 
     @Option(names = "--settle", paramLabel = "MILLIS", defaultValue = "1000",
             description = "How long a photo's size must stay unchanged before it is taken (default: ${DEFAULT-VALUE}).")
     long settleMillis;
+
+    @Option(names = "--incomplete-after", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a photo without the JPEG end marker may stay unchanged before it is moved to "
+                    + "rejected/ as never finished (default: ${DEFAULT-VALUE}; at least the settle time).")
+    long incompleteAfterSeconds;
 
     @Option(names = "--poll", paramLabel = "MILLIS", defaultValue = "500",
             description = "How often the folder is looked at (default: ${DEFAULT-VALUE}).")
@@ -85,11 +99,17 @@ final class WatchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private PrintWriter out;
+    private PrintWriter err;
     private StationHome station;
     private StationConfig config;
     private PhotoInspector inspector;
     private StationCredentials credentials;
     private ScannedCodes scanned;
+    private HotFolder folder;
+    /** Only with --pair-with-last-code. */
+    private PhotoPairing pairing;
+    /** Pairing decisions printed but not yet in the transfer log (written with the next batch). */
+    private final List<PhotoPairing.Event> unlogged = new ArrayList<>();
     private boolean reportedBusy;
 
     @Override
@@ -97,10 +117,18 @@ final class WatchCommand implements Callable<Integer> {
         if (!Files.isDirectory(directory)) {
             throw new AgentFailure(ExitCodes.USAGE, directory + " is not a directory");
         }
-        if (settleMillis < 0 || pollMillis < 10) {
-            throw new AgentFailure(ExitCodes.USAGE, "--settle must be ≥ 0 and --poll ≥ 10 milliseconds");
+        if (settleMillis < 0 || pollMillis < 10 || pairingTimeoutSeconds < 1
+                || incompleteAfterSeconds * 1000 < settleMillis) {
+            throw new AgentFailure(ExitCodes.USAGE, "--settle must be ≥ 0, --poll ≥ 10 milliseconds, "
+                    + "--pairing-timeout ≥ 1 second and --incomplete-after at least the settle time");
+        }
+        if (pairWithLastCode && (once || !codeStdin)) {
+            throw new AgentFailure(ExitCodes.USAGE, "--pair-with-last-code pairs each photo with the scan just "
+                    + "before it, so it needs --code-stdin (the scanner) and a running watch, not --once; to "
+                    + "capture one photo for one code use 'capture --code-stdin PHOTO.jpg'");
         }
         out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
         station = home.home();
         config = home.config();
         inspector = new PhotoInspector(CaptureSettings.photoSpec(config));
@@ -110,35 +138,221 @@ final class WatchCommand implements Callable<Integer> {
         // that a 'trust refresh' during the day takes effect without restarting the watch.
         StationStanding.requireFitToSeal(credentials, new StationTrust(station).bundle(),
                 RegistryClock.of(station).last(), config.duration("capture.max-clock-skew"), Instant.now());
-        HotFolder folder = new HotFolder(directory, Duration.ofMillis(settleMillis), System::nanoTime);
+        folder = new HotFolder(directory, Duration.ofMillis(settleMillis), Duration.ofSeconds(incompleteAfterSeconds),
+                System::nanoTime);
         if (once) {
             if (codeStdin) {
-                readCodes();
+                ScannerInput scanner = ScannerInput.start(home.environment().stdin());
+                ScannerInput.Item item = scanner.take();
+                for (; item instanceof ScannerInput.Line line; item = scanner.take()) {
+                    verifyScan(line.text());
+                }
+                Optional<String> problem = ((ScannerInput.Ended) item).problem();
+                if (problem.isPresent()) {
+                    throw new AgentFailure(ExitCodes.INTERNAL, "reading scanned codes failed: " + problem.get());
+                }
             }
-            folder.ready();
+            folder.look();
             Thread.sleep(settleMillis);
-            return process(folder, folder.ready()) == 0 ? ExitCodes.OK : ExitCodes.PHOTO_REFUSED;
+            HotFolder.Look look = folder.look();
+            reportUnfinished(look.unfinished());
+            return process(look.ready()) == 0 ? ExitCodes.OK : ExitCodes.PHOTO_REFUSED;
         }
-        if (codeStdin) {
-            Thread reader = new Thread(this::readCodesQuietly, "codebound-scanner");
-            reader.setDaemon(true);
-            reader.start();
+        if (pairWithLastCode) {
+            pairing = new PhotoPairing(Duration.ofSeconds(pairingTimeoutSeconds), System::nanoTime);
         }
-        out.println("watching " + directory.toAbsolutePath() + " (Ctrl-C to stop)");
+        ScannerInput scanner = codeStdin ? ScannerInput.start(home.environment().stdin()) : null;
+        out.println("watching " + directory.toAbsolutePath() + " (Ctrl-C to stop)" + (pairing == null ? ""
+                : "; each scan pairs the next photo only, for at most " + pairingTimeoutSeconds + " s"));
         out.flush();
-        while (!Thread.currentThread().isInterrupted()) {
-            process(folder, folder.ready());
-            Thread.sleep(pollMillis);
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (scanner == null) {
+                    Thread.sleep(pollMillis);
+                } else if (handleScans(scanner)) {
+                    scanner = null;
+                }
+                if (pairing != null) {
+                    note(pairing.expireIfIdle());
+                }
+                HotFolder.Look look = folder.look();
+                handleArrivals(look);
+                process(look.ready());
+            }
+        } catch (InterruptedException stopped) {
+            // Stopping the watch: the pairing closes below.
+        } finally {
+            stop();
         }
         return ExitCodes.OK;
     }
 
-    /** Captures each ready photo; returns how many were rejected. */
-    private int process(HotFolder folder, List<Path> ready) throws Exception {
-        if (ready.isEmpty()) {
+    /**
+     * Waits up to the poll interval for a scan, then handles every scan waiting, in order; returns
+     * whether the scanner input has ended.
+     */
+    private boolean handleScans(ScannerInput scanner) throws Exception {
+        for (Optional<ScannerInput.Item> item = scanner.next(Duration.ofMillis(pollMillis)); item.isPresent();
+                item = scanner.next()) {
+            if (item.get() instanceof ScannerInput.Ended ended) {
+                ended.problem().ifPresent(problem -> err.println("error: reading scanned codes stopped: " + problem));
+                err.println("the scanner input ended: no code can be scanned until watch is restarted"
+                        + (pairing == null ? "" : ", so no photo arriving from now on is paired with a code"));
+                err.flush();
+                if (pairing != null) {
+                    note(pairing.scannerEnded());
+                }
+                return true;
+            }
+            Optional<VerifiedCode> code = verifyScan(((ScannerInput.Line) item.get()).text());
+            if (pairing != null) {
+                note(code.isPresent()
+                        ? pairing.scanned(new ScannedCodes.Scanned(code.get().codeId(), code.get().text(),
+                                code.get().verifiedAt()), folder.identities())
+                        : pairing.scanRefused());
+            }
+        }
+        return false;
+    }
+
+    /** Verifies and remembers one scanned code, saying what became of it; empty when it was refused. */
+    private Optional<VerifiedCode> verifyScan(String text) throws Exception {
+        try {
+            VerifiedCode code = new CodeVerifier(new StationTrust(station).bundle(), config.schools())
+                    .verify(text, Instant.now());
+            if (pairing == null) {
+                // Kept for photos named after their code. A pairing needs no copy of the code text on disk: it
+                // lives in memory only, and the code text is a credential best not written where it is not needed.
+                scanned.remember(code, Instant.now());
+            }
+            out.println("scanned code " + code.codeId() + " (school " + code.schoolCode() + ", "
+                    + code.maskedName() + ")");
+            out.flush();
+            return Optional.of(code);
+        } catch (CodeException e) {
+            err.println("error: scanned code refused: " + e.getMessage());
+            err.flush();
+            return Optional.empty();
+        }
+    }
+
+    /** Decides the pairing of each photo first seen, reports unfinished photos, rejects abandoned ones. */
+    private void handleArrivals(HotFolder.Look look) throws IOException {
+        if (pairing != null) {
+            look.departed().forEach(pairing::forget);
+            for (Path photo : look.arrived()) {
+                Object identity;
+                try {
+                    identity = folder.identity(photo);
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                note(List.of(pairing.arrived(photo, identity)));
+            }
+        }
+        reportUnfinished(look.unfinished());
+        for (Path photo : look.abandoned()) {
+            String reason = "the camera never finished writing this photo: it has no JPEG end marker (FF D9) and "
+                    + "has not changed for " + incompleteAfterSeconds + " s; take the photo again"
+                    + (pairing == null ? "" : " after scanning the graduate's code again");
+            folder.markRejected(photo, reason);
+            if (pairing != null) {
+                pairing.forget(photo);
+            }
+            out.println("rejected " + photo.getFileName() + ": " + reason);
+            out.flush();
+        }
+    }
+
+    private void reportUnfinished(List<Path> photos) {
+        for (Path photo : photos) {
+            err.println(photo.getFileName() + " has stopped changing but has no JPEG end marker (FF D9): waiting up "
+                    + "to " + incompleteAfterSeconds + " s for the camera to finish it, then it goes to rejected/");
+        }
+        err.flush();
+    }
+
+    /** Prints pairing decisions at once and keeps them for the transfer log. */
+    private void note(List<PhotoPairing.Event> events) {
+        for (PhotoPairing.Event event : events) {
+            if (event instanceof PhotoPairing.Opened opened) {
+                out.println("pairing open: the next photo is sealed for code " + opened.code().codeId()
+                        + " (one photo only; scan again for a retake)");
+            } else if (event instanceof PhotoPairing.Paired paired) {
+                out.println("paired " + paired.photo().getFileName() + " with code " + paired.code().codeId()
+                        + "; the next photo needs a new scan");
+            } else if (event instanceof PhotoPairing.Closed closed) {
+                err.println("pairing with code " + closed.codeId() + " closed without a photo: "
+                        + why(closed.reason()));
+            } else if (event instanceof PhotoPairing.Unpaired unpaired) {
+                err.println(unpaired.photo().getFileName() + " is paired with no code: " + why(unpaired.reason())
+                        + "; it is sealed for no code and goes to rejected/ (scan the graduate's code, then take "
+                        + "the photo again)");
+            }
+            unlogged.add(event);
+        }
+        out.flush();
+        err.flush();
+    }
+
+    private String why(PhotoPairing.CloseReason reason) {
+        return switch (reason) {
+            case NEW_SCAN -> "another code was scanned";
+            case SCAN_REFUSED -> "the last scan was refused, so who is in front of the camera is not known; scan "
+                    + "their code again before the photo";
+            case SCANNER_ENDED -> "the scanner input ended";
+            case IDLE_TIMEOUT -> "no photo arrived within " + pairingTimeoutSeconds + " s; scan the code again "
+                    + "before the photo";
+            case WATCH_STOPPED -> "the watch stopped";
+            case PHOTO_PAIRED -> "a photo was paired with it";
+        };
+    }
+
+    private static String why(PhotoPairing.UnpairedReason reason) {
+        return switch (reason) {
+            case NO_OPEN_PAIRING -> "no pairing was open when it arrived (every photo needs its own scan just "
+                    + "before it)";
+            case ARRIVED_BEFORE_SCAN -> "it was already in the folder when the open pairing's code was scanned";
+        };
+    }
+
+    /** Closes the open pairing and writes what is still unlogged, when the watch stops. */
+    private void stop() {
+        if (pairing == null) {
+            return;
+        }
+        // An interrupt would close the transfer log's file channels mid-write; the last records still go in.
+        boolean interrupted = Thread.interrupted();
+        note(pairing.stopped());
+        String problem;
+        try {
+            process(List.of());
+            problem = "the spool and the transfer log are in use by another agent process";
+        } catch (Exception e) {
+            problem = e.getMessage();
+        }
+        if (!unlogged.isEmpty()) {
+            err.println("error: the last " + unlogged.size() + " pairing decision(s) printed above could not be "
+                    + "written to the transfer log: " + problem);
+            err.flush();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes the unlogged pairing decisions, then captures each ready photo; returns how many were rejected. */
+    private int process(List<Path> ready) throws Exception {
+        if (ready.isEmpty() && unlogged.isEmpty()) {
             return 0;
         }
         TrustBundle bundle = new StationTrust(station).bundle();
+        if (!ready.isEmpty()) {
+            // A watch runs all day: a revocation fetched by 'trust refresh', an expired certificate or a clock
+            // that drifted stops it before the next photo is sealed, and the photos wait in the folder.
+            StationStanding.requireFitToSeal(credentials, bundle, RegistryClock.of(station).last(),
+                    config.duration("capture.max-clock-skew"), Instant.now());
+        }
         CodeVerifier verifier = new CodeVerifier(bundle, config.schools());
         PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, station.tmp(), Clock.systemUTC());
         Spool spool;
@@ -158,18 +372,19 @@ final class WatchCommand implements Callable<Integer> {
         reportedBusy = false;
         int rejected = 0;
         try (spool; TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
+            logPairingDecisions(log);
             for (Path photo : ready) {
                 String name = photo.getFileName().toString();
                 Optional<String> refusal;
                 try {
-                    refusal = captureOne(folder, photo, verifier, sealer, spool, log);
+                    refusal = captureOne(photo, verifier, sealer, spool, log);
                 } catch (IOException e) {
                     if (once) {
                         throw e;
                     }
                     // A photo the camera deleted or locked meanwhile must not stop the watch; it is tried again.
-                    spec.commandLine().getErr().println("error: " + name + ": " + e.getMessage());
-                    spec.commandLine().getErr().flush();
+                    err.println("error: " + name + ": " + e.getMessage());
+                    err.flush();
                     continue;
                 }
                 if (refusal.isPresent()) {
@@ -177,21 +392,46 @@ final class WatchCommand implements Callable<Integer> {
                     folder.markRejected(photo, refusal.get());
                     out.println("rejected " + name + ": " + refusal.get().replace(System.lineSeparator(), "; "));
                 }
+                if (pairing != null) {
+                    pairing.forget(photo);
+                }
                 out.flush();
             }
         }
         return rejected;
     }
 
+    /**
+     * Writes the pairing decisions made since the last batch, in order. They wait in memory while
+     * another process holds the spool and the log (an upload); the watch prints each one at once.
+     */
+    private void logPairingDecisions(TransferLog log) throws IOException {
+        while (!unlogged.isEmpty()) {
+            PhotoPairing.Event event = unlogged.get(0);
+            if (event instanceof PhotoPairing.Opened opened) {
+                log.pairingOpened(opened.code().codeId());
+            } else if (event instanceof PhotoPairing.Paired paired) {
+                log.pairingClosed(paired.code().codeId(), PhotoPairing.CloseReason.PHOTO_PAIRED.name());
+            } else if (event instanceof PhotoPairing.Closed closed) {
+                log.pairingClosed(closed.codeId(), closed.reason().name());
+            } else if (event instanceof PhotoPairing.Unpaired unpaired) {
+                log.photoUnpaired(unpaired.reason().name());
+            }
+            unlogged.remove(0);
+        }
+    }
+
     /** Captures one photo; returns the reason when it is refused. */
-    private Optional<String> captureOne(HotFolder folder, Path photo, CodeVerifier verifier, PhotoSealer sealer,
-            Spool spool, TransferLog log) throws Exception {
+    private Optional<String> captureOne(Path photo, CodeVerifier verifier, PhotoSealer sealer, Spool spool,
+            TransferLog log) throws Exception {
         String name = photo.getFileName().toString();
         Optional<ScannedCodes.Scanned> code;
-        if (pairWithLastCode) {
-            code = scanned.last();
+        if (pairing != null) {
+            code = pairing.codeFor(photo);
             if (code.isEmpty()) {
-                return Optional.of("no code has been scanned yet; scan the graduate's code before the photo");
+                return Optional.of("paired with no code: " + why(pairing.whyUnpaired(photo)) + ". It was sealed for "
+                        + "no code. Scan the graduate's code, then take the photo again (or capture this file with "
+                        + "'capture --code-stdin' after scanning the right code)");
             }
         } else {
             String stem = name.substring(0, name.lastIndexOf('.')).toUpperCase(Locale.ROOT);
@@ -214,7 +454,8 @@ final class WatchCommand implements Callable<Integer> {
         PhotoSealer.Outcome outcome = sealer.capture(verified, photo, spool, log);
         if (outcome instanceof PhotoSealer.Refused refused) {
             return Optional.of("photo refused by the specification:" + System.lineSeparator()
-                    + CaptureCommand.lines(refused.report()));
+                    + CaptureCommand.lines(refused.report())
+                    + (pairing == null ? "" : System.lineSeparator() + "  scan the code again before the retake"));
         }
         PhotoSealer.Spooled spooled = (PhotoSealer.Spooled) outcome;
         if (deleteOriginal) {
@@ -228,36 +469,5 @@ final class WatchCommand implements Callable<Integer> {
                 + (spooled.report().warnings().isEmpty() ? "" : System.lineSeparator()
                         + CaptureCommand.lines(spooled.report())));
         return Optional.empty();
-    }
-
-    private void readCodesQuietly() {
-        try {
-            readCodes();
-        } catch (Exception e) {
-            spec.commandLine().getErr().println("error: reading scanned codes stopped: " + e.getMessage());
-        }
-    }
-
-    /** Verifies and remembers each code line from standard input until it ends. */
-    private void readCodes() throws Exception {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(home.environment().stdin(),
-                StandardCharsets.UTF_8));
-        PrintWriter err = spec.commandLine().getErr();
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                VerifiedCode code = new CodeVerifier(new StationTrust(station).bundle(), config.schools())
-                        .verify(line.strip(), Instant.now());
-                scanned.remember(code, Instant.now());
-                out.println("scanned code " + code.codeId() + " (school " + code.schoolCode() + ", "
-                        + code.maskedName() + ")");
-                out.flush();
-            } catch (CodeException e) {
-                err.println("error: scanned code refused: " + e.getMessage());
-                err.flush();
-            }
-        }
     }
 }

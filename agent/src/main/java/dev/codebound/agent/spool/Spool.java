@@ -107,16 +107,61 @@ public final class Spool implements Closeable {
     /**
      * Copies a sealed envelope into the spool as a QUEUED entry. The copy is hashed as it is
      * written; the entry id is the envelope's SHA-256, so enqueueing the same envelope twice returns
-     * the existing entry. The caller may delete its file once this returns.
-     *
-     * <p>Order of durable writes: the copy in {@code incoming/} (fsynced), the entry's meta.json,
-     * the rename of the copy into the entry directory, then state.json. A crash before the last
-     * step is repaired by {@link #open}.
+     * the existing entry. The caller may delete its file once this returns. The same as
+     * {@link #stage} then {@link #commit}.
      *
      * @param sealedEnvelope an envelope already encrypted to the registry; never a plaintext photo
      */
     public SpoolEntry enqueue(Path sealedEnvelope, String codeId, String stationId, String filename)
             throws IOException {
+        try (Staged staged = stage(sealedEnvelope)) {
+            return commit(staged, codeId, stationId, filename);
+        }
+    }
+
+    /**
+     * An envelope copied into {@code incoming/} and fsynced, not yet an entry: the large write of
+     * an enqueue, done first so that a full disk refuses it before anything is recorded about it.
+     * Closing it deletes the copy unless it was {@linkplain #commit committed}; a crash leaves the
+     * copy to the next {@link #open}, which discards it.
+     */
+    public static final class Staged implements Closeable {
+        private final Path file;
+        private final String sha256;
+        private final long length;
+        private boolean committed;
+
+        private Staged(Path file, String sha256, long length) {
+            this.file = file;
+            this.sha256 = sha256;
+            this.length = length;
+        }
+
+        /** The envelope's SHA-256, hex: the id its entry will have. */
+        public String sha256() {
+            return sha256;
+        }
+
+        /** The envelope's length in bytes. */
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /**
+     * Copies a sealed envelope into {@code incoming/}, hashing it as it is written, and fsyncs it.
+     *
+     * @param sealedEnvelope an envelope already encrypted to the registry; never a plaintext photo
+     * @throws IOException when the disk refuses the copy (nothing is left behind)
+     */
+    public Staged stage(Path sealedEnvelope) throws IOException {
         requireCmsStructure(sealedEnvelope);
         Path incoming = directory.resolve(INCOMING).resolve(HexFormat.of().formatHex(randomBytes()) + ".partial");
         try {
@@ -131,24 +176,39 @@ public final class Spool implements Closeable {
                 hashing.flush();
                 out.force(true);
             }
-            EnvelopeInfo info = new EnvelopeInfo(codeId, stationId, filename,
-                    HexFormat.of().formatHex(digest.digest()), length, clock.instant());
-            synchronized (this) {
-                SpoolEntry existing = entries.get(info.sha256());
-                if (existing != null) {
-                    return existing;
-                }
-                Path entryDirectory = store.directory(info.sha256());
-                Files.createDirectories(entryDirectory);
-                DurableFiles.syncDirectory(entryDirectory.getParent());
-                store.writeMeta(info);
-                Files.move(incoming, store.file(info.sha256(), EntryStore.ENVELOPE), StandardCopyOption.ATOMIC_MOVE);
-                DurableFiles.syncDirectory(entryDirectory);
-                DurableFiles.syncDirectory(incoming.getParent());
-                return persist(SpoolEntry.queued(info, clock.instant()));
-            }
-        } finally {
+            return new Staged(incoming, HexFormat.of().formatHex(digest.digest()), length);
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(incoming);
+            throw e;
+        }
+    }
+
+    /**
+     * Makes a staged envelope a QUEUED entry (or returns the existing entry of the same envelope).
+     *
+     * <p>Order of durable writes: the entry's meta.json, the rename of the staged copy into the
+     * entry directory, then state.json. A crash before the last step is repaired by {@link #open}.
+     */
+    public SpoolEntry commit(Staged staged, String codeId, String stationId, String filename) throws IOException {
+        if (staged.committed) {
+            throw new IllegalStateException("this envelope was committed already");
+        }
+        EnvelopeInfo info = new EnvelopeInfo(codeId, stationId, filename, staged.sha256(), staged.length(),
+                clock.instant());
+        synchronized (this) {
+            SpoolEntry existing = entries.get(info.sha256());
+            if (existing != null) {
+                return existing;
+            }
+            Path entryDirectory = store.directory(info.sha256());
+            Files.createDirectories(entryDirectory);
+            DurableFiles.syncDirectory(entryDirectory.getParent());
+            store.writeMeta(info);
+            Files.move(staged.file, store.file(info.sha256(), EntryStore.ENVELOPE), StandardCopyOption.ATOMIC_MOVE);
+            staged.committed = true;
+            DurableFiles.syncDirectory(entryDirectory);
+            DurableFiles.syncDirectory(staged.file.getParent());
+            return persist(SpoolEntry.queued(info, clock.instant()));
         }
     }
 
@@ -339,6 +399,41 @@ public final class Spool implements Closeable {
         DurableFiles.syncDirectory(store.directory(id).getParent());
         entries.remove(id);
         SpoolRecovery.deleteTree(trash);
+    }
+
+    /**
+     * Operator action: takes back an envelope the registry has not got, so that it is never
+     * uploaded (e.g. a photo sealed for the wrong code). Only an entry without an upload at the
+     * registry can be withdrawn: QUEUED, or FAILED before the registry created its upload. Once an
+     * upload exists the registry may already hold every byte (its answer to the last chunk can be
+     * lost), so the station cannot know that withdrawing it would keep the photo from the registry.
+     * The entry is {@linkplain #remove removed} under the spool's lock, so no upload in this or
+     * another process can pick it up afterwards.
+     *
+     * @throws IllegalStateException naming the entry's state and what to do instead
+     */
+    public synchronized SpoolEntry withdraw(String id) throws IOException {
+        SpoolEntry entry = require(id);
+        boolean neverCreated = entry.state() == EntryState.QUEUED
+                || entry.state() == EntryState.FAILED && entry.uploadUrl() == null;
+        if (!neverCreated) {
+            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state()
+                    + whyNotWithdrawable(entry));
+        }
+        remove(id);
+        return entry;
+    }
+
+    private static String whyNotWithdrawable(SpoolEntry entry) {
+        return switch (entry.state()) {
+            case DELIVERED -> ": the registry has accepted it, so the station cannot take it back; ask the registry's "
+                    + "administrator to withdraw the photo of code " + entry.info().codeId();
+            case REJECTED, CORRUPT -> ": it will not be uploaded as it is; delete it with 'remove'";
+            default -> " and has an upload at the registry (" + entry.acknowledgedOffset() + " of "
+                    + entry.info().length() + " bytes acknowledged), which may already hold all of it, so the "
+                    + "station cannot take it back: let 'upload' finish it, then ask the registry's administrator to "
+                    + "withdraw the photo of code " + entry.info().codeId();
+        };
     }
 
     /** The stored receipt JSON of a DELIVERED entry. */

@@ -23,7 +23,8 @@ import java.util.Optional;
  * Collection codes scanned at the station and not yet paired with a photo, for the hot folder:
  * a small durable map from code id to code text, in scan order. {@code code verify --remember}
  * and {@code watch --code-stdin} add to it; {@code watch} looks codes up by the id in a photo's
- * file name, or takes the last one scanned.
+ * file name. ({@code watch --pair-with-last-code} neither reads nor adds to it: a pairing is opened
+ * only by a scan that watch itself read, and lives in memory, see {@link PhotoPairing}.)
  *
  * <p>It stores what the QR code shows (the code text, whose identity part is sealed to the
  * registry) and nothing else: no photo, no name in clear. Codes are re-verified when a photo is
@@ -72,12 +73,6 @@ public final class ScannedCodes {
     /** The code scanned with id {@code codeId}, if remembered. */
     public Optional<Scanned> find(String codeId) throws IOException {
         return read().stream().filter(scanned -> scanned.codeId().equals(codeId)).findFirst();
-    }
-
-    /** The most recently scanned code, if any. */
-    public Optional<Scanned> last() throws IOException {
-        List<Scanned> codes = read();
-        return codes.isEmpty() ? Optional.empty() : Optional.of(codes.get(codes.size() - 1));
     }
 
     private List<Scanned> read() throws IOException {

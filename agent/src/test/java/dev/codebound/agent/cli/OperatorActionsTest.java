@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.spool.Spool;
 import dev.codebound.protocol.photo.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A failed upload seen through status, then retried and removed by the operator. */
+/** The operator's actions on the spool: status, retry, remove and withdraw. */
 class OperatorActionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -126,5 +130,110 @@ class OperatorActionsTest {
                 remove::both);
         CliRun retry = station.run("retry", entry);
         assertEquals(ExitCodes.USAGE, retry.exitCode(), retry::both);
+    }
+
+    @Test
+    void aQueuedEnvelopeIsListedAndWithdrawnAndNeverDelivered() throws Exception {
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("withdrawing")), registry,
+                "--no-passphrase");
+        RegistryFixture.Code wrong = registry.code();
+        Path photo = Files.write(temp.resolve("wrong-student.jpg"), SamplePhotos.good(34));
+        CliRun capture = station.run("capture", "--code", wrong.text(), photo.toString(), "--json");
+        assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
+        String entry = JSON.readTree(capture.out()).get("entry").asText();
+
+        CliRun status = station.run("status");
+        assertTrue(status.out().lines().anyMatch(line -> line.startsWith("  queued   " + entry.substring(0, 12))
+                && line.contains(wrong.codeId())), status::both);
+        JsonNode undelivered = JSON.readTree(station.run("status", "--json").out()).get("undelivered");
+        assertEquals(entry, undelivered.get(0).get("entry").asText());
+        assertEquals("QUEUED", undelivered.get(0).get("state").asText());
+
+        CliRun remove = station.run("remove", entry.substring(0, 8));
+        assertEquals(ExitCodes.USAGE, remove.exitCode(), remove::both);
+        assertTrue(remove.err().contains("(to take it back before upload: 'withdraw')"), remove::both);
+
+        // An upload holding the spool keeps the operator out until it has finished.
+        try (Spool uploading = Spool.open(station.station().spool(), Clock.systemUTC())) {
+            CliRun busy = station.run("withdraw", entry.substring(0, 8));
+            assertEquals(ExitCodes.STATION, busy.exitCode(), busy::both);
+            assertEquals(1, uploading.entries().size());
+        }
+
+        CliRun withdraw = station.run("withdraw", entry.substring(0, 8));
+        assertEquals(ExitCodes.OK, withdraw.exitCode(), withdraw::both);
+        assertTrue(withdraw.out().startsWith("withdrew entry " + entry.substring(0, 12)), withdraw::both);
+        CliRun again = station.run("withdraw", entry.substring(0, 8));
+        assertEquals(ExitCodes.USAGE, again.exitCode(), again::both);
+
+        CliRun upload = station.run("upload", "--json");
+        assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+        assertEquals(0, JSON.readTree(upload.out()).get("delivered").asInt(), upload::both);
+        assertEquals(0, JSON.readTree(station.run("status", "--json").out()).get("entries").asInt());
+        List<String> log = events(station);
+        assertEquals(List.of("entry-withdrawn", "checkpoint"), log.subList(log.size() - 2, log.size()),
+                "recorded, and signed at once");
+        assertTrue(Files.readString(logFile(station)).contains("\"event\":\"entry-withdrawn\",\"entryId\":\""
+                + entry + "\""));
+        CliRun audit = station.run("audit", "verify", "--registry", registry.url());
+        assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+    }
+
+    @Test
+    void anEnvelopeTheRegistryMayHoldCannotBeWithdrawn() throws Exception {
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("too-late")), registry,
+                "--no-passphrase");
+        Path photo = Files.write(temp.resolve("sent.jpg"), SamplePhotos.good(35));
+        RegistryFixture.Code code = registry.code();
+        String entry = JSON.readTree(station.run("capture", "--code", code.text(), photo.toString(), "--json")
+                .out()).get("entry").asText();
+        try (Spool spool = Spool.open(station.station().spool(), Clock.systemUTC())) {
+            spool.markCreated(entry, registry.url() + "files/0123456789abcdef");
+        }
+        CliRun created = station.run("withdraw", entry);
+        assertEquals(ExitCodes.USAGE, created.exitCode(), created::both);
+        assertTrue(created.err().contains("is CREATED and has an upload at the registry (0 of "), created::both);
+        assertTrue(created.err().contains("ask the registry's administrator to withdraw the photo of code "
+                + code.codeId()), created::both);
+
+        try (Spool spool = Spool.open(station.station().spool(), Clock.systemUTC())) {
+            spool.markUploadGone(entry, "test: the upload expired");
+        }
+        assertEquals(ExitCodes.OK, station.run("upload").exitCode());
+        CliRun delivered = station.run("withdraw", entry);
+        assertEquals(ExitCodes.USAGE, delivered.exitCode(), delivered::both);
+        assertTrue(delivered.err().contains("is DELIVERED: the registry has accepted it"), delivered::both);
+    }
+
+    @Test
+    void removeSignsACheckpointOverItsRecord() throws Exception {
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("removing")), registry,
+                "--no-passphrase");
+        RegistryFixture.Code code = registry.code();
+        Path photo = Files.write(temp.resolve("to-remove.jpg"), SamplePhotos.good(36));
+        String entry = JSON.readTree(station.run("capture", "--code", code.text(), photo.toString(), "--json")
+                .out()).get("entry").asText();
+        registry.revokeCode(code.codeId());
+        assertEquals(ExitCodes.UNDELIVERED, station.run("upload").exitCode());
+
+        CliRun remove = station.run("remove", entry);
+        assertEquals(ExitCodes.OK, remove.exitCode(), remove::both);
+        List<String> log = events(station);
+        assertEquals(List.of("spool-entry-removed", "checkpoint"), log.subList(log.size() - 2, log.size()),
+                log::toString);
+        CliRun audit = station.run("audit", "verify");
+        assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+    }
+
+    private static Path logFile(TestStation station) {
+        return station.station().log().resolve("transfer-log.jsonl");
+    }
+
+    private static List<String> events(TestStation station) throws Exception {
+        List<String> events = new ArrayList<>();
+        for (String line : Files.readAllLines(logFile(station))) {
+            events.add(JSON.readTree(line).get("event").asText());
+        }
+        return events;
     }
 }

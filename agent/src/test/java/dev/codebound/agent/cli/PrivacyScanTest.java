@@ -2,6 +2,7 @@ package dev.codebound.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,8 +119,29 @@ class PrivacyScanTest {
                 said.add(upload.both());
                 assertEquals(1, JSON.readTree(upload.out()).get("delivered").asInt(), upload::both);
                 assertTrue(upload.both().contains("CODE_REVOKED"), upload::both);
+                // The hot folder pairing a scan with the next photo (and refusing the one after), then that
+                // envelope withdrawn before any upload: the pairing records and the withdrawal name no one.
+                Path camera = Files.createDirectories(temp.resolve("camera"));
+                RunningCommand watch = RunningCommand.start(station, "watch", camera.toString(), "--code-stdin",
+                        "--pair-with-last-code", "--settle", "100", "--poll", "20");
+                watch.awaitOut("watching ");
+                watch.scan(code.text());
+                watch.awaitOut("pairing open");
+                Files.write(camera.resolve("IMG_0004.jpg"), SamplePhotos.good(10));
+                watch.awaitOut("spooled IMG_0004.jpg");
+                Files.write(camera.resolve("IMG_0005.jpg"), SamplePhotos.good(11));
+                watch.await(() -> Files.exists(camera.resolve("rejected/IMG_0005.jpg.reason.txt")), "the refusal");
+                said.add(watch.stop().both());
                 said.add(station.run("status").both());
                 said.add(station.run("status", "--json").both());
+                String queued = null;
+                for (JsonNode entry : JSON.readTree(station.run("status", "--json").out()).get("undelivered")) {
+                    if (entry.get("state").asText().equals("QUEUED")) {
+                        queued = entry.get("entry").asText();
+                    }
+                }
+                assertNotNull(queued, "the watch's envelope is queued");
+                said.add(run(station, "withdraw", queued));
                 said.add(station.run("trust", "refresh").both());
                 CliRun revoked = station.run("code", "verify", retake.text());
                 assertNotEquals(ExitCodes.OK, revoked.exitCode(), revoked::both);

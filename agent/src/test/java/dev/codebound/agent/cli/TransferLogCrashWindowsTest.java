@@ -22,7 +22,6 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.photo.PhotoInspector;
 import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.StationCredentials;
-import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.ReceiptCodec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,34 +70,33 @@ class TransferLogCrashWindowsTest {
     }
 
     /**
-     * Capture died between its record and the spool write (here: the spool write fails). The log
-     * names an envelope the spool never got; the photo is captured again, and the audit passes.
-     * Logged the other way round, a capture killed after the spool write would be delivered without
-     * a capture record, which the audit reports for ever.
+     * Capture died between its record and the moment its envelope became a spool entry (here: making
+     * the entry fails). The log names an envelope the spool never got; the photo is captured again,
+     * and the audit passes. Logged the other way round, a capture killed after the entry was made
+     * would be delivered without a capture record, which the audit reports for ever.
      */
     @Test
-    void aCaptureIsLoggedBeforeItsEnvelopeEntersTheSpool() throws Exception {
+    void aCaptureIsLoggedBeforeItsEnvelopeBecomesASpoolEntry() throws Exception {
         try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
             TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
                     "--no-passphrase");
             StationHome home = station.station();
             RegistryFixture.Code code = registry.code();
             Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(12));
-            StationConfig config = StationConfig.load(home, station.environment());
-            TrustBundle bundle = new StationTrust(home).bundle();
-            StationCredentials credentials = StationKeys.load(home, null);
-            VerifiedCode verified = new CodeVerifier(bundle, config.schools()).verify(code.text(), Instant.now());
-            PhotoSealer sealer = new PhotoSealer(new PhotoInspector(CaptureSettings.photoSpec(config)), credentials,
-                    bundle, home.tmp(), Clock.systemUTC());
             try (Spool spool = Spool.open(home.spool(), Clock.systemUTC());
-                    TransferLog log = TransferLog.open(home, Clock.systemUTC(), credentials)) {
-                Path incoming = home.spool().resolve("incoming");
-                Files.delete(incoming);
-                Files.createFile(incoming);
-                assertThrows(IOException.class, () -> sealer.capture(verified, photo, spool, log));
+                    TransferLog log = TransferLog.open(home, Clock.systemUTC(), StationKeys.load(home, null))) {
+                Path entries = home.spool().resolve("entries");
+                Files.delete(entries);
+                Files.createFile(entries);
+                assertThrows(IOException.class, () -> sealer(station).capture(verified(station, code), photo, spool,
+                        log));
                 assertEquals(1, log.entriesWith(EventType.CAPTURED).size(), "the capture was logged first");
                 assertEquals(0, spool.entries().size());
-                Files.delete(incoming);
+                Files.delete(entries);
+                Files.createDirectory(entries);
+            }
+            try (var incoming = Files.list(home.spool().resolve("incoming"))) {
+                assertEquals(List.of(), incoming.toList(), "the copy the spool never took is not left behind");
             }
 
             CliRun again = station.run("capture", "--code", code.text(), photo.toString());
@@ -109,10 +107,58 @@ class TransferLogCrashWindowsTest {
             assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
             try (var receipts = Files.list(home.receipts())) {
                 for (Path receipt : receipts.toList()) {
-                    assertEquals(1, ReceiptCodec.verify(Files.readAllBytes(receipt), bundle, "receipt").photoVersion());
+                    assertEquals(1, ReceiptCodec.verify(Files.readAllBytes(receipt), new StationTrust(home).bundle(),
+                            "receipt").photoVersion());
                 }
             }
             assertTrue(Files.exists(photo));
         }
+    }
+
+    /**
+     * Issue 11: a capture whose envelope the spool's disk refuses (here: the copy into incoming/
+     * fails, as on a disk with room for the sealed envelope but not for its spool copy) used to log
+     * a 'captured' record for an envelope that never reached the spool.
+     */
+    @Test
+    void aCaptureTheSpoolRefusesLogsNoCaptureRecord() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
+            TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
+                    "--no-passphrase");
+            StationHome home = station.station();
+            RegistryFixture.Code code = registry.code();
+            Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(13));
+            try (Spool spool = Spool.open(home.spool(), Clock.systemUTC());
+                    TransferLog log = TransferLog.open(home, Clock.systemUTC(), StationKeys.load(home, null))) {
+                Path incoming = home.spool().resolve("incoming");
+                Files.delete(incoming);
+                Files.createFile(incoming);
+                assertThrows(IOException.class, () -> sealer(station).capture(verified(station, code), photo, spool,
+                        log));
+                assertEquals(0, log.entriesWith(EventType.CAPTURED).size(), "no capture record for a refused copy");
+                assertEquals(0, spool.entries().size());
+                Files.delete(incoming);
+                Files.createDirectory(incoming);
+            }
+            CliRun again = station.run("capture", "--code", code.text(), photo.toString());
+            assertEquals(ExitCodes.OK, again.exitCode(), again::both);
+            CliRun upload = station.run("upload");
+            assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+            CliRun audit = station.run("audit", "verify", "--registry", registry.url());
+            assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+        }
+    }
+
+    private static PhotoSealer sealer(TestStation station) throws Exception {
+        StationHome home = station.station();
+        StationConfig config = StationConfig.load(home, station.environment());
+        return new PhotoSealer(new PhotoInspector(CaptureSettings.photoSpec(config)), StationKeys.load(home, null),
+                new StationTrust(home).bundle(), home.tmp(), Clock.systemUTC());
+    }
+
+    private static VerifiedCode verified(TestStation station, RegistryFixture.Code code) throws Exception {
+        StationHome home = station.station();
+        return new CodeVerifier(new StationTrust(home).bundle(),
+                StationConfig.load(home, station.environment()).schools()).verify(code.text(), Instant.now());
     }
 }

@@ -65,21 +65,48 @@ class WatchCommandTest {
     }
 
     @Test
-    void photosPairWithTheLastScannedCodeAndRefusalsCarryTheirReasons() throws Exception {
+    void codesScannedOnStandardInputAreRememberedAndRefusalsCarryTheirReasons() throws Exception {
         RegistryFixture.Code code = registry.code();
+        RegistryFixture.Code other = registry.code();
         Path folder = Files.createDirectories(temp.resolve("tethered"));
-        Files.write(folder.resolve("IMG_0002.jpg"), SamplePhotos.good(12));
-        Files.write(folder.resolve("IMG_0003.jpg"), SamplePhotos.bad(SamplePhotos.Defect.WRONG_SIZE, 13));
+        Files.write(folder.resolve(code.codeId() + ".jpg"), SamplePhotos.good(12));
+        Files.write(folder.resolve(other.codeId() + ".jpg"), SamplePhotos.bad(SamplePhotos.Defect.WRONG_SIZE, 13));
 
-        CliRun watch = station.run(Map.of(), code.text() + "\n", "watch", folder.toString(), "--once",
-                "--settle", "100", "--code-stdin", "--pair-with-last-code");
+        CliRun watch = station.run(Map.of(), code.text() + "\n" + other.text() + "\n", "watch", folder.toString(),
+                "--once", "--settle", "100", "--code-stdin");
         assertEquals(ExitCodes.PHOTO_REFUSED, watch.exitCode(), watch::both);
         assertTrue(watch.out().contains("scanned code " + code.codeId()), watch::both);
-        assertTrue(watch.out().contains("spooled IMG_0002.jpg for code " + code.codeId()), watch::both);
-        assertTrue(Files.exists(folder.resolve("done/IMG_0002.jpg")));
-        assertTrue(Files.exists(folder.resolve("rejected/IMG_0003.jpg")));
-        assertTrue(Files.readString(folder.resolve("rejected/IMG_0003.jpg.reason.txt"))
+        assertTrue(watch.out().contains("spooled " + code.codeId() + ".jpg for code " + code.codeId()), watch::both);
+        assertTrue(Files.exists(folder.resolve("done/" + code.codeId() + ".jpg")));
+        assertTrue(Files.exists(folder.resolve("rejected/" + other.codeId() + ".jpg")));
+        assertTrue(Files.readString(folder.resolve("rejected/" + other.codeId() + ".jpg.reason.txt"))
                 .contains("ERROR dimensions: photo is 600×800; must be 480×640"));
+    }
+
+    @Test
+    void aPhotoTheCameraNeverFinishedIsReportedThenMovedToRejected() throws Exception {
+        RegistryFixture.Code code = registry.code();
+        assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
+        Path folder = Files.createDirectories(temp.resolve("cut-short"));
+        byte[] whole = SamplePhotos.good(16);
+        Path cut = Files.write(folder.resolve(code.codeId() + ".jpg"), Arrays.copyOf(whole, whole.length / 2));
+
+        CliRun once = station.run("watch", folder.toString(), "--once", "--settle", "100");
+        assertEquals(ExitCodes.OK, once.exitCode(), once::both);
+        assertTrue(once.err().contains(code.codeId() + ".jpg has stopped changing but has no JPEG end marker"),
+                once::both);
+        assertTrue(Files.exists(cut), "--once does not wait for the grace: the file is left for the camera");
+
+        RunningCommand watch = RunningCommand.start(station, "watch", folder.toString(), "--settle", "100",
+                "--poll", "20", "--incomplete-after", "1");
+        watch.await(() -> Files.exists(folder.resolve("rejected/" + code.codeId() + ".jpg.reason.txt")),
+                "the unfinished photo to be rejected");
+        CliRun run = watch.stop();
+        assertTrue(run.err().contains("has no JPEG end marker (FF D9): waiting up to 1 s"), run::both);
+        assertTrue(Files.readString(folder.resolve("rejected/" + code.codeId() + ".jpg.reason.txt"))
+                .startsWith("the camera never finished writing this photo: it has no JPEG end marker"), run::both);
+        assertTrue(Files.notExists(cut));
+        assertTrue(run.out().contains("rejected " + code.codeId() + ".jpg: the camera never finished"), run::both);
     }
 
     @Test

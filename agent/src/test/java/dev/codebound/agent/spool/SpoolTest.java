@@ -48,6 +48,52 @@ class SpoolTest {
     }
 
     @Test
+    void onlyAnEntryWithoutAnUploadAtTheRegistryCanBeWithdrawn() throws IOException {
+        try (Spool spool = open()) {
+            String queued = spool.enqueue(Envelopes.write(temp, "q.cms", 2_000, 21), "code-1", "s", "q.cms").id();
+            String failedBeforeCreation = spool.enqueue(Envelopes.write(temp, "f.cms", 2_000, 22), "code-2", "s",
+                    "f.cms").id();
+            spool.markFailed(failedBeforeCreation, "connection refused", time.now().plusSeconds(30));
+            String failedWithUpload = spool.enqueue(Envelopes.write(temp, "u.cms", 2_000, 23), "code-3", "s",
+                    "u.cms").id();
+            spool.markCreated(failedWithUpload, "http://127.0.0.1/files/3");
+            spool.markFailed(failedWithUpload, "HTTP 503", time.now().plusSeconds(30));
+
+            assertEquals(EntryState.QUEUED, spool.withdraw(queued).state());
+            assertEquals(EntryState.FAILED, spool.withdraw(failedBeforeCreation).state());
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> spool.withdraw(failedWithUpload));
+            assertTrue(refused.getMessage().contains("is FAILED and has an upload at the registry"),
+                    refused.getMessage());
+            assertEquals(1, spool.entries().size());
+        }
+        try (Spool spool = open()) {
+            assertEquals(1, spool.entries().size(), "withdrawn entries stay gone");
+            assertTrue(spool.recoveryReport().repairs().isEmpty());
+        }
+    }
+
+    @Test
+    void aStagedEnvelopeThatIsNotCommittedLeavesNothingBehind() throws IOException {
+        Path source = Envelopes.write(temp, "s.cms", 4_000, 24);
+        try (Spool spool = open()) {
+            String id;
+            try (Spool.Staged staged = spool.stage(source)) {
+                id = staged.sha256();
+                assertEquals(4_000, staged.length());
+                assertEquals(1, countFiles(temp.resolve("spool/incoming")));
+            }
+            assertEquals(0, countFiles(temp.resolve("spool/incoming")));
+            assertEquals(0, spool.entries().size());
+            try (Spool.Staged staged = spool.stage(source)) {
+                assertEquals(id, spool.commit(staged, "code-4", "s", "s.cms").id());
+            }
+            assertEquals(0, countFiles(temp.resolve("spool/incoming")));
+            assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(spool.envelopeFile(id)));
+        }
+    }
+
+    @Test
     void enqueueingTheSameEnvelopeTwiceKeepsOneEntry() throws IOException {
         Path source = Envelopes.write(temp, "a.cms", 3_000, 2);
         try (Spool spool = open()) {

@@ -1,6 +1,7 @@
 package dev.codebound.agent.watch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class HotFolderTest {
     private final AtomicLong nanos = new AtomicLong();
 
     private HotFolder folder() {
-        return new HotFolder(dir, Duration.ofSeconds(1), nanos::get);
+        return new HotFolder(dir, Duration.ofSeconds(1), Duration.ofSeconds(10), nanos::get);
     }
 
     @Test
@@ -62,5 +63,53 @@ class HotFolderTest {
         Path rejected = folder.markRejected(Files.write(dir.resolve("IMG_5.jpg"), JPEG), "too dark");
         assertEquals("too dark\n", Files.readString(rejected.resolveSibling("IMG_5.jpg.reason.txt")));
         assertTrue(Files.notExists(dir.resolve("IMG_5.jpg")));
+    }
+
+    @Test
+    void aPhotoThatNeverGetsItsEndMarkerIsReportedOnceThenAbandonedAfterTheGrace() throws Exception {
+        HotFolder folder = folder();
+        Path cut = Files.write(dir.resolve("IMG_6.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3});
+        assertEquals(List.of(cut), folder.look().arrived());
+        nanos.addAndGet(1_000_000_000L);
+        HotFolder.Look settled = folder.look();
+        assertEquals(List.of(cut), settled.unfinished(), "reported when the settle time has passed");
+        assertEquals(List.of(), settled.ready());
+        nanos.addAndGet(1_000_000_000L);
+        assertEquals(List.of(), folder.look().unfinished(), "reported once");
+        nanos.addAndGet(7_999_000_000L);
+        assertEquals(List.of(), folder.look().abandoned(), "a camera may pause mid-write: not before the grace");
+        nanos.addAndGet(1_000_000L);
+        assertEquals(List.of(cut), folder.look().abandoned());
+        Files.write(cut, new byte[] {4, (byte) 0xFF, (byte) 0xD9}, StandardOpenOption.APPEND);
+        assertEquals(List.of(), folder.look().abandoned(), "it changed: the clock starts again");
+        nanos.addAndGet(1_000_000_000L);
+        assertEquals(List.of(cut), folder.look().ready());
+    }
+
+    @Test
+    void aLookReportsArrivalsOnceAndDepartures() throws Exception {
+        HotFolder folder = folder();
+        Path photo = Files.write(dir.resolve("IMG_7.jpg"), JPEG);
+        assertEquals(List.of(photo), folder.look().arrived());
+        assertEquals(List.of(), folder.look().arrived());
+        Files.delete(photo);
+        assertEquals(List.of(photo), folder.look().departed());
+    }
+
+    @Test
+    void aFileKeepsItsIdentityWhenTheCameraRenamesIt() throws Exception {
+        HotFolder folder = folder();
+        Path partial = Files.write(dir.resolve("IMG_8.jpg.part"), JPEG);
+        var before = folder.identities();
+        Path renamed = Files.move(partial, dir.resolve("IMG_8.jpg"));
+        assertTrue(before.contains(folder.identity(renamed)), "a .part renamed to .jpg is the file that was there");
+        Path later = Files.write(dir.resolve("IMG_9.jpg"), JPEG);
+        assertTrue(!before.contains(folder.identity(later)));
+    }
+
+    @Test
+    void theIncompleteGraceCannotBeShorterThanTheSettleTime() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new HotFolder(dir, Duration.ofSeconds(2), Duration.ofSeconds(1), nanos::get));
     }
 }

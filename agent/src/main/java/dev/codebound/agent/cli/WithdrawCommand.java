@@ -1,0 +1,56 @@
+package dev.codebound.agent.cli;
+
+import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.agent.station.StationKeys;
+import dev.codebound.protocol.pki.StationCredentials;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code withdraw}: takes back a sealed envelope before it is uploaded. */
+@Command(name = "withdraw", mixinStandardHelpOptions = true,
+        description = {"Operator action: take back an envelope the registry has not got (e.g. a photo sealed for "
+                + "the wrong code), so that it is never uploaded: a QUEUED entry, or a FAILED one whose upload the "
+                + "registry never created ('status' lists them). Its envelope is deleted and the withdrawal recorded "
+                + "in the transfer log, with a signed checkpoint (the key passphrase is needed, as for capture). An "
+                + "entry with an upload at the registry is refused: the registry may already hold it.",
+            "Exit codes: 0 withdrawn, 2 unknown or ambiguous entry, or an entry that cannot be withdrawn, 3 station "
+                + "not set up, key unreadable, or spool in use (an upload is running: wait for it)."})
+final class WithdrawCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Parameters(paramLabel = "ENTRY", description = "Entry id or an unambiguous prefix of it (at least 4 digits).")
+    String entry;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        // The key first: a wrong passphrase must stop the command before the entry is gone without its record.
+        StationCredentials credentials = StationKeys.load(home.home(), home.passphrase(home.config()));
+        // The spool's lock keeps a running upload away; once withdrawn the entry is gone, so no later one finds it.
+        try (Spool spool = home.openSpool()) {
+            SpoolEntry withdrawn;
+            try {
+                withdrawn = spool.withdraw(spool.findByPrefix(entry).id());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
+            }
+            try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC(), credentials)) {
+                log.entryWithdrawn(withdrawn.id());
+            }
+            spec.commandLine().getOut().println("withdrew entry " + Spool.shortId(withdrawn.id()) + " "
+                    + withdrawn.info().filename() + " (" + withdrawn.state() + ", code " + withdrawn.info().codeId()
+                    + "): its envelope is deleted and will never be uploaded");
+            return ExitCodes.OK;
+        }
+    }
+}
