@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.agent.station.RegistryClock;
 import dev.codebound.agent.station.StationConfig;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.PemFiles;
 import java.net.ServerSocket;
@@ -84,10 +84,11 @@ class RegistryTroubleTest {
         CliRun upload = station.run(registryAt(url), "", "upload", "--json");
 
         assertEquals(ExitCodes.UNREACHABLE, upload.exitCode(), upload::both);
-        assertTrue(upload.err().startsWith("error: cannot reach the registry at " + url), upload::both);
-        assertTrue(upload.err().contains("Nothing was uploaded; the 1 due envelope(s) stay in the spool"),
-                upload::both);
-        assertEquals("", upload.out(), "no JSON summary for a run that never started");
+        // With --json the failure is the JSON error object, and no summary: the run never started.
+        String message = new ObjectMapper().readTree(upload.out()).get("error").get("message").asText();
+        assertTrue(message.startsWith("cannot reach the registry at " + url), upload::both);
+        assertTrue(message.contains("Nothing was uploaded; the 1 due envelope(s) stay in the spool"), upload::both);
+        assertEquals("", upload.err(), upload::both);
         assertEquals(1, counts(station).get("queued").asInt(), "the entry is untouched, not failed");
     }
 

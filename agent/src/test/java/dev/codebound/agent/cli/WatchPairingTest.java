@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.agent.spool.Spool;
+import dev.codebound.protocol.photo.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
