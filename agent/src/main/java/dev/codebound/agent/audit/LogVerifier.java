@@ -17,7 +17,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code audit verify}: checks a station's transfer log, its receipts and, optionally, the
@@ -60,6 +62,7 @@ public final class LogVerifier {
         StationCertificates certificates = new StationCertificates(home, trust.registryCa());
         ChainVerifier.Result chain = new ChainVerifier(certificates).verify(content, report);
         summarise(chain, report);
+        EntryLifecycle.check(chain.records(), report);
         if (options.expectCheckpoint() != null) {
             checkExpected(options.expectCheckpoint(), content, certificates, report);
         }
@@ -78,7 +81,7 @@ public final class LogVerifier {
             } else {
                 report.note("receipts were not matched against the log, whose chain is broken");
             }
-            checkRegistry(bundle, verified, options, trust.registryCa(), report);
+            checkRegistry(bundle, verified, options, trust.registryCa(), chain, certificates, report);
         }
         return report;
     }
@@ -152,7 +155,8 @@ public final class LogVerifier {
     }
 
     private static void checkRegistry(TrustBundle bundle, List<ReceiptAudit.VerifiedReceipt> receipts,
-            Options options, X509Certificate registryCa, AuditReport report) throws IOException {
+            Options options, X509Certificate registryCa, ChainVerifier.Result chain, StationCertificates certificates,
+            AuditReport report) throws IOException {
         RegistryAudit registry = new RegistryAudit(bundle);
         List<RegistryAudit.Held> held = new ArrayList<>();
         receipts.forEach(receipt -> held.add(new RegistryAudit.Held(receipt.checkpoint(),
@@ -192,6 +196,22 @@ public final class LogVerifier {
         }
         report.count("registryLogSize", latest.size());
         registry.checkAgainst(latest, source, true, held, client, report);
+        StationDirectoryAudit.check(certificates.pinned(), chain.signers(), chain.records(), client, report);
+        if (chain.intact()) {
+            StationEntriesAudit.check(latest, client, stationIds(certificates, chain), chain.records(), report);
+        } else {
+            report.note("the registry's entries of this station were not compared with the log, whose chain is broken");
+        }
+    }
+
+    /** Every id this station has had: its pinned certificate's, its checkpoint signers', and its logged enrollments'. */
+    private static Set<String> stationIds(StationCertificates certificates, ChainVerifier.Result chain) {
+        Set<String> ids = new HashSet<>();
+        certificates.pinned().ifPresent(certificate -> ids.add(Certificates.commonName(certificate)));
+        chain.signers().values().forEach(certificate -> ids.add(Certificates.commonName(certificate)));
+        chain.records().stream().filter(record -> record.event() == EventType.ENROLLED)
+                .forEach(record -> ids.add(record.text(Field.STATION_ID).orElseThrow()));
+        return ids;
     }
 
     /** The station id from the home's certificate; null before enrollment (no receipts can exist yet). */
