@@ -94,7 +94,7 @@ class ReceiptAuditTest {
         String unlogged = AuditFixture.randomSha256();
         LogEntry entry = new LogEntry(HexFormat.of().parseHex(unlogged), AuditFixture.codeId(),
                 AuditFixture.STATION.stationId(), AuditFixture.NOW);
-        long index = station.registryLog.append(entry.leafHash());
+        long index = station.registryLog.append(AuditFixture.known(entry).leafHash());
         writeReceipt(unlogged, AuditFixture.receipt(unlogged, entry.codeId(), AuditFixture.randomSha256(), 1000,
                 station.inclusion(index, station.registryLog.size(), AuditFixture.REGISTRY.receiptSigning().privateKey(),
                         AuditFixture.REGISTRY.receiptSigning().certificate().getPublicKey())));
