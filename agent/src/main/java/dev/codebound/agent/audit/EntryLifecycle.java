@@ -11,7 +11,8 @@ import java.util.Set;
  * capture first and once; uploads only of a captured entry; a delivery or refusal only at the end
  * of an upload attempt; nothing after a delivery or a removal. Every sequence the agent writes
  * passes, including those a crash leaves behind (an upload started again from byte 0 or resumed at
- * the acknowledged offset, a retried refusal, a delivery recorded by the next run); a record that
+ * the acknowledged offset, a retried refusal, a delivery recorded by the next run from the stored
+ * receipt); a record that
  * contradicts what came before (a refusal or removal of a delivered entry, a second delivery, an
  * upload of an entry never captured) fails, wherever it stands, checkpointed or not.
  */
@@ -41,7 +42,9 @@ final class EntryLifecycle {
                     Stage.UPLOADING),
             EventType.UPLOAD_RESUMED, new Transition(EnumSet.of(Stage.CAPTURED, Stage.UPLOADING, Stage.REJECTED),
                     Stage.UPLOADING),
-            EventType.DELIVERED, new Transition(EnumSet.of(Stage.UPLOADING), Stage.DELIVERED),
+            // From CAPTURED too: a delivery a killed upload left unrecorded is recorded by the next run from the
+            // stored receipt (UploadRecorder.recordDeliveriesMissedByACrash), whatever the log held of the attempt.
+            EventType.DELIVERED, new Transition(EnumSet.of(Stage.CAPTURED, Stage.UPLOADING), Stage.DELIVERED),
             EventType.REJECTED, new Transition(EnumSet.of(Stage.UPLOADING), Stage.REJECTED),
             EventType.SPOOL_ENTRY_REMOVED, new Transition(EnumSet.of(Stage.CAPTURED, Stage.UPLOADING, Stage.REJECTED),
                     Stage.REMOVED));

@@ -88,6 +88,14 @@ final class AuditFixture {
         log.codeVerified(codeId);
         log.captured(entryId, codeId, length, photo);
         log.uploadStarted(entryId);
+        return delivered(log, entryId, codeId, photo, length);
+    }
+
+    /**
+     * Has the registry log an entry captured as given, archives its genuine receipt in receipts/,
+     * and logs the delivery.
+     */
+    Delivery delivered(TransferLog log, String entryId, String codeId, String photo, long length) throws IOException {
         LogEntry entry = new LogEntry(java.util.HexFormat.of().parseHex(entryId), codeId, STATION.stationId(), NOW);
         long index = registryLog.append(known(entry).leafHash());
         byte[] receipt = receipt(entryId, codeId, photo, length, inclusion(index, registryLog.size(), REGISTRY
