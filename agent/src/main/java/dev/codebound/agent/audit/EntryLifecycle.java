@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks each spool entry's records against the life an entry can have (docs/audit.md §3.2): a
+ * Checks each spool entry's records against the life an entry can have (docs/audit.md §2.3): a
  * capture first and once; uploads only of a captured entry; a delivery or refusal only at the end
  * of an upload attempt; nothing after a delivery or a removal. Every sequence the agent writes
  * passes, including those a crash leaves behind (an upload started again from byte 0 or resumed at

@@ -6,14 +6,12 @@ import dev.codebound.agent.station.StationTrust;
 import dev.codebound.protocol.log.Checkpoint;
 import dev.codebound.protocol.log.CheckpointException;
 import dev.codebound.protocol.pki.Certificates;
-import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.PkiException;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -74,7 +72,7 @@ public final class LogVerifier {
                 || Files.isDirectory(home.receipts()) || Files.isDirectory(home.spool().resolve("entries"));
         TrustBundle bundle = needsBundle ? trust.bundle() : null;
         if (bundle != null) {
-            receipts = new ReceiptAudit(home, bundle, stationId(home));
+            receipts = new ReceiptAudit(home, bundle, signingIds(certificates, chain));
             verified = receipts.verifyStored(report);
             if (chain.intact()) {
                 receipts.matchLog(chain.records(), verified, report);
@@ -204,22 +202,25 @@ public final class LogVerifier {
         }
     }
 
-    /** Every id this station has had: its pinned certificate's, its checkpoint signers', and its logged enrollments'. */
-    private static Set<String> stationIds(StationCertificates certificates, ChainVerifier.Result chain) {
+    /**
+     * The ids of this station's trusted certificates: the pinned one's and each checkpoint signer's
+     * (a re-enrolled station has one id per enrollment). Receipts must name one of them.
+     */
+    private static Set<String> signingIds(StationCertificates certificates, ChainVerifier.Result chain) {
         Set<String> ids = new HashSet<>();
         certificates.pinned().ifPresent(certificate -> ids.add(Certificates.commonName(certificate)));
         chain.signers().values().forEach(certificate -> ids.add(Certificates.commonName(certificate)));
-        chain.records().stream().filter(record -> record.event() == EventType.ENROLLED)
-                .forEach(record -> ids.add(record.text(Field.STATION_ID).orElseThrow()));
         return ids;
     }
 
-    /** The station id from the home's certificate; null before enrollment (no receipts can exist yet). */
-    private static String stationId(StationHome home) throws IOException {
-        try {
-            return Certificates.commonName(PemFiles.readCertificates(home.certificate()).get(0));
-        } catch (NoSuchFileException e) {
-            return null;
-        }
+    /**
+     * Every id this station has had, for finding its entries in the registry's log: its trusted
+     * certificates' and those its {@code enrolled} records name.
+     */
+    private static Set<String> stationIds(StationCertificates certificates, ChainVerifier.Result chain) {
+        Set<String> ids = signingIds(certificates, chain);
+        chain.records().stream().filter(record -> record.event() == EventType.ENROLLED)
+                .forEach(record -> ids.add(record.text(Field.STATION_ID).orElseThrow()));
+        return ids;
     }
 }
