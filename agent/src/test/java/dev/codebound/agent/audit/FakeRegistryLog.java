@@ -29,6 +29,7 @@ final class FakeRegistryLog implements AutoCloseable {
     private volatile String checkpoint;
     private volatile MerkleTree tree;
     private volatile int proofStatus = 200;
+    private volatile long disguised = -1;
 
     FakeRegistryLog() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -43,6 +44,12 @@ final class FakeRegistryLog implements AutoCloseable {
     FakeRegistryLog serve(MerkleTree served, String note) {
         this.tree = served;
         this.checkpoint = note;
+        return this;
+    }
+
+    /** List another station's entry in place of the entry at {@code index}, as a registry hiding it would. */
+    FakeRegistryLog disguise(long index) {
+        this.disguised = index;
         return this;
     }
 
@@ -75,7 +82,8 @@ final class FakeRegistryLog implements AutoCloseable {
         Map<String, Long> query = query(exchange);
         StringBuilder entries = new StringBuilder();
         for (long index = query.get("start"); index < query.get("end"); index++) {
-            LogEntry entry = AuditFixture.entry(tree.leafHash(index));
+            LogEntry entry = index == disguised ? AuditFixture.entry(AuditFixture.randomLeaf())
+                    : AuditFixture.entry(tree.leafHash(index));
             entries.append(entries.length() == 0 ? "" : ",").append("{\"index\":").append(index)
                     .append(",\"envelopeSha256\":\"").append(HexFormat.of().formatHex(entry.envelopeSha256()))
                     .append("\",\"codeId\":\"").append(entry.codeId()).append("\",\"stationId\":\"")

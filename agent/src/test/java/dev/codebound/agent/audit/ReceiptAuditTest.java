@@ -120,6 +120,15 @@ class ReceiptAuditTest {
     }
 
     @Test
+    void aListingThatHidesAnEntryOfTheStationDoesNotMatchTheSignedRoot() throws Exception {
+        try (FakeRegistryLog registry = new FakeRegistryLog()) {
+            registry.serve(station.registryLog, AuditFixture.registryCheckpoint(station.registryLog, 3)).disguise(1);
+            assertFailure(verify(registry.url(), null), "registry-entries: the registry's listing of its 3 log entries "
+                    + "does not hash to the root of its signed checkpoint");
+        }
+    }
+
+    @Test
     void aRegistryThatRewroteItsHistoryIsCaught() throws Exception {
         MerkleTree forked = copy(station.registryLog, 1);
         for (int i = 0; i < 4; i++) {

@@ -22,6 +22,7 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.pki.CertificateProfile;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
@@ -70,6 +71,7 @@ class StationLogAttackTest {
     static Path dir;
     MockRegistry server;
     StationHome home;
+    StationCredentials station;
     StationCredentials other;
     final List<String> delivered = new ArrayList<>();
 
@@ -79,7 +81,7 @@ class StationLogAttackTest {
                 .dataDir(dir.resolve("registry")).tls(false).storageThreads(2).eventLoopThreads(1).build());
         Registry registry = server.registry();
         home = new StationHome(dir.resolve("station"));
-        StationCredentials station = enroll(registry);
+        station = enroll(registry);
         other = enroll(registry);
         StationTrust trust = new StationTrust(home);
         trust.pin(registry.keyring().authority().certificate());
@@ -188,6 +190,51 @@ class StationLogAttackTest {
             assertFalse(online.out().contains("(envelope " + kept), online.out());
         }
         assertTrue(online.out().contains("has no 'delivered' record in this station's log"), online.out());
+    }
+
+    /** The registry's station directory vouches for the pinned certificate, not just the CA. */
+    @Test
+    void aPinnedCertificateTheRegistryDidNotIssueToTheStationFailsOnlyAgainstTheRegistry(@TempDir Path copy)
+            throws Exception {
+        StationHome swapped = copyOf(copy);
+        X509Certificate sameKeySameId = server.registry().keyring().authority().issue(
+                station.certificate().getPublicKey(), station.stationId(), CertificateProfile.STATION,
+                Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(30)), List.of());
+        PemFiles.writeCertificates(swapped.certificate(), List.of(sameKeySameId));
+
+        Cli offline = Cli.run("audit", "verify", "--home", swapped.root().toString());
+        assertEquals(ExitCodes.OK, offline.exitCode(), "the same key and station id: " + offline.out());
+        Cli online = Cli.run("audit", "verify", "--home", swapped.root().toString(), "--registry",
+                server.baseUri().toString());
+        assertEquals(ExitCodes.AUDIT_FAILED, online.exitCode(), online.out() + online.err());
+        assertTrue(online.out().contains("the registry issued station " + station.stationId() + " the certificate "
+                + Certificates.fingerprint(station.certificate()) + ", not " + Certificates.fingerprint(sameKeySameId)),
+                online.out());
+    }
+
+    @Test
+    void aCheckpointSignedAfterTheRegistryRevokedTheStationFails(@TempDir Path copy) throws Exception {
+        StationCredentials revoked = enroll(server.registry());
+        StationHome home = new StationHome(copy.resolve("revoked"));
+        StationTrust trust = new StationTrust(home);
+        trust.pin(server.registry().keyring().authority().certificate());
+        trust.update(server.registry().trustBundles().current(), "the registry");
+        PemFiles.writeCertificates(home.certificate(), List.of(revoked.certificate()));
+        try (TransferLog log = TransferLog.open(home, Clock.systemUTC(), revoked)) {
+            log.trustUpdated(1);
+        }
+        Instant revokedAt = Instant.now().plusSeconds(1);
+        server.registry().stations().revoke(revoked.stationId(), "test", revokedAt);
+        try (TransferLog log = TransferLog.open(home, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(2)))) {
+            log.trustUpdated(2);
+            log.checkpoint(revoked);
+        }
+        Cli online = Cli.run("audit", "verify", "--home", home.root().toString(), "--registry",
+                server.baseUri().toString());
+        assertEquals(ExitCodes.AUDIT_FAILED, online.exitCode(), online.out() + online.err());
+        assertTrue(online.out().contains("record seq 4 (line 4): checkpoint signed at "), online.out());
+        assertTrue(online.out().contains("which the registry revoked at " + revokedAt), online.out());
+        assertFalse(online.out().contains("record seq 2 (line 2)"), "signed before the revocation: " + online.out());
     }
 
     private StationCredentials enroll(Registry registry) throws Exception {
