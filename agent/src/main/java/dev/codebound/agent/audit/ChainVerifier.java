@@ -13,9 +13,8 @@ import java.util.Optional;
  * Checks the transfer log line by line: each line is a canonical record, its seq follows the one
  * before, its {@code prev} is the SHA-256 of the line before, its {@code hash} matches its content,
  * and each checkpoint is a valid signature over exactly the records before it, by a key that is this
- * station's ({@link SignerTrust}). Stops at the
- * first bad line, because everything after it is suspect and a cascade of follow-on errors would
- * hide the one that matters.
+ * station's ({@link SignerTrust}). Stops at the first bad line, because everything after it is
+ * suspect and a cascade of follow-on errors would hide the one that matters.
  */
 final class ChainVerifier {
     /**
