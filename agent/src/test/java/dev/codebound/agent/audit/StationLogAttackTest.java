@@ -22,9 +22,10 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.CertificateProfile;
-import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.StationCredentials;
@@ -251,7 +252,7 @@ class StationLogAttackTest {
                 now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))));
         VerifiedCode verified = new CodeVerifier(bundle).verify(code.text(), now);
         log.codeVerified(verified.codeId());
-        byte[] photo = ("photo " + number + " of a graduate").getBytes(StandardCharsets.UTF_8);
+        byte[] photo = SamplePhotos.good(number);
         Path envelope = dir.resolve("envelope-" + number + ".cms");
         try (OutputStream out = Files.newOutputStream(envelope)) {
             EnvelopeSealer.forBundle(station, bundle, now).seal(PhotoSource.of(photo), verified,
