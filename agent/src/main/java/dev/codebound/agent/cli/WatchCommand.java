@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
                 + "do not go together, 3 station not set up or spool in use, 5 some photo rejected."})
 final class WatchCommand implements Callable<Integer> {
     private static final String CODE_ID = "[A-Z2-7]{16}";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     HomeOption home;
@@ -103,8 +104,6 @@ final class WatchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The human-readable lines: standard output, or standard error with --json. */
     private PrintWriter out;
