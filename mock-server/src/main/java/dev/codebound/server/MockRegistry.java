@@ -15,6 +15,7 @@ import dev.codebound.server.http.StationAuthenticator;
 import dev.codebound.server.registry.EnvelopeAcceptance;
 import dev.codebound.server.registry.Registry;
 import dev.codebound.server.registry.RegistryRoutes;
+import dev.codebound.server.registry.StationCertificateRoutes;
 import dev.codebound.server.transparency.TransparencyRoutes;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.ExpiryReaper;
@@ -149,6 +150,7 @@ public final class MockRegistry implements AutoCloseable {
         Router router = new Router();
         tus.register(router);
         new RegistryRoutes(registry, storage).register(router);
+        new StationCertificateRoutes(registry.stations(), storage).register(router);
         new TransparencyRoutes(registry.log(), storage).register(router);
         new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain",
                 Certificates.fingerprint(keys.keyring().authority().certificate())).register(router);

@@ -4,18 +4,25 @@ import dev.codebound.protocol.pki.PkiException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks the transfer log line by line: each line is a canonical record, its seq follows the one
  * before, its {@code prev} is the SHA-256 of the line before, its {@code hash} matches its content,
- * and each checkpoint is a valid station signature over exactly the records before it. Stops at the
- * first bad line, because everything after it is suspect and a cascade of follow-on errors would
- * hide the one that matters.
+ * and each checkpoint is a valid signature over exactly the records before it, by a key that is this
+ * station's ({@link SignerTrust}). Stops at the first bad line, because everything after it is
+ * suspect and a cascade of follow-on errors would hide the one that matters.
  */
 final class ChainVerifier {
-    /** The records that passed, in order, with the SHA-256 of each line. */
-    record Result(List<TransferRecord> records, List<String> lineHashes, boolean intact) {
+    /**
+     * The records that passed, in order, with the SHA-256 of each line, and each checkpoint's
+     * signing certificate by seq.
+     */
+    record Result(List<TransferRecord> records, List<String> lineHashes, Map<Long, X509Certificate> signers,
+            boolean intact) {
         TransferRecord lastCheckpoint() {
             for (int i = records.size() - 1; i >= 0; i--) {
                 if (records.get(i).event() == EventType.CHECKPOINT) {
@@ -27,6 +34,7 @@ final class ChainVerifier {
     }
 
     private final StationCertificates certificates;
+    private final Map<Long, X509Certificate> signers = new HashMap<>();
 
     ChainVerifier(StationCertificates certificates) {
         this.certificates = certificates;
@@ -36,7 +44,7 @@ final class ChainVerifier {
         List<TransferRecord> records = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
         String previous = Sha256.ZERO;
-        boolean intact = true;
+        AuditReport.Failure broken = null;
         for (String line : content.lines()) {
             long lineNumber = records.size() + 1;
             String problem;
@@ -48,23 +56,37 @@ final class ChainVerifier {
                 problem = "not a well-formed record: " + e.getMessage();
             }
             if (problem != null) {
-                report.fail("chain", record == null ? 0 : record.seq(), lineNumber, problem);
-                intact = false;
+                broken = new AuditReport.Failure("chain", record == null ? 0 : record.seq(), lineNumber, problem);
                 break;
             }
             records.add(record);
             previous = Sha256.hex(line.getBytes(StandardCharsets.UTF_8));
             hashes.add(previous);
         }
-        if (!intact && records.size() + 1 < content.lines().size()) {
-            report.note("lines " + (records.size() + 2) + ".." + content.lines().size() + " were not checked: "
-                    + "nothing after the first bad line can be trusted");
+        // A checkpoint by another station's key is the earliest bad line: it cannot vouch for anything.
+        Optional<SignerTrust.Untrusted> untrusted = SignerTrust.firstUntrusted(certificates.pinned(), records,
+                signers);
+        if (untrusted.isPresent()) {
+            long seq = untrusted.get().checkpoint().seq();
+            broken = new AuditReport.Failure("chain", seq, seq, "checkpoint signer cannot be trusted: "
+                    + untrusted.get().reason());
+            records = new ArrayList<>(records.subList(0, (int) seq - 1));
+            hashes = new ArrayList<>(hashes.subList(0, (int) seq - 1));
+            signers.keySet().removeIf(checkpointSeq -> checkpointSeq >= seq);
+        }
+        boolean intact = broken == null;
+        if (!intact) {
+            report.fail(broken.check(), broken.seq(), broken.line(), broken.message());
+            if (records.size() + 1 < content.lines().size()) {
+                report.note("lines " + (records.size() + 2) + ".." + content.lines().size() + " were not checked: "
+                        + "nothing after the first bad line can be trusted");
+            }
         }
         if (content.torn()) {
             report.note("the log ends in an incomplete line of " + content.tail().length + " bytes (a write torn by a "
                     + "crash, or a truncated copy); the station discards and records it the next time it opens the log");
         }
-        return new Result(records, hashes, intact);
+        return new Result(records, hashes, Map.copyOf(signers), intact);
     }
 
     /** The problem with a parsed record, or null. */
@@ -108,6 +130,7 @@ final class ChainVerifier {
             return "checkpoint signature does not verify with station certificate " + fingerprint
                     + ": the records it covers were rewritten, or the checkpoint was forged";
         }
+        signers.put(checkpoint.seq(), certificate);
         return null;
     }
 }

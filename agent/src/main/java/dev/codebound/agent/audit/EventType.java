@@ -42,6 +42,12 @@ public enum EventType {
     PHOTO_UNPAIRED("photo-unpaired", Field.REASON),
     /** The station key was generated; the fingerprint is SHA-256 of its public key's DER SubjectPublicKeyInfo. */
     KEY_CREATED("key-created", Field.KEY_FINGERPRINT),
+    /**
+     * The station is moving to a new key; the fingerprint is SHA-256 of the new public key's DER
+     * SubjectPublicKeyInfo. The next checkpoint, signed by the old key, is the old key's hand-over
+     * to the new one (see {@link SignerTrust}).
+     */
+    KEY_RENEWED("key-renewed", Field.KEY_FINGERPRINT),
     /** The registry issued the station certificate; the fingerprint is SHA-256 of its DER. */
     ENROLLED("enrolled", Field.STATION_ID, Field.CERT_FINGERPRINT),
     /** A newer verified trust bundle was installed. */

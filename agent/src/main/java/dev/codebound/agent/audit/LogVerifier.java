@@ -6,18 +6,18 @@ import dev.codebound.agent.station.StationTrust;
 import dev.codebound.protocol.log.Checkpoint;
 import dev.codebound.protocol.log.CheckpointException;
 import dev.codebound.protocol.pki.Certificates;
-import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.PkiException;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code audit verify}: checks a station's transfer log, its receipts and, optionally, the
@@ -60,6 +60,7 @@ public final class LogVerifier {
         StationCertificates certificates = new StationCertificates(home, trust.registryCa());
         ChainVerifier.Result chain = new ChainVerifier(certificates).verify(content, report);
         summarise(chain, report);
+        EntryLifecycle.check(chain.records(), report);
         if (options.expectCheckpoint() != null) {
             checkExpected(options.expectCheckpoint(), content, certificates, report);
         }
@@ -71,14 +72,14 @@ public final class LogVerifier {
                 || Files.isDirectory(home.receipts()) || Files.isDirectory(home.spool().resolve("entries"));
         TrustBundle bundle = needsBundle ? trust.bundle() : null;
         if (bundle != null) {
-            receipts = new ReceiptAudit(home, bundle, stationId(home));
+            receipts = new ReceiptAudit(home, bundle, signingIds(certificates, chain));
             verified = receipts.verifyStored(report);
             if (chain.intact()) {
                 receipts.matchLog(chain.records(), verified, report);
             } else {
                 report.note("receipts were not matched against the log, whose chain is broken");
             }
-            checkRegistry(bundle, verified, options, trust.registryCa(), report);
+            checkRegistry(bundle, verified, options, trust.registryCa(), chain, certificates, report);
         }
         return report;
     }
@@ -152,7 +153,8 @@ public final class LogVerifier {
     }
 
     private static void checkRegistry(TrustBundle bundle, List<ReceiptAudit.VerifiedReceipt> receipts,
-            Options options, X509Certificate registryCa, AuditReport report) throws IOException {
+            Options options, X509Certificate registryCa, ChainVerifier.Result chain, StationCertificates certificates,
+            AuditReport report) throws IOException {
         RegistryAudit registry = new RegistryAudit(bundle);
         List<RegistryAudit.Held> held = new ArrayList<>();
         receipts.forEach(receipt -> held.add(new RegistryAudit.Held(receipt.checkpoint(),
@@ -192,14 +194,33 @@ public final class LogVerifier {
         }
         report.count("registryLogSize", latest.size());
         registry.checkAgainst(latest, source, true, held, client, report);
+        StationDirectoryAudit.check(certificates.pinned(), chain.signers(), chain.records(), client, report);
+        if (chain.intact()) {
+            StationEntriesAudit.check(latest, client, stationIds(certificates, chain), chain.records(), report);
+        } else {
+            report.note("the registry's entries of this station were not compared with the log, whose chain is broken");
+        }
     }
 
-    /** The station id from the home's certificate; null before enrollment (no receipts can exist yet). */
-    private static String stationId(StationHome home) throws IOException {
-        try {
-            return Certificates.commonName(PemFiles.readCertificates(home.certificate()).get(0));
-        } catch (NoSuchFileException e) {
-            return null;
-        }
+    /**
+     * The ids of this station's trusted certificates: the pinned one's and each checkpoint signer's
+     * (a re-enrolled station has one id per enrollment). Receipts must name one of them.
+     */
+    private static Set<String> signingIds(StationCertificates certificates, ChainVerifier.Result chain) {
+        Set<String> ids = new HashSet<>();
+        certificates.pinned().ifPresent(certificate -> ids.add(Certificates.commonName(certificate)));
+        chain.signers().values().forEach(certificate -> ids.add(Certificates.commonName(certificate)));
+        return ids;
+    }
+
+    /**
+     * Every id this station has had, for finding its entries in the registry's log: its trusted
+     * certificates' and those its {@code enrolled} records name.
+     */
+    private static Set<String> stationIds(StationCertificates certificates, ChainVerifier.Result chain) {
+        Set<String> ids = signingIds(certificates, chain);
+        chain.records().stream().filter(record -> record.event() == EventType.ENROLLED)
+                .forEach(record -> ids.add(record.text(Field.STATION_ID).orElseThrow()));
+        return ids;
     }
 }

@@ -14,13 +14,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * Checks the receipts the station holds (the archive {@code receipts/<entry id>.json} and each
  * spool entry's {@code receipt.json}) and matches them against the log: every receipt must verify
- * against the trust bundle, prove its entry's inclusion in the registry's log, name this station
- * and the envelope it is filed under; every {@code delivered} record must have a stored receipt
+ * against the trust bundle, prove its entry's inclusion in the registry's log, name one of this
+ * station's ids and the envelope it is filed under; every {@code delivered} record must have a stored receipt
  * whose every copy has the recorded hash and log index, and every stored receipt a {@code delivered}
  * record.
  */
@@ -30,19 +32,23 @@ final class ReceiptAudit {
 
     private final StationHome home;
     private final TrustBundle bundle;
-    private final String stationId;
+    private final Set<String> stationIds;
 
-    ReceiptAudit(StationHome home, TrustBundle bundle, String stationId) {
+    /**
+     * @param stationIds the ids this station was enrolled under and signed checkpoints as (a re-enrolled
+     *                   station has one per enrollment); empty before enrollment
+     */
+    ReceiptAudit(StationHome home, TrustBundle bundle, Set<String> stationIds) {
         this.home = home;
         this.bundle = bundle;
-        this.stationId = stationId;
+        this.stationIds = Set.copyOf(stationIds);
     }
 
     /** Verifies every stored receipt and returns those that passed. */
     List<VerifiedReceipt> verifyStored(AuditReport report) throws IOException {
         List<VerifiedReceipt> verified = new ArrayList<>();
         Map<Path, String> files = storedFiles();
-        if (!files.isEmpty() && stationId == null) {
+        if (!files.isEmpty() && stationIds.isEmpty()) {
             report.fail("receipt", files.size() + " receipts are stored but the station home has no station "
                     + "certificate (station.cert.pem) to check them against");
             return verified;
@@ -70,9 +76,9 @@ final class ReceiptAudit {
                         + ", filed under entry " + entryId);
                 continue;
             }
-            if (!receipt.stationId().equals(stationId)) {
+            if (!stationIds.contains(receipt.stationId())) {
                 report.fail("receipt", source + ": names station " + receipt.stationId() + ", not this station ("
-                        + stationId + ")");
+                        + String.join(", ", new TreeSet<>(stationIds)) + ")");
                 continue;
             }
             verified.add(new VerifiedReceipt(entryId, source, Sha256.hex(bytes), receipt, checkpoint));

@@ -5,21 +5,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.registry.BoundedBody;
 import dev.codebound.agent.registry.ResponseTooLargeException;
 import dev.codebound.protocol.log.ConsistencyProof;
+import dev.codebound.protocol.log.LogEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +43,8 @@ public final class RegistryLogClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The connect timeout, and the deadline of a whole exchange, answer body included. */
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The registry lists at most this many log entries per request (docs/registry-api.md). */
+    static final int ENTRIES_PER_PAGE = 1000;
 
     /** The registry could not be reached, or its TLS certificate is not from the pinned CA. */
     public static final class RegistryUnreachableException extends IOException {
@@ -97,7 +106,69 @@ public final class RegistryLogClient {
         return new ConsistencyProof(from, to, hashes);
     }
 
+    /** One entry of the registry's public log, as listed; its leaf hash is recomputed from the fields. */
+    record ListedEntry(long index, LogEntry entry) {}
+
+    /**
+     * The registry's log entries {@code start} (inclusive) to {@code end} (exclusive), at most
+     * {@value #ENTRIES_PER_PAGE}, unverified except that each is well formed, at the index asked
+     * for, and hashes to the leaf hash the registry lists for it.
+     */
+    List<ListedEntry> entries(long start, long end) throws IOException, RegistryAnswerException {
+        JsonNode node = JSON.readTree(get("/registry/v1/log/entries?start=" + start + "&end=" + end));
+        JsonNode entries = node == null ? null : node.get("entries");
+        if (entries == null || !entries.isArray() || entries.size() != end - start) {
+            throw new RegistryAnswerException("the log entries " + start + ".." + end + " are not a list of "
+                    + (end - start) + " entries");
+        }
+        List<ListedEntry> listed = new ArrayList<>();
+        long index = start;
+        for (JsonNode entry : entries) {
+            try {
+                LogEntry parsed = new LogEntry(HexFormat.of().parseHex(entry.path("envelopeSha256").asText()),
+                        entry.path("codeId").asText(), entry.path("stationId").asText(),
+                        Instant.parse(entry.path("acceptedAt").asText()));
+                if (entry.path("index").asLong(-1) != index || !MessageDigest.isEqual(parsed.leafHash(),
+                        Base64.getDecoder().decode(entry.path("leafHash").asText()))) {
+                    throw new RegistryAnswerException("log entry " + index + " is not the entry at that index, or "
+                            + "its fields do not hash to its leaf hash");
+                }
+                listed.add(new ListedEntry(index++, parsed));
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                throw new RegistryAnswerException("log entry " + index + " is malformed: " + e.getMessage());
+            }
+        }
+        return listed;
+    }
+
+    /** The registry directory's public record of a station's certificate, or empty when it never enrolled it. */
+    Optional<JsonNode> stationCertificate(String stationId) throws IOException, RegistryAnswerException {
+        String path = "/registry/v1/stations/" + URLEncoder.encode(stationId, StandardCharsets.UTF_8) + "/certificate";
+        HttpResponse<byte[]> response = send(path);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new RegistryAnswerException("GET " + path + " answered HTTP " + response.statusCode());
+        }
+        JsonNode node = JSON.readTree(response.body());
+        if (node == null || !stationId.equals(node.path("stationId").asText())
+                || !node.path("fingerprint").asText().matches("[0-9a-f]{64}")) {
+            throw new RegistryAnswerException("GET " + path + " did not answer with the station's certificate record");
+        }
+        return Optional.of(node);
+    }
+
     private String get(String path) throws IOException, RegistryAnswerException {
+        HttpResponse<byte[]> response = send(path);
+        if (response.statusCode() != 200) {
+            throw new RegistryAnswerException("GET " + path + " answered HTTP " + response.statusCode());
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    /** One GET with the whole exchange under a deadline and the answer's body bounded. */
+    private HttpResponse<byte[]> send(String path) throws IOException {
         String root = base.toString().replaceAll("/+$", "");
         HttpRequest request = HttpRequest.newBuilder(URI.create(root + path)).timeout(TIMEOUT).GET().build();
         // The request's timeout ends at the answer's headers; the deadline here covers the body too, which a
@@ -122,10 +193,7 @@ public final class RegistryLogClient {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking the registry for " + path, e);
         }
-        if (response.statusCode() != 200) {
-            throw new RegistryAnswerException("GET " + path + " answered HTTP " + response.statusCode());
-        }
-        return new String(response.body(), StandardCharsets.UTF_8);
+        return response;
     }
 
     private static SSLContext pinned(X509Certificate registryCa) {

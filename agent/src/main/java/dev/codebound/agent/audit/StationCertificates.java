@@ -11,15 +11,19 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds the station certificate a checkpoint names, among the home's current certificate and the
- * copies kept under {@code log/certificates/}. A copy is trusted only if the pinned registry CA
- * issued it and it was valid when the checkpoint was signed: anyone can drop a PEM file into the
- * directory, but only the registry can make one that passes.
+ * The station certificates a log's checkpoints may name: the one pinned in the station home at
+ * enrollment ({@code station.cert.pem}) and the copies kept under {@code log/certificates/}. A
+ * certificate is found only if the pinned registry CA issued it and it was valid when the
+ * checkpoint was signed. Being found is not being trusted: anyone can drop a registry-issued
+ * certificate of another station into the directory, so which keys may sign this station's
+ * checkpoints is decided by {@link SignerTrust}, from the pinned certificate.
  */
 final class StationCertificates {
+    private final X509Certificate pinned;
     private final List<X509Certificate> candidates = new ArrayList<>();
     private final X509Certificate registryCa;
 
@@ -28,6 +32,7 @@ final class StationCertificates {
         if (Files.exists(home.certificate())) {
             candidates.addAll(PemFiles.readCertificates(home.certificate()));
         }
+        this.pinned = candidates.isEmpty() ? null : candidates.get(0);
         Path kept = LogFiles.certificates(home);
         if (Files.isDirectory(kept)) {
             try (Stream<Path> files = Files.list(kept)) {
@@ -36,6 +41,11 @@ final class StationCertificates {
                 }
             }
         }
+    }
+
+    /** The certificate the station home pins ({@code station.cert.pem}), if the station is enrolled. */
+    Optional<X509Certificate> pinned() {
+        return Optional.ofNullable(pinned);
     }
 
     /**

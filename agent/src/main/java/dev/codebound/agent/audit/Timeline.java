@@ -28,6 +28,8 @@ public final class Timeline {
             case PHOTO_UNPAIRED -> "a photo arrived with no pairing (" + text(r, Field.REASON)
                     + "); sealed for no code";
             case KEY_CREATED -> "station key created, public key sha256 " + shortHash(r, Field.KEY_FINGERPRINT);
+            case KEY_RENEWED -> "station key handed over to the new key with public key sha256 "
+                    + shortHash(r, Field.KEY_FINGERPRINT) + " (the next checkpoint is the old key's signature)";
             case ENROLLED -> "enrolled as station " + text(r, Field.STATION_ID) + ", certificate sha256 "
                     + shortHash(r, Field.CERT_FINGERPRINT);
             case TRUST_UPDATED -> "trust bundle updated to sequence " + r.number(Field.SEQUENCE);

@@ -239,6 +239,20 @@ public final class TransferLog implements Closeable {
         append(EventType.KEY_CREATED, Map.of(Field.KEY_FINGERPRINT.jsonName(), keyFingerprint));
     }
 
+    /**
+     * Hands the station's checkpoints over from its current key to a new one: appends a
+     * {@code key-renewed} record naming the new key and a checkpoint signed by {@code current}, the
+     * old key's signature over the hand-over. Checkpoints signed by the new key are trusted only
+     * through this record (docs/audit.md §3.1). Call it while the old key is still at hand, before
+     * it is replaced.
+     */
+    public synchronized void keyRenewed(String newKeyFingerprint, StationCredentials current) throws IOException {
+        requireUsable();
+        // Not append(): its automatic checkpoint could come first, signed by whichever key the log was opened with.
+        write(EventType.KEY_RENEWED, Map.of(Field.KEY_FINGERPRINT.jsonName(), newKeyFingerprint), clock.instant());
+        checkpoint(current);
+    }
+
     /** The fingerprint {@link #keyCreated} expects for a public key. */
     public static String keyFingerprint(PublicKey publicKey) {
         return Sha256.hex(publicKey.getEncoded());
@@ -262,9 +276,10 @@ public final class TransferLog implements Closeable {
      */
     public synchronized TransferRecord checkpoint(StationCredentials station) throws IOException {
         requireUsable();
-        keepCertificate(station.certificate());
         // The signature covers the record's own time, so both must be the same instant.
         Instant now = clock.instant();
+        requireClockWithinValidity(station.certificate(), now);
+        keepCertificate(station.certificate());
         TransferRecord record = write(EventType.CHECKPOINT, StationCheckpoint.sign(station, lastSeq, head, now), now);
         sinceCheckpoint = 0;
         return record;
@@ -328,6 +343,27 @@ public final class TransferLog implements Closeable {
         }
         if (failure != null) {
             throw new IOException("an earlier write to " + file + " failed; reopen the log to repair it", failure);
+        }
+    }
+
+    /**
+     * A checkpoint is checked against its certificate's validity at the checkpoint's own time. One
+     * signed while the clock is outside it would never verify, and, since every later checkpoint
+     * covers it, would leave the log failing verification for ever: refuse to sign instead.
+     */
+    private static void requireClockWithinValidity(X509Certificate certificate, Instant now)
+            throws ClockOutsideCertificateException {
+        Instant notBefore = certificate.getNotBefore().toInstant();
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        if (now.isBefore(notBefore) || now.isAfter(notAfter)) {
+            throw new ClockOutsideCertificateException("refusing to sign a checkpoint: this computer's clock says "
+                    + now + ", outside the station certificate's validity (" + notBefore + " to " + notAfter + "). "
+                    + (now.isBefore(notBefore)
+                            ? "The clock is behind: set it to the correct date and time (enable NTP, e.g. "
+                                    + "'timedatectl set-ntp true') and run the command again."
+                            : "Either the clock is ahead (set it to the correct date and time, e.g. enable NTP with "
+                                    + "'timedatectl set-ntp true') or the certificate has expired (enroll again "
+                                    + "with a new token)."));
         }
     }
 

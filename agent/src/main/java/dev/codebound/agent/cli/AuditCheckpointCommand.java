@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
                 + "Give the printed line (or --out FILE) to the security team: 'audit verify --expect-checkpoint' "
                 + "then detects any later removal of records up to it. The key passphrase comes from "
                 + StationKeys.PASSPHRASE_VARIABLE + " or key.passphrase-file, never the command line.",
-            "Exit codes: 0 appended, 3 station not enrolled, key unreadable, or the log is in use."})
+            "Exit codes: 0 appended, 3 station not enrolled, key unreadable, the log is in use, or the clock is "
+                + "outside the station certificate's validity (nothing is signed: fix the clock)."})
 final class AuditCheckpointCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;

@@ -2,6 +2,7 @@ package dev.codebound.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.audit.ClockOutsideCertificateException;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
@@ -16,6 +17,7 @@ import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.PkiException;
+import dev.codebound.protocol.pki.StationCredentials;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
@@ -118,12 +120,13 @@ final class InitCommand implements Callable<Integer> {
         ConfigFile.set(station.config(), settings);
         StationConfig.load(station, home.environment().variables());
 
+        KeyPair key = KeyPairs.generateP256();
         if (force) {
+            handOverCheckpoints(station, passphrase, key, err);
             // The old certificate and bundle belong to the old key and enrollment; keeping them would mislead.
             Files.deleteIfExists(station.certificate());
             Files.deleteIfExists(station.trustBundle());
         }
-        KeyPair key = KeyPairs.generateP256();
         PemFiles.writePrivateKey(station.privateKey(), key.getPrivate(), passphrase);
         new StationTrust(station).pin(ca);
         try (TransferLog log = TransferLog.open(station, Clock.systemUTC())) {
@@ -159,6 +162,28 @@ final class InitCommand implements Callable<Integer> {
         out.println("next: put the enrollment token in $" + EnrollCommand.TOKEN_VARIABLE
                 + " or a file, and run 'codebound-agent enroll'");
         return ExitCodes.OK;
+    }
+
+    /**
+     * Before the old key goes, it signs the hand-over to the new one (a {@code key-renewed} record and
+     * a checkpoint, docs/audit.md §3.1): without it, {@code audit verify} could not tell the
+     * checkpoints the old key signed from another station's. A key that cannot sign (lost passphrase,
+     * expired certificate) does not stop the replacement; the operator is told what it costs.
+     */
+    private static void handOverCheckpoints(StationHome station, char[] passphrase, KeyPair next, PrintWriter err)
+            throws IOException {
+        if (!Files.exists(station.certificate())) {
+            return;
+        }
+        try {
+            StationCredentials current = StationKeys.load(station, passphrase);
+            try (TransferLog log = TransferLog.open(station, Clock.systemUTC())) {
+                log.keyRenewed(TransferLog.keyFingerprint(next.getPublic()), current);
+            }
+        } catch (StationException | ClockOutsideCertificateException e) {
+            err.println("warning: the old station key cannot sign the hand-over to the new key (" + e.getMessage()
+                    + "); 'audit verify' will report the checkpoints it signed as not this station's");
+        }
     }
 
     /** Envelopes sealed and labelled by the current identity cannot be uploaded by the next one. */

@@ -16,6 +16,7 @@ import dev.codebound.protocol.wire.LogInclusion;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A station home with a real registry keyring behind it, and a registry transparency log kept in
@@ -37,6 +41,8 @@ final class AuditFixture {
     static final StationCredentials STATION = REGISTRY.issueStation("station-audit-1", NOW.minus(Duration.ofDays(1)),
             NOW.plus(Duration.ofDays(30)));
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Every registry log entry the fixtures made, by leaf hash, so a fake registry can list its leaves. */
+    private static final Map<ByteBuffer, LogEntry> ENTRIES = new ConcurrentHashMap<>();
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     /** A delivered entry's facts. */
@@ -82,8 +88,16 @@ final class AuditFixture {
         log.codeVerified(codeId);
         log.captured(entryId, codeId, length, photo);
         log.uploadStarted(entryId);
+        return delivered(log, entryId, codeId, photo, length);
+    }
+
+    /**
+     * Has the registry log an entry captured as given, archives its genuine receipt in receipts/,
+     * and logs the delivery.
+     */
+    Delivery delivered(TransferLog log, String entryId, String codeId, String photo, long length) throws IOException {
         LogEntry entry = new LogEntry(java.util.HexFormat.of().parseHex(entryId), codeId, STATION.stationId(), NOW);
-        long index = registryLog.append(entry.leafHash());
+        long index = registryLog.append(known(entry).leafHash());
         byte[] receipt = receipt(entryId, codeId, photo, length, inclusion(index, registryLog.size(), REGISTRY
                 .receiptSigning().privateKey(), REGISTRY.receiptSigning().certificate().getPublicKey()));
         Files.createDirectories(home.receipts());
@@ -118,7 +132,19 @@ final class AuditFixture {
 
     /** A leaf hash of some other station's entry. */
     static byte[] randomLeaf() {
-        return new LogEntry(java.util.HexFormat.of().parseHex(randomSha256()), codeId(), "station-other", NOW).leafHash();
+        return known(new LogEntry(java.util.HexFormat.of().parseHex(randomSha256()), codeId(), "station-other", NOW))
+                .leafHash();
+    }
+
+    /** Remembers an entry so that {@link #entry} finds it by its leaf hash. */
+    static LogEntry known(LogEntry entry) {
+        ENTRIES.put(ByteBuffer.wrap(entry.leafHash()), entry);
+        return entry;
+    }
+
+    /** The entry a fixture made with this leaf hash. */
+    static LogEntry entry(byte[] leafHash) {
+        return Objects.requireNonNull(ENTRIES.get(ByteBuffer.wrap(leafHash)), "a leaf no fixture made");
     }
 
     static KeyPair strangerKey() {

@@ -94,7 +94,7 @@ class ReceiptAuditTest {
         String unlogged = AuditFixture.randomSha256();
         LogEntry entry = new LogEntry(HexFormat.of().parseHex(unlogged), AuditFixture.codeId(),
                 AuditFixture.STATION.stationId(), AuditFixture.NOW);
-        long index = station.registryLog.append(entry.leafHash());
+        long index = station.registryLog.append(AuditFixture.known(entry).leafHash());
         writeReceipt(unlogged, AuditFixture.receipt(unlogged, entry.codeId(), AuditFixture.randomSha256(), 1000,
                 station.inclusion(index, station.registryLog.size(), AuditFixture.REGISTRY.receiptSigning().privateKey(),
                         AuditFixture.REGISTRY.receiptSigning().certificate().getPublicKey())));
@@ -116,6 +116,15 @@ class ReceiptAuditTest {
             assertTrue(report.ok(), report.toText());
             assertEquals(3L, report.counts().get("registryCheckpointsChecked"));
             assertEquals(5L, report.counts().get("registryLogSize"));
+        }
+    }
+
+    @Test
+    void aListingThatHidesAnEntryOfTheStationDoesNotMatchTheSignedRoot() throws Exception {
+        try (FakeRegistryLog registry = new FakeRegistryLog()) {
+            registry.serve(station.registryLog, AuditFixture.registryCheckpoint(station.registryLog, 3)).disguise(1);
+            assertFailure(verify(registry.url(), null), "registry-entries: the registry's listing of its 3 log entries "
+                    + "does not hash to the root of its signed checkpoint");
         }
     }
 

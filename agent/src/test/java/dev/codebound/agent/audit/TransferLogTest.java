@@ -111,7 +111,7 @@ class TransferLogTest {
         AuditFixture station = new AuditFixture(root);
         try (TransferLog log = TransferLog.open(station.home, Clock.systemUTC(), AuditFixture.STATION, 5)) {
             for (int i = 0; i < 12; i++) {
-                log.uploadStarted(AuditFixture.randomSha256());
+                log.codeVerified(AuditFixture.codeId());
             }
         }
         List<Long> checkpoints = new ArrayList<>();
@@ -151,7 +151,7 @@ class TransferLogTest {
                 done.add(workers.submit(() -> {
                     for (int i = 0; i < 40; i++) {
                         String entry = AuditFixture.randomSha256();
-                        log.uploadStarted(entry);
+                        log.captured(entry, AuditFixture.codeId(), 50_000, AuditFixture.randomSha256());
                         log.uploadResumed(entry, i * 1024L);
                     }
                     return null;

@@ -134,12 +134,16 @@ class StationDiskTest {
         return photo;
     }
 
-    /** One "error:" line naming the cause, a station exit code, no stack trace. */
+    /**
+     * One "error:" line naming the cause (or, with --json, one JSON error object on standard output),
+     * a station exit code, no stack trace.
+     */
     private static void assertClearFailure(CliRun run, String cause) {
         assertEquals(ExitCodes.STATION, run.exitCode(), run::both);
-        assertTrue(run.err().startsWith("error: "), run::both);
-        assertTrue(run.err().contains(cause), run::both);
-        assertFalse(run.err().contains("\tat "), () -> "no stack trace: " + run.both());
+        String report = run.out().startsWith("{\"error\":") ? run.out() : run.err();
+        assertTrue(report.startsWith("error: ") || report.startsWith("{\"error\":"), run::both);
+        assertTrue(report.contains(cause), run::both);
+        assertFalse(run.both().contains("\tat "), () -> "no stack trace: " + run.both());
     }
 
     /** The spool opens without finding anything to repair and holds exactly these entries, nothing half-written. */

@@ -2,6 +2,7 @@ package dev.codebound.agent.torture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.cli.ExitCodes;
 import dev.codebound.protocol.photo.SamplePhotos;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -109,6 +111,12 @@ final class CrashTorture {
     private volatile Step step = Step.CAPTURE;
     private volatile boolean killing = true;
     private volatile Throwable runnerFailure;
+    /**
+     * Registry outages so far (a kill, until the restart listens again), counted when one begins; an
+     * upload run that overlaps one may find the registry unreachable and exit 6, as documented.
+     */
+    private final AtomicInteger registryOutages = new AtomicInteger();
+    private volatile boolean registryDown;
 
     CrashTorture(Settings settings, PrintStream log) throws IOException {
         this.settings = settings;
@@ -345,7 +353,14 @@ final class CrashTorture {
     private int runUpload() throws Exception {
         uploadRuns++;
         Path output = logs.resolve(String.format("agent-%04d-upload.log", captureRuns + uploadRuns));
+        int outagesBefore = registryOutages.get();
+        boolean downAtStart = registryDown;
         int exit = runAgent(Step.UPLOAD, output, "upload", "--json", "--limit-rate", settings.limitRate());
+        boolean registryWasDown = downAtStart || registryDown || registryOutages.get() != outagesBefore;
+        if (exit == ExitCodes.UNREACHABLE && registryWasDown) {
+            // The upload checked the registry first, found it down, and left the spool alone: the next run uploads.
+            return exit;
+        }
         if (exit == 0 || exit == 8) {
             // The JSON summary is the last line (anything before it would be a warning).
             List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
@@ -413,6 +428,8 @@ final class CrashTorture {
             hit = killAgent();
         }
         if (victim != Victim.AGENT) {
+            registryDown = true;
+            registryOutages.incrementAndGet();
             server.kill();
             hit = true;
         }
@@ -430,6 +447,7 @@ final class CrashTorture {
             Thread.sleep(random.nextInt(300));
             server.start();
         }
+        registryDown = false;
     }
 
     /** Waits until an agent process runs a step of this kind; at most the trigger timeout. */
