@@ -35,9 +35,9 @@ class StatusDuringUploadTest {
 
     @BeforeAll
     static void startASlowRegistry() throws Exception {
-        // The first creation request is answered after 3 s: the upload is in flight for at least that long.
+        // The first creation request is answered after 5 s: the upload is in flight for at least that long.
         registry = RegistryFixture.start(temp.resolve("registry"), FaultPlan.fromJson(("{\"seed\":1,\"rules\":[{"
-                + "\"route\":\"tus.create\",\"script\":[1],\"action\":{\"type\":\"delay\",\"ms\":3000}}]}")
+                + "\"route\":\"tus.create\",\"script\":[1],\"action\":{\"type\":\"delay\",\"ms\":5000}}]}")
                 .getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -60,13 +60,15 @@ class StatusDuringUploadTest {
         upload.await(() -> {
             JsonNode status = json(station.run("status", "--json"));
             String human = station.run("status").out();
-            if (status.get("running").isNull() || !human.contains("upload running")) {
+            // The holder is published with the lock; the entry once the uploader starts it.
+            if (status.get("running").isNull() || status.get("running").get("inFlight").asInt() == 0
+                    || !human.contains("): in flight 1")) {
                 return false;
             }
             seen.set(status);
             text.set(human);
             return true;
-        }, "status to show the upload");
+        }, "status to show the envelope in flight");
 
         JsonNode running = seen.get().get("running");
         assertEquals("upload", running.get("command").asText(), seen.get().toString());
@@ -78,10 +80,9 @@ class StatusDuringUploadTest {
         assertTrue(text.get().contains("): in flight 1\nqueued 0, in flight 1, delivered 0,"), text.get());
         assertTrue(text.get().contains("  sending  " + entry.substring(0, 12)), text.get());
 
-        upload.await(() -> json(station.run("status", "--json")).get("counts").get("delivered").asInt() == 1,
-                "the upload to deliver the envelope");
-        CliRun done = upload.stop();
+        CliRun done = upload.awaitExit();
         assertEquals(ExitCodes.OK, done.exitCode(), done::both);
+        assertEquals(1, JSON.readTree(done.out()).get("delivered").asInt(), done::both);
         JsonNode after = json(station.run("status", "--json"));
         assertTrue(after.get("running").isNull(), after.toString());
         assertTrue(Files.notExists(station.station().spool().resolve(".activity")), "withdrawn with the lock");
