@@ -10,7 +10,8 @@ public final class Timeline {
                 describe(record));
     }
 
-    static String describe(TransferRecord r) {
+    /** What the record says happened, without its time and sequence number. */
+    public static String describe(TransferRecord r) {
         return switch (r.event()) {
             case CODE_VERIFIED -> "code " + text(r, Field.CODE_ID) + " verified";
             case CAPTURED -> "entry " + id(r) + " sealed for code " + text(r, Field.CODE_ID) + ", "

@@ -1,5 +1,6 @@
 package dev.codebound.agent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.audit.TransferRecord;
 import dev.codebound.agent.station.StationHome;
@@ -33,6 +34,9 @@ final class AuditCheckpointCommand implements Callable<Integer> {
             description = "Also write the checkpoint line to FILE. Default: print only.")
     Path out;
 
+    @Option(names = "--json", description = "Print the result as one JSON object, the checkpoint line as a string.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -50,6 +54,13 @@ final class AuditCheckpointCommand implements Callable<Integer> {
             DurableFiles.write(out, (checkpoint.line() + "\n").getBytes(StandardCharsets.UTF_8));
         }
         PrintWriter printer = spec.commandLine().getOut();
+        if (json) {
+            printer.println(new ObjectMapper().createObjectNode().put("seq", checkpoint.seq())
+                    .put("coversRecords", checkpoint.seq() - 1).put("line", checkpoint.line())
+                    .put("out", out == null ? null : out.toAbsolutePath().toString()));
+            printer.flush();
+            return ExitCodes.OK;
+        }
         printer.println("checkpoint appended as record " + checkpoint.seq() + ", over records 1.."
                 + (checkpoint.seq() - 1) + ":");
         printer.println(checkpoint.line());

@@ -1,5 +1,6 @@
 package dev.codebound.agent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.LogExport;
 import dev.codebound.agent.audit.LogReader;
 import dev.codebound.agent.audit.TransferRecord;
@@ -37,6 +38,10 @@ final class AuditExportCommand implements Callable<Integer> {
             description = "Write to FILE (atomically) instead of standard output. Default: standard output.")
     Path out;
 
+    @Option(names = "--json", description = "With --out: print what was written as one JSON object (without "
+            + "--out the export itself is on standard output).")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -48,6 +53,10 @@ final class AuditExportCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--format must be jsonl or csv, not '" + format + "'");
         };
+        if (json && out == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json describes an export "
+                    + "written with --out FILE; without --out the export itself is on standard output");
+        }
         List<TransferRecord> records;
         try {
             records = LogReader.read(home.home(), window.range(spec));
@@ -64,6 +73,13 @@ final class AuditExportCommand implements Callable<Integer> {
                 LogExport.write(records, chosen, writer);
                 writer.flush();
             });
+            if (json) {
+                spec.commandLine().getOut().println(new ObjectMapper().createObjectNode()
+                        .put("out", out.toAbsolutePath().toString()).put("format", format)
+                        .put("records", records.size())
+                        .put("firstSeq", records.isEmpty() ? null : records.get(0).seq())
+                        .put("lastSeq", records.isEmpty() ? null : records.get(records.size() - 1).seq()));
+            }
         }
         return ExitCodes.OK;
     }

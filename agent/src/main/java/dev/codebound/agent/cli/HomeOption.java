@@ -9,7 +9,9 @@ import dev.codebound.agent.spool.SpoolBusyException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code --home} option every command shares, and the command's view of the station: its
@@ -20,6 +22,10 @@ final class HomeOption {
             description = "Station home directory (default: $" + StationHome.ENVIRONMENT_VARIABLE + ", else ./"
                     + StationHome.DEFAULT_DIRECTORY + ").")
     Path home;
+
+    /** The command this option belongs to: named as the spool's holder, for 'status'. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     private final AgentEnvironment environment;
 
@@ -50,7 +56,7 @@ final class HomeOption {
     /** Opens the spool; another agent process holding it is a station condition (exit 3), not a crash. */
     Spool openSpool() throws IOException, AgentFailure {
         try {
-            return Spool.open(home().spool(), Clock.systemUTC());
+            return Spool.open(home().spool(), Clock.systemUTC(), command == null ? null : command.name());
         } catch (SpoolBusyException e) {
             throw new AgentFailure(ExitCodes.STATION, e.getMessage() + " (an upload, capture or watch is "
                     + "running); try again when it has finished", e);

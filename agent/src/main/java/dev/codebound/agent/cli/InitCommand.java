@@ -1,5 +1,7 @@
 package dev.codebound.agent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.ClockOutsideCertificateException;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
@@ -76,6 +78,10 @@ final class InitCommand implements Callable<Integer> {
             + "undelivered envelopes); the station must enroll again.")
     boolean force;
 
+    @Option(names = "--json", description = "Print the result as one JSON object (a warning stays on standard "
+            + "error).")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -130,6 +136,20 @@ final class InitCommand implements Callable<Integer> {
         if (passphrase == null) {
             err.println("warning: the station key is stored UNENCRYPTED (--no-passphrase); anyone who can read "
                     + station.privateKey() + " can sign envelopes as this station");
+        }
+        if (json) {
+            ObjectNode node = new ObjectMapper().createObjectNode();
+            node.put("home", station.root().toString()).put("registryUrl", settings.get("registry.url"));
+            if (schoolList == null || schoolList.isEmpty()) {
+                node.putNull("schools");
+            } else {
+                List.of(schoolList.split(",")).forEach(node.putArray("schools")::add);
+            }
+            node.put("registryCa", ca.getSubjectX500Principal().getName())
+                    .put("registryCaSha256", Certificates.fingerprint(ca)).put("key", station.privateKey().toString())
+                    .put("keyEncrypted", passphrase != null);
+            out.println(node);
+            return ExitCodes.OK;
         }
         out.println("station home:  " + station.root());
         out.println("registry:      " + settings.get("registry.url"));

@@ -1,5 +1,6 @@
 package dev.codebound.agent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.quickstart.Quickstart;
 import dev.codebound.agent.quickstart.ServerJarLocator;
 import java.io.PrintWriter;
@@ -28,6 +29,10 @@ final class QuickstartCommand implements Callable<Integer> {
                     + "jar, else mock-server/target/ of the build tree the agent was built in).")
     Path serverJar;
 
+    @Option(names = "--json", description = "Print the summary as one JSON object; the transcript goes to standard "
+            + "error.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -46,7 +51,20 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Quickstart.Summary summary = new Quickstart(workspace, serverJar(), out, environment.interactive()).run();
+        // With --json standard output carries the summary object only, so a script can parse it.
+        PrintWriter transcript = json ? spec.commandLine().getErr() : out;
+        Quickstart.Summary summary = new Quickstart(workspace, serverJar(), transcript, environment.interactive())
+                .run();
+        transcript.flush();
+        if (json) {
+            out.println(new ObjectMapper().createObjectNode().put("codesIssued", summary.codesIssued())
+                    .put("sealed", summary.sealed()).put("refusedAtCapture", summary.refusedAtCapture())
+                    .put("delivered", summary.delivered()).put("receiptsVerified", summary.receiptsVerified())
+                    .put("refusedByRegistry", summary.refusedByRegistry()).put("auditPassed", summary.auditPassed())
+                    .put("asExpected", summary.asExpected())
+                    .put("workspace", workspace.toAbsolutePath().toString()));
+            return summary.asExpected() ? ExitCodes.OK : ExitCodes.INTERNAL;
+        }
         out.println();
         out.println("Summary");
         out.println("  collection codes issued:         " + summary.codesIssued());

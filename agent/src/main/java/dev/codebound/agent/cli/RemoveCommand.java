@@ -1,5 +1,6 @@
 package dev.codebound.agent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,6 +30,9 @@ final class RemoveCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ENTRY", description = "Entry id or an unambiguous prefix of it (at least 4 digits).")
     String entry;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
 
     @Spec
     CommandSpec spec;
@@ -51,6 +56,11 @@ final class RemoveCommand implements Callable<Integer> {
             spool.remove(found.id());
             try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC(), credentials)) {
                 log.spoolEntryRemoved(found.id());
+            }
+            if (json) {
+                spec.commandLine().getOut().println(new ObjectMapper().createObjectNode().put("entry", found.id())
+                        .put("removed", true).put("state", found.state().name()));
+                return ExitCodes.OK;
             }
             spec.commandLine().getOut().println("removed entry " + Spool.shortId(found.id()) + " "
                     + found.info().filename() + " (" + found.state() + ")");

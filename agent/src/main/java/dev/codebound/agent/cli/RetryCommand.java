@@ -1,10 +1,12 @@
 package dev.codebound.agent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +23,9 @@ final class RetryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ENTRY", description = "Entry id or an unambiguous prefix of it (at least 4 digits).")
     String entry;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -34,6 +39,12 @@ final class RetryCommand implements Callable<Integer> {
                 after = spool.retry(before.id());
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
+            }
+            if (json) {
+                spec.commandLine().getOut().println(new ObjectMapper().createObjectNode().put("entry", after.id())
+                        .put("from", before.state().name()).put("to", after.state().name())
+                        .put("reason", after.lastError()));
+                return ExitCodes.OK;
             }
             spec.commandLine().getOut().println("entry " + Spool.shortId(after.id()) + " " + after.info().filename()
                     + ": " + before.state() + " -> " + after.state()

@@ -5,13 +5,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolActivity;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.spool.SpoolStatus;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "reason), failed (with the last error), corrupt; bytes pending, the last error, delivered "
                 + "entries whose receipt has not verified, and one line per entry not delivered (the ids that "
                 + "'retry', 'remove' and 'withdraw' take). Reads a snapshot without locking, so it works while an "
-                + "upload runs.",
+                + "upload runs; then it also says which process holds the spool and counts the entries it is "
+                + "sending as in flight.",
             "Exit codes: 0 shown (whatever the entries' states)."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
@@ -36,10 +44,15 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+
     @Override
     public Integer call() throws Exception {
+        // The holder first: an entry it finishes between the two reads is then delivered, not counted twice.
+        Optional<SpoolActivity.Snapshot> running = SpoolActivity.read(home.home().spool());
         List<SpoolEntry> entries = Spool.peek(home.home().spool());
         SpoolStatus status = SpoolStatus.of(entries);
+        Set<String> sending = sending(running, entries);
         // Delivered but not proven: the receipt did not verify (yet); 'upload' checks it again every run.
         long unverified = entries.stream().filter(entry -> entry.state() == EntryState.DELIVERED
                 && Files.notExists(home.home().receipt(entry.id()))).count();
@@ -60,6 +73,14 @@ final class StatusCommand implements Callable<Integer> {
                         .put("reason", entry.lastError())
                         .put("nextAttemptAt", entry.nextAttemptAt() == null ? null : entry.nextAttemptAt().toString());
             }
+            if (running.isEmpty()) {
+                node.putNull("running");
+            } else {
+                ObjectNode holder = node.putObject("running").put("command", running.get().command())
+                        .put("pid", running.get().pid()).put("since", running.get().since().toString())
+                        .put("inFlight", sending.size());
+                sending.forEach(holder.putArray("entries")::add);
+            }
             ArrayNode undelivered = node.putArray("undelivered");
             for (SpoolEntry entry : undelivered(entries)) {
                 undelivered.addObject().put("entry", entry.id()).put("state", entry.state().name())
@@ -71,10 +92,16 @@ final class StatusCommand implements Callable<Integer> {
             out.println(node);
             return ExitCodes.OK;
         }
+        running.ifPresent(holder -> out.println((holder.command() == null ? "spool held" : holder.command()
+                + " running") + " (pid " + holder.pid() + ", since " + CLOCK_TIME.format(holder.since()
+                        .atZone(ZoneId.systemDefault())) + "): in flight " + sending.size()));
+        long queuedSending = countSending(entries, sending, EntryState.QUEUED);
+        long failedSending = countSending(entries, sending, EntryState.FAILED);
         out.printf(Locale.ROOT, "queued %d, in flight %d, delivered %d, rejected %d, failed %d, corrupt %d%n",
-                status.count(EntryState.QUEUED), status.count(EntryState.CREATED) + status.count(EntryState.IN_FLIGHT),
+                status.count(EntryState.QUEUED) - queuedSending, status.count(EntryState.CREATED)
+                        + status.count(EntryState.IN_FLIGHT) + queuedSending + failedSending,
                 status.count(EntryState.DELIVERED), status.count(EntryState.REJECTED),
-                status.count(EntryState.FAILED), status.count(EntryState.CORRUPT));
+                status.count(EntryState.FAILED) - failedSending, status.count(EntryState.CORRUPT));
         out.println("bytes pending: " + status.bytesPending());
         if (unverified > 0) {
             out.println("delivered without a verified receipt: " + unverified + " (see 'upload')");
@@ -84,11 +111,30 @@ final class StatusCommand implements Callable<Integer> {
                     + ", " + status.lastErrorAt() + ")");
         }
         for (SpoolEntry entry : undelivered(entries)) {
-            out.printf(Locale.ROOT, "  %-8s %s %s: %s%s%n", entry.state().name().toLowerCase(Locale.ROOT),
-                    Spool.shortId(entry.id()), entry.info().filename(), standing(entry),
+            boolean beingSent = sending.contains(entry.id());
+            out.printf(Locale.ROOT, "  %-8s %s %s: %s%s%n", beingSent ? "sending"
+                    : entry.state().name().toLowerCase(Locale.ROOT), Spool.shortId(entry.id()),
+                    entry.info().filename(), beingSent ? "being uploaded now" : standing(entry),
                     entry.nextAttemptAt() == null ? "" : " (next attempt " + entry.nextAttemptAt() + ")");
         }
         return ExitCodes.OK;
+    }
+
+    /** The entries the spool's holder is sending and that are not finished on disk yet. */
+    private static Set<String> sending(Optional<SpoolActivity.Snapshot> running, List<SpoolEntry> entries) {
+        if (running.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> unfinished = entries.stream().filter(entry -> entry.state() == EntryState.QUEUED
+                || entry.state() == EntryState.CREATED || entry.state() == EntryState.IN_FLIGHT
+                || entry.state() == EntryState.FAILED).map(SpoolEntry::id).collect(Collectors.toSet());
+        return running.get().entries().stream().filter(unfinished::contains)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /** How many entries in {@code state} on disk are being sent: in flight, whatever their last durable state. */
+    private static long countSending(List<SpoolEntry> entries, Set<String> sending, EntryState state) {
+        return entries.stream().filter(entry -> entry.state() == state && sending.contains(entry.id())).count();
     }
 
     /** Every entry not delivered, oldest first: what an operator may still retry, remove or withdraw. */

@@ -1,5 +1,7 @@
 package dev.codebound.agent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
@@ -54,6 +56,7 @@ import picocli.CommandLine.Spec;
                 + "do not go together, 3 station not set up or spool in use, 5 some photo rejected."})
 final class WatchCommand implements Callable<Integer> {
     private static final String CODE_ID = "[A-Z2-7]{16}";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     HomeOption home;
@@ -95,11 +98,18 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--delete-original", description = "Delete each photo once sealed, instead of moving it to done/.")
     boolean deleteOriginal;
 
+    @Option(names = "--json", description = "Print one JSON object per event (JSON Lines) on standard output; the "
+            + "human-readable lines go to standard error.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
+    /** The human-readable lines: standard output, or standard error with --json. */
     private PrintWriter out;
     private PrintWriter err;
+    /** The JSON Lines events; only with --json. */
+    private PrintWriter events;
     private StationHome station;
     private StationConfig config;
     private PhotoInspector inspector;
@@ -127,8 +137,10 @@ final class WatchCommand implements Callable<Integer> {
                     + "before it, so it needs --code-stdin (the scanner) and a running watch, not --once; to "
                     + "capture one photo for one code use 'capture --code-stdin PHOTO.jpg'");
         }
-        out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
+        // With --json standard output carries the events only, so that a script reads nothing but JSON Lines.
+        out = json ? err : spec.commandLine().getOut();
+        events = json ? spec.commandLine().getOut() : null;
         station = home.home();
         config = home.config();
         inspector = new PhotoInspector(CaptureSettings.photoSpec(config));
@@ -165,6 +177,8 @@ final class WatchCommand implements Callable<Integer> {
         out.println("watching " + directory.toAbsolutePath() + " (Ctrl-C to stop)" + (pairing == null ? ""
                 : "; each scan pairs the next photo only, for at most " + pairingTimeoutSeconds + " s"));
         out.flush();
+        emit(event("watching").put("directory", directory.toAbsolutePath().toString())
+                .put("pairWithLastCode", pairing != null));
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 if (scanner == null) {
@@ -196,6 +210,7 @@ final class WatchCommand implements Callable<Integer> {
                 item = scanner.next()) {
             if (item.get() instanceof ScannerInput.Ended ended) {
                 ended.problem().ifPresent(problem -> err.println("error: reading scanned codes stopped: " + problem));
+                emit(event("scannerEnded").put("problem", ended.problem().orElse(null)));
                 err.println("the scanner input ended: no code can be scanned until watch is restarted"
                         + (pairing == null ? "" : ", so no photo arriving from now on is paired with a code"));
                 err.flush();
@@ -228,10 +243,12 @@ final class WatchCommand implements Callable<Integer> {
             out.println("scanned code " + code.codeId() + " (school " + code.schoolCode() + ", "
                     + code.maskedName() + ")");
             out.flush();
+            emit(event("scanned").put("codeId", code.codeId()));
             return Optional.of(code);
         } catch (CodeException e) {
             err.println("error: scanned code refused: " + e.getMessage());
             err.flush();
+            emit(event("scanRefused").put("reason", e.reason().name()).put("message", e.getMessage()));
             return Optional.empty();
         }
     }
@@ -261,6 +278,7 @@ final class WatchCommand implements Callable<Integer> {
             }
             out.println("rejected " + photo.getFileName() + ": " + reason);
             out.flush();
+            emit(event("rejected").put("photo", photo.getFileName().toString()).put("reason", reason));
         }
     }
 
@@ -268,6 +286,7 @@ final class WatchCommand implements Callable<Integer> {
         for (Path photo : photos) {
             err.println(photo.getFileName() + " has stopped changing but has no JPEG end marker (FF D9): waiting up "
                     + "to " + incompleteAfterSeconds + " s for the camera to finish it, then it goes to rejected/");
+            emit(event("unfinished").put("photo", photo.getFileName().toString()));
         }
         err.flush();
     }
@@ -278,16 +297,23 @@ final class WatchCommand implements Callable<Integer> {
             if (event instanceof PhotoPairing.Opened opened) {
                 out.println("pairing open: the next photo is sealed for code " + opened.code().codeId()
                         + " (one photo only; scan again for a retake)");
+                emit(event("pairingOpened").put("codeId", opened.code().codeId()));
             } else if (event instanceof PhotoPairing.Paired paired) {
                 out.println("paired " + paired.photo().getFileName() + " with code " + paired.code().codeId()
                         + "; the next photo needs a new scan");
+                emit(event("pairingClosed").put("codeId", paired.code().codeId())
+                        .put("reason", PhotoPairing.CloseReason.PHOTO_PAIRED.name())
+                        .put("photo", paired.photo().getFileName().toString()));
             } else if (event instanceof PhotoPairing.Closed closed) {
                 err.println("pairing with code " + closed.codeId() + " closed without a photo: "
                         + why(closed.reason()));
+                emit(event("pairingClosed").put("codeId", closed.codeId()).put("reason", closed.reason().name()));
             } else if (event instanceof PhotoPairing.Unpaired unpaired) {
                 err.println(unpaired.photo().getFileName() + " is paired with no code: " + why(unpaired.reason())
                         + "; it is sealed for no code and goes to rejected/ (scan the graduate's code, then take "
                         + "the photo again)");
+                emit(event("unpaired").put("photo", unpaired.photo().getFileName().toString())
+                        .put("reason", unpaired.reason().name()));
             }
             unlogged.add(event);
         }
@@ -365,6 +391,7 @@ final class WatchCommand implements Callable<Integer> {
             if (!reportedBusy) {
                 out.println("waiting: " + busy.getMessage());
                 out.flush();
+                emit(event("waiting").put("reason", busy.getMessage()));
                 reportedBusy = true;
             }
             return 0;
@@ -385,12 +412,15 @@ final class WatchCommand implements Callable<Integer> {
                     // A photo the camera deleted or locked meanwhile must not stop the watch; it is tried again.
                     err.println("error: " + name + ": " + e.getMessage());
                     err.flush();
+                    emit(event("error").put("photo", name).put("message", e.getMessage()));
                     continue;
                 }
                 if (refusal.isPresent()) {
                     rejected++;
                     folder.markRejected(photo, refusal.get());
                     out.println("rejected " + name + ": " + refusal.get().replace(System.lineSeparator(), "; "));
+                    emit(event("rejected").put("photo", name).put("reason",
+                            refusal.get().replace(System.lineSeparator(), "; ")));
                 }
                 if (pairing != null) {
                     pairing.forget(photo);
@@ -418,6 +448,18 @@ final class WatchCommand implements Callable<Integer> {
                 log.photoUnpaired(unpaired.reason().name());
             }
             unlogged.remove(0);
+        }
+    }
+
+    private static ObjectNode event(String type) {
+        return JSON.createObjectNode().put("event", type);
+    }
+
+    /** Prints one JSON Lines event with --json; the human-readable line was printed already. */
+    private void emit(ObjectNode event) {
+        if (events != null) {
+            events.println(event);
+            events.flush();
         }
     }
 
@@ -468,6 +510,9 @@ final class WatchCommand implements Callable<Integer> {
                 + Spool.shortId(spooled.entry().id()) + ", " + spooled.entry().info().length() + " bytes"
                 + (spooled.report().warnings().isEmpty() ? "" : System.lineSeparator()
                         + CaptureCommand.lines(spooled.report())));
+        emit(event("spooled").put("photo", name).put("codeId", verified.codeId()).put("entry", spooled.entry().id())
+                .put("envelopeBytes", spooled.entry().info().length()).put("warnings",
+                        spooled.report().warnings().size()));
         return Optional.empty();
     }
 }

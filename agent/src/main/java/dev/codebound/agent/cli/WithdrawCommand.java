@@ -1,5 +1,6 @@
 package dev.codebound.agent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
@@ -10,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,6 +31,9 @@ final class WithdrawCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ENTRY", description = "Entry id or an unambiguous prefix of it (at least 4 digits).")
     String entry;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -46,6 +51,12 @@ final class WithdrawCommand implements Callable<Integer> {
             }
             try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC(), credentials)) {
                 log.entryWithdrawn(withdrawn.id());
+            }
+            if (json) {
+                spec.commandLine().getOut().println(new ObjectMapper().createObjectNode()
+                        .put("entry", withdrawn.id()).put("withdrawn", true).put("state", withdrawn.state().name())
+                        .put("codeId", withdrawn.info().codeId()));
+                return ExitCodes.OK;
             }
             spec.commandLine().getOut().println("withdrew entry " + Spool.shortId(withdrawn.id()) + " "
                     + withdrawn.info().filename() + " (" + withdrawn.state() + ", code " + withdrawn.info().codeId()

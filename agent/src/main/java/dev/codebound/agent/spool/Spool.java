@@ -49,25 +49,34 @@ public final class Spool implements Closeable {
     private final EntryStore store;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final SpoolActivity activity;
     private final Map<String, SpoolEntry> entries = new HashMap<>();
     private RecoveryReport recoveryReport;
 
-    private Spool(Path directory, Clock clock, FileChannel lockChannel, FileLock lock) {
+    private Spool(Path directory, Clock clock, FileChannel lockChannel, FileLock lock, SpoolActivity activity) {
         this.directory = directory;
         this.clock = clock;
         this.store = new EntryStore(directory.resolve(ENTRIES));
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.activity = activity;
+    }
+
+    /** {@link #open(Path, Clock, String)} by a holder that does not say which command it is. */
+    public static Spool open(Path directory, Clock clock) throws IOException {
+        return open(directory, clock, null);
     }
 
     /**
      * Opens (creating if needed) the spool in {@code directory}, takes its lock, and repairs what
-     * an earlier crash left behind; see {@link #recoveryReport()}.
+     * an earlier crash left behind; see {@link #recoveryReport()}. Who holds it is published for
+     * {@code status} (see {@link SpoolActivity}).
      *
+     * @param holder the agent command opening it, e.g. {@code upload}; {@code null} if unnamed
      * @throws SpoolBusyException when another process holds the spool
      * @throws IOException         when the disk fails
      */
-    public static Spool open(Path directory, Clock clock) throws IOException {
+    public static Spool open(Path directory, Clock clock, String holder) throws IOException {
         Path root = directory.toAbsolutePath();
         for (String child : List.of(ENTRIES, INCOMING, TRASH, QUARANTINE)) {
             Files.createDirectories(root.resolve(child));
@@ -84,7 +93,7 @@ public final class Spool implements Closeable {
             channel.close();
             throw new SpoolBusyException("spool " + root + " is in use by another agent process");
         }
-        Spool spool = new Spool(root, clock, channel, lock);
+        Spool spool = new Spool(root, clock, channel, lock, SpoolActivity.publish(root, holder, clock.instant()));
         try {
             spool.recoveryReport = new SpoolRecovery(root, spool.store, clock.instant()).recover(spool.entries);
         } catch (IOException | RuntimeException e) {
@@ -490,6 +499,16 @@ public final class Spool implements Closeable {
     /** Releases the spool's lock. */
     @Override
     public void close() throws IOException {
+        activity.withdraw();
+        releaseLock();
+    }
+
+    /** What this holder is doing, published for {@code status}. */
+    public SpoolActivity activity() {
+        return activity;
+    }
+
+    private void releaseLock() throws IOException {
         try {
             if (lock.isValid()) {
                 lock.release();

@@ -11,6 +11,7 @@
  * <pre>
  * spool/
  *   .lock                     held (OS file lock) by the one process using the spool
+ *   .activity                 advisory, not durable: who holds the lock and which entries it is sending now
  *   incoming/                 envelopes being copied in; anything here after a crash is discarded
  *   entries/&lt;sha256&gt;/         one directory per envelope, named by the envelope's SHA-256 (the id)
  *     meta.json               immutable facts: code id, station id, file name, SHA-256, length, created

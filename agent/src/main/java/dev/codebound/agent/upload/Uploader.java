@@ -86,6 +86,8 @@ public final class Uploader {
                     continue;
                 }
                 EntryUpload.Result result;
+                // Published for 'status': a small envelope is never IN_FLIGHT on disk, yet it is on its way.
+                spool.activity().started(entry.id());
                 try {
                     result = new EntryUpload(entry, spool, tus, config, limiter, progress, counters, deadline).run();
                 } catch (IOException e) {
@@ -93,6 +95,8 @@ public final class Uploader {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
+                } finally {
+                    spool.activity().finished(entry.id());
                 }
                 if (result.stationRefusal() != null) {
                     // The entry is as it was: it counts as not started, and no other entry starts.

@@ -3,6 +3,8 @@ package dev.codebound.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.audit.UploadRecorder;
 import dev.codebound.agent.spool.Spool;
@@ -143,6 +145,31 @@ class AuditCommandTest {
     }
 
     @Test
+    void showWithJsonGivesTheTimelineAsRecords() throws Exception {
+        CliRun run = CliRun.of("audit", "show", "--home", home.root().toString(), "--json");
+        assertEquals(ExitCodes.OK, run.exitCode(), run::both);
+        JsonNode shown = new ObjectMapper().readTree(run.out());
+        JsonNode timeline = shown.get("timeline");
+        assertEquals(shown.get("records").asInt(), timeline.size(), run.out());
+        assertEquals(false, shown.get("verified").asBoolean());
+        assertEquals(1, timeline.get(0).get("seq").asLong(), run.out());
+        assertEquals("key-created", timeline.get(0).get("event").asText(), run.out());
+        JsonNode captured = null;
+        for (JsonNode record : timeline) {
+            if (record.get("event").asText().equals("captured")) {
+                captured = record;
+                break;
+            }
+        }
+        assertEquals(entries.get(0), captured.get("fields").get("entryId").asText(), run.out());
+        assertTrue(captured.get("description").asText().startsWith("entry " + entries.get(0).substring(0, 12)),
+                run.out());
+        for (String personal : List.of("张三", "2023001", "11010519491231002X")) {
+            assertTrue(!run.out().contains(personal), "personal data in the timeline");
+        }
+    }
+
+    @Test
     void showListsTheTimelineWithoutPersonalData() {
         CliRun run = CliRun.of("audit", "show", "--home", home.root().toString());
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
@@ -175,6 +202,19 @@ class AuditCommandTest {
         assertTrue(rows.get(0).endsWith(",prev,hash"), rows.get(0));
         assertTrue(rows.stream().anyMatch(row -> row.contains(",delivered," + entries.get(1) + ",")), rows.toString());
 
+        Path jsonlFile = dir.resolve("export.jsonl");
+        CliRun described = CliRun.of("--json", "audit", "export", "--home", home.root().toString(), "--out",
+                jsonlFile.toString());
+        assertEquals(ExitCodes.OK, described.exitCode(), described::both);
+        JsonNode result = new ObjectMapper().readTree(described.out());
+        assertEquals(jsonlFile.toAbsolutePath().toString(), result.get("out").asText(), described.out());
+        assertEquals("jsonl", result.get("format").asText(), described.out());
+        assertEquals(Files.readAllLines(jsonlFile).size(), result.get("records").asInt(), described.out());
+        assertEquals(1, result.get("firstSeq").asLong(), described.out());
+        CliRun mixed = CliRun.of("audit", "export", "--home", home.root().toString(), "--json");
+        assertEquals(ExitCodes.USAGE, mixed.exitCode(), mixed::both);
+        assertTrue(mixed.out().contains("without --out the export itself is on standard output"), mixed::both);
+
         assertEquals(ExitCodes.USAGE, CliRun.of("audit", "export", "--home", home.root().toString(), "--format",
                 "xml").exitCode());
         assertEquals(ExitCodes.USAGE, CliRun.of("audit", "export", "--home", home.root().toString(), "--since",
@@ -191,6 +231,15 @@ class AuditCommandTest {
                 kept.toString());
         assertEquals(ExitCodes.OK, verify.exitCode(), verify.out());
         assertTrue(verify.out().contains("expectedCheckpointSeq"), verify.out());
+
+        CliRun json = CliRun.of("audit", "checkpoint", "--home", home.root().toString(), "--json");
+        assertEquals(ExitCodes.OK, json.exitCode(), json::both);
+        JsonNode checkpoint = new ObjectMapper().readTree(json.out());
+        assertEquals(checkpoint.get("seq").asLong() - 1, checkpoint.get("coversRecords").asLong(), json.out());
+        JsonNode line = new ObjectMapper().readTree(checkpoint.get("line").asText());
+        assertEquals("checkpoint", line.get("event").asText(), json.out());
+        assertEquals(checkpoint.get("seq").asLong(), line.get("seq").asLong(), json.out());
+        assertTrue(checkpoint.get("out").isNull(), json.out());
     }
 
     @Test

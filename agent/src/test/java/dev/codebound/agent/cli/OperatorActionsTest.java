@@ -66,9 +66,13 @@ class OperatorActionsTest {
         assertEquals(entry, attention.get("entry").asText());
         assertTrue(attention.get("reason").asText().length() > 0, status::both);
 
-        CliRun retry = station.run("retry", entry.substring(0, 8));
+        CliRun retry = station.run("--json", "retry", entry.substring(0, 8));
         assertEquals(ExitCodes.OK, retry.exitCode(), retry::both);
-        assertTrue(retry.out().startsWith("entry " + entry.substring(0, 12)), retry::both);
+        JsonNode retried = JSON.readTree(retry.out());
+        assertEquals(entry, retried.get("entry").asText(), retry::both);
+        assertEquals("FAILED", retried.get("from").asText(), retry::both);
+        assertEquals("FAILED", retried.get("to").asText(), "due at once, still FAILED until it uploads");
+        assertTrue(retried.get("reason").asText().length() > 0, retry::both);
 
         CliRun reinit = station.run("init", "--registry-url", registry.url(), "--registry-ca",
                 registry.caFile().toString(), "--no-passphrase", "--force");
@@ -160,9 +164,13 @@ class OperatorActionsTest {
             assertEquals(1, uploading.entries().size());
         }
 
-        CliRun withdraw = station.run("withdraw", entry.substring(0, 8));
+        CliRun withdraw = station.run("withdraw", entry.substring(0, 8), "--json");
         assertEquals(ExitCodes.OK, withdraw.exitCode(), withdraw::both);
-        assertTrue(withdraw.out().startsWith("withdrew entry " + entry.substring(0, 12)), withdraw::both);
+        JsonNode withdrawn = JSON.readTree(withdraw.out());
+        assertEquals(entry, withdrawn.get("entry").asText(), withdraw::both);
+        assertTrue(withdrawn.get("withdrawn").asBoolean(), withdraw::both);
+        assertEquals("QUEUED", withdrawn.get("state").asText(), withdraw::both);
+        assertEquals(wrong.codeId(), withdrawn.get("codeId").asText(), withdraw::both);
         CliRun again = station.run("withdraw", entry.substring(0, 8));
         assertEquals(ExitCodes.USAGE, again.exitCode(), again::both);
 
@@ -216,8 +224,11 @@ class OperatorActionsTest {
         registry.revokeCode(code.codeId());
         assertEquals(ExitCodes.UNDELIVERED, station.run("upload").exitCode());
 
-        CliRun remove = station.run("remove", entry);
+        CliRun remove = station.run("remove", entry, "--json");
         assertEquals(ExitCodes.OK, remove.exitCode(), remove::both);
+        JsonNode removed = JSON.readTree(remove.out());
+        assertEquals(entry, removed.get("entry").asText(), remove::both);
+        assertEquals("REJECTED", removed.get("state").asText(), remove::both);
         List<String> log = events(station);
         assertEquals(List.of("spool-entry-removed", "checkpoint"), log.subList(log.size() - 2, log.size()),
                 log::toString);

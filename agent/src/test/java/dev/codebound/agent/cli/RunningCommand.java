@@ -75,6 +75,16 @@ final class RunningCommand {
         }
     }
 
+    /** Waits for the command to end by itself (no interrupt) and returns what it did. */
+    CliRun awaitExit() throws InterruptedException, IOException {
+        thread.join(PATIENCE.toMillis());
+        scanner.close();
+        if (thread.isAlive()) {
+            fail("the command did not end\n" + both());
+        }
+        return new CliRun(exitCode.get(), out.toString(), err.toString());
+    }
+
     /** Stops the command and returns what it did. */
     CliRun stop() throws InterruptedException, IOException {
         thread.interrupt();

@@ -101,6 +101,22 @@ class StationDayTest {
     }
 
     /** The station home holds envelopes (CMS, first byte 0x30), never a JPEG (FF D8). */
+    @Test
+    void initWithJsonDescribesTheStationItSetUp() throws Exception {
+        TestStation station = TestStation.unencrypted(temp.resolve("init-json"));
+        CliRun init = station.run("--json", "init", "--registry-url", registry.url(), "--registry-ca",
+                registry.caFile().toString(), "--schools", "10337,10338", "--no-passphrase");
+        assertEquals(ExitCodes.OK, init.exitCode(), init::both);
+        JsonNode result = JSON.readTree(init.out());
+        assertEquals(station.home().toString(), result.get("home").asText(), init.out());
+        assertEquals(registry.url().replaceAll("/$", ""), result.get("registryUrl").asText(), init.out());
+        assertEquals("10337", result.get("schools").get(0).asText(), init.out());
+        assertEquals(2, result.get("schools").size(), init.out());
+        assertTrue(result.get("registryCaSha256").asText().matches("[0-9a-f]{64}"), init.out());
+        assertEquals(false, result.get("keyEncrypted").asBoolean(), init.out());
+        assertTrue(init.err().contains("UNENCRYPTED"), "the warning stays on standard error: " + init.err());
+    }
+
     static void assertNoPlaintextPhotoUnder(Path home) throws Exception {
         try (Stream<Path> files = Files.walk(home)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {

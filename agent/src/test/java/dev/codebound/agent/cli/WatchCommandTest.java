@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.protocol.photo.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,8 +119,16 @@ class WatchCommandTest {
         Path folder = Files.createDirectories(temp.resolve("unscanned"));
         Files.write(folder.resolve("ABCDEFGHIJKLMNOP.jpg"), SamplePhotos.good(14));
         Files.write(folder.resolve("portrait.jpg"), SamplePhotos.good(15));
-        CliRun watch = station.run("watch", folder.toString(), "--once", "--settle", "0");
+        CliRun watch = station.run("watch", folder.toString(), "--once", "--settle", "0", "--json");
         assertEquals(ExitCodes.PHOTO_REFUSED, watch.exitCode(), watch::both);
+        List<String> rejected = new ArrayList<>();
+        for (String line : watch.out().lines().toList()) {
+            JsonNode event = new ObjectMapper().readTree(line);
+            assertEquals("rejected", event.get("event").asText(), watch::both);
+            rejected.add(event.get("photo").asText());
+        }
+        assertEquals(Set.of("ABCDEFGHIJKLMNOP.jpg", "portrait.jpg"), Set.copyOf(rejected), watch::both);
+        assertTrue(watch.err().contains("rejected portrait.jpg: the file name is not <code id>.jpg"), watch::both);
         assertTrue(Files.readString(folder.resolve("rejected/ABCDEFGHIJKLMNOP.jpg.reason.txt"))
                 .startsWith("no scanned code has id ABCDEFGHIJKLMNOP"));
         assertTrue(Files.readString(folder.resolve("rejected/portrait.jpg.reason.txt"))

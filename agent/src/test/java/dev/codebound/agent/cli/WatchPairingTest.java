@@ -119,6 +119,44 @@ class WatchPairingTest {
     }
 
     @Test
+    void withJsonEachEventIsOneObjectOnStandardOutputAndTheTextGoesToStandardError() throws Exception {
+        RegistryFixture.Code code = registry.code();
+        Path folder = folder("json-events");
+        RunningCommand watch = RunningCommand.start(station, "watch", folder.toString(), "--code-stdin",
+                "--pair-with-last-code", "--settle", "100", "--poll", "20", "--json");
+        watch.awaitOut("{\"event\":\"watching\"");
+        watch.scan("not a code");
+        watch.scan(code.text());
+        watch.awaitOut("\"event\":\"pairingOpened\"");
+        Files.write(folder.resolve("IMG_0001.jpg"), SamplePhotos.good(41));
+        watch.awaitOut("\"event\":\"spooled\"");
+        Files.write(folder.resolve("IMG_0002.jpg"), SamplePhotos.good(42));
+        watch.awaitOut("\"event\":\"rejected\"");
+        CliRun run = watch.stop();
+
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : run.out().lines().toList()) {
+            events.add(JSON.readTree(line));
+        }
+        List<String> types = events.stream().map(event -> event.get("event").asText()).toList();
+        assertEquals(List.of("watching", "scanRefused", "scanned", "pairingOpened", "pairingClosed", "spooled",
+                "unpaired", "rejected"), types, run::both);
+        assertEquals("MALFORMED", events.get(1).get("reason").asText(), run::both);
+        assertEquals(code.codeId(), events.get(2).get("codeId").asText(), run::both);
+        assertEquals(code.codeId(), events.get(3).get("codeId").asText(), run::both);
+        assertEquals("PHOTO_PAIRED", events.get(4).get("reason").asText(), run::both);
+        JsonNode spooled = events.get(5);
+        assertEquals(code.codeId(), spooled.get("codeId").asText(), run::both);
+        assertEquals("IMG_0001.jpg", spooled.get("photo").asText(), run::both);
+        assertTrue(Spool.peek(station.station().spool()).stream()
+                .anyMatch(entry -> entry.id().equals(spooled.get("entry").asText())), run::both);
+        assertEquals("NO_OPEN_PAIRING", events.get(6).get("reason").asText(), run::both);
+        assertEquals("IMG_0002.jpg", events.get(7).get("photo").asText(), run::both);
+        assertTrue(run.err().contains("pairing open: the next photo is sealed for code " + code.codeId()), run::both);
+        assertFalse(run.out().contains(code.text()), "no code text in the events");
+    }
+
+    @Test
     void aPhotoAfterARefusedScanIsNotSealedForThePreviousCode() throws Exception {
         RegistryFixture.Code previous = registry.code();
         Path folder = folder("refused-scan");

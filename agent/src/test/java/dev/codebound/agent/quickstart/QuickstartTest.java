@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.cli.AgentCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The README's first command, end to end: a real mock registry process from its shaded jar (built
@@ -24,13 +30,21 @@ class QuickstartTest {
     @Test
     void theWholeStoryRunsAsDescribed(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isRegularFile(SERVER_JAR), "needs the mock registry jar: run 'mvn verify', not 'mvn test'");
+        StringWriter out = new StringWriter();
         StringWriter transcript = new StringWriter();
-        Quickstart.Summary summary = new Quickstart(dir.resolve("demo"), SERVER_JAR, new PrintWriter(transcript, true),
-                false).run();
+        CommandLine command = AgentCommand.commandLine();
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(transcript, true));
+        int exitCode = command.execute("quickstart", "--json", "--dir", dir.resolve("demo").toString(),
+                "--server-jar", SERVER_JAR.toString());
 
-        assertTrue(summary.asExpected(), transcript.toString());
-        assertEquals(new Quickstart.Summary(4, 3, 1, 2, 1, 2, true, true), summary);
         String text = transcript.toString();
+        assertEquals(0, exitCode, text + out);
+        JsonNode summary = new ObjectMapper().readTree(out.toString());
+        assertTrue(summary.get("asExpected").asBoolean(), text);
+        assertEquals(List.of(4, 3, 1, 2, 2, 1), Stream.of("codesIssued", "sealed", "refusedAtCapture", "delivered",
+                "receiptsVerified", "refusedByRegistry").map(field -> summary.get(field).asInt()).toList(), out::toString);
+        assertTrue(summary.get("auditPassed").asBoolean(), out::toString);
         assertTrue(text.contains("ERROR dimensions: photo is 600×800; must be 480×640"), text);
         assertTrue(text.contains("CODE_REVOKED"), text);
         assertTrue(text.contains("(signature and inclusion proof verified)"), text);
