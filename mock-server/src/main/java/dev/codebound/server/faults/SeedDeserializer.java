@@ -12,16 +12,16 @@ import java.math.BigInteger;
  * or a JSON number no larger in magnitude than 2^53 - 1.
  *
  * <p>Why numbers above that are refused rather than taken: jq 1.6 and JavaScript hold JSON numbers
- * as doubles, which round every integer beyond 2^53 - 1 (…111 becomes …110). A plan that went
- * through such a tool arrives with another seed and would replay another fault schedule without a
- * word; a number this large cannot be told apart from such a rounded one, so the plan is refused
- * with an error saying to send the seed as a string, which no JSON tool changes.
+ * as doubles, which cannot hold most integers beyond 2^53 - 1 and round them (…111 becomes …110).
+ * A plan that went through such a tool arrives with another seed and would replay another fault
+ * schedule without a word; a number this large cannot be told apart from such a rounded one, so
+ * the plan is refused with an error saying to send the seed as a string, which no JSON tool changes.
  */
 final class SeedDeserializer extends StdDeserializer<Long> {
     private static final long serialVersionUID = 1L;
 
     /** The largest integer every double-based JSON reader keeps exactly (JavaScript's MAX_SAFE_INTEGER). */
-    static final long MAX_EXACT_NUMBER = (1L << 53) - 1;
+    private static final long MAX_EXACT_NUMBER = (1L << 53) - 1;
 
     SeedDeserializer() {
         super(Long.class);
