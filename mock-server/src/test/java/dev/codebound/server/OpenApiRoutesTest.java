@@ -11,7 +11,6 @@ import dev.codebound.server.http.Access;
 import dev.codebound.server.http.Route;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -48,10 +47,8 @@ class OpenApiRoutesTest {
         assertTrue(Files.isRegularFile(OPENAPI), "run from the mock-server module: " + OPENAPI.toAbsolutePath());
         JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(OPENAPI.toFile());
         described = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext();) {
-            Map.Entry<String, JsonNode> path = paths.next();
-            for (Iterator<Map.Entry<String, JsonNode>> items = path.getValue().fields(); items.hasNext();) {
-                Map.Entry<String, JsonNode> item = items.next();
+        for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> item : path.getValue().properties()) {
                 if (METHODS.contains(item.getKey())) {
                     described.put(item.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), item.getValue());
                 }
