@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * <p>In a {@code static} field the registry starts before the class's first test and stops after
- * its last; in an instance field, around each test. Stopping deletes the data directory. Between
+ * its last ({@code @Nested} classes share it); in an instance field, around each test. Stopping
+ * deletes the data directory. Between
  * the two it hands out what an integrator's test needs: {@linkplain #enrollStation() enrolled
  * stations} (key and certificate, through the real enrollment route), {@linkplain #issueCode()
  * issued codes}, the {@linkplain #faultPlan(String) fault plan} and the {@linkplain #journal()
@@ -65,8 +66,11 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
     private MockRegistry server;
     private Path dataDir;
     private AdminClient api;
-    /** Whether this registry was started for one test (instance field) rather than the class. */
-    private boolean perTest;
+    /**
+     * The class or test whose callbacks started the registry, and whose end stops it: so a
+     * {@code @Nested} class sharing a static registry does not stop it for the outer class.
+     */
+    private ExtensionContext owner;
 
     private CodeboundRegistry(Builder builder) {
         this.tls = builder.tls;
@@ -82,27 +86,35 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        start();
+        startFor(context);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
-        if (!perTest) {
-            stop();
-        }
+        stopFor(context);
     }
 
+    /** Only an instance field reaches here with no registry running: it gets one per test. */
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
-        if (server == null) {
-            perTest = true;
-            start();
-        }
+        startFor(context);
     }
 
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
-        if (perTest) {
+        stopFor(context);
+    }
+
+    private void startFor(ExtensionContext context) throws IOException {
+        if (server == null) {
+            start();
+            owner = context;
+        }
+    }
+
+    private void stopFor(ExtensionContext context) throws IOException {
+        if (context == owner) {
+            owner = null;
             stop();
         }
     }

@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +23,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CodeboundRegistryTest {
     @RegisterExtension
     static CodeboundRegistry registry = CodeboundRegistry.builder().seed(42).build();
+
+    /** The registry's data directory as the class started it: another one would mean another registry. */
+    private static Path outerDataDir;
+
+    @BeforeAll
+    static void rememberTheRegistry() {
+        outerDataDir = registry.dataDir();
+    }
 
     @AfterEach
     void noFaultsLeft() {
@@ -84,6 +95,23 @@ class CodeboundRegistryTest {
                 () -> registry.faultPlan("{\"rules\": [{\"route\": \"tus.create\", \"script\": [1], "
                         + "\"action\": {\"type\": \"status\", \"status\": 418}}]}"));
         assertTrue(refused.getMessage().startsWith("rules[0].action.status"), refused.getMessage());
+    }
+
+    /** Nested classes share the outer class's registry, and the end of one does not stop it. */
+    @Nested
+    class FirstNested {
+        @Test
+        void usesTheOuterRegistry() {
+            assertEquals(outerDataDir, registry.dataDir());
+        }
+    }
+
+    @Nested
+    class SecondNested {
+        @Test
+        void stillUsesTheOuterRegistryAfterAnotherNestedClassEnded() {
+            assertEquals(outerDataDir, registry.dataDir());
+        }
     }
 
     @Test
