@@ -9,6 +9,7 @@ import dev.codebound.server.admin.ServerMetrics;
 import dev.codebound.server.faults.FaultInjector;
 import dev.codebound.server.faults.FaultRoutes;
 import dev.codebound.server.http.AdminGuard;
+import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.ServerPipeline;
 import dev.codebound.server.http.StationAuthenticator;
@@ -89,12 +90,13 @@ public final class MockRegistry implements AutoCloseable {
     private final FaultInjector faults;
     private final Channel listener;
     private final Registry registry;
+    private final Router router;
     private boolean stopped;
 
     private MockRegistry(MockRegistryConfig config, ServerKeys keys, Optional<String> adminToken,
             EventLoopGroup boss, EventLoopGroup workers, ExecutorService storage, ScheduledExecutorService reaper,
             ChannelGroup connections, ServerMetrics metrics, FaultInjector faults, Channel listener,
-            Registry registry) {
+            Registry registry, Router router) {
         this.config = config;
         this.keys = keys;
         this.adminToken = adminToken;
@@ -107,6 +109,7 @@ public final class MockRegistry implements AutoCloseable {
         this.faults = faults;
         this.listener = listener;
         this.registry = registry;
+        this.router = router;
     }
 
     /**
@@ -200,7 +203,7 @@ public final class MockRegistry implements AutoCloseable {
             reaper.scheduleWithFixedDelay(new ExpiryReaper(store, locker, config.clock(), config.uploadExpiry()),
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
-                    faults, listener, registry);
+                    faults, listener, registry, router);
         } catch (Exception e) {
             // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
@@ -317,6 +320,14 @@ public final class MockRegistry implements AutoCloseable {
     /** The admin bearer token (TLS mode only). */
     public Optional<String> adminToken() {
         return adminToken;
+    }
+
+    /**
+     * Every route served (method, path template, who may call it), in registration order: what
+     * docs/openapi.yaml must describe, path for path.
+     */
+    public List<Route> routes() {
+        return router.routes();
     }
 
     /** The fault injector: its seed and plan, replaceable at runtime. */

@@ -87,7 +87,8 @@ public final class FaultInjector implements RequestDecorator {
     public Map<String, Object> status() {
         ArmedPlan armed = current.get();
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("seed", armed.seed());
+        // A string, as in the plan: 64-bit seeds do not survive JSON readers that use doubles.
+        status.put("seed", Long.toString(armed.seed()));
         status.put("plan", armed.plan());
         status.put("rules", armed.counters());
         return status;

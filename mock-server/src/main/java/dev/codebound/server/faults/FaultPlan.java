@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.util.List;
 
@@ -22,7 +25,7 @@ import java.util.List;
  * {@code PUT /admin/faults} takes:
  *
  * <pre>{@code
- * {"seed": 42,
+ * {"seed": "42",
  *  "rules": [{"route": "PATCH /files/{id}", "script": [3], "action": {"type": "reset", "afterBytes": 1000}},
  *            {"route": "*", "probability": 0.1, "action": {"type": "status", "status": 503, "retryAfterSeconds": 2}}]}
  * }</pre>
@@ -30,11 +33,17 @@ import java.util.List;
  * <p>Parsing is strict (unknown fields, duplicate keys and mistyped values are errors) because a
  * typo that silently disables a fault would waste an integrator's day.
  *
+ * <p>The seed is written as a JSON string: it is a 64-bit value, and tools that read JSON numbers
+ * as doubles (jq 1.6, JavaScript) would round it, replaying another schedule. It is read as a
+ * string or as a number up to 2^53 - 1 (see {@link SeedDeserializer}).
+ *
  * @param seed  the seed for probability triggers; when absent, the server's seed is used
  * @param rules the rules, checked in order: the first that fires on a request acts on it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FaultPlan(Long seed, List<FaultRule> rules) {
+public record FaultPlan(
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = SeedDeserializer.class) Long seed,
+        List<FaultRule> rules) {
     /** No faults. */
     public static final FaultPlan NONE = new FaultPlan(null, List.of());
 

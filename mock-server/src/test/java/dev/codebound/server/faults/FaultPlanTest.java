@@ -83,6 +83,41 @@ class FaultPlanTest {
     }
 
     @Test
+    void theSeedIsWrittenAsAStringAndReadAsAStringOrASmallNumber() {
+        FaultPlan plan = parse("{'seed':'-9223372036854775808','rules':[]}");
+        assertEquals(Long.MIN_VALUE, plan.seed());
+        assertEquals("{\"seed\":\"-9223372036854775808\",\"rules\":[]}",
+                new String(plan.toJson(), StandardCharsets.UTF_8));
+        assertEquals(plan, FaultPlan.fromJson(plan.toJson()));
+        assertEquals(Long.MAX_VALUE, parse("{'seed':'9223372036854775807'}").seed());
+        assertEquals(9007199254740991L, parse("{'seed':9007199254740991}").seed(), "2^53 - 1 is exact everywhere");
+        assertEquals(-9007199254740991L, parse("{'seed':-9007199254740991}").seed());
+    }
+
+    /** What jq 1.6 does to an odd 64-bit seed: 8765432109876543211 becomes 8765432109876543000. */
+    @Test
+    void aNumberThatADoubleMayHaveRoundedIsRefusedNotReplayed() {
+        for (String rounded : new String[] {"8765432109876543000", "9007199254740992", "-9007199254740992",
+                "18446744073709551616"}) {
+            InvalidFaultPlanException e = invalid("{'seed':" + rounded + ",'rules':[]}");
+            assertEquals("seed", e.field());
+            assertTrue(e.getMessage().contains("send the seed as a string: \"seed\": \"" + rounded + "\""),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aSeedThatIsNoIntegerIsRefusedNamingIt() {
+        for (String bad : new String[] {"'9223372036854775808'", "'0x2a'", "' 42'", "'4.2'", "''", "true", "[42]",
+                "1e3"}) {
+            InvalidFaultPlanException e = invalid("{'seed':" + bad + "}");
+            assertEquals("seed", e.field(), e.getMessage());
+        }
+        assertTrue(invalid("{'seed':'forty-two'}").getMessage().contains("expected a decimal integer from "
+                + Long.MIN_VALUE + " to " + Long.MAX_VALUE));
+    }
+
+    @Test
     void documentErrorsHaveNoField() {
         for (String bad : new String[] {"{'rules': [}", "{'rules': [", "{'seed':1,'seed':2}"}) {
             InvalidFaultPlanException e = invalid(bad);
