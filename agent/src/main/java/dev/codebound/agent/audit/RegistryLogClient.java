@@ -1,5 +1,6 @@
 package dev.codebound.agent.audit;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.registry.BoundedBody;
@@ -88,8 +89,24 @@ public final class RegistryLogClient {
 
     /** The registry's consistency proof between two sizes, unverified; sizes are checked to be the ones asked for. */
     ConsistencyProof consistency(long from, long to) throws IOException, RegistryAnswerException {
-        String body = get("/registry/v1/log/consistency?from=" + from + "&to=" + to);
-        JsonNode node = JSON.readTree(body);
+        return parseConsistency(get("/registry/v1/log/consistency?from=" + from + "&to=" + to), from, to);
+    }
+
+    /**
+     * Reads the registry's answer to a consistency-proof request from {@code from} to {@code to}: an object
+     * with exactly those sizes and an array of base64 hashes. Anything else is the registry's wrong answer,
+     * not a failure to reach it.
+     *
+     * @throws RegistryAnswerException naming what is wrong with the answer
+     */
+    static ConsistencyProof parseConsistency(String body, long from, long to) throws RegistryAnswerException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new RegistryAnswerException("the consistency proof from " + from + " to " + to + " is not JSON ("
+                    + e.getOriginalMessage() + ")");
+        }
         if (node == null || node.path("oldSize").asLong(-1) != from || node.path("newSize").asLong(-1) != to
                 || !node.path("hashes").isArray()) {
             throw new RegistryAnswerException("the consistency proof from " + from + " to " + to
@@ -98,9 +115,12 @@ public final class RegistryLogClient {
         List<byte[]> hashes = new ArrayList<>();
         for (JsonNode hash : node.get("hashes")) {
             try {
+                if (!hash.isTextual()) {
+                    throw new IllegalArgumentException("not a string");
+                }
                 hashes.add(Base64.getDecoder().decode(hash.asText()));
             } catch (IllegalArgumentException e) {
-                throw new RegistryAnswerException("the consistency proof holds a hash that is not base64");
+                throw new RegistryAnswerException("the consistency proof holds a hash that is not a base64 string");
             }
         }
         return new ConsistencyProof(from, to, hashes);

@@ -78,13 +78,32 @@ public final class ScannedCodes {
     private List<Scanned> read() throws IOException {
         try {
             Stored stored = JSON.readValue(Files.readAllBytes(file), Stored.class);
-            return stored.codes() == null ? List.of() : stored.codes();
+            if (stored == null) {
+                throw notScannedCodes("null instead of an object");
+            }
+            if (stored.codes() == null) {
+                return List.of();
+            }
+            for (int i = 0; i < stored.codes().size(); i++) {
+                Scanned scanned = stored.codes().get(i);
+                if (scanned == null || scanned.codeId() == null || scanned.text() == null
+                        || scanned.scannedAt() == null) {
+                    // Every lookup and every write compares these fields: a gap must be reported, not crash watch.
+                    throw notScannedCodes("codes[" + i + "] lacks codeId, text or scannedAt");
+                }
+            }
+            return stored.codes();
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(file + " is not a scanned-codes file (" + e.getOriginalMessage()
                     + "); delete it and scan the codes again", e);
         }
+    }
+
+    private IOException notScannedCodes(String reason) {
+        return new IOException(file + " is not a scanned-codes file (" + reason
+                + "); delete it and scan the codes again");
     }
 
     private Path lockFile() {
