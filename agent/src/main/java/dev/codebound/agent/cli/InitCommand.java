@@ -32,7 +32,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import okhttp3.HttpUrl;
@@ -156,7 +155,7 @@ final class InitCommand implements Callable<Integer> {
         out.println("schools:       " + (schoolList == null || schoolList.isEmpty() ? "any" : schoolList));
         out.println("registry CA:   " + ca.getSubjectX500Principal().getName());
         out.println("SHA-256 fingerprint (compare it with the one the registry published):");
-        out.println("  " + colonHex(Certificates.fingerprint(ca)));
+        out.println("  " + Certificates.displayFingerprint(ca));
         out.println("station key:   " + station.privateKey() + " (P-256, "
                 + (passphrase == null ? "unencrypted" : "encrypted with the passphrase") + ", mode 0600)");
         out.println("next: put the enrollment token in $" + EnrollCommand.TOKEN_VARIABLE
@@ -276,13 +275,5 @@ final class InitCommand implements Callable<Integer> {
                     + ", or give --passphrase-file FILE, or pass --no-passphrase to store the key unencrypted");
         }
         return passphrase;
-    }
-
-    private static String colonHex(String hex) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < hex.length(); i += 2) {
-            text.append(i == 0 ? "" : ":").append(hex, i, i + 2);
-        }
-        return text.toString().toUpperCase(Locale.ROOT);
     }
 }
