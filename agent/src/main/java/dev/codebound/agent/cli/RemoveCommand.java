@@ -2,7 +2,6 @@ package dev.codebound.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
-import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationKeys;
@@ -44,16 +43,10 @@ final class RemoveCommand implements Callable<Integer> {
         try (Spool spool = home.openSpool()) {
             SpoolEntry found;
             try {
-                found = spool.findByPrefix(entry);
-            } catch (IllegalArgumentException e) {
+                found = spool.discard(spool.findByPrefix(entry).id());
+            } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
             }
-            if (!found.state().needsOperator() && found.state() != EntryState.FAILED) {
-                throw new AgentFailure(ExitCodes.USAGE, "entry " + Spool.shortId(found.id()) + " is "
-                        + found.state() + "; only REJECTED, FAILED or CORRUPT entries can be removed"
-                        + (found.state() == EntryState.QUEUED ? " (to take it back before upload: 'withdraw')" : ""));
-            }
-            spool.remove(found.id());
             try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC(), credentials)) {
                 log.spoolEntryRemoved(found.id());
             }

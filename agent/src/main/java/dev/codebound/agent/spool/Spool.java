@@ -398,8 +398,9 @@ public final class Spool implements Closeable {
     }
 
     /**
-     * Operator action: deletes an entry and its envelope. The directory is first renamed out of
-     * {@code entries/} (atomic), so a crash mid-delete never leaves a half-removed entry.
+     * Deletes an entry and its envelope, whatever its state; operators go through {@link #discard}
+     * and {@link #withdraw}, which say which entries they may delete. The directory is first renamed
+     * out of {@code entries/} (atomic), so a crash mid-delete never leaves a half-removed entry.
      */
     public synchronized void remove(String id) throws IOException {
         require(id);
@@ -408,6 +409,25 @@ public final class Spool implements Closeable {
         DurableFiles.syncDirectory(store.directory(id).getParent());
         entries.remove(id);
         SpoolRecovery.deleteTree(trash);
+    }
+
+    /**
+     * Operator action: deletes an entry that will not be delivered as it is: REJECTED, FAILED or
+     * CORRUPT (e.g. after a retake was captured). Entries on their way or delivered are never
+     * discarded; a QUEUED one can be {@linkplain #withdraw withdrawn}.
+     *
+     * @return the entry as it was
+     * @throws IllegalStateException naming the entry's state and what to do instead
+     */
+    public synchronized SpoolEntry discard(String id) throws IOException {
+        SpoolEntry entry = require(id);
+        if (!entry.state().needsOperator() && entry.state() != EntryState.FAILED) {
+            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state()
+                    + "; only REJECTED, FAILED or CORRUPT entries can be removed"
+                    + (entry.state() == EntryState.QUEUED ? " (to take it back before upload: 'withdraw')" : ""));
+        }
+        remove(id);
+        return entry;
     }
 
     /**
