@@ -70,7 +70,8 @@ public final class AgentCommand {
                     json, agent.globalOptions.verbose);
             if (!json) {
                 CommandLine.UnmatchedArgumentException.printSuggestions(failure, line.getErr());
-                line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+                line.getErr().println("Try '" + line.getCommandSpec().qualifiedName()
+                        + " --help' for more information.");
                 line.getErr().flush();
             }
             return ExitCodes.USAGE;

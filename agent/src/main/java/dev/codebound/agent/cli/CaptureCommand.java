@@ -7,7 +7,6 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
-import dev.codebound.agent.station.RegistryClock;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
@@ -107,8 +106,7 @@ final class CaptureCommand implements Callable<Integer> {
             throw new AgentFailure(ExitCodes.USAGE, "photo " + photo + " does not exist or is not a file");
         }
         StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
-        StationStanding.requireFitToSeal(credentials, bundle, RegistryClock.of(station).last(),
-                config.duration("capture.max-clock-skew"), Instant.now());
+        StationStanding.requireFitToSeal(credentials, bundle, station, config);
         PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, station.tmp(), Clock.systemUTC());
         PhotoSealer.Outcome outcome;
         try (Spool spool = home.openSpool();

@@ -3,7 +3,6 @@ package dev.codebound.agent.cli;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -40,10 +39,8 @@ final class GlobalOptions {
      */
     CommandLine.IExecutionStrategy before(CommandLine.IExecutionStrategy next) {
         return parseResult -> {
-            List<ParseResult> chain = parseResult.asCommandLineList().stream().map(CommandLine::getParseResult)
-                    .toList();
-            if (chain.stream().noneMatch(part -> part.isUsageHelpRequested() || part.isVersionHelpRequested())) {
-                applyTo(chain.get(chain.size() - 1));
+            if (!ParsedLine.helpRequested(parseResult)) {
+                applyTo(ParsedLine.leaf(parseResult));
             }
             return next.execute(parseResult);
         };
@@ -79,11 +76,8 @@ final class GlobalOptions {
 
     /** Whether the run that {@code parseResult} describes asked for JSON, before or after the subcommand. */
     static boolean jsonRequested(ParseResult parseResult) {
-        List<CommandLine> chain = parseResult.asCommandLineList();
-        CommandLine leaf = chain.get(chain.size() - 1);
-        OptionSpec option = leaf.getCommandSpec().findOption(JSON);
-        return option != null && Boolean.TRUE.equals(option.getValue())
-                || chain.get(0).getParseResult().hasMatchedOption(JSON);
+        OptionSpec option = ParsedLine.leaf(parseResult).commandSpec().findOption(JSON);
+        return option != null && Boolean.TRUE.equals(option.getValue()) || parseResult.hasMatchedOption(JSON);
     }
 
     private static void hand(ParseResult leaf, String name, Object value) {

@@ -20,14 +20,10 @@ final class StationHomeGuard implements CommandLine.IExecutionStrategy {
 
     @Override
     public int execute(ParseResult parseResult) {
-        ParseResult command = parseResult;
-        boolean helpOnly = command.isUsageHelpRequested() || command.isVersionHelpRequested();
-        while (command.hasSubcommand()) {
-            command = command.subcommand();
-            helpOnly |= command.isUsageHelpRequested() || command.isVersionHelpRequested();
-        }
+        ParseResult command = ParsedLine.leaf(parseResult);
         HomeOption home = homeOption(command.commandSpec());
-        if (!helpOnly && home != null && !(command.commandSpec().userObject() instanceof InitCommand)) {
+        if (!ParsedLine.helpRequested(parseResult) && home != null
+                && !(command.commandSpec().userObject() instanceof InitCommand)) {
             try {
                 home.home().requireExists();
             } catch (StationException e) {

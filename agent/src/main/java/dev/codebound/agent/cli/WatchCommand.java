@@ -6,7 +6,6 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
-import dev.codebound.agent.station.RegistryClock;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
@@ -148,8 +147,7 @@ final class WatchCommand implements Callable<Integer> {
         scanned = new ScannedCodes(station.scannedCodes());
         // Fail now, not at the first photo, if the station is not enrolled; each batch reloads the bundle so
         // that a 'trust refresh' during the day takes effect without restarting the watch.
-        StationStanding.requireFitToSeal(credentials, new StationTrust(station).bundle(),
-                RegistryClock.of(station).last(), config.duration("capture.max-clock-skew"), Instant.now());
+        StationStanding.requireFitToSeal(credentials, new StationTrust(station).bundle(), station, config);
         folder = new HotFolder(directory, Duration.ofMillis(settleMillis), Duration.ofSeconds(incompleteAfterSeconds),
                 System::nanoTime);
         if (once) {
@@ -376,8 +374,7 @@ final class WatchCommand implements Callable<Integer> {
         if (!ready.isEmpty()) {
             // A watch runs all day: a revocation fetched by 'trust refresh', an expired certificate or a clock
             // that drifted stops it before the next photo is sealed, and the photos wait in the folder.
-            StationStanding.requireFitToSeal(credentials, bundle, RegistryClock.of(station).last(),
-                    config.duration("capture.max-clock-skew"), Instant.now());
+            StationStanding.requireFitToSeal(credentials, bundle, station, config);
         }
         CodeVerifier verifier = new CodeVerifier(bundle, config.schools());
         PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, station.tmp(), Clock.systemUTC());

@@ -42,6 +42,16 @@ public final class StationStanding {
     }
 
     /**
+     * {@link #requireFitToSeal(StationCredentials, TrustBundle, Optional, Duration, Instant)} now,
+     * with the station's last clock measurement and its {@code capture.max-clock-skew} setting.
+     */
+    public static void requireFitToSeal(StationCredentials credentials, TrustBundle bundle, StationHome station,
+            StationConfig config) throws StationException {
+        requireFitToSeal(credentials, bundle, RegistryClock.of(station).last(),
+                config.duration("capture.max-clock-skew"), Instant.now());
+    }
+
+    /**
      * Refuses to seal when the station is revoked, when {@code now} is outside its certificate's
      * validity, or when the last measured skew against the registry's clock exceeds {@code maxSkew}.
      *
