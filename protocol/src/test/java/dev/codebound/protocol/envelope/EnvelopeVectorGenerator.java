@@ -209,7 +209,7 @@ public final class EnvelopeVectorGenerator {
     }
 
     /** Flips the low bit of the middle byte of {@code needle}, found in {@code haystack}. */
-    private static byte[] flipInside(byte[] haystack, byte[] needle) {
+    static byte[] flipInside(byte[] haystack, byte[] needle) {
         int at = indexOf(haystack, needle);
         if (at < 0) {
             throw new IllegalStateException("cannot locate the bytes to tamper with");
