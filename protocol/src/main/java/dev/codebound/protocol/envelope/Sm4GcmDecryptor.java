@@ -3,6 +3,7 @@ package dev.codebound.protocol.envelope;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import org.bouncycastle.crypto.engines.SM4Engine;
 import org.bouncycastle.crypto.modes.CTRModeCipher;
 import org.bouncycastle.crypto.modes.SICBlockCipher;
@@ -78,7 +79,7 @@ final class Sm4GcmDecryptor implements ContentDecryptor {
     @Override
     public boolean verify(byte[] tag) {
         if (partialLength > 0) {
-            java.util.Arrays.fill(partial, partialLength, BLOCK, (byte) 0);
+            Arrays.fill(partial, partialLength, BLOCK, (byte) 0);
             absorb(partial, 0);
             partialLength = 0;
         }

@@ -1,5 +1,6 @@
 package dev.codebound.protocol.envelope;
 
+import java.util.Arrays;
 import org.bouncycastle.asn1.cms.AuthEnvelopedData;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.EncryptedContentInfo;
@@ -40,7 +41,7 @@ record EnvelopeParts(byte[] signedAttributes, byte[] signature, byte[] encrypted
 
     /** The SM4-CTR initial counter block GCM uses for the content: {@code nonce || 00000002}. */
     byte[] firstContentCounterBlock() {
-        byte[] block = java.util.Arrays.copyOf(nonce, 16);
+        byte[] block = Arrays.copyOf(nonce, 16);
         block[15] = 2;
         return block;
     }

@@ -233,7 +233,7 @@ public final class EnvelopeVectorGenerator {
         return suite == Suite.P256_AES256GCM_SHA256 ? "AES-GCM" : "SM4-GCM";
     }
 
-    static byte[] innerContentInfo(byte[] envelope) throws Exception {
+    private static byte[] innerContentInfo(byte[] envelope) throws Exception {
         return (byte[]) new CMSSignedData(envelope).getSignedContent().getContent();
     }
 

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.codebound.protocol.pki.KeyPairs;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.Arrays;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DEROctetString;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** SM2 encryption of the content key in GM/T 0009's SM2Cipher form, and every way it can be damaged. */
 class Sm2KeyTransportTest {
     private static final KeyPair REGISTRY = KeyPairs.generateSm2();
-    private static final byte[] KEY = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] KEY = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     @Test
     void encryptedKeyIsAnSm2CipherThatDecrypts() throws Exception {
@@ -52,9 +54,9 @@ class Sm2KeyTransportTest {
     void malformedStructuresAreRefused() throws Exception {
         byte[] good = Sm2KeyTransport.encrypt(REGISTRY.getPublic(), KEY);
         ASN1Sequence fields = ASN1Sequence.getInstance(good);
-        byte[] threeFields = new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {fields.getObjectAt(0),
+        byte[] threeFields = new DERSequence(new ASN1Encodable[] {fields.getObjectAt(0),
                 fields.getObjectAt(1), fields.getObjectAt(2)}).getEncoded();
-        byte[] hugeX = new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+        byte[] hugeX = new DERSequence(new ASN1Encodable[] {
                 new ASN1Integer(BigInteger.ONE.shiftLeft(300)), fields.getObjectAt(1), fields.getObjectAt(2),
                 fields.getObjectAt(3)}).getEncoded();
         byte[] trailing = Arrays.copyOf(good, good.length + 1);

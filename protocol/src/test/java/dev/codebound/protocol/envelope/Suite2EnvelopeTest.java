@@ -11,6 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import org.bouncycastle.asn1.cms.AuthEnvelopedData;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
+import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
@@ -47,11 +52,9 @@ class Suite2EnvelopeTest {
         SignerInformation signer = signed.getSignerInfos().getSigners().iterator().next();
         assertEquals(GMObjectIdentifiers.sm3.getId(), signer.getDigestAlgOID());
         assertEquals(GMObjectIdentifiers.sm2sign_with_sm3.getId(), signer.getEncryptionAlgOID());
-        byte[] inner = (byte[]) signed.getSignedContent().getContent();
-        var data = org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(
-                org.bouncycastle.asn1.cms.ContentInfo.getInstance(inner).getContent());
-        var recipient = (org.bouncycastle.asn1.cms.KeyTransRecipientInfo)
-                org.bouncycastle.asn1.cms.RecipientInfo.getInstance(data.getRecipientInfos().getObjectAt(0)).getInfo();
+        AuthEnvelopedData data = authEnvelopedData((byte[]) signed.getSignedContent().getContent());
+        KeyTransRecipientInfo recipient = (KeyTransRecipientInfo) RecipientInfo.getInstance(
+                data.getRecipientInfos().getObjectAt(0)).getInfo();
         assertEquals(GMObjectIdentifiers.sm2encrypt, recipient.getKeyEncryptionAlgorithm().getAlgorithm());
         assertEquals(GMObjectIdentifiers.sms4_gcm,
                 data.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm().getAlgorithm());
@@ -111,18 +114,18 @@ class Suite2EnvelopeTest {
         Binding binding = SM.binding(SM.code(), PHOTO);
         byte[] envelope = SM.assemble(SM.station, binding, binding, PHOTO);
         byte[] inner = (byte[]) new CMSSignedData(envelope).getSignedContent().getContent();
-        var data = org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(
-                org.bouncycastle.asn1.cms.ContentInfo.getInstance(inner).getContent());
-        var recipient = (org.bouncycastle.asn1.cms.KeyTransRecipientInfo)
-                org.bouncycastle.asn1.cms.RecipientInfo.getInstance(data.getRecipientInfos().getObjectAt(0)).getInfo();
-        byte[] encryptedKey = recipient.getEncryptedKey().getOctets();
-        byte[] tamperedInner = EnvelopeVectorGenerator.flipInside(inner, java.util.Arrays.copyOfRange(encryptedKey,
+        byte[] encryptedKey = EnvelopeParts.of(envelope).encryptedKey();
+        byte[] tamperedInner = EnvelopeVectorGenerator.flipInside(inner, Arrays.copyOfRange(encryptedKey,
                 encryptedKey.length - 20, encryptedKey.length));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (OutputStream signedLayer = SignedLayer.open(out, SM.suite, SM.station, binding.toDer())) {
             signedLayer.write(tamperedInner);
         }
         assertRefused(Reason.DECRYPTION_FAILED, out.toByteArray());
+    }
+
+    private static AuthEnvelopedData authEnvelopedData(byte[] contentInfo) {
+        return AuthEnvelopedData.getInstance(ContentInfo.getInstance(contentInfo).getContent());
     }
 
     private void assertRefused(Reason expected, byte[] envelope) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,6 +28,7 @@ import java.util.SplittableRandom;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.jce.interfaces.ECPublicKey;
 import org.bouncycastle.util.BigIntegers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,7 @@ class Suite2SmCryptoInteropTest {
         byte[] large = new byte[1_000_003];
         new SplittableRandom(32905).nextBytes(large);
         JsonNode answers = ask(List.of(
-                Map.of("op", "sm3", "data", HEX.formatHex("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
+                Map.of("op", "sm3", "data", HEX.formatHex("abc".getBytes(StandardCharsets.US_ASCII))),
                 Map.of("op", "sm3", "data", HEX.formatHex(photo)),
                 Map.of("op", "sm3", "data", HEX.formatHex(large))));
         assertEquals("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0", answers.get(0).asText());
@@ -155,7 +157,7 @@ class Suite2SmCryptoInteropTest {
 
     /** The uncompressed point {@code 04 || x || y} as hex, the public key form sm-crypto takes. */
     private static String publicKeyHex(PublicKey key) {
-        return HEX.formatHex(((org.bouncycastle.jce.interfaces.ECPublicKey) key).getQ().getEncoded(false));
+        return HEX.formatHex(((ECPublicKey) key).getQ().getEncoded(false));
     }
 
     private static String privateKeyHex(PrivateKey key) {
