@@ -1,6 +1,7 @@
 package dev.codebound.server;
 
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.server.adminui.AdminUiRoutes;
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.faults.InvalidFaultPlanException;
 import java.io.IOException;
@@ -137,11 +138,12 @@ public final class MockRegistryMain implements Callable<Integer> {
                 + "(also served in GET /health)");
         out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
                 + " (also served at /registry/v1/trust-bundle)");
-        if (config.tls()) {
-            out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token"));
-        } else {
+        out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token")
+                + (config.tls() ? "" : " (plain mode: it opens only the admin web page)"));
+        if (!config.tls()) {
             out.println("PLAIN MODE (development): no TLS; stations identify with the Codebound-Dev-Station header");
         }
+        out.println("Admin web page (from this machine only): " + registry.baseUri() + AdminUiRoutes.PREFIX);
         FaultPlan used = registry.faults().plan();
         out.println(used.rules().isEmpty()
                 ? "Fault injection: no rules (seed " + used.seed() + "); PUT /admin/faults to add some"

@@ -4,6 +4,7 @@ import dev.codebound.protocol.wire.Problem;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,12 +16,12 @@ import java.util.Optional;
  * <token>} with the server's admin token (written to {@code <data-dir>/admin-token} on first start).
  */
 public interface AdminGuard {
-    /** Empty when the request may proceed; otherwise the problem to answer with. */
-    Optional<Problem> check(Channel channel, HttpHeaders headers, String path);
+    /** Empty when the request ({@code method}, after any override) may proceed; otherwise the problem to answer with. */
+    Optional<Problem> check(Channel channel, HttpMethod method, HttpHeaders headers, String path);
 
     /** Admits clients connecting from a loopback address. */
     static AdminGuard loopbackOnly() {
-        return (channel, headers, path) -> {
+        return (channel, method, headers, path) -> {
             if (channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress().isLoopbackAddress()) {
                 return Optional.empty();
             }
@@ -32,7 +33,7 @@ public interface AdminGuard {
     /** Admits requests carrying {@code Authorization: Bearer <token>}, compared in constant time. */
     static AdminGuard bearerToken(String token) {
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        return (channel, headers, path) -> {
+        return (channel, method, headers, path) -> {
             String given = headers.get(HttpHeaderNames.AUTHORIZATION);
             if (given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
                 return Optional.empty();
