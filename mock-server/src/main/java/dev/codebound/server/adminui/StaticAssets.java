@@ -21,7 +21,8 @@ final class StaticAssets {
     private static final Map<String, String> TYPES = Map.of(
             PAGE, "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8",
-            "app.css", "text/css; charset=utf-8");
+            "app.css", "text/css; charset=utf-8",
+            "icon.svg", "image/svg+xml");
 
     private final Map<String, Asset> assets;
 

@@ -14,12 +14,16 @@ final class UiHeaders {
 
     private UiHeaders() {}
 
-    /** Adds the policy and its companions to {@code response}, and returns it. */
+    /**
+     * Adds the policy and its companions to {@code response}, and returns it. The referrer policy is
+     * {@code same-origin}, not {@code no-referrer}: under the latter a browser sends {@code Origin: null}
+     * with the login form, which the Origin check must refuse.
+     */
     static FullHttpResponse apply(FullHttpResponse response) {
         response.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, POLICY)
                 .set("X-Content-Type-Options", "nosniff")
                 .set("X-Frame-Options", "DENY")
-                .set("Referrer-Policy", "no-referrer")
+                .set("Referrer-Policy", "same-origin")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;
     }

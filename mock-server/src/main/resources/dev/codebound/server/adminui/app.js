@@ -96,13 +96,15 @@ async function start() {
   $('login').hidden = true;
   $('tabs').hidden = false;
   $('session').hidden = false;
-  $('expires').textContent = 'Session ends ' + when(session.expiresAt);
+  $('expires').textContent = 'Session until ' + new Date(session.expiresAt).toLocaleTimeString([],
+    { hour: '2-digit', minute: '2-digit' });
   const requested = window.location.hash.replace('#', '');
   select(PANELS.includes(requested) ? requested : 'photos');
 }
 
 function select(tab) {
   state.tab = tab;
+  $('message').hidden = true;
   PANELS.forEach((id) => { $(id).hidden = id !== tab; });
   document.querySelectorAll('.tab').forEach((button) => {
     button.classList.toggle('active', button.dataset.tab === tab);
