@@ -30,8 +30,10 @@ final class FaultPutCommand extends AdminLeaf {
         try {
             JSON.readTree(plan);
         } catch (JsonProcessingException e) {
-            throw new AdminFailure(AdminExitCodes.INPUT, file + ": not JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            throw new AdminFailure(AdminExitCodes.INPUT, file + ": not JSON" + where + ": " + e.getOriginalMessage(),
+                    e);
         }
         JsonNode state = client().sendJson("PUT", "/admin/faults", plan, "application/json",
                 "replacing the fault plan");
