@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.TestRegistries;
 import dev.codebound.server.TlsClients;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,6 +136,28 @@ class AdminUiTest {
         assertEquals("CROSS_ORIGIN_REFUSED", reason(issued));
         assertEquals(201, send(post("/admin/v1/enrollment-tokens", "{}")).statusCode(),
                 "a client that sends no Origin (curl, the CLI) is unaffected");
+    }
+
+    /**
+     * DNS rebinding: a page from a host name the attacker points at 127.0.0.1 is same-origin with
+     * this port in the operator's browser, so its requests carry no foreign Origin; they carry its
+     * host name, though, and plain mode's loopback trust does not extend to them.
+     */
+    @Test
+    void aRequestAddressedToAnotherHostNameIsNotTrustedAsLoopback() throws Exception {
+        assertTrue(rawGet("/admin/v1/stations", "rebound.example:" + registry.port()).startsWith("HTTP/1.1 403"));
+        assertTrue(rawGet("/admin/v1/stations", "localhost:" + registry.port()).startsWith("HTTP/1.1 200"));
+        assertTrue(rawGet("/admin/v1/stations", "127.0.0.1:" + registry.port()).startsWith("HTTP/1.1 200"));
+    }
+
+    private String rawGet(String path, String host) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), registry.port())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.contains("ADMIN_LOOPBACK_ONLY") == answer.startsWith("HTTP/1.1 403"), answer);
+            return answer;
+        }
     }
 
     @Test
