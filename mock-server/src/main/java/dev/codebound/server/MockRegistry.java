@@ -6,6 +6,9 @@ import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.admin.AdminRoutes;
 import dev.codebound.server.admin.RequestJournal;
 import dev.codebound.server.admin.ServerMetrics;
+import dev.codebound.server.adminui.AdminSessions;
+import dev.codebound.server.adminui.AdminUiRoutes;
+import dev.codebound.server.adminui.SessionGuard;
 import dev.codebound.server.faults.FaultInjector;
 import dev.codebound.server.faults.FaultRoutes;
 import dev.codebound.server.http.AdminGuard;
@@ -127,7 +130,9 @@ public final class MockRegistry implements AutoCloseable {
         Path dataDir = config.dataDir().toAbsolutePath();
         securePrivately(dataDir);
         ServerKeys keys = ServerKeys.loadOrCreate(dataDir, config.clock().instant());
-        Optional<String> adminToken = config.tls() ? Optional.of(ServerKeys.adminToken(dataDir)) : Optional.empty();
+        // In plain mode the token guards only the admin web page's login; the admin API trusts loopback there.
+        String token = ServerKeys.adminToken(dataDir);
+        Optional<String> adminToken = config.tls() ? Optional.of(token) : Optional.empty();
 
         ExecutorService storage = new ThreadPoolExecutor(config.storageThreads(), config.storageThreads(), 0,
                 TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads("codebound-storage"));
@@ -164,7 +169,10 @@ public final class MockRegistry implements AutoCloseable {
                 .refusingRevoked(station -> config.tls()
                         ? registry.stations().isRevoked(station.stationId(), station.serialHex())
                         : registry.stations().isRevoked(station.stationId()));
-        AdminGuard admins = adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly);
+        AdminSessions sessions = new AdminSessions(config.clock());
+        new AdminUiRoutes(sessions, token, config.tls(), storage).register(router);
+        AdminGuard admins = new SessionGuard(sessions,
+                adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly), config.tls());
         FaultInjector faults = new FaultInjector(router, tus, config.seed().orElseGet(FaultInjector::randomSeed));
         new FaultRoutes(faults).register(router);
         try {
@@ -325,7 +333,7 @@ public final class MockRegistry implements AutoCloseable {
         return keys.caCertificateFile();
     }
 
-    /** The admin bearer token (TLS mode only). */
+    /** The admin bearer token (TLS mode only; in plain mode the same file's token opens only the admin web page). */
     public Optional<String> adminToken() {
         return adminToken;
     }
