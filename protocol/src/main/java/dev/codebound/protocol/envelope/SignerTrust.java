@@ -4,9 +4,7 @@ import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PkiException;
-import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.pki.TrustBundle;
-import java.security.GeneralSecurityException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -29,9 +27,7 @@ final class SignerTrust {
         if (!signer.getIssuerX500Principal().equals(authority.getSubjectX500Principal())) {
             throw untrusted("its certificate (" + subject + ") was not issued by the registry CA");
         }
-        try {
-            signer.verify(authority.getPublicKey(), Providers.ellipticCurve());
-        } catch (GeneralSecurityException | RuntimeException e) {
+        if (!Certificates.isSignedBy(signer, authority)) {
             throw untrusted("its certificate (" + subject + ") does not carry a valid registry CA signature");
         }
         requireStationProfile(signer, subject);

@@ -1,6 +1,5 @@
 package dev.codebound.protocol.pki;
 
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -24,13 +23,20 @@ public final class Certificates {
                     + certificate.getIssuerX500Principal().getName() + ", not by the registry CA "
                     + authority.getSubjectX500Principal().getName());
         }
-        try {
-            certificate.verify(authority.getPublicKey(), Providers.ellipticCurve());
-        } catch (GeneralSecurityException e) {
+        if (!isSignedBy(certificate, authority)) {
             throw new PkiException("certificate " + subject + " does not carry a valid registry CA signature");
         }
         requireValidAt(authority, at);
         requireValidAt(certificate, at);
+    }
+
+    /**
+     * Whether {@code certificate} carries a valid signature made with {@code authority}'s key (the
+     * signature only: not the names, the validity period or revocation). A pair that verified once is
+     * remembered by its exact encodings, so a certificate seen again costs no public-key operation.
+     */
+    public static boolean isSignedBy(X509Certificate certificate, X509Certificate authority) {
+        return CertificateSignatureCache.isSignedBy(certificate, authority);
     }
 
     /** Fails unless {@code certificate} is within its validity period at {@code at}. */
