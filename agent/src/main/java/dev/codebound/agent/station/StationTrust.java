@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The station's trust in the registry: the CA certificate pinned at enrollment and the latest
@@ -17,6 +19,21 @@ import java.util.List;
  * sequence number, so an attacker who replays an old bundle cannot un-revoke a key or code.
  */
 public final class StationTrust {
+    /**
+     * The last bundle verified in this process and exactly what it was verified from. A watch reads
+     * the bundle for every scanned code and every batch of photos; the same bytes against the same
+     * pinned CA always verify to the same bundle (the check depends on nothing else, not even the
+     * time), so only a changed file (a 'trust refresh', an edit, another station home) is parsed
+     * and verified again.
+     */
+    private static final AtomicReference<VerifiedBundle> LAST_VERIFIED = new AtomicReference<>();
+
+    private record VerifiedBundle(X509Certificate pinnedCa, byte[] signed, TrustBundle bundle) {
+        boolean isFrom(X509Certificate ca, byte[] bytes) {
+            return pinnedCa.equals(ca) && Arrays.equals(signed, bytes);
+        }
+    }
+
     private final StationHome home;
 
     public StationTrust(StationHome home) {
@@ -40,7 +57,11 @@ public final class StationTrust {
         PemFiles.writeCertificates(home.registryCa(), List.of(registryCa));
     }
 
-    /** The stored bundle, verified again against the pinned CA (the file may have been edited). */
+    /**
+     * The stored bundle, verified against the pinned CA: read from the files on every call (they may
+     * have been refreshed or edited), verified again whenever their bytes differ from the last ones
+     * verified in this process.
+     */
     public TrustBundle bundle() throws StationException {
         X509Certificate ca = registryCa();
         byte[] signed;
@@ -52,12 +73,19 @@ public final class StationTrust {
         } catch (IOException e) {
             throw new StationException("cannot read " + home.trustBundle() + ": " + e.getMessage(), e);
         }
+        VerifiedBundle last = LAST_VERIFIED.get();
+        if (last != null && last.isFrom(ca, signed)) {
+            return last.bundle();
+        }
+        TrustBundle bundle;
         try {
-            return TrustBundleCodec.verify(signed, ca, home.trustBundle().toString());
+            bundle = TrustBundleCodec.verify(signed, ca, home.trustBundle().toString());
         } catch (PkiException e) {
             throw new StationException("the stored trust bundle does not verify (" + e.getMessage()
                     + "); run 'codebound-agent trust refresh'", e);
         }
+        LAST_VERIFIED.set(new VerifiedBundle(ca, signed, bundle));
+        return bundle;
     }
 
     /**
