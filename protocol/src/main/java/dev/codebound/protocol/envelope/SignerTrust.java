@@ -63,9 +63,10 @@ final class SignerTrust {
     }
 
     private static void requireValid(X509Certificate certificate, String what, Instant at) throws EnvelopeException {
-        if (at.isBefore(certificate.getNotBefore().toInstant()) || at.isAfter(certificate.getNotAfter().toInstant())) {
+        Certificates.Validity validity = Certificates.validity(certificate);
+        if (!validity.includes(at)) {
             throw new EnvelopeException(Reason.SIGNER_NOT_VALID_AT_CAPTURE, what + " is valid from "
-                    + certificate.getNotBefore().toInstant() + " to " + certificate.getNotAfter().toInstant()
+                    + validity.notBefore() + " to " + validity.notAfter()
                     + ", which does not include the capture time " + at + "; check the station's clock and enrollment");
         }
     }

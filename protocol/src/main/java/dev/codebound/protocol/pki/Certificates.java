@@ -41,12 +41,32 @@ public final class Certificates {
 
     /** Fails unless {@code certificate} is within its validity period at {@code at}. */
     public static void requireValidAt(X509Certificate certificate, Instant at) {
-        Instant notBefore = certificate.getNotBefore().toInstant();
-        Instant notAfter = certificate.getNotAfter().toInstant();
-        if (at.isBefore(notBefore) || at.isAfter(notAfter)) {
+        Validity validity = validity(certificate);
+        if (!validity.includes(at)) {
             throw new PkiException("certificate " + certificate.getSubjectX500Principal().getName()
-                    + " is valid from " + notBefore + " to " + notAfter + ", not at " + at);
+                    + " is valid from " + validity.notBefore() + " to " + validity.notAfter() + ", not at " + at);
         }
+    }
+
+    /**
+     * A certificate's validity period.
+     *
+     * @param notBefore the first instant it is valid
+     * @param notAfter  the last instant it is valid
+     */
+    public record Validity(Instant notBefore, Instant notAfter) {
+        /** Whether {@code at} lies within the period, both ends included. */
+        public boolean includes(Instant at) {
+            return !at.isBefore(notBefore) && !at.isAfter(notAfter);
+        }
+    }
+
+    /**
+     * The certificate's validity period, the same as {@code getNotBefore()} and {@code getNotAfter()}
+     * give, read once per certificate encoding: those methods parse the dates on every call.
+     */
+    public static Validity validity(X509Certificate certificate) {
+        return CertificateValidityCache.validity(certificate);
     }
 
     /** Whether the certificate lists the extended key usage {@code oid}. */
