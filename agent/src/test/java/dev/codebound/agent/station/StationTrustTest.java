@@ -66,6 +66,16 @@ class StationTrustTest {
     }
 
     @Test
+    void anotherPinnedCaMakesTheSameBundleFileVerifyAgainAndFail() throws Exception {
+        RegistryKeyring registry = RegistryKeyring.generate("Registry", NOW, Duration.ofDays(30));
+        StationTrust trust = station("e", registry, 3, Set.of());
+        assertEquals(3, trust.bundle().sequence());
+        trust.pin(RegistryKeyring.generate("Registry", NOW, Duration.ofDays(30)).authority().certificate());
+        StationException e = assertThrows(StationException.class, trust::bundle);
+        assertTrue(e.getMessage().contains("this station trusts"), e.getMessage());
+    }
+
+    @Test
     void aRefreshedBundleAndAnotherStationsBundleAreTheirOwn() throws Exception {
         RegistryKeyring registry = RegistryKeyring.generate("Registry", NOW, Duration.ofDays(30));
         StationTrust trust = station("c", registry, 3, Set.of());
