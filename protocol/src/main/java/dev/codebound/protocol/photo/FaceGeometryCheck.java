@@ -81,7 +81,7 @@ final class FaceGeometryCheck {
         int height = pixels.height();
         // Tested where the walk looks rather than over the whole image: the walk visits the rows above
         // the head and a band around the outline, a fraction of the pixels.
-        Foreground foreground = new Foreground(pixels.rgb(), background);
+        Foreground foreground = new Foreground(pixels, background);
         int top = -1;
         for (int y = 0; y < height && top < 0; y++) {
             int count = 0;
@@ -110,20 +110,20 @@ final class FaceGeometryCheck {
     /** Whether a pixel belongs to the person: its RGB distance from the background exceeds the limit. */
     private static final class Foreground {
         private static final int LIMIT = FOREGROUND_DISTANCE * FOREGROUND_DISTANCE;
-        private final int[] rgb;
+        private final Pixels pixels;
         private final int red;
         private final int green;
         private final int blue;
 
-        Foreground(int[] rgb, int background) {
-            this.rgb = rgb;
+        Foreground(Pixels pixels, int background) {
+            this.pixels = pixels;
             this.red = Rgb.red(background);
             this.green = Rgb.green(background);
             this.blue = Rgb.blue(background);
         }
 
         boolean at(int index) {
-            int pixel = rgb[index];
+            int pixel = pixels.at(index);
             int dr = Rgb.red(pixel) - red;
             int dg = Rgb.green(pixel) - green;
             int db = Rgb.blue(pixel) - blue;

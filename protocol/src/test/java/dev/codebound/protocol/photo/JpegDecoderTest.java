@@ -33,7 +33,12 @@ class JpegDecoderTest {
             for (int i = 0; i < expected.length; i++) {
                 expected[i] &= 0xFFFFFF;
             }
-            assertArrayEquals(expected, JpegDecoder.packedRgb(image), photo.getKey());
+            Pixels pixels = JpegDecoder.pixels(image);
+            int[] decoded = new int[expected.length];
+            for (int i = 0; i < decoded.length; i++) {
+                decoded[i] = pixels.at(i);
+            }
+            assertArrayEquals(expected, decoded, photo.getKey());
             if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
                 fastPath++;
             } else {
@@ -49,7 +54,7 @@ class JpegDecoderTest {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(TestJpegs.GOOD));
         assertEquals(BufferedImage.TYPE_3BYTE_BGR, image.getType());
         Pixels pixels = JpegDecoder.decode(TestJpegs.GOOD);
-        assertEquals(480 * 640, pixels.rgb().length);
+        assertEquals(3 * 480 * 640, pixels.bgr().length);
     }
 
     @Test
