@@ -110,23 +110,23 @@ final class FaceGeometryCheck {
     /** Whether a pixel belongs to the person: its RGB distance from the background exceeds the limit. */
     private static final class Foreground {
         private static final int LIMIT = FOREGROUND_DISTANCE * FOREGROUND_DISTANCE;
-        private final Pixels pixels;
+        private final byte[] bgr;
         private final int red;
         private final int green;
         private final int blue;
 
         Foreground(Pixels pixels, int background) {
-            this.pixels = pixels;
+            this.bgr = pixels.bgr();
             this.red = Rgb.red(background);
             this.green = Rgb.green(background);
             this.blue = Rgb.blue(background);
         }
 
         boolean at(int index) {
-            int pixel = pixels.at(index);
-            int dr = Rgb.red(pixel) - red;
-            int dg = Rgb.green(pixel) - green;
-            int db = Rgb.blue(pixel) - blue;
+            int b = 3 * index;
+            int dr = (bgr[b + 2] & 0xFF) - red;
+            int dg = (bgr[b + 1] & 0xFF) - green;
+            int db = (bgr[b] & 0xFF) - blue;
             return dr * dr + dg * dg + db * db > LIMIT;
         }
     }
