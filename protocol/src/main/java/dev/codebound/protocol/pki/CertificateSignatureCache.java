@@ -60,7 +60,7 @@ final class CertificateSignatureCache {
             return false;
         }
         synchronized (VERIFIED) {
-            if (VERIFIED.containsKey(key)) {
+            if (VERIFIED.get(key) != null) { // get, not containsKey: a hit counts as a use
                 return true;
             }
         }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -151,8 +150,7 @@ public final class PhotoFindingsVectorGenerator {
 
     /** A file of the repository, found from the module directory (tests) or the root (the generator). */
     private static byte[] repositoryFile(String path) {
-        List<Path> candidates = new ArrayList<>(List.of(Path.of(path), Path.of("..").resolve(path)));
-        for (Path candidate : candidates) {
+        for (Path candidate : List.of(Path.of(path), Path.of("..").resolve(path))) {
             if (Files.isRegularFile(candidate)) {
                 try {
                     return Files.readAllBytes(candidate);
