@@ -6,10 +6,16 @@ import dev.codebound.protocol.pki.PkiException;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The station's trust in the registry: the CA certificate pinned at enrollment and the latest
@@ -17,6 +23,21 @@ import java.util.List;
  * sequence number, so an attacker who replays an old bundle cannot un-revoke a key or code.
  */
 public final class StationTrust {
+    /**
+     * The last bundle verified in this process and exactly what it was verified from. A watch reads
+     * the bundle for every scanned code and every batch of photos; the same bytes against the same
+     * pinned CA always verify to the same bundle (the check depends on nothing else, not even the
+     * time), so only a changed file (a 'trust refresh', an edit, another station home) is parsed
+     * and verified again.
+     */
+    private static final AtomicReference<VerifiedBundle> LAST_VERIFIED = new AtomicReference<>();
+
+    private record VerifiedBundle(byte[] pinnedCaFile, byte[] signed, TrustBundle bundle) {
+        boolean isFrom(byte[] caFile, byte[] bundleFile) {
+            return Arrays.equals(pinnedCaFile, caFile) && Arrays.equals(signed, bundleFile);
+        }
+    }
+
     private final StationHome home;
 
     public StationTrust(StationHome home) {
@@ -25,12 +46,19 @@ public final class StationTrust {
 
     /** The pinned registry CA. */
     public X509Certificate registryCa() throws StationException {
+        return registryCa(readPinnedCa());
+    }
+
+    private byte[] readPinnedCa() throws StationException {
+        return read(home.registryCa(), "no registry CA is pinned at " + home.registryCa()
+                + "; run 'codebound-agent init' and 'codebound-agent enroll' first", "the pinned registry CA");
+    }
+
+    private X509Certificate registryCa(byte[] pinnedFile) throws StationException {
         try {
-            return PemFiles.readCertificates(home.registryCa()).get(0);
-        } catch (NoSuchFileException e) {
-            throw new StationException("no registry CA is pinned at " + home.registryCa()
-                    + "; run 'codebound-agent init' and 'codebound-agent enroll' first");
-        } catch (IOException | PkiException e) {
+            String pem = StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(pinnedFile)).toString();
+            return PemFiles.certificatesFromPem(pem, home.registryCa().toString()).get(0);
+        } catch (CharacterCodingException | PkiException e) {
             throw new StationException("cannot read the pinned registry CA: " + e.getMessage(), e);
         }
     }
@@ -40,23 +68,39 @@ public final class StationTrust {
         PemFiles.writeCertificates(home.registryCa(), List.of(registryCa));
     }
 
-    /** The stored bundle, verified again against the pinned CA (the file may have been edited). */
+    /**
+     * The stored bundle, verified against the pinned CA: read from the files on every call (they may
+     * have been refreshed or edited), verified again whenever their bytes differ from the last ones
+     * verified in this process.
+     */
     public TrustBundle bundle() throws StationException {
-        X509Certificate ca = registryCa();
-        byte[] signed;
-        try {
-            signed = Files.readAllBytes(home.trustBundle());
-        } catch (NoSuchFileException e) {
-            throw new StationException("no trust bundle at " + home.trustBundle()
-                    + "; run 'codebound-agent enroll' first (an enrolled station: 'codebound-agent trust refresh')");
-        } catch (IOException e) {
-            throw new StationException("cannot read " + home.trustBundle() + ": " + e.getMessage(), e);
+        byte[] pinned = readPinnedCa();
+        byte[] signed = read(home.trustBundle(), "no trust bundle at " + home.trustBundle()
+                + "; run 'codebound-agent enroll' first (an enrolled station: 'codebound-agent trust refresh')",
+                home.trustBundle().toString());
+        VerifiedBundle last = LAST_VERIFIED.get();
+        if (last != null && last.isFrom(pinned, signed)) {
+            return last.bundle();
         }
+        X509Certificate ca = registryCa(pinned);
+        TrustBundle bundle;
         try {
-            return TrustBundleCodec.verify(signed, ca, home.trustBundle().toString());
+            bundle = TrustBundleCodec.verify(signed, ca, home.trustBundle().toString());
         } catch (PkiException e) {
             throw new StationException("the stored trust bundle does not verify (" + e.getMessage()
                     + "); run 'codebound-agent trust refresh'", e);
+        }
+        LAST_VERIFIED.set(new VerifiedBundle(pinned, signed, bundle));
+        return bundle;
+    }
+
+    private static byte[] read(Path file, String missing, String what) throws StationException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new StationException(missing);
+        } catch (IOException e) {
+            throw new StationException("cannot read " + what + ": " + e.getMessage(), e);
         }
     }
 

@@ -85,14 +85,16 @@ public final class EnvelopeSealer {
         OutputStream signed = SignedLayer.open(out, suite, station, bindingDer);
         OutputStream encrypted = EncryptedLayer.open(signed, suite, registryEncryption);
         InnerContent.writeHeader(encrypted, bindingDer);
-        MessageDigest secondPass = suite.photoDigest();
+        // A source that reads the same bytes every time needs no second digest; its length is still checked.
+        MessageDigest secondPass = photo.readsIdenticallyEveryTime() ? null : suite.photoDigest();
         long secondLength;
         try (InputStream in = photo.open()) {
             secondLength = copy(in, secondPass, encrypted);
         }
         // Checked before closing: closing writes the GCM tag and the signature, which would make
         // an envelope whose binding misdescribes its photo look valid.
-        if (secondLength != length || !Arrays.equals(secondPass.digest(), binding.photoDigest())) {
+        if (secondLength != length
+                || (secondPass != null && !Arrays.equals(secondPass.digest(), binding.photoDigest()))) {
             throw new EnvelopeException(Reason.PHOTO_CHANGED, "the photo changed while it was being sealed ("
                     + length + " bytes when hashed, " + secondLength + " when encrypted); make sure nothing "
                     + "writes the photo file during sealing and seal it again");
@@ -102,11 +104,14 @@ public final class EnvelopeSealer {
         return binding;
     }
 
+    /** Copies {@code in} to {@code out}, feeding {@code digest} too unless it is null; returns the length. */
     private static long copy(InputStream in, MessageDigest digest, OutputStream out) throws IOException {
         byte[] chunk = new byte[EnvelopeFormat.CHUNK];
         long total = 0;
         for (int n = in.readNBytes(chunk, 0, chunk.length); n > 0; n = in.readNBytes(chunk, 0, chunk.length)) {
-            digest.update(chunk, 0, n);
+            if (digest != null) {
+                digest.update(chunk, 0, n);
+            }
             out.write(chunk, 0, n);
             total += n;
         }

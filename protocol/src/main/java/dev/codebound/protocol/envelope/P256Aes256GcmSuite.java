@@ -26,18 +26,22 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSAttributeTableGenerator;
 import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignatureAlgorithmNameGenerator;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.SignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
@@ -56,6 +60,10 @@ final class P256Aes256GcmSuite extends Suite {
     private static final ASN1ObjectIdentifier ECDSA_SHA256 = X9ObjectIdentifiers.ecdsa_with_SHA256;
     private static final ASN1ObjectIdentifier SHA256 = NISTObjectIdentifiers.id_sha256;
     private static final ASN1ObjectIdentifier ECDH_SHA256_KDF = SECObjectIdentifiers.dhSinglePass_stdDH_sha256kdf_scheme;
+    // Immutable once built, and costly to build per envelope (JcaSimpleSignerInfoVerifierBuilder does).
+    private static final CMSSignatureAlgorithmNameGenerator SIGNATURE_NAMES = new DefaultCMSSignatureAlgorithmNameGenerator();
+    private static final SignatureAlgorithmIdentifierFinder SIGNATURE_ALGORITHMS =
+            new DefaultSignatureAlgorithmIdentifierFinder();
 
     @Override
     public int id() {
@@ -176,8 +184,9 @@ final class P256Aes256GcmSuite extends Suite {
             // From the bare key: given the certificate, Bouncy Castle would also demand that it be
             // valid at the signingTime attribute (the sealing clock). Validity is judged at the
             // capture time instead, by SignerTrust, with its own reason.
-            return new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.ellipticCurve())
-                    .build(certificate.getPublicKey());
+            return new SignerInformationVerifier(SIGNATURE_NAMES, SIGNATURE_ALGORITHMS,
+                    new JcaContentVerifierProviderBuilder().setProvider(Providers.ellipticCurve())
+                            .build(certificate.getPublicKey()), contentDigests());
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("cannot set up ECDSA verification: " + e.getMessage(), e);
         }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * The photo to seal, readable more than once. Sealing reads it twice: first to hash it (the
  * binding, which is authenticated before any ciphertext, needs the digest up front), then to
  * encrypt it; if the second reading hashes differently, sealing fails with
- * {@link EnvelopeException.Reason#PHOTO_CHANGED} rather than produce an envelope that lies.
+ * {@link EnvelopeException.Reason#PHOTO_CHANGED} rather than produce an envelope that lies. A source
+ * that {@linkplain #readsIdenticallyEveryTime cannot change} is hashed only once.
  */
 @FunctionalInterface
 public interface PhotoSource {
@@ -24,9 +25,28 @@ public interface PhotoSource {
         return () -> Files.newInputStream(file);
     }
 
-    /** A photo in memory; the array is copied. */
+    /**
+     * Whether every {@link #open} is certain to give the same bytes, as a private in-memory copy does:
+     * sealing then trusts the first reading's digest instead of hashing the photo a second time.
+     * False unless a source can promise it.
+     */
+    default boolean readsIdenticallyEveryTime() {
+        return false;
+    }
+
+    /** A photo in memory; the array is copied, so every reading gives the same bytes. */
     static PhotoSource of(byte[] photo) {
         byte[] copy = photo.clone();
-        return () -> new ByteArrayInputStream(copy);
+        return new PhotoSource() {
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(copy);
+            }
+
+            @Override
+            public boolean readsIdenticallyEveryTime() {
+                return true;
+            }
+        };
     }
 }

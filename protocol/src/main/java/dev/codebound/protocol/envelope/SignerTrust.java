@@ -3,9 +3,7 @@ package dev.codebound.protocol.envelope;
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.PkiException;
-import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.pki.TrustBundle;
-import java.security.GeneralSecurityException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -30,9 +28,7 @@ final class SignerTrust {
         if (!signer.getIssuerX500Principal().equals(authority.getSubjectX500Principal())) {
             throw untrusted("its certificate (" + subject + ") was not issued by the registry CA");
         }
-        try {
-            signer.verify(authority.getPublicKey(), Providers.ellipticCurve());
-        } catch (GeneralSecurityException | RuntimeException e) {
+        if (!Certificates.isSignedBy(signer, authority)) {
             throw untrusted("its certificate (" + subject + ") does not carry a valid registry CA signature");
         }
         requireStationProfile(signer, subject, suite);
@@ -69,9 +65,10 @@ final class SignerTrust {
     }
 
     private static void requireValid(X509Certificate certificate, String what, Instant at) throws EnvelopeException {
-        if (at.isBefore(certificate.getNotBefore().toInstant()) || at.isAfter(certificate.getNotAfter().toInstant())) {
+        Certificates.Validity validity = Certificates.validity(certificate);
+        if (!validity.includes(at)) {
             throw new EnvelopeException(Reason.SIGNER_NOT_VALID_AT_CAPTURE, what + " is valid from "
-                    + certificate.getNotBefore().toInstant() + " to " + certificate.getNotAfter().toInstant()
+                    + validity.notBefore() + " to " + validity.notAfter()
                     + ", which does not include the capture time " + at + "; check the station's clock and enrollment");
         }
     }

@@ -79,12 +79,14 @@ final class FaceGeometryCheck {
     static HeadGeometry measure(Pixels pixels, int background) {
         int width = pixels.width();
         int height = pixels.height();
-        boolean[] foreground = foreground(pixels, background);
+        // Tested where the walk looks rather than over the whole image: the walk visits the rows above
+        // the head and a band around the outline, a fraction of the pixels.
+        Foreground foreground = new Foreground(pixels, background);
         int top = -1;
         for (int y = 0; y < height && top < 0; y++) {
             int count = 0;
             for (int x = 0; x < width; x++) {
-                if (foreground[y * width + x]) {
+                if (foreground.at(y * width + x)) {
                     count++;
                 }
             }
@@ -105,28 +107,36 @@ final class FaceGeometryCheck {
         return new HeadGeometry(top, chin, eyeLine, profile[eyeLine], null);
     }
 
-    private static boolean[] foreground(Pixels pixels, int background) {
-        int[] rgb = pixels.rgb();
-        boolean[] foreground = new boolean[rgb.length];
-        int limit = FOREGROUND_DISTANCE * FOREGROUND_DISTANCE;
-        int br = Rgb.red(background);
-        int bg = Rgb.green(background);
-        int bb = Rgb.blue(background);
-        for (int i = 0; i < rgb.length; i++) {
-            int dr = Rgb.red(rgb[i]) - br;
-            int dg = Rgb.green(rgb[i]) - bg;
-            int db = Rgb.blue(rgb[i]) - bb;
-            foreground[i] = dr * dr + dg * dg + db * db > limit;
+    /** Whether a pixel belongs to the person: its RGB distance from the background exceeds the limit. */
+    private static final class Foreground {
+        private static final int LIMIT = FOREGROUND_DISTANCE * FOREGROUND_DISTANCE;
+        private final byte[] bgr;
+        private final int red;
+        private final int green;
+        private final int blue;
+
+        Foreground(Pixels pixels, int background) {
+            this.bgr = pixels.bgr();
+            this.red = Rgb.red(background);
+            this.green = Rgb.green(background);
+            this.blue = Rgb.blue(background);
         }
-        return foreground;
+
+        boolean at(int index) {
+            int b = 3 * index;
+            int dr = (bgr[b + 2] & 0xFF) - red;
+            int dg = (bgr[b + 1] & 0xFF) - green;
+            int db = (bgr[b] & 0xFF) - blue;
+            return dr * dr + dg * dg + db * db > LIMIT;
+        }
     }
 
-    private static int centreColumn(boolean[] foreground, int width, int endRow, int top) {
+    private static int centreColumn(Foreground foreground, int width, int endRow, int top) {
         long sum = 0;
         long count = 0;
         for (int y = top; y < endRow; y++) {
             for (int x = 0; x < width; x++) {
-                if (foreground[y * width + x]) {
+                if (foreground.at(y * width + x)) {
                     sum += x;
                     count++;
                 }
@@ -136,7 +146,7 @@ final class FaceGeometryCheck {
     }
 
     /** The outline's width in each row from {@code top} down (see the class comment); 0 where it is lost. */
-    private static int[] outlineWidths(boolean[] foreground, int width, int height, int top, int centre) {
+    private static int[] outlineWidths(Foreground foreground, int width, int height, int top, int centre) {
         int[] profile = new int[height];
         int left = centre;
         int right = centre;
@@ -145,14 +155,14 @@ final class FaceGeometryCheck {
             int from = Math.max(0, left - REACH);
             int to = Math.min(width - 1, right + REACH);
             int newLeft = from;
-            while (newLeft <= to && !foreground[row + newLeft]) {
+            while (newLeft <= to && !foreground.at(row + newLeft)) {
                 newLeft++;
             }
             if (newLeft > to) {
                 break; // the person ends here (or turns background-coloured, e.g. a white shirt on white)
             }
             int newRight = to;
-            while (!foreground[row + newRight]) {
+            while (!foreground.at(row + newRight)) {
                 newRight--;
             }
             left = newLeft;

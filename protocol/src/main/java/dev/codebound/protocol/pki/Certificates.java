@@ -1,6 +1,5 @@
 package dev.codebound.protocol.pki;
 
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -24,23 +23,50 @@ public final class Certificates {
                     + certificate.getIssuerX500Principal().getName() + ", not by the registry CA "
                     + authority.getSubjectX500Principal().getName());
         }
-        try {
-            certificate.verify(authority.getPublicKey(), Providers.ellipticCurve());
-        } catch (GeneralSecurityException e) {
+        if (!isSignedBy(certificate, authority)) {
             throw new PkiException("certificate " + subject + " does not carry a valid registry CA signature");
         }
         requireValidAt(authority, at);
         requireValidAt(certificate, at);
     }
 
+    /**
+     * Whether {@code certificate} carries a valid signature made with {@code authority}'s key (the
+     * signature only: not the names, the validity period or revocation). A pair that verified once is
+     * remembered by its exact encodings, so a certificate seen again costs no public-key operation.
+     */
+    public static boolean isSignedBy(X509Certificate certificate, X509Certificate authority) {
+        return CertificateSignatureCache.isSignedBy(certificate, authority);
+    }
+
     /** Fails unless {@code certificate} is within its validity period at {@code at}. */
     public static void requireValidAt(X509Certificate certificate, Instant at) {
-        Instant notBefore = certificate.getNotBefore().toInstant();
-        Instant notAfter = certificate.getNotAfter().toInstant();
-        if (at.isBefore(notBefore) || at.isAfter(notAfter)) {
+        Validity validity = validity(certificate);
+        if (!validity.includes(at)) {
             throw new PkiException("certificate " + certificate.getSubjectX500Principal().getName()
-                    + " is valid from " + notBefore + " to " + notAfter + ", not at " + at);
+                    + " is valid from " + validity.notBefore() + " to " + validity.notAfter() + ", not at " + at);
         }
+    }
+
+    /**
+     * A certificate's validity period.
+     *
+     * @param notBefore the first instant it is valid
+     * @param notAfter  the last instant it is valid
+     */
+    public record Validity(Instant notBefore, Instant notAfter) {
+        /** Whether {@code at} lies within the period, both ends included. */
+        public boolean includes(Instant at) {
+            return !at.isBefore(notBefore) && !at.isAfter(notAfter);
+        }
+    }
+
+    /**
+     * The certificate's validity period, the same as {@code getNotBefore()} and {@code getNotAfter()}
+     * give, read once per certificate encoding: those methods parse the dates on every call.
+     */
+    public static Validity validity(X509Certificate certificate) {
+        return CertificateValidityCache.validity(certificate);
     }
 
     /** Whether the certificate lists the extended key usage {@code oid}. */

@@ -59,9 +59,7 @@ public record TrustBundle(
     /** The encryption certificate new envelopes are sealed to at {@code at}. */
     public X509Certificate currentEncryptionCertificate(Instant at) {
         for (X509Certificate certificate : encryption) {
-            boolean valid = !at.isBefore(certificate.getNotBefore().toInstant())
-                    && !at.isAfter(certificate.getNotAfter().toInstant());
-            if (valid && !isKeyRevoked(KeyPairs.keyId(certificate.getPublicKey()))) {
+            if (Certificates.validity(certificate).includes(at) && !isKeyRevoked(KeyPairs.keyId(certificate.getPublicKey()))) {
                 return certificate;
             }
         }

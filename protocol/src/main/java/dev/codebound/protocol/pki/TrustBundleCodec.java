@@ -65,9 +65,7 @@ public final class TrustBundleCodec {
                     throw new PkiException(source + ": certificate " + certificate.getSubjectX500Principal()
                             + " in the trust bundle was not issued by its registry CA");
                 }
-                try {
-                    certificate.verify(bundle.registryCa().getPublicKey(), Providers.ellipticCurve());
-                } catch (java.security.GeneralSecurityException e) {
+                if (!Certificates.isSignedBy(certificate, bundle.registryCa())) {
                     throw new PkiException(source + ": certificate " + certificate.getSubjectX500Principal()
                             + " in the trust bundle does not carry a valid registry CA signature");
                 }

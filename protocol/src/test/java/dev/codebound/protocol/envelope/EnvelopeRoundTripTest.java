@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,21 @@ class EnvelopeRoundTripTest {
         EnvelopeException e = assertThrows(EnvelopeException.class, () -> FIXTURE.sealer().seal(changing,
                 FIXTURE.code(), CaptureMetadata.jpeg(EnvelopeFixture.NOW), new ByteArrayOutputStream()));
         assertEquals(Reason.PHOTO_CHANGED, e.reason());
+    }
+
+    @Test
+    void anInMemoryPhotoIsHashedOnceAndChangesToTheCallersArrayDoNotReachTheEnvelope() throws Exception {
+        byte[] photo = EnvelopeFixture.photo(5000);
+        byte[] original = photo.clone();
+        PhotoSource source = PhotoSource.of(photo);
+        assertTrue(source.readsIdenticallyEveryTime());
+        photo[100] ^= 1;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Binding binding = FIXTURE.sealer().seal(source, FIXTURE.code(), CaptureMetadata.jpeg(EnvelopeFixture.NOW), out);
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(original), binding.photoDigest());
+        try (OpenedEnvelope opened = FIXTURE.opener(temp).build().open(EnvelopeFixture.in(out.toByteArray()))) {
+            assertArrayEquals(original, opened.openPhoto().readAllBytes());
+        }
     }
 
     @Test
