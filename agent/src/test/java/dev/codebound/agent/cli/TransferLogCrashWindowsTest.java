@@ -153,7 +153,7 @@ class TransferLogCrashWindowsTest {
         StationHome home = station.station();
         StationConfig config = StationConfig.load(home, station.environment());
         return new PhotoSealer(new PhotoInspector(CaptureSettings.photoSpec(config)), StationKeys.load(home, null),
-                new StationTrust(home).bundle(), home.tmp(), Clock.systemUTC());
+                new StationTrust(home).bundle(), Clock.systemUTC());
     }
 
     private static VerifiedCode verified(TestStation station, RegistryFixture.Code code) throws Exception {

@@ -240,7 +240,7 @@ class UploaderTest {
         // A previous process had three chunks acknowledged but died before recording the third.
         InMemoryTusServer.Upload upload = tus.createDirectly(40_000, metadataOf(entry));
         upload.data.write(content, 0, 3 * CHUNK);
-        spool.markCreated(entry.id(), server.url("/files/" + upload.id).toString());
+        spool.markCreated(entry.id(), server.url("/files/" + upload.id).toString(), 0);
         spool.recordAcknowledged(entry.id(), 2L * CHUNK);
 
         UploadRun run = run(config());
@@ -283,7 +283,7 @@ class UploaderTest {
         SpoolEntry entry = enqueue("a.cms", 40_000, 14);
         InMemoryTusServer.Upload old = tus.createDirectly(40_000, metadataOf(entry));
         old.data.write(content(entry), 0, CHUNK);
-        spool.markCreated(entry.id(), server.url("/files/" + old.id).toString());
+        spool.markCreated(entry.id(), server.url("/files/" + old.id).toString(), 0);
         spool.recordAcknowledged(entry.id(), CHUNK);
         tus.expire(old.id);
 
