@@ -89,8 +89,9 @@ public final class Spool implements Closeable {
 
     /**
      * Opens (creating if needed) the spool in {@code directory}, takes its lock, replays its
-     * journal, repairs what an earlier crash left behind (see {@link #recoveryReport()}), migrates
-     * a spool of the layout before the journal, and compacts the journal. Who holds it is
+     * journal, repairs what an earlier crash left behind (see {@link #recoveryReport()}) and
+     * migrates a spool of the layout before the journal; it compacts the journal when it repaired
+     * or migrated anything or the journal has grown well past its entries. Who holds it is
      * published for {@code status} (see {@link SpoolActivity}).
      *
      * @param holder the agent command opening it, e.g. {@code upload}; {@code null} if unnamed
@@ -132,13 +133,22 @@ public final class Spool implements Closeable {
         }
         SpoolRecovery recovery = new SpoolRecovery(directory, envelopes, clock.instant());
         recoveryReport = recovery.recover(entries);
+        CompletableFuture<Void> compacted = null;
         synchronized (this) {
             for (Slot slot : entries.values()) {
                 int length = SpoolRecords.put(slot).length;
                 liveRecordBytes.put(slot.entry().id(), length);
                 liveBytes += length;
             }
-            GroupCommitJournal.await(compact());
+            journalBytes = journal.replay().bytes();
+            // Repairs and a migration live only in memory until this rewrite. Otherwise an open writes nothing
+            // unless the journal has grown well past its entries, so that status and remove work on a full disk.
+            if (!recoveryReport.repairs().isEmpty() || recovery.migrated() || needsCompaction()) {
+                compacted = compact();
+            }
+        }
+        if (compacted != null) {
+            GroupCommitJournal.await(compacted);
         }
         if (recovery.migrated()) {
             recovery.finishMigration();
@@ -630,17 +640,40 @@ public final class Spool implements Closeable {
      * @return the entries, oldest first; empty when there is no spool yet
      */
     public static List<SpoolEntry> peek(Path directory) throws IOException {
-        Path journalFile = directory.toAbsolutePath().resolve(JOURNAL);
-        if (!Files.exists(journalFile)) {
-            return List.of();
+        return sorted(peekSlots(directory).values().stream().map(Slot::entry).toList());
+    }
+
+    /**
+     * The receipts of the DELIVERED entries of the spool in {@code directory}, by entry id, read as
+     * {@link #peek} reads: without the lock, for {@code audit verify}.
+     */
+    public static Map<String, byte[]> peekReceipts(Path directory) throws IOException {
+        Map<String, byte[]> receipts = new HashMap<>();
+        for (Slot slot : peekSlots(directory).values()) {
+            if (slot.entry().state() == EntryState.DELIVERED && slot.outcome() != null) {
+                receipts.put(slot.entry().id(), slot.outcome());
+            }
         }
+        return receipts;
+    }
+
+    /** The file of the journal of the spool in {@code directory}: what {@link #peek} reads. */
+    public static Path journalFile(Path directory) {
+        return directory.toAbsolutePath().resolve(JOURNAL);
+    }
+
+    private static Map<String, Slot> peekSlots(Path directory) throws IOException {
+        Path journalFile = journalFile(directory);
         Map<String, Slot> seen = new HashMap<>();
+        if (!Files.exists(journalFile)) {
+            return seen;
+        }
         try {
             GroupCommitJournal.read(journalFile, record -> apply(seen, record, journalFile));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return sorted(seen.values().stream().map(Slot::entry).toList());
+        return seen;
     }
 
     /** Waits until every change is durable, closes the journal and releases the spool's lock. */
@@ -736,10 +769,14 @@ public final class Spool implements Closeable {
     private CompletableFuture<Void> queue(byte[] record, Path... directoriesToSync) {
         journalBytes += record.length;
         lastQueued = journal.append(record, directoriesToSync);
-        if (journalBytes > MIN_COMPACTION && journalBytes > COMPACTION_FACTOR * liveBytes) {
+        if (needsCompaction()) {
             lastQueued = compact();
         }
         return lastQueued;
+    }
+
+    private boolean needsCompaction() {
+        return journalBytes > MIN_COMPACTION && journalBytes > COMPACTION_FACTOR * liveBytes;
     }
 
     /** Replaces the journal with one record per live entry; call under the lock. */
