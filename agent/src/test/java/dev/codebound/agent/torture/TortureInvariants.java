@@ -222,11 +222,6 @@ final class TortureInvariants {
             failures.add("spool/envelopes holds " + envelopes + " file(s) (" + partial + " half-sealed) for " + entries
                     + " entries");
         }
-        int scratch = StationUnderTest.count(station.station().tmp());
-        if (scratch != 0) {
-            failures.add("the station's scratch directory tmp/ holds " + scratch + " leftover file(s): "
-                    + list(station.station().tmp()));
-        }
         List<Path> temporaries = temporaries(station.home());
         if (!temporaries.isEmpty()) {
             failures.add("temporary files left in the station home: " + temporaries);

@@ -127,6 +127,7 @@ class UploaderTest {
         assertEquals(0, run(config()).delivered(), "nothing left to do");
     }
 
+    /** A registry whose 201 carries no verdict (before issue 10): the client fetches the result. */
     @Test
     void smallEnvelopeTravelsInTheCreationRequest() throws Exception {
         SpoolEntry entry = enqueue("small.cms", 30_000, 5);
@@ -134,6 +135,29 @@ class UploaderTest {
         assertEquals(1, run.delivered());
         assertDeliveredExactlyOnce(entry);
         assertEquals(List.of("POST", "GET"), tus.requests().stream().map(RecordedRequest::getMethod).toList());
+    }
+
+    /** One round trip: the registry's 201 carries the receipt, so no GET of the result follows. */
+    @Test
+    void aVerdictInTheCreationAnswerIsUsedWithoutFetchingTheResult() throws Exception {
+        tus.answerCreationWithOutcome();
+        SpoolEntry entry = enqueue("small.cms", 30_000, 5);
+        UploadRun run = run(config().chunkSize(64 * 1024).creationWithUploadLimit(64 * 1024));
+        assertEquals(1, run.delivered());
+        assertDeliveredExactlyOnce(entry);
+        assertEquals(List.of("POST"), tus.requests().stream().map(RecordedRequest::getMethod).toList());
+    }
+
+    @Test
+    void aRefusalInTheCreationAnswerRejectsWithTheProblemKept() throws Exception {
+        tus.answerCreationWithOutcome();
+        SpoolEntry entry = enqueue("refused.cms", 30_000, 6);
+        tus.refuse(entry.id());
+        UploadRun run = run(config().chunkSize(64 * 1024).creationWithUploadLimit(64 * 1024));
+        assertEquals(1, run.rejected());
+        assertEquals(EntryState.REJECTED, spool.entry(entry.id()).orElseThrow().state());
+        assertEquals("PHOTO_SPEC", spool.problem(entry.id()).orElseThrow().reason());
+        assertEquals(List.of("POST"), tus.requests().stream().map(RecordedRequest::getMethod).toList());
     }
 
     @Test
