@@ -158,7 +158,7 @@ public final class MockRegistry implements AutoCloseable {
         new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain",
                 Certificates.fingerprint(keys.keyring().authority().certificate())).register(router);
 
-        SslContext tls = config.tls() ? sslContext(keys) : null;
+        SslContext tls = config.tls() ? sslContext(keys, config.tlsEngine()) : null;
         StationAuthenticator stations = (config.tls() ? StationAuthenticator.clientCertificate()
                 : StationAuthenticator.devHeader())
                 .refusingRevoked(station -> config.tls()
@@ -253,13 +253,16 @@ public final class MockRegistry implements AutoCloseable {
      * JDK-wide system property {@code jdk.tls.rejectClientInitiatedRenegotiation}, read once per
      * JVM, which an embeddable server must not set behind its host's back. Every client of this
      * project (the agent's OkHttp, tus-java-client, curl) speaks TLS 1.3.
+     *
+     * <p>The engine ({@link TlsEngine}) changes the cost, not the behaviour: the same protocol
+     * version, certificates, client-certificate policy and trust anchor with either.
      */
-    private static SslContext sslContext(ServerKeys keys) throws IOException {
+    private static SslContext sslContext(ServerKeys keys, TlsEngine engine) throws IOException {
         try {
             PrivateKey key = KeyFactory.getInstance("EC")
                     .generatePrivate(new PKCS8EncodedKeySpec(keys.tlsKey().getEncoded()));
             return SslContextBuilder.forServer(key, jdk(keys.tlsCertificate()))
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(engine.provider())
                     .trustManager(jdk(keys.keyring().authority().certificate()))
                     .clientAuth(ClientAuth.OPTIONAL)
                     .protocols(TLS_PROTOCOL)
@@ -281,6 +284,11 @@ public final class MockRegistry implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** The TLS implementation serving this registry ({@link TlsEngine}); empty in plain mode. */
+    public Optional<SslProvider> tlsProvider() {
+        return config.tls() ? Optional.of(config.tlsEngine().provider()) : Optional.empty();
     }
 
     /** The port actually bound (useful with port 0). */

@@ -53,6 +53,12 @@ public final class MockRegistryMain implements Callable<Integer> {
         boolean plain;
     }
 
+    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "auto",
+            converter = TlsEngineConverter.class,
+            description = "TLS implementation: auto (BoringSSL where it loads, else the JDK's), openssl (BoringSSL "
+                    + "or refuse to start) or jdk. Default: ${DEFAULT-VALUE}.")
+    TlsEngine tlsEngine;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed for the fault injector (reproducible fault schedules). Default: drawn at random "
                     + "and printed.")
@@ -96,6 +102,7 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .bindAddress(bind)
                 .dataDir(dataDir)
                 .tls(!mode.plain)
+                .tlsEngine(tlsEngine)
                 .seed(seed)
                 .faultPlan(plan)
                 .maxUploadSize(maxUploadSize)
@@ -138,6 +145,7 @@ public final class MockRegistryMain implements Callable<Integer> {
         out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
                 + " (also served at /registry/v1/trust-bundle)");
         if (config.tls()) {
+            out.println("TLS 1.3 by " + TlsEngine.describe(registry.tlsProvider().orElseThrow()));
             out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token"));
         } else {
             out.println("PLAIN MODE (development): no TLS; stations identify with the Codebound-Dev-Station header");
@@ -176,5 +184,18 @@ public final class MockRegistryMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
+    }
+
+    /** {@code --tls-engine} in lower case, as documented. */
+    static final class TlsEngineConverter implements CommandLine.ITypeConverter<TlsEngine> {
+        @Override
+        public TlsEngine convert(String value) {
+            for (TlsEngine engine : TlsEngine.values()) {
+                if (engine.name().equalsIgnoreCase(value)) {
+                    return engine;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a TLS engine; use auto, openssl or jdk");
+        }
     }
 }
