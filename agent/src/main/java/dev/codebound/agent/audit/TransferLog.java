@@ -188,6 +188,19 @@ public final class TransferLog implements Closeable {
         append(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId));
     }
 
+    /**
+     * {@link #codeVerified}, returning once the record is chained and queued, without waiting for
+     * the disk: it becomes durable with the next record that is waited for (records are durable in
+     * order) or when the log is closed. For a verification followed at once by the record of what
+     * was done with the code (a capture), so that the two share one fsync; nothing may depend on
+     * this record alone being durable.
+     *
+     * @throws IOException when the log is closed or an earlier write failed
+     */
+    public void codeVerifiedWithNextRecord(String codeId) throws IOException {
+        queue(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId));
+    }
+
     /** A photo was sealed and spooled as entry {@code entryId} (the envelope's SHA-256, hex). */
     public void captured(String entryId, String codeId, long envelopeLength, String photoSha256) throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -329,20 +342,19 @@ public final class TransferLog implements Closeable {
         if (event == EventType.CHECKPOINT) {
             throw new IllegalArgumentException("checkpoints are appended by checkpoint(), which signs them");
         }
-        Queued queued;
-        CompletableFuture<Void> durable;
-        synchronized (this) {
-            requireUsable();
-            queued = write(event, fields, clock.instant());
-            durable = queued.durable();
-            sinceCheckpoint++;
-            if (signer != null && sinceCheckpoint >= checkpointInterval) {
-                // Durable in queue order: the checkpoint's durability covers the record's.
-                durable = queueCheckpoint(signer).durable();
-            }
+        return settle(queue(event, fields));
+    }
+
+    /** Chains and queues a record (and the automatic checkpoint it may call for) without waiting. */
+    private synchronized Queued queue(EventType event, Map<String, ?> fields) throws IOException {
+        requireUsable();
+        Queued queued = write(event, fields, clock.instant());
+        sinceCheckpoint++;
+        if (signer != null && sinceCheckpoint >= checkpointInterval) {
+            // Durable in queue order: the checkpoint's durability covers the record's.
+            return new Queued(queued.record(), queueCheckpoint(signer).durable());
         }
-        settle(new Queued(queued.record(), durable));
-        return queued.record();
+        return queued;
     }
 
     /** A record chained into the log and queued for the disk. */

@@ -74,7 +74,9 @@ public final class PhotoSealer {
      */
     public Outcome capture(VerifiedCode code, Path photo, Spool spool, TransferLog log)
             throws IOException, EnvelopeException {
-        log.codeVerified(code.codeId());
+        // Durable with the capture record below, or, when the photo is refused, when the log is next waited for or
+        // closed: it records a verification, which nothing that follows depends on.
+        log.codeVerifiedWithNextRecord(code.codeId());
         long limit = inspector.spec().maxFileBytes();
         byte[] bytes;
         try (InputStream in = Files.newInputStream(photo)) {
