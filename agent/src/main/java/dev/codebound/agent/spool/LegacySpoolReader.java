@@ -66,6 +66,37 @@ final class LegacySpoolReader {
         }
     }
 
+    /**
+     * Adds the entries of an old layout not yet migrated to {@code entries} (those it does not hold
+     * already), as their files stand: nothing is repaired or moved, and an entry whose files cannot
+     * be read is left out, as the old layout's own read-only look did.
+     */
+    static void peek(Path root, Map<String, Slot> entries) throws IOException {
+        Path legacy = root.resolve(ENTRIES);
+        if (!Files.isDirectory(legacy)) {
+            return;
+        }
+        EntryStore store = new EntryStore(legacy);
+        try (Stream<Path> list = Files.list(legacy)) {
+            for (Path directory : list.filter(Files::isDirectory).toList()) {
+                String id = directory.getFileName().toString();
+                if (entries.containsKey(id)) {
+                    continue;
+                }
+                try {
+                    Optional<SpoolEntry> entry = store.readEntry(store.readMeta(id));
+                    if (entry.isPresent()) {
+                        String outcome = entry.get().state() == EntryState.DELIVERED ? EntryStore.RECEIPT
+                                : EntryStore.PROBLEM;
+                        entries.put(id, new Slot(entry.get(), store.readOutcome(id, outcome).orElse(null)));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // Damaged or mid-write: the migration deals with it when an agent opens the spool.
+                }
+            }
+        }
+    }
+
     private Optional<Slot> readEntry(Path directory) throws IOException {
         String id = directory.getFileName().toString();
         if (!ENTRY_NAME.matcher(id).matches()) {

@@ -634,8 +634,8 @@ public final class Spool implements Closeable {
     /**
      * A read-only look at the spool in {@code directory} without taking its lock, so that
      * {@code status} works while an upload runs: the entries its journal holds now. Nothing is
-     * repaired or written; a record being appended is not seen yet, and a spool of the layout
-     * before the journal shows its entries once an agent has opened (and so migrated) it.
+     * repaired or written; a record being appended is not seen yet. The entries of a spool of the
+     * layout before the journal that no agent has migrated yet are read as they stand.
      *
      * @return the entries, oldest first; empty when there is no spool yet
      */
@@ -665,14 +665,15 @@ public final class Spool implements Closeable {
     private static Map<String, Slot> peekSlots(Path directory) throws IOException {
         Path journalFile = journalFile(directory);
         Map<String, Slot> seen = new HashMap<>();
-        if (!Files.exists(journalFile)) {
-            return seen;
+        if (Files.exists(journalFile)) {
+            try {
+                GroupCommitJournal.read(journalFile, record -> apply(seen, record, journalFile));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
         }
-        try {
-            GroupCommitJournal.read(journalFile, record -> apply(seen, record, journalFile));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        // A spool of the layout before the journal that no agent has opened (and so migrated) yet.
+        LegacySpoolReader.peek(directory.toAbsolutePath(), seen);
         return seen;
     }
 

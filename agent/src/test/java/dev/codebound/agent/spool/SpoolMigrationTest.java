@@ -92,6 +92,21 @@ class SpoolMigrationTest {
         }
     }
 
+    /** status, init's undelivered check and audit verify read without the lock, before any migration. */
+    @Test
+    void peekSeesAnOldSpoolBeforeItIsMigrated() throws IOException {
+        Path root = Files.createDirectories(temp.resolve("spool"));
+        byte[] receipt = "{\"receipt\":1}".getBytes(StandardCharsets.UTF_8);
+        String queued = legacyEntry(root, 1, EntryState.QUEUED, null, 0, null, null);
+        String delivered = legacyEntry(root, 3, EntryState.DELIVERED, "http://127.0.0.1/files/3", 3_003,
+                EntryStore.RECEIPT, receipt);
+
+        assertEquals(java.util.Set.of(queued, delivered), Spool.peek(root).stream().map(SpoolEntry::id)
+                .collect(java.util.stream.Collectors.toSet()));
+        assertArrayEquals(receipt, Spool.peekReceipts(root).get(delivered));
+        assertTrue(Files.isDirectory(root.resolve("entries")), "a look changes nothing");
+    }
+
     @Test
     void aMigrationInterruptedAfterMovingAnEnvelopeLosesNothing() throws IOException {
         Path root = Files.createDirectories(temp.resolve("spool"));
