@@ -190,10 +190,11 @@ public final class TransferLog implements Closeable {
 
     /**
      * {@link #codeVerified}, returning once the record is chained and queued, without waiting for
-     * the disk: it becomes durable with the next record that is waited for (records are durable in
-     * order) or when the log is closed. For a verification followed at once by the record of what
-     * was done with the code (a capture), so that the two share one fsync; nothing may depend on
-     * this record alone being durable.
+     * the disk: the log's writer makes it durable in the background, and at the latest with the next
+     * record that is waited for (records are durable in order) or when the log is closed. For a
+     * verification followed by the record of what was done with the code (a capture), so that the
+     * caller seals the photo while the record is synced instead of waiting for it; nothing may
+     * depend on this record alone being durable.
      *
      * @throws IOException when the log is closed or an earlier write failed
      */

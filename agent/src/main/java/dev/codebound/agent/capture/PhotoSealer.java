@@ -74,8 +74,8 @@ public final class PhotoSealer {
      */
     public Outcome capture(VerifiedCode code, Path photo, Spool spool, TransferLog log)
             throws IOException, EnvelopeException {
-        // Durable with the capture record below, or, when the photo is refused, when the log is next waited for or
-        // closed: it records a verification, which nothing that follows depends on.
+        // Synced in the background while the photo is inspected and sealed, durable at the latest with the capture
+        // record below: it records a verification, which nothing that follows depends on.
         log.codeVerifiedWithNextRecord(code.codeId());
         long limit = inspector.spec().maxFileBytes();
         byte[] bytes;

@@ -49,7 +49,7 @@ class TransferLogTest {
 
     /**
      * A verification queued without waiting is on disk, in its place in the chain, by the time
-     * the capture record that follows it returns: the two share that record's fsync.
+     * the capture record that follows it returns (records are durable in order).
      */
     @Test
     void aVerificationQueuedWithTheNextRecordIsDurableWhenThatRecordReturns() throws Exception {
