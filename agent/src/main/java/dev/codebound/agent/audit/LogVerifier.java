@@ -1,5 +1,6 @@
 package dev.codebound.agent.audit;
 
+import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationTrust;
@@ -69,7 +70,7 @@ public final class LogVerifier {
         List<ReceiptAudit.VerifiedReceipt> verified = List.of();
         boolean needsBundle = options.registry() != null || options.registryCheckpoint() != null
                 || chain.records().stream().anyMatch(record -> record.event() == EventType.DELIVERED)
-                || Files.isDirectory(home.receipts()) || Files.isDirectory(home.spool().resolve("entries"));
+                || Files.isDirectory(home.receipts()) || Files.exists(Spool.journalFile(home.spool()));
         TrustBundle bundle = needsBundle ? trust.bundle() : null;
         if (bundle != null) {
             receipts = new ReceiptAudit(home, bundle, signingIds(certificates, chain));

@@ -1,5 +1,6 @@
 package dev.codebound.agent.audit;
 
+import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.protocol.log.Checkpoint;
 import dev.codebound.protocol.pki.PkiException;
@@ -11,16 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * Checks the receipts the station holds (the archive {@code receipts/<entry id>.json} and each
- * spool entry's {@code receipt.json}) and matches them against the log: every receipt must verify
+ * delivered spool entry's, held in the spool's journal) and matches them against the log: every receipt must verify
  * against the trust bundle, prove its entry's inclusion in the registry's log, name one of this
  * station's ids and the envelope it is filed under; every {@code delivered} record must have a stored receipt
  * whose every copy has the recorded hash and log index, and every stored receipt a {@code delivered}
@@ -47,16 +48,16 @@ final class ReceiptAudit {
     /** Verifies every stored receipt and returns those that passed. */
     List<VerifiedReceipt> verifyStored(AuditReport report) throws IOException {
         List<VerifiedReceipt> verified = new ArrayList<>();
-        Map<Path, String> files = storedFiles();
+        List<StoredReceipt> files = storedReceipts();
         if (!files.isEmpty() && stationIds.isEmpty()) {
             report.fail("receipt", files.size() + " receipts are stored but the station home has no station "
                     + "certificate (station.cert.pem) to check them against");
             return verified;
         }
-        for (Map.Entry<Path, String> file : files.entrySet()) {
-            String source = home.root().relativize(file.getKey()).toString();
-            byte[] bytes = Files.readAllBytes(file.getKey());
-            String entryId = file.getValue();
+        for (StoredReceipt file : files) {
+            String source = file.source();
+            byte[] bytes = file.bytes();
+            String entryId = file.entryId();
             Receipt receipt;
             Checkpoint checkpoint;
             try {
@@ -148,30 +149,28 @@ final class ReceiptAudit {
         return null;
     }
 
-    /** Receipt files by path, with the entry id each is filed under. */
-    private Map<Path, String> storedFiles() throws IOException {
-        Map<Path, String> files = new LinkedHashMap<>();
+    /** One stored copy of a receipt: where it is, the entry it is filed under, its bytes. */
+    private record StoredReceipt(String source, String entryId, byte[] bytes) {}
+
+    /** The archive's receipt files, then the spool's receipts (read without taking the spool's lock). */
+    private List<StoredReceipt> storedReceipts() throws IOException {
+        List<StoredReceipt> stored = new ArrayList<>();
         if (Files.isDirectory(home.receipts())) {
             try (Stream<Path> list = Files.list(home.receipts())) {
                 for (Path file : list.sorted().toList()) {
                     String name = file.getFileName().toString();
                     if (name.endsWith(".json") && !name.startsWith(".")) {
-                        files.put(file, name.substring(0, name.length() - ".json".length()));
+                        stored.add(new StoredReceipt(home.root().relativize(file).toString(),
+                                name.substring(0, name.length() - ".json".length()), Files.readAllBytes(file)));
                     }
                 }
             }
         }
-        Path entries = home.spool().resolve("entries");
-        if (Files.isDirectory(entries)) {
-            try (Stream<Path> list = Files.list(entries)) {
-                for (Path directory : list.sorted().toList()) {
-                    Path receipt = directory.resolve("receipt.json");
-                    if (Files.isRegularFile(receipt)) {
-                        files.put(receipt, directory.getFileName().toString());
-                    }
-                }
-            }
+        String journal = home.root().relativize(Spool.journalFile(home.spool())).toString();
+        for (Map.Entry<String, byte[]> receipt : new TreeMap<>(Spool.peekReceipts(home.spool())).entrySet()) {
+            stored.add(new StoredReceipt(journal + " (entry " + Spool.shortId(receipt.getKey()) + ")",
+                    receipt.getKey(), receipt.getValue()));
         }
-        return files;
+        return stored;
     }
 }

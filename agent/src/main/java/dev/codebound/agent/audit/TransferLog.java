@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The station's append-only, hash-chained transfer log (docs/audit.md): what the station verified,
@@ -35,9 +36,11 @@ import java.util.Set;
  * }   // closing appends a signed checkpoint because records were appended
  * }</pre>
  *
- * <p>Every record is fsynced before its method returns. One process at a time may append (an OS
+ * <p>Every record is on disk before its method returns. One process at a time may append (an OS
  * lock on {@code transfer-log.lock}); within it, methods are thread-safe, so parallel upload
- * workers share one log. Opening repairs a torn final line left by a crash by truncating it and
+ * workers share one log, and with group commit ({@link GroupCommitAppender}): a method chains and
+ * queues its record under the log's lock and waits outside it, so records appended at the same
+ * time share one fsync and no lock is held across one. Opening repairs a torn final line left by a crash by truncating it and
  * appending a {@code log-repaired} record that says how many bytes went and their hash; the repair
  * is never silent. Only whitelisted fields with well-shaped values are accepted ({@link Field}).
  */
@@ -51,6 +54,7 @@ public final class TransferLog implements Closeable {
     private final StationCredentials signer;
     private final int checkpointInterval;
     private final FileChannel lockChannel;
+    private GroupCommitAppender appender;
     private long lastSeq;
     private String head;
     private int sinceCheckpoint;
@@ -105,7 +109,18 @@ public final class TransferLog implements Closeable {
                 throw new IOException("the transfer log in " + home.log() + " is in use by another agent process");
             }
             TransferLog log = new TransferLog(home, clock, station, checkpointInterval, channel);
-            log.load();
+            try {
+                if (station != null) {
+                    // Kept once here, so that the automatic checkpoints need no file write under the log's lock.
+                    log.keepCertificate(station.certificate());
+                }
+                log.load();
+            } catch (IOException | RuntimeException e) {
+                if (log.appender != null) {
+                    log.appender.close();
+                }
+                throw e;
+            }
             return log;
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -118,6 +133,7 @@ public final class TransferLog implements Closeable {
         if (!Files.exists(file)) {
             Files.createFile(file);
             DurableFiles.syncDirectory(home.log());
+            appender = new GroupCommitAppender(file);
             return;
         }
         LogFiles.Content content = LogFiles.read(file);
@@ -138,6 +154,9 @@ public final class TransferLog implements Closeable {
                 channel.truncate(Files.size(file) - content.tail().length);
                 channel.force(true);
             }
+        }
+        appender = new GroupCommitAppender(file);
+        if (content.torn()) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put(Field.DISCARDED_BYTES.jsonName(), (long) content.tail().length);
             fields.put(Field.DISCARDED_SHA256.jsonName(), Sha256.hex(content.tail()));
@@ -167,6 +186,20 @@ public final class TransferLog implements Closeable {
     /** A collection code was verified; {@code codeId} is the registry's code id, never the code text. */
     public void codeVerified(String codeId) throws IOException {
         append(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId));
+    }
+
+    /**
+     * {@link #codeVerified}, returning once the record is chained and queued, without waiting for
+     * the disk: the log's writer makes it durable in the background, and at the latest with the next
+     * record that is waited for (records are durable in order) or when the log is closed. For a
+     * verification followed by the record of what was done with the code (a capture), so that the
+     * caller seals the photo while the record is synced instead of waiting for it; nothing may
+     * depend on this record alone being durable.
+     *
+     * @throws IOException when the log is closed or an earlier write failed
+     */
+    public void codeVerifiedWithNextRecord(String codeId) throws IOException {
+        queue(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId));
     }
 
     /** A photo was sealed and spooled as entry {@code entryId} (the envelope's SHA-256, hex). */
@@ -246,11 +279,16 @@ public final class TransferLog implements Closeable {
      * through this record (docs/audit.md §3.1). Call it while the old key is still at hand, before
      * it is replaced.
      */
-    public synchronized void keyRenewed(String newKeyFingerprint, StationCredentials current) throws IOException {
-        requireUsable();
-        // Not append(): its automatic checkpoint could come first, signed by whichever key the log was opened with.
-        write(EventType.KEY_RENEWED, Map.of(Field.KEY_FINGERPRINT.jsonName(), newKeyFingerprint), clock.instant());
-        checkpoint(current);
+    public void keyRenewed(String newKeyFingerprint, StationCredentials current) throws IOException {
+        keepCertificate(current.certificate());
+        Queued checkpoint;
+        synchronized (this) {
+            requireUsable();
+            // Not append(): its automatic checkpoint could come first, signed by whichever key the log was opened with.
+            write(EventType.KEY_RENEWED, Map.of(Field.KEY_FINGERPRINT.jsonName(), newKeyFingerprint), clock.instant());
+            checkpoint = queueCheckpoint(current);
+        }
+        settle(checkpoint);
     }
 
     /** The fingerprint {@link #keyCreated} expects for a public key. */
@@ -274,15 +312,24 @@ public final class TransferLog implements Closeable {
      * of the station certificate under {@code log/certificates/} so that checkpoints stay
      * verifiable after the station re-enrolls with a new certificate.
      */
-    public synchronized TransferRecord checkpoint(StationCredentials station) throws IOException {
-        requireUsable();
+    public TransferRecord checkpoint(StationCredentials station) throws IOException {
+        keepCertificate(station.certificate());
+        Queued checkpoint;
+        synchronized (this) {
+            requireUsable();
+            checkpoint = queueCheckpoint(station);
+        }
+        return settle(checkpoint);
+    }
+
+    /** Chains and queues a checkpoint; call under the lock, with the certificate kept. */
+    private Queued queueCheckpoint(StationCredentials station) throws IOException {
         // The signature covers the record's own time, so both must be the same instant.
         Instant now = clock.instant();
         requireClockWithinValidity(station.certificate(), now);
-        keepCertificate(station.certificate());
-        TransferRecord record = write(EventType.CHECKPOINT, StationCheckpoint.sign(station, lastSeq, head, now), now);
+        Queued queued = write(EventType.CHECKPOINT, StationCheckpoint.sign(station, lastSeq, head, now), now);
         sinceCheckpoint = 0;
-        return record;
+        return queued;
     }
 
     /**
@@ -292,17 +339,42 @@ public final class TransferLog implements Closeable {
      * @throws IllegalArgumentException when a field is not allowed for the event or its value has
      *                                  the wrong shape; nothing is written
      */
-    public synchronized TransferRecord append(EventType event, Map<String, ?> fields) throws IOException {
-        requireUsable();
+    public TransferRecord append(EventType event, Map<String, ?> fields) throws IOException {
         if (event == EventType.CHECKPOINT) {
             throw new IllegalArgumentException("checkpoints are appended by checkpoint(), which signs them");
         }
-        TransferRecord record = write(event, fields, clock.instant());
+        return settle(queue(event, fields));
+    }
+
+    /** Chains and queues a record (and the automatic checkpoint it may call for) without waiting. */
+    private synchronized Queued queue(EventType event, Map<String, ?> fields) throws IOException {
+        requireUsable();
+        Queued queued = write(event, fields, clock.instant());
         sinceCheckpoint++;
         if (signer != null && sinceCheckpoint >= checkpointInterval) {
-            checkpoint(signer);
+            // Durable in queue order: the checkpoint's durability covers the record's.
+            return new Queued(queued.record(), queueCheckpoint(signer).durable());
         }
-        return record;
+        return queued;
+    }
+
+    /** A record chained into the log and queued for the disk. */
+    private record Queued(TransferRecord record, CompletableFuture<Void> durable) {}
+
+    /** Waits (outside the lock) until the record is on disk; a failure makes the log refuse further records. */
+    private TransferRecord settle(Queued queued) throws IOException {
+        try {
+            GroupCommitAppender.await(queued.durable());
+        } catch (IOException e) {
+            synchronized (this) {
+                // A partial batch may be on disk; the next open repairs it. Appending after it would bury it.
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+            throw e;
+        }
+        return queued.record();
     }
 
     /** The seq of the last record, 0 for an empty log. */
@@ -312,29 +384,37 @@ public final class TransferLog implements Closeable {
 
     /** Appends the closing checkpoint (when opened with credentials and anything was appended), then unlocks. */
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
         try {
-            if (signer != null && sinceCheckpoint > 0 && failure == null) {
+            boolean closingCheckpoint;
+            synchronized (this) {
+                closingCheckpoint = signer != null && sinceCheckpoint > 0 && failure == null
+                        && lockChannel.isOpen();
+            }
+            if (closingCheckpoint) {
                 checkpoint(signer);
             }
         } finally {
-            lockChannel.close();
+            try {
+                if (appender != null) {
+                    appender.close();
+                }
+            } finally {
+                lockChannel.close();
+            }
         }
     }
 
-    private TransferRecord write(EventType event, Map<String, ?> fields, Instant time) throws IOException {
+    /** Chains a record to the head and queues it; call under the lock. */
+    private Queued write(EventType event, Map<String, ?> fields, Instant time) {
         TransferRecord record = TransferRecord.create(lastSeq + 1, time, event, fields, head);
-        String line = record.line();
-        try {
-            DurableFiles.appendDurably(file, (line + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // A partial line may be on disk; the next open repairs it. Appending after it would bury it.
-            failure = e;
-            throw e;
-        }
+        byte[] line = record.line().getBytes(StandardCharsets.UTF_8);
+        byte[] withNewline = java.util.Arrays.copyOf(line, line.length + 1);
+        withNewline[line.length] = '\n';
+        CompletableFuture<Void> durable = appender.append(withNewline);
         lastSeq = record.seq();
-        head = Sha256.hex(line.getBytes(StandardCharsets.UTF_8));
-        return record;
+        head = Sha256.hex(line);
+        return new Queued(record, durable);
     }
 
     private void requireUsable() throws IOException {

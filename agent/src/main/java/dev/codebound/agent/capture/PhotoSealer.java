@@ -16,10 +16,8 @@ import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,31 +30,23 @@ import java.util.Objects;
  *
  * <p>The photo is read into memory once and the same bytes are inspected and sealed, so a file
  * that changes in between (a camera still writing) cannot slip an uninspected photo into an
- * envelope. No plaintext copy is ever written: the envelope is sealed into an owner-only file in
- * the scratch directory, copied into the spool, and deleted.
+ * envelope. No plaintext copy is ever written: the envelope is sealed straight into the spool
+ * ({@link Spool#stage(dev.codebound.protocol.io.DurableFiles.ContentWriter)}), so its bytes are
+ * written and forced once.
  */
 public final class PhotoSealer {
-    private static final String SCRATCH_PREFIX = "seal-";
-    private static final String SCRATCH_SUFFIX = ".cms";
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
     private final PhotoInspector inspector;
     private final StationCredentials station;
     private final TrustBundle bundle;
-    private final Path scratch;
     private final Clock clock;
-    private boolean scratchSwept;
 
-    /**
-     * @param scratch an owner-only directory for envelopes being sealed (created if missing)
-     */
-    public PhotoSealer(PhotoInspector inspector, StationCredentials station, TrustBundle bundle, Path scratch,
-            Clock clock) {
+    public PhotoSealer(PhotoInspector inspector, StationCredentials station, TrustBundle bundle, Clock clock) {
         this.inspector = Objects.requireNonNull(inspector, "inspector");
         this.station = Objects.requireNonNull(station, "station");
         this.bundle = Objects.requireNonNull(bundle, "bundle");
-        this.scratch = Objects.requireNonNull(scratch, "scratch");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -84,7 +74,9 @@ public final class PhotoSealer {
      */
     public Outcome capture(VerifiedCode code, Path photo, Spool spool, TransferLog log)
             throws IOException, EnvelopeException {
-        log.codeVerified(code.codeId());
+        // Synced in the background while the photo is inspected and sealed, durable at the latest with the capture
+        // record below: it records a verification, which nothing that follows depends on.
+        log.codeVerifiedWithNextRecord(code.codeId());
         long limit = inspector.spec().maxFileBytes();
         byte[] bytes;
         try (InputStream in = Files.newInputStream(photo)) {
@@ -98,57 +90,45 @@ public final class PhotoSealer {
             return new Refused(report);
         }
         Instant captured = clock.instant();
-        Path envelope = scratchFile();
+        EnvelopeSealer sealer = EnvelopeSealer.forBundle(station, bundle, captured);
+        // The display name carries the code id and time, never the original file name, which may name the student.
+        String filename = code.codeId() + "-" + FILE_TIME.format(captured) + ".cms";
+        // The order keeps two promises. The envelope is sealed into the spool and forced first: that is the large
+        // write, so a full disk refuses it before anything is logged, and the log never claims a capture whose
+        // envelope the disk refused. The record is durable before the envelope becomes an entry (the entry id is
+        // the envelope's SHA-256): a crash in between leaves a record of an envelope that never reached the
+        // spool (the photo is captured again, as a new envelope), never a spooled envelope the log does not
+        // know, which 'audit verify' would report for ever once it is delivered ("delivered but its capture
+        // is not in the log").
+        Binding[] binding = new Binding[1];
+        SpoolEntry entry;
+        try (Spool.Staged staged = spool.stage(out -> binding[0] = seal(sealer, bytes, code, captured, out))) {
+            log.captured(staged.sha256(), code.codeId(), staged.length(), binding[0].photoDigestHex());
+            entry = spool.commit(staged, code.codeId(), station.stationId(), filename);
+        } catch (SealingFailure e) {
+            throw e.getCause();
+        }
+        return new Spooled(report, entry, bytes.length);
+    }
+
+    private static Binding seal(EnvelopeSealer sealer, byte[] photo, VerifiedCode code, Instant captured,
+            OutputStream out) throws IOException {
         try {
-            Binding binding;
-            try (OutputStream out = Files.newOutputStream(envelope)) {
-                binding = EnvelopeSealer.forBundle(station, bundle, captured)
-                        .seal(PhotoSource.of(bytes), code, CaptureMetadata.jpeg(captured), out);
-            }
-            // The display name carries the code id and time, never the original file name, which may name the student.
-            String filename = code.codeId() + "-" + FILE_TIME.format(captured) + ".cms";
-            // The order keeps two promises. The envelope is copied into the spool's incoming/ first: that is the
-            // large write, so a full disk refuses it before anything is logged, and the log never claims a capture
-            // whose envelope the disk refused. The record is written before the copy becomes an entry (the entry id
-            // is the envelope's SHA-256): a crash in between leaves a record of an envelope that never reached the
-            // spool (the photo is captured again, as a new envelope), never a spooled envelope the log does not
-            // know, which 'audit verify' would report for ever once it is delivered ("delivered but its capture
-            // is not in the log").
-            SpoolEntry entry;
-            try (Spool.Staged staged = spool.stage(envelope)) {
-                log.captured(staged.sha256(), code.codeId(), staged.length(), binding.photoDigestHex());
-                entry = spool.commit(staged, code.codeId(), station.stationId(), filename);
-            }
-            return new Spooled(report, entry, bytes.length);
-        } finally {
-            Files.deleteIfExists(envelope);
+            return sealer.seal(PhotoSource.of(photo), code, CaptureMetadata.jpeg(captured), out);
+        } catch (EnvelopeException e) {
+            throw new SealingFailure(e);
         }
     }
 
-    private Path scratchFile() throws IOException {
-        Files.createDirectories(scratch, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        if (!scratchSwept) {
-            removeLeftovers();
-            scratchSwept = true;
+    /** Carries a sealing failure out of the spool's writer callback, which may throw only I/O errors. */
+    private static final class SealingFailure extends IOException {
+        SealingFailure(EnvelopeException cause) {
+            super(cause);
         }
-        return Files.createTempFile(scratch, SCRATCH_PREFIX, SCRATCH_SUFFIX, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
-    }
 
-    /**
-     * A process killed between sealing and spooling leaves its scratch envelope behind, and nothing
-     * else would ever delete it. Sealing happens only under the spool's lock (the caller passes an
-     * open {@link Spool}), so a scratch envelope found before this sealer's first one belongs to a
-     * process that is gone: its photo was either spooled (the spool holds its own copy) or not
-     * (the photographer still has the photo and captures it again).
-     */
-    private void removeLeftovers() throws IOException {
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(scratch, SCRATCH_PREFIX + "*"
-                + SCRATCH_SUFFIX)) {
-            for (Path leftover : leftovers) {
-                Files.deleteIfExists(leftover);
-            }
+        @Override
+        public synchronized EnvelopeException getCause() {
+            return (EnvelopeException) super.getCause();
         }
     }
 }

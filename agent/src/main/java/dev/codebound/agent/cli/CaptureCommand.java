@@ -107,7 +107,7 @@ final class CaptureCommand implements Callable<Integer> {
         }
         StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
         StationStanding.requireFitToSeal(credentials, bundle, station, config);
-        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, station.tmp(), Clock.systemUTC());
+        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, Clock.systemUTC());
         PhotoSealer.Outcome outcome;
         try (Spool spool = home.openSpool();
                 TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {

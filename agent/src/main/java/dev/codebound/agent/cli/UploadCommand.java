@@ -46,8 +46,8 @@ import picocli.CommandLine.Spec;
 /** {@code upload}: sends the spooled envelopes to the registry and archives their verified receipts. */
 @Command(name = "upload", mixinStandardHelpOptions = true,
         description = {"Upload every due envelope in the spool to the registry (tus over mutual TLS, resuming "
-                + "where an earlier run stopped), then verify each new receipt against the trust bundle and "
-                + "store it under receipts/. Defaults come from config.properties (upload.*).",
+                + "where an earlier run stopped), verifying each receipt against the trust bundle as it arrives "
+                + "and storing it under receipts/. Defaults come from config.properties (upload.*).",
             "Before taking anything from the spool it checks that the registry can be reached (within twice "
                 + "registry.connect-timeout). While retrying it says on standard error what failed and when the "
                 + "next try is.",
@@ -111,7 +111,8 @@ final class UploadCommand implements Callable<Integer> {
                             ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole()));
             UploadRecorder recorder = new UploadRecorder(log, spool, finished);
             recorder.recordDeliveriesMissedByACrash();
-            UploadRun run = windowClosed ? null : new Uploader(upload, client, spool, recorder).runOnce();
+            UploadRun run = windowClosed ? null
+                    : new Uploader(upload, client, spool, receipts.listener(spool, recorder)).runOnce();
             ReceiptArchive.Result archived = receipts.archiveNew(spool);
             if (run != null && run.stop() == UploadRun.Stop.UNAUTHORIZED) {
                 printResult(out, run, upload.window(), finished, archived, spool);

@@ -377,7 +377,7 @@ final class WatchCommand implements Callable<Integer> {
             StationStanding.requireFitToSeal(credentials, bundle, station, config);
         }
         CodeVerifier verifier = new CodeVerifier(bundle, config.schools());
-        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, station.tmp(), Clock.systemUTC());
+        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, Clock.systemUTC());
         Spool spool;
         try {
             spool = home.openSpool();

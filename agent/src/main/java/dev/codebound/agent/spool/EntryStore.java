@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.codebound.protocol.io.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +11,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The files of one entry directory and their JSON encoding. Knows nothing of transitions; every
- * write is atomic and durable.
+ * The files of one entry directory in the spool layout of agents before the journal, and their
+ * JSON encoding: read only, by {@link LegacySpoolReader}, to migrate such a spool.
  */
 final class EntryStore {
     static final String META = "meta.json";
@@ -22,7 +21,7 @@ final class EntryStore {
     static final String RECEIPT = "receipt.json";
     static final String PROBLEM = "problem.json";
 
-    /** Version of the state.json layout, so that a later agent can migrate old spools. */
+    /** Version of the state.json layout this reader understands. */
     static final int STATE_FORMAT = 1;
 
     static final ObjectMapper JSON = new ObjectMapper()
@@ -48,19 +47,8 @@ final class EntryStore {
         return directory(id).resolve(name);
     }
 
-    void writeMeta(EnvelopeInfo info) throws IOException {
-        DurableFiles.write(file(info.sha256(), META), JSON.writeValueAsBytes(info));
-    }
-
     EnvelopeInfo readMeta(String id) throws IOException {
         return JSON.readValue(Files.readAllBytes(file(id, META)), EnvelopeInfo.class);
-    }
-
-    void writeState(SpoolEntry entry) throws IOException {
-        StateRecord record = new StateRecord(STATE_FORMAT, entry.state(), entry.uploadUrl(),
-                entry.acknowledgedOffset(), entry.transientErrors(), entry.lastError(), entry.nextAttemptAt(),
-                entry.updatedAt());
-        DurableFiles.write(file(entry.id(), STATE), JSON.writeValueAsBytes(record));
     }
 
     /** The entry, or empty when it has no state file yet. Fails when a file cannot be parsed. */
@@ -81,19 +69,8 @@ final class EntryStore {
         }
     }
 
-    void writeOutcome(String id, String name, byte[] content) throws IOException {
-        DurableFiles.write(file(id, name), content);
-    }
-
     Optional<byte[]> readOutcome(String id, String name) throws IOException {
         Path path = file(id, name);
         return Files.exists(path) ? Optional.of(Files.readAllBytes(path)) : Optional.empty();
-    }
-
-    /** Deletes an outcome file and makes the deletion durable. */
-    void deleteOutcome(String id, String name) throws IOException {
-        if (Files.deleteIfExists(file(id, name))) {
-            DurableFiles.syncDirectory(directory(id));
-        }
     }
 }

@@ -1,11 +1,18 @@
 package dev.codebound.agent.spool;
 
+import dev.codebound.agent.spool.SpoolRecords.Slot;
 import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.io.GroupCommitJournal;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.WireFormatException;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -26,37 +33,50 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The durable queue of sealed envelopes (see the package documentation for the layout). One
  * process at a time may open a spool: {@link #open} takes an exclusive OS lock that a crash
  * releases.
  *
- * <p>Every state change is written atomically and durably <em>before</em> the caller takes the
- * network step that depends on it, so that whatever instant a crash strikes, the next
- * {@link #open} finds a state it can resume from. Methods are thread-safe; the uploader's workers
- * share one spool.
+ * <p>The entries live in memory and every change is a record in the spool's
+ * {@link GroupCommitJournal}: under the spool's lock a method changes memory and queues the record
+ * (so that memory order is journal order); it then waits, outside the lock, until the record is
+ * durable, and only then returns. So every change is durable <em>before</em> the caller takes the
+ * network step that depends on it, no lock is ever held across an fsync, and the changes of
+ * parallel upload workers share one fsync. Whatever instant a crash strikes, the next
+ * {@link #open} replays a state it can resume from. Methods are thread-safe.
  */
 public final class Spool implements Closeable {
-    private static final String ENTRIES = "entries";
-    private static final String INCOMING = "incoming";
-    private static final String TRASH = "trash";
-    private static final String QUARANTINE = "quarantine";
+    static final String JOURNAL = "journal";
+    static final String ENVELOPES = "envelopes";
+    static final String ENVELOPE_SUFFIX = ".cms";
+    static final String PARTIAL_SUFFIX = ".partial";
+    /** The journal is compacted when it is this many times the live entries' records, and above {@link #MIN_COMPACTION}. */
+    private static final int COMPACTION_FACTOR = 4;
+    private static final long MIN_COMPACTION = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path directory;
+    private final Path envelopes;
     private final Clock clock;
-    private final EntryStore store;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final SpoolActivity activity;
-    private final Map<String, SpoolEntry> entries = new HashMap<>();
+    private final Map<String, Slot> entries = new HashMap<>();
+    /** Bytes of each entry's last record: the size of the journal once compacted. */
+    private final Map<String, Integer> liveRecordBytes = new HashMap<>();
+    private long liveBytes;
+    private long journalBytes;
+    private GroupCommitJournal journal;
+    private CompletableFuture<Void> lastQueued = CompletableFuture.completedFuture(null);
     private RecoveryReport recoveryReport;
 
     private Spool(Path directory, Clock clock, FileChannel lockChannel, FileLock lock, SpoolActivity activity) {
         this.directory = directory;
+        this.envelopes = directory.resolve(ENVELOPES);
         this.clock = clock;
-        this.store = new EntryStore(directory.resolve(ENTRIES));
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.activity = activity;
@@ -68,19 +88,19 @@ public final class Spool implements Closeable {
     }
 
     /**
-     * Opens (creating if needed) the spool in {@code directory}, takes its lock, and repairs what
-     * an earlier crash left behind; see {@link #recoveryReport()}. Who holds it is published for
-     * {@code status} (see {@link SpoolActivity}).
+     * Opens (creating if needed) the spool in {@code directory}, takes its lock, replays its
+     * journal, repairs what an earlier crash left behind (see {@link #recoveryReport()}) and
+     * migrates a spool of the layout before the journal; it compacts the journal when it repaired
+     * or migrated anything or the journal has grown well past its entries. Who holds it is
+     * published for {@code status} (see {@link SpoolActivity}).
      *
      * @param holder the agent command opening it, e.g. {@code upload}; {@code null} if unnamed
      * @throws SpoolBusyException when another process holds the spool
-     * @throws IOException         when the disk fails
+     * @throws IOException         when the disk fails or the journal holds a record this agent cannot read
      */
     public static Spool open(Path directory, Clock clock, String holder) throws IOException {
         Path root = directory.toAbsolutePath();
-        for (String child : List.of(ENTRIES, INCOMING, TRASH, QUARANTINE)) {
-            Files.createDirectories(root.resolve(child));
-        }
+        Files.createDirectories(root.resolve(ENVELOPES));
         FileChannel channel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock;
@@ -95,12 +115,61 @@ public final class Spool implements Closeable {
         }
         Spool spool = new Spool(root, clock, channel, lock, SpoolActivity.publish(root, holder, clock.instant()));
         try {
-            spool.recoveryReport = new SpoolRecovery(root, spool.store, clock.instant()).recover(spool.entries);
+            spool.load();
         } catch (IOException | RuntimeException e) {
             spool.close();
             throw e;
         }
         return spool;
+    }
+
+    private void load() throws IOException {
+        DurableFiles.removeStaleTemporaries(directory);
+        Path journalFile = directory.resolve(JOURNAL);
+        try {
+            journal = GroupCommitJournal.open(journalFile, false, record -> apply(entries, record, journalFile));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        SpoolRecovery recovery = new SpoolRecovery(directory, envelopes, clock.instant());
+        recoveryReport = recovery.recover(entries);
+        CompletableFuture<Void> compacted = null;
+        synchronized (this) {
+            for (Slot slot : entries.values()) {
+                int length = SpoolRecords.put(slot).length;
+                liveRecordBytes.put(slot.entry().id(), length);
+                liveBytes += length;
+            }
+            journalBytes = journal.replay().bytes();
+            // Repairs and a migration live only in memory until this rewrite. Otherwise an open writes nothing
+            // unless the journal has grown well past its entries, so that status and remove work on a full disk.
+            if (!recoveryReport.repairs().isEmpty() || recovery.migrated() || needsCompaction()) {
+                compacted = compact();
+            }
+        }
+        if (compacted != null) {
+            GroupCommitJournal.await(compacted);
+        }
+        if (recovery.migrated()) {
+            recovery.finishMigration();
+        } else {
+            recovery.deleteLegacyLeftovers();
+        }
+    }
+
+    private static void apply(Map<String, Slot> entries, ByteBuffer record, Path journalFile) {
+        try {
+            Object decoded = SpoolRecords.decode(record);
+            if (decoded instanceof Slot slot) {
+                entries.put(slot.entry().id(), slot);
+            } else {
+                entries.remove((String) decoded);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException(journalFile + ": " + e.getMessage() + ". A crash "
+                    + "cannot cause this (a torn record is cut, not read); keep the spool directory for the "
+                    + "security team and run 'codebound-agent status' with the agent version that wrote it", e));
+        }
     }
 
     /** What opening the spool repaired. */
@@ -113,11 +182,16 @@ public final class Spool implements Closeable {
         return directory;
     }
 
+    /** fsyncs of the spool's journal since it was opened: a figure for tests and benchmarks. */
+    public long journalSyncs() {
+        return journal.syncs();
+    }
+
     /**
      * Copies a sealed envelope into the spool as a QUEUED entry. The copy is hashed as it is
      * written; the entry id is the envelope's SHA-256, so enqueueing the same envelope twice returns
      * the existing entry. The caller may delete its file once this returns. The same as
-     * {@link #stage} then {@link #commit}.
+     * {@link #stage(Path)} then {@link #commit}.
      *
      * @param sealedEnvelope an envelope already encrypted to the registry; never a plaintext photo
      */
@@ -129,10 +203,11 @@ public final class Spool implements Closeable {
     }
 
     /**
-     * An envelope copied into {@code incoming/} and fsynced, not yet an entry: the large write of
-     * an enqueue, done first so that a full disk refuses it before anything is recorded about it.
-     * Closing it deletes the copy unless it was {@linkplain #commit committed}; a crash leaves the
-     * copy to the next {@link #open}, which discards it.
+     * An envelope written into {@code envelopes/} under a temporary name and forced to disk, not yet
+     * an entry: the large write of an enqueue, done first so that a full disk refuses it before
+     * anything is recorded about it. Closing it deletes the file unless it was
+     * {@linkplain #commit committed}; a crash leaves the file to the next {@link #open}, which
+     * deletes it.
      */
     public static final class Staged implements Closeable {
         private final Path file;
@@ -165,38 +240,80 @@ public final class Spool implements Closeable {
     }
 
     /**
-     * Copies a sealed envelope into {@code incoming/}, hashing it as it is written, and fsyncs it.
+     * Copies a sealed envelope into the spool, hashing it as it is written, and forces it to disk.
      *
      * @param sealedEnvelope an envelope already encrypted to the registry; never a plaintext photo
      * @throws IOException when the disk refuses the copy (nothing is left behind)
      */
     public Staged stage(Path sealedEnvelope) throws IOException {
         requireCmsStructure(sealedEnvelope);
-        Path incoming = directory.resolve(INCOMING).resolve(HexFormat.of().formatHex(randomBytes()) + ".partial");
+        return stage(out -> Files.copy(sealedEnvelope, out));
+    }
+
+    /**
+     * Writes a sealed envelope straight into the spool as {@code sealer} produces it (so that its
+     * bytes are written and forced once, with no copy), hashing it on the way.
+     *
+     * @param sealer writes the sealed envelope, already encrypted to the registry; never a plaintext photo
+     * @throws IOException              when the disk refuses the write (nothing is left behind)
+     * @throws IllegalArgumentException when what was written is not a CMS structure
+     */
+    public Staged stage(DurableFiles.ContentWriter sealer) throws IOException {
+        Path partial = envelopes.resolve("." + HexFormat.of().formatHex(randomBytes()) + PARTIAL_SUFFIX);
         try {
             MessageDigest digest = sha256();
             long length;
-            try (InputStream in = Files.newInputStream(sealedEnvelope);
-                    FileChannel out = FileChannel.open(incoming, StandardOpenOption.CREATE_NEW,
-                            StandardOpenOption.WRITE);
-                    DigestOutputStream hashing = new DigestOutputStream(
-                            java.nio.channels.Channels.newOutputStream(out), digest)) {
-                length = in.transferTo(hashing);
-                hashing.flush();
-                out.force(true);
+            try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ)) {
+                CountingStream counting = new CountingStream(new DigestOutputStream(Channels.newOutputStream(out),
+                        digest));
+                try (OutputStream buffered = new BufferedOutputStream(counting, 64 * 1024)) {
+                    sealer.writeTo(buffered);
+                }
+                length = counting.count;
+                requireCmsStructure(out);
+                // Data and length durable once; the name becomes durable with the entry's record (directory sync).
+                out.force(false);
             }
-            return new Staged(incoming, HexFormat.of().formatHex(digest.digest()), length);
+            return new Staged(partial, HexFormat.of().formatHex(digest.digest()), length);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(incoming);
+            Files.deleteIfExists(partial);
             throw e;
+        }
+    }
+
+    /** Counts the bytes written through it; closing it leaves the channel below to its owner. */
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 
     /**
      * Makes a staged envelope a QUEUED entry (or returns the existing entry of the same envelope).
      *
-     * <p>Order of durable writes: the entry's meta.json, the rename of the staged copy into the
-     * entry directory, then state.json. A crash before the last step is repaired by {@link #open}.
+     * <p>The staged file is renamed to {@code envelopes/<id>.cms}, then the entry's record is
+     * appended with a sync of that directory, so the rename is durable before the record is: a
+     * crash before the record leaves an envelope without an entry, which {@link #open} deletes.
      */
     public SpoolEntry commit(Staged staged, String codeId, String stationId, String filename) throws IOException {
         if (staged.committed) {
@@ -204,21 +321,22 @@ public final class Spool implements Closeable {
         }
         EnvelopeInfo info = new EnvelopeInfo(codeId, stationId, filename, staged.sha256(), staged.length(),
                 clock.instant());
+        CompletableFuture<Void> durable;
+        SpoolEntry entry;
         synchronized (this) {
-            SpoolEntry existing = entries.get(info.sha256());
+            Slot existing = entries.get(info.sha256());
             if (existing != null) {
-                return existing;
+                entry = existing.entry();
+                durable = lastQueued;
+            } else {
+                Files.move(staged.file, envelopeFile(info.sha256()), StandardCopyOption.ATOMIC_MOVE);
+                staged.committed = true;
+                entry = SpoolEntry.queued(info, clock.instant());
+                durable = put(new Slot(entry, null), envelopes);
             }
-            Path entryDirectory = store.directory(info.sha256());
-            Files.createDirectories(entryDirectory);
-            DurableFiles.syncDirectory(entryDirectory.getParent());
-            store.writeMeta(info);
-            Files.move(staged.file, store.file(info.sha256(), EntryStore.ENVELOPE), StandardCopyOption.ATOMIC_MOVE);
-            staged.committed = true;
-            DurableFiles.syncDirectory(entryDirectory);
-            DurableFiles.syncDirectory(staged.file.getParent());
-            return persist(SpoolEntry.queued(info, clock.instant()));
         }
+        GroupCommitJournal.await(durable);
+        return entry;
     }
 
     /**
@@ -235,16 +353,29 @@ public final class Spool implements Closeable {
         }
     }
 
+    private static void requireCmsStructure(FileChannel written) throws IOException {
+        ByteBuffer first = ByteBuffer.allocate(1);
+        if (written.read(first, 0) != 1 || first.get(0) != 0x30) {
+            throw new IllegalArgumentException("what was sealed is not a CMS envelope; the spool never takes "
+                    + "plaintext photos");
+        }
+    }
+
     /** Every entry, oldest first. */
     public synchronized List<SpoolEntry> entries() {
-        List<SpoolEntry> list = new ArrayList<>(entries.values());
+        return sorted(entries.values().stream().map(Slot::entry).toList());
+    }
+
+    private static List<SpoolEntry> sorted(List<SpoolEntry> unsorted) {
+        List<SpoolEntry> list = new ArrayList<>(unsorted);
         list.sort(Comparator.comparing((SpoolEntry e) -> e.info().createdAt()).thenComparing(SpoolEntry::id));
         return list;
     }
 
     /** One entry by id. */
     public synchronized Optional<SpoolEntry> entry(String id) {
-        return Optional.ofNullable(entries.get(id));
+        Slot slot = entries.get(id);
+        return slot == null ? Optional.empty() : Optional.of(slot.entry());
     }
 
     /**
@@ -259,8 +390,8 @@ public final class Spool implements Closeable {
             throw new IllegalArgumentException("'" + prefix + "' is not an entry id: give at least 4 of its hex "
                     + "digits, as 'status' shows them");
         }
-        List<SpoolEntry> matches = entries.values().stream().filter(entry -> entry.id().startsWith(wanted))
-                .sorted(Comparator.comparing(SpoolEntry::id)).toList();
+        List<SpoolEntry> matches = entries.values().stream().map(Slot::entry)
+                .filter(entry -> entry.id().startsWith(wanted)).sorted(Comparator.comparing(SpoolEntry::id)).toList();
         if (matches.isEmpty()) {
             throw new IllegalArgumentException("no spool entry id starts with " + wanted);
         }
@@ -274,7 +405,7 @@ public final class Spool implements Closeable {
 
     /** The entry's envelope file, for reading. */
     public Path envelopeFile(String id) {
-        return store.file(id, EntryStore.ENVELOPE);
+        return envelopes.resolve(id + ENVELOPE_SUFFIX);
     }
 
     /**
@@ -308,66 +439,83 @@ public final class Spool implements Closeable {
         return entry;
     }
 
-    /** Records the server's upload URL (CREATED). Called before the first PATCH is sent. */
-    public synchronized SpoolEntry markCreated(String id, String uploadUrl) throws IOException {
-        SpoolEntry entry = requireUploadable(id);
-        return persist(new SpoolEntry(entry.info(), EntryState.CREATED, uploadUrl, 0, entry.transientErrors(),
-                entry.lastError(), null, clock.instant()));
+    /**
+     * Records the server's upload URL (CREATED), or, when the server already acknowledged bytes
+     * (creation-with-upload), the URL and the offset in one record (IN_FLIGHT). Called before the
+     * first PATCH is sent.
+     */
+    public SpoolEntry markCreated(String id, String uploadUrl, long acknowledgedOffset) throws IOException {
+        return change(id, entry -> {
+            requireUploadable(entry);
+            return acknowledgedOffset == 0
+                    ? new SpoolEntry(entry.info(), EntryState.CREATED, uploadUrl, 0, entry.transientErrors(),
+                            entry.lastError(), null, clock.instant())
+                    : new SpoolEntry(entry.info(), EntryState.IN_FLIGHT, uploadUrl, acknowledgedOffset, 0, null, null,
+                            clock.instant());
+        });
     }
 
     /**
      * Records the offset the server acknowledged (IN_FLIGHT), after each chunk and after a HEAD.
      * The server's word is final even when it is behind what was recorded before (it lost data).
      */
-    public synchronized SpoolEntry recordAcknowledged(String id, long offset) throws IOException {
-        SpoolEntry entry = requireUploadable(id);
-        if (entry.uploadUrl() == null) {
-            throw new IllegalStateException("entry " + shortId(id) + " has no upload to acknowledge");
-        }
-        return persist(new SpoolEntry(entry.info(), EntryState.IN_FLIGHT, entry.uploadUrl(), offset, 0, null, null,
-                clock.instant()));
+    public SpoolEntry recordAcknowledged(String id, long offset) throws IOException {
+        return change(id, entry -> {
+            requireUploadable(entry);
+            if (entry.uploadUrl() == null) {
+                throw new IllegalStateException("entry " + shortId(id) + " has no upload to acknowledge");
+            }
+            return new SpoolEntry(entry.info(), EntryState.IN_FLIGHT, entry.uploadUrl(), offset, 0, null, null,
+                    clock.instant());
+        });
     }
 
     /**
      * The server no longer knows the upload (404/410, e.g. expired): forget its URL and start again
      * from QUEUED. The registry deduplicates by envelope hash, so a second upload is harmless.
      */
-    public synchronized SpoolEntry markUploadGone(String id, String reason) throws IOException {
-        SpoolEntry entry = requireUploadable(id);
-        return persist(new SpoolEntry(entry.info(), EntryState.QUEUED, null, 0, entry.transientErrors(), reason,
-                null, clock.instant()));
+    public SpoolEntry markUploadGone(String id, String reason) throws IOException {
+        return change(id, entry -> {
+            requireUploadable(entry);
+            return new SpoolEntry(entry.info(), EntryState.QUEUED, null, 0, entry.transientErrors(), reason, null,
+                    clock.instant());
+        });
     }
 
-    /** Stores the receipt, then marks the entry DELIVERED. */
-    public synchronized SpoolEntry markDelivered(String id, byte[] receiptJson) throws IOException {
-        SpoolEntry entry = requireUploadable(id);
-        store.writeOutcome(id, EntryStore.RECEIPT, receiptJson);
-        return persist(new SpoolEntry(entry.info(), EntryState.DELIVERED, entry.uploadUrl(), entry.info().length(),
-                0, null, null, clock.instant()));
+    /** Marks the entry DELIVERED with its receipt, in one record. */
+    public SpoolEntry markDelivered(String id, byte[] receiptJson) throws IOException {
+        byte[] receipt = receiptJson.clone();
+        return change(id, entry -> {
+            requireUploadable(entry);
+            return new SpoolEntry(entry.info(), EntryState.DELIVERED, entry.uploadUrl(), entry.info().length(), 0,
+                    null, null, clock.instant());
+        }, receipt);
     }
 
-    /** Stores the registry's problem, then marks the entry REJECTED with the problem's reason. */
-    public synchronized SpoolEntry markRejected(String id, Problem problem) throws IOException {
-        SpoolEntry entry = requireUploadable(id);
-        store.writeOutcome(id, EntryStore.PROBLEM, problem.toJson());
-        return persist(new SpoolEntry(entry.info(), EntryState.REJECTED, entry.uploadUrl(),
-                entry.acknowledgedOffset(), entry.transientErrors(), describe(problem), null, clock.instant()));
+    /** Marks the entry REJECTED with the registry's problem and its reason, in one record. */
+    public SpoolEntry markRejected(String id, Problem problem) throws IOException {
+        return change(id, entry -> {
+            requireUploadable(entry);
+            return new SpoolEntry(entry.info(), EntryState.REJECTED, entry.uploadUrl(), entry.acknowledgedOffset(),
+                    entry.transientErrors(), describe(problem), null, clock.instant());
+        }, problem.toJson());
     }
 
     /**
      * Records a transient failure (FAILED): the upload URL and offset are kept so that the next
      * attempt resumes; {@code nextAttemptAt} is when that may happen.
      */
-    public synchronized SpoolEntry markFailed(String id, String error, Instant nextAttemptAt) throws IOException {
-        SpoolEntry entry = requireUploadable(id);
-        return persist(new SpoolEntry(entry.info(), EntryState.FAILED, entry.uploadUrl(), entry.acknowledgedOffset(),
-                entry.transientErrors() + 1, error, nextAttemptAt, clock.instant()));
+    public SpoolEntry markFailed(String id, String error, Instant nextAttemptAt) throws IOException {
+        return change(id, entry -> {
+            requireUploadable(entry);
+            return new SpoolEntry(entry.info(), EntryState.FAILED, entry.uploadUrl(), entry.acknowledgedOffset(),
+                    entry.transientErrors() + 1, error, nextAttemptAt, clock.instant());
+        });
     }
 
     /** Marks the entry CORRUPT: its envelope will never be uploaded unless an operator retries it. */
-    public synchronized SpoolEntry markCorrupt(String id, String reason) throws IOException {
-        SpoolEntry entry = require(id);
-        return persist(new SpoolEntry(entry.info(), EntryState.CORRUPT, entry.uploadUrl(),
+    public SpoolEntry markCorrupt(String id, String reason) throws IOException {
+        return change(id, entry -> new SpoolEntry(entry.info(), EntryState.CORRUPT, entry.uploadUrl(),
                 entry.acknowledgedOffset(), entry.transientErrors(), reason, null, clock.instant()));
     }
 
@@ -375,40 +523,31 @@ public final class Spool implements Closeable {
      * Operator action. A FAILED entry becomes due at once, keeping its upload for resuming. A
      * REJECTED or CORRUPT entry goes back in the queue as a fresh upload (the registry deduplicates
      * by envelope hash); a CORRUPT one is re-verified and stays CORRUPT if its envelope still does
-     * not match. The stored problem is deleted before the state changes, so that a crash in between
-     * cannot bring the rejection back.
+     * not match. The stored problem goes in the same record that re-queues the entry.
      */
     public SpoolEntry retry(String id) throws IOException {
-        SpoolEntry entry = require(id);
-        if (entry.state() == EntryState.FAILED) {
-            synchronized (this) {
-                return persist(new SpoolEntry(entry.info(), EntryState.FAILED, entry.uploadUrl(),
-                        entry.acknowledgedOffset(), entry.transientErrors(), entry.lastError(), null, clock.instant()));
+        SpoolEntry retried = change(id, entry -> {
+            if (entry.state() == EntryState.FAILED) {
+                return new SpoolEntry(entry.info(), EntryState.FAILED, entry.uploadUrl(), entry.acknowledgedOffset(),
+                        entry.transientErrors(), entry.lastError(), null, clock.instant());
             }
-        }
-        if (entry.state() != EntryState.REJECTED && entry.state() != EntryState.CORRUPT) {
-            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state() + "; only REJECTED, "
-                    + "CORRUPT or FAILED entries can be retried");
-        }
-        synchronized (this) {
-            store.deleteOutcome(id, EntryStore.PROBLEM);
-            persist(new SpoolEntry(entry.info(), EntryState.QUEUED, null, 0, 0, null, null, clock.instant()));
-        }
-        return verify(id);
+            if (!entry.state().needsOperator()) {
+                throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state() + "; only REJECTED, "
+                        + "CORRUPT or FAILED entries can be retried");
+            }
+            return new SpoolEntry(entry.info(), EntryState.QUEUED, null, 0, 0, null, null, clock.instant());
+        });
+        return retried.state() == EntryState.QUEUED ? verify(id) : retried;
     }
 
     /**
      * Deletes an entry and its envelope, whatever its state; operators go through {@link #discard}
-     * and {@link #withdraw}, which say which entries they may delete. The directory is first renamed
-     * out of {@code entries/} (atomic), so a crash mid-delete never leaves a half-removed entry.
+     * and {@link #withdraw}, which say which entries they may delete. The envelope file is deleted
+     * once the removal is durable, so a crash in between leaves only a file that {@link #open}
+     * deletes.
      */
-    public synchronized void remove(String id) throws IOException {
-        require(id);
-        Path trash = directory.resolve(TRASH).resolve(id + "." + HexFormat.of().formatHex(randomBytes()));
-        Files.move(store.directory(id), trash, StandardCopyOption.ATOMIC_MOVE);
-        DurableFiles.syncDirectory(store.directory(id).getParent());
-        entries.remove(id);
-        SpoolRecovery.deleteTree(trash);
+    public void remove(String id) throws IOException {
+        removeIf(id, entry -> {});
     }
 
     /**
@@ -419,15 +558,14 @@ public final class Spool implements Closeable {
      * @return the entry as it was
      * @throws IllegalStateException naming the entry's state and what to do instead
      */
-    public synchronized SpoolEntry discard(String id) throws IOException {
-        SpoolEntry entry = require(id);
-        if (!entry.state().needsOperator() && entry.state() != EntryState.FAILED) {
-            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state()
-                    + "; only REJECTED, FAILED or CORRUPT entries can be removed"
-                    + (entry.state() == EntryState.QUEUED ? " (to take it back before upload: 'withdraw')" : ""));
-        }
-        remove(id);
-        return entry;
+    public SpoolEntry discard(String id) throws IOException {
+        return removeIf(id, entry -> {
+            if (!entry.state().needsOperator() && entry.state() != EntryState.FAILED) {
+                throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state()
+                        + "; only REJECTED, FAILED or CORRUPT entries can be removed"
+                        + (entry.state() == EntryState.QUEUED ? " (to take it back before upload: 'withdraw')" : ""));
+            }
+        });
     }
 
     /**
@@ -436,21 +574,20 @@ public final class Spool implements Closeable {
      * registry can be withdrawn: QUEUED, or FAILED before the registry created its upload. Once an
      * upload exists the registry may already hold every byte (its answer to the last chunk can be
      * lost), so the station cannot know that withdrawing it would keep the photo from the registry.
-     * The entry is {@linkplain #remove removed} under the spool's lock, so no upload in this or
+     * The entry is checked and removed from memory under the spool's lock, so no upload in this or
      * another process can pick it up afterwards.
      *
      * @throws IllegalStateException naming the entry's state and what to do instead
      */
-    public synchronized SpoolEntry withdraw(String id) throws IOException {
-        SpoolEntry entry = require(id);
-        boolean neverCreated = entry.state() == EntryState.QUEUED
-                || entry.state() == EntryState.FAILED && entry.uploadUrl() == null;
-        if (!neverCreated) {
-            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state()
-                    + whyNotWithdrawable(entry));
-        }
-        remove(id);
-        return entry;
+    public SpoolEntry withdraw(String id) throws IOException {
+        return removeIf(id, entry -> {
+            boolean neverCreated = entry.state() == EntryState.QUEUED
+                    || entry.state() == EntryState.FAILED && entry.uploadUrl() == null;
+            if (!neverCreated) {
+                throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state()
+                        + whyNotWithdrawable(entry));
+            }
+        });
     }
 
     private static String whyNotWithdrawable(SpoolEntry entry) {
@@ -466,18 +603,24 @@ public final class Spool implements Closeable {
     }
 
     /** The stored receipt JSON of a DELIVERED entry. */
-    public Optional<byte[]> receipt(String id) throws IOException {
-        return store.readOutcome(id, EntryStore.RECEIPT);
+    public synchronized Optional<byte[]> receipt(String id) {
+        Slot slot = entries.get(id);
+        return slot == null || slot.entry().state() != EntryState.DELIVERED || slot.outcome() == null
+                ? Optional.empty() : Optional.of(slot.outcome().clone());
     }
 
     /** The stored problem of a REJECTED entry. */
     public Optional<Problem> problem(String id) throws IOException {
-        Optional<byte[]> json = store.readOutcome(id, EntryStore.PROBLEM);
-        if (json.isEmpty()) {
-            return Optional.empty();
+        byte[] json;
+        synchronized (this) {
+            Slot slot = entries.get(id);
+            if (slot == null || slot.entry().state() != EntryState.REJECTED || slot.outcome() == null) {
+                return Optional.empty();
+            }
+            json = slot.outcome();
         }
         try {
-            return Optional.of(Problem.fromJson(json.get()));
+            return Optional.of(Problem.fromJson(json));
         } catch (WireFormatException e) {
             throw new IOException("stored problem of entry " + shortId(id) + " is unreadable", e);
         }
@@ -485,42 +628,66 @@ public final class Spool implements Closeable {
 
     /** Counts per state, bytes pending and the last error, for the {@code status} command. */
     public synchronized SpoolStatus status() {
-        return SpoolStatus.of(entries.values());
+        return SpoolStatus.of(entries.values().stream().map(Slot::entry).toList());
     }
 
     /**
      * A read-only look at the spool in {@code directory} without taking its lock, so that
-     * {@code status} works while an upload runs. Nothing is repaired; an entry whose records are
-     * being written or cannot be read is left out (the next {@link #open} deals with it). Every
-     * record is replaced atomically, so what is read is a state that really was.
+     * {@code status} works while an upload runs: the entries its journal holds now. Nothing is
+     * repaired or written; a record being appended is not seen yet. The entries of a spool of the
+     * layout before the journal that no agent has migrated yet are read as they stand.
      *
      * @return the entries, oldest first; empty when there is no spool yet
      */
     public static List<SpoolEntry> peek(Path directory) throws IOException {
-        Path entriesDirectory = directory.toAbsolutePath().resolve(ENTRIES);
-        if (!Files.isDirectory(entriesDirectory)) {
-            return List.of();
-        }
-        EntryStore store = new EntryStore(entriesDirectory);
-        List<SpoolEntry> result = new ArrayList<>();
-        try (java.util.stream.Stream<Path> list = Files.list(entriesDirectory)) {
-            for (Path entryDirectory : list.filter(Files::isDirectory).toList()) {
-                try {
-                    store.readEntry(store.readMeta(entryDirectory.getFileName().toString())).ifPresent(result::add);
-                } catch (IOException | RuntimeException e) {
-                    // Mid-write or damaged: the owner of the lock repairs it; a snapshot only skips it.
-                }
-            }
-        }
-        result.sort(Comparator.comparing((SpoolEntry e) -> e.info().createdAt()).thenComparing(SpoolEntry::id));
-        return result;
+        return sorted(peekSlots(directory).values().stream().map(Slot::entry).toList());
     }
 
-    /** Releases the spool's lock. */
+    /**
+     * The receipts of the DELIVERED entries of the spool in {@code directory}, by entry id, read as
+     * {@link #peek} reads: without the lock, for {@code audit verify}.
+     */
+    public static Map<String, byte[]> peekReceipts(Path directory) throws IOException {
+        Map<String, byte[]> receipts = new HashMap<>();
+        for (Slot slot : peekSlots(directory).values()) {
+            if (slot.entry().state() == EntryState.DELIVERED && slot.outcome() != null) {
+                receipts.put(slot.entry().id(), slot.outcome());
+            }
+        }
+        return receipts;
+    }
+
+    /** The file of the journal of the spool in {@code directory}: what {@link #peek} reads. */
+    public static Path journalFile(Path directory) {
+        return directory.toAbsolutePath().resolve(JOURNAL);
+    }
+
+    private static Map<String, Slot> peekSlots(Path directory) throws IOException {
+        Path journalFile = journalFile(directory);
+        Map<String, Slot> seen = new HashMap<>();
+        if (Files.exists(journalFile)) {
+            try {
+                GroupCommitJournal.read(journalFile, record -> apply(seen, record, journalFile));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        // A spool of the layout before the journal that no agent has opened (and so migrated) yet.
+        LegacySpoolReader.peek(directory.toAbsolutePath(), seen);
+        return seen;
+    }
+
+    /** Waits until every change is durable, closes the journal and releases the spool's lock. */
     @Override
     public void close() throws IOException {
-        activity.withdraw();
-        releaseLock();
+        try {
+            if (journal != null) {
+                journal.close();
+            }
+        } finally {
+            activity.withdraw();
+            releaseLock();
+        }
     }
 
     /** What this holder is doing, published for {@code status}. */
@@ -543,27 +710,100 @@ public final class Spool implements Closeable {
         return id.length() > 12 ? id.substring(0, 12) : id;
     }
 
-    private SpoolEntry persist(SpoolEntry entry) throws IOException {
-        store.writeState(entry);
-        entries.put(entry.id(), entry);
-        return entry;
+    /** A change of one entry, decided from the entry as it stands under the spool's lock. */
+    private interface Transition {
+        /** The entry as it becomes; throws {@link IllegalStateException} when the change is not allowed. */
+        SpoolEntry apply(SpoolEntry current);
+    }
+
+    /** An entry check before its removal; throws {@link IllegalStateException} when it may not be removed. */
+    private interface RemovalCheck {
+        void check(SpoolEntry current);
+    }
+
+    private SpoolEntry change(String id, Transition transition) throws IOException {
+        return change(id, transition, null);
+    }
+
+    /** Applies and queues a change under the lock, then waits (outside it) until it is durable. */
+    private SpoolEntry change(String id, Transition transition, byte[] outcome) throws IOException {
+        SpoolEntry changed;
+        CompletableFuture<Void> durable;
+        synchronized (this) {
+            changed = transition.apply(require(id));
+            durable = put(new Slot(changed, outcome));
+        }
+        GroupCommitJournal.await(durable);
+        return changed;
+    }
+
+    private SpoolEntry removeIf(String id, RemovalCheck check) throws IOException {
+        SpoolEntry removed;
+        CompletableFuture<Void> durable;
+        synchronized (this) {
+            removed = require(id);
+            check.check(removed);
+            entries.remove(id);
+            liveBytes -= liveRecordBytes.getOrDefault(id, 0);
+            liveRecordBytes.remove(id);
+            durable = queue(SpoolRecords.remove(id));
+        }
+        GroupCommitJournal.await(durable);
+        synchronized (this) {
+            // Under the lock: a commit of the same envelope in between would have made a new entry and file.
+            if (!entries.containsKey(id)) {
+                Files.deleteIfExists(envelopeFile(id));
+            }
+        }
+        return removed;
+    }
+
+    /** Sets an entry in memory and queues its record; call under the lock. */
+    private CompletableFuture<Void> put(Slot slot, Path... directoriesToSync) {
+        byte[] record = SpoolRecords.put(slot);
+        entries.put(slot.entry().id(), slot);
+        Integer previous = liveRecordBytes.put(slot.entry().id(), record.length);
+        liveBytes += record.length - (previous == null ? 0 : previous);
+        return queue(record, directoriesToSync);
+    }
+
+    private CompletableFuture<Void> queue(byte[] record, Path... directoriesToSync) {
+        journalBytes += record.length;
+        lastQueued = journal.append(record, directoriesToSync);
+        if (needsCompaction()) {
+            lastQueued = compact();
+        }
+        return lastQueued;
+    }
+
+    private boolean needsCompaction() {
+        return journalBytes > MIN_COMPACTION && journalBytes > COMPACTION_FACTOR * liveBytes;
+    }
+
+    /** Replaces the journal with one record per live entry; call under the lock. */
+    private CompletableFuture<Void> compact() {
+        List<byte[]> snapshot = new ArrayList<>(entries.size());
+        for (Slot slot : entries.values()) {
+            snapshot.add(SpoolRecords.put(slot));
+        }
+        journalBytes = liveBytes;
+        lastQueued = journal.rewrite(snapshot);
+        return lastQueued;
     }
 
     private synchronized SpoolEntry require(String id) {
-        SpoolEntry entry = entries.get(id);
-        if (entry == null) {
+        Slot slot = entries.get(id);
+        if (slot == null) {
             throw new IllegalArgumentException("no spool entry " + shortId(id));
         }
-        return entry;
+        return slot.entry();
     }
 
-    private SpoolEntry requireUploadable(String id) {
-        SpoolEntry entry = require(id);
+    private static void requireUploadable(SpoolEntry entry) {
         if (!entry.state().isUploadable()) {
-            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state() + " and cannot change "
-                    + "by upload");
+            throw new IllegalStateException("entry " + shortId(entry.id()) + " is " + entry.state()
+                    + " and cannot change by upload");
         }
-        return entry;
     }
 
     private static String describe(Problem problem) {

@@ -1,9 +1,8 @@
 package dev.codebound.agent.spool;
 
 import dev.codebound.agent.spool.RecoveryReport.Repair;
+import dev.codebound.agent.spool.SpoolRecords.Slot;
 import dev.codebound.protocol.io.DurableFiles;
-import dev.codebound.protocol.wire.Problem;
-import dev.codebound.protocol.wire.WireFormatException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -12,155 +11,157 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Brings a spool back to a consistent state after a crash, by the order in which the spool writes
- * its files (see {@link Spool}): each rule below repairs the gap between two consecutive writes.
+ * Brings the entries replayed from the spool's journal and the envelope files beside it back into
+ * agreement after a crash (see {@link Spool} for the order of writes), and migrates a spool of the
+ * layout before the journal. Works on the in-memory entries only; {@link Spool#open} then writes
+ * the result to the journal in one compacting rewrite before anything else happens.
  */
 final class SpoolRecovery {
-    private static final Pattern ENTRY_NAME = Pattern.compile("[0-9a-f]{64}");
+    static final String QUARANTINE = "quarantine";
+    /** Where {@code entries/} of the old layout goes once migrated, until it is deleted. */
+    static final String MIGRATED = "entries.migrated";
+    /** Directories of the old layout that held only transient files. */
+    private static final List<String> LEGACY_TRANSIENT = List.of("incoming", "trash");
+    private static final Pattern ENVELOPE_NAME = Pattern.compile("[0-9a-f]{64}\\.cms");
 
     private final Path root;
-    private final EntryStore store;
+    private final Path envelopes;
     private final Instant now;
     private final List<Repair> repairs = new ArrayList<>();
+    private boolean migrating;
 
-    SpoolRecovery(Path root, EntryStore store, Instant now) {
+    SpoolRecovery(Path root, Path envelopes, Instant now) {
         this.root = root;
-        this.store = store;
+        this.envelopes = envelopes;
         this.now = now;
     }
 
-    RecoveryReport recover(Map<String, SpoolEntry> entries) throws IOException {
-        emptyDirectory(root.resolve("incoming"));
-        emptyDirectory(root.resolve("trash"));
-        DurableFiles.removeStaleTemporaries(root);
-        DurableFiles.removeStaleTemporaries(root.resolve("entries"));
-        List<Path> directories;
-        try (Stream<Path> list = Files.list(root.resolve("entries"))) {
-            directories = list.filter(Files::isDirectory).sorted().toList();
+    /**
+     * Repairs {@code entries} (as replayed) and the files of the spool; the caller must make the
+     * entries durable, then call {@link #finishMigration}.
+     */
+    RecoveryReport recover(Map<String, Slot> entries) throws IOException {
+        if (Files.isDirectory(root.resolve(LegacySpoolReader.ENTRIES))) {
+            migrate(entries);
         }
-        for (Path directory : directories) {
-            DurableFiles.removeStaleTemporaries(directory);
-            recoverEntry(directory).ifPresent(entry -> entries.put(entry.id(), entry));
+        removeEnvelopesWithoutEntry(entries.keySet());
+        for (Slot slot : List.copyOf(entries.values())) {
+            checkEnvelope(slot).ifPresent(repaired -> entries.put(repaired.entry().id(), repaired));
         }
         return new RecoveryReport(repairs);
     }
 
-    private Optional<SpoolEntry> recoverEntry(Path directory) throws IOException {
-        String id = directory.getFileName().toString();
-        if (!ENTRY_NAME.matcher(id).matches()) {
-            quarantine(directory, id, "a directory that is not a spool entry");
-            return Optional.empty();
-        }
-        boolean hasMeta = Files.exists(directory.resolve(EntryStore.META));
-        boolean hasEnvelope = Files.exists(directory.resolve(EntryStore.ENVELOPE));
-        boolean hasState = Files.exists(directory.resolve(EntryStore.STATE));
-        if (!hasState && !hasEnvelope) {
-            // The enqueue stopped before the envelope was moved in; its caller still holds the source.
-            deleteTree(directory);
-            DurableFiles.syncDirectory(directory.getParent());
-            repairs.add(new Repair(id, "an enqueue interrupted before the envelope was moved in",
-                    "removed the partial entry", false));
-            return Optional.empty();
-        }
-        if (!hasMeta) {
-            quarantine(directory, id, "an entry without its meta.json");
-            return Optional.empty();
-        }
-        EnvelopeInfo info;
-        try {
-            info = store.readMeta(id);
-        } catch (IOException | IllegalArgumentException e) {
-            quarantine(directory, id, "an unreadable meta.json");
-            return Optional.empty();
-        }
-        if (!info.sha256().equals(id)) {
-            quarantine(directory, id, "a meta.json naming another envelope");
-            return Optional.empty();
-        }
-
-        SpoolEntry entry;
-        try {
-            Optional<SpoolEntry> stored = store.readEntry(info);
-            if (stored.isEmpty()) {
-                entry = write(SpoolEntry.queued(info, now));
-                repairs.add(new Repair(id, "an envelope without a state record (enqueue interrupted)",
-                        "queued it", false));
-            } else {
-                entry = stored.get();
-            }
-        } catch (IOException e) {
-            // A lost upload URL costs only a fresh upload: the registry deduplicates by envelope hash.
-            entry = write(new SpoolEntry(info, EntryState.QUEUED, null, 0, 0, "state record was unreadable", null,
-                    now));
-            repairs.add(new Repair(id, "an unreadable state record", "queued it for a fresh upload", true));
-        }
-        return Optional.of(reconcileOutcome(entry, hasEnvelope));
+    /** Whether {@link #recover} took entries from the old layout, which {@link #finishMigration} must then delete. */
+    boolean migrated() {
+        return migrating;
     }
 
-    /** Outcome files are written before the state that announces them; finish that step. */
-    private SpoolEntry reconcileOutcome(SpoolEntry entry, boolean hasEnvelope) throws IOException {
-        String id = entry.id();
-        if (entry.state() != EntryState.DELIVERED && Files.exists(store.file(id, EntryStore.RECEIPT))) {
-            repairs.add(new Repair(id, "a stored receipt on a " + entry.state() + " entry", "marked it DELIVERED",
-                    false));
-            return write(new SpoolEntry(entry.info(), EntryState.DELIVERED, entry.uploadUrl(), entry.info().length(),
-                    0, null, null, now));
+    /**
+     * Deletes the old layout once the migrated entries are durable in the journal. The directory
+     * is renamed first (atomic), so a crash while deleting never leaves a half-deleted old entry
+     * that the next open would take for a damaged one.
+     */
+    void finishMigration() throws IOException {
+        Path legacy = root.resolve(LegacySpoolReader.ENTRIES);
+        if (Files.isDirectory(legacy)) {
+            Files.move(legacy, root.resolve(MIGRATED), StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.syncDirectory(root);
         }
-        if (entry.state().isUploadable() && Files.exists(store.file(id, EntryStore.PROBLEM))) {
-            String reason = readProblemReason(id);
-            repairs.add(new Repair(id, "a stored problem on a " + entry.state() + " entry", "marked it REJECTED",
-                    false));
-            return write(new SpoolEntry(entry.info(), EntryState.REJECTED, entry.uploadUrl(),
-                    entry.acknowledgedOffset(), entry.transientErrors(), reason, null, now));
+        deleteLegacyLeftovers();
+    }
+
+    /** Deletes what an earlier migration or agent left behind that holds nothing any more. */
+    void deleteLegacyLeftovers() throws IOException {
+        deleteTree(root.resolve(MIGRATED));
+        for (String transientDirectory : LEGACY_TRANSIENT) {
+            deleteTree(root.resolve(transientDirectory));
         }
-        if (entry.state().isUploadable()) {
-            String problem = !hasEnvelope ? "envelope file is missing"
-                    : Files.size(store.file(id, EntryStore.ENVELOPE)) != entry.info().length()
-                            ? "envelope file has the wrong length (truncated or altered)" : null;
-            if (problem != null) {
-                repairs.add(new Repair(id, problem, "marked it CORRUPT", true));
-                return write(new SpoolEntry(entry.info(), EntryState.CORRUPT, entry.uploadUrl(),
-                        entry.acknowledgedOffset(), entry.transientErrors(), problem, null, now));
+    }
+
+    /**
+     * Takes the old layout's entries into memory and moves their envelopes to {@code envelopes/}.
+     * Entries the journal already holds come from a migration a crash interrupted and are kept as
+     * the journal has them; an envelope that interrupted migration already moved is moved back
+     * first, so that the old layout's own repair rules see a consistent entry.
+     */
+    private void migrate(Map<String, Slot> entries) throws IOException {
+        migrating = true;
+        LegacySpoolReader legacy = new LegacySpoolReader(root, now, repairs);
+        Set<String> known = new HashSet<>(entries.keySet());
+        try (Stream<Path> list = Files.list(root.resolve(LegacySpoolReader.ENTRIES))) {
+            for (Path directory : list.filter(Files::isDirectory).toList()) {
+                String id = directory.getFileName().toString();
+                Path moved = envelopes.resolve(id + ".cms");
+                if (!known.contains(id) && !Files.exists(legacy.envelope(id)) && Files.exists(moved)) {
+                    Files.move(moved, legacy.envelope(id), StandardCopyOption.ATOMIC_MOVE);
+                }
             }
         }
-        return entry;
-    }
-
-    private String readProblemReason(String id) {
-        try {
-            Problem problem = Problem.fromJson(Files.readAllBytes(store.file(id, EntryStore.PROBLEM)));
-            return problem.reason() != null ? problem.reason() : "HTTP " + problem.status();
-        } catch (IOException | WireFormatException e) {
-            return "rejected (stored problem unreadable)";
+        Map<String, Slot> migrated = new TreeMap<>();
+        legacy.read(known, migrated);
+        for (Slot slot : migrated.values()) {
+            String id = slot.entry().id();
+            if (Files.exists(legacy.envelope(id))) {
+                Files.move(legacy.envelope(id), envelopes.resolve(id + ".cms"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            entries.put(id, slot);
         }
+        // The journal's rewrite syncs only the spool's own directory: make the moved envelopes' names durable.
+        DurableFiles.syncDirectory(envelopes);
     }
 
-    private SpoolEntry write(SpoolEntry entry) throws IOException {
-        store.writeState(entry);
-        return entry;
-    }
-
-    private void quarantine(Path directory, String name, String found) throws IOException {
-        Path target = root.resolve("quarantine").resolve(name + "." + now.toEpochMilli());
-        Files.move(directory, target, StandardCopyOption.ATOMIC_MOVE);
-        DurableFiles.syncDirectory(directory.getParent());
-        repairs.add(new Repair(name, found, "moved it to " + root.relativize(target) + " for an operator", true));
-    }
-
-    private static void emptyDirectory(Path directory) throws IOException {
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
-            for (Path child : children) {
-                deleteTree(child);
+    /**
+     * A file being sealed when the process died ({@code .*.partial}), or an envelope whose entry
+     * record never became durable: its capture never finished, so the photographer still has the
+     * photo and nothing refers to the file.
+     */
+    private void removeEnvelopesWithoutEntry(Set<String> ids) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(envelopes)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(Spool.PARTIAL_SUFFIX)) {
+                    Files.deleteIfExists(file);
+                } else if (!ENVELOPE_NAME.matcher(name).matches()) {
+                    Path target = root.resolve(QUARANTINE).resolve(name + "." + now.toEpochMilli());
+                    Files.createDirectories(target.getParent());
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                    repairs.add(new Repair(name, "a file that is not a spool envelope", "moved it to "
+                            + root.relativize(target) + " for an operator", true));
+                } else if (!ids.contains(name.substring(0, 64))) {
+                    Files.deleteIfExists(file);
+                    repairs.add(new Repair(name.substring(0, 64), "an envelope whose entry was never recorded "
+                            + "(capture interrupted)", "removed the envelope", false));
+                }
             }
         }
-        DurableFiles.syncDirectory(directory);
+    }
+
+    /** An entry still to be uploaded whose envelope is gone or has the wrong length is never sent. */
+    private Optional<Slot> checkEnvelope(Slot slot) throws IOException {
+        SpoolEntry entry = slot.entry();
+        if (!entry.state().isUploadable()) {
+            return Optional.empty();
+        }
+        Path file = envelopes.resolve(entry.id() + ".cms");
+        String problem = !Files.exists(file) ? "envelope file is missing"
+                : Files.size(file) != entry.info().length()
+                        ? "envelope file has the wrong length (truncated or altered)" : null;
+        if (problem == null) {
+            return Optional.empty();
+        }
+        repairs.add(new Repair(entry.id(), problem, "marked it CORRUPT", true));
+        return Optional.of(new Slot(new SpoolEntry(entry.info(), EntryState.CORRUPT, entry.uploadUrl(),
+                entry.acknowledgedOffset(), entry.transientErrors(), problem, null, now), null));
     }
 
     /** Deletes a file or a directory tree. */

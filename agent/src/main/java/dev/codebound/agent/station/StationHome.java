@@ -18,7 +18,6 @@ import java.util.Map;
  * spool/                sealed envelopes waiting for upload, and their state
  * receipts/             the registry's signed receipts, verified, one per delivered envelope
  * scanned-codes.json    codes scanned for the hot folder ({@code watch}), without photos
- * tmp/                  owner-only scratch space for envelopes being sealed (never plaintext photos)
  * log/                  the hash-chained transfer log
  * </pre>
  */
@@ -102,10 +101,6 @@ public record StationHome(Path root) {
 
     public Path scannedCodes() {
         return root.resolve("scanned-codes.json");
-    }
-
-    public Path tmp() {
-        return root.resolve("tmp");
     }
 
     public Path log() {

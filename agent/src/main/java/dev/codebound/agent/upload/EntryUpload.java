@@ -189,18 +189,24 @@ final class EntryUpload {
         if (created.offset() > info.length()) {
             throw UploadException.transientError("create: server offset beyond the envelope's length", null);
         }
-        spool.markCreated(id, created.url().toString());
         needsHead = false;
-        if (created.offset() > 0) {
-            spool.recordAcknowledged(id, created.offset());
-        }
         progress.resynced(id, created.offset());
+        if (created.offset() == info.length() && created.outcome() != null) {
+            // The verdict came with the answer: no request depends on the created state, so its one record
+            // (the delivered or rejected entry) is all that must be durable before the entry counts as done.
+            return settle(created.outcome());
+        }
+        // The URL and the acknowledged offset in one record, durable before the next request.
+        spool.markCreated(id, created.url().toString(), created.offset());
         return created.offset() == info.length() ? finish(created.url(), created.resultPath()) : null;
     }
 
-    /** Fetches the verdict and stores it before the state that announces it. */
+    /** Fetches the verdict and stores it with the state that announces it. */
     private Result finish(HttpUrl upload, String resultHint) throws UploadException, IOException {
-        TusClient.Outcome outcome = tus.result(tus.resultUrl(upload, resultHint));
+        return settle(tus.result(tus.resultUrl(upload, resultHint)));
+    }
+
+    private Result settle(TusClient.Outcome outcome) throws IOException {
         if (outcome instanceof TusClient.Accepted accepted) {
             spool.markDelivered(id, accepted.receiptJson());
             return new Result(EntryState.DELIVERED, null);

@@ -30,6 +30,8 @@ final class TusClient {
      * {@code Codebound-Outcome}, but the result resource is what gets stored, so it alone decides.
      */
     static final String RESULT = "Codebound-Result";
+    /** The verdict a final request announces: {@code accepted} or {@code rejected}. */
+    static final String OUTCOME = "Codebound-Outcome";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,8 +41,11 @@ final class TusClient {
     private final Duration callTimeout;
     private final long minRate;
 
-    /** A created upload: its URL, the offset the server holds, and a result path if already complete. */
-    record Created(HttpUrl url, long offset, String resultPath) {}
+    /**
+     * A created upload: its URL, the offset the server holds, a result path if already complete,
+     * and the verdict itself when the registry sent it in the answer (else {@code null}: fetch it).
+     */
+    record Created(HttpUrl url, long offset, String resultPath, Outcome outcome) {}
 
     /** A PATCH's answer: the new offset and, on the final chunk, the result path. */
     record Patched(long offset, String resultPath) {}
@@ -93,7 +98,8 @@ final class TusClient {
                 throw UploadException.transientError("create: 201 without a usable Location", null);
             }
             String offset = response.header(Tus.UPLOAD_OFFSET);
-            return new Created(url, offset == null ? 0 : parseOffset(offset, "create"), response.header(RESULT));
+            return new Created(url, offset == null ? 0 : parseOffset(offset, "create"), response.header(RESULT),
+                    outcomeInAnswer(response));
         }
     }
 
@@ -122,21 +128,43 @@ final class TusClient {
         }
     }
 
+    /**
+     * The verdict a 201 to a creation-with-upload carries in its body when it completed the upload
+     * (the receipt as {@code application/json} when {@code Codebound-Outcome: accepted}, the problem
+     * as {@code application/problem+json} when {@code rejected}), or {@code null} when it carries none
+     * (a registry that predates this): the caller then fetches it from the result resource.
+     */
+    private Outcome outcomeInAnswer(Response response) throws UploadException {
+        String outcome = response.header(OUTCOME);
+        String type = response.header("Content-Type", "");
+        String mediaType = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if ("accepted".equals(outcome) && mediaType.equals("application/json")) {
+            byte[] receipt = readBody(response, "create");
+            return receipt.length == 0 ? null : new Accepted(requireJsonObject(receipt, "create"));
+        }
+        if ("rejected".equals(outcome) && mediaType.equals("application/problem+json")) {
+            byte[] problem = readBody(response, "create");
+            if (problem.length == 0) {
+                return null;
+            }
+            try {
+                Problem parsed = Problem.fromJson(problem);
+                if (parsed.status() != 0) {
+                    return new Refused(parsed);
+                }
+            } catch (WireFormatException e) {
+                // Not a problem after all: ask the result resource, which decides.
+            }
+        }
+        return null;
+    }
+
     /** Fetches the verdict on a complete upload: 200 with a receipt, or 422 with a problem. */
     Outcome result(HttpUrl resultUrl) throws UploadException {
         Request request = new Request.Builder().url(resultUrl).get().header("Accept", "application/json").build();
         try (Response response = execute(request, "result", 0)) {
             if (response.code() == 200) {
-                byte[] json = readBody(response, "result");
-                try {
-                    JsonNode node = JSON.readTree(json);
-                    if (node == null || !node.isObject()) {
-                        throw UploadException.transientError("result: the receipt is not a JSON object", null);
-                    }
-                } catch (IOException e) {
-                    throw UploadException.transientError("result: the receipt is not JSON", e);
-                }
-                return new Accepted(json);
+                return new Accepted(requireJsonObject(readBody(response, "result"), "result"));
             }
             if (response.code() == 422) {
                 return new Refused(problemOf(response));
@@ -223,6 +251,19 @@ final class TusClient {
         } catch (IOException e) {
             throw UploadException.transientError(step + ": cannot read the response body: " + e.getMessage(), e);
         }
+    }
+
+    /** The receipt as received, once it is known to be a JSON object; its signature is checked on arrival. */
+    private static byte[] requireJsonObject(byte[] json, String step) throws UploadException {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || !node.isObject()) {
+                throw UploadException.transientError(step + ": the receipt is not a JSON object", null);
+            }
+        } catch (IOException e) {
+            throw UploadException.transientError(step + ": the receipt is not JSON", e);
+        }
+        return json;
     }
 
     private static long bodyLength(RequestBody body) {

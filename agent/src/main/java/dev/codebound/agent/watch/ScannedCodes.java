@@ -12,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,6 +36,9 @@ import java.util.Optional;
  *
  * <p>File: {@code {"codes":[{"codeId":..,"text":..,"scannedAt":..},..]}}, oldest first, replaced
  * atomically; writers from different processes take an OS lock on a sibling {@code .lock} file.
+ * The parsed codes are kept in memory and read again only when the file was replaced (another
+ * inode, size or modification time), so that a lookup per photo costs a {@code stat}, not a parse
+ * of up to {@link #CAPACITY} codes.
  */
 public final class ScannedCodes {
     /** How long a scanned code stays remembered: a shoot day, with margin for a late upload of the photos. */
@@ -49,7 +55,16 @@ public final class ScannedCodes {
 
     private record Stored(List<Scanned> codes) {}
 
+    /** The codes as parsed from one version of the file, identified by its attributes. */
+    private record Cached(Object fileKey, long size, FileTime modified, List<Scanned> codes) {
+        boolean isOf(BasicFileAttributes attributes) {
+            return Objects.equals(fileKey, attributes.fileKey()) && size == attributes.size()
+                    && modified.equals(attributes.lastModifiedTime());
+        }
+    }
+
     private final Path file;
+    private Cached cached;
 
     public ScannedCodes(Path file) {
         this.file = file;
@@ -65,8 +80,10 @@ public final class ScannedCodes {
                     || scanned.scannedAt().isBefore(now.minus(RETENTION)));
             codes.add(new Scanned(code.codeId(), code.text(), now));
             codes.sort(Comparator.comparing(Scanned::scannedAt));
-            List<Scanned> kept = codes.subList(Math.max(0, codes.size() - CAPACITY), codes.size());
-            DurableFiles.writePrivate(file, JSON.writeValueAsBytes(new Stored(List.copyOf(kept))));
+            List<Scanned> kept = List.copyOf(codes.subList(Math.max(0, codes.size() - CAPACITY), codes.size()));
+            DurableFiles.writePrivate(file, JSON.writeValueAsBytes(new Stored(kept)));
+            // Still under the OS lock: no other writer can have replaced the file since.
+            keep(Files.readAttributes(file, BasicFileAttributes.class), kept);
         }
     }
 
@@ -75,7 +92,28 @@ public final class ScannedCodes {
         return read().stream().filter(scanned -> scanned.codeId().equals(codeId)).findFirst();
     }
 
-    private List<Scanned> read() throws IOException {
+    private synchronized void keep(BasicFileAttributes attributes, List<Scanned> codes) {
+        cached = new Cached(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), codes);
+    }
+
+    /** The codes in the file, parsed again only when the file is not the one last parsed or written. */
+    private synchronized List<Scanned> read() throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            cached = null;
+            return List.of();
+        }
+        if (cached != null && cached.isOf(attributes)) {
+            return cached.codes();
+        }
+        List<Scanned> codes = parse();
+        keep(attributes, codes);
+        return codes;
+    }
+
+    private List<Scanned> parse() throws IOException {
         try {
             Stored stored = JSON.readValue(Files.readAllBytes(file), Stored.class);
             if (stored == null) {
@@ -92,7 +130,7 @@ public final class ScannedCodes {
                     throw notScannedCodes("codes[" + i + "] lacks codeId, text or scannedAt");
                 }
             }
-            return stored.codes();
+            return List.copyOf(stored.codes());
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (com.fasterxml.jackson.core.JacksonException e) {

@@ -275,7 +275,9 @@ class StationLogAttackTest {
     /** Deletes an entry's receipt copies, as the attacker does with its record. */
     private static void dropDelivery(StationHome station, String entryId) throws Exception {
         Files.delete(station.receipt(entryId));
-        Files.delete(station.spool().resolve("entries").resolve(entryId).resolve("receipt.json"));
+        try (Spool spool = Spool.open(station.spool(), Clock.systemUTC())) {
+            spool.remove(entryId);
+        }
     }
 
     private static void writeLog(StationHome station, List<String> lines) throws Exception {

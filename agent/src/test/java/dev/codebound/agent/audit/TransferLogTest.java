@@ -47,6 +47,25 @@ class TransferLogTest {
         assertTrue(LogVerifier.verify(station.home, LogVerifier.Options.none()).ok());
     }
 
+    /**
+     * A verification queued without waiting is on disk, in its place in the chain, by the time
+     * the capture record that follows it returns (records are durable in order).
+     */
+    @Test
+    void aVerificationQueuedWithTheNextRecordIsDurableWhenThatRecordReturns() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.codeVerifiedWithNextRecord("ABCDEFGHIJKLMNOP");
+            log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
+            List<String> lines = station.lines();
+            assertEquals(2, lines.size(), "both on disk before the log is closed");
+            assertTrue(lines.get(0).contains("\"event\":\"code-verified\""), lines.get(0));
+            assertTrue(lines.get(1).contains("\"prev\":\"" + Sha256.hex(lines.get(0).getBytes(StandardCharsets.UTF_8))),
+                    lines.get(1));
+        }
+        assertTrue(LogVerifier.verify(station.home, LogVerifier.Options.none()).ok());
+    }
+
     @Test
     void fieldsOutsideTheWhitelistAndPersonalDataAreRefused() throws Exception {
         AuditFixture station = new AuditFixture(root);

@@ -2,7 +2,6 @@ package dev.codebound.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.protocol.photo.SamplePhotos;
 import java.nio.file.Files;
@@ -12,32 +11,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A capture killed between sealing and spooling leaves its scratch envelope in {@code tmp/}
- * (found by the crash torture); the next capture removes it, and never a scratch file of its own.
+ * A capture killed while sealing leaves its half-written envelope in {@code spool/envelopes/}
+ * (found by the crash torture when capture sealed into a scratch directory); the next capture
+ * removes it when it opens the spool, and leaves only its own envelope.
  */
 class CaptureScratchLeftoverTest {
     @TempDir
     Path temp;
 
     @Test
-    void theNextCaptureRemovesAScratchEnvelopeThatAKilledCaptureLeftBehind() throws Exception {
+    void theNextCaptureRemovesAnEnvelopeThatAKilledCaptureWasSealing() throws Exception {
         try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
             TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
                     "--no-passphrase");
-            Path scratch = station.station().tmp();
-            Files.createDirectories(scratch);
-            // What SIGKILL after sealing and before spooling leaves: a sealed envelope in the scratch directory.
-            Path leftover = Files.write(scratch.resolve("seal-4211985031837464190.cms"), new byte[] {0x30, 0x03});
-            Path unrelated = Files.write(scratch.resolve("notes.txt"), new byte[] {1});
+            Path envelopes = Files.createDirectories(station.station().spool().resolve("envelopes"));
+            // What SIGKILL while sealing leaves: the start of an envelope under its temporary name.
+            Path leftover = Files.write(envelopes.resolve(".4211985031837464.partial"), new byte[] {0x30, 0x03});
             Path photo = Files.write(temp.resolve("portrait.jpg"), SamplePhotos.good(5));
 
             CliRun capture = station.run("capture", "--code", registry.code().text(), photo.toString());
 
             assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
-            assertFalse(Files.exists(leftover), "the killed capture's scratch envelope is gone");
-            assertTrue(Files.exists(unrelated), "only scratch envelopes are removed");
-            try (Stream<Path> files = Files.list(scratch)) {
-                assertEquals(1, files.count(), "the capture's own scratch envelope is deleted too");
+            assertFalse(Files.exists(leftover), "the killed capture's half-sealed envelope is gone");
+            try (Stream<Path> files = Files.list(envelopes)) {
+                assertEquals(1, files.count(), "only the new entry's envelope is there");
             }
         }
     }

@@ -196,7 +196,7 @@ class OperatorActionsTest {
         String entry = JSON.readTree(station.run("capture", "--code", code.text(), photo.toString(), "--json")
                 .out()).get("entry").asText();
         try (Spool spool = Spool.open(station.station().spool(), Clock.systemUTC())) {
-            spool.markCreated(entry, registry.url() + "files/0123456789abcdef");
+            spool.markCreated(entry, registry.url() + "files/0123456789abcdef", 0);
         }
         CliRun created = station.run("withdraw", entry);
         assertEquals(ExitCodes.USAGE, created.exitCode(), created::both);

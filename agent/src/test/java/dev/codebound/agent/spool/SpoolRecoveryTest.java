@@ -1,5 +1,6 @@
 package dev.codebound.agent.spool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,17 +9,25 @@ import dev.codebound.agent.testing.Envelopes;
 import dev.codebound.agent.testing.FakeTime;
 import dev.codebound.protocol.wire.Problem;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Simulates a crash between each pair of consecutive durable writes by building the on-disk state
- * that crash would leave, then reopens the spool and checks the repair.
+ * Simulates a crash at each point between the spool's writes by building the on-disk state that
+ * crash would leave (the journal and the envelope files), then reopens the spool and checks the
+ * repair.
  */
 class SpoolRecoveryTest {
     @TempDir
@@ -36,62 +45,78 @@ class SpoolRecoveryTest {
         }
     }
 
-    private Path entryFile(String name) {
-        return root.resolve("entries").resolve(id).resolve(name);
-    }
-
     private Spool reopen() throws IOException {
         return Spool.open(root, time.clock());
     }
 
+    private Path envelopes() {
+        return root.resolve(Spool.ENVELOPES);
+    }
+
     @Test
-    void crashWhileCopyingIntoIncomingLeavesNothingBehind() throws IOException {
-        Files.write(root.resolve("incoming").resolve("0123456789abcdef.partial"), new byte[100]);
+    void killedWhileSealingLeavesNothingBehind() throws IOException {
+        Files.write(envelopes().resolve(".0123456789abcdef" + Spool.PARTIAL_SUFFIX), new byte[] {0x30, 1, 2});
         try (Spool spool = reopen()) {
-            assertEquals(0, SpoolTest.countFiles(root.resolve("incoming")));
+            assertEquals(0, SpoolTest.countPartials(root));
             assertEquals(1, spool.entries().size());
+            assertTrue(spool.recoveryReport().repairs().isEmpty(), "a half-sealed file is no news");
         }
     }
 
     @Test
-    void crashAfterMetaBeforeEnvelopeMoveRemovesTheHalfEntry() throws IOException {
-        Files.delete(entryFile(EntryStore.ENVELOPE));
-        Files.delete(entryFile(EntryStore.STATE));
+    void killedBetweenSealAndCommitRemovesTheEnvelopeNobodyRecorded() throws IOException {
+        byte[] sealed = Envelopes.bytes(5_000, 7);
+        String orphan = Envelopes.sha256Hex(sealed);
+        // What a kill after the rename into envelopes/ and before the entry's record leaves.
+        Files.write(envelopes().resolve(orphan + Spool.ENVELOPE_SUFFIX), sealed);
         try (Spool spool = reopen()) {
-            assertTrue(spool.entries().isEmpty());
-            assertFalse(Files.exists(root.resolve("entries").resolve(id)));
+            assertFalse(Files.exists(spool.envelopeFile(orphan)));
+            assertEquals(List.of(id), spool.entries().stream().map(SpoolEntry::id).toList());
             RecoveryReport.Repair repair = spool.recoveryReport().repairs().get(0);
-            assertFalse(repair.corruption(), "an interrupted enqueue is not corruption");
+            assertEquals(orphan, repair.entryId());
+            assertFalse(repair.corruption(), "an interrupted capture is not corruption");
         }
     }
 
     @Test
-    void crashAfterEnvelopeMoveBeforeStateQueuesTheEntry() throws IOException {
-        Files.delete(entryFile(EntryStore.STATE));
+    void aTornJournalTailIsCutAndTheStateBeforeItStands() throws IOException {
+        try (Spool spool = reopen()) {
+            spool.markCreated(id, "http://127.0.0.1/files/41", 0);
+        }
+        long intact = Files.size(root.resolve(Spool.JOURNAL));
+        // Half of a record: a length that promises more bytes than follow, as a kill mid-write leaves.
+        Files.write(root.resolve(Spool.JOURNAL), new byte[] {0, 0, 1, 0, 0x12, 0x34, 0x56, 0x78, '{', '"'},
+                StandardOpenOption.APPEND);
         try (Spool spool = reopen()) {
             SpoolEntry entry = spool.entry(id).orElseThrow();
-            assertEquals(EntryState.QUEUED, entry.state());
-            assertEquals("code-1", entry.info().codeId(), "facts come from meta.json");
-            assertEquals(1, spool.recoveryReport().repairs().size());
-            assertTrue(Files.exists(entryFile(EntryStore.STATE)), "the repair is persisted");
+            assertEquals(EntryState.CREATED, entry.state());
+            assertEquals("http://127.0.0.1/files/41", entry.uploadUrl());
+        }
+        assertTrue(Files.size(root.resolve(Spool.JOURNAL)) <= intact, "the torn record is gone");
+    }
+
+    @Test
+    void aRecordWhoseChecksumFailsEndsTheReplay() throws IOException {
+        try (Spool spool = reopen()) {
+            spool.markCreated(id, "http://127.0.0.1/files/41", 0);
+            spool.recordAcknowledged(id, 1_000);
+        }
+        // Flip the last byte: the last record (IN_FLIGHT at 1000) no longer matches its CRC.
+        try (RandomAccessFile journal = new RandomAccessFile(root.resolve(Spool.JOURNAL).toFile(), "rw")) {
+            journal.seek(journal.length() - 1);
+            int last = journal.read();
+            journal.seek(journal.length() - 1);
+            journal.write(last ^ 0xff);
+        }
+        try (Spool spool = reopen()) {
+            assertEquals(EntryState.CREATED, spool.entry(id).orElseThrow().state(), "the record before it stands");
         }
     }
 
     @Test
-    void crashDuringAnAtomicWriteLeavesOnlyAStaleTemporary() throws IOException {
-        Path stale = entryFile(".state.json.a1b2c3d4e5f6.tmp");
-        Files.write(stale, "{\"format\":1,\"state\":\"DELI".getBytes(StandardCharsets.UTF_8));
+    void creationSurvivesAndKeepsTheUploadUrlForResuming() throws IOException {
         try (Spool spool = reopen()) {
-            assertFalse(Files.exists(stale));
-            assertEquals(EntryState.QUEUED, spool.entry(id).orElseThrow().state(), "the old state stands");
-            assertTrue(spool.recoveryReport().repairs().isEmpty());
-        }
-    }
-
-    @Test
-    void crashAfterCreationKeepsTheUploadUrlForResuming() throws IOException {
-        try (Spool spool = reopen()) {
-            spool.markCreated(id, "http://127.0.0.1/files/41");
+            spool.markCreated(id, "http://127.0.0.1/files/41", 0);
         }
         try (Spool spool = reopen()) {
             SpoolEntry entry = spool.entry(id).orElseThrow();
@@ -102,61 +127,62 @@ class SpoolRecoveryTest {
     }
 
     @Test
-    void crashAfterReceiptBeforeDeliveredStateCompletesTheDelivery() throws IOException {
+    void creationWithUploadIsOneRecordOfUrlAndOffset() throws IOException {
         try (Spool spool = reopen()) {
-            spool.markCreated(id, "http://127.0.0.1/files/41");
-            spool.recordAcknowledged(id, 4_000);
+            SpoolEntry entry = spool.markCreated(id, "http://127.0.0.1/files/41", 4_000);
+            assertEquals(EntryState.IN_FLIGHT, entry.state());
+            assertEquals(4_000, entry.acknowledgedOffset());
         }
-        Files.write(entryFile(EntryStore.RECEIPT), "{\"receipt\":\"r\"}".getBytes(StandardCharsets.UTF_8));
         try (Spool spool = reopen()) {
-            SpoolEntry entry = spool.entry(id).orElseThrow();
-            assertEquals(EntryState.DELIVERED, entry.state(), "no second upload for a stored receipt");
-            assertFalse(spool.recoveryReport().hasCorruption());
+            assertEquals(4_000, spool.entry(id).orElseThrow().acknowledgedOffset());
         }
     }
 
     @Test
-    void crashAfterProblemBeforeRejectedStateCompletesTheRejection() throws IOException {
+    void theReceiptIsDurableWithTheDeliveredState() throws IOException {
+        byte[] receipt = "{\"receipt\":\"r\"}".getBytes(StandardCharsets.UTF_8);
         try (Spool spool = reopen()) {
-            spool.markCreated(id, "http://127.0.0.1/files/41");
-            spool.recordAcknowledged(id, 4_000);
+            spool.markCreated(id, "http://127.0.0.1/files/41", 4_000);
+            spool.markDelivered(id, receipt);
         }
-        Files.write(entryFile(EntryStore.PROBLEM), Problem.of(422, "BAD_SIGNATURE", "Bad signature", null,
-                "/files/41").toJson());
         try (Spool spool = reopen()) {
-            SpoolEntry entry = spool.entry(id).orElseThrow();
-            assertEquals(EntryState.REJECTED, entry.state());
-            assertEquals("BAD_SIGNATURE", entry.lastError());
+            assertEquals(EntryState.DELIVERED, spool.entry(id).orElseThrow().state());
+            assertArrayEquals(receipt, spool.receipt(id).orElseThrow());
         }
+        assertEquals(EntryState.DELIVERED, Spool.peek(root).get(0).state(), "status sees it without the lock");
     }
 
     @Test
-    void crashDuringOperatorRetryCannotResurrectTheRejection() throws IOException {
+    void aRetryDropsTheStoredProblemInTheSameRecord() throws IOException {
         try (Spool spool = reopen()) {
-            spool.markCreated(id, "http://127.0.0.1/files/41");
+            spool.markCreated(id, "http://127.0.0.1/files/41", 0);
             spool.markRejected(id, Problem.of(422, "PHOTO_SPEC", "Spec", null, "/files/41"));
-        }
-        // retry deletes problem.json first; the crash strikes before the new state is written.
-        Files.delete(entryFile(EntryStore.PROBLEM));
-        try (Spool spool = reopen()) {
-            assertEquals(EntryState.REJECTED, spool.entry(id).orElseThrow().state(), "still waits for the operator");
             assertEquals(EntryState.QUEUED, spool.retry(id).state());
         }
+        try (Spool spool = reopen()) {
+            assertEquals(EntryState.QUEUED, spool.entry(id).orElseThrow().state());
+            assertTrue(spool.problem(id).isEmpty(), "the rejection cannot come back");
+        }
     }
 
     @Test
-    void crashDuringRemoveLeavesNoHalfEntry() throws IOException {
-        Path trash = Files.createDirectories(root.resolve("trash").resolve(id + ".0011223344556677"));
-        Files.write(trash.resolve(EntryStore.ENVELOPE), new byte[10]);
+    void killedAfterARemovalWasRecordedDeletesTheEnvelopeOnOpen() throws IOException {
+        byte[] envelope;
         try (Spool spool = reopen()) {
-            assertEquals(0, SpoolTest.countFiles(root.resolve("trash")));
-            assertEquals(1, spool.entries().size());
+            envelope = Files.readAllBytes(spool.envelopeFile(id));
+            spool.withdraw(id);
+        }
+        // The removal's record is durable; the kill struck before the file was deleted.
+        Files.write(envelopes().resolve(id + Spool.ENVELOPE_SUFFIX), envelope);
+        try (Spool spool = reopen()) {
+            assertTrue(spool.entries().isEmpty());
+            assertFalse(Files.exists(spool.envelopeFile(id)));
         }
     }
 
     @Test
     void missingEnvelopeIsReportedAsCorruption() throws IOException {
-        Files.delete(entryFile(EntryStore.ENVELOPE));
+        Files.delete(envelopes().resolve(id + Spool.ENVELOPE_SUFFIX));
         try (Spool spool = reopen()) {
             SpoolEntry entry = spool.entry(id).orElseThrow();
             assertEquals(EntryState.CORRUPT, entry.state());
@@ -166,22 +192,66 @@ class SpoolRecoveryTest {
     }
 
     @Test
-    void unreadableStateRestartsTheUpload() throws IOException {
-        Files.write(entryFile(EntryStore.STATE), "not json".getBytes(StandardCharsets.UTF_8));
+    void aFileThatIsNotAnEnvelopeIsQuarantinedForAnOperator() throws IOException {
+        Files.write(envelopes().resolve("holiday.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8});
         try (Spool spool = reopen()) {
-            SpoolEntry entry = spool.entry(id).orElseThrow();
-            assertEquals(EntryState.QUEUED, entry.state());
+            assertEquals(1, SpoolTest.countFiles(root.resolve(SpoolRecovery.QUARANTINE)));
+            assertEquals(1, spool.entries().size());
             assertTrue(spool.recoveryReport().hasCorruption());
         }
     }
 
     @Test
-    void unreadableMetaIsQuarantinedForAnOperator() throws IOException {
-        Files.write(entryFile(EntryStore.META), "{".getBytes(StandardCharsets.UTF_8));
+    void aJournalRecordThisAgentCannotReadFailsTheOpenInsteadOfDroppingEntries() throws IOException {
         try (Spool spool = reopen()) {
-            assertTrue(spool.entries().isEmpty());
-            assertEquals(1, SpoolTest.countFiles(root.resolve("quarantine")));
-            assertTrue(spool.recoveryReport().hasCorruption());
+            spool.markCreated(id, "http://127.0.0.1/files/41", 0);
+        }
+        // A well-framed record of a format from the future: not a crash, so refuse rather than guess.
+        try (dev.codebound.protocol.io.GroupCommitJournal journal = dev.codebound.protocol.io.GroupCommitJournal
+                .open(root.resolve(Spool.JOURNAL), false, record -> {})) {
+            journal.append("{\"format\":99,\"op\":\"put\"}".getBytes(StandardCharsets.UTF_8)).join();
+        }
+        IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, this::reopen);
+        assertTrue(refused.getMessage().contains("format 99"), refused.getMessage());
+    }
+
+    @Test
+    void parallelWorkersStateChangesShareFsyncs() throws Exception {
+        int workers = 8;
+        int entriesPerWorker = 25;
+        try (Spool spool = reopen()) {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < workers * entriesPerWorker; i++) {
+                ids.add(spool.enqueue(Envelopes.write(temp, "p" + i + ".cms", 600, 1_000 + i), "code-" + i,
+                        "station-1", "p" + i + ".cms").id());
+            }
+            long syncsBefore = spool.journalSyncs();
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            try {
+                List<Future<?>> done = new java.util.ArrayList<>();
+                for (int w = 0; w < workers; w++) {
+                    List<String> mine = ids.subList(w * entriesPerWorker, (w + 1) * entriesPerWorker);
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        for (String entry : mine) {
+                            spool.markCreated(entry, "http://127.0.0.1/files/" + entry, 600);
+                            spool.markDelivered(entry, "{}".getBytes(StandardCharsets.UTF_8));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> future : done) {
+                    future.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            long changes = 2L * workers * entriesPerWorker;
+            long syncs = spool.journalSyncs() - syncsBefore;
+            assertTrue(syncs < changes, "group commit: " + syncs + " fsyncs for " + changes + " durable changes");
+            assertEquals(workers * entriesPerWorker, spool.status().count(EntryState.DELIVERED));
         }
     }
 }

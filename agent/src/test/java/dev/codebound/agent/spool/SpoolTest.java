@@ -56,7 +56,7 @@ class SpoolTest {
             spool.markFailed(failedBeforeCreation, "connection refused", time.now().plusSeconds(30));
             String failedWithUpload = spool.enqueue(Envelopes.write(temp, "u.cms", 2_000, 23), "code-3", "s",
                     "u.cms").id();
-            spool.markCreated(failedWithUpload, "http://127.0.0.1/files/3");
+            spool.markCreated(failedWithUpload, "http://127.0.0.1/files/3", 0);
             spool.markFailed(failedWithUpload, "HTTP 503", time.now().plusSeconds(30));
 
             assertEquals(EntryState.QUEUED, spool.withdraw(queued).state());
@@ -81,14 +81,14 @@ class SpoolTest {
             try (Spool.Staged staged = spool.stage(source)) {
                 id = staged.sha256();
                 assertEquals(4_000, staged.length());
-                assertEquals(1, countFiles(temp.resolve("spool/incoming")));
+                assertEquals(1, countPartials(temp.resolve("spool")));
             }
-            assertEquals(0, countFiles(temp.resolve("spool/incoming")));
+            assertEquals(0, countPartials(temp.resolve("spool")));
             assertEquals(0, spool.entries().size());
             try (Spool.Staged staged = spool.stage(source)) {
                 assertEquals(id, spool.commit(staged, "code-4", "s", "s.cms").id());
             }
-            assertEquals(0, countFiles(temp.resolve("spool/incoming")));
+            assertEquals(0, countPartials(temp.resolve("spool")));
             assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(spool.envelopeFile(id)));
         }
     }
@@ -98,11 +98,11 @@ class SpoolTest {
         Path source = Envelopes.write(temp, "a.cms", 3_000, 2);
         try (Spool spool = open()) {
             SpoolEntry first = spool.enqueue(source, "code-1", "station-1", "a.cms");
-            spool.markCreated(first.id(), "http://127.0.0.1/files/1");
+            spool.markCreated(first.id(), "http://127.0.0.1/files/1", 0);
             SpoolEntry second = spool.enqueue(source, "code-1", "station-1", "a.cms");
             assertEquals(EntryState.CREATED, second.state(), "the existing entry and its progress are kept");
             assertEquals(1, spool.entries().size());
-            assertEquals(0, countFiles(temp.resolve("spool/incoming")), "no partial copy left");
+            assertEquals(0, countPartials(temp.resolve("spool")), "no partial copy left");
         }
     }
 
@@ -112,7 +112,7 @@ class SpoolTest {
         String id;
         try (Spool spool = open()) {
             id = spool.enqueue(source, "code-2", "station-1", "b.cms").id();
-            spool.markCreated(id, "http://127.0.0.1/files/7");
+            spool.markCreated(id, "http://127.0.0.1/files/7", 0);
             spool.recordAcknowledged(id, 4_096);
             spool.markFailed(id, "upload: HTTP 503", time.now().plusSeconds(30));
         }
@@ -139,7 +139,7 @@ class SpoolTest {
         Path source = Envelopes.write(temp, "c.cms", 100, 4);
         try (Spool spool = open()) {
             String id = spool.enqueue(source, "code-3", "station-1", "c.cms").id();
-            spool.markCreated(id, "http://127.0.0.1/files/1");
+            spool.markCreated(id, "http://127.0.0.1/files/1", 0);
             byte[] receipt = "{\"receipt\":\"r-1\"}".getBytes(StandardCharsets.UTF_8);
             SpoolEntry delivered = spool.markDelivered(id, receipt);
             assertEquals(EntryState.DELIVERED, delivered.state());
@@ -155,7 +155,7 @@ class SpoolTest {
         Path source = Envelopes.write(temp, "d.cms", 100, 5);
         try (Spool spool = open()) {
             String id = spool.enqueue(source, "code-4", "station-1", "d.cms").id();
-            spool.markCreated(id, "http://127.0.0.1/files/1");
+            spool.markCreated(id, "http://127.0.0.1/files/1", 0);
             spool.markRejected(id, Problem.of(422, "PHOTO_SPEC", "Photo does not meet the specification",
                     "background colour is not allowed", "/files/1"));
             SpoolEntry rejected = spool.entry(id).orElseThrow();
@@ -171,7 +171,7 @@ class SpoolTest {
 
             spool.remove(id);
             assertTrue(spool.entry(id).isEmpty());
-            assertFalse(Files.exists(temp.resolve("spool/entries").resolve(id)));
+            assertFalse(Files.exists(spool.envelopeFile(id)), "the envelope is deleted with its entry");
         }
         try (Spool spool = open()) {
             assertTrue(spool.entries().isEmpty());
@@ -195,7 +195,7 @@ class SpoolTest {
         Path source = Envelopes.write(temp, "f.cms", 10_000, 7);
         try (Spool spool = open()) {
             String id = spool.enqueue(source, "code-6", "station-1", "f.cms").id();
-            spool.markCreated(id, "http://127.0.0.1/files/9");
+            spool.markCreated(id, "http://127.0.0.1/files/9", 0);
             spool.recordAcknowledged(id, 2_000);
             spool.markFailed(id, "upload: HTTP 503", time.now().plus(Duration.ofHours(1)));
             SpoolEntry retried = spool.retry(id);
@@ -221,9 +221,9 @@ class SpoolTest {
             time.advance(Duration.ofMinutes(1));
             String b = spool.enqueue(Envelopes.write(temp, "b.cms", 2_000, 11), "c-b", "s-1", "b.cms").id();
             String c = spool.enqueue(Envelopes.write(temp, "c.cms", 3_000, 12), "c-c", "s-1", "c.cms").id();
-            spool.markCreated(b, "http://127.0.0.1/files/b");
+            spool.markCreated(b, "http://127.0.0.1/files/b", 0);
             spool.recordAcknowledged(b, 500);
-            spool.markCreated(c, "http://127.0.0.1/files/c");
+            spool.markCreated(c, "http://127.0.0.1/files/c", 0);
             spool.markDelivered(c, "{}".getBytes(StandardCharsets.UTF_8));
             time.advance(Duration.ofMinutes(1));
             spool.markFailed(a, "create: HTTP 503", time.now());
@@ -256,6 +256,13 @@ class SpoolTest {
         }
         try (Spool reopened = open()) {
             assertTrue(reopened.entries().isEmpty(), "the lock is released on close");
+        }
+    }
+
+    /** Envelopes being sealed or copied into the spool, not yet committed. */
+    static long countPartials(Path spool) throws IOException {
+        try (var list = Files.list(spool.resolve(Spool.ENVELOPES))) {
+            return list.filter(file -> file.getFileName().toString().endsWith(Spool.PARTIAL_SUFFIX)).count();
         }
     }
 

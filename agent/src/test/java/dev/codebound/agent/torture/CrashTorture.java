@@ -40,11 +40,12 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code DELAY}: a moment in the agent process's life (0–2.5 s after it started) or, for the
  *       registry, 0–4 s into the round;</li>
- *   <li>{@code SEAL}: as soon as {@code capture} has created its scratch envelope in {@code tmp/}
- *       (between sealing and spooling);</li>
- *   <li>{@code SPOOL_ENTRY}: as soon as a new spool entry directory appears (inside the enqueue);</li>
- *   <li>{@code ENTRY_QUEUED}: as soon as a new entry's state is written (the enqueue is done; what
- *       follows is the capture's record in the transfer log);</li>
+ *   <li>{@code SEAL}: as soon as {@code capture} has started sealing into the spool (a
+ *       {@code .partial} file in {@code spool/envelopes/}: mid-seal);</li>
+ *   <li>{@code SPOOL_ENTRY}: as soon as a sealed envelope is renamed into {@code spool/envelopes/}
+ *       (after the capture record, before the entry's journal record is durable);</li>
+ *   <li>{@code ENTRY_QUEUED}: as soon as a new entry's record is in the spool's journal (the
+ *       enqueue is done);</li>
  *   <li>{@code STORED_BYTES}: once the registry's upload files grew by 1 byte to 3 chunks since the
  *       round began (mid-chunk, mid-request);</li>
  *   <li>{@code RECEIPT}: as soon as the agent wrote a receipt into a spool entry (the delivery's
@@ -509,9 +510,9 @@ final class CrashTorture {
 
     private long measure(Trigger trigger) throws IOException {
         return switch (trigger) {
-            case SEAL -> StationUnderTest.count(station.station().tmp());
-            case SPOOL_ENTRY -> StationUnderTest.count(station.spoolEntries());
-            case ENTRY_QUEUED -> station.entriesWithState();
+            case SEAL -> station.envelopeFiles(".partial");
+            case SPOOL_ENTRY -> station.envelopeFiles(".cms");
+            case ENTRY_QUEUED -> station.entriesInJournal();
             case RECEIPT -> station.receiptsInSpool();
             case ACCEPTANCE -> StationUnderTest.count(server.dataDir().resolve("registry").resolve("photos"));
             case STORED_BYTES -> storedBytes();

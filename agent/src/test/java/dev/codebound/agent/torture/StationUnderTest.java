@@ -1,9 +1,10 @@
 package dev.codebound.agent.torture;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.cli.AgentCommand;
 import dev.codebound.agent.cli.AgentEnvironment;
+import dev.codebound.agent.spool.EntryState;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationHome;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,8 +28,6 @@ import picocli.CommandLine;
  * the way the spool's own recovery would, to know what a killed process left behind.
  */
 final class StationUnderTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** What an in-process command printed. */
     record Result(int exitCode, String out, String err) {
         String both() {
@@ -52,8 +51,9 @@ final class StationUnderTest {
         return new StationHome(home);
     }
 
-    Path spoolEntries() {
-        return station().spool().resolve("entries");
+    /** The spool's envelope files: sealed, committed or not. */
+    Path spoolEnvelopes() {
+        return station().spool().resolve("envelopes");
     }
 
     /** Runs a command in this JVM with the station's environment plus {@code extra}. */
@@ -84,21 +84,14 @@ final class StationUnderTest {
     }
 
     /**
-     * The code ids of the envelopes in the spool, as the spool's recovery will see them: an entry
-     * directory counts once its envelope file is in it (meta.json is written before the envelope is
-     * renamed in; an entry without its envelope is removed on the next open).
+     * The code ids of the envelopes in the spool, by entry, as the spool's recovery will see them:
+     * the entries whose records are durable in its journal (a torn record being written by a
+     * killed process is not one; an envelope file without a record is deleted on the next open).
      */
     Map<String, String> spooledEnvelopesByEntry() throws IOException {
         Map<String, String> result = new HashMap<>();
-        if (!Files.isDirectory(spoolEntries())) {
-            return result;
-        }
-        try (Stream<Path> list = Files.list(spoolEntries())) {
-            for (Path entry : list.filter(Files::isDirectory).toList()) {
-                if (Files.exists(entry.resolve("envelope.cms"))) {
-                    readCodeId(entry).ifPresent(code -> result.put(entry.getFileName().toString(), code));
-                }
-            }
+        for (SpoolEntry entry : Spool.peek(station().spool())) {
+            result.put(entry.id(), entry.info().codeId());
         }
         return result;
     }
@@ -107,29 +100,31 @@ final class StationUnderTest {
         return new HashSet<>(spooledEnvelopesByEntry().values());
     }
 
-    private static Optional<String> readCodeId(Path entry) {
+    /** The entry's state as its journal holds it (not repaired), or empty when it is not an entry. */
+    Optional<String> state(String entryId) {
         try {
-            JsonNode meta = JSON.readTree(entry.resolve("meta.json").toFile());
-            return Optional.of(meta.get("codeId").asText());
-        } catch (IOException | RuntimeException e) {
+            return Spool.peek(station().spool()).stream().filter(entry -> entry.id().equals(entryId)).findFirst()
+                    .map(entry -> entry.state().name());
+        } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    /** The entry's state as last written (not repaired), or empty when it has no readable state yet. */
-    Optional<String> state(String entryId) {
-        try {
-            return Optional.of(JSON.readTree(spoolEntries().resolve(entryId).resolve("state.json").toFile())
-                    .get("state").asText());
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+    /** The entry's length as recorded in the spool. */
+    long envelopeLength(String entryId) throws IOException {
+        return Spool.peek(station().spool()).stream().filter(entry -> entry.id().equals(entryId)).findFirst()
+                .orElseThrow().info().length();
+    }
+
+    /** The receipts the spool holds, by entry id. */
+    Map<String, byte[]> receiptsInSpoolByEntry() throws IOException {
+        return Spool.peekReceipts(station().spool());
     }
 
     /** Whether every spooled envelope is DELIVERED and its verified receipt is archived. */
     boolean everythingDelivered() throws IOException {
-        for (String entry : spooledEnvelopesByEntry().keySet()) {
-            if (!state(entry).equals(Optional.of("DELIVERED")) || !Files.exists(station().receipt(entry))) {
+        for (SpoolEntry entry : Spool.peek(station().spool())) {
+            if (entry.state() != EntryState.DELIVERED || !Files.exists(station().receipt(entry.id()))) {
                 return false;
             }
         }
@@ -139,10 +134,9 @@ final class StationUnderTest {
     /** Entries waiting for an operator (REJECTED, CORRUPT): the torture never expects any. */
     List<String> entriesNeedingAnOperator() throws IOException {
         List<String> result = new ArrayList<>();
-        for (String entry : spooledEnvelopesByEntry().keySet()) {
-            Optional<String> state = state(entry);
-            if (state.equals(Optional.of("REJECTED")) || state.equals(Optional.of("CORRUPT"))) {
-                result.add(entry + " " + state.get());
+        for (SpoolEntry entry : Spool.peek(station().spool())) {
+            if (entry.state().needsOperator()) {
+                result.add(entry.id() + " " + entry.state());
             }
         }
         return result;
@@ -160,22 +154,31 @@ final class StationUnderTest {
         }
     }
 
-    /** Number of spool entries whose state is written. */
-    int entriesWithState() {
-        return count("state.json");
-    }
-
-    /** Number of spool entries holding a receipt file. */
-    int receiptsInSpool() {
-        return count("receipt.json");
-    }
-
-    private int count(String file) {
-        if (!Files.isDirectory(spoolEntries())) {
+    /** Number of spool entries durable in the journal. */
+    int entriesInJournal() {
+        try {
+            return Spool.peek(station().spool()).size();
+        } catch (IOException e) {
             return 0;
         }
-        try (Stream<Path> list = Files.list(spoolEntries())) {
-            return (int) list.filter(entry -> Files.exists(entry.resolve(file))).count();
+    }
+
+    /** Number of spool entries holding a receipt. */
+    int receiptsInSpool() {
+        try {
+            return Spool.peekReceipts(station().spool()).size();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Number of spool envelope files whose name ends with {@code suffix}. */
+    int envelopeFiles(String suffix) {
+        if (!Files.isDirectory(spoolEnvelopes())) {
+            return 0;
+        }
+        try (Stream<Path> list = Files.list(spoolEnvelopes())) {
+            return (int) list.filter(file -> file.getFileName().toString().endsWith(suffix)).count();
         } catch (IOException e) {
             return 0;
         }

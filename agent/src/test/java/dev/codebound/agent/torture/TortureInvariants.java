@@ -98,25 +98,25 @@ final class TortureInvariants {
     private void checkReceipts(Map<String, String> entriesByCode) throws Exception {
         TrustBundle bundle = new StationTrust(station.station()).bundle();
         String stationId = null;
+        Map<String, byte[]> spoolReceipts = station.receiptsInSpoolByEntry();
         for (Map.Entry<String, String> pair : entriesByCode.entrySet()) {
             String code = pair.getKey();
             String entry = pair.getValue();
-            Path spoolCopy = station.spoolEntries().resolve(entry).resolve("receipt.json");
+            byte[] spoolCopy = spoolReceipts.get(entry);
             Path archived = station.station().receipt(entry);
-            if (!Files.exists(spoolCopy) || !Files.exists(archived)) {
-                failures.add("entry " + entry + ": receipt in spool " + Files.exists(spoolCopy) + ", archived "
+            if (spoolCopy == null || !Files.exists(archived)) {
+                failures.add("entry " + entry + ": receipt in spool " + (spoolCopy != null) + ", archived "
                         + Files.exists(archived));
                 continue;
             }
             byte[] bytes = Files.readAllBytes(archived);
-            if (!Arrays.equals(bytes, Files.readAllBytes(spoolCopy))) {
+            if (!Arrays.equals(bytes, spoolCopy)) {
                 failures.add("entry " + entry + ": the archived receipt differs from the spool's copy");
             }
             try {
                 Receipt receipt = ReceiptCodec.verify(bytes, bundle, "receipt of " + entry);
                 ReceiptCodec.verifyLogInclusion(receipt, bundle, "receipt of " + entry);
-                JsonNode meta = JSON.readTree(station.spoolEntries().resolve(entry).resolve("meta.json").toFile());
-                if (!receipt.envelopeSha256().equals(entry) || receipt.envelopeLength() != meta.get("length").asLong()
+                if (!receipt.envelopeSha256().equals(entry) || receipt.envelopeLength() != station.envelopeLength(entry)
                         || !receipt.codeId().equals(code)) {
                     failures.add("entry " + entry + ": the receipt names envelope " + receipt.envelopeSha256()
                             + " (" + receipt.envelopeLength() + " bytes) of code " + receipt.codeId());
@@ -211,16 +211,16 @@ final class TortureInvariants {
                 failures.add("the spool needed repairs after the last clean run: " + spool.recoveryReport().repairs());
             }
         }
-        for (String child : List.of("incoming", "trash", "quarantine")) {
-            int count = StationUnderTest.count(station.station().spool().resolve(child));
-            if (count != 0) {
-                failures.add("spool/" + child + " holds " + count + " file(s)");
-            }
+        int quarantined = StationUnderTest.count(station.station().spool().resolve("quarantine"));
+        if (quarantined != 0) {
+            failures.add("spool/quarantine holds " + quarantined + " file(s)");
         }
-        int scratch = StationUnderTest.count(station.station().tmp());
-        if (scratch != 0) {
-            failures.add("the station's scratch directory tmp/ holds " + scratch + " leftover file(s): "
-                    + list(station.station().tmp()));
+        int partial = station.envelopeFiles(".partial");
+        int envelopes = StationUnderTest.count(station.spoolEnvelopes());
+        int entries = station.entriesInJournal();
+        if (partial != 0 || envelopes != entries) {
+            failures.add("spool/envelopes holds " + envelopes + " file(s) (" + partial + " half-sealed) for " + entries
+                    + " entries");
         }
         List<Path> temporaries = temporaries(station.home());
         if (!temporaries.isEmpty()) {

@@ -75,6 +75,7 @@ final class InMemoryTusServer extends Dispatcher {
     private java.util.function.IntPredicate lostAckPlan = n -> false;
     private int patches;
     private int nextId = 1;
+    private volatile boolean outcomeInCreationAnswer;
 
     InMemoryTusServer(MockWebServer server) {
         this.server = server;
@@ -113,6 +114,15 @@ final class InMemoryTusServer extends Dispatcher {
     /** PATCH number {@code n} (1-based, over the server's life) loses its acknowledgement when this says so. */
     synchronized void loseAcksWhere(java.util.function.IntPredicate patchNumber) {
         lostAckPlan = patchNumber;
+    }
+
+    /**
+     * A 201 to a creation-with-upload that completes the upload carries the verdict in its body
+     * (the receipt, or the problem), as registries after issue 10 answer; by default it carries
+     * none, as before, and the client must fetch the result.
+     */
+    void answerCreationWithOutcome() {
+        outcomeInCreationAnswer = true;
     }
 
     /** Completed uploads of this envelope are refused with a problem. */
@@ -274,6 +284,10 @@ final class InMemoryTusServer extends Dispatcher {
             }
             response.setHeader(Tus.UPLOAD_OFFSET, upload.offset());
             completeIfDone(upload, response);
+            if (outcomeInCreationAnswer && upload.outcome != null) {
+                response.setHeader("Content-Type", upload.outcome.equals("accepted") ? "application/json"
+                        : Problem.MEDIA_TYPE).body(new okio.Buffer().write(upload.result));
+            }
         }
         return response.build();
     }

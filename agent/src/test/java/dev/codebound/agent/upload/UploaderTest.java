@@ -127,6 +127,7 @@ class UploaderTest {
         assertEquals(0, run(config()).delivered(), "nothing left to do");
     }
 
+    /** A registry whose 201 carries no verdict (before issue 10): the client fetches the result. */
     @Test
     void smallEnvelopeTravelsInTheCreationRequest() throws Exception {
         SpoolEntry entry = enqueue("small.cms", 30_000, 5);
@@ -134,6 +135,29 @@ class UploaderTest {
         assertEquals(1, run.delivered());
         assertDeliveredExactlyOnce(entry);
         assertEquals(List.of("POST", "GET"), tus.requests().stream().map(RecordedRequest::getMethod).toList());
+    }
+
+    /** One round trip: the registry's 201 carries the receipt, so no GET of the result follows. */
+    @Test
+    void aVerdictInTheCreationAnswerIsUsedWithoutFetchingTheResult() throws Exception {
+        tus.answerCreationWithOutcome();
+        SpoolEntry entry = enqueue("small.cms", 30_000, 5);
+        UploadRun run = run(config().chunkSize(64 * 1024).creationWithUploadLimit(64 * 1024));
+        assertEquals(1, run.delivered());
+        assertDeliveredExactlyOnce(entry);
+        assertEquals(List.of("POST"), tus.requests().stream().map(RecordedRequest::getMethod).toList());
+    }
+
+    @Test
+    void aRefusalInTheCreationAnswerRejectsWithTheProblemKept() throws Exception {
+        tus.answerCreationWithOutcome();
+        SpoolEntry entry = enqueue("refused.cms", 30_000, 6);
+        tus.refuse(entry.id());
+        UploadRun run = run(config().chunkSize(64 * 1024).creationWithUploadLimit(64 * 1024));
+        assertEquals(1, run.rejected());
+        assertEquals(EntryState.REJECTED, spool.entry(entry.id()).orElseThrow().state());
+        assertEquals("PHOTO_SPEC", spool.problem(entry.id()).orElseThrow().reason());
+        assertEquals(List.of("POST"), tus.requests().stream().map(RecordedRequest::getMethod).toList());
     }
 
     @Test
@@ -240,7 +264,7 @@ class UploaderTest {
         // A previous process had three chunks acknowledged but died before recording the third.
         InMemoryTusServer.Upload upload = tus.createDirectly(40_000, metadataOf(entry));
         upload.data.write(content, 0, 3 * CHUNK);
-        spool.markCreated(entry.id(), server.url("/files/" + upload.id).toString());
+        spool.markCreated(entry.id(), server.url("/files/" + upload.id).toString(), 0);
         spool.recordAcknowledged(entry.id(), 2L * CHUNK);
 
         UploadRun run = run(config());
@@ -283,7 +307,7 @@ class UploaderTest {
         SpoolEntry entry = enqueue("a.cms", 40_000, 14);
         InMemoryTusServer.Upload old = tus.createDirectly(40_000, metadataOf(entry));
         old.data.write(content(entry), 0, CHUNK);
-        spool.markCreated(entry.id(), server.url("/files/" + old.id).toString());
+        spool.markCreated(entry.id(), server.url("/files/" + old.id).toString(), 0);
         spool.recordAcknowledged(entry.id(), CHUNK);
         tus.expire(old.id);
 

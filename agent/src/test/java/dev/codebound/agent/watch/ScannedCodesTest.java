@@ -45,6 +45,26 @@ class ScannedCodesTest {
         assertTrue(codes.find("H3PA-9ZQW").isEmpty());
     }
 
+    /**
+     * The codes are kept in memory between lookups (a parse per photo was a quarter of capture's
+     * CPU), yet a code another process remembers meanwhile (e.g. {@code code verify --remember}
+     * beside a running watch) is found: the file is read again once it was replaced.
+     */
+    @Test
+    void aCodeAnotherProcessWroteIsFoundDespiteTheCache() throws IOException {
+        ScannedCodes watching = codes("""
+                {"codes":[{"codeId":"7GQ2-KX4M","text":"CB1:7GQ2-KX4M.AAAA","scannedAt":"2027-06-01T09:00:00Z"}]}""");
+        assertTrue(watching.find("H3PA-9ZQW").isEmpty());
+        Files.writeString(home.resolve("scanned-codes.json.new"), """
+                {"codes":[{"codeId":"7GQ2-KX4M","text":"CB1:7GQ2-KX4M.AAAA","scannedAt":"2027-06-01T09:00:00Z"},
+                {"codeId":"H3PA-9ZQW","text":"CB1:H3PA-9ZQW.BBBB","scannedAt":"2027-06-01T09:01:00Z"}]}""",
+                StandardCharsets.UTF_8);
+        // Replaced as every writer replaces it: a new file renamed over the old one.
+        Files.move(home.resolve("scanned-codes.json.new"), home.resolve("scanned-codes.json"),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertEquals("CB1:H3PA-9ZQW.BBBB", watching.find("H3PA-9ZQW").orElseThrow().text());
+    }
+
     private ScannedCodes codes(String json) throws IOException {
         Path file = home.resolve("scanned-codes.json");
         Files.writeString(file, json, StandardCharsets.UTF_8);

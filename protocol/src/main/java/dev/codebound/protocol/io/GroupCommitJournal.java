@@ -118,7 +118,7 @@ public final class GroupCommitJournal implements Closeable {
         }
         FileChannel channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            Replay found = created ? new Replay(0, HEADER.length, 0) : replayInto(channel, absolute, replay);
+            Replay found = created ? new Replay(0, HEADER.length, 0) : replayInto(channel, absolute, replay, true);
             channel.position(found.bytes());
             GroupCommitJournal journal = new GroupCommitJournal(absolute, ownerOnly, channel, found);
             journal.writer.start();
@@ -126,6 +126,21 @@ public final class GroupCommitJournal implements Closeable {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the journal at {@code file} without opening it for writing: calls {@code replay} with
+     * every intact record's payload in append order, as {@link #open} would, but cuts nothing and
+     * takes no lock, so that another process may read a journal its owner is appending to (a
+     * record being appended is then not seen yet: it reads as a torn tail).
+     *
+     * @return what was read; {@code cutBytes} is the torn or unfinished tail that was skipped
+     * @throws IOException when the file cannot be read or is not a journal
+     */
+    public static Replay read(Path file, Consumer<ByteBuffer> replay) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return replayInto(channel, file, replay, false);
         }
     }
 
@@ -389,8 +404,9 @@ public final class GroupCommitJournal implements Closeable {
         return (int) crc.getValue();
     }
 
-    /** Replays the intact records and cuts what follows them; see the class comment. */
-    private static Replay replayInto(FileChannel channel, Path file, Consumer<ByteBuffer> replay) throws IOException {
+    /** Replays the intact records and, when {@code cut}, cuts what follows them; see the class comment. */
+    private static Replay replayInto(FileChannel channel, Path file, Consumer<ByteBuffer> replay, boolean cut)
+            throws IOException {
         long length = channel.size();
         ByteBuffer header = ByteBuffer.allocate(HEADER.length);
         readFully(channel, header, 0);
@@ -420,12 +436,12 @@ public final class GroupCommitJournal implements Closeable {
             records++;
             position += RECORD_OVERHEAD + recordLength;
         }
-        long cut = length - position;
-        if (cut > 0) {
+        long tail = length - position;
+        if (tail > 0 && cut) {
             channel.truncate(position);
             channel.force(true);
         }
-        return new Replay(records, position, cut);
+        return new Replay(records, position, tail);
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
