@@ -214,7 +214,7 @@ public final class TusService {
 
     /** Runs the completion handler on a complete upload and records its outcome durably. */
     CompletionOutcome decide(UploadInfo upload) throws IOException {
-        CompletionOutcome outcome = completion.complete(upload, store.dataFile(upload.id()));
+        CompletionOutcome outcome = completion.complete(upload, store.bytes(upload));
         store.recordOutcome(upload.id(), outcome);
         events.uploadCompleted();
         return outcome;

@@ -35,13 +35,13 @@ class CompletionTest {
         final AtomicInteger calls = new AtomicInteger();
 
         @Override
-        public CompletionOutcome complete(UploadInfo upload, Path data) throws IOException {
+        public CompletionOutcome complete(UploadInfo upload, UploadBytes data) throws IOException {
             calls.incrementAndGet();
             if (upload.metadata().get(Tus.Metadata.FILENAME).orElse("").equals("reject.cms")) {
                 return new CompletionOutcome.Rejected(Problem.of(422, "BAD_ENVELOPE", "Bad envelope",
                         "not a CMS envelope", null));
             }
-            String receipt = "{\"upload\":\"" + upload.id() + "\",\"bytes\":" + Files.size(data) + "}";
+            String receipt = "{\"upload\":\"" + upload.id() + "\",\"bytes\":" + data.length() + "}";
             return new CompletionOutcome.Accepted(receipt.getBytes(StandardCharsets.UTF_8));
         }
     }
