@@ -95,6 +95,8 @@ public final class FileUploadStore implements UploadStore {
     FileUploadStore(Path root, long compactAtLeast) throws IOException {
         this.root = DurableFiles.createPrivateDirectory(root.toAbsolutePath());
         this.compactAtLeast = compactAtLeast;
+        // A crash during a compaction leaves its temporary file; the journal it was to replace stands.
+        DurableFiles.removeStaleTemporaries(this.root);
         this.journal = openJournal();
         synchronized (journalOrder) {
             if (journal.size() > compactAtLeast && journal.size() > 2 * liveBytes) {

@@ -14,6 +14,7 @@ import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
 import dev.codebound.protocol.log.Checkpoint;
+import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.photo.Finding;
 import dev.codebound.protocol.photo.PhotoInspector;
 import dev.codebound.protocol.photo.SamplePhotos;
@@ -254,6 +255,30 @@ class AcceptanceTest {
         }
         assertEquals(1, registry.photos().versions(code.codeId()).size(), "archived once");
         assertEquals(logBefore + 1, registry.log().size(), "logged once");
+    }
+
+    /**
+     * A crash after the batch's log append and before its archive record leaves the envelope in
+     * the log but not accepted: the retry reuses the entry, so the log never holds it twice.
+     */
+    @Test
+    void aRetryAfterACrashBetweenLogAndArchiveReusesTheLogEntry() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] envelope = seal(stationA, code, SamplePhotos.good(40));
+        Instant loggedAt = Instant.ofEpochMilli(System.currentTimeMillis() - 60_000);
+        long index = registry.log().append(new LogEntry(HexFormat.of().parseHex(sha256(envelope)), code.codeId(),
+                stationA.stationId(), loggedAt)).leafIndex();
+        long size = registry.log().size();
+
+        HttpResponse<String> result = upload(stationA, envelope, code.codeId());
+        assertEquals(200, result.statusCode(), result.body());
+        Receipt receipt = ReceiptCodec.verify(result.body().getBytes(StandardCharsets.UTF_8),
+                registry.trustBundles().currentBundle(), "receipt");
+        ReceiptCodec.verifyLogInclusion(receipt, registry.trustBundles().currentBundle(), "receipt");
+        assertEquals(index, receipt.log().orElseThrow().leafIndex(), "the earlier entry");
+        assertEquals(loggedAt, receipt.acceptedAt(), "with its acceptance time");
+        assertEquals(size, registry.log().size(), "nothing appended twice");
+        assertEquals(1, registry.photos().versions(code.codeId()).size());
     }
 
     /** Two (here four) retakes of one code accepted at once get distinct, consecutive versions. */

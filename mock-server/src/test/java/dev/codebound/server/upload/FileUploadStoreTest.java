@@ -108,6 +108,22 @@ class FileUploadStoreTest {
     }
 
     @Test
+    void aCrashDuringCompactionLeavesTheOldJournalStanding() throws Exception {
+        UploadInfo upload;
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            upload = created(store, 10);
+        }
+        // As a crash inside the rewrite leaves it: a half-written snapshot beside the journal.
+        Path leftover = root.resolve("." + FileUploadStore.JOURNAL + ".0123456789ab.tmp");
+        Files.write(leftover, new byte[] {'C', 'B', 'J'});
+        try (FileUploadStore reopened = new FileUploadStore(root)) {
+            assertTrue(reopened.recover().isEmpty());
+            assertEquals(List.of(upload.id()), reopened.list().stream().map(UploadInfo::id).toList());
+            assertFalse(Files.exists(leftover), "the temporary snapshot is removed");
+        }
+    }
+
+    @Test
     void compactionKeepsEveryLiveUploadAndDropsHistory() throws Exception {
         long threshold = 16 * 1024;
         UploadInfo kept;
