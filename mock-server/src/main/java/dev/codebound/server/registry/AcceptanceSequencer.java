@@ -197,6 +197,9 @@ final class AcceptanceSequencer {
 
     private void settle(String sha, PhotoArchive.AcceptedPhoto photo, Throwable failure) {
         CompletableFuture<PhotoArchive.AcceptedPhoto> settled = settling.remove(sha);
+        if (settled == null) {
+            return; // already failed with its whole batch
+        }
         if (failure != null) {
             settled.completeExceptionally(failure);
         } else {

@@ -158,6 +158,9 @@ public final class FilePhotoArchive implements PhotoArchive {
         }
         // Over a leftover of an acceptance a crash cut short: the bytes under a hash are the same bytes.
         Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // When the leftover is a link to this very upload, rename(2) does nothing and the temporary
+        // name stays: remove it (the crash torture found it).
+        Files.deleteIfExists(temporary);
     }
 
     private static boolean linked(Path source, Path link) throws IOException {

@@ -49,6 +49,25 @@ class FilePhotoArchiveTest {
         }
     }
 
+    /**
+     * Crash torture: a registry killed after adopting an upload, then retrying the same upload,
+     * links the same file over itself; rename(2) then does nothing and left the temporary name.
+     */
+    @Test
+    void adoptingTheSameUploadAgainLeavesNoTemporaryFile() throws Exception {
+        Path upload = Files.write(temp.resolve("upload.data"), new byte[] {1, 2, 3});
+        Path photos = temp.resolve("photos");
+        try (FilePhotoArchive archive = new FilePhotoArchive(photos)) {
+            archive.adopt(sha('a'), new LocalFileBytes(upload, 3));
+            archive.adopt(sha('a'), new LocalFileBytes(upload, 3));
+            archive.record(photo(sha('a'), "CODE", 1)).join();
+        }
+        try (var files = Files.list(photos)) {
+            assertEquals(List.of(sha('a') + ".cms", FilePhotoArchive.JOURNAL),
+                    files.map(file -> file.getFileName().toString()).sorted().toList());
+        }
+    }
+
     @Test
     void bytesThatAreNoLocalFileAreCopied() throws Exception {
         UploadBytes remote = new UploadBytes() {
