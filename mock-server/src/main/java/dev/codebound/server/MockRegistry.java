@@ -6,6 +6,9 @@ import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.admin.AdminRoutes;
 import dev.codebound.server.admin.RequestJournal;
 import dev.codebound.server.admin.ServerMetrics;
+import dev.codebound.server.adminui.AdminSessions;
+import dev.codebound.server.adminui.AdminUiRoutes;
+import dev.codebound.server.adminui.SessionGuard;
 import dev.codebound.server.faults.FaultInjector;
 import dev.codebound.server.faults.FaultRoutes;
 import dev.codebound.server.http.AdminGuard;
@@ -130,7 +133,9 @@ public final class MockRegistry implements AutoCloseable {
         Path dataDir = config.dataDir().toAbsolutePath();
         securePrivately(dataDir);
         ServerKeys keys = ServerKeys.loadOrCreate(dataDir, config.clock().instant());
-        Optional<String> adminToken = config.tls() ? Optional.of(ServerKeys.adminToken(dataDir)) : Optional.empty();
+        // In plain mode the token guards only the admin web page's login; the admin API trusts loopback there.
+        String token = ServerKeys.adminToken(dataDir);
+        Optional<String> adminToken = config.tls() ? Optional.of(token) : Optional.empty();
 
         ExecutorService storage = new ThreadPoolExecutor(config.storageThreads(), config.storageThreads(), 0,
                 TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads("codebound-storage"));
@@ -168,13 +173,16 @@ public final class MockRegistry implements AutoCloseable {
         new AdminRoutes(metrics, journal, config.clock(), config.tls() ? "tls" : "plain",
                 Certificates.fingerprint(keys.keyring().authority().certificate())).register(router);
 
-        SslContext tls = config.tls() ? sslContext(keys) : null;
+        SslContext tls = config.tls() ? sslContext(keys, config.tlsEngine()) : null;
         StationAuthenticator stations = (config.tls() ? StationAuthenticator.clientCertificate()
                 : StationAuthenticator.devHeader())
                 .refusingRevoked(station -> config.tls()
                         ? registry.stations().isRevoked(station.stationId(), station.serialHex())
                         : registry.stations().isRevoked(station.stationId()));
-        AdminGuard admins = adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly);
+        AdminSessions sessions = new AdminSessions(config.clock());
+        new AdminUiRoutes(sessions, token, config.tls(), storage).register(router);
+        AdminGuard admins = new SessionGuard(sessions,
+                adminToken.map(AdminGuard::bearerToken).orElseGet(AdminGuard::loopbackOnly), config.tls());
         FaultInjector faults = new FaultInjector(router, tus, config.seed().orElseGet(FaultInjector::randomSeed));
         new FaultRoutes(faults).register(router);
         try {
@@ -263,13 +271,16 @@ public final class MockRegistry implements AutoCloseable {
      * JDK-wide system property {@code jdk.tls.rejectClientInitiatedRenegotiation}, read once per
      * JVM, which an embeddable server must not set behind its host's back. Every client of this
      * project (the agent's OkHttp, tus-java-client, curl) speaks TLS 1.3.
+     *
+     * <p>The engine ({@link TlsEngine}) changes the cost, not the behaviour: the same protocol
+     * version, certificates, client-certificate policy and trust anchor with either.
      */
-    private static SslContext sslContext(ServerKeys keys) throws IOException {
+    private static SslContext sslContext(ServerKeys keys, TlsEngine engine) throws IOException {
         try {
             PrivateKey key = KeyFactory.getInstance("EC")
                     .generatePrivate(new PKCS8EncodedKeySpec(keys.tlsKey().getEncoded()));
             return SslContextBuilder.forServer(key, jdk(keys.tlsCertificate()))
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(engine.provider())
                     .trustManager(jdk(keys.keyring().authority().certificate()))
                     .clientAuth(ClientAuth.OPTIONAL)
                     .protocols(TLS_PROTOCOL)
@@ -291,6 +302,11 @@ public final class MockRegistry implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** The TLS implementation serving this registry ({@link TlsEngine}); empty in plain mode. */
+    public Optional<SslProvider> tlsProvider() {
+        return config.tls() ? Optional.of(config.tlsEngine().provider()) : Optional.empty();
     }
 
     /** The port actually bound (useful with port 0). */
@@ -327,7 +343,7 @@ public final class MockRegistry implements AutoCloseable {
         return keys.caCertificateFile();
     }
 
-    /** The admin bearer token (TLS mode only). */
+    /** The admin bearer token (TLS mode only; in plain mode the same file's token opens only the admin web page). */
     public Optional<String> adminToken() {
         return adminToken;
     }

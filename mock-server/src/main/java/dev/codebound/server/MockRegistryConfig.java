@@ -40,6 +40,7 @@ public final class MockRegistryConfig {
     private final int port;
     private final Path dataDir;
     private final boolean tls;
+    private final TlsEngine tlsEngine;
     private final Long seed;
     private final FaultPlan faultPlan;
     private final long maxUploadSize;
@@ -64,6 +65,7 @@ public final class MockRegistryConfig {
         this.port = builder.port;
         this.dataDir = builder.dataDir;
         this.tls = builder.tls;
+        this.tlsEngine = builder.tlsEngine;
         this.seed = builder.seed;
         this.faultPlan = builder.faultPlan;
         this.maxUploadSize = builder.maxUploadSize;
@@ -95,6 +97,7 @@ public final class MockRegistryConfig {
         builder.port = port;
         builder.dataDir = dataDir;
         builder.tls = tls;
+        builder.tlsEngine = tlsEngine;
         builder.seed = seed;
         builder.faultPlan = faultPlan;
         builder.maxUploadSize = maxUploadSize;
@@ -134,6 +137,11 @@ public final class MockRegistryConfig {
     /** Mutual TLS (default) or plain HTTP for development on loopback. */
     public boolean tls() {
         return tls;
+    }
+
+    /** Which TLS implementation serves TLS mode (default {@link TlsEngine#AUTO}). */
+    public TlsEngine tlsEngine() {
+        return tlsEngine;
     }
 
     /** The seed for the fault injector, when one was given; otherwise the server draws one and reports it. */
@@ -250,6 +258,7 @@ public final class MockRegistryConfig {
         private int port = 8443;
         private Path dataDir = Path.of("codebound-registry");
         private boolean tls = true;
+        private TlsEngine tlsEngine = TlsEngine.AUTO;
         private Long seed;
         private FaultPlan faultPlan = FaultPlan.NONE;
         private long maxUploadSize = DEFAULT_MAX_UPLOAD_SIZE;
@@ -291,6 +300,12 @@ public final class MockRegistryConfig {
 
         public Builder tls(boolean value) {
             this.tls = value;
+            return this;
+        }
+
+        /** Which TLS implementation to use in TLS mode (default {@link TlsEngine#AUTO}). */
+        public Builder tlsEngine(TlsEngine value) {
+            this.tlsEngine = Objects.requireNonNull(value, "tlsEngine");
             return this;
         }
 

@@ -1,6 +1,9 @@
 package dev.codebound.server;
 
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.server.admincli.AdminCli;
+import dev.codebound.server.admincli.AdminCommand;
+import dev.codebound.server.adminui.AdminUiRoutes;
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.faults.InvalidFaultPlanException;
 import java.io.IOException;
@@ -9,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -18,6 +22,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code java -jar codebound-mock-server.jar}: runs the mock national registry until interrupted.
  * A thin shell over {@link MockRegistry}; exit codes: 0 stopped, 1 failed to start, 2 bad usage.
+ * {@code java -jar codebound-mock-server.jar admin ...} administers a running one instead
+ * ({@link AdminCommand}, docs/admin-cli.md).
  */
 @Command(name = "codebound-mock-server", mixinStandardHelpOptions = true, version = "codebound-mock-server 0.1.0",
         description = "Runs the Codebound mock national registry: tus uploads over mutual TLS, admin endpoints.",
@@ -52,6 +58,12 @@ public final class MockRegistryMain implements Callable<Integer> {
                 + "name themselves with the Codebound-Dev-Station header.")
         boolean plain;
     }
+
+    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "auto",
+            converter = TlsEngineConverter.class,
+            description = "TLS implementation: auto (BoringSSL where it loads, else the JDK's), openssl (BoringSSL "
+                    + "or refuse to start) or jdk. Default: ${DEFAULT-VALUE}.")
+    TlsEngine tlsEngine;
 
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed for the fault injector (reproducible fault schedules). Default: drawn at random "
@@ -96,6 +108,7 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .bindAddress(bind)
                 .dataDir(dataDir)
                 .tls(!mode.plain)
+                .tlsEngine(tlsEngine)
                 .seed(seed)
                 .faultPlan(plan)
                 .maxUploadSize(maxUploadSize)
@@ -138,10 +151,14 @@ public final class MockRegistryMain implements Callable<Integer> {
         out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
                 + " (also served at /registry/v1/trust-bundle)");
         if (config.tls()) {
-            out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token"));
-        } else {
+            out.println("TLS 1.3 by " + TlsEngine.describe(registry.tlsProvider().orElseThrow()));
+        }
+        out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token")
+                + (config.tls() ? "" : " (plain mode: it opens only the admin web page)"));
+        if (!config.tls()) {
             out.println("PLAIN MODE (development): no TLS; stations identify with the Codebound-Dev-Station header");
         }
+        out.println("Admin web page (from this machine only): " + registry.baseUri() + AdminUiRoutes.PREFIX);
         FaultPlan used = registry.faults().plan();
         out.println(used.rules().isEmpty()
                 ? "Fault injection: no rules (seed " + used.seed() + "); PUT /admin/faults to add some"
@@ -165,16 +182,46 @@ public final class MockRegistryMain implements Callable<Integer> {
         }
     }
 
-    /** The command line with its exit-code mapping: 2 for usage errors, 1 for failures. */
+    /** The command line of the process: the server, and {@code admin} reading the process's environment. */
     static CommandLine commandLine() {
-        return new CommandLine(new MockRegistryMain())
-                .setExecutionExceptionHandler((exception, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + exception.getMessage());
-                    return exception instanceof IllegalArgumentException ? 2 : 1;
-                });
+        return commandLine(System.getenv());
+    }
+
+    /**
+     * The server's command line with its exit-code mapping (2 for usage errors, 1 for failures),
+     * and the {@code admin} subcommand, which reads {@code environment} and reports as
+     * {@link AdminCli} says.
+     */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine line = new CommandLine(new MockRegistryMain())
+                .addSubcommand(new CommandLine(new AdminCommand(environment)));
+        line.setExecutionExceptionHandler((exception, cmd, parsed) -> {
+            if (AdminCli.runs(parsed)) {
+                return AdminCli.failed(exception, cmd, parsed);
+            }
+            cmd.getErr().println("error: " + exception.getMessage());
+            return exception instanceof IllegalArgumentException ? 2 : 1;
+        });
+        CommandLine.IParameterExceptionHandler usage = line.getParameterExceptionHandler();
+        line.setParameterExceptionHandler((failure, args) -> AdminCli.within(failure.getCommandLine())
+                ? AdminCli.misused(failure, args) : usage.handleParseException(failure, args));
+        return line;
     }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
+    }
+
+    /** {@code --tls-engine} in lower case, as documented. */
+    static final class TlsEngineConverter implements CommandLine.ITypeConverter<TlsEngine> {
+        @Override
+        public TlsEngine convert(String value) {
+            for (TlsEngine engine : TlsEngine.values()) {
+                if (engine.name().equalsIgnoreCase(value)) {
+                    return engine;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a TLS engine; use auto, openssl or jdk");
+        }
     }
 }

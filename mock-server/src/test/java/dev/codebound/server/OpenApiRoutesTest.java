@@ -89,7 +89,7 @@ class OpenApiRoutesTest {
         return switch (access) {
             case PUBLIC -> Set.of();
             case STATION -> Set.of("stationCertificate", "devStation");
-            case ADMIN -> Set.of("adminToken");
+            case ADMIN -> Set.of("adminToken", "adminSession");
         };
     }
 

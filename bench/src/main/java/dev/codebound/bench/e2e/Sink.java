@@ -27,6 +27,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The ceiling's server: a trivial Netty HTTP/1.1 sink on loopback that reads each request body,
  * discards it and answers 204. With TLS it uses the JDK's TLS, the registry's own server certificate
  * and requires a client certificate from the registry CA, as the mock registry does; no disk, no
- * tus, no registry logic.
+ * tus, no registry logic. {@link #start(PrivateKey, X509Certificate, X509Certificate, int, SslProvider)}
+ * picks another TLS engine and names the worker threads, for measuring what TLS costs the server.
  */
 public final class Sink implements AutoCloseable {
     private final EventLoopGroup boss;
@@ -51,14 +53,29 @@ public final class Sink implements AutoCloseable {
         this.tls = tls;
     }
 
-    /** Starts on 127.0.0.1; {@code key} null means plain HTTP. */
+    /** Starts on 127.0.0.1 with the JDK's TLS; {@code key} null means plain HTTP. */
     public static Sink start(PrivateKey key, X509Certificate certificate, X509Certificate clientCa, int threads)
             throws Exception {
+        return start(key, certificate, clientCa, threads, SslProvider.JDK);
+    }
+
+    /**
+     * Starts on 127.0.0.1 with {@code provider}'s TLS; {@code key} null means plain HTTP. The worker
+     * threads are named {@code sink-<provider>-<n>} (see {@link #workerThreadPrefix}).
+     */
+    public static Sink start(PrivateKey key, X509Certificate certificate, X509Certificate clientCa, int threads,
+            SslProvider provider) throws Exception {
         SslContext ssl = key == null ? null : SslContextBuilder.forServer(key, certificate)
-                .sslProvider(SslProvider.JDK).trustManager(clientCa).clientAuth(ClientAuth.REQUIRE)
+                .sslProvider(provider).trustManager(clientCa).clientAuth(ClientAuth.REQUIRE)
                 .protocols("TLSv1.3", "TLSv1.2").build();
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        AtomicLong workerCount = new AtomicLong();
+        String prefix = workerThreadPrefix(provider);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(threads, runnable -> {
+            Thread thread = new Thread(runnable, prefix + workerCount.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }, NioIoHandler.newFactory());
         Sink[] self = new Sink[1];
         Channel channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -74,6 +91,11 @@ public final class Sink implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
         self[0] = new Sink(boss, workers, channel, ssl != null);
         return self[0];
+    }
+
+    /** The name prefix of the worker threads of a sink started with {@code provider}. */
+    public static String workerThreadPrefix(SslProvider provider) {
+        return "sink-" + provider.name().toLowerCase(Locale.ROOT) + "-";
     }
 
     public String baseUrl() {

@@ -7,6 +7,8 @@ import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.OpenedEnvelope;
 import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.envelope.Suite;
+import dev.codebound.protocol.pki.RegistryKeyring;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -28,6 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Sealing and opening whole envelopes through the public API, photo in memory, envelope to a
  * discarding stream (seal) or from memory (open). Opening an 8 MB photo spills the plaintext to a
  * private temporary file, as the registry does, because no plaintext may leave before the GCM tag.
+ * Both envelope suites: 1 (P-256, AES-256-GCM, SHA-256) and 2 (SM2, SM4-GCM, SM3).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +38,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class EnvelopeBench {
     @Param({"46080", "8388608"})
     public int size;
+
+    /** The envelope suite id; 1 unless JMH sets it. */
+    @Param({"1", "2"})
+    public int suite = 1;
 
     private Keys keys;
     private EnvelopeSealer sealer;
@@ -47,9 +54,11 @@ public class EnvelopeBench {
     public void setUp() throws Exception {
         JitWarmup.bulkCrypto();
         keys = new Keys();
-        sealer = new EnvelopeSealer(keys.station, keys.registry.encryption().certificate());
+        boolean sm = Suite.byId(suite) == Suite.SM2_SM4GCM_SM3;
+        RegistryKeyring.KeyedCertificate recipient = sm ? keys.sm2Encryption : keys.registry.encryption();
+        sealer = new EnvelopeSealer(sm ? keys.sm2Station : keys.station, recipient.certificate(), Suite.byId(suite));
         temp = Files.createTempDirectory("codebound-bench-open");
-        opener = EnvelopeOpener.builder(keys.bundle).recipient(keys.registry.encryption()).clock(Keys.CLOCK)
+        opener = EnvelopeOpener.builder(keys.bundle).recipient(recipient).clock(Keys.CLOCK)
                 .temporaryDirectory(temp).build();
         photo = PhotoSource.of(Photos.photo(size, 7));
         ByteArrayOutputStream out = new ByteArrayOutputStream(size + 4096);

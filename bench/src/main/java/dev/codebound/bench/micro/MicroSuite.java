@@ -53,7 +53,9 @@ public final class MicroSuite {
             String name = result.getParams().getBenchmark();
             name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
             String size = result.getParams().getParam("size");
-            String key = size == null ? name : name + "@" + size;
+            String suite = result.getParams().getParam("suite");
+            String key = (size == null ? name : name + "@" + size)
+                    + (suite == null || suite.equals("1") ? "" : "/suite" + suite);
             us.put(key, result.getPrimaryResult().getScore());
             error.put(key, result.getPrimaryResult().getScoreError());
         }
@@ -127,6 +129,22 @@ public final class MicroSuite {
                                     1 / (Double) derived.get("jmhOpenFractionOfCeiling")),
                     "", null);
         }
+        for (int size : new int[] {SMALL, LARGE}) {
+            suite2Row(report, "seal", size, us.get("EnvelopeBench.seal@" + size + "/suite2"),
+                    us.get("EnvelopeBench.seal@" + size));
+            suite2Row(report, "open", size, us.get("EnvelopeBench.open@" + size + "/suite2"),
+                    us.get("EnvelopeBench.open@" + size));
+        }
+    }
+
+    /** Suite 2 (SM2, SM4-GCM, SM3) beside suite 1, from the JMH scores of the same run. */
+    private static void suite2Row(Report report, String section, int size, double suite2, double suite1) {
+        boolean large = size == LARGE;
+        report.row(section, label(size) + " photo, suite 2 SM2/SM4-GCM/SM3 (JMH)",
+                large ? Report.f("%.0f MB/s (%.1f ms)", mbps(size, suite2), suite2 / 1000)
+                        : Report.f("%.0f us (%.0f /s)", suite2, 1e6 / suite2),
+                large ? Report.f("suite 1: %.0f MB/s", mbps(size, suite1)) : Report.f("suite 1: %.0f us", suite1),
+                Report.f("%.1fx suite 1's time", suite2 / suite1), "", null);
     }
 
     static double sealCeiling(double gcm, double sha, double sign, double keyGen, double ecdh) {

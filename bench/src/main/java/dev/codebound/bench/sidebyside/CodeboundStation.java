@@ -86,7 +86,23 @@ final class CodeboundStation implements AutoCloseable {
 
     /** Uploads everything captured with {@code upload --parallel P --json}, as a user runs it. */
     Measurement upload(int round, int expected) throws IOException, InterruptedException {
-        String name = "upload-r" + round;
+        return upload(Subject.UPLOAD, "upload-r" + round, round, expected);
+    }
+
+    /**
+     * Captures the one photo in {@code onePhoto} (not measured), then measures its upload on its own:
+     * the cost of an upload run whatever it carries.
+     */
+    Measurement uploadOne(int round, Path onePhoto) throws IOException, InterruptedException {
+        String name = "upload-one-r" + round;
+        Prepared prepared = prepare(name, onePhoto);
+        agent(prepared.watch(), prepared.codes(), logs.resolve(name + "-capture.out"), null);
+        requireAllDone(prepared.folder(), prepared.count());
+        return upload(Subject.UPLOAD_ONE, name, round, prepared.count());
+    }
+
+    private Measurement upload(Subject subject, String name, int round, int expected)
+            throws IOException, InterruptedException {
         String load = Proc.loadAverage();
         Proc.resetPeakRss(registry.pid());
         double serverBefore = Proc.cpuSeconds(registry.pid());
@@ -97,7 +113,7 @@ final class CodeboundStation implements AutoCloseable {
         long serverPeak = Proc.peakRssKiB(registry.pid());
         requireDelivered(output, expected);
         ProcessUsage upload = Rusage.read(log).get(0);
-        return new Measurement(Subject.UPLOAD, round, expected, upload.wallSeconds(), upload.cpuSeconds(), serverCpu,
+        return new Measurement(subject, round, expected, upload.wallSeconds(), upload.cpuSeconds(), serverCpu,
                 upload.maxRssKiB(), serverPeak, load);
     }
 

@@ -83,6 +83,8 @@ public final class SideBySide {
         report.note("photoBytesTotal", bytes);
         report.note("photoBytesMean", bytes / options.photos());
         log("%d photos, %.1f KB mean; logs in %s", options.photos(), bytes / 1000.0 / options.photos(), logs);
+        Path onePhoto = work.resolve("one-photo");
+        PhotoFolder.generate(onePhoto, 1);
         double decode = JpegDecodeReference.cpuMillisPerPhoto(photos);
         report.jpegDecodeMillisPerPhoto(decode);
 
@@ -94,6 +96,7 @@ public final class SideBySide {
                 measured(report, peers.tus(round, photos));
                 measured(report, codebound.capture(round, photos));
                 measured(report, codebound.upload(round, options.photos()));
+                measured(report, codebound.uploadOne(round, onePhoto));
             }
             if (options.countFsyncs()) {
                 log("fsync pass under strace (not timed)");

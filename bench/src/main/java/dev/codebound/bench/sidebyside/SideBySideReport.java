@@ -82,7 +82,7 @@ final class SideBySideReport {
         out.printf(Locale.ROOT, "%-34s %8s %11s %17s %13s %15s %12s %12s%n", "", "", "(c+s)", "", "",
                 "client/server", "best peer", "best peer");
         for (Subject subject : Subject.values()) {
-            if (of(subject).isEmpty()) {
+            if (of(subject).isEmpty() || !subject.tabled()) {
                 continue;
             }
             double rate = median(subject, Measurement::filesPerSecond);
@@ -106,6 +106,7 @@ final class SideBySideReport {
                     + "%.2f: %.2f ms/photo beyond decoding%n", capture, jpegDecodeMillisPerPhoto,
                     capture - jpegDecodeMillisPerPhoto);
         }
+        printUploadSplit(out);
         for (Map.Entry<Subject, String> fsync : fsyncs.entrySet()) {
             out.println("fsyncs, " + fsync.getKey().label() + ": " + fsync.getValue());
         }
@@ -114,6 +115,28 @@ final class SideBySideReport {
             out.printf(Locale.ROOT, "  round %d %-34s %s  (%.1f files/s, %.2f CPU ms/photo)%n", m.round(),
                     m.subject().label(), m.loadAverage(), m.filesPerSecond(), m.cpuMillisPerPhoto());
         }
+    }
+
+    /**
+     * The upload's CPU split into what a run costs whatever it carries (the one-photo upload) and the
+     * marginal cost of a photo: (CPU of the N-photo run - CPU of the one-photo run) / (N - 1).
+     */
+    private void printUploadSplit(PrintStream out) {
+        if (of(Subject.UPLOAD_ONE).isEmpty() || of(Subject.UPLOAD).isEmpty()) {
+            return;
+        }
+        int n = of(Subject.UPLOAD).get(0).files();
+        double oneClient = median(Subject.UPLOAD_ONE, Measurement::clientCpuSeconds);
+        double oneServer = median(Subject.UPLOAD_ONE, Measurement::serverCpuSeconds);
+        double oneWall = median(Subject.UPLOAD_ONE, Measurement::seconds);
+        double client = median(Subject.UPLOAD, Measurement::clientCpuSeconds);
+        double server = median(Subject.UPLOAD, Measurement::serverCpuSeconds);
+        out.printf(Locale.ROOT, "upload, fixed cost of a run (one photo alone): %.2f CPU-s client + %.2f server, "
+                + "%.2f s wall; at %d photos that is %.2f CPU ms/photo%n", oneClient, oneServer, oneWall, n,
+                (oneClient + oneServer) * 1000 / n);
+        out.printf(Locale.ROOT, "upload, marginal cost of a photo ((%d-photo run - one-photo run) / %d): %.2f CPU ms "
+                + "client + %.2f server = %.2f%n", n, n - 1, (client - oneClient) * 1000 / (n - 1),
+                (server - oneServer) * 1000 / (n - 1), (client + server - oneClient - oneServer) * 1000 / (n - 1));
     }
 
     void write(Path file) throws IOException {
@@ -143,6 +166,8 @@ final class SideBySideReport {
                 continue;
             }
             Map<String, Object> median = new LinkedHashMap<>();
+            median.put("clientCpuSeconds", median(subject, Measurement::clientCpuSeconds));
+            median.put("serverCpuSeconds", median(subject, Measurement::serverCpuSeconds));
             median.put("filesPerSecond", median(subject, Measurement::filesPerSecond));
             median.put("cpuMillisPerPhoto", median(subject, Measurement::cpuMillisPerPhoto));
             median.put("clientCpuMillisPerPhoto", median(subject, m -> m.clientCpuSeconds() * 1000 / m.files()));

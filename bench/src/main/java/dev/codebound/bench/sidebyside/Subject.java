@@ -5,7 +5,13 @@ enum Subject {
     RCLONE("rclone crypt -> sftp", true),
     TUS("tus-js-client -> @tus/server", true),
     CAPTURE("codebound watch --once (capture)", false),
-    UPLOAD("codebound upload", false);
+    UPLOAD("codebound upload", false),
+    /**
+     * One photo captured and uploaded on its own: what an upload run costs whatever it carries (JVM
+     * start, key unlock, TLS handshakes, opening the spool). Not a row of the table: the report splits
+     * the upload's CPU into this fixed cost and the marginal cost of a photo.
+     */
+    UPLOAD_ONE("codebound upload of 1 photo", false);
 
     private final String label;
     private final boolean peer;
@@ -22,5 +28,10 @@ enum Subject {
     /** Whether it is one of the tools Codebound's upload is compared with. */
     boolean peer() {
         return peer;
+    }
+
+    /** Whether it is a row of the table (every subject but {@link #UPLOAD_ONE}). */
+    boolean tabled() {
+        return this != UPLOAD_ONE;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * The operator's endpoints: {@code GET /health} (public: load balancers and scripts poll it),
- * {@code GET /metrics} and {@code GET /admin/journal?limit=N} (both {@link Access#ADMIN}). All are
+ * {@code GET /metrics} and {@code GET /admin/journal?limit=N&after=S} (both {@link Access#ADMIN}). All are
  * answered from memory on the event loop; none touches the disk.
  */
 public final class AdminRoutes {
@@ -85,15 +85,28 @@ public final class AdminRoutes {
             }
             limit = Math.min(Integer.parseInt(text), journal.capacity());
         }
-        List<Map<String, Object>> entries = journal.recent(limit).stream().map(AdminRoutes::entry).toList();
+        List<String> since = exchange.query().getOrDefault("after", List.of());
+        long after = 0;
+        if (!since.isEmpty()) {
+            if (!since.get(0).matches("[0-9]{1,18}")) {
+                exchange.respond(Responses.problem(400, "INVALID_AFTER", "Invalid after",
+                        "after must be the sequence number of a journal entry (a whole number, 0 for all)",
+                        exchange.path()));
+                return;
+            }
+            after = Long.parseLong(since.get(0));
+        }
+        List<Map<String, Object>> entries = journal.recent(limit, after).stream().map(AdminRoutes::entry).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("capacity", journal.capacity());
         body.put("entries", entries);
         exchange.respond(json(body));
     }
 
-    private static Map<String, Object> entry(RequestLog log) {
+    private static Map<String, Object> entry(RequestJournal.Numbered numbered) {
+        RequestLog log = numbered.log();
         Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("sequence", numbered.sequence());
         entry.put("time", log.time().toString());
         entry.put("method", log.method());
         entry.put("route", log.route());

@@ -27,6 +27,9 @@ public interface Exchange {
     /** The authenticated station, when the request carries one. */
     Optional<StationIdentity> station();
 
+    /** Whether the client connects from a loopback address (the admin web page answers only those). */
+    boolean fromLoopback();
+
     /** Runs work on the connection's event loop (to touch per-request state from an executor). */
     Executor eventLoop();
 

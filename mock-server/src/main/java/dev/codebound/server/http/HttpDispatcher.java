@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Clock;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Date;
@@ -169,7 +170,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     private Optional<Problem> authorize(Route route, String path) {
         return switch (route.access()) {
             case PUBLIC -> Optional.empty();
-            case ADMIN -> admins.check(ctx.channel(), current.request.headers(), path);
+            case ADMIN -> admins.check(ctx.channel(), current.method, current.request.headers(), path);
             case STATION -> current.station.isPresent() ? stations.refusal(current.station.get(), path)
                     : Optional.of(Problem.of(401, "CLIENT_CERTIFICATE_REQUIRED", "Station authentication required",
                             stations.howToAuthenticate(), path));
@@ -386,6 +387,12 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         @Override
         public Optional<StationIdentity> station() {
             return station;
+        }
+
+        @Override
+        public boolean fromLoopback() {
+            return ctx.channel().remoteAddress() instanceof InetSocketAddress address
+                    && address.getAddress().isLoopbackAddress();
         }
 
         @Override

@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -72,6 +73,7 @@ public final class RegistryRoutes {
                 .add(route(HttpMethod.GET, "/admin/v1/stations", Access.ADMIN, 0, this::listStations))
                 .add(route(HttpMethod.POST, "/admin/v1/stations/{id}/revocation", Access.ADMIN, JSON_LIMIT,
                         this::revokeStation))
+                .add(route(HttpMethod.GET, "/admin/v1/codes", Access.ADMIN, 0, this::listCodes))
                 .add(route(HttpMethod.POST, "/admin/v1/codes", Access.ADMIN, JSON_LIMIT, this::issueCode))
                 .add(route(HttpMethod.POST, "/admin/v1/codes/batch", Access.ADMIN, CSV_LIMIT, this::issueBatch))
                 .add(route(HttpMethod.GET, "/admin/v1/codes/{id}", Access.ADMIN, 0, this::showCode))
@@ -148,6 +150,13 @@ public final class RegistryRoutes {
                 request.path("note").asText(""), registry.clock().instant());
         registry.trustBundles().current();
         return json(HttpResponseStatus.OK, JsonRecordStore.JSON.valueToTree(station));
+    }
+
+    private FullHttpResponse listCodes(Exchange exchange, byte[] body) throws IOException {
+        List<CodeBook.CodeRecord> codes = registry.codes().all().stream()
+                .sorted(Comparator.comparing(CodeBook.CodeRecord::issuedAt).thenComparing(CodeBook.CodeRecord::codeId))
+                .toList();
+        return json(HttpResponseStatus.OK, JsonRecordStore.JSON.valueToTree(codes));
     }
 
     private FullHttpResponse issueCode(Exchange exchange, byte[] body) throws Exception {

@@ -53,7 +53,7 @@ class HttpDispatcherTest {
                 return "cannot";
             }
         };
-        AdminGuard open = (ignored, headers, path) -> Optional.empty();
+        AdminGuard open = (ignored, method, headers, path) -> Optional.empty();
         channel = new EmbeddedChannel(new HttpDispatcher(router, nobody, open, listener, Clock.systemUTC(),
                 RequestDecorator.NONE));
         return channel;

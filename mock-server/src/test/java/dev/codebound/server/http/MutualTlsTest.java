@@ -22,29 +22,48 @@ import java.time.Instant;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.codebound.server.TlsEngine;
+import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Mutual TLS: public routes need no certificate, tus routes need a registry-issued station certificate. */
+/**
+ * Mutual TLS: public routes need no certificate, tus routes need a registry-issued station
+ * certificate. Run once per TLS engine: BoringSSL and the JDK's TLS must behave the same.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
 class MutualTlsTest {
     @TempDir
     static Path dataDir;
 
+    @Parameter
+    TlsEngine engine;
+
     private MockRegistry registry;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation
     void start() throws Exception {
         registry = MockRegistry.start(MockRegistryConfig.builder().port(0).dataDir(dataDir).storageThreads(2)
-                .eventLoopThreads(1).completionHandler(TestRegistries.ACCEPT_ANY_BYTES).build());
+                .eventLoopThreads(1).tlsEngine(engine).completionHandler(TestRegistries.ACCEPT_ANY_BYTES).build());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stop() {
         registry.close();
+    }
+
+    @Test
+    void servesWithTheEngineAskedFor() {
+        assertEquals(engine == TlsEngine.JDK ? SslProvider.JDK : SslProvider.OPENSSL,
+                registry.tlsProvider().orElseThrow());
     }
 
     /**

@@ -80,6 +80,11 @@ class BodyTransferTest {
         }
 
         @Override
+        public boolean fromLoopback() {
+            return true;
+        }
+
+        @Override
         public Map<String, List<String>> query() {
             return Map.of();
         }

@@ -23,8 +23,8 @@ import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfoParser;
 import org.bouncycastle.asn1.cms.EncryptedContentInfoParser;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
-import org.bouncycastle.asn1.cms.KeyAgreeRecipientIdentifier;
 import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
+import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
 import org.bouncycastle.asn1.cms.RecipientEncryptedKey;
 import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -32,8 +32,9 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 
 /**
  * Reads the encrypted layer (a ContentInfo holding an AuthEnvelopedData) from the signed content
- * stream: finds the recipient entry for one of our keys, unwraps the content key, decrypts the
- * content in chunks into a {@link PlaintextBuffer} and checks the GCM tag. The plaintext stays in
+ * stream: finds the recipient entry for one of our keys (key agreement in suite 1, key transport in
+ * suite 2), recovers the content key, decrypts the content in chunks into a {@link PlaintextBuffer}
+ * and checks the GCM tag. The plaintext stays in
  * the buffer; the caller releases it only after every other check.
  */
 final class EncryptedLayerReader {
@@ -75,16 +76,16 @@ final class EncryptedLayerReader {
         if (data.getVersion().intValueExact() != 0) {
             throw malformed("AuthEnvelopedData version " + data.getVersion() + " is not 0");
         }
-        List<KeyAgreeRecipientInfo> keyAgreements = keyAgreements(data.getRecipientInfos());
+        List<RecipientInfo> recipientInfos = recipientInfos(data.getRecipientInfos());
         EncryptedContentInfoParser content = data.getAuthEncryptedContentInfo();
         if (!CMSObjectIdentifiers.data.equals(content.getContentType())) {
             throw malformed("the encrypted content type is " + content.getContentType() + ", not id-data");
         }
         AlgorithmIdentifier contentAlgorithm = content.getContentEncryptionAlgorithm();
-        Match match = findOurRecipient(keyAgreements);
-        Suite suite = Suite.forEncryptedLayer(match.info().getKeyEncryptionAlgorithm(), contentAlgorithm)
+        Match match = findOurRecipient(recipientInfos);
+        Suite suite = Suite.forEncryptedLayer(match.info(), match.keyEncryption(), contentAlgorithm)
                 .orElseThrow(() -> new EnvelopeException(Reason.UNSUPPORTED_SUITE, "the encrypted layer uses key "
-                        + "agreement " + match.info().getKeyEncryptionAlgorithm().getAlgorithm() + " and cipher "
+                        + "encryption " + match.keyEncryption().getAlgorithm() + " and cipher "
                         + contentAlgorithm.getAlgorithm() + ", which match no supported suite (" + Suite.names() + ")"));
         SecretKey contentKey = suite.unwrapContentKey(match.info(), match.encryptedKey(), contentAlgorithm,
                 match.recipient().privateKey(), match.recipient().certificate());
@@ -106,7 +107,7 @@ final class EncryptedLayerReader {
                 throw malformed("the AuthEnvelopedData carries authenticated attributes, which this format forbids");
             }
             if (!decryptor.verify(data.getMac().getOctets())) {
-                throw new EnvelopeException(Reason.DECRYPTION_FAILED, "the AES-GCM tag does not verify: the "
+                throw new EnvelopeException(Reason.DECRYPTION_FAILED, "the GCM tag does not verify: the "
                         + "ciphertext or its tag was altered or damaged; ask the station to send the envelope again");
             }
         } catch (GeneralSecurityException e) {
@@ -122,31 +123,40 @@ final class EncryptedLayerReader {
         return plaintext.finish(suite);
     }
 
-    private static List<KeyAgreeRecipientInfo> keyAgreements(ASN1SetParser infos) throws IOException,
-            EnvelopeException {
-        List<KeyAgreeRecipientInfo> result = new ArrayList<>();
-        int count = 0;
+    private static List<RecipientInfo> recipientInfos(ASN1SetParser infos) throws IOException, EnvelopeException {
+        List<RecipientInfo> result = new ArrayList<>();
         for (ASN1Encodable next = infos.readObject(); next != null; next = infos.readObject()) {
-            if (++count > MAX_RECIPIENT_INFOS) {
+            if (result.size() == MAX_RECIPIENT_INFOS) {
                 throw malformed("more than " + MAX_RECIPIENT_INFOS + " recipient infos");
             }
-            RecipientInfo info = RecipientInfo.getInstance(next.toASN1Primitive());
-            if (info.getInfo() instanceof KeyAgreeRecipientInfo keyAgreement) {
-                result.add(keyAgreement);
-            }
+            result.add(RecipientInfo.getInstance(next.toASN1Primitive()));
         }
         return result;
     }
 
-    private record Match(KeyAgreeRecipientInfo info, byte[] encryptedKey, KeyedCertificate recipient) {}
+    /** The recipient info addressed to one of our keys, with its key-encryption algorithm and encrypted key. */
+    private record Match(RecipientInfo info, AlgorithmIdentifier keyEncryption, byte[] encryptedKey,
+            KeyedCertificate recipient) {}
 
-    private Match findOurRecipient(List<KeyAgreeRecipientInfo> keyAgreements) throws EnvelopeException {
-        for (KeyAgreeRecipientInfo info : keyAgreements) {
-            for (ASN1Encodable entry : info.getRecipientEncryptedKeys()) {
-                RecipientEncryptedKey key = RecipientEncryptedKey.getInstance(entry);
+    /** Finds a key-agreement (suite 1) or key-transport (suite 2) recipient naming one of our keys. */
+    private Match findOurRecipient(List<RecipientInfo> recipientInfos) throws EnvelopeException {
+        for (RecipientInfo info : recipientInfos) {
+            if (info.getInfo() instanceof KeyAgreeRecipientInfo keyAgreement) {
+                for (ASN1Encodable entry : keyAgreement.getRecipientEncryptedKeys()) {
+                    RecipientEncryptedKey key = RecipientEncryptedKey.getInstance(entry);
+                    for (KeyedCertificate recipient : recipients) {
+                        if (names(key.getIdentifier().getIssuerAndSerialNumber(), recipient)) {
+                            return new Match(info, keyAgreement.getKeyEncryptionAlgorithm(),
+                                    key.getEncryptedKey().getOctets(), recipient);
+                        }
+                    }
+                }
+            } else if (info.getInfo() instanceof KeyTransRecipientInfo keyTransport) {
                 for (KeyedCertificate recipient : recipients) {
-                    if (names(key.getIdentifier(), recipient)) {
-                        return new Match(info, key.getEncryptedKey().getOctets(), recipient);
+                    if (!keyTransport.getRecipientIdentifier().isTagged() && names(
+                            IssuerAndSerialNumber.getInstance(keyTransport.getRecipientIdentifier().getId()), recipient)) {
+                        return new Match(info, keyTransport.getKeyEncryptionAlgorithm(),
+                                keyTransport.getEncryptedKey().getOctets(), recipient);
                     }
                 }
             }
@@ -156,8 +166,7 @@ final class EncryptedLayerReader {
                 + "trust bundle, or the envelope is meant for another registry");
     }
 
-    private static boolean names(KeyAgreeRecipientIdentifier identifier, KeyedCertificate recipient) {
-        IssuerAndSerialNumber issuerAndSerial = identifier.getIssuerAndSerialNumber();
+    private static boolean names(IssuerAndSerialNumber issuerAndSerial, KeyedCertificate recipient) {
         if (issuerAndSerial != null) {
             var certificate = recipient.certificate();
             return issuerAndSerial.getSerialNumber().getValue().equals(certificate.getSerialNumber())

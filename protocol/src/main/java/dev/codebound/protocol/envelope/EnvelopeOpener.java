@@ -120,7 +120,7 @@ public final class EnvelopeOpener {
         requireSignature(signer, signerCertificate, suite);
 
         // 4. The signer.
-        SignerTrust.check(signerCertificate, bundle, binding.captureTime());
+        SignerTrust.check(signerCertificate, bundle, binding.captureTime(), suite);
         String stationId = stationId(signerCertificate);
         if (!stationId.equals(binding.stationId())) {
             throw mismatch("the binding names station '" + binding.stationId() + "' but the envelope was signed "

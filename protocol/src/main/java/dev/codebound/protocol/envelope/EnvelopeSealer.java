@@ -2,7 +2,6 @@ package dev.codebound.protocol.envelope;
 
 import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
-import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
@@ -18,9 +17,10 @@ import java.util.Objects;
  * Seals photos at a capture station: binds each photo to its verified collection code, encrypts it
  * so that only the registry can read it, and signs the result with the station's key.
  *
- * <p>The output is a CMS SignedData (station signer, ECDSA P-256) encapsulating a CMS
- * AuthEnvelopedData (AES-256-GCM, content key agreed by ECDH with the registry's encryption
- * certificate); see {@code docs/protocol.md §4}. Memory use is bounded: the photo streams through
+ * <p>The output is a CMS SignedData (station signer: ECDSA P-256 in suite 1, SM2 in suite 2)
+ * encapsulating a CMS AuthEnvelopedData (AES-256-GCM with the content key agreed by ECDH in suite 1;
+ * SM4-GCM with the content key SM2-encrypted in suite 2) to the registry's encryption certificate;
+ * see {@code docs/protocol.md §4}. Memory use is bounded: the photo streams through
  * in {@value EnvelopeFormat#CHUNK}-byte chunks. Instances are immutable and thread-safe.
  *
  * <pre>{@code
@@ -40,12 +40,18 @@ public final class EnvelopeSealer {
         this(station, registryEncryption, Suite.P256_AES256GCM_SHA256);
     }
 
-    /** A sealer for an explicit suite; fails if the registry certificate's key does not fit it. */
+    /**
+     * A sealer for an explicit suite.
+     *
+     * @throws dev.codebound.protocol.pki.PkiException if the station's or the registry certificate's
+     *         key does not fit the suite (P-256 keys for suite 1, SM2 keys for suite 2)
+     */
     public EnvelopeSealer(StationCredentials station, X509Certificate registryEncryption, Suite suite) {
         this.station = Objects.requireNonNull(station, "station");
         this.registryEncryption = Objects.requireNonNull(registryEncryption, "registryEncryption");
         this.suite = Objects.requireNonNull(suite, "suite");
-        KeyPairs.requireP256(registryEncryption.getPublicKey(), "registry encryption");
+        suite.requireStationKey(station.certificate().getPublicKey());
+        suite.requireRecipientKey(registryEncryption.getPublicKey());
     }
 
     /** A sealer for the registry encryption certificate the trust bundle designates at {@code at}. */

@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import javax.crypto.SecretKey;
@@ -16,6 +17,7 @@ import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.cms.GCMParameters;
 import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
 import org.bouncycastle.asn1.cms.OriginatorPublicKey;
+import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -63,6 +65,16 @@ final class P256Aes256GcmSuite extends Suite {
     @Override
     public String name() {
         return "CB-P256-AES256GCM-SHA256";
+    }
+
+    @Override
+    void requireStationKey(PublicKey key) {
+        KeyPairs.requireP256(key, "suite " + this + " station");
+    }
+
+    @Override
+    void requireRecipientKey(PublicKey key) {
+        KeyPairs.requireP256(key, "suite " + this + " registry encryption");
     }
 
     @Override
@@ -120,8 +132,10 @@ final class P256Aes256GcmSuite extends Suite {
     }
 
     @Override
-    boolean isEncryptedLayer(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption) {
-        return keyEncryption.getAlgorithm().equals(ECDH_SHA256_KDF)
+    boolean isEncryptedLayer(RecipientInfo recipient, AlgorithmIdentifier keyEncryption,
+            AlgorithmIdentifier contentEncryption) {
+        return recipient.getInfo() instanceof KeyAgreeRecipientInfo
+                && keyEncryption.getAlgorithm().equals(ECDH_SHA256_KDF)
                 && isAes256Wrap(keyEncryption.getParameters())
                 && contentEncryption.getAlgorithm().equals(NISTObjectIdentifiers.id_aes256_GCM)
                 && isGcmParameters(contentEncryption);
@@ -170,9 +184,10 @@ final class P256Aes256GcmSuite extends Suite {
     }
 
     @Override
-    SecretKey unwrapContentKey(KeyAgreeRecipientInfo recipientInfo, byte[] encryptedKey,
+    SecretKey unwrapContentKey(RecipientInfo recipient, byte[] encryptedKey,
             AlgorithmIdentifier contentEncryption, PrivateKey privateKey, X509Certificate certificate)
             throws EnvelopeException {
+        KeyAgreeRecipientInfo recipientInfo = (KeyAgreeRecipientInfo) recipient.getInfo();
         OriginatorPublicKey originator = recipientInfo.getOriginator().getOriginatorKey();
         if (originator == null) {
             throw new EnvelopeException(Reason.UNSUPPORTED_SUITE, "suite " + this + " requires an ephemeral "

@@ -2,7 +2,6 @@ package dev.codebound.protocol.envelope;
 
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.Certificates;
-import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PkiException;
 import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.pki.TrustBundle;
@@ -15,7 +14,8 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
  * Decides whether the envelope's signer is a capture station the registry vouches for: issued by
- * the bundle's registry CA with the STATION profile, not revoked, and valid at the capture time.
+ * the bundle's registry CA with the STATION profile and a key of the envelope's suite, not revoked,
+ * and valid at the capture time.
  */
 final class SignerTrust {
     private static final int DIGITAL_SIGNATURE = 0;
@@ -23,7 +23,8 @@ final class SignerTrust {
 
     private SignerTrust() {}
 
-    static void check(X509Certificate signer, TrustBundle bundle, Instant captureTime) throws EnvelopeException {
+    static void check(X509Certificate signer, TrustBundle bundle, Instant captureTime, Suite suite)
+            throws EnvelopeException {
         String subject = signer.getSubjectX500Principal().getName();
         X509Certificate authority = bundle.registryCa();
         if (!signer.getIssuerX500Principal().equals(authority.getSubjectX500Principal())) {
@@ -34,7 +35,7 @@ final class SignerTrust {
         } catch (GeneralSecurityException | RuntimeException e) {
             throw untrusted("its certificate (" + subject + ") does not carry a valid registry CA signature");
         }
-        requireStationProfile(signer, subject);
+        requireStationProfile(signer, subject, suite);
         if (bundle.isStationRevoked(signer)) {
             throw new EnvelopeException(Reason.SIGNER_REVOKED, "the station certificate " + subject + " (serial "
                     + Certificates.serialHex(signer) + ") has been revoked by the registry; the envelope is refused");
@@ -43,7 +44,8 @@ final class SignerTrust {
         requireValid(signer, "the station certificate " + subject, captureTime);
     }
 
-    private static void requireStationProfile(X509Certificate signer, String subject) throws EnvelopeException {
+    private static void requireStationProfile(X509Certificate signer, String subject, Suite suite)
+            throws EnvelopeException {
         boolean[] keyUsage = signer.getKeyUsage();
         boolean signs = keyUsage != null && keyUsage[DIGITAL_SIGNATURE]
                 && !(keyUsage.length > KEY_CERT_SIGN && keyUsage[KEY_CERT_SIGN]);
@@ -60,7 +62,7 @@ final class SignerTrust {
                     + "digitalSignature, emailProtection and clientAuth, not a CA)");
         }
         try {
-            KeyPairs.requireP256(signer.getPublicKey(), "station");
+            suite.requireStationKey(signer.getPublicKey());
         } catch (PkiException e) {
             throw untrusted(e.getMessage());
         }

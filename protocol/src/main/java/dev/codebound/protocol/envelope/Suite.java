@@ -5,11 +5,12 @@ import dev.codebound.protocol.pki.StationCredentials;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import javax.crypto.SecretKey;
-import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
+import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cms.CMSAttributeTableGenerator;
 import org.bouncycastle.cms.RecipientInfoGenerator;
@@ -23,14 +24,17 @@ import org.bouncycastle.operator.OutputAEADEncryptor;
 /**
  * An algorithm suite: every algorithm an envelope uses, fixed together under one numeric id that the
  * {@link Binding} carries. Envelopes never negotiate algorithms; a verifier accepts exactly the
- * algorithms of the suite the binding names. A new suite (say SM2/SM3/SM4) is a new subclass added to
- * {@link #ALL}; nothing else changes.
+ * algorithms of the suite the binding names. Each suite is a subclass listed in {@link #ALL}: suite 1
+ * (P-256, AES-256-GCM, SHA-256) and suite 2 (SM2, SM4-GCM, SM3).
  */
 public abstract class Suite {
     /** Suite 1, {@code CB-P256-AES256GCM-SHA256}: the default. */
     public static final Suite P256_AES256GCM_SHA256 = new P256Aes256GcmSuite();
 
-    private static final List<Suite> ALL = List.of(P256_AES256GCM_SHA256);
+    /** Suite 2, {@code CB-SM2-SM4GCM-SM3}: SM2 signatures and key transport, SM4-GCM, SM3. */
+    public static final Suite SM2_SM4GCM_SM3 = new Sm2Sm4GcmSuite();
+
+    private static final List<Suite> ALL = List.of(P256_AES256GCM_SHA256, SM2_SM4GCM_SM3);
 
     Suite() {}
 
@@ -55,9 +59,11 @@ public abstract class Suite {
                 + ", which this software does not support (supported: " + names() + "); upgrade the verifier");
     }
 
-    /** The suite whose recipient and content algorithms these are, if any. */
-    static Optional<Suite> forEncryptedLayer(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption) {
-        return ALL.stream().filter(suite -> suite.isEncryptedLayer(keyEncryption, contentEncryption)).findFirst();
+    /** The suite whose recipient kind and algorithms and content algorithm these are, if any. */
+    static Optional<Suite> forEncryptedLayer(RecipientInfo recipient, AlgorithmIdentifier keyEncryption,
+            AlgorithmIdentifier contentEncryption) {
+        return ALL.stream().filter(suite -> suite.isEncryptedLayer(recipient, keyEncryption, contentEncryption))
+                .findFirst();
     }
 
     /** Content digests of every suite, for parsing a SignedData before its suite is known. */
@@ -78,6 +84,20 @@ public abstract class Suite {
         return String.join(", ", ALL.stream().map(suite -> suite.id() + " " + suite.name()).toList());
     }
 
+    /**
+     * Fails unless a station signing key fits this suite.
+     *
+     * @throws dev.codebound.protocol.pki.PkiException naming the key's algorithm and the one required
+     */
+    abstract void requireStationKey(PublicKey key);
+
+    /**
+     * Fails unless a registry encryption key fits this suite.
+     *
+     * @throws dev.codebound.protocol.pki.PkiException naming the key's algorithm and the one required
+     */
+    abstract void requireRecipientKey(PublicKey key);
+
     // ---- sealing ----
 
     /** A fresh digest of the photo (the binding's photoDigest). */
@@ -86,7 +106,7 @@ public abstract class Suite {
     /** The station's CMS signer, adding {@code signedAttributes} to the standard ones. */
     abstract SignerInfoGenerator signer(StationCredentials station, CMSAttributeTableGenerator signedAttributes);
 
-    /** A key-agreement recipient for the registry's encryption certificate, with a fresh ephemeral key. */
+    /** The recipient info for the registry's encryption certificate (fresh ephemeral values each time). */
     abstract RecipientInfoGenerator recipient(X509Certificate registryEncryption);
 
     /** A fresh content encryptor (new content key and nonce). */
@@ -97,8 +117,9 @@ public abstract class Suite {
     /** Digest calculators for the SignedData's content digest, computed while the content streams. */
     abstract DigestCalculatorProvider contentDigests();
 
-    /** Whether the encrypted layer's algorithms are exactly this suite's. */
-    abstract boolean isEncryptedLayer(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption);
+    /** Whether the recipient info's kind and algorithm and the content algorithm are exactly this suite's. */
+    abstract boolean isEncryptedLayer(RecipientInfo recipient, AlgorithmIdentifier keyEncryption,
+            AlgorithmIdentifier contentEncryption);
 
     /** Fails with {@link Reason#UNSUPPORTED_SUITE} unless the signer used exactly this suite's algorithms. */
     abstract void requireSignerAlgorithms(SignerInformation signer) throws EnvelopeException;
@@ -107,11 +128,12 @@ public abstract class Suite {
     abstract SignerInformationVerifier signatureVerifier(X509Certificate certificate);
 
     /**
-     * Agrees the key-encryption key with the originator's ephemeral key and unwraps the content key.
+     * Recovers the content key from the recipient info addressed to {@code certificate} (which
+     * {@link #isEncryptedLayer} accepted): key agreement and unwrap, or key transport.
      *
      * @throws EnvelopeException {@link Reason#DECRYPTION_FAILED} if the key does not unwrap
      */
-    abstract SecretKey unwrapContentKey(KeyAgreeRecipientInfo recipientInfo, byte[] encryptedKey,
+    abstract SecretKey unwrapContentKey(RecipientInfo recipientInfo, byte[] encryptedKey,
             AlgorithmIdentifier contentEncryption, PrivateKey privateKey, X509Certificate certificate)
             throws EnvelopeException;
 

@@ -33,7 +33,9 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * The registry's certificate authority: a P-256 key and its self-signed certificate, issuing the
- * certificates of every other registry role and of enrolled stations.
+ * certificates of every other registry role and of enrolled stations. It signs with ECDSA P-256 for
+ * every suite: subject keys may be P-256 or SM2 (suite 2's station and registry encryption keys), as
+ * an X.509 signature does not depend on the algorithm of the key it certifies.
  */
 public final class CertificateAuthority {
     /** Organization name placed in every certificate the registry issues. */
@@ -84,7 +86,7 @@ public final class CertificateAuthority {
         if (profile == CertificateProfile.REGISTRY_CA) {
             throw new PkiException("the registry CA issues no subordinate CA certificates");
         }
-        KeyPairs.requireP256(subjectKey, commonName);
+        KeyPairs.requireP256OrSm2(subjectKey, commonName);
         if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
             throw new PkiException("requested validity ends " + notAfter + ", after the CA certificate expires ("
                     + certificate.getNotAfter().toInstant() + ")");

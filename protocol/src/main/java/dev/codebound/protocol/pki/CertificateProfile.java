@@ -19,6 +19,11 @@ public enum CertificateProfile {
      */
     REGISTRY_ENCRYPTION(KeyUsage.keyAgreement, new KeyPurposeId[] {KeyPurposeId.id_kp_emailProtection}, false),
     /**
+     * Suite 2's registry encryption key (SM2): envelopes' content keys are SM2-encrypted to it (CMS
+     * key transport, as GM/T 0010 does), hence keyEncipherment rather than keyAgreement.
+     */
+    REGISTRY_KEY_TRANSPORT(KeyUsage.keyEncipherment, new KeyPurposeId[] {KeyPurposeId.id_kp_emailProtection}, false),
+    /**
      * A capture station: signs envelopes (CMS, hence emailProtection, which {@code openssl cms -verify}
      * checks by default) and authenticates itself in mutual TLS (clientAuth).
      */

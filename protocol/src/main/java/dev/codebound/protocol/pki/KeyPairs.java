@@ -13,26 +13,43 @@ import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** Generation and identification of the P-256 key pairs every Codebound role uses. */
+/**
+ * Generation and identification of Codebound's key pairs: P-256 for suite 1 (and for the registry CA,
+ * code signing and receipts), SM2 ({@code sm2p256v1}, GB/T 32918) for the station and registry
+ * encryption keys of suite 2.
+ */
 public final class KeyPairs {
     /** The only curve suite 1 uses: NIST P-256 (secp256r1). */
     public static final String CURVE = "secp256r1";
+
+    /** The curve of suite 2: SM2's recommended curve {@code sm2p256v1} (GB/T 32918.5). */
+    public static final String SM2_CURVE = "sm2p256v1";
 
     /** Length in bytes of a {@link #keyId key id}. */
     public static final int KEY_ID_LENGTH = 8;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ECParameterSpec SM2_PARAMETERS = sm2Parameters();
 
     private KeyPairs() {}
 
     /** Generates a fresh P-256 key pair. */
     public static KeyPair generateP256() {
+        return generate(CURVE, "P-256");
+    }
+
+    /** Generates a fresh SM2 key pair (curve {@code sm2p256v1}). */
+    public static KeyPair generateSm2() {
+        return generate(SM2_CURVE, "SM2");
+    }
+
+    private static KeyPair generate(String curve, String what) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Providers.ellipticCurve());
-            generator.initialize(new ECGenParameterSpec(CURVE), RANDOM);
+            generator.initialize(new ECGenParameterSpec(curve), RANDOM);
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw new PkiException("cannot generate a P-256 key pair: " + e.getMessage(), e);
+            throw new PkiException("cannot generate a " + what + " key pair: " + e.getMessage(), e);
         }
     }
 
@@ -62,11 +79,53 @@ public final class KeyPairs {
         }
     }
 
+    /** Fails unless the key is an EC key on SM2's curve {@code sm2p256v1}; {@code role} names the key. */
+    public static void requireSm2(PublicKey publicKey, String role) {
+        if (!isSm2(publicKey)) {
+            throw new PkiException(role + " key must be an SM2 key (curve sm2p256v1), got " + describe(publicKey));
+        }
+    }
+
+    /** Fails unless the key is on one of the curves a suite uses (P-256 or SM2); {@code role} names the key. */
+    public static void requireP256OrSm2(PublicKey publicKey, String role) {
+        if (!isP256(publicKey) && !isSm2(publicKey)) {
+            throw new PkiException(role + " key must be an EC key on P-256 (secp256r1) or SM2 (sm2p256v1), got "
+                    + describe(publicKey));
+        }
+    }
+
+    /** Whether the key is an EC key on SM2's curve {@code sm2p256v1}. */
+    public static boolean isSm2(PublicKey publicKey) {
+        return publicKey instanceof ECPublicKey ec && sameCurve(ec.getParams(), SM2_PARAMETERS);
+    }
+
+    private static boolean isP256(PublicKey publicKey) {
+        return publicKey instanceof ECPublicKey ec && isP256(ec.getParams());
+    }
+
+    private static String describe(PublicKey publicKey) {
+        return publicKey.getAlgorithm() + " key" + (publicKey instanceof ECPublicKey ? " on another curve" : "");
+    }
+
     private static boolean isP256(ECParameterSpec params) {
-        ECParameterSpec p256 = p256Parameters();
-        return params.getOrder().equals(p256.getOrder())
-                && params.getCurve().equals(p256.getCurve())
-                && params.getGenerator().equals(p256.getGenerator());
+        return sameCurve(params, p256Parameters());
+    }
+
+    private static boolean sameCurve(ECParameterSpec params, ECParameterSpec expected) {
+        return params.getOrder().equals(expected.getOrder())
+                && params.getCurve().equals(expected.getCurve())
+                && params.getGenerator().equals(expected.getGenerator());
+    }
+
+    private static ECParameterSpec sm2Parameters() {
+        try {
+            // The JDK does not know sm2p256v1; Bouncy Castle does.
+            AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC", Providers.ellipticCurve());
+            parameters.init(new ECGenParameterSpec(SM2_CURVE));
+            return parameters.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new PkiException("Bouncy Castle does not know curve " + SM2_CURVE, e);
+        }
     }
 
     private static ECParameterSpec p256Parameters() {

@@ -12,11 +12,11 @@ public final class StationCredentials {
     private final PrivateKey privateKey;
     private final X509Certificate certificate;
 
-    /** Fails if the key does not match the certificate or the key is not P-256. */
+    /** Fails if the key does not match the certificate or the key is neither P-256 (suite 1) nor SM2 (suite 2). */
     public StationCredentials(PrivateKey privateKey, X509Certificate certificate) {
         this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
         this.certificate = Objects.requireNonNull(certificate, "certificate");
-        KeyPairs.requireP256(certificate.getPublicKey(), "station");
+        KeyPairs.requireP256OrSm2(certificate.getPublicKey(), "station");
         Signatures.requireMatchingPair(privateKey, certificate.getPublicKey(), "station");
     }
 

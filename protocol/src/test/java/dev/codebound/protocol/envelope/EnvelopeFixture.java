@@ -4,6 +4,8 @@ import dev.codebound.protocol.code.CodeIssuer;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.StudentIdentity;
 import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.pki.CertificateProfile;
+import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
@@ -11,23 +13,64 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
-/** A registry, an enrolled station and a valid code, generated once per test class (P-256 is fast). */
+/**
+ * A registry, an enrolled station and a valid code, generated once per test class (P-256 and SM2 are
+ * fast). For suite 2 the station key and the registry encryption key are SM2 keys, certified by the
+ * same P-256 registry CA; collection codes are suite 1 codes either way.
+ */
 final class EnvelopeFixture {
     static final Instant NOW = Instant.parse("2026-06-15T09:30:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final StudentIdentity STUDENT = new StudentIdentity("S2027001", "张三", "11010519491231002X");
 
+    final Suite suite;
     final RegistryKeyring registry = RegistryKeyring.generate("test registry", NOW.minus(Duration.ofDays(30)),
             Duration.ofDays(3650));
-    final StationCredentials station = registry.issueStation("station-0001", NOW.minus(Duration.ofDays(1)),
-            NOW.plus(Duration.ofDays(365)));
+    /** The registry encryption key envelopes of {@link #suite} are encrypted to. */
+    final RegistryKeyring.KeyedCertificate recipient;
+    final StationCredentials station;
     final TrustBundle bundle = registry.trustBundle(1, NOW.minus(Duration.ofDays(1)));
     final CodeIssuer issuer = new CodeIssuer(registry.codeSigning(), registry.encryption().certificate());
+
+    /** A suite 1 fixture. */
+    EnvelopeFixture() {
+        this(Suite.P256_AES256GCM_SHA256);
+    }
+
+    EnvelopeFixture(Suite suite) {
+        this.suite = suite;
+        if (suite == Suite.SM2_SM4GCM_SM3) {
+            recipient = sm2Key(registry, "test registry SM2 encryption", CertificateProfile.REGISTRY_KEY_TRANSPORT,
+                    NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365)));
+            station = sm2Station(registry, "station-0001", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365)));
+        } else {
+            recipient = registry.encryption();
+            station = registry.issueStation("station-0001", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365)));
+        }
+    }
+
+    /** An SM2 key certified by the registry CA with {@code profile}. */
+    static RegistryKeyring.KeyedCertificate sm2Key(RegistryKeyring registry, String name, CertificateProfile profile,
+            Instant notBefore, Instant notAfter) {
+        KeyPair pair = KeyPairs.generateSm2();
+        return new RegistryKeyring.KeyedCertificate(pair.getPrivate(),
+                registry.authority().issue(pair.getPublic(), name, profile, notBefore, notAfter, List.of()));
+    }
+
+    /** A station enrolled with an SM2 key, for suite 2. */
+    static StationCredentials sm2Station(RegistryKeyring registry, String stationId, Instant notBefore,
+            Instant notAfter) {
+        RegistryKeyring.KeyedCertificate keyed = sm2Key(registry, stationId, CertificateProfile.STATION, notBefore,
+                notAfter);
+        return new StationCredentials(keyed.privateKey(), keyed.certificate());
+    }
 
     VerifiedCode code() throws Exception {
         String text = issuer.issue(STUDENT, 10337, 2027, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(30)))
@@ -36,11 +79,11 @@ final class EnvelopeFixture {
     }
 
     EnvelopeSealer sealer() {
-        return new EnvelopeSealer(station, registry.encryption().certificate());
+        return new EnvelopeSealer(station, recipient.certificate(), suite);
     }
 
     EnvelopeOpener.Builder opener(Path temp) {
-        return EnvelopeOpener.builder(bundle).recipient(registry.encryption()).clock(CLOCK).temporaryDirectory(temp);
+        return EnvelopeOpener.builder(bundle).recipient(recipient).clock(CLOCK).temporaryDirectory(temp);
     }
 
     byte[] seal(byte[] photo) throws Exception {
@@ -51,18 +94,17 @@ final class EnvelopeFixture {
 
     /** The binding the sealer would write for {@code photo}, for tests that assemble envelopes by hand. */
     Binding binding(VerifiedCode code, byte[] photo) throws Exception {
-        return new Binding(Binding.FORMAT_VERSION, Suite.P256_AES256GCM_SHA256.id(), code.codeId(), code.text(),
-                java.security.MessageDigest.getInstance("SHA-256").digest(photo), photo.length, CaptureMetadata.JPEG,
+        return new Binding(Binding.FORMAT_VERSION, suite.id(), code.codeId(), code.text(),
+                suite.photoDigest().digest(photo), photo.length, CaptureMetadata.JPEG,
                 station.stationId(), NOW);
     }
 
     /** An envelope assembled from the sealer's parts, with a chosen binding in each layer. */
     byte[] assemble(StationCredentials signer, Binding signed, Binding encrypted, byte[] photo) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (java.io.OutputStream signedLayer = SignedLayer.open(out, Suite.P256_AES256GCM_SHA256, signer,
-                        signed.toDer());
-                java.io.OutputStream encryptedLayer = EncryptedLayer.open(signedLayer, Suite.P256_AES256GCM_SHA256,
-                        registry.encryption().certificate())) {
+        try (java.io.OutputStream signedLayer = SignedLayer.open(out, suite, signer, signed.toDer());
+                java.io.OutputStream encryptedLayer = EncryptedLayer.open(signedLayer, suite,
+                        recipient.certificate())) {
             InnerContent.writeHeader(encryptedLayer, encrypted.toDer());
             encryptedLayer.write(photo);
         }

@@ -6,6 +6,7 @@ import dev.codebound.protocol.code.CodeIssuer;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.StudentIdentity;
 import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.pki.CertificateProfile;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.protocol.pki.StationCredentials;
@@ -34,16 +35,23 @@ import org.bouncycastle.asn1.cms.ContentInfoParser;
 import org.bouncycastle.cms.CMSSignedData;
 
 /**
- * Writes the envelope test vectors: fixed keys and certificates (valid 2025 to 2125), good envelopes
- * and one bad envelope per failure, and {@code manifest.json} naming the expected outcome of each.
- * {@link EnvelopeVectorsTest} opens them all. Keys are fresh on every run, so rerunning rewrites
- * every file; commit them together. Rerun from the repository root with:
+ * Writes the envelope test vectors of one suite: fixed keys and certificates (valid 2025 to 2125),
+ * good envelopes and one bad envelope per failure, and {@code manifest.json} naming the expected
+ * outcome of each. {@link EnvelopeVectorsTest} opens them all. Keys are fresh on every run, so
+ * rerunning rewrites every file; commit them together. Rerun from the repository root with (the
+ * second argument is the suite id, 1 if absent):
  *
  * <pre>
  * mvn -B -ntp -q -pl protocol test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.codebound.protocol.envelope.EnvelopeVectorGenerator \
  *     -Dexec.args=protocol/src/test/resources/vectors/envelope
+ * mvn -B -ntp -q -pl protocol test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.codebound.protocol.envelope.EnvelopeVectorGenerator \
+ *     -Dexec.args="protocol/src/test/resources/vectors/envelope-suite2 2"
  * </pre>
+ *
+ * <p>In suite 2 the station and registry encryption keys are SM2 keys certified by the (P-256)
+ * registry CA; the collection codes are suite 1 codes in both.
  */
 public final class EnvelopeVectorGenerator {
     /** When every vector photo was taken. */
@@ -56,23 +64,39 @@ public final class EnvelopeVectorGenerator {
     private static final Instant KEYS_UNTIL = Instant.parse("2125-01-01T00:00:00Z");
 
     private final Path directory;
+    private final Suite suite;
     private final RegistryKeyring registry = RegistryKeyring.generate(REGISTRY_NAME, KEYS_FROM,
             Duration.between(KEYS_FROM, KEYS_UNTIL));
     private final RegistryKeyring otherRegistry = RegistryKeyring.generate("Some other registry", KEYS_FROM,
             Duration.between(KEYS_FROM, KEYS_UNTIL));
-    private final StationCredentials station = registry.issueStation(STATION_ID, KEYS_FROM.minusSeconds(3600),
-            KEYS_UNTIL);
+    private final StationCredentials station;
+    private final RegistryKeyring.KeyedCertificate encryption;
+    private final X509Certificate otherRegistryEncryption;
     private final List<Map<String, Object>> vectors = new ArrayList<>();
 
-    private EnvelopeVectorGenerator(Path directory) {
+    private EnvelopeVectorGenerator(Path directory, Suite suite) {
         this.directory = directory;
+        this.suite = suite;
+        Instant stationFrom = KEYS_FROM.minusSeconds(3600);
+        if (suite == Suite.SM2_SM4GCM_SM3) {
+            station = EnvelopeFixture.sm2Station(registry, STATION_ID, stationFrom, KEYS_UNTIL);
+            encryption = EnvelopeFixture.sm2Key(registry, REGISTRY_NAME + " SM2 encryption",
+                    CertificateProfile.REGISTRY_KEY_TRANSPORT, KEYS_FROM, KEYS_UNTIL);
+            otherRegistryEncryption = EnvelopeFixture.sm2Key(otherRegistry, "Some other registry SM2 encryption",
+                    CertificateProfile.REGISTRY_KEY_TRANSPORT, KEYS_FROM, KEYS_UNTIL).certificate();
+        } else {
+            station = registry.issueStation(STATION_ID, stationFrom, KEYS_UNTIL);
+            encryption = registry.encryption();
+            otherRegistryEncryption = otherRegistry.encryption().certificate();
+        }
     }
 
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args.length > 0 ? args[0] : "protocol/src/test/resources/vectors/envelope");
+        Suite suite = Suite.byId(args.length > 1 ? Integer.parseInt(args[1]) : Suite.P256_AES256GCM_SHA256.id());
         Files.createDirectories(directory);
-        new EnvelopeVectorGenerator(directory).generate();
-        System.out.println("wrote envelope test vectors to " + directory.toAbsolutePath());
+        new EnvelopeVectorGenerator(directory, suite).generate();
+        System.out.println("wrote suite " + suite + " envelope test vectors to " + directory.toAbsolutePath());
     }
 
     /** The trust bundle the vectors are verified against, rebuilt from the certificate files. */
@@ -95,8 +119,8 @@ public final class EnvelopeVectorGenerator {
     private void generate() throws Exception {
         PemFiles.writeCertificates(directory.resolve("registry-ca.cert.pem"), List.of(registry.authority().certificate()));
         PemFiles.writeCertificates(directory.resolve("code-signing.cert.pem"), List.of(registry.codeSigning().certificate()));
-        PemFiles.writeCertificates(directory.resolve("encryption.cert.pem"), List.of(registry.encryption().certificate()));
-        PemFiles.writePrivateKey(directory.resolve("encryption.key.pem"), registry.encryption().privateKey(), null);
+        PemFiles.writeCertificates(directory.resolve("encryption.cert.pem"), List.of(encryption.certificate()));
+        PemFiles.writePrivateKey(directory.resolve("encryption.key.pem"), encryption.privateKey(), null);
         PemFiles.writeCertificates(directory.resolve("station.cert.pem"), List.of(station.certificate()));
         PemFiles.writePrivateKey(directory.resolve("station.key.pem"), station.privateKey(), null);
 
@@ -108,42 +132,54 @@ public final class EnvelopeVectorGenerator {
                 CAPTURE_TIME.plus(Duration.ofDays(30)));
         VerifiedCode expiredCode = code("S2027003", CAPTURE_TIME.minus(Duration.ofDays(60)),
                 CAPTURE_TIME.minus(Duration.ofDays(30)));
-        Binding binding = binding(Suite.P256_AES256GCM_SHA256.id(), code, photo);
-        X509Certificate encryption = registry.encryption().certificate();
+        int id = suite.id();
+        Binding binding = binding(id, code, photo);
+        X509Certificate encryption = this.encryption.certificate();
 
         byte[] good = envelope(binding, binding, photo, encryption);
         accept("good.cms", good, "a valid envelope of photo.jpg");
-        accept("good-empty-photo.cms", envelope(binding(1, code, new byte[0]), binding(1, code, new byte[0]),
+        accept("good-empty-photo.cms", envelope(binding(id, code, new byte[0]), binding(id, code, new byte[0]),
                 new byte[0], encryption), "a valid envelope of an empty photo");
         Files.write(directory.resolve("good.binding.der"), binding.toDer());
 
         reject("tampered-signature.cms", flipInside(good, signature(good)), "BAD_SIGNATURE",
-                "one bit of the station's ECDSA signature flipped");
+                "one bit of the station's " + signatureName() + " signature flipped");
         reject("tampered-ciphertext.cms", flipInside(good, firstCiphertextBytes(good)), "BAD_SIGNATURE",
-                "one bit of the AES-GCM ciphertext flipped (the signature covers it)");
+                "one bit of the " + cipherName() + " ciphertext flipped (the signature covers it)");
         byte[] inner = innerContentInfo(good);
         byte[] tamperedInner = flipInside(inner, firstCiphertextBytes(good));
         reject("tampered-ciphertext-resigned.cms", sign(binding, tamperedInner), "DECRYPTION_FAILED",
                 "one bit of the ciphertext flipped, then re-signed with the station key: the GCM tag fails");
         reject("truncated.cms", Arrays.copyOf(good, good.length / 2), "TRUNCATED", "the first half of good.cms");
-        reject("wrong-recipient.cms", envelope(binding, binding, photo, otherRegistry.encryption().certificate()),
+        reject("wrong-recipient.cms", envelope(binding, binding, photo, otherRegistryEncryption),
                 "WRONG_RECIPIENT", "encrypted to another registry's encryption key");
-        Binding expired = binding(1, expiredCode, photo);
+        Binding expired = binding(id, expiredCode, photo);
         reject("expired-code.cms", envelope(expired, expired, photo, encryption), "CODE_INVALID",
                 "the collection code expired 30 days before the capture time (code reason EXPIRED)");
-        Binding swapped = binding(1, otherCode, photo);
+        Binding swapped = binding(id, otherCode, photo);
         reject("swapped-binding.cms", envelope(swapped, binding, photo, encryption), "BINDING_MISMATCH",
                 "the photo sealed for one code, signed with a binding naming another code");
-        Binding otherPhotoBinding = binding(1, code, otherPhoto);
+        Binding otherPhotoBinding = binding(id, code, otherPhoto);
         reject("wrong-photo.cms", envelope(otherPhotoBinding, otherPhotoBinding, photo, encryption), "BINDING_MISMATCH",
                 "both bindings state a different photo digest and length than the encrypted photo");
         Binding unknownSuite = binding(99, code, photo);
         reject("unknown-suite.cms", envelope(unknownSuite, unknownSuite, photo, encryption), "UNSUPPORTED_SUITE",
                 "both bindings name suite 99");
+        if (suite != Suite.P256_AES256GCM_SHA256) {
+            // A newer suite's envelope must not pass as suite 1's (suite 1's vectors predate any other suite).
+            Binding claimsSuite1 = binding(Suite.P256_AES256GCM_SHA256.id(), code, photo);
+            reject("binding-names-suite-1.cms", envelope(claimsSuite1, claimsSuite1, photo, encryption),
+                    "UNSUPPORTED_SUITE", "sealed and signed with suite " + suite + ", both bindings claim suite 1");
+        }
         reject("not-cms.cms", EnvelopeFixture.utf8("GIF89a this is not an envelope"), "MALFORMED", "not CMS at all");
 
         Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("description", "Codebound envelope test vectors; regenerate with EnvelopeVectorGenerator");
+        manifest.put("description", suite == Suite.P256_AES256GCM_SHA256
+                ? "Codebound envelope test vectors; regenerate with EnvelopeVectorGenerator"
+                : "Codebound envelope test vectors of suite " + suite + "; regenerate with EnvelopeVectorGenerator");
+        if (suite != Suite.P256_AES256GCM_SHA256) {
+            manifest.put("suite", suite.id());
+        }
         manifest.put("captureTime", CAPTURE_TIME.toString());
         manifest.put("verifierTime", VERIFIER_TIME.toString());
         manifest.put("trust", Map.of("registryCa", "registry-ca.cert.pem", "codeSigning", "code-signing.cert.pem",
@@ -162,9 +198,10 @@ public final class EnvelopeVectorGenerator {
         return new CodeVerifier(bundle).verify(text, notBefore);
     }
 
-    private Binding binding(int suite, VerifiedCode code, byte[] photo) throws Exception {
-        return new Binding(Binding.FORMAT_VERSION, suite, code.codeId(), code.text(),
-                java.security.MessageDigest.getInstance("SHA-256").digest(photo), photo.length,
+    /** A binding naming {@code suiteId}, with the photo digest of the suite being generated. */
+    private Binding binding(int suiteId, VerifiedCode code, byte[] photo) {
+        return new Binding(Binding.FORMAT_VERSION, suiteId, code.codeId(), code.text(),
+                suite.photoDigest().digest(photo), photo.length,
                 CaptureMetadata.JPEG, STATION_ID, CAPTURE_TIME);
     }
 
@@ -172,8 +209,8 @@ public final class EnvelopeVectorGenerator {
     private byte[] envelope(Binding signed, Binding encrypted, byte[] photo, X509Certificate recipient)
             throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream signedLayer = SignedLayer.open(out, Suite.P256_AES256GCM_SHA256, station, signed.toDer());
-                OutputStream encryptedLayer = EncryptedLayer.open(signedLayer, Suite.P256_AES256GCM_SHA256, recipient)) {
+        try (OutputStream signedLayer = SignedLayer.open(out, suite, station, signed.toDer());
+                OutputStream encryptedLayer = EncryptedLayer.open(signedLayer, suite, recipient)) {
             InnerContent.writeHeader(encryptedLayer, encrypted.toDer());
             encryptedLayer.write(photo);
         }
@@ -182,10 +219,18 @@ public final class EnvelopeVectorGenerator {
 
     private byte[] sign(Binding binding, byte[] innerContentInfo) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream signedLayer = SignedLayer.open(out, Suite.P256_AES256GCM_SHA256, station, binding.toDer())) {
+        try (OutputStream signedLayer = SignedLayer.open(out, suite, station, binding.toDer())) {
             signedLayer.write(innerContentInfo);
         }
         return out.toByteArray();
+    }
+
+    private String signatureName() {
+        return suite == Suite.P256_AES256GCM_SHA256 ? "ECDSA" : "SM2";
+    }
+
+    private String cipherName() {
+        return suite == Suite.P256_AES256GCM_SHA256 ? "AES-GCM" : "SM4-GCM";
     }
 
     private static byte[] innerContentInfo(byte[] envelope) throws Exception {
@@ -209,7 +254,7 @@ public final class EnvelopeVectorGenerator {
     }
 
     /** Flips the low bit of the middle byte of {@code needle}, found in {@code haystack}. */
-    private static byte[] flipInside(byte[] haystack, byte[] needle) {
+    static byte[] flipInside(byte[] haystack, byte[] needle) {
         int at = indexOf(haystack, needle);
         if (at < 0) {
             throw new IllegalStateException("cannot locate the bytes to tamper with");

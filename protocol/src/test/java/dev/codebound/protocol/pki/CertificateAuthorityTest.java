@@ -81,6 +81,23 @@ class CertificateAuthorityTest {
     }
 
     @Test
+    void certifiesSm2KeysForSuite2AndTheyRoundTripThroughPem(@TempDir Path dir) throws Exception {
+        KeyPair key = KeyPairs.generateSm2();
+        X509Certificate certificate = registry.authority().issue(key.getPublic(), "station-sm2",
+                CertificateProfile.STATION, NOW, NOW.plusSeconds(3600), List.of());
+        Certificates.requireIssuedBy(certificate, registry.authority().certificate(), NOW.plusSeconds(60));
+        assertTrue(KeyPairs.isSm2(certificate.getPublicKey()));
+        PemFiles.writeCertificates(dir.resolve("station.cert.pem"), List.of(certificate));
+        PemFiles.writePrivateKey(dir.resolve("station.key.pem"), key.getPrivate(), "pass".toCharArray());
+        StationCredentials loaded = new StationCredentials(
+                PemFiles.readPrivateKey(dir.resolve("station.key.pem"), "pass".toCharArray()),
+                PemFiles.readCertificates(dir.resolve("station.cert.pem")).get(0));
+        assertEquals(certificate, loaded.certificate());
+        assertThrows(PkiException.class, () -> KeyPairs.requireP256(key.getPublic(), "station"));
+        assertThrows(PkiException.class, () -> KeyPairs.requireSm2(KeyPairs.generateP256().getPublic(), "station"));
+    }
+
+    @Test
     void tlsServerCertificateCarriesIpAndDnsNames() throws Exception {
         KeyPair key = KeyPairs.generateP256();
         X509Certificate tls = registry.authority().issue(key.getPublic(), "registry.local",
