@@ -15,8 +15,8 @@ import java.util.Optional;
  * <p>Threading: every method may block on disk, so callers run them on the storage executor,
  * never on an event loop. Methods that change an upload ({@link #beginChunk}, {@link #recordOutcome},
  * {@link #expire}, {@link #terminate}) require the caller to hold that upload's
- * {@link UploadLocker} lock; {@link #info} and {@link #outcome} need no lock because every record is
- * replaced atomically.
+ * {@link UploadLocker} lock; {@link #info} and {@link #outcome} need no lock because each returns a
+ * whole, immutable record.
  *
  * <p>Durability: when a method that changes an upload returns normally, the change survives a
  * crash (power loss included, as far as fsync can promise). A crash in the middle leaves the state
