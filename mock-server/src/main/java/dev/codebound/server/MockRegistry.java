@@ -45,6 +45,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -93,13 +94,14 @@ public final class MockRegistry implements AutoCloseable {
     private final FaultInjector faults;
     private final Channel listener;
     private final Registry registry;
+    private final UploadStore store;
     private final Router router;
     private boolean stopped;
 
     private MockRegistry(MockRegistryConfig config, ServerKeys keys, Optional<String> adminToken,
             EventLoopGroup boss, EventLoopGroup workers, ExecutorService storage, ScheduledExecutorService reaper,
             ChannelGroup connections, ServerMetrics metrics, FaultInjector faults, Channel listener,
-            Registry registry, Router router) {
+            Registry registry, UploadStore store, Router router) {
         this.config = config;
         this.keys = keys;
         this.adminToken = adminToken;
@@ -112,6 +114,7 @@ public final class MockRegistry implements AutoCloseable {
         this.faults = faults;
         this.listener = listener;
         this.registry = registry;
+        this.store = store;
         this.router = router;
     }
 
@@ -140,7 +143,14 @@ public final class MockRegistry implements AutoCloseable {
         UploadLocker locker = new MemoryUploadLocker();
         RequestJournal journal = new RequestJournal(config.journalCapacity());
         ServerMetrics metrics = new ServerMetrics(journal);
-        Registry registry = Registry.open(dataDir, keys.keyring(), config.clock());
+        Registry registry;
+        try {
+            registry = Registry.open(dataDir, keys.keyring(), config.clock());
+        } catch (IOException | RuntimeException e) {
+            storage.shutdownNow();
+            closeQuietly(store);
+            throw e;
+        }
         CompletionHandler completion = config.completionHandler().isPresent() ? config.completionHandler().get()
                 : new EnvelopeAcceptance(registry, registry.photos(), dataDir.resolve("registry").resolve("opening"));
         TusService tus = new TusService(store, locker, completion, storage, config.clock(),
@@ -151,7 +161,7 @@ public final class MockRegistry implements AutoCloseable {
             tus.recover();
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
-            registry.close();
+            closeQuietly(store, registry);
             throw e;
         }
 
@@ -180,7 +190,7 @@ public final class MockRegistry implements AutoCloseable {
             faults.replace(config.faultPlan());
         } catch (RuntimeException e) {
             storage.shutdownNow();
-            registry.close();
+            closeQuietly(store, registry);
             throw e;
         }
         ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
@@ -211,12 +221,12 @@ public final class MockRegistry implements AutoCloseable {
             reaper.scheduleWithFixedDelay(new ExpiryReaper(store, locker, config.clock(), config.uploadExpiry()),
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
-                    faults, listener, registry, router);
+                    faults, listener, registry, store, router);
         } catch (Exception e) {
             // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
             storage.shutdownNow();
-            registry.close();
+            closeQuietly(store, registry);
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof IOException io) {
@@ -404,10 +414,16 @@ public final class MockRegistry implements AutoCloseable {
 
     /** Releases the registry's files; what was durable stays so, exactly as after a process exit. */
     private void closeRegistry() {
-        try {
-            registry.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the registry's files failed: " + e.getMessage());
+        closeQuietly(store, registry);
+    }
+
+    private static void closeQuietly(Closeable... closeables) {
+        for (Closeable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the registry's files failed: " + e.getMessage());
+            }
         }
     }
 

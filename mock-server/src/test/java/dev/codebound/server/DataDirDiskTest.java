@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.upload.CompletionHandler;
+import dev.codebound.server.upload.CompletionOutcome;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,10 +50,10 @@ class DataDirDiskTest {
                 assertTrue(refused.body().contains("\"reason\":\"STORAGE_FAILURE\""), refused.body());
                 assertOffset(tus, location, CHUNK);
                 assertEquals(CHUNK, Files.size(dataFile(disk.path(), location)), "the partial chunk was cut away");
-                HttpResponse<String> create = tus.create(file.length);
-                assertEquals(500, create.statusCode(), create.body());
 
                 disk.free();
+                HttpResponse<String> create = tus.create(file.length);
+                assertEquals(201, create.statusCode(), "creations work again: " + create.body());
                 for (int offset = CHUNK; offset < file.length; offset += CHUNK) {
                     HttpResponse<String> patched = tus.patch(location, offset, chunk(file, offset));
                     assertEquals(204, patched.statusCode(), patched.body());
@@ -74,11 +76,13 @@ class DataDirDiskTest {
         byte[] file = bytes(CHUNK);
         try (SmallDisk disk = SmallDisk.mount(temp.resolve("data"), 4L * 1024 * 1024)) {
             AtomicBoolean filled = new AtomicBoolean();
+            // An outcome larger than the slack in the journal's last page, so that recording it needs new space.
+            byte[] receipt = ("{\"padding\":\"" + "x".repeat(64 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
             CompletionHandler fillsTheDiskFirst = (upload, data) -> {
                 if (filled.compareAndSet(false, true)) {
                     disk.fill();
                 }
-                return TestRegistries.ACCEPT_ANY_BYTES.complete(upload, data);
+                return new CompletionOutcome.Accepted(receipt);
             };
             MockRegistry registry = MockRegistry.start(TestRegistries.plain(disk.path())
                     .completionHandler(fillsTheDiskFirst).build());
@@ -101,44 +105,6 @@ class DataDirDiskTest {
         }
     }
 
-    /**
-     * The upload volume turns read-only while the registry runs (a tmpfs on {@code uploads/}: the
-     * registry keeps its transparency log open for writing, and Linux refuses to remount a file
-     * system read-only while a file on it is open for writing).
-     */
-    @Test
-    void aReadOnlyUploadVolumeRefusesWritesWith5xxAndUploadsResumeAfterRemountingReadWrite() throws Exception {
-        byte[] file = bytes(3 * CHUNK);
-        Path dataDir = temp.resolve("data");
-        try (SmallDisk uploads = SmallDisk.mount(dataDir.resolve("uploads"), 4L * 1024 * 1024)) {
-            MockRegistry registry = TestRegistries.startPlain(dataDir);
-            try {
-                TusTestClient tus = TusTestClient.plain(registry, "station-d");
-                String location = tus.createPath(file.length);
-                assertEquals(204, tus.patch(location, 0, chunk(file, 0)).statusCode());
-
-                uploads.readOnly();
-                try {
-                    HttpResponse<String> refused = tus.patch(location, CHUNK, chunk(file, CHUNK));
-                    assertEquals(500, refused.statusCode(), refused.body());
-                    assertTrue(refused.body().contains("\"reason\":\"STORAGE_FAILURE\""), refused.body());
-                    assertEquals(500, tus.create(file.length).statusCode());
-                    assertOffset(tus, location, CHUNK);
-                } finally {
-                    uploads.readWrite();
-                }
-                for (int offset = CHUNK; offset < file.length; offset += CHUNK) {
-                    assertEquals(204, tus.patch(location, offset, chunk(file, offset)).statusCode());
-                }
-                assertEquals(200, tus.get(location + "/result").statusCode());
-                assertArrayEquals(file, Files.readAllBytes(dataFile(dataDir, location)));
-            } finally {
-                registry.close();
-            }
-        }
-    }
-
-    /** A registry started on a read-only data directory says so in one line and exits 1; after remounting it starts. */
     @Test
     void aRegistryStartedOnAReadOnlyDataDirectoryFailsClearlyAndStartsAfterRemountingReadWrite() throws Exception {
         try (SmallDisk disk = SmallDisk.mount(temp.resolve("data"), 4L * 1024 * 1024)) {
@@ -176,7 +142,7 @@ class DataDirDiskTest {
     }
 
     private static Path dataFile(Path dataDir, String location) {
-        return dataDir.resolve("uploads").resolve(location.substring("/files/".length())).resolve("data");
+        return dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
     }
 
     private static byte[] bytes(int length) {

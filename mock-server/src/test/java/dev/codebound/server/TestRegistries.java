@@ -2,6 +2,7 @@ package dev.codebound.server;
 
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.CompletionOutcome;
+import dev.codebound.server.upload.UploadBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,9 +24,9 @@ public final class TestRegistries {
 
     private TestRegistries() {}
 
-    private static String sha256(Path data) throws IOException {
+    private static String sha256(UploadBytes data) throws IOException {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(data)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data.readAll()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -56,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Allowed, and nowhere else: the code text in the registry's record of the code it issued
  * ({@code registry/codes/<id>.json} and its admin answer {@code GET /admin/v1/codes/{id}}) and in
  * sealed envelopes, whose signed binding carries the code exactly as scanned (the station's spooled
- * {@code spool/envelopes/<sha256>.cms}, the registry's {@code uploads/<id>/data} and archived {@code photos/*.cms});
+ * {@code spool/envelopes/<sha256>.cms}, the registry's {@code uploads/<id>.data} and archived {@code photos/*.cms});
  * a private key's PEM body in its own key file; the admin token in {@code admin-token}. Everything
  * else is scanned for the code text too, and envelopes and code records for everything else.
  */
@@ -276,7 +276,7 @@ class PrivacyScanTest {
     private static boolean isEnvelope(Path home, Path registryDir, Path file) {
         String name = file.getFileName().toString();
         return file.startsWith(home.resolve("spool").resolve("envelopes")) && name.matches("[0-9a-f]{64}\\.cms")
-                || file.startsWith(registryDir.resolve("uploads")) && name.equals("data")
+                || file.startsWith(registryDir.resolve("uploads")) && name.endsWith(".data")
                 || file.startsWith(registryDir.resolve("registry").resolve("photos")) && name.endsWith(".cms");
     }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.upload.MutualTls;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.server.MockRegistry;
+import dev.codebound.server.upload.FileUploadStore;
+import dev.codebound.server.upload.UploadInfo;
 import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.faults.FaultPlan;
 import java.io.IOException;
@@ -105,31 +107,18 @@ final class RegistryFixture implements AutoCloseable {
     }
 
     /** The server's complete uploads of the envelope with SHA-256 {@code sha256}, read from its store. */
-    List<JsonNode> completeUploadsOf(String sha256) throws IOException {
-        return uploadsOf(sha256).stream().filter(node -> node.path("offset").asLong() == node.path("length").asLong())
-                .toList();
+    List<UploadInfo> completeUploadsOf(String sha256) throws IOException {
+        return uploadsOf(sha256).stream().filter(upload -> upload.offset() == upload.length()).toList();
     }
 
     /** The server's uploads, complete or not, of the envelope with SHA-256 {@code sha256}. */
-    List<JsonNode> uploadsOf(String sha256) throws IOException {
-        List<JsonNode> uploads = new ArrayList<>();
+    List<UploadInfo> uploadsOf(String sha256) throws IOException {
         Path root = dataDir.resolve("uploads");
-        if (!Files.isDirectory(root)) {
-            return uploads;
+        if (!Files.exists(root.resolve("uploads.journal"))) {
+            return List.of();
         }
-        try (Stream<Path> directories = Files.list(root)) {
-            for (Path directory : directories.toList()) {
-                Path info = directory.resolve("info.json");
-                if (!Files.exists(info)) {
-                    continue;
-                }
-                JsonNode node = JSON.readTree(info.toFile());
-                if (sha256.equals(node.path("metadata").path("envelope-sha256").asText())) {
-                    uploads.add(node);
-                }
-            }
-        }
-        return uploads;
+        return FileUploadStore.readRecords(root).stream()
+                .filter(upload -> upload.metadata().get("envelope-sha256").orElse("").equals(sha256)).toList();
     }
 
     /** An admin GET, answered 200: its body. */

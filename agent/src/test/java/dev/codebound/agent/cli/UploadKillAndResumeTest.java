@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.server.upload.UploadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -78,8 +79,7 @@ class UploadKillAndResumeTest {
             assertTrue(summary.get("bytesResent").asLong() <= CHUNK, upload::both);
             assertEquals(length - offsetAtKill, summary.get("bytesSent").asLong() - summary.get("bytesResent")
                     .asLong(), upload::both);
-            List<JsonNode> uploads = registry.uploadsOf(entry);
-            assertEquals(1, uploads.size(), "resumed, not created again");
+            assertEquals(1, registry.uploadsOf(entry).size(), "resumed, not created again");
             assertEquals(1, registry.completeUploadsOf(entry).size(), "the registry holds the envelope once");
 
             assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
@@ -90,8 +90,8 @@ class UploadKillAndResumeTest {
     }
 
     private static long serverOffset(RegistryFixture registry, String entry) throws Exception {
-        List<JsonNode> uploads = registry.uploadsOf(entry);
-        return uploads.isEmpty() ? 0 : uploads.get(0).path("offset").asLong();
+        List<UploadInfo> uploads = registry.uploadsOf(entry);
+        return uploads.isEmpty() ? 0 : uploads.get(0).offset();
     }
 
     private static String read(Path log) {

@@ -528,9 +528,9 @@ final class CrashTorture {
         }
         long total = 0;
         try (Stream<Path> list = Files.list(uploads)) {
-            for (Path upload : list.toList()) {
+            for (Path upload : list.filter(path -> path.getFileName().toString().endsWith(".data")).toList()) {
                 try {
-                    total += Files.size(upload.resolve("data"));
+                    total += Files.size(upload);
                 } catch (IOException e) {
                     // created or deleted just now
                 }

@@ -7,6 +7,9 @@ import dev.codebound.agent.station.StationTrust;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
+import dev.codebound.server.upload.FileUploadStore;
+import dev.codebound.server.upload.UploadInfo;
+import dev.codebound.server.upload.UploadState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,28 +244,19 @@ final class TortureInvariants {
         Map<String, Integer> uploadsPerEnvelope = new HashMap<>();
         int incomplete = 0;
         long orphanBytes = 0;
-        try (Stream<Path> list = Files.list(server.dataDir().resolve("uploads"))) {
-            for (Path upload : list.toList()) {
-                Path info = upload.resolve("info.json");
-                if (!Files.exists(info)) {
-                    failures.add("upload directory without a record: " + upload.getFileName());
-                    continue;
-                }
-                JsonNode node = JSON.readTree(info.toFile());
-                String hash = node.path("metadata").path("envelope-sha256").asText();
-                if (!entriesByCode.containsValue(hash)) {
-                    failures.add("upload " + upload.getFileName() + " is for envelope " + hash
-                            + ", which is in no spool entry");
-                }
-                String state = node.get("state").asText();
-                if (state.equals("ACCEPTED")) {
-                    uploadsPerEnvelope.merge(hash, 1, Integer::sum);
-                } else if (state.equals("RECEIVING")) {
-                    incomplete++;
-                    orphanBytes += node.get("offset").asLong();
-                } else {
-                    failures.add("upload " + upload.getFileName() + " of envelope " + hash + " is " + state);
-                }
+        for (UploadInfo upload : FileUploadStore.readRecords(server.dataDir().resolve("uploads"))) {
+            String hash = upload.metadata().get("envelope-sha256").orElse("");
+            if (!entriesByCode.containsValue(hash)) {
+                failures.add("upload " + upload.id() + " is for envelope " + hash + ", which is in no spool entry");
+            }
+            UploadState state = upload.state();
+            if (state == UploadState.ACCEPTED) {
+                uploadsPerEnvelope.merge(hash, 1, Integer::sum);
+            } else if (state == UploadState.RECEIVING) {
+                incomplete++;
+                orphanBytes += upload.offset();
+            } else {
+                failures.add("upload " + upload.id() + " of envelope " + hash + " is " + state);
             }
         }
         for (String entry : entriesByCode.values()) {

@@ -2,17 +2,13 @@ package dev.codebound.server.registry;
 
 import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.io.DurableFiles;
-import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.photo.PhotoInspector;
 import dev.codebound.protocol.photo.PhotoSpec;
-import dev.codebound.protocol.pki.KeyPairs;
-import dev.codebound.protocol.wire.LogInclusion;
 import dev.codebound.protocol.wire.Problem;
-import dev.codebound.protocol.wire.Receipt;
-import dev.codebound.protocol.wire.ReceiptCodec;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.CompletionOutcome;
+import dev.codebound.server.upload.UploadBytes;
 import dev.codebound.server.upload.UploadInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,7 +38,8 @@ import java.util.Optional;
  *       it never throws, because every exception of parsing and decrypting untrusted bytes in memory
  *       is the envelope's fault (see its class comment);</li>
  *   <li>storage: check the verified binding against the registry's records (station enrolled with
- *       this certificate, code issued here), archive, append to the log, write the record.</li>
+ *       this certificate, code issued here), then the sequencer's batch: append to the log, archive,
+ *       write the record.</li>
  * </ol>
  * An exception from a storage step (an {@link IOException}, or a runtime failure of the registry's
  * own code over its own data) propagates, which the transport answers with 500
@@ -51,10 +47,13 @@ import java.util.Optional;
  * problem, recorded as the upload's terminal outcome. Decrypted photo bytes exist only in memory,
  * inside the judge, and are never logged.
  *
- * <p>The order of durable writes makes every crash point repairable: the sealed envelope is
- * archived, then appended to the transparency log, then its record (with the signed receipt) is
- * written; only the record makes it accepted. A retry after a crash finds the log entry by the
- * envelope's hash and reuses it, so the log never holds an envelope twice.
+ * <p>Steps 1 to 3 run on the storage thread of the upload, in parallel with other uploads' and
+ * without a lock; only the sequencing (log index, version, receipt, archive record) is serialized,
+ * in batches, by the {@link AcceptanceSequencer}. The order of durable writes makes every crash
+ * point repairable: the envelope is appended to the transparency log, then adopted by the archive
+ * (its bytes taken over, not copied), then its record (with the signed receipt) is written; only
+ * the record makes it accepted. A retry after a crash finds the log entry by the envelope's hash
+ * and reuses it, so the log never holds an envelope twice.
  *
  * <p>Idempotent by envelope hash: the same envelope uploaded again, by any upload, gets the receipt
  * it got the first time and is stored once. A different envelope for the same code (a retake) is a
@@ -72,10 +71,12 @@ public final class EnvelopeAcceptance implements CompletionHandler {
     private final PhotoArchive archive;
     private final Path temporaryDirectory;
     private final PhotoInspector inspector = new PhotoInspector(PhotoSpec.defaults());
+    private final AcceptanceSequencer sequencer;
 
     public EnvelopeAcceptance(Registry registry, PhotoArchive archive, Path temporaryDirectory) throws IOException {
         this.registry = registry;
         this.archive = archive;
+        this.sequencer = new AcceptanceSequencer(registry, archive);
         this.temporaryDirectory = DurableFiles.createPrivateDirectory(temporaryDirectory);
         removeLeftoverPlaintext();
     }
@@ -90,9 +91,11 @@ public final class EnvelopeAcceptance implements CompletionHandler {
     }
 
     @Override
-    public CompletionOutcome complete(UploadInfo upload, Path data) throws IOException {
+    public CompletionOutcome complete(UploadInfo upload, UploadBytes bytes) throws IOException {
         String instance = instance(upload);
-        String envelopeSha256 = sha256Hex(data);
+        // An envelope that fits is read once, and hashed and judged from memory.
+        byte[] envelope = upload.length() <= MAX_ENVELOPE_BYTES ? bytes.readAll() : null;
+        String envelopeSha256 = envelope != null ? sha256Hex(envelope) : sha256Hex(bytes);
         Optional<String> declared = upload.metadata().get(Tus.Metadata.ENVELOPE_SHA256);
         if (declared.isPresent() && !declared.get().toLowerCase(Locale.ROOT).equals(envelopeSha256)) {
             return reject("ENVELOPE_HASH_MISMATCH", "Envelope hash mismatch", "the uploaded bytes hash to "
@@ -103,23 +106,22 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         if (earlier.isPresent()) {
             return again(earlier.get(), upload, instance);
         }
-        if (upload.length() > MAX_ENVELOPE_BYTES) {
+        if (envelope == null) {
             return reject("ENVELOPE_TOO_LARGE", "Envelope too large", "the envelope is " + upload.length()
                     + " bytes; one that holds a photo within the photo specification (at most "
                     + inspector.spec().maxFileBytes() + " bytes) is at most " + MAX_ENVELOPE_BYTES + " bytes", instance);
         }
-        byte[] envelope = Files.readAllBytes(data);
         EnvelopeJudge judge = new EnvelopeJudge(registry.trustBundles().currentBundle(),
                 registry.keyring().encryption(), registry.clock(), temporaryDirectory, inspector);
         EnvelopeJudge.Verdict verdict = judge.judge(envelope, upload);
         if (verdict instanceof EnvelopeJudge.Verdict.Refused refused) {
             return new CompletionOutcome.Rejected(refused.problem());
         }
-        return decide(upload, data, envelopeSha256, (EnvelopeJudge.Verdict.Admissible) verdict, instance);
+        return decide(upload, bytes, envelopeSha256, (EnvelopeJudge.Verdict.Admissible) verdict, instance);
     }
 
-    /** Checks an admissible envelope against the registry's records and, if they agree, accepts it. */
-    private CompletionOutcome decide(UploadInfo upload, Path data, String envelopeSha256,
+    /** Checks an admissible envelope against the registry's records and, if they agree, has it sequenced. */
+    private CompletionOutcome decide(UploadInfo upload, UploadBytes bytes, String envelopeSha256,
             EnvelopeJudge.Verdict.Admissible admissible, String instance) throws IOException {
         Binding binding = admissible.binding();
         String serial = admissible.signerSerialHex();
@@ -132,29 +134,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
             return reject("CODE_UNKNOWN", "Unknown collection code", "code " + binding.codeId()
                     + " was not issued by this registry", instance);
         }
-        synchronized (archive) {
-            Optional<PhotoArchive.AcceptedPhoto> raced = archive.find(envelopeSha256);
-            if (raced.isPresent()) {
-                return again(raced.get(), upload, instance);
-            }
-            // The log keeps acceptance times to the millisecond; the receipt states the same instant.
-            Instant acceptedAt = Instant.ofEpochMilli(registry.clock().millis());
-            int version = archive.nextVersion(binding.codeId());
-            archive.storeEnvelope(envelopeSha256, data);
-            LogInclusion inclusion = registry.log().append(new LogEntry(HexFormat.of().parseHex(envelopeSha256),
-                    binding.codeId(), binding.stationId(), acceptedAt));
-            LogEntry logged = registry.log().entries(inclusion.leafIndex(), inclusion.leafIndex() + 1).get(0);
-            Receipt receipt = new Receipt(registry.keyring().registryName(), envelopeSha256, upload.length(),
-                    binding.photoDigestHex(), binding.codeId(), binding.stationId(), binding.captureTime(),
-                    logged.acceptedAt(), version,
-                    KeyPairs.keyIdHex(registry.keyring().receiptSigning().certificate().getPublicKey()),
-                    Optional.of(inclusion));
-            byte[] signed = ReceiptCodec.sign(receipt, registry.keyring().receiptSigning());
-            archive.record(new PhotoArchive.AcceptedPhoto(envelopeSha256, upload.length(), binding.codeId(), version,
-                    binding.stationId(), binding.photoDigestHex(), binding.mediaType(), binding.captureTime(),
-                    logged.acceptedAt(), new String(signed, StandardCharsets.UTF_8)));
-            return new CompletionOutcome.Accepted(signed);
-        }
+        return sequencer.accept(new AcceptanceSequencer.Candidate(upload, bytes, envelopeSha256, binding, instance));
     }
 
     /**
@@ -162,7 +142,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
      * the first time; any other station is refused exactly as if the envelope were new to the
      * registry (its receipt is the sealer's, as {@code GET /registry/v1/receipts/{sha256}} says).
      */
-    private static CompletionOutcome again(PhotoArchive.AcceptedPhoto earlier, UploadInfo upload, String instance) {
+    static CompletionOutcome again(PhotoArchive.AcceptedPhoto earlier, UploadInfo upload, String instance) {
         if (!earlier.stationId().equals(upload.stationId())) {
             return reject("STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
                     + "station " + earlier.stationId() + " but uploaded by station " + upload.stationId()
@@ -181,14 +161,24 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         return "/files/" + upload.id().value();
     }
 
-    static String sha256Hex(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    static String sha256Hex(UploadBytes bytes) throws IOException {
+        try (InputStream in = bytes.open()) {
+            MessageDigest digest = sha256();
             byte[] buffer = new byte[64 * 1024];
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 digest.update(buffer, 0, read);
             }
             return HexFormat.of().formatHex(digest.digest());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,30 +1,37 @@
 package dev.codebound.server.registry;
 
-import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.server.upload.UploadBytes;
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Accepted envelopes and what the registry said about each. Envelopes are kept sealed (as they
- * arrived); the photo is decrypted only when an integrator asks for it. Every version of every
- * code is kept: a retake adds a version, it never replaces one.
+ * Accepted envelopes and what the registry said about each: the seam in front of the archive's
+ * storage (the embedded {@link FilePhotoArchive}; a database and an object store later, issue 15).
+ * Envelopes are kept sealed (as they arrived); the photo is decrypted only when an integrator asks
+ * for it. Every version of every code is kept: a retake adds a version, it never replaces one.
  *
- * <pre>
- * registry/photos/&lt;envelope sha256&gt;.cms   the envelope, byte for byte as uploaded
- * registry/photos/&lt;envelope sha256&gt;.json  its {@link AcceptedPhoto} record, written after the envelope
- * </pre>
- *
- * A crash between the two writes leaves an envelope without a record, which the next acceptance
- * of the same upload overwrites; only a record makes an envelope accepted.
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Writing</b> is two steps: {@link #adopt} takes over an envelope's bytes (no copy where the
+ *       storage allows: a link, a server-side copy), then {@link #record} queues the record that
+ *       makes it accepted. The record's future completes once both the bytes and the record are
+ *       durable; nothing may be acknowledged before. A crash in between leaves adopted bytes without
+ *       a record, which the next acceptance of the same envelope adopts again: only a record makes an
+ *       envelope accepted.</li>
+ *   <li><b>Sequencing</b>: {@link #nextVersion} and {@link #record} are called by one sequencer at a
+ *       time (the acceptance's batches), so versions are dense and unique per code;
+ *       {@link #nextVersion} counts records queued but not yet durable.</li>
+ *   <li><b>Reading</b> ({@link #find}, {@link #versions}, {@link #openEnvelope}) is safe from any
+ *       thread at any time and sees only durable records: a record still being written is waited
+ *       for.</li>
+ * </ul>
  */
-public final class PhotoArchive {
+public interface PhotoArchive extends Closeable {
     /**
      * One accepted envelope.
      *
@@ -39,55 +46,28 @@ public final class PhotoArchive {
      * @param acceptedAt     when the registry accepted it
      * @param receipt        the signed receipt, exactly as served to the station
      */
-    public record AcceptedPhoto(String envelopeSha256, long envelopeLength, String codeId, int version,
+    record AcceptedPhoto(String envelopeSha256, long envelopeLength, String codeId, int version,
             String stationId, String photoSha256, String mediaType, Instant captureTime, Instant acceptedAt,
             String receipt) {}
 
-    private final Path directory;
-    private final JsonRecordStore<AcceptedPhoto> records;
-    private final Map<String, AcceptedPhoto> byEnvelope = new ConcurrentHashMap<>();
+    /** The durable record of an envelope, if it was accepted (waiting for one being written). */
+    Optional<AcceptedPhoto> find(String envelopeSha256) throws IOException;
 
-    public PhotoArchive(Path directory) throws IOException {
-        this.directory = directory;
-        this.records = new JsonRecordStore<>(directory, AcceptedPhoto.class);
-        records.all().forEach(photo -> byEnvelope.put(photo.envelopeSha256(), photo));
-    }
+    /** Every durable version of a code, oldest first. */
+    List<AcceptedPhoto> versions(String codeId) throws IOException;
 
-    /** The accepted record of an envelope, if it was accepted. */
-    public Optional<AcceptedPhoto> find(String envelopeSha256) {
-        return Optional.ofNullable(byEnvelope.get(envelopeSha256));
-    }
+    /** The version number the next accepted photo of {@code codeId} gets; for the sequencer only. */
+    int nextVersion(String codeId);
 
-    /** Every accepted version of a code, oldest first. */
-    public List<AcceptedPhoto> versions(String codeId) {
-        return byEnvelope.values().stream().filter(photo -> photo.codeId().equals(codeId))
-                .sorted(Comparator.comparingInt(AcceptedPhoto::version)).toList();
-    }
+    /** Takes over the envelope's bytes under its hash; durable only with its {@link #record}. */
+    void adopt(String envelopeSha256, UploadBytes envelope) throws IOException;
 
-    /** The version number the next accepted photo of {@code codeId} gets. */
-    public int nextVersion(String codeId) {
-        return versions(codeId).size() + 1;
-    }
+    /**
+     * Queues the record that makes an adopted envelope accepted; for the sequencer only. The future
+     * completes when the envelope and its record are durable, or fails with the storage's failure.
+     */
+    CompletableFuture<Void> record(AcceptedPhoto photo);
 
-    /** Copies the sealed envelope into the archive durably (the transport may later delete its copy). */
-    public void storeEnvelope(String envelopeSha256, Path envelope) throws IOException {
-        DurableFiles.write(envelopeFile(envelopeSha256), true, out -> Files.copy(envelope, out));
-    }
-
-    /** Writes the record that makes an archived envelope accepted. */
-    public void record(AcceptedPhoto photo) throws IOException {
-        if (!Files.exists(envelopeFile(photo.envelopeSha256()))) {
-            throw new IOException("no archived envelope for " + photo.envelopeSha256() + "; store it first");
-        }
-        records.put(photo.envelopeSha256(), photo);
-        byEnvelope.put(photo.envelopeSha256(), photo);
-    }
-
-    /** The archived envelope of an accepted photo. */
-    public Path envelopeFile(String envelopeSha256) {
-        if (!envelopeSha256.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("an envelope is named by 64 lower-case hex digits");
-        }
-        return directory.resolve(envelopeSha256 + ".cms");
-    }
+    /** A stream over the archived envelope of an accepted photo; the caller closes it. */
+    InputStream openEnvelope(String envelopeSha256) throws IOException;
 }

@@ -19,7 +19,7 @@ import java.time.Duration;
  * registry/tokens/        one JSON record per enrollment token (hash only)
  * registry/codes/         one JSON record per issued collection code
  * registry/trust-bundle.json  the latest signed trust bundle
- * registry/photos/        accepted envelopes and their records ({@link PhotoArchive})
+ * registry/photos/        accepted envelopes and their records ({@link FilePhotoArchive})
  * registry/log/           the transparency log ({@link TransparencyLog})
  * </pre>
  */
@@ -61,9 +61,15 @@ public final class Registry implements Closeable {
         TrustBundlePublisher trustBundles = new TrustBundlePublisher(root.resolve("trust-bundle.json"), keyring,
                 stations, codes, clock);
         trustBundles.current();
-        PhotoArchive photos = new PhotoArchive(root.resolve("photos"));
-        return new Registry(keyring, stations, enrollment, codes, trustBundles, photos,
-                TransparencyLog.open(root.resolve("log"), keyring), clock);
+        PhotoArchive photos = new FilePhotoArchive(root.resolve("photos"));
+        TransparencyLog log;
+        try {
+            log = TransparencyLog.open(root.resolve("log"), keyring);
+        } catch (IOException | RuntimeException e) {
+            photos.close();
+            throw e;
+        }
+        return new Registry(keyring, stations, enrollment, codes, trustBundles, photos, log, clock);
     }
 
     public RegistryKeyring keyring() {
@@ -98,9 +104,11 @@ public final class Registry implements Closeable {
         return clock;
     }
 
-    /** Releases the transparency log's file (and its lock). */
+    /** Releases the transparency log's file (and its lock) and the archive's journal, once all it queued is durable. */
     @Override
     public void close() throws IOException {
-        log.close();
+        try (photos) {
+            log.close();
+        }
     }
 }

@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -235,7 +234,7 @@ public final class RegistryRoutes {
                 .recipient(registry.keyring().encryption())
                 .clock(Clock.fixed(photo.acceptedAt(), ZoneOffset.UTC))
                 .build();
-        try (InputStream in = Files.newInputStream(registry.photos().envelopeFile(photo.envelopeSha256()));
+        try (InputStream in = registry.photos().openEnvelope(photo.envelopeSha256());
                 OpenedEnvelope opened = opener.open(in)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) opened.photoLength());
             opened.copyTo(out);
@@ -260,7 +259,7 @@ public final class RegistryRoutes {
         return Responses.json(HttpResponseStatus.OK, photo.receipt().getBytes(StandardCharsets.UTF_8));
     }
 
-    private PhotoArchive.AcceptedPhoto acceptedPhoto(Exchange exchange) throws RegistryException {
+    private PhotoArchive.AcceptedPhoto acceptedPhoto(Exchange exchange) throws IOException, RegistryException {
         String sha256 = exchange.parameter("sha256");
         if (!sha256.matches("[0-9a-f]{64}")) {
             throw new RegistryException("ENVELOPE_UNKNOWN", 404, "envelopes are named by 64 lower-case hex digits");

@@ -1,114 +1,157 @@
 package dev.codebound.server.transparency;
 
-import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.log.Checkpoint;
 import dev.codebound.protocol.log.CheckpointException;
 import dev.codebound.protocol.log.ConsistencyProof;
 import dev.codebound.protocol.log.InclusionProof;
 import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.log.LogOrigins;
-import dev.codebound.protocol.log.LogStore;
 import dev.codebound.protocol.log.NoteSigner;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.protocol.wire.LogInclusion;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The registry's append-only transparency log of accepted envelopes (RFC 9162 Merkle tree, see
  * docs/spec-log.md), with C2SP checkpoints signed by the receipt-signing key under the origin
- * {@link LogOrigins#forRegistry}.
+ * {@link LogOrigins#forRegistry}, over a {@link LogStorage}.
  *
- * <pre>
- * registry/log/entries.log      the entries ({@link LogStore}: fixed-size records, fsynced)
- * registry/log/checkpoint.txt   the latest signed checkpoint, replaced atomically after each append
- * </pre>
+ * <p>Appends come in batches ({@link #appendAll}): the batch's new entries go to storage in one
+ * durable write, then <b>one</b> checkpoint is signed and stored for the whole batch, and every
+ * entry's inclusion proof is given against it. Appends are serialized with each other only;
+ * queries never wait for an append's disk write.
  *
- * On open, the log must still contain the tree of the last checkpoint it signed (same size or
+ * <p>On open, the log must still contain the tree of the last checkpoint it signed (same size or
  * larger, same root at that size): a log that lost acknowledged entries refuses to start rather
  * than sign a checkpoint inconsistent with one it already published.
  */
 public final class TransparencyLog implements Closeable {
-    private final LogStore store;
+    /**
+     * One entry of a batch as the log holds it, and its inclusion in the batch's checkpoint.
+     *
+     * @param logged    the entry as logged: an earlier entry for the same envelope (a retry after a
+     *                  crash) keeps its original acceptance time
+     * @param inclusion its index, the tree size, the audit path and the signed checkpoint
+     */
+    public record Appended(LogEntry logged, LogInclusion inclusion) {}
+
+    private final LogStorage storage;
     private final NoteSigner signer;
     private final String origin;
-    private final Path checkpointFile;
-    private String latestCheckpoint;
+    /** Serializes appends (the storage takes one writer at a time); never taken by a query. */
+    private final Object appendOrder = new Object();
+    private volatile String latestCheckpoint;
 
-    private TransparencyLog(LogStore store, NoteSigner signer, String origin, Path checkpointFile) {
-        this.store = store;
+    private TransparencyLog(LogStorage storage, NoteSigner signer, String origin) {
+        this.storage = storage;
         this.signer = signer;
         this.origin = origin;
-        this.checkpointFile = checkpointFile;
     }
 
-    /** Opens (creating if missing) the log under {@code directory}. */
+    /** Opens (creating if missing) the log in files under {@code directory} ({@link FileLogStorage}). */
     public static TransparencyLog open(Path directory, RegistryKeyring keyring) throws IOException {
-        DurableFiles.createPrivateDirectory(directory);
-        // A crash while a checkpoint was being replaced leaves its temporary file; the old checkpoint stands.
-        DurableFiles.removeStaleTemporaries(directory);
+        return open(FileLogStorage.open(directory), keyring);
+    }
+
+    /** Opens the log over {@code storage}, which it closes on failure and on {@link #close}. */
+    public static TransparencyLog open(LogStorage storage, RegistryKeyring keyring) throws IOException {
         String origin = LogOrigins.forRegistry(keyring.registryName());
         RegistryKeyring.KeyedCertificate key = keyring.receiptSigning();
         NoteSigner signer = new NoteSigner(origin, key.privateKey(), key.certificate().getPublicKey());
-        LogStore store = LogStore.open(directory.resolve("entries.log"));
-        TransparencyLog log = new TransparencyLog(store, signer, origin, directory.resolve("checkpoint.txt"));
+        TransparencyLog log = new TransparencyLog(storage, signer, origin);
         try {
             log.checkAgainstLastCheckpoint();
             log.publishCheckpoint();
         } catch (IOException | RuntimeException e) {
-            store.close();
+            storage.close();
             throw e;
         }
         return log;
     }
 
     private void checkAgainstLastCheckpoint() throws IOException {
-        if (!Files.exists(checkpointFile)) {
+        Optional<String> note = storage.checkpoint();
+        if (note.isEmpty()) {
             return;
         }
-        String note = Files.readString(checkpointFile, StandardCharsets.UTF_8);
         Checkpoint last;
         try {
-            last = Checkpoint.verify(note, signer.verifier(), origin);
+            last = Checkpoint.verify(note.get(), signer.verifier(), origin);
         } catch (CheckpointException e) {
-            throw new IOException(checkpointFile + " does not verify: " + e.getMessage(), e);
+            throw new IOException("the last checkpoint in " + storage + " does not verify: " + e.getMessage(), e);
         }
-        if (store.size() < last.size()
-                || !MessageDigest.isEqual(store.rootHash(last.size()), last.rootHash())) {
-            throw new IOException("the transparency log holds " + store.size() + " entries but its last signed "
+        if (storage.size() < last.size()
+                || !MessageDigest.isEqual(storage.rootHash(last.size()), last.rootHash())) {
+            throw new IOException("the transparency log holds " + storage.size() + " entries but its last signed "
                     + "checkpoint covers " + last.size() + " with another root: entries were lost or altered; "
-                    + "restore " + checkpointFile.getParent() + " from backup");
+                    + "restore " + storage + " from backup");
         }
     }
 
     /**
-     * Appends the entry unless an entry for the same envelope is already in the log (a retry after
-     * a crash), then returns its inclusion in the current tree with a freshly signed checkpoint.
+     * Appends the entries whose envelope is not in the log yet (an envelope already logged, by a
+     * try that a crash cut short, keeps its entry), durably and in one write, signs one checkpoint
+     * for the result, and returns, in order, each entry's inclusion against that checkpoint.
      */
-    public synchronized LogInclusion append(LogEntry entry) throws IOException {
-        OptionalLong existing = store.indexOf(entry.envelopeSha256());
-        long index = existing.isPresent() ? existing.getAsLong() : store.append(entry);
-        if (existing.isEmpty()) {
-            publishCheckpoint();
+    public List<Appended> appendAll(List<LogEntry> entries) throws IOException {
+        synchronized (appendOrder) {
+            List<LogEntry> fresh = new ArrayList<>();
+            Map<ByteBuffer, Long> indexes = new HashMap<>();
+            Map<Long, LogEntry> earlier = new HashMap<>();
+            long next = storage.size();
+            for (LogEntry entry : entries) {
+                ByteBuffer key = ByteBuffer.wrap(entry.envelopeSha256());
+                if (indexes.containsKey(key)) {
+                    continue;
+                }
+                OptionalLong existing = storage.indexOf(entry.envelopeSha256());
+                if (existing.isPresent()) {
+                    indexes.put(key, existing.getAsLong());
+                    earlier.put(existing.getAsLong(), storage.entry(existing.getAsLong()));
+                } else {
+                    indexes.put(key, next++);
+                    fresh.add(entry);
+                }
+            }
+            if (!fresh.isEmpty()) {
+                storage.append(fresh);
+                publishCheckpoint();
+            }
+            long size = storage.size();
+            String checkpoint = latestCheckpoint;
+            List<Appended> appended = new ArrayList<>(entries.size());
+            for (LogEntry entry : entries) {
+                long index = indexes.get(ByteBuffer.wrap(entry.envelopeSha256()));
+                appended.add(new Appended(earlier.getOrDefault(index, entry), new LogInclusion(index, size,
+                        storage.inclusionProof(index, size).hashes(), checkpoint)));
+            }
+            return appended;
         }
-        long size = store.size();
-        return new LogInclusion(index, size, store.inclusionProof(index, size).hashes(), latestCheckpoint);
+    }
+
+    /** {@link #appendAll} of one entry. */
+    public LogInclusion append(LogEntry entry) throws IOException {
+        return appendAll(List.of(entry)).get(0).inclusion();
     }
 
     private void publishCheckpoint() throws IOException {
-        latestCheckpoint = new Checkpoint(origin, store.size(), store.rootHash()).sign(signer);
-        DurableFiles.writePrivate(checkpointFile, latestCheckpoint.getBytes(StandardCharsets.UTF_8));
+        String note = new Checkpoint(origin, storage.size(), storage.rootHash(storage.size())).sign(signer);
+        storage.storeCheckpoint(note);
+        latestCheckpoint = note;
     }
 
     /** The latest signed checkpoint note. */
-    public synchronized String latestCheckpoint() {
+    public String latestCheckpoint() {
         return latestCheckpoint;
     }
 
@@ -116,31 +159,33 @@ public final class TransparencyLog implements Closeable {
         return origin;
     }
 
-    public synchronized long size() {
-        return store.size();
+    public long size() {
+        return storage.size();
     }
 
     /** The inclusion proof of entry {@code index} in the tree of {@code size} entries. */
-    public synchronized InclusionProof inclusionProof(long index, long size) {
-        return store.inclusionProof(index, size);
+    public InclusionProof inclusionProof(long index, long size) {
+        return storage.inclusionProof(index, size);
     }
 
     /** The consistency proof between the trees of {@code oldSize} and {@code newSize} entries. */
-    public synchronized ConsistencyProof consistencyProof(long oldSize, long newSize) {
-        return store.consistencyProof(oldSize, newSize);
+    public ConsistencyProof consistencyProof(long oldSize, long newSize) {
+        return storage.consistencyProof(oldSize, newSize);
     }
 
     /** Entries {@code start} (inclusive) to {@code end} (exclusive). */
-    public synchronized List<LogEntry> entries(long start, long end) throws IOException {
+    public List<LogEntry> entries(long start, long end) throws IOException {
         List<LogEntry> result = new ArrayList<>();
         for (long index = start; index < end; index++) {
-            result.add(store.entry(index));
+            result.add(storage.entry(index));
         }
         return result;
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        store.close();
+    public void close() throws IOException {
+        synchronized (appendOrder) {
+            storage.close();
+        }
     }
 }

@@ -9,7 +9,6 @@ import dev.codebound.server.http.StationIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -17,7 +16,8 @@ import java.util.Optional;
  * {@code POST /files/} (creation, creation-with-upload): creates an upload owned by the
  * requesting station and, when the request carries a body, stores it as the first chunk. The 201
  * carries {@code Location}, {@code Upload-Offset} and {@code Upload-Expires}; it is sent only once
- * the upload (and its first chunk) are durable.
+ * the upload (and its first chunk) are durable. When the body completed the upload, the 201 also
+ * carries the outcome, in its headers and as its body (see {@link TusService#created}).
  */
 final class CreateHandler implements RequestHandler {
     private final TusService tus;
@@ -88,8 +88,7 @@ final class CreateHandler implements RequestHandler {
             content.release();
             return;
         }
-        transfer.accept(content, last,
-                (upload, outcome) -> tus.chunkStored(HttpResponseStatus.CREATED, upload, outcome));
+        transfer.accept(content, last, tus::created);
     }
 
     @Override

@@ -1,12 +1,16 @@
 package dev.codebound.server.upload;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.io.GroupCommitJournal;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.protocol.wire.WireFormatException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -16,57 +20,182 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An {@link UploadStore} on the local file system: one directory per upload under
- * {@code <root>/<id>/} holding {@code data} (the bytes), {@code info.json} (the record) and, once
- * decided, {@code result.json} (the receipt or the problem).
+ * The embedded {@link UploadStore}: every upload's record in one {@link GroupCommitJournal}, its
+ * bytes in a file of their own.
  *
- * <p>Fsync policy, the reason a chunk's 204 can be trusted: a chunk's bytes are written into
- * {@code data} and forced to disk ({@code fsync}), and only then is {@code info.json} replaced
- * atomically (temporary file, fsync, rename, directory fsync) with the new offset. The offset in
- * {@code info.json} is therefore never ahead of the durable bytes. A crash before the rename leaves
- * the old offset; bytes past it in {@code data} are cut away by {@link #recover}. The outcome is
- * stored the same way: {@code result.json} first, then {@code info.json} with the new state, so a
- * crash in between leaves {@link UploadState#AWAITING_OUTCOME} and the outcome is decided again.
+ * <pre>
+ * uploads/uploads.journal   one record per change of an upload (created, new offset, outcome, expired, gone)
+ * uploads/&lt;id&gt;.data        the upload's bytes
+ * </pre>
+ *
+ * <p>Fsync policy, the reason a chunk's answer can be trusted: a chunk's bytes are written into
+ * the upload's data file and forced ({@code fdatasync} of that file only, by the thread that wrote
+ * them, so that different uploads' forces run in parallel); only then is the record with the new
+ * offset appended to the journal, and the answer waits until the record is durable. Records of
+ * concurrent requests share the journal's fsyncs (group commit), and a creation's new data file
+ * has its directory entry synced in the same batch as its record. The offset in the journal is
+ * therefore never ahead of the durable bytes. A crash before the record is durable leaves the old
+ * offset; bytes past it are cut away by {@link #recover}.
+ *
+ * <p>Readers see a change only once it is durable: every change is applied to the journal-ordered
+ * state (what a compaction writes) when its record is queued, and published to readers after the
+ * record is durable. The journal is compacted (rewritten with one record per live upload) when it
+ * has grown to four times the live records and at least a mebibyte.
+ *
+ * <p>The bytes of a complete upload are never written again (the photo archive links the same
+ * file), and expiring or terminating an upload removes only its own name for them.
+ *
+ * <p>A data directory of the layout before issue 10 (one directory per upload with
+ * {@code info.json}, {@code data} and {@code result.json}) is migrated on open: each upload's
+ * record is appended to the journal, its data file moved beside it, and the old directory
+ * removed once the record is durable. A crash during migration repeats it on the next open.
  */
 public final class FileUploadStore implements UploadStore {
     private static final System.Logger LOG = System.getLogger(FileUploadStore.class.getName());
-    private static final String INFO = "info.json";
-    private static final String DATA = "data";
-    private static final String RESULT = "result.json";
+    static final String JOURNAL = "uploads.journal";
+    private static final String DATA_SUFFIX = ".data";
+    private static final long COMPACT_AT_LEAST = 1 << 20;
+    private static final int COMPACT_RATIO = 4;
     private static final ObjectMapper JSON = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path root;
+    private final long compactAtLeast;
+    /** Replaced only by {@link #reopenAfter}, with {@link #journalOrder} held. */
+    private volatile GroupCommitJournal journal;
+    /** What readers see: changes whose records are durable. */
+    private final Map<UploadId, Stored> visible = new ConcurrentHashMap<>();
+    /** Guards {@link #latest}, {@link #liveBytes} and the order of appends. */
+    private final Object journalOrder = new Object();
+    /** The last record of every live upload in journal order: a compaction's snapshot. */
+    private final Map<UploadId, byte[]> latest = new HashMap<>();
+    private long liveBytes;
 
-    /** A store under {@code root}, created (owner-only) if missing. Everything it writes is owner-only. */
+    /** An upload's published state: its record and, once decided, the outcome's body. */
+    private record Stored(UploadInfo info, byte[] result) {}
+
+    /**
+     * Opens the store under {@code root}, created (owner-only) if missing: replays the journal
+     * (cutting a torn tail) and migrates an old-layout directory. Everything it writes is owner-only.
+     */
     public FileUploadStore(Path root) throws IOException {
-        this.root = root.toAbsolutePath();
-        DurableFiles.createPrivateDirectory(this.root);
+        this(root, COMPACT_AT_LEAST);
     }
 
-    /** The on-disk form of {@link UploadInfo}; times are ISO-8601 text so that the file reads well. */
-    private record InfoJson(String id, long length, Map<String, String> metadata, String stationId,
-            String created, String expires, long offset, String state) {
-        static InfoJson of(UploadInfo info) {
-            return new InfoJson(info.id().value(), info.length(), info.metadata().asMap(), info.stationId(),
-                    info.created().toString(), info.expires().toString(), info.offset(), info.state().name());
+    /** As {@link #FileUploadStore(Path)}, compacting once the journal passes {@code compactAtLeast} bytes too. */
+    FileUploadStore(Path root, long compactAtLeast) throws IOException {
+        this.root = DurableFiles.createPrivateDirectory(root.toAbsolutePath());
+        this.compactAtLeast = compactAtLeast;
+        // A crash during a compaction leaves its temporary file; the journal it was to replace stands.
+        DurableFiles.removeStaleTemporaries(this.root);
+        this.journal = openJournal();
+        synchronized (journalOrder) {
+            if (journal.size() > compactAtLeast && journal.size() > 2 * liveBytes) {
+                journal.rewrite(new ArrayList<>(latest.values()));
+            }
+        }
+        try {
+            new OldLayoutMigration().run();
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One journal record: the whole state of an upload after a change, or its removal. Times are
+     * ISO-8601 text so that a record reads well in a dump.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Entry(String id, long length, Map<String, String> metadata, String stationId,
+            String created, String expires, long offset, String state, byte[] result, Boolean removed) {
+        static Entry of(UploadInfo info, byte[] result) {
+            return new Entry(info.id().value(), info.length(), info.metadata().asMap(), info.stationId(),
+                    info.created().toString(), info.expires().toString(), info.offset(), info.state().name(),
+                    result, null);
+        }
+
+        static Entry removal(UploadId id) {
+            return new Entry(id.value(), 0, null, null, null, null, 0, null, null, true);
         }
 
         UploadInfo toInfo() {
             UploadMetadata parsed = UploadMetadata.empty();
-            for (Map.Entry<String, String> entry : (metadata == null ? Map.<String, String>of() : metadata)
+            for (Map.Entry<String, String> pair : (metadata == null ? Map.<String, String>of() : metadata)
                     .entrySet()) {
-                parsed = parsed.with(entry.getKey(), entry.getValue());
+                parsed = parsed.with(pair.getKey(), pair.getValue());
             }
             return new UploadInfo(new UploadId(id), length, parsed, stationId, Instant.parse(created),
                     Instant.parse(expires), offset, UploadState.valueOf(state));
+        }
+    }
+
+    /** Opens the journal and rebuilds memory from it: what is durable, and nothing else. */
+    private GroupCommitJournal openJournal() throws IOException {
+        Map<UploadId, Stored> replayed = new HashMap<>();
+        Map<UploadId, byte[]> records = new HashMap<>();
+        GroupCommitJournal opened = GroupCommitJournal.open(root.resolve(JOURNAL), true,
+                record -> replay(record, replayed, records));
+        synchronized (journalOrder) {
+            latest.clear();
+            latest.putAll(records);
+            liveBytes = records.values().stream().mapToLong(bytes -> bytes.length).sum();
+        }
+        visible.keySet().retainAll(replayed.keySet());
+        visible.putAll(replayed);
+        return opened;
+    }
+
+    private void replay(ByteBuffer record, Map<UploadId, Stored> replayed, Map<UploadId, byte[]> records) {
+        byte[] bytes = new byte[record.remaining()];
+        record.get(bytes);
+        Entry entry;
+        try {
+            entry = JSON.readValue(bytes, Entry.class);
+        } catch (IOException e) {
+            // The record passed its CRC, so this is not a torn write: refuse rather than lose uploads.
+            throw new UncheckedIOException(new IOException(root.resolve(JOURNAL) + " holds a record that is not "
+                    + "an upload record (" + e.getMessage() + "); restore the uploads directory from backup", e));
+        }
+        UploadId id = new UploadId(entry.id());
+        if (Boolean.TRUE.equals(entry.removed())) {
+            records.remove(id);
+            replayed.remove(id);
+        } else {
+            records.put(id, bytes);
+            replayed.put(id, new Stored(entry.toInfo(), entry.result()));
+        }
+    }
+
+    /**
+     * After a failed journal write (a full or read-only disk), reopens the journal as a restart
+     * would, so that the store serves again once the disk is repaired instead of failing until the
+     * next restart: the failed journal's file state is unknown, and reopening keeps only its intact
+     * records. Changes that were queued but never durable were never acknowledged. If the disk is
+     * still unusable, the next failure tries again.
+     */
+    private void reopenAfter(GroupCommitJournal failed) {
+        synchronized (journalOrder) {
+            if (journal != failed) {
+                return;
+            }
+            try {
+                failed.close();
+                journal = openJournal();
+                LOG.log(System.Logger.Level.WARNING, "the upload journal failed a write and was reopened");
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the upload journal failed a write and cannot be reopened yet: "
+                        + e.getMessage());
+            }
         }
     }
 
@@ -74,22 +203,16 @@ public final class FileUploadStore implements UploadStore {
     public UploadInfo create(long length, UploadMetadata metadata, String stationId, Instant created,
             Instant expires) throws IOException {
         UploadId id = UploadId.random();
-        Path directory = directory(id);
-        DurableFiles.createNewPrivateDirectory(directory);
-        DurableFiles.createPrivateFile(directory.resolve(DATA));
-        DurableFiles.syncDirectory(root);
+        DurableFiles.createPrivateFile(dataFile(id));
         UploadInfo info = new UploadInfo(id, length, metadata, stationId, created, expires, 0, UploadState.RECEIVING);
-        writeInfo(info);
+        // The new file's directory entry becomes durable in the same batch as the record that names it.
+        publish(new Stored(info, null), root);
         return info;
     }
 
     @Override
-    public Optional<UploadInfo> info(UploadId id) throws IOException {
-        try {
-            return Optional.of(readInfo(directory(id).resolve(INFO)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+    public Optional<UploadInfo> info(UploadId id) {
+        return Optional.ofNullable(visible.get(id)).map(Stored::info);
     }
 
     @Override
@@ -108,117 +231,109 @@ public final class FileUploadStore implements UploadStore {
         }
         byte[] body = outcome instanceof CompletionOutcome.Accepted accepted ? accepted.receiptJson()
                 : ((CompletionOutcome.Rejected) outcome).problem().toJson();
-        DurableFiles.writePrivate(directory(id).resolve(RESULT), body);
         UploadInfo decided = current.withState(outcome instanceof CompletionOutcome.Accepted
                 ? UploadState.ACCEPTED : UploadState.REJECTED);
-        writeInfo(decided);
+        publish(new Stored(decided, body));
         return decided;
     }
 
     @Override
     public Optional<CompletionOutcome> outcome(UploadId id) throws IOException {
-        Optional<UploadInfo> info = info(id);
-        if (info.isEmpty() || !info.get().state().hasOutcome()) {
+        Stored stored = visible.get(id);
+        if (stored == null || !stored.info().state().hasOutcome()) {
             return Optional.empty();
         }
-        byte[] body = Files.readAllBytes(directory(id).resolve(RESULT));
-        if (info.get().state() == UploadState.ACCEPTED) {
-            return Optional.of(new CompletionOutcome.Accepted(body));
+        if (stored.info().state() == UploadState.ACCEPTED) {
+            return Optional.of(new CompletionOutcome.Accepted(stored.result()));
         }
         try {
-            return Optional.of(new CompletionOutcome.Rejected(Problem.fromJson(body)));
+            return Optional.of(new CompletionOutcome.Rejected(Problem.fromJson(stored.result())));
         } catch (WireFormatException e) {
             throw new IOException("stored outcome of " + id + " is corrupt: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public Path dataFile(UploadId id) {
-        return directory(id).resolve(DATA);
+    public UploadBytes bytes(UploadInfo upload) {
+        if (!upload.state().isComplete()) {
+            throw new IllegalStateException("upload " + upload.id() + " is " + upload.state() + ", not complete");
+        }
+        return new LocalFileBytes(dataFile(upload.id()), upload.length());
     }
 
     @Override
     public UploadInfo expire(UploadId id) throws IOException {
         UploadInfo current = info(id).orElseThrow(() -> new NoSuchFileException(id.value()));
         UploadInfo expired = current.withState(UploadState.EXPIRED);
-        writeInfo(expired);
+        publish(new Stored(expired, null));
+        // After the record: a crash in between leaves an expired upload with bytes, which recover() deletes.
         Files.deleteIfExists(dataFile(id));
-        DurableFiles.syncDirectory(directory(id));
         return expired;
     }
 
     @Override
     public boolean terminate(UploadId id) throws IOException {
-        Path directory = directory(id);
-        if (!Files.isDirectory(directory)) {
+        if (!visible.containsKey(id)) {
             return false;
         }
-        // The record goes first: once it is gone the upload no longer exists, whatever else a crash leaves.
-        Files.deleteIfExists(directory.resolve(INFO));
-        deleteTree(directory);
-        DurableFiles.syncDirectory(root);
+        CompletableFuture<Void> durable;
+        GroupCommitJournal used;
+        synchronized (journalOrder) {
+            used = journal;
+            forget(id);
+            durable = used.append(encode(Entry.removal(id)));
+            compactIfGrown();
+        }
+        awaitOrReopen(durable, used);
+        visible.remove(id);
+        // The record goes first: once it is durable the upload no longer exists, whatever else a crash leaves.
+        Files.deleteIfExists(dataFile(id));
         return true;
     }
 
     @Override
-    public List<UploadInfo> list() throws IOException {
-        List<UploadInfo> result = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path entry : entries) {
-                Optional<UploadId> id = UploadId.parse(entry.getFileName().toString());
-                if (id.isPresent()) {
-                    info(id.get()).ifPresent(result::add);
-                }
-            }
-        }
-        return result;
+    public List<UploadInfo> list() {
+        return visible.values().stream().map(Stored::info).toList();
     }
 
     @Override
     public List<UploadInfo> recover() throws IOException {
+        deleteUnrecordedDataFiles();
         List<UploadInfo> awaiting = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path entry : entries) {
-                Optional<UploadId> id = UploadId.parse(entry.getFileName().toString());
-                if (id.isEmpty() || !Files.isDirectory(entry)) {
-                    continue;
-                }
-                DurableFiles.removeStaleTemporaries(entry);
-                Optional<UploadInfo> info = readableInfo(entry);
-                if (info.isEmpty()) {
-                    // Never acknowledged: create() returns only after info.json is durable.
-                    deleteTree(entry);
-                    continue;
-                }
-                UploadInfo reconciled = reconcile(info.get());
-                if (reconciled.state() == UploadState.AWAITING_OUTCOME) {
-                    awaiting.add(reconciled);
-                }
+        for (Stored stored : List.copyOf(visible.values())) {
+            UploadInfo reconciled = reconcile(stored.info());
+            if (reconciled.state() == UploadState.AWAITING_OUTCOME) {
+                awaiting.add(reconciled);
             }
         }
-        DurableFiles.syncDirectory(root);
         return awaiting;
     }
 
-    private Optional<UploadInfo> readableInfo(Path directory) throws IOException {
-        try {
-            return Optional.of(readInfo(directory.resolve(INFO)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+    /** Data files of creations whose record never became durable: never acknowledged, so never needed. */
+    private void deleteUnrecordedDataFiles() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, "*" + DATA_SUFFIX)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                Optional<UploadId> id = UploadId.parse(name.substring(0, name.length() - DATA_SUFFIX.length()));
+                if (id.isPresent() && !visible.containsKey(id.get())) {
+                    Files.deleteIfExists(entry);
+                }
+            }
         }
     }
 
     /** Cuts unacknowledged bytes; lowers an offset whose bytes are missing (only possible if a disk lied about fsync). */
     private UploadInfo reconcile(UploadInfo info) throws IOException {
+        Path data = dataFile(info.id());
         if (info.state() == UploadState.EXPIRED) {
+            Files.deleteIfExists(data);
             return info;
         }
-        Path data = dataFile(info.id());
         long size = Files.exists(data) ? Files.size(data) : -1;
         if (size > info.offset() && info.state() == UploadState.RECEIVING) {
             try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
                 channel.truncate(info.offset());
-                channel.force(true);
+                channel.force(false);
             }
             return info;
         }
@@ -230,38 +345,111 @@ public final class FileUploadStore implements UploadStore {
             }
             UploadInfo lowered = new UploadInfo(info.id(), info.length(), info.metadata(), info.stationId(),
                     info.created(), info.expires(), Math.max(size, 0), UploadState.RECEIVING);
-            writeInfo(lowered);
+            publish(new Stored(lowered, null), root);
             return lowered;
         }
         return info;
     }
 
-    private Path directory(UploadId id) {
-        return root.resolve(id.value());
+    /** Appends the record of {@code stored} (after syncing {@code directories}), waits until durable, publishes it. */
+    private void publish(Stored stored, Path... directories) throws IOException {
+        UploadId id = stored.info().id();
+        byte[] record = encode(Entry.of(stored.info(), stored.result()));
+        CompletableFuture<Void> durable;
+        GroupCommitJournal used;
+        synchronized (journalOrder) {
+            used = journal;
+            remember(id, record);
+            durable = used.append(record, directories);
+            compactIfGrown();
+        }
+        awaitOrReopen(durable, used);
+        visible.put(id, stored);
     }
 
-    private void writeInfo(UploadInfo info) throws IOException {
-        DurableFiles.writePrivate(directory(info.id()).resolve(INFO), JSON.writeValueAsBytes(InfoJson.of(info)));
-    }
-
-    private static UploadInfo readInfo(Path file) throws IOException {
+    private void awaitOrReopen(CompletableFuture<Void> durable, GroupCommitJournal used) throws IOException {
         try {
-            return JSON.readValue(Files.readAllBytes(file), InfoJson.class).toInfo();
-        } catch (NoSuchFileException e) {
+            GroupCommitJournal.await(durable);
+        } catch (IOException e) {
+            if (!(e instanceof InterruptedIOException)) {
+                reopenAfter(used);
+            }
             throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(file + " is not a valid upload record: " + e.getMessage(), e);
         }
     }
 
-    private static void deleteTree(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (NoSuchFileException e) {
-            // Already gone: the goal of the call.
+    /** Called with {@link #journalOrder} held. */
+    private void remember(UploadId id, byte[] record) {
+        byte[] previous = latest.put(id, record);
+        liveBytes += record.length - (previous == null ? 0 : previous.length);
+    }
+
+    private void forget(UploadId id) {
+        byte[] previous = latest.remove(id);
+        if (previous != null) {
+            liveBytes -= previous.length;
         }
+    }
+
+    /** Called with {@link #journalOrder} held, right after an append, so the snapshot includes it. */
+    private void compactIfGrown() {
+        if (journal.size() > compactAtLeast && journal.size() > COMPACT_RATIO * liveBytes) {
+            journal.rewrite(new ArrayList<>(latest.values()));
+        }
+    }
+
+    private static byte[] encode(Entry entry) {
+        try {
+            return JSON.writeValueAsBytes(entry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The records of the store under {@code root} as a reader from outside sees them, without
+     * touching the store (which may be running): replays a copy of the journal. For diagnostics
+     * and tests that check a registry's state from its files.
+     */
+    public static List<UploadInfo> readRecords(Path root) throws IOException {
+        Path copyDirectory = Files.createTempDirectory("codebound-uploads-read");
+        Path copy = copyDirectory.resolve(JOURNAL);
+        Map<UploadId, UploadInfo> records = new HashMap<>();
+        try {
+            Files.copy(root.resolve(JOURNAL), copy);
+            GroupCommitJournal.open(copy, true, record -> {
+                byte[] bytes = new byte[record.remaining()];
+                record.get(bytes);
+                try {
+                    Entry entry = JSON.readValue(bytes, Entry.class);
+                    if (Boolean.TRUE.equals(entry.removed())) {
+                        records.remove(new UploadId(entry.id()));
+                    } else {
+                        records.put(new UploadId(entry.id()), entry.toInfo());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).close();
+        } finally {
+            Files.deleteIfExists(copy);
+            Files.deleteIfExists(copyDirectory);
+        }
+        return List.copyOf(records.values());
+    }
+
+    Path dataFile(UploadId id) {
+        return root.resolve(id.value() + DATA_SUFFIX);
+    }
+
+    /** fsyncs of the journal so far: with group commit, fewer than the records appended. */
+    public long journalSyncs() {
+        return journal.syncs();
+    }
+
+    @Override
+    public void close() throws IOException {
+        journal.close();
     }
 
     /** Writes one chunk at the upload's durable offset; see {@link ChunkWriter}. */
@@ -293,9 +481,10 @@ public final class FileUploadStore implements UploadStore {
 
         @Override
         public UploadInfo commit(Instant newExpires) throws IOException {
-            channel.force(true);
+            // fdatasync: the data and the file's new length, which is all a reader needs.
+            channel.force(false);
             UploadInfo advanced = upload.advancedTo(upload.offset() + written, newExpires);
-            writeInfo(advanced);
+            publish(new Stored(advanced, null));
             committed = true;
             return advanced;
         }
@@ -307,6 +496,51 @@ public final class FileUploadStore implements UploadStore {
                     channel.truncate(upload.offset());
                 }
             }
+        }
+    }
+
+    /** Moves uploads of the one-directory-per-upload layout into the journal; see the class comment. */
+    private final class OldLayoutMigration {
+        private static final String OLD_INFO = "info.json";
+        private static final String OLD_DATA = "data";
+        private static final String OLD_RESULT = "result.json";
+
+        void run() throws IOException {
+            int migrated = 0;
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+                for (Path entry : entries) {
+                    Optional<UploadId> id = UploadId.parse(entry.getFileName().toString());
+                    if (id.isPresent() && Files.isDirectory(entry)) {
+                        migrate(id.get(), entry);
+                        migrated++;
+                    }
+                }
+            }
+            if (migrated > 0) {
+                DurableFiles.syncDirectory(root);
+                LOG.log(System.Logger.Level.INFO, "migrated {0} uploads of the old layout into {1}", migrated,
+                        root.resolve(JOURNAL));
+            }
+        }
+
+        private void migrate(UploadId id, Path directory) throws IOException {
+            Path info = directory.resolve(OLD_INFO);
+            if (Files.exists(info) && !visible.containsKey(id)) {
+                UploadInfo old = JSON.readValue(Files.readAllBytes(info), Entry.class).toInfo();
+                Path data = directory.resolve(OLD_DATA);
+                if (Files.exists(data)) {
+                    Files.move(data, dataFile(id));
+                }
+                byte[] result = old.state().hasOutcome() ? Files.readAllBytes(directory.resolve(OLD_RESULT)) : null;
+                publish(new Stored(old, result), root);
+            }
+            // Without info.json the creation never answered: nothing to keep.
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+                for (Path file : files) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(directory);
         }
     }
 

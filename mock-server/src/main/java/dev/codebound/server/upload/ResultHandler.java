@@ -1,6 +1,5 @@
 package dev.codebound.server.upload;
 
-import dev.codebound.protocol.wire.Problem;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.Responses;
@@ -44,7 +43,7 @@ final class ResultHandler implements RequestHandler {
         CompletionOutcome outcome = tus.store().outcome(id).orElseThrow(() -> TusService.storageFailure(exchange));
         FullHttpResponse response = outcome instanceof CompletionOutcome.Accepted accepted
                 ? Responses.json(HttpResponseStatus.OK, accepted.receiptJson())
-                : Responses.problem(as422(((CompletionOutcome.Rejected) outcome).problem()));
+                : Responses.problem(TusService.as422(((CompletionOutcome.Rejected) outcome).problem()));
         TusService.outcomeHeaders(response.headers(), id, outcome);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;
@@ -75,11 +74,5 @@ final class ResultHandler implements RequestHandler {
         } finally {
             lock.get().close();
         }
-    }
-
-    /** A rejection is served as 422 whatever status the completion handler put in its problem. */
-    private static Problem as422(Problem problem) {
-        return new Problem(problem.type(), problem.title(), 422, problem.detail(), problem.instance(),
-                problem.reason());
     }
 }

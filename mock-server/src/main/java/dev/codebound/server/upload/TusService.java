@@ -1,5 +1,6 @@
 package dev.codebound.server.upload;
 
+import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.http.Access;
@@ -213,7 +214,7 @@ public final class TusService {
 
     /** Runs the completion handler on a complete upload and records its outcome durably. */
     CompletionOutcome decide(UploadInfo upload) throws IOException {
-        CompletionOutcome outcome = completion.complete(upload, store.dataFile(upload.id()));
+        CompletionOutcome outcome = completion.complete(upload, store.bytes(upload));
         store.recordOutcome(upload.id(), outcome);
         events.uploadCompleted();
         return outcome;
@@ -311,6 +312,36 @@ public final class TusService {
         describe(response.headers(), upload);
         outcome.ifPresent(decided -> outcomeHeaders(response.headers(), upload.id(), decided));
         return response;
+    }
+
+    /**
+     * The 201 that answers a creation-with-upload: as {@link #chunkStored}, and when the body
+     * completed the upload, the outcome in the body too (the signed receipt as
+     * {@code application/json} when accepted, the problem as {@code application/problem+json} when
+     * rejected), so that a small photo needs one round trip. {@code GET .../result} serves the same.
+     */
+    FullHttpResponse created(UploadInfo upload, Optional<CompletionOutcome> outcome) {
+        if (outcome.isEmpty()) {
+            return chunkStored(HttpResponseStatus.CREATED, upload, outcome);
+        }
+        FullHttpResponse response = TusHeaders.tus(outcomeBody(HttpResponseStatus.CREATED, outcome.get()));
+        describe(response.headers(), upload);
+        outcomeHeaders(response.headers(), upload.id(), outcome.get());
+        return response;
+    }
+
+    /** A response of {@code status} whose body is the outcome: the receipt, or the problem as a 422. */
+    static FullHttpResponse outcomeBody(HttpResponseStatus status, CompletionOutcome outcome) {
+        return outcome instanceof CompletionOutcome.Accepted accepted
+                ? Responses.json(status, accepted.receiptJson())
+                : Responses.body(status, Problem.MEDIA_TYPE, as422(((CompletionOutcome.Rejected) outcome).problem())
+                        .toJson());
+    }
+
+    /** A rejection is served as 422 whatever status the completion handler put in its problem. */
+    static Problem as422(Problem problem) {
+        return new Problem(problem.type(), problem.title(), 422, problem.detail(), problem.instance(),
+                problem.reason());
     }
 
     /** The expiry an upload touched now gets. */

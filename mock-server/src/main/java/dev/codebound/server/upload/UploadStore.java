@@ -1,9 +1,9 @@
 package dev.codebound.server.upload;
 
 import dev.codebound.protocol.wire.UploadMetadata;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,14 +15,20 @@ import java.util.Optional;
  * <p>Threading: every method may block on disk, so callers run them on the storage executor,
  * never on an event loop. Methods that change an upload ({@link #beginChunk}, {@link #recordOutcome},
  * {@link #expire}, {@link #terminate}) require the caller to hold that upload's
- * {@link UploadLocker} lock; {@link #info} and {@link #outcome} need no lock because every record is
- * replaced atomically.
+ * {@link UploadLocker} lock; {@link #info} and {@link #outcome} need no lock because each returns a
+ * whole, immutable record.
  *
  * <p>Durability: when a method that changes an upload returns normally, the change survives a
  * crash (power loss included, as far as fsync can promise). A crash in the middle leaves the state
- * before the call.
+ * before the call. Readers ({@link #info}, {@link #outcome}, {@link #list}) see a change only once
+ * it is durable. Changes of different uploads run concurrently; an implementation lets them share
+ * durable writes (group commit) and never makes one upload's change wait on a lock held across
+ * another's disk write.
+ *
+ * <p>The seam holds no storage location: bytes leave the store only as {@link UploadBytes}, so an
+ * implementation over a database and an object store (issue 15) fits behind it.
  */
-public interface UploadStore {
+public interface UploadStore extends Closeable {
     /**
      * Creates an empty upload with a fresh id and returns it once durably recorded, so that an id
      * handed to a client always exists after a restart.
@@ -51,8 +57,13 @@ public interface UploadStore {
     /** The stored outcome, or empty when none is recorded yet. */
     Optional<CompletionOutcome> outcome(UploadId id) throws IOException;
 
-    /** The file holding the upload's bytes (complete once its state {@link UploadState#isComplete}). */
-    Path dataFile(UploadId id);
+    /**
+     * The bytes of an upload whose state {@link UploadState#isComplete}: a handle that stays valid
+     * after the upload is expired or terminated, so that whoever took the bytes over keeps them.
+     *
+     * @throws IllegalStateException if the upload is not complete
+     */
+    UploadBytes bytes(UploadInfo upload);
 
     /**
      * Marks an unfinished upload {@link UploadState#EXPIRED} and deletes its bytes, keeping only the
@@ -93,4 +104,8 @@ public interface UploadStore {
         @Override
         void close() throws IOException;
     }
+
+    /** Waits until every change is durable and releases the store's files; the store is unusable after. */
+    @Override
+    void close() throws IOException;
 }

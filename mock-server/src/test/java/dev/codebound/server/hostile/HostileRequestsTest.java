@@ -447,7 +447,8 @@ class HostileRequestsTest {
         }
         try (Stream<Path> uploads = Files.list(dataDir.resolve("uploads"))) {
             for (Path upload : uploads.toList()) {
-                assertTrue(upload.getFileName().toString().matches("[A-Za-z0-9_-]{22}|\\..*"), upload.toString());
+                assertTrue(upload.getFileName().toString().matches("[A-Za-z0-9_-]{22}\\.data|uploads\\.journal|\\..*"),
+                        upload.toString());
             }
         }
     }

@@ -14,6 +14,7 @@ import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
 import dev.codebound.protocol.log.Checkpoint;
+import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.photo.Finding;
 import dev.codebound.protocol.photo.PhotoInspector;
 import dev.codebound.protocol.photo.SamplePhotos;
@@ -28,6 +29,7 @@ import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.TusTestClient;
+import dev.codebound.server.upload.LocalFileBytes;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,9 +41,16 @@ import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -233,6 +242,97 @@ class AcceptanceTest {
         }
     }
 
+    /** Acceptance runs in parallel: concurrent uploads of one envelope are accepted once, all with its receipt. */
+    @Test
+    void concurrentUploadsOfOneEnvelopeAreAcceptedOnce() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] envelope = seal(stationA, code, SamplePhotos.good(21));
+        long logBefore = registry.log().size();
+        List<HttpResponse<String>> results = concurrently(8, i -> upload(stationA, envelope, code.codeId()));
+        for (HttpResponse<String> result : results) {
+            assertEquals(200, result.statusCode(), result.body());
+            assertEquals(results.get(0).body(), result.body(), "every upload gets the one receipt");
+        }
+        assertEquals(1, registry.photos().versions(code.codeId()).size(), "archived once");
+        assertEquals(logBefore + 1, registry.log().size(), "logged once");
+    }
+
+    /**
+     * A crash after the batch's log append and before its archive record leaves the envelope in
+     * the log but not accepted: the retry reuses the entry, so the log never holds it twice.
+     */
+    @Test
+    void aRetryAfterACrashBetweenLogAndArchiveReusesTheLogEntry() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] envelope = seal(stationA, code, SamplePhotos.good(40));
+        Instant loggedAt = Instant.ofEpochMilli(System.currentTimeMillis() - 60_000);
+        long index = registry.log().append(new LogEntry(HexFormat.of().parseHex(sha256(envelope)), code.codeId(),
+                stationA.stationId(), loggedAt)).leafIndex();
+        long size = registry.log().size();
+
+        HttpResponse<String> result = upload(stationA, envelope, code.codeId());
+        assertEquals(200, result.statusCode(), result.body());
+        Receipt receipt = ReceiptCodec.verify(result.body().getBytes(StandardCharsets.UTF_8),
+                registry.trustBundles().currentBundle(), "receipt");
+        ReceiptCodec.verifyLogInclusion(receipt, registry.trustBundles().currentBundle(), "receipt");
+        assertEquals(index, receipt.log().orElseThrow().leafIndex(), "the earlier entry");
+        assertEquals(loggedAt, receipt.acceptedAt(), "with its acceptance time");
+        assertEquals(size, registry.log().size(), "nothing appended twice");
+        assertEquals(1, registry.photos().versions(code.codeId()).size());
+    }
+
+    /** Two (here four) retakes of one code accepted at once get distinct, consecutive versions. */
+    @Test
+    void concurrentRetakesOfOneCodeGetConsecutiveVersions() throws Exception {
+        IssuedCode code = issueCode();
+        List<byte[]> retakes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            retakes.add(seal(stationA, code, SamplePhotos.good(30 + i)));
+        }
+        List<HttpResponse<String>> results = concurrently(retakes.size(),
+                i -> upload(stationA, retakes.get(i), code.codeId()));
+        Set<Integer> versions = new TreeSet<>();
+        for (HttpResponse<String> result : results) {
+            assertEquals(200, result.statusCode(), result.body());
+            Receipt receipt = ReceiptCodec.verify(result.body().getBytes(StandardCharsets.UTF_8),
+                    registry.trustBundles().currentBundle(), "receipt");
+            ReceiptCodec.verifyLogInclusion(receipt, registry.trustBundles().currentBundle(), "receipt");
+            versions.add(receipt.photoVersion());
+        }
+        assertEquals(Set.of(1, 2, 3, 4), versions);
+        assertEquals(List.of(1, 2, 3, 4), registry.photos().versions(code.codeId()).stream()
+                .map(PhotoArchive.AcceptedPhoto::version).toList());
+    }
+
+    /** One upload of a concurrent run. */
+    @FunctionalInterface
+    private interface Upload {
+        HttpResponse<String> run(int index) throws Exception;
+    }
+
+    /** Runs {@code count} uploads at once (released together) and returns their results in order. */
+    private static List<HttpResponse<String>> concurrently(int count, Upload upload) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CyclicBarrier start = new CyclicBarrier(count);
+            List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return upload.run(index);
+                }));
+            }
+            List<HttpResponse<String>> results = new ArrayList<>();
+            for (Future<HttpResponse<String>> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     /** Issue 11: an HTML payload labelled text/html was accepted, and then served as text/html. */
     @Test
     void anHtmlPayloadIsRefusedWhateverItsLabel() throws Exception {
@@ -252,9 +352,9 @@ class AcceptanceTest {
         byte[] envelope = seal(stationA, code, html, "text/html");
         String sha256 = sha256(envelope);
         Path sealed = Files.write(dataDir.resolve("accepted-before-photo-checks.cms"), envelope);
-        registry.photos().storeEnvelope(sha256, sealed);
+        registry.photos().adopt(sha256, new LocalFileBytes(sealed, envelope.length));
         registry.photos().record(new PhotoArchive.AcceptedPhoto(sha256, envelope.length, code.codeId(), 1,
-                stationA.stationId(), sha256(html), "text/html", Instant.now(), Instant.now(), "{}"));
+                stationA.stationId(), sha256(html), "text/html", Instant.now(), Instant.now(), "{}")).join();
 
         HttpResponse<String> served = TusTestClient.plain(server, null).get("/admin/v1/photos/" + sha256);
         assertEquals(409, served.statusCode(), served.body());

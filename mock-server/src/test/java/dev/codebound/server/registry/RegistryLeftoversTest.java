@@ -19,19 +19,38 @@ class RegistryLeftoversTest {
 
     @Test
     void temporariesOfInterruptedAtomicWritesAreRemovedWhenTheRegistryOpens() throws Exception {
-        Registry.open(dataDir, RegistryFixture.KEYRING, RegistryFixture.clockAt(RegistryFixture.NOW)).close();
+        String checkpoint = latestCheckpoint();
         Path log = dataDir.resolve("registry").resolve("log");
-        String checkpoint = Files.readString(log.resolve("checkpoint.txt"));
-        Path checkpointLeftover = Files.writeString(log.resolve(".checkpoint.txt.f5c80dbce063.tmp"), "half");
+        Path checkpointLeftover = Files.writeString(log.resolve(".checkpoints.journal.f5c80dbce063.tmp"), "half");
         Path bundleLeftover = Files.writeString(dataDir.resolve("registry").resolve(".trust-bundle.json.0a1b2c.tmp"),
                 "half");
 
-        Registry.open(dataDir, RegistryFixture.KEYRING, RegistryFixture.clockAt(RegistryFixture.NOW)).close();
+        String reopened = latestCheckpoint();
 
-        assertFalse(Files.exists(checkpointLeftover), "the checkpoint's temporary file is gone");
+        assertFalse(Files.exists(checkpointLeftover), "the checkpoint journal's temporary file is gone");
         assertFalse(Files.exists(bundleLeftover), "the trust bundle's temporary file is gone");
         // Re-signed at open (ECDSA signatures differ), over the same tree: origin, size and root hash.
-        assertEquals(checkpoint.lines().limit(3).toList(), Files.readString(log.resolve("checkpoint.txt")).lines()
-                .limit(3).toList(), "the checkpoint stands");
+        assertEquals(checkpoint.lines().limit(3).toList(), reopened.lines().limit(3).toList(), "the checkpoint stands");
+    }
+
+    /** A data directory of the earlier layout kept its checkpoint in checkpoint.txt: it is taken over. */
+    @Test
+    void aCheckpointFileOfTheOldLayoutIsTakenOver() throws Exception {
+        String checkpoint = latestCheckpoint();
+        Path log = dataDir.resolve("registry").resolve("log");
+        Files.delete(log.resolve("checkpoints.journal"));
+        Files.writeString(log.resolve("checkpoint.txt"), checkpoint);
+
+        String reopened = latestCheckpoint();
+
+        assertFalse(Files.exists(log.resolve("checkpoint.txt")), "taken into the journal");
+        assertEquals(checkpoint.lines().limit(3).toList(), reopened.lines().limit(3).toList());
+    }
+
+    private String latestCheckpoint() throws Exception {
+        try (Registry registry = Registry.open(dataDir, RegistryFixture.KEYRING,
+                RegistryFixture.clockAt(RegistryFixture.NOW))) {
+            return registry.log().latestCheckpoint();
+        }
     }
 }

@@ -35,15 +35,56 @@ class CompletionTest {
         final AtomicInteger calls = new AtomicInteger();
 
         @Override
-        public CompletionOutcome complete(UploadInfo upload, Path data) throws IOException {
+        public CompletionOutcome complete(UploadInfo upload, UploadBytes data) throws IOException {
             calls.incrementAndGet();
             if (upload.metadata().get(Tus.Metadata.FILENAME).orElse("").equals("reject.cms")) {
                 return new CompletionOutcome.Rejected(Problem.of(422, "BAD_ENVELOPE", "Bad envelope",
                         "not a CMS envelope", null));
             }
-            String receipt = "{\"upload\":\"" + upload.id() + "\",\"bytes\":" + Files.size(data) + "}";
+            String receipt = "{\"upload\":\"" + upload.id() + "\",\"bytes\":" + data.length() + "}";
             return new CompletionOutcome.Accepted(receipt.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The one-round-trip contract: a creation-with-upload that completes the upload answers with the outcome. */
+    @Test
+    void creationWithUploadCarriesTheOutcomeInItsBody() throws Exception {
+        TestAcceptance acceptance = new TestAcceptance();
+        try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
+                .completionHandler(acceptance).build())) {
+            TusTestClient tus = TusTestClient.plain(registry, "station-c");
+            HttpResponse<String> accepted = createWithUpload(tus, "hello", "good.cms");
+            assertEquals(201, accepted.statusCode());
+            assertEquals("accepted", accepted.headers().firstValue(TusService.OUTCOME_HEADER).orElseThrow());
+            assertEquals("application/json", accepted.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals("5", accepted.headers().firstValue(Tus.UPLOAD_OFFSET).orElseThrow());
+            String location = accepted.headers().firstValue("Location").orElseThrow();
+            assertEquals(5, JSON.readTree(accepted.body()).get("bytes").asInt());
+            assertEquals(accepted.body(), tus.get(location + "/result").body(), "GET .../result serves the same");
+
+            HttpResponse<String> rejected = createWithUpload(tus, "bad", "reject.cms");
+            assertEquals(201, rejected.statusCode());
+            assertEquals("rejected", rejected.headers().firstValue(TusService.OUTCOME_HEADER).orElseThrow());
+            assertEquals(Problem.MEDIA_TYPE, rejected.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals("BAD_ENVELOPE", JSON.readTree(rejected.body()).get("reason").asText());
+            assertEquals(422, JSON.readTree(rejected.body()).get("status").asInt());
+
+            HttpResponse<String> partial = tus.send(tus.request("/files/", Tus.TUS_RESUMABLE, Tus.VERSION,
+                    Tus.UPLOAD_LENGTH, "10", "Content-Type", Tus.OFFSET_CONTENT_TYPE)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[4])).build());
+            assertEquals(201, partial.statusCode());
+            assertTrue(partial.headers().firstValue(TusService.OUTCOME_HEADER).isEmpty());
+            assertEquals("", partial.body(), "an unfinished upload's 201 has no body");
+        }
+    }
+
+    private static HttpResponse<String> createWithUpload(TusTestClient tus, String body, String filename)
+            throws IOException, InterruptedException {
+        byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        return tus.send(tus.request("/files/", Tus.TUS_RESUMABLE, Tus.VERSION,
+                Tus.UPLOAD_LENGTH, Integer.toString(bytes.length), "Content-Type", Tus.OFFSET_CONTENT_TYPE,
+                Tus.UPLOAD_METADATA, UploadMetadata.empty().with(Tus.Metadata.FILENAME, filename).encode())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
     }
 
     @Test

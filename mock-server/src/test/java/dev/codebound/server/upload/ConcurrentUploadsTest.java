@@ -53,7 +53,7 @@ class ConcurrentUploadsTest {
             }
             for (int i = 0; i < UPLOADS; i++) {
                 String location = uploads.get(i).get(60, TimeUnit.SECONDS);
-                Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length())).resolve("data");
+                Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
                 assertArrayEquals(files.get(i), Files.readAllBytes(data));
             }
         } finally {

@@ -34,7 +34,7 @@ class CrashRecoveryTest {
             TusTestClient tus = TusTestClient.plain(first, "station-r");
             location = tus.createPath(file.length);
             assertEquals(204, tus.patch(location, 0, Arrays.copyOfRange(file, 0, CHUNK)).statusCode());
-            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length())).resolve("data");
+            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
             try (RawHttp raw = new RawHttp(first.port())) {
                 raw.send("PATCH " + location + " HTTP/1.1", new String[] {"Tus-Resumable: 1.0.0",
                         "Codebound-Dev-Station: station-r", "Upload-Offset: " + CHUNK,
@@ -55,7 +55,7 @@ class CrashRecoveryTest {
         try (MockRegistry second = TestRegistries.startPlain(dataDir)) {
             TusTestClient tus = TusTestClient.plain(second, "station-r");
             assertEquals(Long.toString(CHUNK), tus.head(location).headers().firstValue(Tus.UPLOAD_OFFSET).orElseThrow());
-            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length())).resolve("data");
+            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
             assertEquals(CHUNK, Files.size(data), "recovery cut the unacknowledged bytes");
             assertEquals(204, tus.patch(location, CHUNK, Arrays.copyOfRange(file, CHUNK, 2 * CHUNK)).statusCode());
             assertEquals(204, tus.patch(location, 2L * CHUNK, Arrays.copyOfRange(file, 2 * CHUNK, 3 * CHUNK))

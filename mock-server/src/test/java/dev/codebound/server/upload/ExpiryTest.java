@@ -25,8 +25,8 @@ class ExpiryTest {
             TusTestClient tus = TusTestClient.plain(registry, "station-e");
             String location = tus.createPath(10);
             assertEquals(204, tus.patch(location, 0, new byte[4]).statusCode());
-            Path upload = dataDir.resolve("uploads").resolve(location.substring("/files/".length()));
-            await(() -> !Files.exists(upload.resolve("data")), "the reaper deletes the data of an expired upload");
+            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
+            await(() -> !Files.exists(data), "the reaper deletes the data of an expired upload");
             assertEquals(410, tus.head(location).statusCode());
             // The reaper holds the upload's lock while it replaces the data with a tombstone; a PATCH
             // arriving in that instant is rightly told 423 (try again), so wait for the lock to pass.
@@ -37,8 +37,7 @@ class ExpiryTest {
             }
             assertEquals(410, patch.statusCode());
             assertTrue(patch.body().contains("UPLOAD_EXPIRED"));
-            await(() -> !Files.exists(upload), "the tombstone goes after its retention");
-            assertEquals(404, tus.head(location).statusCode());
+            await(() -> headStatus(tus, location) == 404, "the tombstone goes after its retention");
         }
     }
 
@@ -53,6 +52,14 @@ class ExpiryTest {
             assertEquals(200, tus.head(location).statusCode());
             assertEquals(200, tus.get(location + "/result").statusCode());
             assertFalse(tus.head(location).headers().firstValue("Upload-Expires").isPresent());
+        }
+    }
+
+    private static int headStatus(TusTestClient tus, String location) {
+        try {
+            return tus.head(location).statusCode();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -12,11 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The file store's contract: commits are durable records, everything else is cut back on recovery. */
+/** The embedded store's contract: commits are durable journal records, everything else is cut back on recovery. */
 class FileUploadStoreTest {
     private static final Instant NOW = Instant.parse("2026-06-01T10:00:00Z");
 
@@ -30,84 +34,229 @@ class FileUploadStoreTest {
 
     @Test
     void committedChunkIsRecordedAndUncommittedOneIsDiscarded() throws Exception {
-        FileUploadStore store = new FileUploadStore(root);
-        UploadInfo upload = created(store, 10);
-        try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
-            writer.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-            UploadInfo stored = writer.commit(NOW.plusSeconds(120));
-            assertEquals(3, stored.offset());
-            assertEquals(NOW.plusSeconds(120), stored.expires());
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            UploadInfo upload = created(store, 10);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                UploadInfo stored = writer.commit(NOW.plusSeconds(120));
+                assertEquals(3, stored.offset());
+                assertEquals(NOW.plusSeconds(120), stored.expires());
+            }
+            UploadInfo afterFirst = store.info(upload.id()).orElseThrow();
+            try (UploadStore.ChunkWriter writer = store.beginChunk(afterFirst)) {
+                writer.write(ByteBuffer.wrap(new byte[] {4, 5}));
+            }
+            assertEquals(3, store.info(upload.id()).orElseThrow().offset());
+            assertEquals(3, Files.size(store.dataFile(upload.id())));
+            assertEquals("a.cms", store.info(upload.id()).orElseThrow().metadata().get("filename").orElseThrow());
         }
-        UploadInfo afterFirst = store.info(upload.id()).orElseThrow();
-        try (UploadStore.ChunkWriter writer = store.beginChunk(afterFirst)) {
-            writer.write(ByteBuffer.wrap(new byte[] {4, 5}));
-        }
-        assertEquals(3, store.info(upload.id()).orElseThrow().offset());
-        assertEquals(3, Files.size(store.dataFile(upload.id())));
-        assertEquals("a.cms", store.info(upload.id()).orElseThrow().metadata().get("filename").orElseThrow());
     }
 
     @Test
     void writerRefusesBytesPastTheLength() throws Exception {
-        FileUploadStore store = new FileUploadStore(root);
-        UploadInfo upload = created(store, 2);
-        try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
-            assertThrows(IllegalArgumentException.class, () -> writer.write(ByteBuffer.wrap(new byte[3])));
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            UploadInfo upload = created(store, 2);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
+                assertThrows(IllegalArgumentException.class, () -> writer.write(ByteBuffer.wrap(new byte[3])));
+            }
         }
     }
 
     @Test
     void recoveryCutsUnacknowledgedBytesAndDropsHalfCreatedUploads() throws Exception {
-        FileUploadStore store = new FileUploadStore(root);
-        UploadInfo upload = created(store, 10);
-        try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
-            writer.write(ByteBuffer.wrap(new byte[4]));
-            writer.commit(NOW.plusSeconds(60));
+        UploadInfo upload;
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            upload = created(store, 10);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
+                writer.write(ByteBuffer.wrap(new byte[4]));
+                writer.commit(NOW.plusSeconds(60));
+            }
+            // As a crash between a chunk's bytes and its record leaves it: bytes past the recorded offset.
+            Files.write(store.dataFile(upload.id()), new byte[3], StandardOpenOption.APPEND);
         }
-        // As a crash mid-chunk leaves it: bytes past the recorded offset.
-        Files.write(store.dataFile(upload.id()), new byte[3], StandardOpenOption.APPEND);
-        // As a crash inside create() leaves it: a directory without a record.
+        // As a crash inside create() leaves it: a data file whose record never became durable.
         UploadId orphan = UploadId.random();
-        Files.createDirectories(root.resolve(orphan.value()));
-        Files.createFile(root.resolve(orphan.value()).resolve("data"));
-        Files.writeString(root.resolve(upload.id().value()).resolve(".info.json.0123456789ab.tmp"), "{");
+        Files.createFile(root.resolve(orphan.value() + ".data"));
 
-        List<UploadInfo> awaiting = new FileUploadStore(root).recover();
-        assertTrue(awaiting.isEmpty());
-        assertEquals(4, Files.size(store.dataFile(upload.id())));
-        assertFalse(Files.exists(root.resolve(orphan.value())));
-        assertFalse(Files.exists(root.resolve(upload.id().value()).resolve(".info.json.0123456789ab.tmp")));
-        assertEquals(List.of(upload.id()), store.list().stream().map(UploadInfo::id).toList());
+        try (FileUploadStore reopened = new FileUploadStore(root)) {
+            List<UploadInfo> awaiting = reopened.recover();
+            assertTrue(awaiting.isEmpty());
+            assertEquals(4, Files.size(reopened.dataFile(upload.id())));
+            assertFalse(Files.exists(root.resolve(orphan.value() + ".data")));
+            assertEquals(List.of(upload.id()), reopened.list().stream().map(UploadInfo::id).toList());
+            assertEquals(4, reopened.info(upload.id()).orElseThrow().offset());
+        }
+    }
+
+    @Test
+    void aTornJournalTailLosesOnlyTheUnacknowledgedChange() throws Exception {
+        UploadInfo upload;
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            upload = created(store, 10);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
+                writer.write(ByteBuffer.wrap(new byte[4]));
+                writer.commit(NOW.plusSeconds(60));
+            }
+        }
+        // As a crash in the middle of the journal's write of the next chunk's record leaves it.
+        Path journal = root.resolve(FileUploadStore.JOURNAL);
+        Files.write(journal, new byte[] {0, 0, 1, 0, 42, 42, 42}, StandardOpenOption.APPEND);
+        try (FileUploadStore reopened = new FileUploadStore(root)) {
+            assertTrue(reopened.recover().isEmpty());
+            assertEquals(4, reopened.info(upload.id()).orElseThrow().offset());
+        }
+    }
+
+    @Test
+    void aCrashDuringCompactionLeavesTheOldJournalStanding() throws Exception {
+        UploadInfo upload;
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            upload = created(store, 10);
+        }
+        // As a crash inside the rewrite leaves it: a half-written snapshot beside the journal.
+        Path leftover = root.resolve("." + FileUploadStore.JOURNAL + ".0123456789ab.tmp");
+        Files.write(leftover, new byte[] {'C', 'B', 'J'});
+        try (FileUploadStore reopened = new FileUploadStore(root)) {
+            assertTrue(reopened.recover().isEmpty());
+            assertEquals(List.of(upload.id()), reopened.list().stream().map(UploadInfo::id).toList());
+            assertFalse(Files.exists(leftover), "the temporary snapshot is removed");
+        }
+    }
+
+    @Test
+    void compactionKeepsEveryLiveUploadAndDropsHistory() throws Exception {
+        long threshold = 16 * 1024;
+        UploadInfo kept;
+        UploadInfo decided;
+        try (FileUploadStore store = new FileUploadStore(root, threshold)) {
+            kept = created(store, 500);
+            decided = created(store, 1);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(decided)) {
+                writer.write(ByteBuffer.wrap(new byte[1]));
+                writer.commit(NOW);
+            }
+            store.recordOutcome(decided.id(), new CompletionOutcome.Accepted("{\"receipt\":1}".getBytes()));
+            // Many chunks and short-lived uploads grow the journal far past its two live records.
+            UploadInfo current = kept;
+            for (int i = 0; i < 150; i++) {
+                try (UploadStore.ChunkWriter writer = store.beginChunk(current)) {
+                    writer.write(ByteBuffer.wrap(new byte[1]));
+                    current = writer.commit(NOW.plusSeconds(i));
+                }
+                assertTrue(store.terminate(created(store, 5).id()));
+            }
+        }
+        long size = Files.size(root.resolve(FileUploadStore.JOURNAL));
+        assertTrue(size <= threshold + 1024, "the journal was compacted: " + size + " bytes");
+        try (FileUploadStore reopened = new FileUploadStore(root, threshold)) {
+            assertTrue(reopened.recover().isEmpty());
+            assertEquals(150, reopened.info(kept.id()).orElseThrow().offset());
+            assertEquals("{\"receipt\":1}", new String(((CompletionOutcome.Accepted) reopened.outcome(decided.id())
+                    .orElseThrow()).receiptJson()));
+            assertEquals(2, reopened.list().size());
+        }
+    }
+
+    @Test
+    void concurrentChangesShareFsyncs() throws Exception {
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            long before = store.journalSyncs();
+            int threads = 8;
+            int perThread = 25;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            created(store, 1);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> future : done) {
+                    future.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(threads * perThread, store.list().size());
+            long syncs = store.journalSyncs() - before;
+            assertTrue(syncs < threads * perThread, syncs + " journal fsyncs for " + threads * perThread
+                    + " concurrent creations: group commit shares them");
+        }
+    }
+
+    @Test
+    void anOldLayoutDirectoryIsMigrated() throws Exception {
+        UploadId receiving = UploadId.random();
+        UploadId accepted = UploadId.random();
+        UploadId halfCreated = UploadId.random();
+        oldUpload(receiving, 10, 3, "RECEIVING", null);
+        oldUpload(accepted, 2, 2, "ACCEPTED", "{\"receipt\":2}");
+        Files.createDirectories(root.resolve(halfCreated.value()));
+        Files.write(root.resolve(halfCreated.value()).resolve("data"), new byte[1]);
+
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            assertTrue(store.recover().isEmpty());
+            assertEquals(3, store.info(receiving).orElseThrow().offset());
+            assertEquals(3, Files.size(store.dataFile(receiving)));
+            assertEquals("a.cms", store.info(receiving).orElseThrow().metadata().get("filename").orElseThrow());
+            assertEquals(UploadState.ACCEPTED, store.info(accepted).orElseThrow().state());
+            assertEquals("{\"receipt\":2}", new String(((CompletionOutcome.Accepted) store.outcome(accepted)
+                    .orElseThrow()).receiptJson()));
+            assertTrue(store.info(halfCreated).isEmpty());
+            for (UploadId id : List.of(receiving, accepted, halfCreated)) {
+                assertFalse(Files.exists(root.resolve(id.value())), "old directory removed");
+            }
+        }
+        try (FileUploadStore again = new FileUploadStore(root)) {
+            assertEquals(2, again.list().size(), "the migration is not repeated");
+        }
+    }
+
+    private void oldUpload(UploadId id, long length, long offset, String state, String result) throws Exception {
+        Path directory = Files.createDirectories(root.resolve(id.value()));
+        Files.write(directory.resolve("data"), new byte[(int) offset]);
+        Files.writeString(directory.resolve("info.json"), "{\"id\":\"" + id.value() + "\",\"length\":" + length
+                + ",\"metadata\":{\"filename\":\"a.cms\"},\"stationId\":\"station-1\",\"created\":\"" + NOW
+                + "\",\"expires\":\"" + NOW.plusSeconds(60) + "\",\"offset\":" + offset + ",\"state\":\"" + state
+                + "\"}");
+        if (result != null) {
+            Files.writeString(directory.resolve("result.json"), result);
+        }
     }
 
     @Test
     void completeUploadWithoutOutcomeIsReportedByRecoveryAndOutcomeIsDurable() throws Exception {
-        FileUploadStore store = new FileUploadStore(root);
-        UploadInfo upload = created(store, 2);
-        UploadInfo complete;
-        try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
-            writer.write(ByteBuffer.wrap(new byte[2]));
-            complete = writer.commit(NOW);
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            UploadInfo upload = created(store, 2);
+            UploadInfo complete;
+            try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
+                writer.write(ByteBuffer.wrap(new byte[2]));
+                complete = writer.commit(NOW);
+            }
+            assertEquals(UploadState.AWAITING_OUTCOME, complete.state());
+            assertEquals(List.of(upload.id()), store.recover().stream().map(UploadInfo::id).toList());
+            store.recordOutcome(upload.id(), new CompletionOutcome.Rejected(Problem.of(422, "NOPE", "No", "no", null)));
+            assertEquals(UploadState.REJECTED, store.info(upload.id()).orElseThrow().state());
+            assertTrue(store.recover().isEmpty());
+            CompletionOutcome outcome = store.outcome(upload.id()).orElseThrow();
+            assertEquals("NOPE", ((CompletionOutcome.Rejected) outcome).problem().reason());
         }
-        assertEquals(UploadState.AWAITING_OUTCOME, complete.state());
-        assertEquals(List.of(upload.id()), store.recover().stream().map(UploadInfo::id).toList());
-        store.recordOutcome(upload.id(), new CompletionOutcome.Rejected(Problem.of(422, "NOPE", "No", "no", null)));
-        assertEquals(UploadState.REJECTED, store.info(upload.id()).orElseThrow().state());
-        assertTrue(store.recover().isEmpty());
-        CompletionOutcome outcome = store.outcome(upload.id()).orElseThrow();
-        assertEquals("NOPE", ((CompletionOutcome.Rejected) outcome).problem().reason());
     }
 
     @Test
     void expireKeepsTheRecordAndTerminateRemovesEverything() throws Exception {
-        FileUploadStore store = new FileUploadStore(root);
-        UploadInfo upload = created(store, 5);
-        assertEquals(UploadState.EXPIRED, store.expire(upload.id()).state());
-        assertFalse(Files.exists(store.dataFile(upload.id())));
-        assertTrue(store.info(upload.id()).orElseThrow().isExpiredAt(NOW));
-        assertTrue(store.terminate(upload.id()));
-        assertTrue(store.info(upload.id()).isEmpty());
-        assertFalse(store.terminate(upload.id()));
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            UploadInfo upload = created(store, 5);
+            assertEquals(UploadState.EXPIRED, store.expire(upload.id()).state());
+            assertFalse(Files.exists(store.dataFile(upload.id())));
+            assertTrue(store.info(upload.id()).orElseThrow().isExpiredAt(NOW));
+            assertTrue(store.terminate(upload.id()));
+            assertTrue(store.info(upload.id()).isEmpty());
+            assertFalse(store.terminate(upload.id()));
+        }
     }
 
     @Test

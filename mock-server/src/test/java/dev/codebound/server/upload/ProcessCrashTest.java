@@ -79,7 +79,7 @@ class ProcessCrashTest {
             TusTestClient tus = new TusTestClient(http, first.base(), "station-k");
             location = tus.createPath(file.length);
             assertEquals(204, tus.patch(location, 0, Arrays.copyOfRange(file, 0, CHUNK)).statusCode());
-            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length())).resolve("data");
+            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
             try (RawHttp raw = new RawHttp(first.base().getPort())) {
                 raw.send("PATCH " + location + " HTTP/1.1", new String[] {"Tus-Resumable: 1.0.0",
                         "Codebound-Dev-Station: station-k", "Upload-Offset: " + CHUNK,
@@ -108,7 +108,7 @@ class ProcessCrashTest {
             // the restart (and the bytes below show it intact).
             assertEquals("rejected", done.headers().firstValue(TusService.OUTCOME_HEADER).orElseThrow());
             assertTrue(tus.get(location + "/result").body().contains("\"reason\":\"ENVELOPE_TOO_LARGE\""));
-            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length())).resolve("data");
+            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
             assertArrayEquals(file, Files.readAllBytes(data));
         } finally {
             second.process().destroyForcibly();

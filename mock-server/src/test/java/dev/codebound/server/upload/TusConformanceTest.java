@@ -183,7 +183,7 @@ class TusConformanceTest {
         assertEquals("4", tus.head(location).headers().firstValue(Tus.UPLOAD_OFFSET).orElseThrow());
         String sha1 = "sha1 " + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest(next));
         assertEquals(204, tus.patch(location, 4, next, Tus.UPLOAD_CHECKSUM, sha1).statusCode());
-        Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length())).resolve("data");
+        Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
         byte[] expected = new byte[8];
         System.arraycopy(good, 0, expected, 0, 4);
         System.arraycopy(next, 0, expected, 4, 4);
@@ -302,7 +302,7 @@ class TusConformanceTest {
      * holds the lock (probing with another request could take the lock first).
      */
     private static void awaitBytesOnDisk(String location, long size) throws Exception {
-        Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length())).resolve("data");
+        Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (Files.size(data) < size) {
             if (System.nanoTime() > deadline) {
@@ -320,7 +320,7 @@ class TusConformanceTest {
         assertEquals(204, deleted.statusCode(), deleted.body());
         problem(tus.head(location), 404, "NO_SUCH_UPLOAD");
         problem(tus.delete(location), 404, "NO_SUCH_UPLOAD");
-        assertFalse(Files.exists(dataDir.resolve("uploads").resolve(location.substring("/files/".length()))));
+        assertFalse(Files.exists(dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data")));
     }
 
     @Test

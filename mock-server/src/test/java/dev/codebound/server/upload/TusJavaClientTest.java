@@ -50,8 +50,8 @@ class TusJavaClientTest {
     }
 
     private void assertStored(Path file, byte[] id) throws Exception {
-        Path data = dataDir.resolve("uploads").resolve(new String(id, java.nio.charset.StandardCharsets.US_ASCII))
-                .resolve("data");
+        Path data = dataDir.resolve("uploads")
+                .resolve(new String(id, java.nio.charset.StandardCharsets.US_ASCII) + ".data");
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(data));
     }
 

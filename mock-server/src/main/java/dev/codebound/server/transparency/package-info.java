@@ -1,0 +1,8 @@
+/**
+ * The registry's transparency log (RFC 9162 Merkle tree, C2SP checkpoints) and its public routes.
+ * {@link dev.codebound.server.transparency.TransparencyLog} appends in batches with one signed
+ * checkpoint per batch, over the {@link dev.codebound.server.transparency.LogStorage} seam, whose
+ * embedded implementation {@link dev.codebound.server.transparency.FileLogStorage} keeps the
+ * entries in the protocol library's {@link dev.codebound.protocol.log.LogStore} file format.
+ */
+package dev.codebound.server.transparency;
