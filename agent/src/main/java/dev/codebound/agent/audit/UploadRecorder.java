@@ -3,9 +3,8 @@ package dev.codebound.agent.audit;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
-import dev.codebound.agent.upload.Progress;
+import dev.codebound.agent.upload.ForwardingProgressListener;
 import dev.codebound.agent.upload.ProgressListener;
-import dev.codebound.agent.upload.UploadRun;
 import dev.codebound.protocol.pki.PkiException;
 import dev.codebound.protocol.pki.SignedJson;
 import dev.codebound.protocol.wire.Problem;
@@ -32,17 +31,16 @@ import java.util.regex.Pattern;
  * uploader unwraps the {@link UncheckedIOException} this listener throws): uploads must not go on
  * unrecorded.
  */
-public final class UploadRecorder implements ProgressListener {
+public final class UploadRecorder extends ForwardingProgressListener {
     private static final Pattern REASON = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
 
     private final TransferLog log;
     private final Spool spool;
-    private final ProgressListener next;
 
     public UploadRecorder(TransferLog log, Spool spool, ProgressListener next) {
+        super(next);
         this.log = Objects.requireNonNull(log, "log");
         this.spool = Objects.requireNonNull(spool, "spool");
-        this.next = Objects.requireNonNull(next, "next");
     }
 
     /**
@@ -75,12 +73,7 @@ public final class UploadRecorder implements ProgressListener {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        next.entryStarted(entryId, filename, acknowledged, length);
-    }
-
-    @Override
-    public void progressed(Progress progress) {
-        next.progressed(progress);
+        super.entryStarted(entryId, filename, acknowledged, length);
     }
 
     @Override
@@ -96,12 +89,7 @@ public final class UploadRecorder implements ProgressListener {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        next.entryFinished(entryId, filename, state, reason);
-    }
-
-    @Override
-    public void runFinished(UploadRun run) {
-        next.runFinished(run);
+        super.entryFinished(entryId, filename, state, reason);
     }
 
     /**

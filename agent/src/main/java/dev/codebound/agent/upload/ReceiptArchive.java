@@ -63,17 +63,7 @@ public final class ReceiptArchive {
      * uploader unwraps the {@link UncheckedIOException}).
      */
     public ProgressListener listener(Spool spool, ProgressListener next) {
-        return new ProgressListener() {
-            @Override
-            public void entryStarted(String entryId, String filename, long acknowledged, long length) {
-                next.entryStarted(entryId, filename, acknowledged, length);
-            }
-
-            @Override
-            public void progressed(Progress progress) {
-                next.progressed(progress);
-            }
-
+        return new ForwardingProgressListener(next) {
             @Override
             public void entryFinished(String entryId, String filename, EntryState state, String reason) {
                 if (state == EntryState.DELIVERED) {
@@ -83,12 +73,7 @@ public final class ReceiptArchive {
                         throw new UncheckedIOException(e);
                     }
                 }
-                next.entryFinished(entryId, filename, state, reason);
-            }
-
-            @Override
-            public void runFinished(UploadRun run) {
-                next.runFinished(run);
+                super.entryFinished(entryId, filename, state, reason);
             }
         };
     }

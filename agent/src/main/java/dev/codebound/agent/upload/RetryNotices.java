@@ -1,6 +1,5 @@
 package dev.codebound.agent.upload;
 
-import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -14,12 +13,11 @@ import java.util.Locale;
  * upload against a registry in trouble is never silent for minutes; passes everything on to
  * another listener (the progress bar). Standard error, so that {@code --json} output stays clean.
  */
-public final class RetryNotices implements ProgressListener {
+public final class RetryNotices extends ForwardingProgressListener {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
     private final PrintWriter err;
     private final Clock clock;
-    private final ProgressListener next;
 
     /**
      * @param err   where the notices go
@@ -27,25 +25,15 @@ public final class RetryNotices implements ProgressListener {
      * @param next  the listener everything is passed on to
      */
     public RetryNotices(PrintWriter err, Clock clock, ProgressListener next) {
+        super(next);
         this.err = err;
         this.clock = clock;
-        this.next = next;
-    }
-
-    @Override
-    public void entryStarted(String entryId, String filename, long acknowledged, long length) {
-        next.entryStarted(entryId, filename, acknowledged, length);
-    }
-
-    @Override
-    public void progressed(Progress progress) {
-        next.progressed(progress);
     }
 
     @Override
     public void entryRetrying(String entryId, String filename, String reason, int failures, int maxAttempts,
             Instant nextAttempt) {
-        next.entryRetrying(entryId, filename, reason, failures, maxAttempts, nextAttempt);
+        super.entryRetrying(entryId, filename, reason, failures, maxAttempts, nextAttempt);
         long seconds = Math.max(0, Duration.between(clock.instant(), nextAttempt).toSeconds());
         synchronized (err) {
             err.println("retry: " + Spool.shortId(entryId) + " " + filename + ": " + reason + "; attempt " + failures
@@ -53,15 +41,5 @@ public final class RetryNotices implements ProgressListener {
                     + TIME.format(nextAttempt.atZone(clock.getZone())) + ")");
             err.flush();
         }
-    }
-
-    @Override
-    public void entryFinished(String entryId, String filename, EntryState state, String reason) {
-        next.entryFinished(entryId, filename, state, reason);
-    }
-
-    @Override
-    public void runFinished(UploadRun run) {
-        next.runFinished(run);
     }
 }

@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.RegistryClock;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.PemFiles;
+import dev.codebound.server.faults.FaultPlan;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +158,33 @@ class RegistryTroubleTest {
         assertEquals(ExitCodes.OK, remeasure.exitCode(), remeasure::both);
         CliRun captured = station.run("capture", "--code", code, photo.toString());
         assertEquals(ExitCodes.OK, captured.exitCode(), captured::both);
+    }
+
+    /**
+     * Regression: the upload's listeners wrap one another (receipt archive, transfer-log recorder,
+     * summary, notices), and a wrapper once dropped the retry event, so no notice ever reached
+     * standard error in a real run. A registry that refuses the first creation with 503 must give
+     * exactly one notice line, and the envelope still arrives.
+     */
+    @Test
+    void aRetriedRequestIsAnnouncedOnStandardErrorAndTheEnvelopeStillArrives() throws Exception {
+        TestStation station = enrolled("retry-notice");
+        String entry = capture(station);
+        registry.registry().faults().replace(FaultPlan.fromJson(("{\"seed\":\"1\",\"rules\":[{\"route\":"
+                + "\"POST /files/\",\"script\":[1],\"action\":{\"type\":\"status\",\"status\":503,"
+                + "\"retryAfterSeconds\":1}}]}").getBytes(StandardCharsets.UTF_8)));
+        CliRun upload;
+        try {
+            upload = station.run("upload");
+        } finally {
+            registry.registry().faults().replace(FaultPlan.NONE);
+        }
+        assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+        List<String> notices = upload.err().lines().filter(line -> line.startsWith("retry: ")).toList();
+        assertEquals(1, notices.size(), upload::both);
+        assertTrue(notices.get(0).startsWith("retry: " + Spool.shortId(entry)), upload::both);
+        assertTrue(notices.get(0).contains("503"), upload::both);
+        assertEquals(1, counts(station).get("delivered").asInt());
     }
 
     @Test
