@@ -117,12 +117,30 @@ final class AcceptanceSequencer {
                 sequence(batch);
             } catch (RuntimeException e) {
                 // A fault of our own code: fail the batch rather than leave its uploads waiting for ever.
-                for (Candidate candidate : batch) {
-                    Optional.ofNullable(settling.remove(candidate.envelopeSha256()))
-                            .ifPresent(settled -> settled.completeExceptionally(e));
-                    candidate.outcome().completeExceptionally(e);
+                fail(batch, e);
+            } catch (Error e) {
+                // The JVM is in trouble (a stack overflow, memory running out) and this thread stops leading:
+                // no upload may wait for a leader that is gone. Fail this batch and everything queued behind
+                // it, give up the lead so that the next upload takes it, and let the error go on.
+                List<Candidate> queued;
+                synchronized (queue) {
+                    queued = new ArrayList<>(queue);
+                    queue.clear();
+                    leading = false;
                 }
+                fail(batch, e);
+                fail(queued, e);
+                throw e;
             }
+        }
+    }
+
+    /** Completes every candidate's outcome, and any settling record of theirs, with {@code failure}. */
+    private void fail(List<Candidate> candidates, Throwable failure) {
+        for (Candidate candidate : candidates) {
+            Optional.ofNullable(settling.remove(candidate.envelopeSha256()))
+                    .ifPresent(settled -> settled.completeExceptionally(failure));
+            candidate.outcome().completeExceptionally(failure);
         }
     }
 
