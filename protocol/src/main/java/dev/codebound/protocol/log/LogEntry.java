@@ -123,7 +123,13 @@ public record LogEntry(byte[] envelopeSha256, String codeId, String stationId, I
         return new String(bytes, StandardCharsets.US_ASCII);
     }
 
-    private static void requireId(String id, String what) {
+    /**
+     * The rule for the code and station ids a log entry carries, for whatever else claims to name
+     * one (a receipt): 1 to {@value #MAX_ID_LENGTH} printable ASCII characters without spaces.
+     *
+     * @throws IllegalArgumentException naming {@code what} and the first character that breaks it
+     */
+    public static void requireId(String id, String what) {
         Objects.requireNonNull(id, what);
         if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
             throw new IllegalArgumentException(what + " must be 1.." + MAX_ID_LENGTH + " characters, got "

@@ -37,6 +37,10 @@ public record Receipt(String registry, String envelopeSha256, long envelopeLengt
         Objects.requireNonNull(acceptedAt, "acceptedAt");
         Objects.requireNonNull(signingKeyId, "signingKeyId");
         Objects.requireNonNull(log, "log");
+        // A receipt names the transparency-log leaf it was given (logEntry()): its ids obey the leaf's rule,
+        // so that a receipt that parses can always be checked against the log (fuzzing found one that could not).
+        LogEntry.requireId(codeId, "codeId");
+        LogEntry.requireId(stationId, "stationId");
         requireSha256(envelopeSha256, "envelopeSha256");
         requireSha256(photoSha256, "photoSha256");
         if (envelopeLength <= 0) {
