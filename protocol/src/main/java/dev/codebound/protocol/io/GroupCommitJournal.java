@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -17,9 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -47,7 +43,9 @@ import java.util.zip.CRC32C;
  *
  * <p><b>Failure.</b> If a write or an fsync fails, the state of the file is unknown (the kernel
  * may have dropped the dirty pages: an fsync is not retried). The batch's futures and every later
- * one fail with the {@link IOException}; reopen the journal to recover what is durable.
+ * one fail with the {@link IOException}; reopen the journal to recover what is durable. The
+ * queueing, batching and failing are {@link GroupCommitWriter}'s; this class adds the record
+ * format, replay and compaction.
  */
 public final class GroupCommitJournal implements Closeable {
     /** The largest record accepted: a journal holds state, not bulk data. */
@@ -65,25 +63,18 @@ public final class GroupCommitJournal implements Closeable {
      */
     public record Replay(long records, long bytes, long cutBytes) {}
 
-    /** One unit of work for the writer: records to append, or a snapshot that replaces the file. */
-    private record Work(List<byte[]> records, Path[] directories, boolean rewrite, CompletableFuture<Void> durable) {}
+    /** One unit of work for the writer: a record to append, or a snapshot that replaces the file. */
+    private record Work(List<byte[]> records, Path[] directories, boolean rewrite) {}
 
     private final Path file;
     private final boolean ownerOnly;
     private final Replay replay;
-    private final ReentrantLock queueLock = new ReentrantLock();
-    private final Condition workQueued = queueLock.newCondition();
-    private final ArrayDeque<Work> queue = new ArrayDeque<>();
-    private final Thread writer;
+    private final GroupCommitWriter<Work> writer;
 
     /** Touched by the writer thread only, apart from {@link #close()} after the writer stopped. */
     private FileChannel channel;
     private volatile long size;
     private volatile long syncs;
-    /** Guarded by {@link #queueLock}. */
-    private IOException failure;
-    /** Guarded by {@link #queueLock}. */
-    private boolean closing;
 
     private GroupCommitJournal(Path file, boolean ownerOnly, FileChannel channel, Replay replay) {
         this.file = file;
@@ -91,8 +82,7 @@ public final class GroupCommitJournal implements Closeable {
         this.channel = channel;
         this.replay = replay;
         this.size = replay.bytes();
-        this.writer = new Thread(this::runWriter, "journal-" + file.getFileName());
-        this.writer.setDaemon(true);
+        this.writer = new GroupCommitWriter<>("journal " + file, this::writeBatch);
     }
 
     /**
@@ -120,9 +110,7 @@ public final class GroupCommitJournal implements Closeable {
         try {
             Replay found = created ? new Replay(0, HEADER.length, 0) : replayInto(channel, absolute, replay, true);
             channel.position(found.bytes());
-            GroupCommitJournal journal = new GroupCommitJournal(absolute, ownerOnly, channel, found);
-            journal.writer.start();
-            return journal;
+            return new GroupCommitJournal(absolute, ownerOnly, channel, found);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -171,7 +159,7 @@ public final class GroupCommitJournal implements Closeable {
             throw new IllegalArgumentException("a journal record of " + record.length + " bytes is longer than "
                     + MAX_RECORD_BYTES);
         }
-        return enqueue(new Work(List.of(record), directoriesToSync.clone(), false, new CompletableFuture<>()));
+        return writer.submit(new Work(List.of(record), directoriesToSync.clone(), false));
     }
 
     /**
@@ -188,7 +176,7 @@ public final class GroupCommitJournal implements Closeable {
                         + MAX_RECORD_BYTES);
             }
         }
-        return enqueue(new Work(records, new Path[0], true, new CompletableFuture<>()));
+        return writer.submit(new Work(records, new Path[0], true));
     }
 
     /** Bytes in the journal file now (header and records), for deciding when to {@link #rewrite}. */
@@ -211,96 +199,20 @@ public final class GroupCommitJournal implements Closeable {
      * carries (an interrupt becomes {@link InterruptedIOException}, with the interrupt flag kept).
      */
     public static void await(CompletableFuture<Void> durable) throws IOException {
-        try {
-            durable.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a journal write to become durable");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw new IOException(io.getMessage(), io);
-            }
-            throw new IOException("journal write failed: " + cause, cause);
-        }
+        GroupCommitWriter.await(durable);
     }
 
     /** Waits until everything queued is durable (or failed), stops the writer and closes the file. */
     @Override
     public void close() throws IOException {
-        queueLock.lock();
-        try {
-            closing = true;
-            workQueued.signalAll();
-        } finally {
-            queueLock.unlock();
-        }
-        boolean interrupted = false;
-        while (writer.isAlive()) {
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
         channel.close();
-    }
-
-    private CompletableFuture<Void> enqueue(Work work) {
-        queueLock.lock();
-        try {
-            if (failure != null) {
-                work.durable().completeExceptionally(failure);
-            } else if (closing) {
-                work.durable().completeExceptionally(new IOException("journal " + file + " is closed"));
-            } else {
-                queue.add(work);
-                workQueued.signal();
-            }
-        } finally {
-            queueLock.unlock();
-        }
-        return work.durable();
-    }
-
-    private void runWriter() {
-        List<Work> batch = new ArrayList<>();
-        while (takeBatch(batch)) {
-            try {
-                writeBatch(batch);
-            } catch (IOException | RuntimeException e) {
-                fail(batch, e instanceof IOException io ? io
-                        : new IOException("journal " + file + ": " + e, e));
-            }
-            batch.clear();
-        }
-    }
-
-    /** Waits for work and moves all of it into {@code batch}; false once closing with nothing left. */
-    private boolean takeBatch(List<Work> batch) {
-        queueLock.lock();
-        try {
-            while (queue.isEmpty()) {
-                if (closing) {
-                    return false;
-                }
-                workQueued.awaitUninterruptibly();
-            }
-            batch.addAll(queue);
-            queue.clear();
-            return true;
-        } finally {
-            queueLock.unlock();
-        }
     }
 
     /**
      * Writes a batch: consecutive appends go out in one write and one fsync (after their
      * directories' fsyncs); a rewrite first makes the appends before it durable, then replaces the
-     * file. Futures complete only after the sync that covers them.
+     * file. The writer completes the batch's futures after this returns.
      */
     private void writeBatch(List<Work> batch) throws IOException {
         List<Work> appends = new ArrayList<>();
@@ -308,7 +220,6 @@ public final class GroupCommitJournal implements Closeable {
             if (work.rewrite()) {
                 flushAppends(appends);
                 replaceWith(work.records());
-                work.durable().complete(null);
             } else {
                 appends.add(work);
             }
@@ -341,9 +252,6 @@ public final class GroupCommitJournal implements Closeable {
         channel.force(false);
         syncs++;
         size = end;
-        for (Work work : appends) {
-            work.durable().complete(null);
-        }
         appends.clear();
     }
 
@@ -367,24 +275,6 @@ public final class GroupCommitJournal implements Closeable {
             }
         });
         return target;
-    }
-
-    private void fail(List<Work> batch, IOException cause) {
-        List<Work> rest;
-        queueLock.lock();
-        try {
-            failure = cause;
-            rest = new ArrayList<>(queue);
-            queue.clear();
-        } finally {
-            queueLock.unlock();
-        }
-        for (Work work : batch) {
-            work.durable().completeExceptionally(cause);
-        }
-        for (Work work : rest) {
-            work.durable().completeExceptionally(cause);
-        }
     }
 
     private static int framedLength(byte[] record) {
