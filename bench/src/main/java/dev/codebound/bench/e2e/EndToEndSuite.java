@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,11 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import jdk.jfr.Recording;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * N stations × M photos captured (code verified, photo sealed), spooled and uploaded to the mock
@@ -71,7 +66,6 @@ public final class EndToEndSuite {
     record Subject(double captureSeconds, double uploadSeconds, double totalSeconds, long envelopeBytes,
             int delivered, int notDelivered, List<List<byte[]>> envelopes) {}
 
-    private static final MediaType OCTETS = MediaType.get("application/octet-stream");
 
     private EndToEndSuite() {}
 
@@ -300,49 +294,19 @@ public final class EndToEndSuite {
     /** Seconds to PUT every station's envelopes, {@code parallelism} at a time per station, all stations at once. */
     private static double ceiling(Sink sink, Function<Integer, OkHttpClient> clients, Subject subject,
             int parallelism) throws Exception {
-        int n = subject.envelopes().size();
-        ExecutorService pool = Executors.newFixedThreadPool(n * parallelism);
-        CyclicBarrier start = new CyclicBarrier(n * parallelism + 1);
-        List<Future<Integer>> done = new ArrayList<>();
-        long requestsBefore = sink.requests.get();
-        try {
-            for (int i = 0; i < n; i++) {
-                OkHttpClient client = clients.apply(i);
-                ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(subject.envelopes().get(i));
-                String url = sink.baseUrl() + "/sink/" + i;
-                for (int k = 0; k < parallelism; k++) {
-                    done.add(pool.submit(() -> {
-                        start.await();
-                        int errors = 0;
-                        for (byte[] envelope; (envelope = queue.poll()) != null; ) {
-                            Request request = new Request.Builder().url(url).put(RequestBody.create(envelope, OCTETS))
-                                    .build();
-                            try (Response response = client.newCall(request).execute()) {
-                                if (response.code() != 204) {
-                                    errors++;
-                                }
-                            }
-                        }
-                        return errors;
-                    }));
-                }
-            }
-            start.await();
-            long t0 = System.nanoTime();
-            int errors = 0;
-            for (Future<Integer> future : done) {
-                errors += future.get();
-            }
-            long elapsed = System.nanoTime() - t0;
-            long requests = sink.requests.get() - requestsBefore;
-            int expected = subject.envelopes().stream().mapToInt(List::size).sum();
-            if (errors > 0 || requests != expected) {
-                throw new IllegalStateException("ceiling run failed: " + errors + " errors, " + requests
-                        + " requests for " + expected + " envelopes");
-            }
-            return elapsed / 1e9;
-        } finally {
-            pool.shutdownNow();
+        List<PutLoad.Lane> lanes = new ArrayList<>();
+        for (int i = 0; i < subject.envelopes().size(); i++) {
+            lanes.add(new PutLoad.Lane(clients.apply(i), sink.baseUrl() + "/sink/" + i, subject.envelopes().get(i),
+                    parallelism));
         }
+        long requestsBefore = sink.requests.get();
+        double seconds = PutLoad.send(lanes);
+        long requests = sink.requests.get() - requestsBefore;
+        int expected = subject.envelopes().stream().mapToInt(List::size).sum();
+        if (requests != expected) {
+            throw new IllegalStateException("ceiling run failed: the sink saw " + requests + " requests for "
+                    + expected + " envelopes");
+        }
+        return seconds;
     }
 }

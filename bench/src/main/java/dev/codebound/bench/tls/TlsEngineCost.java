@@ -2,6 +2,7 @@ package dev.codebound.bench.tls;
 
 import dev.codebound.bench.Photos;
 import dev.codebound.bench.e2e.Fleet;
+import dev.codebound.bench.e2e.PutLoad;
 import dev.codebound.bench.e2e.Sink;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.server.MockRegistry;
@@ -17,16 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * What TLS costs the registry's side of an upload, by TLS engine (issue 10: "if TLS shows in the
@@ -41,7 +33,6 @@ import okhttp3.Response;
  * <pre>java -cp bench/target/codebound-bench.jar dev.codebound.bench.tls.TlsEngineCost [requests] [rounds]</pre>
  */
 public final class TlsEngineCost {
-    private static final MediaType OCTETS = MediaType.get("application/octet-stream");
     private static final int PARALLEL = 4;
 
     private TlsEngineCost() {}
@@ -109,40 +100,7 @@ public final class TlsEngineCost {
 
     /** PUTs every body to {@code sink}, {@link #PARALLEL} at a time; returns the seconds it took. */
     private static double send(Sink sink, OkHttpClient client, List<byte[]> bodies) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
-        CyclicBarrier start = new CyclicBarrier(PARALLEL + 1);
-        ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(bodies);
-        List<Future<Integer>> done = new ArrayList<>();
-        try {
-            for (int k = 0; k < PARALLEL; k++) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    int errors = 0;
-                    for (byte[] body; (body = queue.poll()) != null; ) {
-                        Request request = new Request.Builder().url(sink.baseUrl() + "/sink")
-                                .put(RequestBody.create(body, OCTETS)).build();
-                        try (Response response = client.newCall(request).execute()) {
-                            if (response.code() != 204) {
-                                errors++;
-                            }
-                        }
-                    }
-                    return errors;
-                }));
-            }
-            start.await();
-            long t0 = System.nanoTime();
-            int errors = 0;
-            for (Future<Integer> future : done) {
-                errors += future.get();
-            }
-            if (errors > 0) {
-                throw new IllegalStateException(errors + " PUTs failed");
-            }
-            return (System.nanoTime() - t0) / 1e9;
-        } finally {
-            pool.shutdownNow();
-        }
+        return PutLoad.send(List.of(new PutLoad.Lane(client, sink.baseUrl() + "/sink", bodies, PARALLEL)));
     }
 
     private static long cpuNanos(ThreadMXBean threads, String prefix) {
