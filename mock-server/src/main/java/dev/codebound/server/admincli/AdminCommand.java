@@ -2,6 +2,7 @@ package dev.codebound.server.admincli;
 
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code codebound-mock-server admin}: the admin API of a running registry from the command line.
@@ -25,6 +26,10 @@ import picocli.CommandLine.Command;
 public final class AdminCommand {
     private final Map<String, String> environment;
 
+    /** Inherited by every subcommand, so they may be given before or after it. */
+    @Mixin
+    RegistryOptions registry;
+
     /** {@code environment}: where {@value RegistryOptions#TOKEN_VARIABLE} is read (the process's, or a test's). */
     public AdminCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
@@ -32,5 +37,9 @@ public final class AdminCommand {
 
     Map<String, String> environment() {
         return environment;
+    }
+
+    RegistryOptions registry() {
+        return registry;
     }
 }

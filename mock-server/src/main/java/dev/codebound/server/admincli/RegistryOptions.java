@@ -12,46 +12,44 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * Which registry an admin command talks to and how it trusts it: {@code --registry URL}, the CA
  * ({@code --ca FILE} or {@code --ca-fingerprint HEX}) for https, the admin token from
  * {@code --token-file FILE} or {@code $CODEBOUND_ADMIN_TOKEN} (never an argument, which every local
  * user could read in the process list), and {@code --json}. Plain http only to a loopback address.
+ *
+ * <p>Mixed into {@code admin} only, every option inherited ({@link ScopeType#INHERIT}): a user may
+ * write them anywhere on the line, before the subcommand ({@code admin --registry URL codes list})
+ * or after it, and they land in this one object, which every subcommand reads.
  */
 public final class RegistryOptions {
     /** The variable the token may come from. */
     public static final String TOKEN_VARIABLE = "CODEBOUND_ADMIN_TOKEN";
 
-    @Option(names = "--registry", paramLabel = "URL", defaultValue = "https://127.0.0.1:8443",
+    @Option(names = "--registry", paramLabel = "URL", defaultValue = "https://127.0.0.1:8443", scope = ScopeType.INHERIT,
             description = "The registry's base URL. Default: ${DEFAULT-VALUE}. Plain http only to a loopback address.")
     URI registry;
 
-    @ArgGroup(exclusive = true)
-    Trust trust;
+    @Option(names = "--ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "The registry CA's PEM file (<data-dir>/keys/registry-ca.cert.pem). Not with --ca-fingerprint.")
+    Path caFile;
 
-    /** How the registry's TLS certificate is checked. */
-    static final class Trust {
-        @Option(names = "--ca", paramLabel = "FILE",
-                description = "The registry CA's PEM file (<data-dir>/keys/registry-ca.cert.pem).")
-        Path file;
+    @Option(names = "--ca-fingerprint", paramLabel = "SHA256", scope = ScopeType.INHERIT,
+            description = "The CA's SHA-256 fingerprint, as the server prints it at start (colons optional).")
+    String caFingerprint;
 
-        @Option(names = "--ca-fingerprint", paramLabel = "SHA256",
-                description = "The CA's SHA-256 fingerprint, as the server prints it at start (colons optional).")
-        String fingerprint;
-    }
-
-    @Option(names = "--token-file", paramLabel = "FILE",
+    @Option(names = "--token-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "File holding the admin token (<data-dir>/admin-token). Default: $" + TOKEN_VARIABLE + ".")
     Path tokenFile;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30S",
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30S", scope = ScopeType.INHERIT,
             description = "How long to wait for the registry (ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
-    @Option(names = "--json", description = "Print the result, and any error, as one JSON object.")
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the result, and any error, as one JSON object.")
     boolean json;
 
     /** The client for the registry these options name. */
@@ -60,6 +58,10 @@ public final class RegistryOptions {
         if (registry.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
             throw new AdminFailure(AdminExitCodes.USAGE, "--registry must be an https (or, to a loopback address, "
                     + "http) URL such as https://127.0.0.1:8443, not '" + registry + "'");
+        }
+        if (caFile != null && caFingerprint != null) {
+            throw new AdminFailure(AdminExitCodes.USAGE, "give the registry's CA once: --ca FILE or --ca-fingerprint, "
+                    + "not both");
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new AdminFailure(AdminExitCodes.USAGE, "--timeout must be longer than 0");
@@ -73,7 +75,7 @@ public final class RegistryOptions {
             }
             return new RegistryClient(base, Optional.empty(), token, timeout);
         }
-        if (trust == null) {
+        if (caFile == null && caFingerprint == null) {
             throw new AdminFailure(AdminExitCodes.USAGE, "an https registry needs its CA: give --ca FILE "
                     + "(<data-dir>/keys/registry-ca.cert.pem) or --ca-fingerprint (printed by the server at start)");
         }
@@ -81,8 +83,8 @@ public final class RegistryOptions {
             throw new AdminFailure(AdminExitCodes.USAGE, "no admin token: give --token-file FILE (the registry's "
                     + "<data-dir>/admin-token) or set " + TOKEN_VARIABLE);
         }
-        SSLContext context = CaTrust.context(trust.file != null ? CaTrust.fromFile(trust.file)
-                : CaTrust.fromFingerprint(base, trust.fingerprint, timeout));
+        SSLContext context = CaTrust.context(caFile != null ? CaTrust.fromFile(caFile)
+                : CaTrust.fromFingerprint(base, caFingerprint, timeout));
         return new RegistryClient(base, Optional.of(context), token, timeout);
     }
 

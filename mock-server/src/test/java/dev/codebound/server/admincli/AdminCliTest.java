@@ -272,6 +272,33 @@ class AdminCliTest {
     }
 
     @Test
+    void theRegistryOptionsMayComeBeforeTheSubcommandOrAfterIt() throws Exception {
+        List<String> line = new ArrayList<>(List.of("admin"));
+        line.addAll(tls);
+        line.addAll(List.of("--json", "codes", "list"));
+        Run before = run(Map.of(), line.toArray(String[]::new));
+        Run mixed = run(Map.of(), "admin", "--registry", registry.baseUri().toString(), "codes", "--ca",
+                registry.caCertificateFile().toString(), "list", "--token-file",
+                dataDir.resolve("admin-token").toString(), "--json");
+
+        assertEquals(0, before.exitCode(), before.err());
+        assertEquals(0, mixed.exitCode(), mixed.err());
+        assertTrue(before.json().isObject(), before.out());
+        assertEquals(before.json(), mixed.json());
+    }
+
+    @Test
+    void theCaIsGivenOnceNotTwice() throws Exception {
+        String fingerprint = Certificates.displayFingerprint(registry.keyring().authority().certificate());
+        Run run = run(Map.of(), "admin", "--ca-fingerprint", fingerprint, "codes", "list", "--registry",
+                registry.baseUri().toString(), "--ca", registry.caCertificateFile().toString(), "--token-file",
+                dataDir.resolve("admin-token").toString());
+
+        assertEquals(AdminExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().contains("not both"), run.err());
+    }
+
+    @Test
     void aWrongFingerprintStopsBeforeTheTokenIsSent() throws Exception {
         Run run = run(Map.of(RegistryOptions.TOKEN_VARIABLE, registry.adminToken().orElseThrow()), "admin",
                 "codes", "list", "--registry", registry.baseUri().toString(), "--ca-fingerprint", "00".repeat(32));
