@@ -22,6 +22,7 @@ d=$P/dev/codebound/protocol/code/CodeFuzzTestInputs/readQr; seed "$d"; cp "$V/co
 
 # Envelopes and the binding.
 d=$P/dev/codebound/protocol/envelope/EnvelopeFuzzTestInputs/open; seed "$d"; cp "$V"/envelope/*.cms "$d/"
+d=$P/dev/codebound/protocol/envelope/EnvelopeFuzzTestInputs/openSuite2; seed "$d"; cp "$V"/envelope-suite2/*.cms "$d/"
 d=$P/dev/codebound/protocol/envelope/EnvelopeFuzzTestInputs/bindingFromDer; seed "$d"
 cp "$V/envelope/good.binding.der" "$d/"
 

@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,25 +19,36 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * Fuzz tests for what the registry reads from the internet: envelopes (CMS SignedData over
  * AuthEnvelopedData) and the binding inside them (docs/security-fuzzing.md). Seeds: every
- * {@code vectors/envelope/*.cms} and {@code good.binding.der}.
+ * {@code vectors/envelope/*.cms} and {@code good.binding.der}; for suite 2 (SM2, SM3, SM4-GCM),
+ * every {@code vectors/envelope-suite2/*.cms}.
  */
 class EnvelopeFuzzTest {
     private static final Path VECTORS = Path.of("src/test/resources/vectors/envelope");
+    private static final Path SUITE_2_VECTORS = Path.of("src/test/resources/vectors/envelope-suite2");
 
-    private static EnvelopeOpener opener;
-    private static List<Binding> acceptable;
+    /** An opener holding one vector directory's registry key, and the bindings its station really sealed. */
+    private record Registry(EnvelopeOpener opener, List<Binding> acceptable) {}
+
+    private static Registry suite1;
+    private static Registry suite2;
     private static Path temp;
 
     @BeforeAll
     static void load() throws Exception {
         temp = Files.createTempDirectory("envelope-fuzz");
+        suite1 = registry(VECTORS);
+        suite2 = registry(SUITE_2_VECTORS);
+    }
+
+    private static Registry registry(Path vectors) throws Exception {
         Instant verifierTime = Instant.parse("2026-06-15T09:35:00Z");
         // Photos stay in memory (the vectors' photos are at most 2 KiB), so an execution costs no disk I/O.
-        opener = EnvelopeOpener.builder(EnvelopeVectorGenerator.bundle(VECTORS))
-                .recipient(EnvelopeVectorGenerator.encryptionKey(VECTORS))
+        EnvelopeOpener opener = EnvelopeOpener.builder(EnvelopeVectorGenerator.bundle(vectors))
+                .recipient(EnvelopeVectorGenerator.encryptionKey(vectors))
                 .clock(Clock.fixed(verifierTime, ZoneOffset.UTC))
                 .temporaryDirectory(temp).memoryThreshold(64 * 1024).build();
-        acceptable = List.of(bindingOf("good.cms"), bindingOf("good-empty-photo.cms"));
+        return new Registry(opener, List.of(bindingOf(opener, vectors.resolve("good.cms")),
+                bindingOf(opener, vectors.resolve("good-empty-photo.cms"))));
     }
 
     @AfterAll
@@ -58,12 +68,23 @@ class EnvelopeFuzzTest {
      */
     @FuzzTest(maxDuration = "60s")
     void open(byte[] envelope) throws Exception {
-        try (OpenedEnvelope opened = opener.open(new ByteArrayInputStream(envelope))) {
-            assertTrue(acceptable.contains(opened.binding()), "an envelope the station never sealed opened: "
-                    + opened.binding());
+        assertOpensOnlyWhatWasSealed(suite1, envelope);
+    }
+
+    /** {@link #open}, for a registry holding the suite-2 (SM2) key, seeded with suite-2 envelopes. */
+    @FuzzTest(maxDuration = "60s")
+    void openSuite2(byte[] envelope) throws Exception {
+        assertOpensOnlyWhatWasSealed(suite2, envelope);
+    }
+
+    private static void assertOpensOnlyWhatWasSealed(Registry registry, byte[] envelope) throws Exception {
+        try (OpenedEnvelope opened = registry.opener().open(new ByteArrayInputStream(envelope))) {
+            assertTrue(registry.acceptable().contains(opened.binding()), "an envelope the station never sealed "
+                    + "opened: " + opened.binding());
             byte[] photo = opened.openPhoto().readAllBytes();
             assertEquals(opened.binding().photoLength(), photo.length);
-            assertArrayEquals(opened.binding().photoDigest(), MessageDigest.getInstance("SHA-256").digest(photo));
+            assertArrayEquals(opened.binding().photoDigest(),
+                    Suite.byId(opened.binding().suiteId()).photoDigest().digest(photo));
         } catch (EnvelopeException e) {
             // documented refusal
         }
@@ -81,8 +102,8 @@ class EnvelopeFuzzTest {
         assertArrayEquals(der, binding.toDer());
     }
 
-    private static Binding bindingOf(String file) throws Exception {
-        try (OpenedEnvelope opened = opener.open(Files.newInputStream(VECTORS.resolve(file)))) {
+    private static Binding bindingOf(EnvelopeOpener opener, Path file) throws Exception {
+        try (OpenedEnvelope opened = opener.open(Files.newInputStream(file))) {
             return opened.binding();
         }
     }
