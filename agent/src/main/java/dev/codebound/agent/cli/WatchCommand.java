@@ -18,7 +18,7 @@ import dev.codebound.agent.watch.ScannerInput;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.VerifiedCode;
-import dev.codebound.protocol.photo.PhotoInspector;
+import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
