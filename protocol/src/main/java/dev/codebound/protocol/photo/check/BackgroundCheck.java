@@ -63,6 +63,31 @@ public final class BackgroundCheck {
         return Rgb.pack(median(histograms[0], count), median(histograms[1], count), median(histograms[2], count));
     }
 
+    /** The top strip and the two side strips, each with its own median colour. */
+    static List<PhotoMeasurements.BackgroundSample> samples(Pixels pixels) {
+        int topRows = Math.min(TOP_ROWS, pixels.height());
+        int sideColumns = Math.min(SIDE_COLUMNS, pixels.width() / 2);
+        int sideRows = Math.max(0, pixels.height() / 2 - topRows);
+        return List.of(sample(pixels, "top", new PhotoMeasurements.Region(0, 0, pixels.width(), topRows)),
+                sample(pixels, "left", new PhotoMeasurements.Region(0, topRows, sideColumns, sideRows)),
+                sample(pixels, "right", new PhotoMeasurements.Region(pixels.width() - sideColumns, topRows,
+                        sideColumns, sideRows)));
+    }
+
+    private static PhotoMeasurements.BackgroundSample sample(Pixels pixels, String name,
+            PhotoMeasurements.Region region) {
+        int[][] histograms = new int[3][256];
+        for (int y = region.y(); y < region.y() + region.height(); y++) {
+            for (int x = region.x(); x < region.x() + region.width(); x++) {
+                add(histograms, pixels.at(x, y));
+            }
+        }
+        int count = region.width() * region.height();
+        int colour = count == 0 ? 0 : Rgb.pack(median(histograms[0], count), median(histograms[1], count),
+                median(histograms[2], count));
+        return new PhotoMeasurements.BackgroundSample(name, region, colour);
+    }
+
     private static void add(int[][] histograms, int rgb) {
         histograms[0][Rgb.red(rgb)]++;
         histograms[1][Rgb.green(rgb)]++;

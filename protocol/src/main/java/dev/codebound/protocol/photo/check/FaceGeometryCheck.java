@@ -61,17 +61,21 @@ public final class FaceGeometryCheck {
         }
     }
 
-    static void check(Pixels pixels, int background, Findings findings) {
+    /** Checks the eye line and face width; returns the estimate with the face's left edge, for the report. */
+    static PhotoMeasurements.Head check(Pixels pixels, int background, Findings findings) {
         PhotoSpec spec = findings.spec();
         String eyeRange = spec.eyeLineMin() + "–" + spec.eyeLineMax() + " px";
         String faceRange = spec.faceWidthMin() + "–" + spec.faceWidthMax() + " px";
-        HeadGeometry head = measure(pixels, background);
+        Located located = locate(pixels, background);
+        HeadGeometry head = located.geometry();
+        PhotoMeasurements.Head measured = new PhotoMeasurements.Head(head.top(), head.chin(), head.eyeLine(),
+                located.faceLeft(), head.faceWidth(), head.problem());
         if (head.problem() != null) {
             findings.fail(Check.EYE_LINE, head.problem() + "; cannot estimate the eye line (must be " + eyeRange
                     + " from the top)");
             findings.fail(Check.FACE_WIDTH, head.problem() + "; cannot estimate the face width (must be "
                     + faceRange + ")");
-            return;
+            return measured;
         }
         if (head.eyeLine() < spec.eyeLineMin() || head.eyeLine() > spec.eyeLineMax()) {
             findings.fail(Check.EYE_LINE, "eyes are about " + head.eyeLine()
@@ -81,10 +85,22 @@ public final class FaceGeometryCheck {
             findings.fail(Check.FACE_WIDTH, "face is about " + head.faceWidth()
                     + " px wide (heuristic estimate); must be " + faceRange);
         }
+        return measured;
     }
 
     /** Estimates the head's geometry against the measured {@code background} colour (0xRRGGBB). */
     public static HeadGeometry measure(Pixels pixels, int background) {
+        return locate(pixels, background).geometry();
+    }
+
+    /** An estimate and the leftmost column of the outline at its eye line (-1 without an estimate). */
+    private record Located(HeadGeometry geometry, int faceLeft) {
+        static Located unknown(String problem) {
+            return new Located(HeadGeometry.unknown(problem), -1);
+        }
+    }
+
+    private static Located locate(Pixels pixels, int background) {
         int width = pixels.width();
         int height = pixels.height();
         // Tested where the walk looks rather than over the whole image: the walk visits the rows above
@@ -103,16 +119,17 @@ public final class FaceGeometryCheck {
             }
         }
         if (top < 0) {
-            return HeadGeometry.unknown("found no head against the background");
+            return Located.unknown("found no head against the background");
         }
         int centre = centreColumn(foreground, width, Math.min(height, top + CENTRE_ROWS), top);
-        int[] profile = outlineWidths(foreground, width, height, top, centre);
+        int[] lefts = new int[height];
+        int[] profile = outlineWidths(foreground, width, height, top, centre, lefts);
         int chin = chin(profile, top);
         if (chin < 0) {
-            return HeadGeometry.unknown("found no chin (the outline below the head does not narrow into a neck)");
+            return Located.unknown("found no chin (the outline below the head does not narrow into a neck)");
         }
         int eyeLine = top + (int) Math.round(EYE_FRACTION * (chin - top));
-        return new HeadGeometry(top, chin, eyeLine, profile[eyeLine], null);
+        return new Located(new HeadGeometry(top, chin, eyeLine, profile[eyeLine], null), lefts[eyeLine]);
     }
 
     /** Whether a pixel belongs to the person: its RGB distance from the background exceeds the limit. */
@@ -153,8 +170,12 @@ public final class FaceGeometryCheck {
         return (int) (sum / count);
     }
 
-    /** The outline's width in each row from {@code top} down (see the class comment); 0 where it is lost. */
-    private static int[] outlineWidths(Foreground foreground, int width, int height, int top, int centre) {
+    /**
+     * The outline's width in each row from {@code top} down (see the class comment); 0 where it is lost.
+     * Each row's leftmost column goes into {@code lefts}.
+     */
+    private static int[] outlineWidths(Foreground foreground, int width, int height, int top, int centre,
+            int[] lefts) {
         int[] profile = new int[height];
         int left = centre;
         int right = centre;
@@ -176,6 +197,7 @@ public final class FaceGeometryCheck {
             left = newLeft;
             right = newRight;
             profile[y] = right - left + 1;
+            lefts[y] = left;
         }
         return profile;
     }

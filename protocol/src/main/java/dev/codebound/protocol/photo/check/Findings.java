@@ -7,6 +7,7 @@ import java.util.List;
 final class Findings {
     private final PhotoSpec spec;
     private final List<Finding> findings = new ArrayList<>();
+    private PhotoMeasurements measurements;
 
     Findings(PhotoSpec spec) {
         this.spec = spec;
@@ -26,7 +27,12 @@ final class Findings {
         return true;
     }
 
+    /** Records what the pixel checks measured, for the report. */
+    void measured(PhotoMeasurements measured) {
+        this.measurements = measured;
+    }
+
     PhotoReport report() {
-        return new PhotoReport(findings);
+        return new PhotoReport(findings, measurements);
     }
 }

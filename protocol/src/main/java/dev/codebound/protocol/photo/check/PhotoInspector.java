@@ -100,7 +100,9 @@ public final class PhotoInspector {
             return;
         }
         int background = BackgroundCheck.check(pixels, findings);
-        FaceGeometryCheck.check(pixels, background, findings);
+        PhotoMeasurements.Head head = FaceGeometryCheck.check(pixels, background, findings);
+        findings.measured(new PhotoMeasurements(pixels.width(), pixels.height(), background,
+                BackgroundCheck.samples(pixels), head));
     }
 
     private static String notJpegMessage(byte[] photo) {

@@ -1,13 +1,25 @@
 package dev.codebound.protocol.photo.check;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The result of inspecting one photo: the findings, in the order the checks ran. */
 public final class PhotoReport {
     private final List<Finding> findings;
+    private final PhotoMeasurements measurements;
 
     PhotoReport(List<Finding> findings) {
+        this(findings, null);
+    }
+
+    PhotoReport(List<Finding> findings, PhotoMeasurements measurements) {
         this.findings = List.copyOf(findings);
+        this.measurements = measurements;
+    }
+
+    /** What the pixel checks measured; empty when they did not run (the photo could not be decoded or sized). */
+    public Optional<PhotoMeasurements> measurements() {
+        return Optional.ofNullable(measurements);
     }
 
     /** All findings, errors and warnings, in the order the checks ran. */

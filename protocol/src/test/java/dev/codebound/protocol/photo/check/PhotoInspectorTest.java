@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.codebound.protocol.photo.SamplePhotos.Defect;
 import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.photo.TestJpegs;
+import dev.codebound.protocol.photo.jpeg.JpegDecoder;
+import dev.codebound.protocol.photo.jpeg.Pixels;
+import dev.codebound.protocol.photo.jpeg.Rgb;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,6 +48,39 @@ class PhotoInspectorTest {
         assertTrue(report.isAcceptable());
         assertFalse(report.hasErrors());
         assertEquals("photo meets the specification", report.toString());
+    }
+
+    @Test
+    void reportCarriesWhatThePixelChecksMeasured() throws Exception {
+        PhotoMeasurements measured = INSPECTOR.inspect(GOOD).measurements().orElseThrow();
+        Pixels pixels = JpegDecoder.decode(GOOD);
+        int background = BackgroundCheck.measure(pixels);
+        FaceGeometryCheck.HeadGeometry head = FaceGeometryCheck.measure(pixels, background);
+        assertEquals(background, measured.background());
+        assertEquals(List.of(head.top(), head.chin(), head.eyeLine(), head.faceWidth()), List.of(
+                measured.head().top(), measured.head().chin(), measured.head().eyeLine(), measured.head().faceWidth()));
+        PhotoMeasurements.Region box = measured.head().faceBox();
+        assertTrue(box.x() > 0 && box.x() + box.width() < 480 && box.y() == head.top(), box.toString());
+        assertEquals(List.of("top", "left", "right"),
+                measured.backgroundSamples().stream().map(PhotoMeasurements.BackgroundSample::name).toList());
+        for (PhotoMeasurements.BackgroundSample sample : measured.backgroundSamples()) {
+            assertTrue(Rgb.distance(sample.colour(), background) < 10, sample.toString());
+        }
+    }
+
+    @Test
+    void aFailedBackgroundIsMeasuredWhereItWasSampled() {
+        PhotoReport report = INSPECTOR.inspect(SamplePhotos.bad(Defect.WRONG_BACKGROUND, SEED));
+        assertEquals(Check.BACKGROUND, report.errors().get(0).check());
+        PhotoMeasurements measured = report.measurements().orElseThrow();
+        assertTrue(Rgb.red(measured.background()) > 150 && Rgb.blue(measured.background()) < 120,
+                Rgb.format(measured.background()));
+    }
+
+    @Test
+    void nothingIsMeasuredWhenThePixelsAreNotRead() {
+        assertTrue(INSPECTOR.inspect(SamplePhotos.bad(Defect.WRONG_SIZE, SEED)).measurements().isEmpty());
+        assertTrue(INSPECTOR.inspect(SamplePhotos.bad(Defect.NOT_JPEG, SEED)).measurements().isEmpty());
     }
 
     @Test
