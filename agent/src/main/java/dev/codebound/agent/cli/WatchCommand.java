@@ -305,24 +305,11 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private String why(PhotoPairing.CloseReason reason) {
-        return switch (reason) {
-            case NEW_SCAN -> "another code was scanned";
-            case SCAN_REFUSED -> "the last scan was refused, so who is in front of the camera is not known; scan "
-                    + "their code again before the photo";
-            case SCANNER_ENDED -> "the scanner input ended";
-            case IDLE_TIMEOUT -> "no photo arrived within " + pairingTimeoutSeconds + " s; scan the code again "
-                    + "before the photo";
-            case WATCH_STOPPED -> "the watch stopped";
-            case PHOTO_PAIRED -> "a photo was paired with it";
-        };
+        return PhotoPairing.explain(reason, Duration.ofSeconds(pairingTimeoutSeconds));
     }
 
     private static String why(PhotoPairing.UnpairedReason reason) {
-        return switch (reason) {
-            case NO_OPEN_PAIRING -> "no pairing was open when it arrived (every photo needs its own scan just "
-                    + "before it)";
-            case ARRIVED_BEFORE_SCAN -> "it was already in the folder when the open pairing's code was scanned";
-        };
+        return PhotoPairing.explain(reason);
     }
 
     /** Closes the open pairing and writes what is still unlogged, when the watch stops. */
