@@ -65,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a scan waits for its photo before the pairing closes (default: ${DEFAULT-VALUE}).")
     long pairingTimeoutSeconds;
 
-    @Option(names = "--settle", paramLabel = "MILLIS", defaultValue = "300",
+    @Option(names = "--settle", paramLabel = "MILLIS", defaultValue = "100",
             description = "How long a photo's size must stay unchanged before it is taken, besides its JPEG end "
                     + "marker (default: ${DEFAULT-VALUE}).")
     long settleMillis;
@@ -75,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "rejected/ (default: ${DEFAULT-VALUE}).")
     long incompleteAfterSeconds;
 
-    @Option(names = "--poll", paramLabel = "MILLIS", defaultValue = "100",
+    @Option(names = "--poll", paramLabel = "MILLIS", defaultValue = "50",
             description = "How often the folder is looked at (default: ${DEFAULT-VALUE}).")
     long pollMillis;
 
@@ -151,6 +151,11 @@ final class ServeCommand implements Callable<Integer> {
                 out.println(clean ? "desk stopped" : "desk stopped; the upload in flight was abandoned and resumes at "
                         + "the next start");
                 out.flush();
+            } catch (RuntimeException | InterruptedException | Error e) {
+                // Printed here: once the stop signal is done, a SIGTERM'd JVM ends before any handler could print it.
+                spec.commandLine().getErr().println("error: the desk did not stop cleanly: " + e);
+                spec.commandLine().getErr().flush();
+                throw e;
             } finally {
                 signal.done();
             }

@@ -106,6 +106,8 @@ final class WatchCommand implements Callable<Integer> {
     private PhotoPairing pairing;
     /** Pairing decisions printed but not yet in the transfer log (written with the next batch). */
     private final List<PhotoPairing.Event> unlogged = new ArrayList<>();
+    /** Scans verified but not yet in scanned-codes.json: written together, once per batch of scans. */
+    private final List<VerifiedCode> unremembered = new ArrayList<>();
     private boolean reportedBusy;
 
     @Override
@@ -143,6 +145,7 @@ final class WatchCommand implements Callable<Integer> {
                 for (; item instanceof ScannerInput.Line line; item = scanner.take()) {
                     verifyScan(line.text());
                 }
+                rememberScans();
                 Optional<String> problem = ((ScannerInput.Ended) item).problem();
                 if (problem.isPresent()) {
                     throw new AgentFailure(ExitCodes.INTERNAL, "reading scanned codes failed: " + problem.get());
@@ -190,6 +193,20 @@ final class WatchCommand implements Callable<Integer> {
      * whether the scanner input has ended.
      */
     private boolean handleScans(ScannerInput scanner) throws Exception {
+        try {
+            return readScans(scanner);
+        } finally {
+            rememberScans();
+        }
+    }
+
+    /** Writes the scans verified since the last write, in one durable replacement of scanned-codes.json. */
+    private void rememberScans() throws IOException {
+        scanned.remember(unremembered, Instant.now());
+        unremembered.clear();
+    }
+
+    private boolean readScans(ScannerInput scanner) throws Exception {
         for (Optional<ScannerInput.Item> item = scanner.next(Duration.ofMillis(pollMillis)); item.isPresent();
                 item = scanner.next()) {
             if (item.get() instanceof ScannerInput.Ended ended) {
@@ -221,7 +238,7 @@ final class WatchCommand implements Callable<Integer> {
             if (pairing == null) {
                 // Kept for photos named after their code. A pairing needs no copy of the code text on disk: it
                 // lives in memory only, and the code text is a credential best not written where it is not needed.
-                scanned.remember(code, Instant.now());
+                unremembered.add(code);
             }
             out.println("scanned code " + code.codeId() + " (school " + code.schoolCode() + ", "
                     + code.maskedName() + ")");

@@ -124,6 +124,11 @@ public final class DeskServer implements AutoCloseable {
             }
             return;
         }
+        if (method.equals("GET") && path.equals("/favicon.ico")) {
+            // Browsers ask for it unprompted; the page has none, and a 404 would be a console error.
+            exchange.sendResponseHeaders(204, -1);
+            return;
+        }
         if (method.equals("GET") && path.startsWith("/static/") && STATIC.containsKey(path.substring(8))) {
             resource(exchange, path.substring(8), STATIC.get(path.substring(8)));
             return;

@@ -113,7 +113,8 @@ public final class DeskState {
             String refusal) {
         lastPhoto = new LastPhoto(++photos, name, codeId, station.clock().instant(), bytes, report, entryId, refusal);
         add(refusal == null ? "info" : "error", refusal == null ? "spooled " + name + " for code " + codeId
-                : "rejected " + name + ": " + refusal.replace(System.lineSeparator(), "; "));
+                : "rejected " + name + ": " + refusal.replace(":" + System.lineSeparator() + "  ", ": ")
+                        .replace(System.lineSeparator() + "  ", "; "));
     }
 
     synchronized void registryChecked(boolean reachable, String problem) {

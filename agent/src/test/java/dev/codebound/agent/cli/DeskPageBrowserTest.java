@@ -22,6 +22,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -98,6 +99,8 @@ class DeskPageBrowserTest {
     void aDeskSessionScanShootSeeTheVerdictAndWithdraw() throws Exception {
         try (TestDesk desk = TestDesk.start(station, dir.resolve("camera"), TestDesk::closedWindow)) {
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            // The page redraws its parts as the state changes: an element found just before a redraw goes stale.
+            wait.ignoring(StaleElementReferenceException.class);
             browser.get(desk.page().url());
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys("wrong");
             browser.findElement(By.cssSelector("#login button[type=submit]")).click();
@@ -114,8 +117,7 @@ class DeskPageBrowserTest {
             screenshot("2-scanned");
             desk.shoot("IMG_0001.jpg", SamplePhotos.good(21));
             wait.until(ExpectedConditions.attributeContains(By.id("verdict"), "class", "accepted"));
-            WebElement photo = browser.findElement(By.id("photo"));
-            wait.until(ignored -> decoded(photo));
+            wait.until(ignored -> decoded(browser.findElement(By.id("photo"))));
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#overlay .overlay-eye-line")));
             assertEquals(1, browser.findElements(By.cssSelector("#overlay .overlay-face")).size());
             assertEquals(3, browser.findElements(By.cssSelector("#overlay .overlay-sample")).size());

@@ -36,6 +36,7 @@ class ServeRestartTest {
     /** A {@code serve} child process with the station's environment, its output collected. */
     private static final class Serve {
         private final Process process;
+        private final Thread reader;
         private final List<String> lines = new ArrayList<>();
 
         Serve(TestStation station, Path folder) throws IOException {
@@ -46,7 +47,7 @@ class ServeRestartTest {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(station.environment());
             process = builder.start();
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -88,11 +89,20 @@ class ServeRestartTest {
             }
         }
 
+        /**
+         * Sends SIGTERM as systemd does. Through the process handle: Process.destroy() would also close
+         * the pipes, and the lines the desk prints while it stops would be lost.
+         */
+        void terminate() {
+            process.toHandle().destroy();
+        }
+
         int awaitExit() throws InterruptedException {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 fail("serve did not stop: " + output());
             }
+            reader.join(10_000);
             return process.exitValue();
         }
     }
@@ -129,7 +139,7 @@ class ServeRestartTest {
             page.scan(open.text());
             page.awaitState(state -> open.codeId().equals(state.at("/pairing/codeId").asText(null)),
                     "a pairing left open at the stop");
-            first.process.destroy();
+            first.terminate();
             assertEquals(143, first.awaitExit(), "the JVM's exit for SIGTERM, after the clean stop: "
                     + first.output());
             assertTrue(first.output().contains("desk stopped"), first.output());
@@ -155,7 +165,7 @@ class ServeRestartTest {
             for (String codeId : List.of(one.codeId(), two.codeId())) {
                 assertTrue(Files.exists(station.station().receipt(entry(delivered, codeId).get("entry").asText())));
             }
-            third.process.destroy();
+            third.terminate();
             assertEquals(143, third.awaitExit(), third.output());
             CliRun audit = station.run("audit", "verify");
             assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
