@@ -1,5 +1,6 @@
 package dev.codebound.bench;
 
+import dev.codebound.bench.desk.DeskLatency;
 import dev.codebound.bench.e2e.EndToEndSuite;
 import dev.codebound.bench.e2e.ResumeSuite;
 import dev.codebound.bench.memory.MemorySuite;
@@ -23,7 +24,8 @@ import java.util.Map;
  * [--only micro,e2e,resume,memory,server] [--out FILE] [--work DIR] [--jfr]}. Prints a table and
  * writes it, with every raw figure, as JSON (default {@code bench/target/results.json}).
  * {@code java -jar codebound-bench.jar sidebyside [options]} runs the comparison with the peers instead
- * (see {@link SideBySide}).
+ * (see {@link SideBySide}); {@code java -jar codebound-bench.jar desk [options]} measures the capture desk's
+ * latency (see {@link DeskLatency}).
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -31,6 +33,10 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("sidebyside")) {
             SideBySide.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("desk")) {
+            DeskLatency.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         boolean quick = false;
@@ -48,7 +54,8 @@ public final class BenchMain {
                 case "-h", "--help" -> {
                     System.out.println("usage: java -jar codebound-bench.jar [--quick] [--only "
                             + "micro,e2e,resume,memory,server] [--out results.json] [--work DIR] [--no-jfr]\n"
-                            + "       java -jar codebound-bench.jar sidebyside --help   (the comparison with the peers)");
+                            + "       java -jar codebound-bench.jar sidebyside --help   (the comparison with the peers)\n"
+                            + "       java -jar codebound-bench.jar desk --help         (the capture desk's latency)");
                     return;
                 }
                 default -> {

@@ -9,8 +9,8 @@ import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeException;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
-import dev.codebound.protocol.photo.PhotoInspector;
-import dev.codebound.protocol.photo.PhotoReport;
+import dev.codebound.protocol.photo.check.PhotoInspector;
+import dev.codebound.protocol.photo.check.PhotoReport;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
@@ -85,6 +85,21 @@ public final class PhotoSealer {
         if (bytes.length > limit) {
             return new Refused(inspector.inspect(photo));
         }
+        return seal(code, bytes, spool, log);
+    }
+
+    /**
+     * {@link #capture(VerifiedCode, Path, Spool, TransferLog)} for a photo already read into memory
+     * (the desk service keeps it there to show it): the same bytes are inspected and sealed.
+     */
+    public Outcome capture(VerifiedCode code, byte[] photo, Spool spool, TransferLog log)
+            throws IOException, EnvelopeException {
+        log.codeVerifiedWithNextRecord(code.codeId());
+        return seal(code, photo, spool, log);
+    }
+
+    private Outcome seal(VerifiedCode code, byte[] bytes, Spool spool, TransferLog log)
+            throws IOException, EnvelopeException {
         PhotoReport report = inspector.inspect(bytes);
         if (report.hasErrors()) {
             return new Refused(report);

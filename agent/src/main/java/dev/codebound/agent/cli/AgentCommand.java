@@ -12,8 +12,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "codebound-agent", mixinStandardHelpOptions = true, version = "codebound-agent 0.1.0",
         description = "Capture-station agent: verify collection codes, seal photos, upload them to the registry.",
         subcommands = {InitCommand.class, EnrollCommand.class, TrustCommand.class, CodeCommand.class,
-            CaptureCommand.class, WatchCommand.class, UploadCommand.class, StatusCommand.class, RetryCommand.class,
-            RemoveCommand.class, WithdrawCommand.class, AuditCommand.class, QuickstartCommand.class,
+            CaptureCommand.class, WatchCommand.class, UploadCommand.class, ServeCommand.class, StatusCommand.class,
+            RetryCommand.class, RemoveCommand.class, WithdrawCommand.class, AuditCommand.class, QuickstartCommand.class,
             AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -6,18 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
-import dev.codebound.agent.station.CaptureSettings;
-import dev.codebound.agent.station.StationConfig;
-import dev.codebound.agent.station.StationHome;
-import dev.codebound.agent.station.StationKeys;
+import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationStanding;
-import dev.codebound.agent.station.StationTrust;
+import dev.codebound.agent.watch.PhotoIntake;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.QrCodes;
 import dev.codebound.protocol.code.VerifiedCode;
-import dev.codebound.protocol.photo.Finding;
-import dev.codebound.protocol.photo.PhotoInspector;
-import dev.codebound.protocol.photo.PhotoReport;
+import dev.codebound.protocol.photo.check.Finding;
+import dev.codebound.protocol.photo.check.PhotoInspector;
+import dev.codebound.protocol.photo.check.PhotoReport;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.BufferedReader;
@@ -96,21 +93,20 @@ final class CaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StationHome station = home.home();
-        StationConfig config = home.config();
-        PhotoInspector inspector = new PhotoInspector(CaptureSettings.photoSpec(config));
-        TrustBundle bundle = new StationTrust(station).bundle();
-        VerifiedCode verified = new CodeVerifier(bundle, config.schools()).verify(code.read(home.environment()),
-                Instant.now());
+        StationContext station = home.context();
+        PhotoInspector inspector = new PhotoInspector(station.photoSpec());
+        TrustBundle bundle = station.bundle();
+        VerifiedCode verified = new CodeVerifier(bundle, station.config().schools()).verify(
+                code.read(home.environment()), Instant.now());
         if (!Files.isRegularFile(photo)) {
             throw new AgentFailure(ExitCodes.USAGE, "photo " + photo + " does not exist or is not a file");
         }
-        StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
-        StationStanding.requireFitToSeal(credentials, bundle, station, config);
+        StationCredentials credentials = station.credentials();
+        StationStanding.requireFitToSeal(credentials, bundle, station.home(), station.config());
         PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, Clock.systemUTC());
         PhotoSealer.Outcome outcome;
         try (Spool spool = home.openSpool();
-                TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
+                TransferLog log = TransferLog.open(station.home(), Clock.systemUTC(), credentials)) {
             outcome = sealer.capture(verified, photo, spool, log);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -145,11 +141,7 @@ final class CaptureCommand implements Callable<Integer> {
 
     /** One finding per line, e.g. {@code   ERROR dimensions: photo is 600×800; must be 480×640}. */
     static String lines(PhotoReport report) {
-        StringBuilder text = new StringBuilder();
-        for (Finding finding : report.findings()) {
-            text.append(text.length() == 0 ? "" : System.lineSeparator()).append("  ").append(finding);
-        }
-        return text.toString();
+        return PhotoIntake.lines(report);
     }
 
     private static ArrayNode findingsJson(PhotoReport report) {

@@ -1,6 +1,7 @@
 package dev.codebound.agent.cli;
 
 import dev.codebound.agent.station.StationConfig;
+import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
@@ -28,6 +29,7 @@ final class HomeOption {
     CommandSpec command;
 
     private final AgentEnvironment environment;
+    private StationContext context;
 
     /** Created by {@link AgentFactory} with the environment of the command line it belongs to. */
     HomeOption(AgentEnvironment environment) {
@@ -42,6 +44,17 @@ final class HomeOption {
     /** The station home as named; {@link StationHomeGuard} has checked that it exists, except for {@code init}. */
     StationHome home() {
         return StationHome.resolve(home, environment.variables());
+    }
+
+    /**
+     * The station as this command sees it, loaded on first use and kept for the command's run: its
+     * key is unlocked at most once.
+     */
+    StationContext context() throws StationException {
+        if (context == null) {
+            context = StationContext.load(home(), environment.variables(), Clock.systemUTC());
+        }
+        return context;
     }
 
     StationConfig config() throws StationException {

@@ -1,6 +1,7 @@
 package dev.codebound.agent.cli;
 
 import dev.codebound.agent.registry.RegistryDateObserver;
+import dev.codebound.agent.registry.RegistryEndpoint;
 import dev.codebound.agent.registry.RegistryRefusal;
 import dev.codebound.agent.registry.RegistryTimeouts;
 import dev.codebound.agent.registry.ResponseTooLargeException;
@@ -11,7 +12,6 @@ import dev.codebound.agent.station.StationHome;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -25,18 +25,12 @@ final class RegistryAccess {
 
     /** The configured {@code registry.url}. */
     static HttpUrl url(StationConfig config) throws StationException {
-        HttpUrl url = HttpUrl.parse(config.string("registry.url"));
-        if (url == null || !url.isHttps()) {
-            throw new StationException("setting registry.url = '" + config.string("registry.url") + "' (from "
-                    + config.source("registry.url") + ") is invalid: expected an https URL");
-        }
-        return url;
+        return RegistryEndpoint.url(config);
     }
 
     /** The configured {@code registry.connect-timeout} and {@code registry.call-timeout}. */
     static RegistryTimeouts timeouts(StationConfig config) throws StationException {
-        return new RegistryTimeouts(positive(config, "registry.connect-timeout"),
-                positive(config, "registry.call-timeout"));
+        return RegistryEndpoint.timeouts(config);
     }
 
     /**
@@ -76,13 +70,5 @@ final class RegistryAccess {
     static String describe(IOException failure) {
         return failure.getMessage() == null ? failure.getClass().getSimpleName()
                 : failure.getClass().getSimpleName() + ": " + failure.getMessage();
-    }
-
-    private static Duration positive(StationConfig config, String key) throws StationException {
-        Duration value = config.duration(key);
-        if (value.isZero()) {
-            throw new StationException("setting " + key + " (from " + config.source(key) + ") must be longer than 0");
-        }
-        return value;
     }
 }

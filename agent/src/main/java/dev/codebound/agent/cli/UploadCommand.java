@@ -4,39 +4,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.TransferLog;
-import dev.codebound.agent.audit.UploadRecorder;
+import dev.codebound.agent.registry.RegistryEndpoint;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
-import dev.codebound.agent.station.StationConfig;
-import dev.codebound.agent.station.StationException;
+import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationHome;
-import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.station.StationStanding;
-import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.FinishedEntries;
-import dev.codebound.agent.upload.MutualTls;
 import dev.codebound.agent.upload.ProgressListener;
 import dev.codebound.agent.upload.ReceiptArchive;
 import dev.codebound.agent.upload.RetryNotices;
-import dev.codebound.agent.upload.RetryPolicy;
+import dev.codebound.agent.upload.StationUpload;
 import dev.codebound.agent.upload.TerminalProgressBar;
 import dev.codebound.agent.upload.UploadConfig;
 import dev.codebound.agent.upload.UploadRun;
+import dev.codebound.agent.upload.UploadSettings;
 import dev.codebound.agent.upload.UploadWindow;
-import dev.codebound.agent.upload.Uploader;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.Problem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,44 +77,42 @@ final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StationHome station = home.home();
-        StationConfig config = home.config();
-        HttpUrl registry = RegistryAccess.url(config);
-        StationTrust trust = new StationTrust(station);
-        StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
-        TrustBundle bundle = trust.bundle();
+        StationContext station = home.context();
+        HttpUrl registry = RegistryAccess.url(station.config());
+        StationCredentials credentials = station.credentials();
+        TrustBundle bundle = station.bundle();
         StationStanding.requireNotRevoked(credentials, bundle, "nothing was uploaded, and the envelopes stay "
                 + "queued");
-        ReceiptArchive receipts = new ReceiptArchive(station.receipts(), bundle);
-        UploadConfig upload = uploadConfig(config, registry);
-        Duration timeout = config.duration("upload.request-timeout");
-        OkHttpClient client = RegistryAccess.client(MutualTls.create(credentials.privateKey(),
-                List.of(credentials.certificate()), trust.registryCa()).readTimeout(timeout).writeTimeout(timeout),
-                config, station);
+        UploadConfig upload;
+        try {
+            upload = UploadSettings.from(station.config(), registry, new UploadSettings.Overrides(window, limitRate,
+                    parallel));
+        } catch (UploadSettings.InvalidOverride e) {
+            throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
+        }
+        StationUpload stationUpload = new StationUpload(upload, RegistryEndpoint.uploadClient(station),
+                new ReceiptArchive(station.home().receipts(), bundle));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean windowClosed = !upload.window().isOpen(upload.clock());
-        if (!windowClosed) {
-            checkReachable(upload, client, station, registry);
+        if (stationUpload.windowOpen()) {
+            checkReachable(stationUpload, station.home(), registry);
         }
 
         try (Spool spool = home.openSpool();
-                TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
+                TransferLog log = TransferLog.open(station.home(), Clock.systemUTC(), credentials)) {
             FinishedEntries finished = new FinishedEntries(new RetryNotices(err, upload.clock(),
                     json || !home.environment().interactive()
                             ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole()));
-            UploadRecorder recorder = new UploadRecorder(log, spool, finished);
-            recorder.recordDeliveriesMissedByACrash();
-            UploadRun run = windowClosed ? null
-                    : new Uploader(upload, client, spool, receipts.listener(spool, recorder)).runOnce();
-            ReceiptArchive.Result archived = receipts.archiveNew(spool);
+            StationUpload.Outcome outcome = stationUpload.run(spool, log, finished);
+            UploadRun run = outcome.run();
+            ReceiptArchive.Result archived = outcome.archived();
             if (run != null && run.stop() == UploadRun.Stop.UNAUTHORIZED) {
                 printResult(out, run, upload.window(), finished, archived, spool);
                 throw stationRefused(run.stationRefusal(), credentials, spool);
             }
             boolean complete = run == null || (run.rejected() == 0 && run.failed() == 0 && run.corrupt() == 0
                     && run.notStarted() == 0);
-            boolean ok = complete && archived.invalid().isEmpty();
+            boolean ok = outcome.complete();
             printResult(out, run, upload.window(), finished, archived, spool);
             if (!json && !ok) {
                 err.println("error: " + (complete ? "" : "not every envelope was delivered"
@@ -145,15 +137,14 @@ final class UploadCommand implements Callable<Integer> {
      * Exit 6 within seconds when the registry cannot be reached, before the spool is locked: only
      * when something is due, since an empty spool needs no registry.
      */
-    private static void checkReachable(UploadConfig upload, OkHttpClient client, StationHome station,
-            HttpUrl registry) throws IOException, AgentFailure {
-        List<SpoolEntry> due = Spool.peek(station.spool()).stream()
-                .filter(entry -> entry.isDue(upload.clock().instant())).toList();
+    private static void checkReachable(StationUpload upload, StationHome station, HttpUrl registry)
+            throws IOException, AgentFailure {
+        List<SpoolEntry> due = upload.due(Spool.peek(station.spool()));
         if (due.isEmpty()) {
             return;
         }
         try {
-            Uploader.checkReachable(upload, client);
+            upload.checkReachable();
         } catch (IOException e) {
             AgentFailure unreachable = RegistryAccess.unreachable(registry, e);
             throw new AgentFailure(ExitCodes.UNREACHABLE, unreachable.getMessage() + ". Nothing was uploaded; the "
@@ -173,52 +164,6 @@ final class UploadCommand implements Callable<Integer> {
                 + (refusal.detail() != null ? refusal.detail() : refusal.title()) + ")" + kept + ". Check that "
                 + "the station's certificate is the one the registry issued ('codebound-agent trust refresh' "
                 + "says if it was revoked), or ask the registry why");
-    }
-
-    private UploadConfig uploadConfig(StationConfig config, HttpUrl registry) throws StationException, AgentFailure {
-        long chunk = config.bytes("upload.chunk-size");
-        if (chunk < 1024 || chunk > Integer.MAX_VALUE) {
-            throw new StationException("setting upload.chunk-size (from " + config.source("upload.chunk-size")
-                    + ") must be between 1KiB and 2GiB");
-        }
-        int parallelism = parallel != null ? parallel : config.integer("upload.parallelism");
-        if (parallelism < 1) {
-            throw new AgentFailure(ExitCodes.USAGE, "--parallel (or upload.parallelism) must be at least 1");
-        }
-        long rate;
-        try {
-            rate = limitRate != null ? StationConfig.parseSize(limitRate) : config.bytes("upload.limit-rate");
-        } catch (IllegalArgumentException e) {
-            throw new AgentFailure(ExitCodes.USAGE, "--limit-rate: " + e.getMessage());
-        }
-        String windowText = window != null ? window : config.string("upload.window");
-        UploadWindow uploadWindow;
-        try {
-            uploadWindow = windowText.isBlank() ? UploadWindow.always() : UploadWindow.parse(windowText);
-        } catch (IllegalArgumentException e) {
-            throw new AgentFailure(window != null ? ExitCodes.USAGE : ExitCodes.STATION,
-                    (window != null ? "--window" : "setting upload.window") + ": " + e.getMessage());
-        }
-        long minRate = config.bytes("upload.min-rate");
-        if (minRate < 1) {
-            throw new StationException("setting upload.min-rate (from " + config.source("upload.min-rate")
-                    + ") must be at least 1 byte per second");
-        }
-        if (rate > 0) {
-            // Under a rate limit each of the parallel uploads may get only its share: allow for that.
-            minRate = Math.max(1, Math.min(minRate, rate / parallelism));
-        }
-        Duration maxRunTime = config.duration("upload.max-run-time");
-        int attempts = config.integer("upload.max-attempts");
-        if (attempts < 1) {
-            throw new StationException("setting upload.max-attempts must be at least 1");
-        }
-        RetryPolicy retry = RetryPolicy.builder().initialDelay(config.duration("upload.retry.base-delay"))
-                .maxDelay(config.duration("upload.retry.max-delay")).maxAttempts(attempts).build();
-        return UploadConfig.builder(registry.resolve("/files/")).chunkSize((int) chunk).parallelism(parallelism)
-                .rateLimit(rate).window(uploadWindow).retryPolicy(retry).clock(Clock.systemDefaultZone())
-                .callTimeout(RegistryAccess.timeouts(config).call()).minRate(minRate)
-                .runDeadline(maxRunTime.isZero() ? null : maxRunTime).build();
     }
 
     private static void printSummary(PrintWriter out, UploadRun run, UploadWindow window, FinishedEntries finished,

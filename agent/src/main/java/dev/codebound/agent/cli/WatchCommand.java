@@ -3,24 +3,15 @@ package dev.codebound.agent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.TransferLog;
-import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
-import dev.codebound.agent.station.CaptureSettings;
-import dev.codebound.agent.station.StationConfig;
-import dev.codebound.agent.station.StationHome;
-import dev.codebound.agent.station.StationKeys;
-import dev.codebound.agent.station.StationStanding;
-import dev.codebound.agent.station.StationTrust;
+import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.watch.HotFolder;
+import dev.codebound.agent.watch.PhotoIntake;
 import dev.codebound.agent.watch.PhotoPairing;
 import dev.codebound.agent.watch.ScannedCodes;
 import dev.codebound.agent.watch.ScannerInput;
 import dev.codebound.protocol.code.CodeException;
-import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.VerifiedCode;
-import dev.codebound.protocol.photo.PhotoInspector;
-import dev.codebound.protocol.pki.StationCredentials;
-import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +44,6 @@ import picocli.CommandLine.Spec;
             "Exit codes (with --once): 0 every finished photo spooled, 2 DIR is not a directory or options that "
                 + "do not go together, 3 station not set up or spool in use, 5 some photo rejected."})
 final class WatchCommand implements Callable<Integer> {
-    private static final String CODE_ID = "[A-Z2-7]{16}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
@@ -109,16 +98,16 @@ final class WatchCommand implements Callable<Integer> {
     private PrintWriter err;
     /** The JSON Lines events; only with --json. */
     private PrintWriter events;
-    private StationHome station;
-    private StationConfig config;
-    private PhotoInspector inspector;
-    private StationCredentials credentials;
+    private StationContext station;
+    private PhotoIntake intake;
     private ScannedCodes scanned;
     private HotFolder folder;
     /** Only with --pair-with-last-code. */
     private PhotoPairing pairing;
     /** Pairing decisions printed but not yet in the transfer log (written with the next batch). */
     private final List<PhotoPairing.Event> unlogged = new ArrayList<>();
+    /** Scans verified but not yet in scanned-codes.json: written together, once per batch of scans. */
+    private final List<VerifiedCode> unremembered = new ArrayList<>();
     private boolean reportedBusy;
 
     @Override
@@ -140,14 +129,13 @@ final class WatchCommand implements Callable<Integer> {
         // With --json standard output carries the events only, so that a script reads nothing but JSON Lines.
         out = json ? err : spec.commandLine().getOut();
         events = json ? spec.commandLine().getOut() : null;
-        station = home.home();
-        config = home.config();
-        inspector = new PhotoInspector(CaptureSettings.photoSpec(config));
-        credentials = StationKeys.load(station, home.passphrase(config));
-        scanned = new ScannedCodes(station.scannedCodes());
+        station = home.context();
+        intake = new PhotoIntake(station);
+        station.credentials();
+        scanned = new ScannedCodes(station.home().scannedCodes());
         // Fail now, not at the first photo, if the station is not enrolled; each batch reloads the bundle so
         // that a 'trust refresh' during the day takes effect without restarting the watch.
-        StationStanding.requireFitToSeal(credentials, new StationTrust(station).bundle(), station, config);
+        station.requireFitToSeal();
         folder = new HotFolder(directory, Duration.ofMillis(settleMillis), Duration.ofSeconds(incompleteAfterSeconds),
                 System::nanoTime);
         if (once) {
@@ -157,6 +145,7 @@ final class WatchCommand implements Callable<Integer> {
                 for (; item instanceof ScannerInput.Line line; item = scanner.take()) {
                     verifyScan(line.text());
                 }
+                rememberScans();
                 Optional<String> problem = ((ScannerInput.Ended) item).problem();
                 if (problem.isPresent()) {
                     throw new AgentFailure(ExitCodes.INTERNAL, "reading scanned codes failed: " + problem.get());
@@ -204,6 +193,20 @@ final class WatchCommand implements Callable<Integer> {
      * whether the scanner input has ended.
      */
     private boolean handleScans(ScannerInput scanner) throws Exception {
+        try {
+            return readScans(scanner);
+        } finally {
+            rememberScans();
+        }
+    }
+
+    /** Writes the scans verified since the last write, in one durable replacement of scanned-codes.json. */
+    private void rememberScans() throws IOException {
+        scanned.remember(unremembered, Instant.now());
+        unremembered.clear();
+    }
+
+    private boolean readScans(ScannerInput scanner) throws Exception {
         for (Optional<ScannerInput.Item> item = scanner.next(Duration.ofMillis(pollMillis)); item.isPresent();
                 item = scanner.next()) {
             if (item.get() instanceof ScannerInput.Ended ended) {
@@ -231,12 +234,11 @@ final class WatchCommand implements Callable<Integer> {
     /** Verifies and remembers one scanned code, saying what became of it; empty when it was refused. */
     private Optional<VerifiedCode> verifyScan(String text) throws Exception {
         try {
-            VerifiedCode code = new CodeVerifier(new StationTrust(station).bundle(), config.schools())
-                    .verify(text, Instant.now());
+            VerifiedCode code = intake.verify(text);
             if (pairing == null) {
                 // Kept for photos named after their code. A pairing needs no copy of the code text on disk: it
                 // lives in memory only, and the code text is a credential best not written where it is not needed.
-                scanned.remember(code, Instant.now());
+                unremembered.add(code);
             }
             out.println("scanned code " + code.codeId() + " (school " + code.schoolCode() + ", "
                     + code.maskedName() + ")");
@@ -320,24 +322,11 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private String why(PhotoPairing.CloseReason reason) {
-        return switch (reason) {
-            case NEW_SCAN -> "another code was scanned";
-            case SCAN_REFUSED -> "the last scan was refused, so who is in front of the camera is not known; scan "
-                    + "their code again before the photo";
-            case SCANNER_ENDED -> "the scanner input ended";
-            case IDLE_TIMEOUT -> "no photo arrived within " + pairingTimeoutSeconds + " s; scan the code again "
-                    + "before the photo";
-            case WATCH_STOPPED -> "the watch stopped";
-            case PHOTO_PAIRED -> "a photo was paired with it";
-        };
+        return PhotoPairing.explain(reason, Duration.ofSeconds(pairingTimeoutSeconds));
     }
 
     private static String why(PhotoPairing.UnpairedReason reason) {
-        return switch (reason) {
-            case NO_OPEN_PAIRING -> "no pairing was open when it arrived (every photo needs its own scan just "
-                    + "before it)";
-            case ARRIVED_BEFORE_SCAN -> "it was already in the folder when the open pairing's code was scanned";
-        };
+        return PhotoPairing.explain(reason);
     }
 
     /** Closes the open pairing and writes what is still unlogged, when the watch stops. */
@@ -370,14 +359,12 @@ final class WatchCommand implements Callable<Integer> {
         if (ready.isEmpty() && unlogged.isEmpty()) {
             return 0;
         }
-        TrustBundle bundle = new StationTrust(station).bundle();
         if (!ready.isEmpty()) {
             // A watch runs all day: a revocation fetched by 'trust refresh', an expired certificate or a clock
             // that drifted stops it before the next photo is sealed, and the photos wait in the folder.
-            StationStanding.requireFitToSeal(credentials, bundle, station, config);
+            station.requireFitToSeal();
         }
-        CodeVerifier verifier = new CodeVerifier(bundle, config.schools());
-        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, Clock.systemUTC());
+        PhotoIntake.Batch batch = intake.batch();
         Spool spool;
         try {
             spool = home.openSpool();
@@ -395,13 +382,13 @@ final class WatchCommand implements Callable<Integer> {
         }
         reportedBusy = false;
         int rejected = 0;
-        try (spool; TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {
+        try (spool; TransferLog log = TransferLog.open(station.home(), Clock.systemUTC(), station.credentials())) {
             logPairingDecisions(log);
             for (Path photo : ready) {
                 String name = photo.getFileName().toString();
                 Optional<String> refusal;
                 try {
-                    refusal = captureOne(photo, verifier, sealer, spool, log);
+                    refusal = captureOne(photo, batch, spool, log);
                 } catch (IOException e) {
                     if (once) {
                         throw e;
@@ -461,8 +448,8 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     /** Captures one photo; returns the reason when it is refused. */
-    private Optional<String> captureOne(Path photo, CodeVerifier verifier, PhotoSealer sealer, Spool spool,
-            TransferLog log) throws Exception {
+    private Optional<String> captureOne(Path photo, PhotoIntake.Batch batch, Spool spool, TransferLog log)
+            throws Exception {
         String name = photo.getFileName().toString();
         Optional<ScannedCodes.Scanned> code;
         if (pairing != null) {
@@ -473,30 +460,19 @@ final class WatchCommand implements Callable<Integer> {
                         + "'capture --code-stdin' after scanning the right code)");
             }
         } else {
-            String stem = name.substring(0, name.lastIndexOf('.')).toUpperCase(Locale.ROOT);
-            if (!stem.matches(CODE_ID)) {
-                return Optional.of("the file name is not <code id>.jpg; name photos after the code id, or use "
-                        + "--pair-with-last-code");
+            PhotoIntake.Lookup lookup = PhotoIntake.byName(photo, scanned);
+            if (lookup.code().isEmpty()) {
+                return Optional.of(lookup.problem());
             }
-            code = scanned.find(stem);
-            if (code.isEmpty()) {
-                return Optional.of("no scanned code has id " + stem + "; scan it first ('code verify --remember' or "
-                        + "'watch --code-stdin'), then move the photo back");
-            }
+            code = lookup.code();
         }
-        VerifiedCode verified;
-        try {
-            verified = verifier.verify(code.get().text(), Instant.now());
-        } catch (CodeException e) {
-            return Optional.of("collection code refused: " + e.getMessage());
+        PhotoIntake.Outcome outcome = batch.capture(photo, intake.read(photo), code.get(), spool, log,
+                pairing == null ? null : "scan the code again before the retake");
+        if (outcome instanceof PhotoIntake.Refused refused) {
+            return Optional.of(refused.reason());
         }
-        PhotoSealer.Outcome outcome = sealer.capture(verified, photo, spool, log);
-        if (outcome instanceof PhotoSealer.Refused refused) {
-            return Optional.of("photo refused by the specification:" + System.lineSeparator()
-                    + CaptureCommand.lines(refused.report())
-                    + (pairing == null ? "" : System.lineSeparator() + "  scan the code again before the retake"));
-        }
-        PhotoSealer.Spooled spooled = (PhotoSealer.Spooled) outcome;
+        PhotoIntake.Spooled spooled = (PhotoIntake.Spooled) outcome;
+        VerifiedCode verified = spooled.code();
         if (deleteOriginal) {
             Files.delete(photo);
             folder.forget(photo);
@@ -504,12 +480,13 @@ final class WatchCommand implements Callable<Integer> {
             folder.markDone(photo);
         }
         out.println("spooled " + name + " for code " + verified.codeId() + " (" + verified.maskedName() + "): entry "
-                + Spool.shortId(spooled.entry().id()) + ", " + spooled.entry().info().length() + " bytes"
-                + (spooled.report().warnings().isEmpty() ? "" : System.lineSeparator()
-                        + CaptureCommand.lines(spooled.report())));
-        emit(event("spooled").put("photo", name).put("codeId", verified.codeId()).put("entry", spooled.entry().id())
-                .put("envelopeBytes", spooled.entry().info().length()).put("warnings",
-                        spooled.report().warnings().size()));
+                + Spool.shortId(spooled.spooled().entry().id()) + ", " + spooled.spooled().entry().info().length()
+                + " bytes" + (spooled.spooled().report().warnings().isEmpty() ? "" : System.lineSeparator()
+                        + PhotoIntake.lines(spooled.spooled().report())));
+        emit(event("spooled").put("photo", name).put("codeId", verified.codeId())
+                .put("entry", spooled.spooled().entry().id())
+                .put("envelopeBytes", spooled.spooled().entry().info().length()).put("warnings",
+                        spooled.spooled().report().warnings().size()));
         return Optional.empty();
     }
 }

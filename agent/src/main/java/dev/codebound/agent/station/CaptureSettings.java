@@ -1,8 +1,8 @@
 package dev.codebound.agent.station;
 
-import dev.codebound.protocol.photo.Check;
-import dev.codebound.protocol.photo.PhotoSpec;
-import dev.codebound.protocol.photo.Severity;
+import dev.codebound.protocol.photo.check.Check;
+import dev.codebound.protocol.photo.check.PhotoSpec;
+import dev.codebound.protocol.photo.check.Severity;
 import java.util.Locale;
 import java.util.Map;
 

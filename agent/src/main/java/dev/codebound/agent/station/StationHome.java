@@ -19,6 +19,7 @@ import java.util.Map;
  * receipts/             the registry's signed receipts, verified, one per delivered envelope
  * scanned-codes.json    codes scanned for the hot folder ({@code watch}), without photos
  * log/                  the hash-chained transfer log
+ * desk-token            the desk page's access token while {@code serve} runs
  * </pre>
  */
 public record StationHome(Path root) {
@@ -92,6 +93,11 @@ public record StationHome(Path root) {
 
     public Path receipts() {
         return root.resolve("receipts");
+    }
+
+    /** The desk page's access token ({@code serve}), mode 0600, replaced at every start. */
+    public Path deskToken() {
+        return root.resolve("desk-token");
     }
 
     /** The receipt of the entry {@code entryId}, stored once it verified. */

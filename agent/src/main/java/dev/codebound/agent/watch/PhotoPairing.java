@@ -63,6 +63,29 @@ public final class PhotoPairing {
         ARRIVED_BEFORE_SCAN
     }
 
+    /** Why a pairing closed, in words, completing "pairing with code X closed without a photo: ...". */
+    public static String explain(CloseReason reason, Duration idleTimeout) {
+        return switch (reason) {
+            case NEW_SCAN -> "another code was scanned";
+            case SCAN_REFUSED -> "the last scan was refused, so who is in front of the camera is not known; scan "
+                    + "their code again before the photo";
+            case SCANNER_ENDED -> "the scanner input ended";
+            case IDLE_TIMEOUT -> "no photo arrived within " + idleTimeout.toSeconds() + " s; scan the code again "
+                    + "before the photo";
+            case WATCH_STOPPED -> "the watch stopped";
+            case PHOTO_PAIRED -> "a photo was paired with it";
+        };
+    }
+
+    /** Why a photo is paired with no code, in words. */
+    public static String explain(UnpairedReason reason) {
+        return switch (reason) {
+            case NO_OPEN_PAIRING -> "no pairing was open when it arrived (every photo needs its own scan just "
+                    + "before it)";
+            case ARRIVED_BEFORE_SCAN -> "it was already in the folder when the open pairing's code was scanned";
+        };
+    }
+
     /** Something the caller must print and record. */
     public sealed interface Event {}
 

@@ -72,15 +72,30 @@ public final class ScannedCodes {
 
     /** Remembers {@code code} as the most recently scanned (scanning it again moves it to the end). */
     public void remember(VerifiedCode code, Instant now) throws IOException {
+        remember(List.of(code), now);
+    }
+
+    /**
+     * Remembers {@code codes}, in scan order, with one durable write for all of them: a scanner that
+     * types a batch of codes (or {@code watch --once} reading them all first) costs one file
+     * replacement, not one per code.
+     */
+    public void remember(List<VerifiedCode> codes, Instant now) throws IOException {
+        if (codes.isEmpty()) {
+            return;
+        }
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (FileChannel channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = channel.lock()) {
-            List<Scanned> codes = new ArrayList<>(read());
-            codes.removeIf(scanned -> scanned.codeId().equals(code.codeId())
-                    || scanned.scannedAt().isBefore(now.minus(RETENTION)));
-            codes.add(new Scanned(code.codeId(), code.text(), now));
-            codes.sort(Comparator.comparing(Scanned::scannedAt));
-            List<Scanned> kept = List.copyOf(codes.subList(Math.max(0, codes.size() - CAPACITY), codes.size()));
+            List<Scanned> kept = new ArrayList<>(read());
+            kept.removeIf(scanned -> scanned.scannedAt().isBefore(now.minus(RETENTION)));
+            for (VerifiedCode code : codes) {
+                kept.removeIf(scanned -> scanned.codeId().equals(code.codeId()));
+                kept.add(new Scanned(code.codeId(), code.text(), now));
+            }
+            // Stable: codes scanned at the same instant keep their scan order.
+            kept.sort(Comparator.comparing(Scanned::scannedAt));
+            kept = List.copyOf(kept.subList(Math.max(0, kept.size() - CAPACITY), kept.size()));
             DurableFiles.writePrivate(file, JSON.writeValueAsBytes(new Stored(kept)));
             // Still under the OS lock: no other writer can have replaced the file since.
             keep(Files.readAttributes(file, BasicFileAttributes.class), kept);

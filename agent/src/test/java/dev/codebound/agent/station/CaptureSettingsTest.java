@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.protocol.photo.Check;
-import dev.codebound.protocol.photo.PhotoSpec;
-import dev.codebound.protocol.photo.Severity;
+import dev.codebound.protocol.photo.check.Check;
+import dev.codebound.protocol.photo.check.PhotoSpec;
+import dev.codebound.protocol.photo.check.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.codebound.server.registry;
 
 import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.io.DurableFiles;
-import dev.codebound.protocol.photo.PhotoInspector;
-import dev.codebound.protocol.photo.PhotoSpec;
+import dev.codebound.protocol.photo.check.PhotoInspector;
+import dev.codebound.protocol.photo.check.PhotoSpec;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.upload.CompletionHandler;

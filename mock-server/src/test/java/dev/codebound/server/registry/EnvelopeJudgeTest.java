@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.protocol.photo.PhotoInspector;
+import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.upload.UploadId;
 import dev.codebound.server.upload.UploadInfo;

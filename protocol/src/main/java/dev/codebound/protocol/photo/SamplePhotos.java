@@ -1,5 +1,8 @@
 package dev.codebound.protocol.photo;
 
+import dev.codebound.protocol.photo.check.Check;
+import dev.codebound.protocol.photo.check.PhotoSpec;
+import dev.codebound.protocol.photo.jpeg.Rgb;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,31 +1,17 @@
 /**
- * The photo specification checker and synthetic sample photos, one implementation for both sides:
- * a capture station runs it before sealing a photo, and the registry runs it again on the decrypted
- * photo when it accepts an envelope, so both judge a photo alike.
+ * Photos, one implementation for both sides: a capture station checks a photo before sealing it, and
+ * the registry checks it again on the decrypted photo when it accepts an envelope, so both judge a
+ * photo alike.
  *
- * <p>{@link dev.codebound.protocol.photo.PhotoInspector} checks a photo against a
- * {@link dev.codebound.protocol.photo.PhotoSpec} (by default the graduate-photo registry's: JPEG,
- * 480 × 640, 24-bit colour, 300 dpi, quality ≥ 60, 10–60 KB and typically 20–40 KB, a light blue, white
- * or light grey background, eyes 200–300 px from the top, face 180–300 px wide) and returns a
- * {@link dev.codebound.protocol.photo.PhotoReport} of {@link dev.codebound.protocol.photo.Finding}s, each
- * naming its {@link dev.codebound.protocol.photo.Check}, its {@link dev.codebound.protocol.photo.Severity}
- * and, in words, what is wrong and what is expected. A photo is acceptable (may be sealed and
- * uploaded, and is accepted by the registry) when no finding is an ERROR under the default spec.
- * Everything here is pure: bytes in, a report out, no file written.
- *
- * <p>What is measured and what is estimated:
  * <ul>
- *   <li>exact, from the file's marker segments: structure, truncation, coding, size, colour components
- *       and precision, density, file size;</li>
- *   <li>an estimate with a documented method: JPEG quality (the IJG quality whose luminance table is
- *       nearest, see {@code QualityEstimator});</li>
- *   <li>a robust measurement with an assumption: the background colour (the median of border strips
- *       where a framed portrait has no person, see {@code BackgroundCheck});</li>
- *   <li>a heuristic, WARNING by default: eye line and face width, from the outline of the person
- *       against the background (see {@code FaceGeometryCheck}). There is no face detection here.</li>
+ *   <li>{@link dev.codebound.protocol.photo.jpeg}: the JPEG reader (marker segments, quality estimate,
+ *       decoded pixels);</li>
+ *   <li>{@link dev.codebound.protocol.photo.check}: the photo specification and its checks, which
+ *       give a report of findings;</li>
+ *   <li>{@link dev.codebound.protocol.photo.SamplePhotos} draws deterministic synthetic portraits, a good
+ *       one and one per {@link dev.codebound.protocol.photo.SamplePhotos.Defect}, for tests and the
+ *       quickstart.</li>
  * </ul>
- *
- * <p>{@link dev.codebound.protocol.photo.SamplePhotos} draws deterministic synthetic portraits, a good one
- * and one per {@link dev.codebound.protocol.photo.SamplePhotos.Defect}, for tests and the quickstart.
+ * Sealing a checked photo into an envelope is the station's job (the agent's {@code capture} package).
  */
 package dev.codebound.protocol.photo;

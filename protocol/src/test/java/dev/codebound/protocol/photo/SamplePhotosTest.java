@@ -8,6 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.protocol.photo.SamplePhotos.Defect;
+import dev.codebound.protocol.photo.check.BackgroundCheck;
+import dev.codebound.protocol.photo.check.BackgroundColour;
+import dev.codebound.protocol.photo.check.FaceGeometryCheck;
+import dev.codebound.protocol.photo.check.Finding;
+import dev.codebound.protocol.photo.check.PhotoInspector;
+import dev.codebound.protocol.photo.check.PhotoReport;
+import dev.codebound.protocol.photo.jpeg.JpegDecoder;
+import dev.codebound.protocol.photo.jpeg.JpegHeader;
+import dev.codebound.protocol.photo.jpeg.JpegHeaderParser;
+import dev.codebound.protocol.photo.jpeg.Pixels;
+import dev.codebound.protocol.photo.jpeg.QualityEstimator;
+import dev.codebound.protocol.photo.jpeg.Rgb;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -7,15 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** Byte-level surgery on JPEGs for tests, and the samples the tests share (generated once). */
-final class TestJpegs {
-    static final long SEED = 20260601L;
-    static final byte[] GOOD = SamplePhotos.good(SEED);
+public final class TestJpegs {
+    public static final long SEED = 20260601L;
+    public static final byte[] GOOD = SamplePhotos.good(SEED);
 
     private TestJpegs() {
     }
 
     /** Offset of the first FF {@code marker} at a segment boundary (walks the segments, not the data). */
-    static int segmentOffset(byte[] jpeg, int marker) {
+    public static int segmentOffset(byte[] jpeg, int marker) {
         int pos = 2;
         while (pos + 4 <= jpeg.length) {
             int m = jpeg[pos + 1] & 0xFF;
@@ -31,20 +31,20 @@ final class TestJpegs {
     }
 
     /** Offset of the first byte after the SOS segment header: the start of the entropy-coded data. */
-    static int scanDataOffset(byte[] jpeg) {
+    public static int scanDataOffset(byte[] jpeg) {
         int sos = segmentOffset(jpeg, 0xDA);
         return sos + 2 + (((jpeg[sos + 2] & 0xFF) << 8) | (jpeg[sos + 3] & 0xFF));
     }
 
     /** The JPEG without its APP0 JFIF segment (which ImageIO writes first). */
-    static byte[] withoutJfif(byte[] jpeg) {
+    public static byte[] withoutJfif(byte[] jpeg) {
         int app0 = segmentOffset(jpeg, 0xE0);
         int length = 2 + (((jpeg[app0 + 2] & 0xFF) << 8) | (jpeg[app0 + 3] & 0xFF));
         return splice(jpeg, app0, length, new byte[0]);
     }
 
     /** Replaces {@code length} bytes at {@code at} with {@code insert}. */
-    static byte[] splice(byte[] bytes, int at, int length, byte[] insert) {
+    public static byte[] splice(byte[] bytes, int at, int length, byte[] insert) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(bytes, 0, at);
         out.writeBytes(insert);
@@ -53,7 +53,7 @@ final class TestJpegs {
     }
 
     /** A copy with the bytes at {@code at} set to {@code values}. */
-    static byte[] patch(byte[] bytes, int at, int... values) {
+    public static byte[] patch(byte[] bytes, int at, int... values) {
         byte[] copy = bytes.clone();
         for (int i = 0; i < values.length; i++) {
             copy[at + i] = (byte) values[i];
@@ -65,7 +65,7 @@ final class TestJpegs {
      * An APP1 Exif segment whose IFD0 holds XResolution and YResolution {@code numerator/denominator}
      * and ResolutionUnit {@code unit} (2 inches, 3 centimetres).
      */
-    static byte[] exifSegment(long numerator, long denominator, int unit, ByteOrder order) {
+    public static byte[] exifSegment(long numerator, long denominator, int unit, ByteOrder order) {
         ByteBuffer tiff = ByteBuffer.allocate(66).order(order);
         tiff.put(order == ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M');
         tiff.put(order == ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M');
@@ -83,7 +83,7 @@ final class TestJpegs {
     }
 
     /** How messages describe a size of {@code bytes}, computed independently of FileSizeCheck. */
-    static String kb(long bytes) {
+    public static String kb(long bytes) {
         return bytes % 1024 == 0 ? bytes / 1024 + " KB"
                 : String.format(Locale.ROOT, "%.1f KB (%d bytes)", bytes / 1024.0, bytes);
     }

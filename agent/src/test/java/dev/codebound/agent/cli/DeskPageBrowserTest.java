@@ -1,0 +1,177 @@
+package dev.codebound.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.codebound.protocol.photo.SamplePhotos;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A full desk session in a real browser (headless Chromium): log in with the access token, scan
+ * codes by typing into the page as a keyboard-wedge scanner does (into whatever has the focus, which
+ * the scan field keeps), see each photo's verdict with the checks drawn over it, and withdraw a
+ * queued entry. Screenshots go to {@code target/desk-screenshots/}; the browser console must stay
+ * free of errors (a CSP violation is one).
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver}; without them the test is skipped,
+ * saying how to install them; on CI ({@code CI=true}) their absence fails it instead.
+ */
+class DeskPageBrowserTest {
+    private static final Path SCREENSHOTS = Path.of("target", "desk-screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dir;
+    @TempDir
+    static Path browserProfile;
+
+    private static RegistryFixture registry;
+    private static TestStation station;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Optional<Path> chromium = onPath("chromium", "chromium-browser");
+        Optional<Path> driver = onPath("chromedriver");
+        String install = "the desk page's browser test needs Chromium and its driver: apt-get install -y chromium "
+                + "chromium-driver";
+        if ("true".equals(System.getenv("CI")) && (chromium.isEmpty() || driver.isEmpty())) {
+            fail(install + " (.ci/run installs them on CI)");
+        }
+        assumeTrue(chromium.isPresent() && driver.isPresent(), install);
+        registry = RegistryFixture.start(dir.resolve("registry"));
+        station = TestStation.enrolled(TestStation.in(dir.resolve("station")), registry);
+
+        ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
+                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--user-data-dir=" + browserProfile, "--window-size=1280,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.get().toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void aDeskSessionScanShootSeeTheVerdictAndWithdraw() throws Exception {
+        try (TestDesk desk = TestDesk.start(station, dir.resolve("camera"), TestDesk::closedWindow)) {
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            // The page redraws its parts as the state changes: an element found just before a redraw goes stale.
+            wait.ignoring(StaleElementReferenceException.class);
+            browser.get(desk.page().url());
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys("wrong");
+            browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-refused")));
+            screenshot("1-login-refused");
+            browser.findElement(By.id("token")).sendKeys(desk.token());
+            browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("scan")));
+            wait.until(ignored -> "scan".equals(activeElementId()));
+
+            RegistryFixture.Code first = registry.code();
+            wedge(first.text());
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pairing"), first.codeId()));
+            screenshot("2-scanned");
+            desk.shoot("IMG_0001.jpg", SamplePhotos.good(21));
+            wait.until(ExpectedConditions.attributeContains(By.id("verdict"), "class", "accepted"));
+            wait.until(ignored -> decoded(browser.findElement(By.id("photo"))));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#overlay .overlay-eye-line")));
+            assertEquals(1, browser.findElements(By.cssSelector("#overlay .overlay-face")).size());
+            assertEquals(3, browser.findElements(By.cssSelector("#overlay .overlay-sample")).size());
+            assertTrue(browser.findElement(By.id("verdict")).getText().contains(first.codeId()));
+            screenshot("3-accepted-with-overlay");
+
+            RegistryFixture.Code second = registry.code();
+            wedge(second.text());
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pairing"), second.codeId()));
+            desk.shoot("IMG_0002.jpg", SamplePhotos.bad(SamplePhotos.Defect.WRONG_BACKGROUND, 22));
+            wait.until(ExpectedConditions.attributeContains(By.id("verdict"), "class", "refused"));
+            wait.until(ignored -> decoded(browser.findElement(By.id("photo"))));
+            wait.until(ignored -> "#ff3b30".equals(browser.findElement(By.cssSelector("#overlay .overlay-sample"))
+                    .getAttribute("stroke")));
+            assertTrue(browser.findElement(By.id("findings")).getText().contains("background"));
+            screenshot("4-refused-background");
+
+            WebElement withdraw = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.withdraw")));
+            withdraw.click();
+            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("button.withdraw"), 0));
+            wait.until(ignored -> "scan".equals(activeElementId()));
+            assertTrue(browser.findElement(By.id("notes")).getText().contains("withdrew entry"));
+            screenshot("5-withdrawn");
+
+            List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                    .toList();
+            assertTrue(errors.isEmpty(), "browser console errors (a CSP violation is one): " + errors);
+        }
+    }
+
+    /** Types as a keyboard-wedge scanner does: the code's characters and Enter, into whatever has the focus. */
+    private static void wedge(String code) {
+        new Actions(browser).sendKeys(code + Keys.ENTER).perform();
+    }
+
+    private static String activeElementId() {
+        return (String) ((JavascriptExecutor) browser).executeScript("return document.activeElement.id");
+    }
+
+    private static boolean decoded(WebElement image) {
+        Object width = ((JavascriptExecutor) browser).executeScript(
+                "return arguments[0].complete ? arguments[0].naturalWidth : 0", image);
+        return width instanceof Number number && number.intValue() > 0;
+    }
+
+    private static void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Optional<Path> onPath(String... names) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .flatMap(directory -> Stream.of(names).map(name -> Path.of(directory, name)))
+                .filter(Files::isExecutable).findFirst();
+    }
+}
