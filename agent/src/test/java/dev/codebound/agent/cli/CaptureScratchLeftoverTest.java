@@ -3,7 +3,7 @@ package dev.codebound.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.agent.station.StationKeys;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,5 @@
 /**
- * The photo specification checker and synthetic sample photos, one implementation for both sides:
+ * The photo specification checker, one implementation for both sides:
  * a capture station runs it before sealing a photo, and the registry runs it again on the decrypted
  * photo when it accepts an envelope, so both judge a photo alike.
  *
@@ -25,7 +25,7 @@
  *       against the background (see {@code FaceGeometryCheck}). There is no face detection here.</li>
  * </ul>
  *
- * <p>{@link dev.codebound.protocol.photo.SamplePhotos} draws deterministic synthetic portraits, a good one
- * and one per {@link dev.codebound.protocol.photo.SamplePhotos.Defect}, for tests and the quickstart.
+ * <p>{@link dev.codebound.testkit.SamplePhotos} draws deterministic synthetic portraits, a good one
+ * and one per {@link dev.codebound.testkit.SamplePhotos.Defect}, for tests and the quickstart.
  */
 package dev.codebound.protocol.photo;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.protocol.photo.JpegHeader.Density;
 import dev.codebound.protocol.photo.JpegHeader.Frame;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;

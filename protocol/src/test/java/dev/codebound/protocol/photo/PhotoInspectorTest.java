@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.protocol.photo.SamplePhotos.Defect;
+import dev.codebound.testkit.SamplePhotos.Defect;
+import dev.codebound.testkit.SamplePhotos;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
