@@ -54,7 +54,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@linkplain #faultPlan(String) fault plan}, the {@linkplain #journal() request journal} and the
  * {@linkplain #uploads() uploads} the registry holds. A test of recovery {@linkplain #restart() restarts}
  * the registry over the same data directory and port, or {@linkplain #stop() stops} it early to read what
- * it left on disk.
+ * it left on disk. Outside the extension's callbacks, a test may {@linkplain #start() start} and stop one
+ * itself for part of a test.
  */
 public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
@@ -127,8 +128,13 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
         }
     }
 
-    /** Starts the registry; the extension's callbacks do this, tests need not. */
-    void start() throws IOException {
+    /**
+     * Starts the registry. The extension's callbacks do this; a test calls it only for a registry it keeps
+     * for part of one test, outside JUnit's callbacks, and then calls {@link #stop()} itself (typically with
+     * {@link Builder#dataDir(Path)}, to read what the stopped registry left on disk). Starting a running
+     * registry does nothing.
+     */
+    public void start() throws IOException {
         if (server != null) {
             return;
         }
@@ -164,7 +170,8 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
     /**
      * Stops the registry gracefully and deletes its data directory unless the test gave its own. The
      * extension does this after the class or test; a test may do it earlier, to read what the registry
-     * left on disk (with {@link Builder#dataDir(Path)}). Stopping a stopped registry does nothing.
+     * left on disk (with {@link Builder#dataDir(Path)}), and must for a registry it {@linkplain #start()
+     * started} itself. Stopping a stopped registry does nothing.
      */
     public void stop() throws IOException {
         if (server != null) {
