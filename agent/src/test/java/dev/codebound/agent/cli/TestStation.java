@@ -46,20 +46,6 @@ record TestStation(Path home, Map<String, String> environment) {
     }
 
     /** init, then enroll with a fresh token: a station ready to capture. */
-    static TestStation enrolled(TestStation station, RegistryFixture registry, String... initOptions)
-            throws Exception {
-        String[] init = new String[4 + initOptions.length];
-        init[0] = "init";
-        init[1] = "--registry-url=" + registry.url();
-        init[2] = "--registry-ca=" + registry.caFile();
-        init[3] = "--schools=10337";
-        System.arraycopy(initOptions, 0, init, 4, initOptions.length);
-        CliRun initRun = station.run(init);
-        assertEquals(ExitCodes.OK, initRun.exitCode(), initRun::both);
-        return enroll(station, registry.enrollmentToken());
-    }
-
-    /** init, then enroll with a fresh token: a station ready to capture. */
     static TestStation enrolled(TestStation station, CodeboundRegistry registry, String... initOptions)
             throws Exception {
         String[] init = new String[4 + initOptions.length];
