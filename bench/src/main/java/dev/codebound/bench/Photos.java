@@ -1,7 +1,7 @@
 package dev.codebound.bench;
 
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.photo.check.PhotoSpec;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -12,7 +12,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 
-/** Test configurations: loopback, ephemeral port, small pools. */
+/**
+ * Test configurations: loopback, ephemeral port, small pools. The mock server's own tests start
+ * {@link MockRegistry} with these directly: they cannot use the JUnit extension (registry-junit's
+ * {@code CodeboundRegistry}), which depends on this module. Every other module's tests use the extension.
+ */
 public final class TestRegistries {
     /**
      * For tests of the tus transport alone, whose uploads are arbitrary bytes rather than sealed

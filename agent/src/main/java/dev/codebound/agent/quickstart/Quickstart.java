@@ -8,7 +8,6 @@ import dev.codebound.agent.cli.ExitCodes;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.upload.MutualTls;
 import dev.codebound.protocol.io.DurableFiles;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.TrustBundleCodec;
 import dev.codebound.protocol.wire.Receipt;
@@ -41,6 +40,13 @@ import okhttp3.HttpUrl;
 public final class Quickstart {
     /** Marks a directory as a quickstart workspace, the only kind the quickstart will clear. */
     static final String MARKER = ".codebound-quickstart";
+
+    /**
+     * The shoot, in the order the codes are scanned: three portraits that meet the photo specification and
+     * one at the wrong size (the third). Synthetic portraits, drawn once by the test kit and shipped as
+     * resources beside this class, so that the agent carries no photo generator.
+     */
+    static final List<String> PHOTOS = List.of("shoot-001.jpg", "shoot-002.jpg", "shoot-003.jpg", "shoot-004.jpg");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The quickstart's own registry answers at once; a minute means it is stuck. */
@@ -108,11 +114,10 @@ public final class Quickstart {
 
             step("5. Photos from the shoot: three good ones, one at the wrong size");
             Path photoDir = Files.createDirectories(workspace.resolve("photos"));
-            List<Path> photos = List.of(
-                    write(photoDir.resolve("shoot-001.jpg"), SamplePhotos.good(1)),
-                    write(photoDir.resolve("shoot-002.jpg"), SamplePhotos.good(2)),
-                    write(photoDir.resolve("shoot-003.jpg"), SamplePhotos.bad(SamplePhotos.Defect.WRONG_SIZE, 3)),
-                    write(photoDir.resolve("shoot-004.jpg"), SamplePhotos.good(4)));
+            List<Path> photos = new ArrayList<>();
+            for (String name : PHOTOS) {
+                photos.add(copyResource(name, photoDir.resolve(name)));
+            }
 
             step("6. Scan each code, check the photo against the spec, seal it for the registry");
             int sealed = 0;
@@ -265,8 +270,14 @@ public final class Quickstart {
         out.println("Workspace: " + workspace);
     }
 
-    private static Path write(Path file, byte[] content) throws IOException {
-        Files.write(file, content);
+    /** Copies one of the quickstart's resources to {@code file}. */
+    private static Path copyResource(String name, Path file) throws IOException {
+        try (InputStream in = Quickstart.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("the agent jar lacks the quickstart photo " + name + "; rebuild it");
+            }
+            Files.copy(in, file);
+        }
         return file;
     }
 

@@ -22,7 +22,6 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.CertificateProfile;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.CertificationRequests;
@@ -30,10 +29,11 @@ import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.registry.junit.CodeboundRegistry;
 import dev.codebound.server.MockRegistry;
-import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.registry.CodeBook;
 import dev.codebound.server.registry.Registry;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -52,10 +52,10 @@ import java.util.List;
 import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -70,6 +70,8 @@ class StationLogAttackTest {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static CodeboundRegistry mockRegistry = CodeboundRegistry.builder().plain().build();
     MockRegistry server;
     StationHome home;
     StationCredentials station;
@@ -78,8 +80,7 @@ class StationLogAttackTest {
 
     @BeforeAll
     void threeUploadRuns() throws Exception {
-        server = MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)
-                .dataDir(dir.resolve("registry")).tls(false).storageThreads(2).eventLoopThreads(1).build());
+        server = mockRegistry.server();
         Registry registry = server.registry();
         home = new StationHome(dir.resolve("station"));
         station = enroll(registry);
@@ -113,11 +114,6 @@ class StationLogAttackTest {
                 }
             }
         }
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
     }
 
     @Test

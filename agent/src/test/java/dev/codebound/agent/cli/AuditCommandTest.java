@@ -22,17 +22,17 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.registry.junit.CodeboundRegistry;
 import dev.codebound.server.MockRegistry;
-import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.registry.CodeBook;
 import dev.codebound.server.registry.Registry;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +47,10 @@ import java.util.HexFormat;
 import java.util.List;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -64,14 +64,15 @@ class AuditCommandTest {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static CodeboundRegistry mockRegistry = CodeboundRegistry.builder().plain().build();
     MockRegistry server;
     StationHome home;
     List<String> entries = new ArrayList<>();
 
     @BeforeAll
     void aDayAtTheStation() throws Exception {
-        server = MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)
-                .dataDir(dir.resolve("registry")).tls(false).storageThreads(2).eventLoopThreads(1).build());
+        server = mockRegistry.server();
         Registry registry = server.registry();
         home = new StationHome(dir.resolve("station"));
         Clock clock = Clock.systemUTC();
@@ -123,11 +124,6 @@ class AuditCommandTest {
                 Files.write(home.receipts().resolve(id + ".json"), spool.receipt(id).orElseThrow());
             }
         }
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
     }
 
     @Test

@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.spool.Spool;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The operator's actions on the spool: status, retry, remove and withdraw. */
@@ -24,17 +25,8 @@ class OperatorActionsTest {
 
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"));
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    @RegisterExtension
+    static CodeboundRegistry registry = CodeboundRegistry.builder().build();
 
     @Test
     void failedEntryIsReportedRetriedAndRemoved() throws Exception {
@@ -42,7 +34,7 @@ class OperatorActionsTest {
                 "--no-passphrase");
         Path photo = temp.resolve("photo.jpg");
         Files.write(photo, SamplePhotos.good(31));
-        CliRun capture = station.run("capture", "--code", registry.code().text(), photo.toString(),
+        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString(),
                 "--delete-original");
         assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
         assertTrue(Files.notExists(photo), "--delete-original");
@@ -50,7 +42,7 @@ class OperatorActionsTest {
                 .substring("  entry:".length()).strip();
 
         // A registry answering 503 to everything: one attempt, then FAILED with the error kept for the operator.
-        try (MisbehavingRegistry unavailable = MisbehavingRegistry.start(temp.resolve("registry/keys"),
+        try (MisbehavingRegistry unavailable = MisbehavingRegistry.start(registry.dataDir().resolve("keys"),
                 MisbehavingRegistry.Mode.UNAVAILABLE)) {
             Map<String, String> failing = Map.of("CODEBOUND_REGISTRY_URL", unavailable.url(),
                     "CODEBOUND_UPLOAD_MAX_ATTEMPTS", "1");
@@ -74,8 +66,8 @@ class OperatorActionsTest {
         assertEquals("FAILED", retried.get("to").asText(), "due at once, still FAILED until it uploads");
         assertTrue(retried.get("reason").asText().length() > 0, retry::both);
 
-        CliRun reinit = station.run("init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString(), "--no-passphrase", "--force");
+        CliRun reinit = station.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString(), "--no-passphrase", "--force");
         assertEquals(ExitCodes.STATION, reinit.exitCode(), reinit::both);
         assertTrue(reinit.err().contains("the spool still holds 1 undelivered envelope(s)"), reinit::both);
 
@@ -89,7 +81,7 @@ class OperatorActionsTest {
     void rejectedEntryCarriesTheRegistrysReasonUntilRemoved() throws Exception {
         TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("rejected")), registry,
                 "--no-passphrase");
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         Path photo = temp.resolve("revoked.jpg");
         Files.write(photo, SamplePhotos.good(33));
         CliRun capture = station.run("capture", "--code", code.text(), photo.toString(), "--json");
@@ -125,7 +117,7 @@ class OperatorActionsTest {
                 "--no-passphrase");
         Path photo = temp.resolve("delivered.jpg");
         Files.write(photo, SamplePhotos.good(32));
-        CliRun capture = station.run("capture", "--code", registry.code().text(), photo.toString(), "--json");
+        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString(), "--json");
         String entry = JSON.readTree(capture.out()).get("entry").asText();
         station.run("upload");
         CliRun remove = station.run("remove", entry);
@@ -140,7 +132,7 @@ class OperatorActionsTest {
     void aQueuedEnvelopeIsListedAndWithdrawnAndNeverDelivered() throws Exception {
         TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("withdrawing")), registry,
                 "--no-passphrase");
-        RegistryFixture.Code wrong = registry.code();
+        IssuedCode wrong = registry.issueCode();
         Path photo = Files.write(temp.resolve("wrong-student.jpg"), SamplePhotos.good(34));
         CliRun capture = station.run("capture", "--code", wrong.text(), photo.toString(), "--json");
         assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
@@ -183,7 +175,7 @@ class OperatorActionsTest {
                 "recorded, and signed at once");
         assertTrue(Files.readString(logFile(station)).contains("\"event\":\"entry-withdrawn\",\"entryId\":\""
                 + entry + "\""));
-        CliRun audit = station.run("audit", "verify", "--registry", registry.url());
+        CliRun audit = station.run("audit", "verify", "--registry", registry.baseUri().toString());
         assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
     }
 
@@ -192,11 +184,11 @@ class OperatorActionsTest {
         TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("too-late")), registry,
                 "--no-passphrase");
         Path photo = Files.write(temp.resolve("sent.jpg"), SamplePhotos.good(35));
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         String entry = JSON.readTree(station.run("capture", "--code", code.text(), photo.toString(), "--json")
                 .out()).get("entry").asText();
         try (Spool spool = Spool.open(station.station().spool(), Clock.systemUTC())) {
-            spool.markCreated(entry, registry.url() + "files/0123456789abcdef", 0);
+            spool.markCreated(entry, registry.baseUri().toString() + "files/0123456789abcdef", 0);
         }
         CliRun created = station.run("withdraw", entry);
         assertEquals(ExitCodes.USAGE, created.exitCode(), created::both);
@@ -217,7 +209,7 @@ class OperatorActionsTest {
     void removeSignsACheckpointOverItsRecord() throws Exception {
         TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("removing")), registry,
                 "--no-passphrase");
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         Path photo = Files.write(temp.resolve("to-remove.jpg"), SamplePhotos.good(36));
         String entry = JSON.readTree(station.run("capture", "--code", code.text(), photo.toString(), "--json")
                 .out()).get("entry").asText();

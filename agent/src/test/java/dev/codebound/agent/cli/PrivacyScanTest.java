@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
 import dev.codebound.protocol.code.StudentIdentity;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -83,21 +85,25 @@ class PrivacyScanTest {
             Path registryDir = temp.resolve("registry");
             Path home = temp.resolve("station");
             String enrollmentToken;
-            RegistryFixture.Code code;
-            RegistryFixture.Code retake;
+            IssuedCode code;
+            IssuedCode retake;
             String codeRecord;
-            try (RegistryFixture registry = RegistryFixture.start(registryDir)) {
+            // Started and stopped here, over a directory of the test's, so that the scan below reads what the
+            // registry left on disk after a graceful stop.
+            CodeboundRegistry registry = CodeboundRegistry.builder().dataDir(registryDir).build();
+            registry.start();
+            try {
                 TestStation station = new TestStation(home, Map.of(StationHome.ENVIRONMENT_VARIABLE, home.toString(),
                         StationKeys.PASSPHRASE_VARIABLE, PASSPHRASE));
-                said.add(run(station, "init", "--registry-url", registry.url(), "--registry-ca",
-                        registry.caFile().toString(), "--schools", "10337"));
+                said.add(run(station, "init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                        registry.caCertificateFile().toString(), "--schools", "10337"));
                 enrollmentToken = registry.enrollmentToken();
                 said.add(run(station, Map.of(EnrollCommand.TOKEN_VARIABLE, enrollmentToken), "enroll"));
                 said.add(run(station, "trust", "refresh"));
                 Instant now = Instant.now();
-                code = registry.code(STUDENT_NUMBER, NAME, ID_NUMBER, 10337, now.minus(Duration.ofDays(1)),
+                code = registry.issueCode(STUDENT_NUMBER, NAME, ID_NUMBER, 10337, 2027, now.minus(Duration.ofDays(1)),
                         now.plus(Duration.ofDays(30)));
-                retake = registry.code(STUDENT_NUMBER, NAME, ID_NUMBER, 10337, now.minus(Duration.ofDays(1)),
+                retake = registry.issueCode(STUDENT_NUMBER, NAME, ID_NUMBER, 10337, 2027, now.minus(Duration.ofDays(1)),
                         now.plus(Duration.ofDays(30)));
                 said.add(run(station, "code", "verify", code.text()));
                 said.add(run(station, "code", "verify", "--json", code.text()));
@@ -148,7 +154,7 @@ class PrivacyScanTest {
                 said.add(revoked.both());
                 // The security team's view of the station's hash-chained transfer log.
                 said.add(run(station, "audit", "checkpoint"));
-                said.add(run(station, "audit", "verify", "--registry", registry.url(), "--json"));
+                said.add(run(station, "audit", "verify", "--registry", registry.baseUri().toString(), "--json"));
                 said.add(run(station, "audit", "show"));
                 said.add(run(station, "audit", "export", "--format", "csv"));
                 said.add(run(station, "audit", "export"));
@@ -157,6 +163,8 @@ class PrivacyScanTest {
                 codeRecord = registry.adminGet("/admin/v1/codes/" + code.codeId());
                 said.add(registry.adminGet("/admin/v1/codes/" + code.codeId() + "/photos"));
                 said.add(registry.adminGet("/admin/v1/stations"));
+            } finally {
+                registry.stop();
             }
 
             Map<String, byte[]> secrets = new LinkedHashMap<>();

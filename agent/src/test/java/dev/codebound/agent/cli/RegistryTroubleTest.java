@@ -8,21 +8,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.RegistryClock;
 import dev.codebound.agent.station.StationConfig;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.PemFiles;
-import dev.codebound.server.faults.FaultPlan;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.testkit.SamplePhotos;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,18 +33,9 @@ class RegistryTroubleTest {
 
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
+    @RegisterExtension
+    static CodeboundRegistry registry = CodeboundRegistry.builder().build();
     static int photoSeed = 40;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"));
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
 
     private static TestStation enrolled(String name) throws Exception {
         return TestStation.enrolled(TestStation.unencrypted(temp.resolve(name)), registry, "--no-passphrase");
@@ -55,7 +44,7 @@ class RegistryTroubleTest {
     private static String capture(TestStation station) throws Exception {
         Path photo = temp.resolve("photo-" + photoSeed + ".jpg");
         Files.write(photo, SamplePhotos.good(photoSeed++));
-        CliRun capture = station.run("capture", "--code", registry.code().text(), photo.toString(), "--json");
+        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString(), "--json");
         assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
         return JSON.readTree(capture.out()).get("entry").asText();
     }
@@ -114,13 +103,14 @@ class RegistryTroubleTest {
             assertEquals(1, counts.get("queued").asInt(), "run " + run + ": the entry stays queued, intact");
             assertEquals(0, counts.get("failed").asInt(), upload::both);
         }
-        assertTrue(registry.uploadsOf(entry).isEmpty(), "the registry holds nothing from a revoked station");
+        assertTrue(RegistryUploads.of(registry, entry).isEmpty(),
+                "the registry holds nothing from a revoked station");
 
         CliRun refresh = station.run("trust", "refresh");
         assertEquals(ExitCodes.REGISTRY_REFUSED, refresh.exitCode(), refresh::both);
         Path photo = temp.resolve("after-revocation.jpg");
         Files.write(photo, SamplePhotos.good(90));
-        CliRun capture = station.run("capture", "--code", registry.code().text(), photo.toString());
+        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString());
         assertEquals(ExitCodes.REGISTRY_REFUSED, capture.exitCode(), capture::both);
         assertTrue(capture.err().contains("it must not seal photos, and nothing was sealed"), capture::both);
         assertTrue(Files.exists(photo));
@@ -144,7 +134,7 @@ class RegistryTroubleTest {
                 + Instant.now() + "\n");
         Path photo = temp.resolve("fast-clock.jpg");
         Files.write(photo, SamplePhotos.good(91));
-        String code = registry.code().text();
+        String code = registry.issueCode().text();
         CliRun refused = station.run("capture", "--code", code, photo.toString(), "--delete-original");
         assertEquals(ExitCodes.STATION, refused.exitCode(), refused::both);
         assertTrue(refused.err().startsWith("error: this computer's clock is 6 min 0 s ahead of the registry's"),
@@ -170,14 +160,13 @@ class RegistryTroubleTest {
     void aRetriedRequestIsAnnouncedOnStandardErrorAndTheEnvelopeStillArrives() throws Exception {
         TestStation station = enrolled("retry-notice");
         String entry = capture(station);
-        registry.registry().faults().replace(FaultPlan.fromJson(("{\"seed\":\"1\",\"rules\":[{\"route\":"
-                + "\"POST /files/\",\"script\":[1],\"action\":{\"type\":\"status\",\"status\":503,"
-                + "\"retryAfterSeconds\":1}}]}").getBytes(StandardCharsets.UTF_8)));
+        registry.faultPlan("{\"seed\":\"1\",\"rules\":[{\"route\":\"POST /files/\",\"script\":[1],"
+                + "\"action\":{\"type\":\"status\",\"status\":503,\"retryAfterSeconds\":1}}]}");
         CliRun upload;
         try {
             upload = station.run("upload");
         } finally {
-            registry.registry().faults().replace(FaultPlan.NONE);
+            registry.clearFaults();
         }
         assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
         List<String> notices = upload.err().lines().filter(line -> line.startsWith("retry: ")).toList();
@@ -191,7 +180,7 @@ class RegistryTroubleTest {
     void aRegistryThatDripsItsAnswerIsGivenUpOnAtTheCallDeadline() throws Exception {
         TestStation station = enrolled("drip");
         capture(station);
-        try (MisbehavingRegistry drip = MisbehavingRegistry.start(temp.resolve("registry/keys"),
+        try (MisbehavingRegistry drip = MisbehavingRegistry.start(registry.dataDir().resolve("keys"),
                 MisbehavingRegistry.Mode.DRIP)) {
             CliRun refresh = station.run(registryAt(drip.url(), "registry.call-timeout", "PT2S"), "", "trust",
                     "refresh");
@@ -212,7 +201,7 @@ class RegistryTroubleTest {
     void aRegistryThatNeverStopsAnsweringIsCutOffAtTheSizeLimit() throws Exception {
         TestStation station = enrolled("flood");
         byte[] bundle = Files.readAllBytes(station.station().trustBundle());
-        try (MisbehavingRegistry flood = MisbehavingRegistry.start(temp.resolve("registry/keys"),
+        try (MisbehavingRegistry flood = MisbehavingRegistry.start(registry.dataDir().resolve("keys"),
                 MisbehavingRegistry.Mode.ENDLESS)) {
             CliRun refresh = station.run(registryAt(flood.url()), "", "trust", "refresh");
             assertEquals(ExitCodes.UNREACHABLE, refresh.exitCode(), refresh::both);

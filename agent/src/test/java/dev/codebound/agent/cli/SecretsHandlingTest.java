@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,9 +24,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -44,17 +44,8 @@ class SecretsHandlingTest {
 
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"));
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    @RegisterExtension
+    static CodeboundRegistry registry = CodeboundRegistry.builder().build();
 
     private static TestStation station(String name) {
         Path home = temp.resolve(name);
@@ -75,7 +66,7 @@ class SecretsHandlingTest {
                 break;
             }
         }
-        Path registryDir = temp.resolve("registry");
+        Path registryDir = registry.dataDir();
         int keys = 0;
         try (Stream<Path> files = Files.walk(registryDir.resolve("keys"))) {
             for (Path file : files.toList()) {
@@ -96,8 +87,8 @@ class SecretsHandlingTest {
     @Test
     void enrollAndUploadAsChildProcessesCarryNoSecretInTheirArguments() throws Exception {
         TestStation station = station("child-station");
-        CliRun init = station.run("init", "--registry-url=" + registry.url(), "--registry-ca=" + registry.caFile(),
-                "--schools=10337");
+        CliRun init = station.run("init", "--registry-url=" + registry.baseUri(),
+                "--registry-ca=" + registry.caCertificateFile(), "--schools=10337");
         assertEquals(ExitCodes.OK, init.exitCode(), init::both);
         String token = registry.enrollmentToken();
         String enrollArgs = runChild(station, Map.of(EnrollCommand.TOKEN_VARIABLE, token), "enroll");
@@ -107,7 +98,8 @@ class SecretsHandlingTest {
 
         Path photo = temp.resolve("child.jpg");
         Files.write(photo, SamplePhotos.good(3));
-        CliRun capture = station.run(Map.of(), registry.code().text(), "capture", "--code-stdin", photo.toString());
+        CliRun capture = station.run(Map.of(), registry.issueCode().text(), "capture", "--code-stdin",
+                photo.toString());
         assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
         String uploadArgs = runChild(station, Map.of(), "upload");
         assertFalse(uploadArgs.contains(PASSPHRASE), uploadArgs);

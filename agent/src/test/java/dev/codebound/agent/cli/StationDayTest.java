@@ -7,19 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.station.StationTrust;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,23 +32,14 @@ class StationDayTest {
 
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
-
-    @BeforeAll
-    static void startRegistry() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"));
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    @RegisterExtension
+    static CodeboundRegistry registry = CodeboundRegistry.builder().build();
 
     @Test
     void initEnrollCaptureUploadAndKeepTheVerifiedReceipt() throws Exception {
         TestStation station = TestStation.in(temp.resolve("station"));
-        CliRun init = station.run("init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString(), "--schools", "10337,10338");
+        CliRun init = station.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString(), "--schools", "10337,10338");
         assertEquals(ExitCodes.OK, init.exitCode(), init::both);
         assertTrue(init.out().contains("SHA-256 fingerprint"), init::both);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
@@ -64,7 +56,7 @@ class StationDayTest {
         assertEquals(ExitCodes.OK, refresh.exitCode(), refresh::both);
         assertTrue(refresh.out().contains("trust bundle is up to date (sequence"), refresh::both);
 
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         CliRun verify = station.run("code", "verify", code.text());
         assertEquals(ExitCodes.OK, verify.exitCode(), verify::both);
 
@@ -81,7 +73,7 @@ class StationDayTest {
         CliRun upload = station.run("upload", "--json");
         JsonNode summary = JSON.readTree(upload.out());
         assertEquals(1, summary.get("delivered").asInt(), upload::both);
-        assertEquals(1, registry.completeUploadsOf(entry).size());
+        assertEquals(1, RegistryUploads.completeOf(registry, entry).size());
         assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
         assertEquals(entry, summary.get("receipts").get("stored").get(0).asText(), upload::both);
         Receipt receipt = ReceiptCodec.verify(Files.readAllBytes(station.station().receipt(entry)),
@@ -104,12 +96,13 @@ class StationDayTest {
     @Test
     void initWithJsonDescribesTheStationItSetUp() throws Exception {
         TestStation station = TestStation.unencrypted(temp.resolve("init-json"));
-        CliRun init = station.run("--json", "init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString(), "--schools", "10337,10338", "--no-passphrase");
+        CliRun init = station.run("--json", "init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString(), "--schools", "10337,10338", "--no-passphrase");
         assertEquals(ExitCodes.OK, init.exitCode(), init::both);
         JsonNode result = JSON.readTree(init.out());
         assertEquals(station.home().toString(), result.get("home").asText(), init.out());
-        assertEquals(registry.url().replaceAll("/$", ""), result.get("registryUrl").asText(), init.out());
+        assertEquals(registry.baseUri().toString().replaceAll("/$", ""), result.get("registryUrl").asText(),
+                init.out());
         assertEquals("10337", result.get("schools").get(0).asText(), init.out());
         assertEquals(2, result.get("schools").size(), init.out());
         assertTrue(result.get("registryCaSha256").asText().matches("[0-9a-f]{64}"), init.out());

@@ -9,16 +9,18 @@ import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationTrust;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
+import dev.codebound.registry.junit.CodeboundRegistry;
 import dev.codebound.server.SmallDisk;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,18 +35,19 @@ class StationDiskTest {
 
     @TempDir
     Path temp;
+    @RegisterExtension
+    CodeboundRegistry registry = CodeboundRegistry.builder().build();
 
     @Test
     void captureOnAFullDiskFailsClearlyKeepsTheSpoolIntactAndWorksOnceSpaceIsBack() throws Exception {
-        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"));
-                SmallDisk disk = SmallDisk.mount(temp.resolve("station"), DISK)) {
+        try (SmallDisk disk = SmallDisk.mount(temp.resolve("station"), DISK)) {
             TestStation station = TestStation.enrolled(TestStation.unencrypted(disk.path()), registry,
                     "--no-passphrase");
             String first = capture(station, registry, 1);
 
             disk.fill();
             Path photo = photo(2);
-            CliRun refused = station.run("capture", "--code", registry.code().text(), photo.toString());
+            CliRun refused = station.run("capture", "--code", registry.issueCode().text(), photo.toString());
             assertClearFailure(refused, "No space left on device");
             assertTrue(Files.exists(photo), "the photographer still has the photo");
             assertSpoolHoldsExactly(station, List.of(first));
@@ -60,8 +63,7 @@ class StationDiskTest {
 
     @Test
     void uploadOnAFullDiskFailsClearlyAndTheNextUploadDeliversEverythingOnce() throws Exception {
-        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"));
-                SmallDisk disk = SmallDisk.mount(temp.resolve("station"), DISK)) {
+        try (SmallDisk disk = SmallDisk.mount(temp.resolve("station"), DISK)) {
             TestStation station = TestStation.enrolled(TestStation.unencrypted(disk.path()), registry,
                     "--no-passphrase");
             String first = capture(station, registry, 1);
@@ -93,15 +95,14 @@ class StationDiskTest {
 
     @Test
     void aReadOnlyHomeRefusesCaptureAndUploadClearlyAndBothWorkAfterRemountingReadWrite() throws Exception {
-        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"));
-                SmallDisk disk = SmallDisk.mount(temp.resolve("station"), DISK)) {
+        try (SmallDisk disk = SmallDisk.mount(temp.resolve("station"), DISK)) {
             TestStation station = TestStation.enrolled(TestStation.unencrypted(disk.path()), registry,
                     "--no-passphrase");
             String first = capture(station, registry, 1);
 
             disk.readOnly();
             try {
-                CliRun capture = station.run("capture", "--code", registry.code().text(), photo(2).toString());
+                CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo(2).toString());
                 assertClearFailure(capture, "Read-only file system");
                 CliRun upload = station.run("upload");
                 assertClearFailure(upload, "Read-only file system");
@@ -120,8 +121,9 @@ class StationDiskTest {
         }
     }
 
-    private String capture(TestStation station, RegistryFixture registry, int seed) throws Exception {
-        CliRun capture = station.run("capture", "--code", registry.code().text(), photo(seed).toString(), "--json");
+    private String capture(TestStation station, CodeboundRegistry registry, int seed) throws Exception {
+        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo(seed).toString(),
+                "--json");
         assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
         return JSON.readTree(capture.out()).get("entry").asText();
     }

@@ -5,42 +5,39 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.agent.station.StationKeys;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every bad input the commands meet, against the real mock registry: one clear message and exit code each. */
 class StationRefusalsTest {
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
+    @RegisterExtension
+    static CodeboundRegistry registry = CodeboundRegistry.builder().build();
     static TestStation enrolled;
     static String usedToken;
 
     @BeforeAll
     static void enrollAStation() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"));
         enrolled = TestStation.unencrypted(temp.resolve("enrolled"));
         init(enrolled);
         usedToken = registry.enrollmentToken();
         TestStation.enroll(enrolled, usedToken);
     }
 
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
     private static void init(TestStation station) {
-        CliRun init = station.run("init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString(), "--schools", "10337", "--no-passphrase");
+        CliRun init = station.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString(), "--schools", "10337", "--no-passphrase");
         assertEquals(ExitCodes.OK, init.exitCode(), init::both);
         assertTrue(init.err().startsWith("warning: the station key is stored UNENCRYPTED"), init::both);
     }
@@ -89,8 +86,8 @@ class StationRefusalsTest {
     @Test
     void initWithoutPassphraseIsRefusedUnlessExplicit() {
         TestStation station = TestStation.unencrypted(temp.resolve("no-passphrase"));
-        CliRun init = station.run("init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString());
+        CliRun init = station.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString());
         assertEquals(ExitCodes.STATION, init.exitCode(), init::both);
         assertTrue(init.err().startsWith("error: no key passphrase is configured: set CODEBOUND_KEY_PASSPHRASE"),
                 init::both);
@@ -99,26 +96,26 @@ class StationRefusalsTest {
 
     @Test
     void initRefusesToOverwriteAKeyAndCheckItsInput() throws Exception {
-        CliRun again = enrolled.run("init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString(), "--no-passphrase");
+        CliRun again = enrolled.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString(), "--no-passphrase");
         assertEquals(ExitCodes.STATION, again.exitCode(), again::both);
         assertTrue(again.err().contains("a station key already exists at"), again::both);
 
         TestStation fresh = TestStation.unencrypted(temp.resolve("bad-input"));
         CliRun http = fresh.run("init", "--registry-url", "http://127.0.0.1:1", "--registry-ca",
-                registry.caFile().toString(), "--no-passphrase");
+                registry.caCertificateFile().toString(), "--no-passphrase");
         assertEquals(ExitCodes.STATION, http.exitCode(), http::both);
         assertTrue(http.err().contains("--registry-url must use https"), http::both);
 
         Path leaf = temp.resolve("leaf.pem");
-        Files.copy(registry.caFile().resolveSibling("tls-server.cert.pem"), leaf);
-        CliRun notCa = fresh.run("init", "--registry-url", registry.url(), "--registry-ca", leaf.toString(),
-                "--no-passphrase");
+        Files.copy(registry.caCertificateFile().resolveSibling("tls-server.cert.pem"), leaf);
+        CliRun notCa = fresh.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                leaf.toString(), "--no-passphrase");
         assertEquals(ExitCodes.STATION, notCa.exitCode(), notCa::both);
         assertTrue(notCa.err().contains("which is not a CA certificate"), notCa::both);
 
-        CliRun schools = fresh.run("init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString(), "--schools", "10337,abc", "--no-passphrase");
+        CliRun schools = fresh.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString(), "--schools", "10337,abc", "--no-passphrase");
         assertEquals(ExitCodes.STATION, schools.exitCode(), schools::both);
         assertTrue(schools.err().contains("--schools contains 'abc', which is not a school code"), schools::both);
     }
@@ -126,8 +123,8 @@ class StationRefusalsTest {
     @Test
     void wrongPassphraseIsNamedAsSuch() throws Exception {
         TestStation station = TestStation.in(temp.resolve("wrong-passphrase"));
-        CliRun init = station.run("init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString());
+        CliRun init = station.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString());
         assertEquals(ExitCodes.OK, init.exitCode(), init::both);
         CliRun enroll = station.run(Map.of(StationKeys.PASSPHRASE_VARIABLE, "hunter2-not-it",
                 EnrollCommand.TOKEN_VARIABLE, registry.enrollmentToken()), "", "enroll");
@@ -140,7 +137,7 @@ class StationRefusalsTest {
     void captureBeforeEnrollSaysToEnroll() throws Exception {
         Path photo = temp.resolve("early.jpg");
         Files.write(photo, SamplePhotos.good(2));
-        CliRun capture = initialised("not-enrolled").run("capture", "--code", registry.code().text(),
+        CliRun capture = initialised("not-enrolled").run("capture", "--code", registry.issueCode().text(),
                 photo.toString());
         assertEquals(ExitCodes.STATION, capture.exitCode(), capture::both);
         assertTrue(capture.err().contains("run 'codebound-agent enroll' first"), capture::both);
@@ -150,7 +147,7 @@ class StationRefusalsTest {
     void wrongSizePhotoIsRefusedWithItsExactMessageAndNothingIsSpooled() throws Exception {
         Path photo = temp.resolve("big.jpg");
         Files.write(photo, SamplePhotos.bad(SamplePhotos.Defect.WRONG_SIZE, 3));
-        CliRun capture = enrolled.run("capture", "--code", registry.code().text(), photo.toString());
+        CliRun capture = enrolled.run("capture", "--code", registry.issueCode().text(), photo.toString());
         assertEquals(ExitCodes.PHOTO_REFUSED, capture.exitCode(), capture::both);
         assertTrue(capture.err().startsWith("error: photo big.jpg refused by the specification; nothing was sealed:"),
                 capture::both);
@@ -165,7 +162,7 @@ class StationRefusalsTest {
         Path photo = temp.resolve("good.jpg");
         Files.write(photo, SamplePhotos.good(4));
         Instant now = Instant.now();
-        RegistryFixture.Code expired = registry.code(10337, now.minus(Duration.ofDays(5)), now.minus(Duration.ofDays(1)));
+        IssuedCode expired = registry.issueCode(10337, now.minus(Duration.ofDays(5)), now.minus(Duration.ofDays(1)));
         CliRun old = enrolled.run("capture", "--code", expired.text(), photo.toString());
         assertEquals(ExitCodes.CODE_REFUSED, old.exitCode(), old::both);
         assertTrue(old.err().startsWith("error: code " + expired.codeId() + " expired at"), old::both);
@@ -173,7 +170,7 @@ class StationRefusalsTest {
         CliRun garbage = enrolled.run(Map.of(), "hello\n", "capture", "--code-stdin", photo.toString());
         assertEquals(ExitCodes.CODE_REFUSED, garbage.exitCode(), garbage::both);
 
-        RegistryFixture.Code foreign = registry.code(20001, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(9)));
+        IssuedCode foreign = registry.issueCode(20001, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(9)));
         CliRun otherSchool = enrolled.run("capture", "--code", foreign.text(), photo.toString());
         assertEquals(ExitCodes.CODE_REFUSED, otherSchool.exitCode(), otherSchool::both);
         assertTrue(otherSchool.err().contains("20001"), otherSchool::both);
@@ -205,7 +202,7 @@ class StationRefusalsTest {
 
     @Test
     void trustRefreshCountsNewRevocationsAndTheRevokedCodeIsRefused() throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         registry.revokeCode(code.codeId());
         CliRun refresh = enrolled.run("trust", "refresh", "--json");
         assertEquals(ExitCodes.OK, refresh.exitCode(), refresh::both);

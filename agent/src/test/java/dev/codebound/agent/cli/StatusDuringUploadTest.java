@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.spool.Spool;
-import dev.codebound.protocol.photo.SamplePhotos;
-import dev.codebound.server.faults.FaultPlan;
-import java.nio.charset.StandardCharsets;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,27 +29,17 @@ class StatusDuringUploadTest {
 
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
-
-    @BeforeAll
-    static void startASlowRegistry() throws Exception {
-        // The first creation request is answered after 5 s: the upload is in flight for at least that long.
-        registry = RegistryFixture.start(temp.resolve("registry"), FaultPlan.fromJson(("{\"seed\":1,\"rules\":[{"
-                + "\"route\":\"tus.create\",\"script\":[1],\"action\":{\"type\":\"delay\",\"ms\":5000}}]}")
-                .getBytes(StandardCharsets.UTF_8)));
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    /** The first creation request is answered after 5 s: the upload is in flight for at least that long. */
+    @RegisterExtension
+    static CodeboundRegistry registry = CodeboundRegistry.builder().faultPlan("{\"seed\":1,\"rules\":[{"
+            + "\"route\":\"tus.create\",\"script\":[1],\"action\":{\"type\":\"delay\",\"ms\":5000}}]}").build();
 
     @Test
     void anEnvelopeBeingUploadedIsShownInFlightWithTheUploadsProcess() throws Exception {
         TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("uploading")), registry,
                 "--no-passphrase");
         Path photo = Files.write(temp.resolve("small.jpg"), SamplePhotos.good(51));
-        String entry = JSON.readTree(station.run("capture", "--code", registry.code().text(), photo.toString(),
+        String entry = JSON.readTree(station.run("capture", "--code", registry.issueCode().text(), photo.toString(),
                 "--json").out()).get("entry").asText();
 
         RunningCommand upload = RunningCommand.start(station, "upload", "--json");
@@ -91,8 +79,8 @@ class StatusDuringUploadTest {
     @Test
     void aRecordWhoseProcessDoesNotHoldTheSpoolIsIgnored() throws Exception {
         TestStation station = TestStation.unencrypted(temp.resolve("killed"));
-        CliRun init = station.run("init", "--registry-url", registry.url(), "--registry-ca",
-                registry.caFile().toString(), "--no-passphrase");
+        CliRun init = station.run("init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+                registry.caCertificateFile().toString(), "--no-passphrase");
         assertEquals(ExitCodes.OK, init.exitCode(), init::both);
         Path record = station.station().spool().resolve(".activity");
         String left;

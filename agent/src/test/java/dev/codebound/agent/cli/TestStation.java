@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
+import dev.codebound.registry.junit.CodeboundRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,12 +46,12 @@ record TestStation(Path home, Map<String, String> environment) {
     }
 
     /** init, then enroll with a fresh token: a station ready to capture. */
-    static TestStation enrolled(TestStation station, RegistryFixture registry, String... initOptions)
+    static TestStation enrolled(TestStation station, CodeboundRegistry registry, String... initOptions)
             throws Exception {
         String[] init = new String[4 + initOptions.length];
         init[0] = "init";
-        init[1] = "--registry-url=" + registry.url();
-        init[2] = "--registry-ca=" + registry.caFile();
+        init[1] = "--registry-url=" + registry.baseUri();
+        init[2] = "--registry-ca=" + registry.caCertificateFile();
         init[3] = "--schools=10337";
         System.arraycopy(initOptions, 0, init, 4, initOptions.length);
         CliRun initRun = station.run(init);

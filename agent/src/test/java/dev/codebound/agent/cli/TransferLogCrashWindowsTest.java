@@ -19,10 +19,12 @@ import dev.codebound.agent.upload.UploadConfig;
 import dev.codebound.agent.upload.Uploader;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.VerifiedCode;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.wire.ReceiptCodec;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.time.Instant;
 import java.util.List;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,31 +45,32 @@ class TransferLogCrashWindowsTest {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    CodeboundRegistry registry = CodeboundRegistry.builder().build();
+
     /** Upload died after the spool stored the receipt and before the log got its 'delivered' record. */
     @Test
     void aDeliveryTheLogMissedIsRecordedByTheNextUploadAndTheAuditPasses() throws Exception {
-        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
-            TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
-                    "--no-passphrase");
-            Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(11));
-            CliRun capture = station.run("capture", "--code", registry.code().text(), photo.toString());
-            assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
+                "--no-passphrase");
+        Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(11));
+        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString());
+        assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
 
-            // The upload process as far as the spool is concerned, without the transfer log: as if killed
-            // right after the entry became DELIVERED.
-            StationHome home = station.station();
-            StationCredentials credentials = StationKeys.load(home, null);
-            try (Spool spool = Spool.open(home.spool(), Clock.systemUTC())) {
-                UploadConfig config = UploadConfig.builder(HttpUrl.get(registry.url()).resolve("/files/")).build();
-                new Uploader(config, MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
-                        new StationTrust(home).registryCa()).build(), spool, ProgressListener.NONE).runOnce();
-            }
-
-            CliRun upload = station.run("upload");
-            assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
-            CliRun audit = station.run("audit", "verify", "--registry", registry.url());
-            assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+        // The upload process as far as the spool is concerned, without the transfer log: as if killed
+        // right after the entry became DELIVERED.
+        StationHome home = station.station();
+        StationCredentials credentials = StationKeys.load(home, null);
+        try (Spool spool = Spool.open(home.spool(), Clock.systemUTC())) {
+            UploadConfig config = UploadConfig.builder(HttpUrl.get(registry.baseUri()).resolve("/files/")).build();
+            new Uploader(config, MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
+                    new StationTrust(home).registryCa()).build(), spool, ProgressListener.NONE).runOnce();
         }
+
+        CliRun upload = station.run("upload");
+        assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+        CliRun audit = station.run("audit", "verify", "--registry", registry.baseUri().toString());
+        assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
     }
 
     /**
@@ -77,40 +81,38 @@ class TransferLogCrashWindowsTest {
      */
     @Test
     void aCaptureIsLoggedBeforeItsEnvelopeBecomesASpoolEntry() throws Exception {
-        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
-            TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
-                    "--no-passphrase");
-            StationHome home = station.station();
-            RegistryFixture.Code code = registry.code();
-            Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(12));
-            try (Spool spool = Spool.open(home.spool(), Clock.systemUTC());
-                    TransferLog log = TransferLog.open(home, Clock.systemUTC(), StationKeys.load(home, null))) {
-                // The spool's journal refuses the entry's record, as a crash between the two would leave it.
-                spool.close();
-                assertThrows(IOException.class, () -> sealer(station).capture(verified(station, code), photo, spool,
-                        log));
-                assertEquals(1, log.entriesWith(EventType.CAPTURED).size(), "the capture was logged first");
-            }
-            try (Spool reopened = Spool.open(home.spool(), Clock.systemUTC());
-                    var envelopes = Files.list(home.spool().resolve("envelopes"))) {
-                assertEquals(0, reopened.entries().size());
-                assertEquals(List.of(), envelopes.toList(), "the envelope the spool never took is not left behind");
-            }
-
-            CliRun again = station.run("capture", "--code", code.text(), photo.toString());
-            assertEquals(ExitCodes.OK, again.exitCode(), again::both);
-            CliRun upload = station.run("upload");
-            assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
-            CliRun audit = station.run("audit", "verify", "--registry", registry.url());
-            assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
-            try (var receipts = Files.list(home.receipts())) {
-                for (Path receipt : receipts.toList()) {
-                    assertEquals(1, ReceiptCodec.verify(Files.readAllBytes(receipt), new StationTrust(home).bundle(),
-                            "receipt").photoVersion());
-                }
-            }
-            assertTrue(Files.exists(photo));
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
+                "--no-passphrase");
+        StationHome home = station.station();
+        IssuedCode code = registry.issueCode();
+        Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(12));
+        try (Spool spool = Spool.open(home.spool(), Clock.systemUTC());
+                TransferLog log = TransferLog.open(home, Clock.systemUTC(), StationKeys.load(home, null))) {
+            // The spool's journal refuses the entry's record, as a crash between the two would leave it.
+            spool.close();
+            assertThrows(IOException.class, () -> sealer(station).capture(verified(station, code), photo, spool,
+                    log));
+            assertEquals(1, log.entriesWith(EventType.CAPTURED).size(), "the capture was logged first");
         }
+        try (Spool reopened = Spool.open(home.spool(), Clock.systemUTC());
+                var envelopes = Files.list(home.spool().resolve("envelopes"))) {
+            assertEquals(0, reopened.entries().size());
+            assertEquals(List.of(), envelopes.toList(), "the envelope the spool never took is not left behind");
+        }
+
+        CliRun again = station.run("capture", "--code", code.text(), photo.toString());
+        assertEquals(ExitCodes.OK, again.exitCode(), again::both);
+        CliRun upload = station.run("upload");
+        assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+        CliRun audit = station.run("audit", "verify", "--registry", registry.baseUri().toString());
+        assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+        try (var receipts = Files.list(home.receipts())) {
+            for (Path receipt : receipts.toList()) {
+                assertEquals(1, ReceiptCodec.verify(Files.readAllBytes(receipt), new StationTrust(home).bundle(),
+                        "receipt").photoVersion());
+            }
+        }
+        assertTrue(Files.exists(photo));
     }
 
     /**
@@ -120,31 +122,29 @@ class TransferLogCrashWindowsTest {
      */
     @Test
     void aCaptureTheSpoolRefusesLogsNoCaptureRecord() throws Exception {
-        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
-            TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
-                    "--no-passphrase");
-            StationHome home = station.station();
-            RegistryFixture.Code code = registry.code();
-            Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(13));
-            try (Spool spool = Spool.open(home.spool(), Clock.systemUTC());
-                    TransferLog log = TransferLog.open(home, Clock.systemUTC(), StationKeys.load(home, null))) {
-                Path envelopes = home.spool().resolve("envelopes");
-                Files.delete(envelopes);
-                Files.createFile(envelopes);
-                assertThrows(IOException.class, () -> sealer(station).capture(verified(station, code), photo, spool,
-                        log));
-                assertEquals(0, log.entriesWith(EventType.CAPTURED).size(), "no capture record for a refused copy");
-                assertEquals(0, spool.entries().size());
-                Files.delete(envelopes);
-                Files.createDirectory(envelopes);
-            }
-            CliRun again = station.run("capture", "--code", code.text(), photo.toString());
-            assertEquals(ExitCodes.OK, again.exitCode(), again::both);
-            CliRun upload = station.run("upload");
-            assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
-            CliRun audit = station.run("audit", "verify", "--registry", registry.url());
-            assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
+                "--no-passphrase");
+        StationHome home = station.station();
+        IssuedCode code = registry.issueCode();
+        Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(13));
+        try (Spool spool = Spool.open(home.spool(), Clock.systemUTC());
+                TransferLog log = TransferLog.open(home, Clock.systemUTC(), StationKeys.load(home, null))) {
+            Path envelopes = home.spool().resolve("envelopes");
+            Files.delete(envelopes);
+            Files.createFile(envelopes);
+            assertThrows(IOException.class, () -> sealer(station).capture(verified(station, code), photo, spool,
+                    log));
+            assertEquals(0, log.entriesWith(EventType.CAPTURED).size(), "no capture record for a refused copy");
+            assertEquals(0, spool.entries().size());
+            Files.delete(envelopes);
+            Files.createDirectory(envelopes);
         }
+        CliRun again = station.run("capture", "--code", code.text(), photo.toString());
+        assertEquals(ExitCodes.OK, again.exitCode(), again::both);
+        CliRun upload = station.run("upload");
+        assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+        CliRun audit = station.run("audit", "verify", "--registry", registry.baseUri().toString());
+        assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
     }
 
     private static PhotoSealer sealer(TestStation station) throws Exception {
@@ -154,7 +154,7 @@ class TransferLogCrashWindowsTest {
                 new StationTrust(home).bundle(), Clock.systemUTC());
     }
 
-    private static VerifiedCode verified(TestStation station, RegistryFixture.Code code) throws Exception {
+    private static VerifiedCode verified(TestStation station, IssuedCode code) throws Exception {
         StationHome home = station.station();
         return new CodeVerifier(new StationTrust(home).bundle(),
                 StationConfig.load(home, station.environment()).schools()).verify(code.text(), Instant.now());

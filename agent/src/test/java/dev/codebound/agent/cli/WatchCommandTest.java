@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,33 +16,28 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The hot folder against the real mock registry: pairing, partial files, done/ and rejected/. */
 class WatchCommandTest {
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
+    @RegisterExtension
+    static CodeboundRegistry registry = CodeboundRegistry.builder().build();
     static TestStation station;
 
     @BeforeAll
     static void enrollAStation() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"));
         station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry, "--no-passphrase");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
     }
 
     @Test
     void namedPhotoIsSealedForItsRememberedCodeAndPartialFilesAreLeftAlone() throws Exception {
-        RegistryFixture.Code code = registry.code();
-        RegistryFixture.Code later = registry.code();
+        IssuedCode code = registry.issueCode();
+        IssuedCode later = registry.issueCode();
         CliRun remember = station.run("code", "verify", "--remember", code.text());
         assertEquals(ExitCodes.OK, remember.exitCode(), remember::both);
         assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", later.text()).exitCode());
@@ -71,8 +68,8 @@ class WatchCommandTest {
 
     @Test
     void codesScannedOnStandardInputAreRememberedAndRefusalsCarryTheirReasons() throws Exception {
-        RegistryFixture.Code code = registry.code();
-        RegistryFixture.Code other = registry.code();
+        IssuedCode code = registry.issueCode();
+        IssuedCode other = registry.issueCode();
         Path folder = Files.createDirectories(temp.resolve("tethered"));
         Files.write(folder.resolve(code.codeId() + ".jpg"), SamplePhotos.good(12));
         Files.write(folder.resolve(other.codeId() + ".jpg"), SamplePhotos.bad(SamplePhotos.Defect.WRONG_SIZE, 13));
@@ -90,7 +87,7 @@ class WatchCommandTest {
 
     @Test
     void aPhotoTheCameraNeverFinishedIsReportedThenMovedToRejected() throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
         Path folder = Files.createDirectories(temp.resolve("cut-short"));
         byte[] whole = SamplePhotos.good(16);

@@ -7,16 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.spool.Spool;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,18 +33,13 @@ class WatchPairingTest {
 
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
+    @RegisterExtension
+    static CodeboundRegistry registry = CodeboundRegistry.builder().build();
     static TestStation station;
 
     @BeforeAll
     static void enrollAStation() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"));
         station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry, "--no-passphrase");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
     }
 
     private static RunningCommand watch(Path folder, String... extra) throws Exception {
@@ -95,7 +92,7 @@ class WatchPairingTest {
 
     @Test
     void aScannedCodePairsTheNextPhotoAndASecondPhotoIsSealedForNoCode() throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         Path folder = folder("second-photo");
         long from = nextSeq();
         RunningCommand watch = watch(folder);
@@ -120,7 +117,7 @@ class WatchPairingTest {
 
     @Test
     void withJsonEachEventIsOneObjectOnStandardOutputAndTheTextGoesToStandardError() throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         Path folder = folder("json-events");
         RunningCommand watch = RunningCommand.start(station, "watch", folder.toString(), "--code-stdin",
                 "--pair-with-last-code", "--settle", "100", "--poll", "20", "--json");
@@ -158,7 +155,7 @@ class WatchPairingTest {
 
     @Test
     void aPhotoAfterARefusedScanIsNotSealedForThePreviousCode() throws Exception {
-        RegistryFixture.Code previous = registry.code();
+        IssuedCode previous = registry.issueCode();
         Path folder = folder("refused-scan");
         long from = nextSeq();
         RunningCommand watch = watch(folder);
@@ -180,7 +177,7 @@ class WatchPairingTest {
 
     @Test
     void aPhotoAfterTheScannerInputEndedIsNotSealedForTheLastCode() throws Exception {
-        RegistryFixture.Code last = registry.code();
+        IssuedCode last = registry.issueCode();
         Path folder = folder("scanner-ended");
         long from = nextSeq();
         RunningCommand watch = watch(folder);
@@ -201,7 +198,7 @@ class WatchPairingTest {
 
     @Test
     void aPairingWithoutAPhotoClosesAfterTheTimeout() throws Exception {
-        RegistryFixture.Code idle = registry.code();
+        IssuedCode idle = registry.issueCode();
         Path folder = folder("idle");
         long from = nextSeq();
         RunningCommand watch = watch(folder, "--pairing-timeout", "1");
@@ -220,7 +217,7 @@ class WatchPairingTest {
 
     @Test
     void aPhotoAlreadyInTheFolderWhenTheNextCodeIsScannedIsNotSealedForIt() throws Exception {
-        RegistryFixture.Code next = registry.code();
+        IssuedCode next = registry.issueCode();
         Path folder = folder("before-scan");
         long from = nextSeq();
         RunningCommand watch = watch(folder);
@@ -232,7 +229,7 @@ class WatchPairingTest {
         watch.await(() -> Files.exists(folder.resolve("rejected/IMG_0006.jpg.reason.txt")), "the earlier photo");
         Files.write(folder.resolve("IMG_0007.jpg"), SamplePhotos.good(37));
         watch.awaitOut("spooled IMG_0007.jpg for code " + next.codeId());
-        RegistryFixture.Code unused = registry.code();
+        IssuedCode unused = registry.issueCode();
         watch.scan(unused.text());
         watch.awaitOut("pairing open: the next photo is sealed for code " + unused.codeId());
         CliRun run = watch.stop();
@@ -259,7 +256,7 @@ class WatchPairingTest {
         assertEquals(ExitCodes.USAGE, noScanner.exitCode(), noScanner::both);
     }
 
-    private static void assertNoCodeTextInLog(RegistryFixture.Code code) throws Exception {
+    private static void assertNoCodeTextInLog(IssuedCode code) throws Exception {
         String log = Files.readString(station.station().log().resolve("transfer-log.jsonl"));
         assertFalse(log.contains(code.text()), "the log holds code ids, never a code's text");
     }

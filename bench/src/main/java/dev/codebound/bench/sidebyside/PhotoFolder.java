@@ -1,6 +1,6 @@
 package dev.codebound.bench.sidebyside;
 
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -42,10 +42,10 @@ import org.bouncycastle.cms.CMSSignedData;
  * second argument is the suite id, 1 if absent):
  *
  * <pre>
- * mvn -B -ntp -q -pl protocol test-compile exec:java -Dexec.classpathScope=test \
+ * mvn -B -ntp -q -pl testkit,protocol test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.codebound.protocol.envelope.EnvelopeVectorGenerator \
  *     -Dexec.args=protocol/src/test/resources/vectors/envelope
- * mvn -B -ntp -q -pl protocol test-compile exec:java -Dexec.classpathScope=test \
+ * mvn -B -ntp -q -pl testkit,protocol test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.codebound.protocol.envelope.EnvelopeVectorGenerator \
  *     -Dexec.args="protocol/src/test/resources/vectors/envelope-suite2 2"
  * </pre>

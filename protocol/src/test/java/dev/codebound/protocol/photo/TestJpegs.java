@@ -1,5 +1,6 @@
 package dev.codebound.protocol.photo;
 
+import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

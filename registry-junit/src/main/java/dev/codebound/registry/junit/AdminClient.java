@@ -52,6 +52,11 @@ final class AdminClient {
         return send(admin(path).GET(), 200);
     }
 
+    /** An admin GET answered 200: the answer's body as text (metrics are not JSON). */
+    String getText(String path) throws IOException {
+        return exchange(admin(path).GET(), 200);
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Content-Type", "application/json");
     }
@@ -63,6 +68,10 @@ final class AdminClient {
     }
 
     private JsonNode send(HttpRequest.Builder request, int expected) throws IOException {
+        return JSON.readTree(exchange(request, expected));
+    }
+
+    private String exchange(HttpRequest.Builder request, int expected) throws IOException {
         HttpRequest built = request.build();
         HttpResponse<String> response;
         try {
@@ -75,6 +84,6 @@ final class AdminClient {
             throw new IOException(built.method() + " " + built.uri().getPath() + " answered " + response.statusCode()
                     + " (expected " + expected + "): " + response.body());
         }
-        return JSON.readTree(response.body());
+        return response.body();
     }
 }

@@ -9,10 +9,13 @@ import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.faults.FaultInjector;
 import dev.codebound.server.faults.FaultPlan;
+import dev.codebound.server.upload.FileUploadStore;
+import dev.codebound.server.upload.UploadInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -44,11 +47,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>In a {@code static} field the registry starts before the class's first test and stops after
  * its last ({@code @Nested} classes share it); in an instance field, around each test. Stopping
- * deletes the data directory. Between
+ * deletes the data directory, unless the test gave its own ({@link Builder#dataDir(Path)}). Between
  * the two it hands out what an integrator's test needs: {@linkplain #enrollStation() enrolled
- * stations} (key and certificate, through the real enrollment route), {@linkplain #issueCode()
- * issued codes}, the {@linkplain #faultPlan(String) fault plan} and the {@linkplain #journal()
- * request journal}.
+ * stations} (key and certificate, through the real enrollment route) or {@linkplain #enrollmentToken()
+ * enrollment tokens} for a client that enrolls itself, {@linkplain #issueCode() issued codes}, the
+ * {@linkplain #faultPlan(String) fault plan}, the {@linkplain #journal() request journal} and the
+ * {@linkplain #uploads() uploads} the registry holds. A test of recovery {@linkplain #restart() restarts}
+ * the registry over the same data directory and port, or {@linkplain #stop() stops} it early to read what
+ * it left on disk. Outside the extension's callbacks, a test may {@linkplain #start() start} and stop one
+ * itself for part of a test.
  */
 public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
@@ -58,6 +65,7 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
     private static final int TEST_COHORT = 2027;
 
     private final boolean tls;
+    private final Path givenDataDir;
     private final Long seed;
     private final FaultPlan initialPlan;
     private final UnaryOperator<MockRegistryConfig.Builder> settings;
@@ -74,6 +82,7 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
 
     private CodeboundRegistry(Builder builder) {
         this.tls = builder.tls;
+        this.givenDataDir = builder.dataDir;
         this.seed = builder.seed;
         this.initialPlan = builder.faultPlan;
         this.settings = builder.settings;
@@ -119,19 +128,30 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
         }
     }
 
-    /** Starts the registry; the extension's callbacks do this, tests need not. */
-    void start() throws IOException {
+    /**
+     * Starts the registry. The extension's callbacks do this; a test calls it only for a registry it keeps
+     * for part of one test, outside JUnit's callbacks, and then calls {@link #stop()} itself (typically with
+     * {@link Builder#dataDir(Path)}, to read what the stopped registry left on disk). Starting a running
+     * registry does nothing.
+     */
+    public void start() throws IOException {
         if (server != null) {
             return;
         }
-        dataDir = Files.createTempDirectory("codebound-registry-");
+        dataDir = givenDataDir != null ? Files.createDirectories(givenDataDir)
+                : Files.createTempDirectory("codebound-registry-");
+        launch(0);
+    }
+
+    /** Starts a server over {@link #dataDir} on {@code port} (0: an ephemeral one). */
+    private void launch(int port) throws IOException {
         MockRegistryConfig.Builder config = settings.apply(MockRegistryConfig.builder()
                 .storageThreads(2)
                 .eventLoopThreads(1)
                 .seed(seed)
                 .faultPlan(initialPlan))
                 .bindAddress("127.0.0.1")
-                .port(0)
+                .port(port)
                 .dataDir(dataDir)
                 .tls(tls);
         try {
@@ -147,17 +167,37 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
         }
     }
 
-    /** Stops the registry (graceful) and deletes its data directory. */
-    void stop() throws IOException {
+    /**
+     * Stops the registry gracefully and deletes its data directory unless the test gave its own. The
+     * extension does this after the class or test; a test may do it earlier, to read what the registry
+     * left on disk (with {@link Builder#dataDir(Path)}), and must for a registry it {@linkplain #start()
+     * started} itself. Stopping a stopped registry does nothing.
+     */
+    public void stop() throws IOException {
         if (server != null) {
             server.close();
             server = null;
         }
         api = null;
-        if (dataDir != null) {
+        if (dataDir != null && givenDataDir == null) {
             deleteTree(dataDir);
-            dataDir = null;
         }
+        dataDir = null;
+    }
+
+    /**
+     * Stops the registry gracefully and starts it again over the same data directory and on the same port,
+     * as an operator's restart looks to clients: a station keeps its configured URL. Stations, codes, uploads,
+     * archived photos and the transparency log survive; the fault plan is the builder's again and the
+     * request journal starts empty.
+     */
+    public void restart() throws IOException {
+        MockRegistry stopping = running();
+        int port = stopping.port();
+        stopping.close();
+        server = null;
+        api = null;
+        launch(port);
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -207,10 +247,18 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
         return running().adminToken();
     }
 
-    /** The temporary data directory (keys, codes, uploads); deleted when the registry stops. */
-    Path dataDir() {
+    /**
+     * The data directory (keys, codes, uploads, archive, log): a temporary one, deleted when the registry
+     * stops, or the test's own ({@link Builder#dataDir(Path)}), left in place.
+     */
+    public Path dataDir() {
         running();
         return dataDir;
+    }
+
+    /** The registry CA certificate as a PEM file in the data directory, for clients configured with a file. */
+    public Path caCertificateFile() {
+        return running().caCertificateFile();
     }
 
     /** The running server, for anything this class does not cover. */
@@ -224,8 +272,7 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
      */
     public EnrolledStation enrollStation() throws IOException {
         MockRegistry registry = running();
-        String token = api.post("/admin/v1/enrollment-tokens",
-                AdminClient.JSON.createObjectNode().put("note", "JUnit test station"), 201).get("token").asText();
+        String token = enrollmentToken();
         KeyPair keys = KeyPairs.generateP256();
         ObjectNode request = AdminClient.JSON.createObjectNode().put("token", token)
                 .put("csr", PemFiles.requestToPem(CertificationRequests.create(keys, "junit-station")));
@@ -234,6 +281,16 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
                 "the enrollment answer").get(0);
         return new EnrolledStation(answer.get("stationId").asText(), keys.getPrivate(), certificate,
                 registry.keyring().authority().certificate());
+    }
+
+    /**
+     * A fresh one-time enrollment token ({@code POST /admin/v1/enrollment-tokens}), for a client under test
+     * that enrolls itself (as {@code codebound-agent enroll} does).
+     */
+    public String enrollmentToken() throws IOException {
+        running();
+        return api.post("/admin/v1/enrollment-tokens",
+                AdminClient.JSON.createObjectNode().put("note", "JUnit test station"), 201).get("token").asText();
     }
 
     /** A code for a new test student at school 10337, cohort 2027, valid from yesterday for 30 days. */
@@ -246,10 +303,26 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
     public IssuedCode issueCode(String studentNumber, String name, String idNumber, int schoolCode, int cohort)
             throws IOException {
         Instant now = Instant.now();
+        return issueCode(studentNumber, name, idNumber, schoolCode, cohort, now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)));
+    }
+
+    /**
+     * A code for a new test student (cohort 2027) at {@code schoolCode}, valid from {@code notBefore} to
+     * {@code notAfter}: for a client's handling of a code not yet valid, expired, or of another school.
+     */
+    public IssuedCode issueCode(int schoolCode, Instant notBefore, Instant notAfter) throws IOException {
+        return issueCode("JUNIT" + students.incrementAndGet(), "Test Student", TEST_ID_NUMBER, schoolCode,
+                TEST_COHORT, notBefore, notAfter);
+    }
+
+    /** A code for this student valid from {@code notBefore} to {@code notAfter} ({@code POST /admin/v1/codes}). */
+    public IssuedCode issueCode(String studentNumber, String name, String idNumber, int schoolCode, int cohort,
+            Instant notBefore, Instant notAfter) throws IOException {
+        running();
         ObjectNode request = AdminClient.JSON.createObjectNode().put("studentNumber", studentNumber)
                 .put("name", name).put("idNumber", idNumber).put("schoolCode", schoolCode).put("cohort", cohort)
-                .put("notBefore", now.minus(Duration.ofDays(1)).toString())
-                .put("notAfter", now.plus(Duration.ofDays(30)).toString());
+                .put("notBefore", notBefore.toString()).put("notAfter", notAfter.toString());
         JsonNode answer = api.post("/admin/v1/codes", request, 201);
         return new IssuedCode(answer.get("codeId").asText(), answer.get("text").asText());
     }
@@ -302,9 +375,34 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
         return entries;
     }
 
+    /**
+     * Any admin GET answered 200 ({@code /metrics}, {@code /admin/v1/stations}, {@code /admin/v1/codes/ID}, ...):
+     * its body as text.
+     *
+     * @throws IOException when the registry answers anything but 200, with its answer
+     */
+    public String adminGet(String path) throws IOException {
+        running();
+        return api.getText(path);
+    }
+
+    /**
+     * Every upload the registry's tus store holds, complete or not, as its journal records them: for
+     * assertions on what reached the registry (how many uploads of an envelope, how far each got). An upload
+     * the store has since removed (expired or terminated) is not listed.
+     */
+    public List<UploadInfo> uploads() throws IOException {
+        try {
+            return FileUploadStore.readRecords(dataDir().resolve("uploads"));
+        } catch (NoSuchFileException noJournalYet) {
+            return List.of();
+        }
+    }
+
     /** What the registry should be; {@link #build} gives the extension. */
     public static final class Builder {
         private boolean tls = true;
+        private Path dataDir;
         private Long seed;
         private FaultPlan faultPlan = FaultPlan.NONE;
         private UnaryOperator<MockRegistryConfig.Builder> settings = UnaryOperator.identity();
@@ -317,6 +415,16 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
          */
         public Builder plain() {
             this.tls = false;
+            return this;
+        }
+
+        /**
+         * Keeps the registry's data in {@code directory} (created when missing) instead of a temporary
+         * directory, and leaves it there when the registry stops: for a test that reads what the registry wrote
+         * after it stopped, or that starts a registry over data an earlier one left.
+         */
+        public Builder dataDir(Path directory) {
+            this.dataDir = directory;
             return this;
         }
 

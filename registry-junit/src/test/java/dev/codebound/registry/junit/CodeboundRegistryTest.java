@@ -7,11 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.protocol.pki.CertificationRequests;
+import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.pki.PemFiles;
+import dev.codebound.server.upload.UploadInfo;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,5 +132,53 @@ class CodeboundRegistryTest {
         registry.revokeCode(code.codeId());
         assertNotNull(registry.server().registry().codes().find(code.codeId()).orElseThrow().revokedAt());
         assertNotEquals(code.codeId(), registry.issueCode().codeId(), "each call issues a new code");
+    }
+
+    @Test
+    void codesCanBeIssuedForAValidityWindowAndASchool() throws Exception {
+        Instant notBefore = Instant.now().minus(Duration.ofDays(5)).truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = notBefore.plus(Duration.ofDays(2));
+        IssuedCode expired = registry.issueCode(20001, notBefore, notAfter);
+        var record = registry.server().registry().codes().find(expired.codeId()).orElseThrow();
+        assertEquals(20001, record.schoolCode());
+        assertEquals(notAfter, record.notAfter());
+    }
+
+    @Test
+    void aClientEnrollsItselfWithAToken() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String csr = PemFiles.requestToPem(CertificationRequests.create(KeyPairs.generateP256(), "self-enrolled"));
+        byte[] request = json.writeValueAsBytes(Map.of("token", registry.enrollmentToken(), "csr", csr));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(registry.sslContext()).build();
+        HttpResponse<String> enrolled = http.send(HttpRequest.newBuilder(
+                registry.baseUri().resolve("/registry/v1/enrollments")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, enrolled.statusCode(), enrolled.body());
+        String stationId = json.readTree(enrolled.body()).get("stationId").asText();
+        assertTrue(registry.adminGet("/admin/v1/stations").contains(stationId),
+                "the admin API lists the station that enrolled itself");
+    }
+
+    @Test
+    void adminGetReadsAnyAdminRouteAndSaysWhatARefusalWas() throws Exception {
+        assertTrue(registry.adminGet("/metrics").contains("# TYPE"), "metrics are Prometheus text");
+        IOException missing = assertThrows(IOException.class, () -> registry.adminGet("/admin/v1/codes/NOPE"));
+        assertTrue(missing.getMessage().contains("answered 404"), missing.getMessage());
+    }
+
+    @Test
+    void theCaCertificateFileHoldsTheRegistryCa() throws Exception {
+        assertEquals(registry.caCertificate(), PemFiles.readCertificates(registry.caCertificateFile()).get(0));
+    }
+
+    @Test
+    void uploadsListWhatReachedTheTusStore() throws Exception {
+        EnrolledStation station = registry.enrollStation();
+        int before = registry.uploads().size();
+        assertEquals(201, createUpload(station.sslContext()).statusCode());
+        List<UploadInfo> uploads = registry.uploads();
+        assertEquals(before + 1, uploads.size());
+        assertTrue(uploads.stream().anyMatch(upload -> upload.length() == 10 && upload.offset() == 0), uploads::toString);
     }
 }

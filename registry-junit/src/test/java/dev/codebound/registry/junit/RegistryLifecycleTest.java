@@ -13,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Start and stop: a listening registry over a private temp directory, then nothing left behind. */
 class RegistryLifecycleTest {
@@ -52,6 +54,47 @@ class RegistryLifecycleTest {
             assertTrue(station.certificate().getSubjectX500Principal().getName().contains(station.stationId()));
         } finally {
             registry.stop();
+        }
+    }
+
+    @Test
+    void aRestartKeepsThePortAndTheData() throws Exception {
+        CodeboundRegistry registry = CodeboundRegistry.builder().plain().build();
+        registry.start();
+        try {
+            URI base = registry.baseUri();
+            Path dataDir = registry.dataDir();
+            IssuedCode code = registry.issueCode();
+            registry.restart();
+            assertEquals(base, registry.baseUri(), "clients keep the URL they were configured with");
+            assertEquals(dataDir, registry.dataDir());
+            assertEquals(200, health(base));
+            registry.revokeCode(code.codeId());
+            assertTrue(registry.server().registry().codes().find(code.codeId()).isPresent(),
+                    "a code issued before the restart is still known");
+        } finally {
+            registry.stop();
+        }
+    }
+
+    @Test
+    void aDataDirectoryTheTestGaveOutlivesTheRegistryAndServesTheNext(@TempDir Path dir) throws Exception {
+        Path dataDir = dir.resolve("registry");
+        CodeboundRegistry first = CodeboundRegistry.builder().plain().dataDir(dataDir).build();
+        first.start();
+        X509Certificate ca = first.caCertificate();
+        String codeId = first.issueCode().codeId();
+        first.stop();
+        first.stop();
+        assertTrue(Files.isDirectory(dataDir.resolve("keys")), "the test's directory is left in place");
+
+        CodeboundRegistry second = CodeboundRegistry.builder().plain().dataDir(dataDir).build();
+        second.start();
+        try {
+            assertEquals(ca, second.caCertificate(), "the same keys");
+            assertTrue(second.server().registry().codes().find(codeId).isPresent(), "the same codes");
+        } finally {
+            second.stop();
         }
     }
 }

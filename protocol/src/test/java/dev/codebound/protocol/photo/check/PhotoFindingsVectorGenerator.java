@@ -1,11 +1,11 @@
 package dev.codebound.protocol.photo.check;
 
-import dev.codebound.protocol.photo.SamplePhotos.Defect;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.photo.TestJpegs;
 import dev.codebound.protocol.photo.jpeg.JpegDecoder;
 import dev.codebound.protocol.photo.jpeg.Pixels;
 import dev.codebound.protocol.photo.jpeg.Rgb;
+import dev.codebound.testkit.SamplePhotos.Defect;
+import dev.codebound.testkit.SamplePhotos;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +34,7 @@ import java.util.Random;
  * Rerun from the repository root (only when a check's answers are meant to change) with:
  *
  * <pre>
- * mvn -B -ntp -q -pl protocol test-compile exec:java -Dexec.classpathScope=test \
+ * mvn -B -ntp -q -pl testkit,protocol test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.codebound.protocol.photo.check.PhotoFindingsVectorGenerator \
  *     -Dexec.args=protocol/src/test/resources/vectors/photo/findings.txt
  * </pre>

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.protocol.photo.SamplePhotos.Defect;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.photo.TestJpegs;
 import dev.codebound.protocol.photo.jpeg.JpegDecoder;
 import dev.codebound.protocol.photo.jpeg.Pixels;
 import dev.codebound.protocol.photo.jpeg.Rgb;
+import dev.codebound.testkit.SamplePhotos.Defect;
+import dev.codebound.testkit.SamplePhotos;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.photo.TestJpegs;
 import dev.codebound.protocol.photo.jpeg.JpegHeader.Density;
 import dev.codebound.protocol.photo.jpeg.JpegHeader.Frame;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;

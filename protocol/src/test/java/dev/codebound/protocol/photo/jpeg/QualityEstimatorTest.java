@@ -4,8 +4,8 @@ import static dev.codebound.protocol.photo.TestJpegs.SEED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.photo.jpeg.JpegHeader.QuantTable;
+import dev.codebound.testkit.SamplePhotos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,8 +1,5 @@
-package dev.codebound.protocol.photo;
+package dev.codebound.testkit;
 
-import dev.codebound.protocol.photo.check.Check;
-import dev.codebound.protocol.photo.check.PhotoSpec;
-import dev.codebound.protocol.photo.jpeg.Rgb;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,27 +18,28 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * Synthetic portrait photos for tests, demonstrations and the end-to-end quickstart: deterministic
- * (the same seed and settings give the same pixels everywhere, and the same bytes with the same JDK's
- * JPEG encoder) and free of any real person.
+ * Synthetic portrait photos for tests and benchmarks: deterministic (the same seed and settings give the
+ * same pixels everywhere, and the same bytes with the same JDK's JPEG encoder) and free of any real person.
  *
  * <p>A portrait is drawn pixel by pixel (no AWT graphics, so no display is needed): a plain background,
  * a head ellipse with hair, eyes and mouth, a neck and shoulders in clothing colour, all with seeded
  * Gaussian noise standing in for sensor noise and texture, which is what brings a JPEG of such simple
- * shapes to the size of a real photo. {@link #good(long)} meets {@link PhotoSpec#defaults()}: 480×640,
- * light blue, JFIF 300 dpi, quality 85, about 31 KB, eyes drawn 250 px from the top and the face
- * 216 px wide. {@link #bad(Defect, long)} gives photos with one defect each.
+ * shapes to the size of a real photo. {@link #good(long)} meets the registry's default photo specification
+ * ({@code PhotoSpec.defaults()} in the protocol module): 480×640, light blue, JFIF 300 dpi, quality 85, about
+ * 31 KB, eyes drawn 250 px from the top and the face 216 px wide. {@link #bad(Defect, long)} gives photos
+ * with one defect each. The kit does not depend on the protocol module (whose own tests use it), so which
+ * check reports each defect is asserted by the protocol's {@code SamplePhotosTest}, not declared here.
  */
 public final class SamplePhotos {
     private SamplePhotos() {
     }
 
-    /** A photo that meets {@link PhotoSpec#defaults()} without errors or warnings. */
+    /** A photo that meets the default photo specification without errors or warnings. */
     public static byte[] good(long seed) {
         return builder(seed).jpeg();
     }
 
-    /** A photo with exactly one defect, which {@link PhotoSpec#defaults()} reports as an ERROR. */
+    /** A photo with exactly one defect, which the default photo specification reports as one ERROR. */
     public static byte[] bad(Defect defect, long seed) {
         return switch (defect) {
             case WRONG_SIZE -> builder(seed).size(600, 800).jpeg();
@@ -63,50 +61,39 @@ public final class SamplePhotos {
         return new Builder(seed);
     }
 
-    /** The defects of {@link #bad(Defect, long)}, each with the one check it fails. */
+    /** The defects of {@link #bad(Defect, long)}, each failing one check of the default photo specification. */
     public enum Defect {
-        /** 600×800 instead of 480×640. */
-        WRONG_SIZE(Check.DIMENSIONS),
-        /** One grayscale component instead of 24-bit colour. */
-        GRAYSCALE(Check.COLOUR),
-        /** An out-of-focus, noiseless portrait at quality 70: about 9 KB. */
-        TOO_SMALL(Check.FILE_SIZE),
-        /** Written at quality 40 (with more noise, so that the file stays above 10 KB). */
-        LOW_QUALITY(Check.QUALITY),
-        /** A red background. */
-        WRONG_BACKGROUND(Check.BACKGROUND),
-        /** 72 dpi instead of 300. */
-        WRONG_DENSITY(Check.DENSITY),
-        /** A PNG. */
-        NOT_JPEG(Check.FORMAT),
-        /** A good photo cut to three quarters of its length. */
-        TRUNCATED(Check.TRUNCATED);
-
-        private final Check expectedError;
-
-        Defect(Check expectedError) {
-            this.expectedError = expectedError;
-        }
-
-        /** The check that reports this defect as an ERROR under {@link PhotoSpec#defaults()}. */
-        public Check expectedError() {
-            return expectedError;
-        }
+        /** 600×800 instead of 480×640 (the dimensions check). */
+        WRONG_SIZE,
+        /** One grayscale component instead of 24-bit colour (the colour check). */
+        GRAYSCALE,
+        /** An out-of-focus, noiseless portrait at quality 70: about 9 KB (the file-size check). */
+        TOO_SMALL,
+        /** Written at quality 40, with more noise so that the file stays above 10 KB (the quality check). */
+        LOW_QUALITY,
+        /** A red background (the background check). */
+        WRONG_BACKGROUND,
+        /** 72 dpi instead of 300 (the density check). */
+        WRONG_DENSITY,
+        /** A PNG (the format check). */
+        NOT_JPEG,
+        /** A good photo cut to three quarters of its length (the truncation check). */
+        TRUNCATED
     }
 
     /** Settings of one synthetic portrait; geometry is in pixels of the output image. */
     public static final class Builder {
-        private static final int SKIN = Rgb.pack(225, 180, 150);
-        private static final int HAIR = Rgb.pack(45, 35, 30);
-        private static final int CLOTHES = Rgb.pack(45, 55, 85);
-        private static final int SCLERA = Rgb.pack(235, 235, 230);
-        private static final int IRIS = Rgb.pack(60, 45, 35);
-        private static final int LIPS = Rgb.pack(170, 95, 95);
+        private static final int SKIN = pack(225, 180, 150);
+        private static final int HAIR = pack(45, 35, 30);
+        private static final int CLOTHES = pack(45, 55, 85);
+        private static final int SCLERA = pack(235, 235, 230);
+        private static final int IRIS = pack(60, 45, 35);
+        private static final int LIPS = pack(170, 95, 95);
 
         private final long seed;
         private int width = 480;
         private int height = 640;
-        private int background = Rgb.pack(100, 197, 255);
+        private int background = pack(100, 197, 255);
         private boolean grayscale;
         private int quality = 85;
         private int densityDpi = 300;
@@ -136,7 +123,7 @@ public final class SamplePhotos {
             if ((red | green | blue) < 0 || red > 255 || green > 255 || blue > 255) {
                 throw new IllegalArgumentException("colour components must be 0..255");
             }
-            this.background = Rgb.pack(red, green, blue);
+            this.background = pack(red, green, blue);
             return this;
         }
 
@@ -301,12 +288,12 @@ public final class SamplePhotos {
                     int n = 0;
                     for (int j = Math.max(0, i - radius); j <= Math.min(length - 1, i + radius); j++) {
                         int p = in[base + j * step];
-                        r += Rgb.red(p);
-                        g += Rgb.green(p);
-                        b += Rgb.blue(p);
+                        r += red(p);
+                        g += green(p);
+                        b += blue(p);
                         n++;
                     }
-                    out[base + i * step] = Rgb.pack(r / n, g / n, b / n);
+                    out[base + i * step] = pack(r / n, g / n, b / n);
                 }
             }
         }
@@ -316,13 +303,13 @@ public final class SamplePhotos {
         }
 
         private static int shade(int rgb, double factor) {
-            return Rgb.pack((int) (Rgb.red(rgb) * factor), (int) (Rgb.green(rgb) * factor),
-                    (int) (Rgb.blue(rgb) * factor));
+            return pack((int) (red(rgb) * factor), (int) (green(rgb) * factor),
+                    (int) (blue(rgb) * factor));
         }
 
         private static int addNoise(int rgb, double delta) {
             int d = (int) Math.round(delta);
-            return Rgb.pack(Rgb.red(rgb) + d, Rgb.green(rgb) + d, Rgb.blue(rgb) + d);
+            return pack(red(rgb) + d, green(rgb) + d, blue(rgb) + d);
         }
 
         private BufferedImage toImage(int[] rgb) {
@@ -332,8 +319,8 @@ public final class SamplePhotos {
                 byte[] luma = new byte[rgb.length];
                 for (int i = 0; i < rgb.length; i++) {
                     // ITU-R BT.601 luma, as JPEG's YCbCr uses
-                    luma[i] = (byte) Math.round(0.299 * Rgb.red(rgb[i]) + 0.587 * Rgb.green(rgb[i])
-                            + 0.114 * Rgb.blue(rgb[i]));
+                    luma[i] = (byte) Math.round(0.299 * red(rgb[i]) + 0.587 * green(rgb[i])
+                            + 0.114 * blue(rgb[i]));
                 }
                 image.getRaster().setDataElements(0, 0, width, height, luma);
             } else {
@@ -379,5 +366,26 @@ public final class SamplePhotos {
             jfif.setAttribute("Ydensity", Integer.toString(densityDpi > 0 ? densityDpi : 1));
             metadata.setFromTree(format, root);
         }
+    }
+
+    private static int red(int rgb) {
+        return (rgb >> 16) & 0xFF;
+    }
+
+    private static int green(int rgb) {
+        return (rgb >> 8) & 0xFF;
+    }
+
+    private static int blue(int rgb) {
+        return rgb & 0xFF;
+    }
+
+    /** Packs 0xRRGGBB, clamping each component to 0..255 (noise and shading may overshoot). */
+    private static int pack(int red, int green, int blue) {
+        return (clamp(red) << 16) | (clamp(green) << 8) | clamp(blue);
+    }
+
+    private static int clamp(int component) {
+        return Math.max(0, Math.min(255, component));
     }
 }
