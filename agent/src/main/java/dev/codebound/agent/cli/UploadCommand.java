@@ -114,6 +114,7 @@ final class UploadCommand implements Callable<Integer> {
             UploadRun run = windowClosed ? null
                     : new Uploader(upload, client, spool, receipts.listener(spool, recorder)).runOnce();
             ReceiptArchive.Result archived = receipts.archiveNew(spool);
+            home.sweepRetention(spool, log);
             if (run != null && run.stop() == UploadRun.Stop.UNAUTHORIZED) {
                 printResult(out, run, upload.window(), finished, archived, spool);
                 throw stationRefused(run.stationRefusal(), credentials, spool);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
+import dev.codebound.agent.retention.HotFolders;
+import dev.codebound.agent.retention.RetentionPolicy;
+import dev.codebound.agent.retention.SealedOriginals;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
 import dev.codebound.agent.station.StationConfig;
@@ -50,7 +53,8 @@ import picocli.CommandLine.Spec;
                 + "closes the pairing, and a photo that arrives with no open pairing is sealed for no code. "
                 + "A photo counts as finished when its size has not changed for the settle time and it ends "
                 + "with the JPEG end marker; hidden, .tmp and .part files are ignored. Sealed photos move to "
-                + "DIR/done/, refused ones to DIR/rejected/ with a .reason.txt.",
+                + "DIR/done/<entry id>.jpg, refused ones to DIR/rejected/ with a .reason.txt; both are deleted "
+                + "when the station's retention policy says (docs/privacy.md).",
             "Exit codes (with --once): 0 every finished photo spooled, 2 DIR is not a directory or options that "
                 + "do not go together, 3 station not set up or spool in use, 5 some photo rejected."})
 final class WatchCommand implements Callable<Integer> {
@@ -115,6 +119,7 @@ final class WatchCommand implements Callable<Integer> {
     private StationCredentials credentials;
     private ScannedCodes scanned;
     private HotFolder folder;
+    private SealedOriginals originals;
     /** Only with --pair-with-last-code. */
     private PhotoPairing pairing;
     /** Pairing decisions printed but not yet in the transfer log (written with the next batch). */
@@ -150,6 +155,8 @@ final class WatchCommand implements Callable<Integer> {
         StationStanding.requireFitToSeal(credentials, new StationTrust(station).bundle(), station, config);
         folder = new HotFolder(directory, Duration.ofMillis(settleMillis), Duration.ofSeconds(incompleteAfterSeconds),
                 System::nanoTime);
+        originals = new SealedOriginals(folder, RetentionPolicy.from(config), deleteOriginal);
+        new HotFolders(station).register(directory);
         if (once) {
             if (codeStdin) {
                 ScannerInput scanner = ScannerInput.start(home.environment().stdin());
@@ -497,12 +504,7 @@ final class WatchCommand implements Callable<Integer> {
                     + (pairing == null ? "" : System.lineSeparator() + "  scan the code again before the retake"));
         }
         PhotoSealer.Spooled spooled = (PhotoSealer.Spooled) outcome;
-        if (deleteOriginal) {
-            Files.delete(photo);
-            folder.forget(photo);
-        } else {
-            folder.markDone(photo);
-        }
+        originals.settle(photo, spooled.entry().id(), log);
         out.println("spooled " + name + " for code " + verified.codeId() + " (" + verified.maskedName() + "): entry "
                 + Spool.shortId(spooled.entry().id()) + ", " + spooled.entry().info().length() + " bytes"
                 + (spooled.report().warnings().isEmpty() ? "" : System.lineSeparator()

@@ -19,6 +19,7 @@ import java.util.Map;
  * receipts/             the registry's signed receipts, verified, one per delivered envelope
  * scanned-codes.json    codes scanned for the hot folder ({@code watch}), without photos
  * log/                  the hash-chained transfer log
+ * retention/            the hot folders {@code watch} used and what the last retention sweep could not delete
  * </pre>
  */
 public record StationHome(Path root) {
@@ -105,5 +106,10 @@ public record StationHome(Path root) {
 
     public Path log() {
         return root.resolve("log");
+    }
+
+    /** The retention sweep's files (see {@code dev.codebound.agent.retention}). */
+    public Path retention() {
+        return root.resolve("retention");
     }
 }

@@ -175,14 +175,19 @@ public final class HotFolder {
 
     /** Moves a handled photo into {@code done/}. */
     public Path markDone(Path photo) throws IOException {
+        return markDone(photo, photo.getFileName().toString());
+    }
+
+    /** Moves a handled photo into {@code done/} under the name {@code doneName}. */
+    public Path markDone(Path photo, String doneName) throws IOException {
         observed.remove(photo);
-        return moveInto(photo, DONE);
+        return moveInto(photo, DONE, doneName);
     }
 
     /** Moves a refused photo into {@code rejected/} and writes its reason beside it. */
     public Path markRejected(Path photo, String reason) throws IOException {
         observed.remove(photo);
-        Path moved = moveInto(photo, REJECTED);
+        Path moved = moveInto(photo, REJECTED, photo.getFileName().toString());
         Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), reason + "\n",
                 StandardCharsets.UTF_8);
         return moved;
@@ -218,9 +223,8 @@ public final class HotFolder {
         }
     }
 
-    private Path moveInto(Path photo, String subdirectory) throws IOException {
+    private Path moveInto(Path photo, String subdirectory, String name) throws IOException {
         Path target = Files.createDirectories(directory.resolve(subdirectory));
-        String name = photo.getFileName().toString();
         int dot = name.lastIndexOf('.');
         for (int suffix = 0; ; suffix++) {
             Path candidate = target.resolve(suffix == 0 ? name
