@@ -15,6 +15,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,6 +36,8 @@ final class HomeOption {
     CommandSpec command;
 
     private final AgentEnvironment environment;
+    /** Retention problems this command has reported already: a second sweep in the same command repeats none. */
+    private final Set<String> reportedRetentionProblems = new HashSet<>();
 
     /** Created by {@link AgentFactory} with the environment of the command line it belongs to. */
     HomeOption(AgentEnvironment environment) {
@@ -101,7 +105,8 @@ final class HomeOption {
         PrintWriter err = command == null ? new PrintWriter(System.err, true) : command.commandLine().getErr();
         try {
             SweepReport report = log == null ? sweep.run(Instant.now()) : sweep.run(Instant.now(), log);
-            report.problems().forEach(problem -> err.println("error: retention: " + problem.message()));
+            report.problems().stream().map(SweepReport.Problem::message).filter(reportedRetentionProblems::add)
+                    .forEach(problem -> err.println("error: retention: " + problem));
         } catch (IOException e) {
             err.println("error: retention: the sweep did not run, so nothing due was deleted: " + e.getMessage()
                     + "; the next command that opens the spool tries again");
