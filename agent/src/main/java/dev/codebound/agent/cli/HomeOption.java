@@ -108,8 +108,8 @@ final class HomeOption {
             report.problems().stream().map(SweepReport.Problem::message).filter(reportedRetentionProblems::add)
                     .forEach(problem -> err.println("error: retention: " + problem));
         } catch (IOException e) {
-            err.println("error: retention: the sweep did not run, so nothing due was deleted: " + e.getMessage()
-                    + "; the next command that opens the spool tries again");
+            err.println("error: retention: the sweep failed: " + e.getMessage() + "; what is due stays until a "
+                    + "sweep succeeds (the next command that opens the spool tries again)");
         }
         err.flush();
     }

@@ -61,8 +61,8 @@ public final class RetentionSweep {
      * is (without the station key: the next command that signs a checkpoint covers these records).
      * For a scheduler, and for commands that do not hold the log open.
      *
-     * @throws IOException when the transfer log cannot be opened (e.g. another process holds it):
-     *                     nothing was deleted
+     * @throws IOException when the transfer log cannot be opened (e.g. another process holds it), and
+     *                     then nothing was deleted; or when a directory cannot be synced after deletions
      */
     public SweepReport run(Instant now) throws IOException {
         List<Deletion> due = planner.due(spool.entries(), now);

@@ -114,6 +114,35 @@ class RetentionCommandsTest {
     }
 
     @Test
+    void anEntryTheRegistryRefusedGoesWithItsOriginalAfterTheUndeliveredDeadline() throws Exception {
+        RegistryFixture.Code code = registry.code();
+        assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
+        Path camera = Files.createDirectories(temp.resolve("refused"));
+        Files.write(camera.resolve(code.codeId() + ".jpg"), SamplePhotos.good(35));
+        assertEquals(ExitCodes.OK, station.run("watch", camera.toString(), "--once", "--settle", "0").exitCode());
+        SpoolEntry entry = entryOf(code.codeId());
+        registry.revokeCode(code.codeId());
+        CliRun upload = station.run("upload");
+        assertEquals(ExitCodes.UNDELIVERED, upload.exitCode(), upload::both);
+        assertEquals("REJECTED", entryOf(code.codeId()).state().name());
+        assertTrue(Files.exists(camera.resolve("done/" + entry.id() + ".jpg")), "kept for a retry meanwhile");
+
+        CliRun sweep = station.run(Map.of("CODEBOUND_RETENTION_UNDELIVERED", "PT0S"), "", "upload");
+        assertEquals(ExitCodes.OK, sweep.exitCode(), "the refused entry is gone before the upload looks: "
+                + sweep.both());
+        assertTrue(Spool.peek(station.station().spool()).isEmpty(), sweep::both);
+        assertFalse(Files.exists(camera.resolve("done/" + entry.id() + ".jpg")));
+        assertFalse(Files.exists(Spool.envelopeFile(station.station().spool(), entry.id())));
+        String log = Files.readString(station.station().log().resolve("transfer-log.jsonl"));
+        assertTrue(log.contains("\"entryId\":\"" + entry.id() + "\",\"kind\":\"ORIGINAL\",\"rule\":"
+                + "\"ORIGINAL_OF_UNDELIVERED\""), log);
+        assertTrue(log.contains("\"entryId\":\"" + entry.id() + "\",\"kind\":\"ENTRY\",\"rule\":"
+                + "\"UNDELIVERED_ENTRY\""), log);
+        CliRun audit = station.run("audit", "verify");
+        assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+    }
+
+    @Test
     void neverKeepDeletesTheOriginalAsSoonAsItIsSealedAndRecordsIt() throws Exception {
         RegistryFixture.Code code = registry.code();
         assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
