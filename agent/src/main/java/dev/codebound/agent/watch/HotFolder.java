@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  * incomplete grace: a camera may pause in the middle of writing a large file, so the settle time
  * alone would be too eager.
  *
- * <p>Handled photos move to {@code done/}, refused ones to {@code rejected/} beside a
- * {@code <name>.reason.txt} saying why; a name already taken there gets a numeric suffix.
+ * <p>Handled photos move to {@code done/} under a name the caller gives, refused ones to
+ * {@code rejected/} beside a {@code <name>.reason.txt} saying why; a name already taken there gets a
+ * numeric suffix.
  * Not thread-safe: one watcher per folder.
  */
 public final class HotFolder {
@@ -173,12 +174,10 @@ public final class HotFolder {
         return key != null ? key : file;
     }
 
-    /** Moves a handled photo into {@code done/}. */
-    public Path markDone(Path photo) throws IOException {
-        return markDone(photo, photo.getFileName().toString());
-    }
-
-    /** Moves a handled photo into {@code done/} under the name {@code doneName}. */
+    /**
+     * Moves a handled photo into {@code done/} under the name {@code doneName} (the station names it
+     * after its spool entry; see {@code dev.codebound.agent.retention.SealedOriginals}).
+     */
     public Path markDone(Path photo, String doneName) throws IOException {
         observed.remove(photo);
         return moveInto(photo, DONE, doneName);
