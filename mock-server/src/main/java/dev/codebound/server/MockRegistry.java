@@ -22,7 +22,7 @@ import dev.codebound.server.registry.RegistryRoutes;
 import dev.codebound.server.registry.StationCertificateRoutes;
 import dev.codebound.server.transparency.TransparencyRoutes;
 import dev.codebound.server.upload.CompletionHandler;
-import dev.codebound.server.upload.ExpiryReaper;
+import dev.codebound.server.upload.UploadReaper;
 import dev.codebound.server.upload.FileUploadStore;
 import dev.codebound.server.upload.MemoryUploadLocker;
 import dev.codebound.server.upload.TusService;
@@ -218,7 +218,7 @@ public final class MockRegistry implements AutoCloseable {
                     .syncUninterruptibly()
                     .channel();
             long interval = config.expiryCheckInterval().toMillis();
-            reaper.scheduleWithFixedDelay(new ExpiryReaper(store, locker, config.clock(), config.uploadExpiry()),
+            reaper.scheduleWithFixedDelay(new UploadReaper(store, locker, config.clock(), config.uploadRetention()),
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
                     faults, listener, registry, store, router);

@@ -3,6 +3,7 @@ package dev.codebound.server;
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.http.ClientLimits;
 import dev.codebound.server.upload.CompletionHandler;
+import dev.codebound.server.upload.UploadRetention;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class MockRegistryConfig {
     private final int maxUnfinishedUploadsPerStation;
     private final Duration uploadExpiry;
     private final Duration expiryCheckInterval;
+    private final UploadRetention uploadRetention;
     private final Duration headerTimeout;
     private final Duration bodyIdleTimeout;
     private final long minBodyRate;
@@ -72,6 +74,7 @@ public final class MockRegistryConfig {
         this.maxUnfinishedUploadsPerStation = builder.maxUnfinishedUploadsPerStation;
         this.uploadExpiry = builder.uploadExpiry;
         this.expiryCheckInterval = builder.expiryCheckInterval;
+        this.uploadRetention = builder.uploadRetention;
         this.headerTimeout = builder.headerTimeout;
         this.bodyIdleTimeout = builder.bodyIdleTimeout;
         this.minBodyRate = builder.minBodyRate;
@@ -104,6 +107,7 @@ public final class MockRegistryConfig {
         builder.maxUnfinishedUploadsPerStation = maxUnfinishedUploadsPerStation;
         builder.uploadExpiry = uploadExpiry;
         builder.expiryCheckInterval = expiryCheckInterval;
+        builder.uploadRetention = uploadRetention;
         builder.headerTimeout = headerTimeout;
         builder.bodyIdleTimeout = bodyIdleTimeout;
         builder.minBodyRate = minBodyRate;
@@ -173,9 +177,14 @@ public final class MockRegistryConfig {
         return uploadExpiry;
     }
 
-    /** How often expired uploads are cleaned up (default 1 min). */
+    /** How often the upload retention policy is applied (expired and finished uploads deleted; default 1 min). */
     public Duration expiryCheckInterval() {
         return expiryCheckInterval;
+    }
+
+    /** How long expired, rejected and accepted uploads are kept (default {@link UploadRetention#DEFAULT}). */
+    public UploadRetention uploadRetention() {
+        return uploadRetention;
     }
 
     /**
@@ -265,6 +274,7 @@ public final class MockRegistryConfig {
         private int maxUnfinishedUploadsPerStation = DEFAULT_MAX_UNFINISHED_UPLOADS_PER_STATION;
         private Duration uploadExpiry = Duration.ofHours(24);
         private Duration expiryCheckInterval = Duration.ofMinutes(1);
+        private UploadRetention uploadRetention = UploadRetention.DEFAULT;
         private Duration headerTimeout = Duration.ofSeconds(30);
         private Duration bodyIdleTimeout = Duration.ofSeconds(60);
         private long minBodyRate = DEFAULT_MIN_BODY_RATE;
@@ -337,6 +347,11 @@ public final class MockRegistryConfig {
 
         public Builder expiryCheckInterval(Duration value) {
             this.expiryCheckInterval = positive(value, "expiryCheckInterval");
+            return this;
+        }
+
+        public Builder uploadRetention(UploadRetention value) {
+            this.uploadRetention = Objects.requireNonNull(value, "uploadRetention");
             return this;
         }
 

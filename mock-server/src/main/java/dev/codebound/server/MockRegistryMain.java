@@ -6,6 +6,7 @@ import dev.codebound.server.admincli.AdminCommand;
 import dev.codebound.server.adminui.AdminUiRoutes;
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.faults.InvalidFaultPlanException;
+import dev.codebound.server.upload.UploadRetention;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,25 @@ public final class MockRegistryMain implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     Duration uploadExpiry;
 
+    @Option(names = "--expired-upload-retention", paramLabel = "DURATION", defaultValue = "PT24H",
+            description = "How long the record of an expired upload (its bytes are gone) answers 410 Gone before it is "
+                    + "deleted (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    Duration expiredUploadRetention;
+
+    @Option(names = "--rejected-upload-retention", paramLabel = "DURATION", defaultValue = "PT0S",
+            description = "How long a rejected upload's bytes and problem are kept after the upload expiry following "
+                    + "its last byte (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    Duration rejectedUploadRetention;
+
+    @Option(names = "--accepted-upload-retention", paramLabel = "DURATION", defaultValue = "PT0S",
+            description = "How long an accepted upload's own copy of the envelope is kept after the upload expiry "
+                    + "following its last byte; the archive keeps the envelope (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    Duration acceptedUploadRetention;
+
+    @Option(names = "--retention-interval", paramLabel = "DURATION", defaultValue = "PT1M",
+            description = "How often the upload retention policy runs (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    Duration retentionInterval;
+
     @Override
     public Integer call() throws Exception {
         FaultPlan plan = faults == null ? FaultPlan.NONE : readPlan(faults);
@@ -116,6 +136,9 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .minBodyRate(minBodyRate)
                 .uploadExpiry(uploadExpiry)
+                .uploadRetention(new UploadRetention(expiredUploadRetention, rejectedUploadRetention,
+                        acceptedUploadRetention))
+                .expiryCheckInterval(retentionInterval)
                 .build();
         MockRegistry registry;
         try {

@@ -36,7 +36,8 @@ public final class AuditReport {
         failures.add(new Failure(check, seq, line, message));
     }
 
-    void fail(String check, String message) {
+    /** Records a problem not about one line of the log, found by a check of {@code check}'s name. */
+    public void fail(String check, String message) {
         fail(check, 0, 0, message);
     }
 
@@ -44,7 +45,8 @@ public final class AuditReport {
         notes.add(note);
     }
 
-    void count(String name, long value) {
+    /** Records a figure the report shows, e.g. how many records were checked. */
+    public void count(String name, long value) {
         counts.put(name, value);
     }
 

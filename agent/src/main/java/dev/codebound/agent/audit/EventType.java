@@ -55,7 +55,21 @@ public enum EventType {
     /** A station-signed statement about the records before it; see {@link StationCheckpoint}. */
     CHECKPOINT("checkpoint", Field.SIZE, Field.HEAD, Field.CERT_FINGERPRINT, Field.SIGNATURE),
     /** Opening the log found a torn final line (a crash mid-write) and truncated it. */
-    LOG_REPAIRED("log-repaired", Field.DISCARDED_BYTES, Field.DISCARDED_SHA256);
+    LOG_REPAIRED("log-repaired", Field.DISCARDED_BYTES, Field.DISCARDED_SHA256),
+    /**
+     * Data of a spool entry is being deleted under the station's retention policy (docs/privacy.md):
+     * kind {@code ORIGINAL} (the photo in the hot folder's {@code done/}), {@code ENVELOPE} (a
+     * delivered envelope; the entry and its receipt stay) or {@code ENTRY} (an undelivered entry
+     * and its envelope), under the named rule. Written before the deletion, which the next sweep
+     * finishes if a crash interrupts it.
+     */
+    RETENTION_DELETED("retention-deleted", Field.ENTRY_ID, Field.KIND, Field.RULE),
+    /**
+     * A photo no spool entry accounts for is being deleted under the retention policy: kind
+     * {@code REFUSED_PHOTO} (in the hot folder's {@code rejected/}) or {@code ORIGINAL} (in
+     * {@code done/} under a name that is not an entry id). Named by its SHA-256, never its file name.
+     */
+    PHOTO_DELETED("photo-deleted", Field.PHOTO_SHA256, Field.KIND, Field.RULE);
 
     private final String wireName;
     private final List<Field> fields;

@@ -27,7 +27,11 @@ public enum Field {
     HEAD("head", Kind.SHA256_HEX),
     SIGNATURE("signature", Kind.SIGNATURE),
     DISCARDED_BYTES("discardedBytes", Kind.COUNT),
-    DISCARDED_SHA256("discardedSha256", Kind.SHA256_HEX);
+    DISCARDED_SHA256("discardedSha256", Kind.SHA256_HEX),
+    /** What kind of data a retention deletion removed, e.g. {@code ORIGINAL}. */
+    KIND("kind", Kind.REASON),
+    /** The retention rule a deletion followed, e.g. {@code ORIGINAL_AFTER_DELIVERY}. */
+    RULE("rule", Kind.REASON);
 
     /** The value shapes; each string pattern is ASCII without '"', '\\', ',' or control characters. */
     enum Kind {

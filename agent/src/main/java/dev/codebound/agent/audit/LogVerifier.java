@@ -62,6 +62,7 @@ public final class LogVerifier {
         ChainVerifier.Result chain = new ChainVerifier(certificates).verify(content, report);
         summarise(chain, report);
         EntryLifecycle.check(chain.records(), report);
+        RetentionRecordsAudit.check(chain.records(), report);
         if (options.expectCheckpoint() != null) {
             checkExpected(options.expectCheckpoint(), content, certificates, report);
         }

@@ -37,6 +37,10 @@ public final class Timeline {
                     + shortHash(r, Field.CERT_FINGERPRINT);
             case LOG_REPAIRED -> "torn final line of " + r.number(Field.DISCARDED_BYTES) + " bytes discarded after a "
                     + "crash, sha256 " + shortHash(r, Field.DISCARDED_SHA256);
+            case RETENTION_DELETED -> text(r, Field.KIND).toLowerCase(java.util.Locale.ROOT) + " of entry " + id(r)
+                    + " deleted under retention rule " + text(r, Field.RULE);
+            case PHOTO_DELETED -> text(r, Field.KIND).toLowerCase(java.util.Locale.ROOT) + " with photo sha256 "
+                    + shortHash(r, Field.PHOTO_SHA256) + " deleted under retention rule " + text(r, Field.RULE);
         };
     }
 

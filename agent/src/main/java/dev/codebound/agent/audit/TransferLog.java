@@ -249,6 +249,54 @@ public final class TransferLog implements Closeable {
         append(EventType.ENTRY_WITHDRAWN, Map.of(Field.ENTRY_ID.jsonName(), entryId));
     }
 
+    /**
+     * Data of entry {@code entryId} is about to be deleted under retention rule {@code rule}; see
+     * {@link EventType#RETENTION_DELETED}. {@code kind} and {@code rule} are reason codes.
+     */
+    public void retentionDeleted(String entryId, String kind, String rule) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Field.ENTRY_ID.jsonName(), entryId);
+        fields.put(Field.KIND.jsonName(), kind);
+        fields.put(Field.RULE.jsonName(), rule);
+        append(EventType.RETENTION_DELETED, fields);
+    }
+
+    /** The photo with SHA-256 {@code photoSha256} is about to be deleted; see {@link EventType#PHOTO_DELETED}. */
+    public void photoDeleted(String photoSha256, String kind, String rule) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Field.PHOTO_SHA256.jsonName(), photoSha256);
+        fields.put(Field.KIND.jsonName(), kind);
+        fields.put(Field.RULE.jsonName(), rule);
+        append(EventType.PHOTO_DELETED, fields);
+    }
+
+    /**
+     * The deletions the log records, each as {@link #deletionKey}: what a retention sweep that a
+     * crash interrupted has already recorded, so that the next one finishes it without a second record.
+     */
+    public synchronized Set<String> deletionsRecorded() throws IOException {
+        Set<String> keys = new HashSet<>();
+        for (String line : LogFiles.read(file).lines()) {
+            try {
+                TransferRecord record = RecordParser.parse(line);
+                if (record.event() == EventType.RETENTION_DELETED) {
+                    keys.add(deletionKey(record.text(Field.KIND).orElseThrow(), record.entryId().orElseThrow()));
+                } else if (record.event() == EventType.PHOTO_DELETED) {
+                    keys.add(deletionKey(record.text(Field.KIND).orElseThrow(),
+                            record.text(Field.PHOTO_SHA256).orElseThrow()));
+                }
+            } catch (RecordParser.MalformedRecordException e) {
+                // reported by audit verify
+            }
+        }
+        return keys;
+    }
+
+    /** How {@link #deletionsRecorded} names the deletion of {@code kind} of {@code subject} (an entry id or photo hash). */
+    public static String deletionKey(String kind, String subject) {
+        return kind + "/" + subject;
+    }
+
     /** A scan opened a pairing for the next photo with code {@code codeId}. */
     public void pairingOpened(String codeId) throws IOException {
         append(EventType.PAIRING_OPENED, Map.of(Field.CODE_ID.jsonName(), codeId));

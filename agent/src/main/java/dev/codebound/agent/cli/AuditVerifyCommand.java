@@ -3,9 +3,12 @@ package dev.codebound.agent.cli;
 import dev.codebound.agent.audit.AuditReport;
 import dev.codebound.agent.audit.LogVerifier;
 import dev.codebound.agent.audit.RegistryLogClient;
+import dev.codebound.agent.retention.OverdueAudit;
+import dev.codebound.agent.retention.RetentionPolicy;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Check the transfer log's hash chain and checkpoint signatures, every stored receipt "
                 + "(signature and transparency-log inclusion) and that delivered records and receipts match; with "
                 + "--registry or --registry-checkpoint, also that the registry's log is consistent with the receipts' "
-                + "checkpoints. Names the first bad record by seq and line.",
+                + "checkpoints; and that the retention policy is followed: no deletion before what allows it, nothing "
+                + "past its deadline now. Names the first bad record by seq and line.",
             "Exit codes: 0 all checks passed, 9 a check failed, 3 station files missing, 6 registry unreachable."})
 final class AuditVerifyCommand implements Callable<Integer> {
     @Mixin
@@ -56,6 +60,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         } catch (RegistryLogClient.RegistryUnreachableException e) {
             throw new AgentFailure(ExitCodes.UNREACHABLE, e.getMessage(), e);
         }
+        OverdueAudit.check(home.home(), RetentionPolicy.from(home.config()), Instant.now(), report);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
         out.flush();

@@ -1,5 +1,9 @@
 package dev.codebound.agent.cli;
 
+import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.retention.RetentionPolicy;
+import dev.codebound.agent.retention.RetentionSweep;
+import dev.codebound.agent.retention.SweepReport;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationException;
@@ -8,8 +12,12 @@ import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolBusyException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,6 +38,8 @@ final class HomeOption {
 
     private final AgentEnvironment environment;
     private StationContext context;
+    /** Retention problems this command has reported already: a second sweep in the same command repeats none. */
+    private final Set<String> reportedRetentionProblems = new HashSet<>();
 
     /** Created by {@link AgentFactory} with the environment of the command line it belongs to. */
     HomeOption(AgentEnvironment environment) {
@@ -66,14 +76,55 @@ final class HomeOption {
         return StationKeys.passphrase(config, environment.variables());
     }
 
-    /** Opens the spool; another agent process holding it is a station condition (exit 3), not a crash. */
-    Spool openSpool() throws IOException, AgentFailure {
+    /**
+     * Opens the spool, then applies the station's retention policy to it (docs/privacy.md), so that
+     * every command that opens the station enforces it; another agent process holding the spool is
+     * a station condition (exit 3), not a crash.
+     *
+     * @throws StationException when a {@code retention.*} setting is invalid (checked before the spool is opened)
+     */
+    Spool openSpool() throws IOException, AgentFailure, StationException {
+        RetentionPolicy policy = RetentionPolicy.from(config());
+        Spool spool;
         try {
-            return Spool.open(home().spool(), Clock.systemUTC(), command == null ? null : command.name());
+            spool = Spool.open(home().spool(), Clock.systemUTC(), command == null ? null : command.name());
         } catch (SpoolBusyException e) {
             throw new AgentFailure(ExitCodes.STATION, e.getMessage() + " (an upload, capture or watch is "
                     + "running); try again when it has finished", e);
         }
+        try {
+            sweep(new RetentionSweep(home(), policy, spool, Clock.systemUTC()), null);
+        } catch (RuntimeException e) {
+            spool.close();
+            throw e;
+        }
+        return spool;
+    }
+
+    /**
+     * Applies the retention policy again, recording in {@code log}, which the command holds open:
+     * for a command that just changed what is due (an upload that delivered envelopes).
+     */
+    void sweepRetention(Spool spool, TransferLog log) throws StationException {
+        sweep(new RetentionSweep(home(), RetentionPolicy.from(config()), spool, Clock.systemUTC()), log);
+    }
+
+    /**
+     * A sweep never fails the command, whose own work must go on; what it could not delete is
+     * reported on standard error at once, and by {@code status} and {@code audit verify} until a
+     * sweep succeeds.
+     */
+    private void sweep(RetentionSweep sweep, TransferLog log) {
+        PrintWriter err = command == null ? new PrintWriter(System.err, true) : command.commandLine().getErr();
+        try {
+            SweepReport report = log == null ? sweep.run(Instant.now()) : sweep.run(Instant.now(), log);
+            report.problems().stream().map(SweepReport.Problem::message).filter(reportedRetentionProblems::add)
+                    .forEach(problem -> err.println("error: retention: " + problem));
+        } catch (IOException e) {
+            err.println("error: retention: the sweep failed: " + e.getMessage() + "; what is due stays until a "
+                    + "sweep succeeds (the next command that opens the spool tries again)");
+        }
+        err.flush();
     }
 
     AgentEnvironment environment() {

@@ -49,6 +49,8 @@ final class RemoveCommand implements Callable<Integer> {
             }
             try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC(), credentials)) {
                 log.spoolEntryRemoved(found.id());
+                // Its original in a hot folder's done/ has no entry any more: it goes now, not at the next command.
+                home.sweepRetention(spool, log);
             }
             if (json) {
                 spec.commandLine().getOut().println(new ObjectMapper().createObjectNode().put("entry", found.id())

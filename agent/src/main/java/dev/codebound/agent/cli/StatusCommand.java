@@ -3,6 +3,8 @@ package dev.codebound.agent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.retention.RetentionPolicy;
+import dev.codebound.agent.retention.RetentionStatus;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolActivity;
@@ -10,6 +12,7 @@ import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.spool.SpoolStatus;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
@@ -32,7 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "entries whose receipt has not verified, and one line per entry not delivered (the ids that "
                 + "'retry', 'remove' and 'withdraw' take). Reads a snapshot without locking, so it works while an "
                 + "upload runs; then it also says which process holds the spool and counts the entries it is "
-                + "sending as in flight.",
+                + "sending as in flight. Also how many readable photos the station holds (originals in the hot "
+                + "folders' done/, refused photos in rejected/) and the oldest one's age, what is past its retention "
+                + "deadline, and what the last retention sweep could not delete.",
             "Exit codes: 0 shown (whatever the entries' states)."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
@@ -56,6 +61,8 @@ final class StatusCommand implements Callable<Integer> {
         // Delivered but not proven: the receipt did not verify (yet); 'upload' checks it again every run.
         long unverified = entries.stream().filter(entry -> entry.state() == EntryState.DELIVERED
                 && Files.notExists(home.home().receipt(entry.id()))).count();
+        RetentionStatus retention = RetentionStatus.of(home.home(), RetentionPolicy.from(home.config()), entries,
+                Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
@@ -81,6 +88,7 @@ final class StatusCommand implements Callable<Integer> {
                         .put("inFlight", sending.size());
                 sending.forEach(holder.putArray("entries")::add);
             }
+            retention.addTo(node);
             ArrayNode undelivered = node.putArray("undelivered");
             for (SpoolEntry entry : undelivered(entries)) {
                 undelivered.addObject().put("entry", entry.id()).put("state", entry.state().name())
@@ -110,6 +118,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println("last error: " + status.lastError() + " (entry " + Spool.shortId(status.lastErrorEntry())
                     + ", " + status.lastErrorAt() + ")");
         }
+        retention.print(out);
         for (SpoolEntry entry : undelivered(entries)) {
             boolean beingSent = sending.contains(entry.id());
             out.printf(Locale.ROOT, "  %-8s %s %s: %s%s%n", beingSent ? "sending"

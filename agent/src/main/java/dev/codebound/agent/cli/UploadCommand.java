@@ -106,6 +106,7 @@ final class UploadCommand implements Callable<Integer> {
             StationUpload.Outcome outcome = stationUpload.run(spool, log, finished);
             UploadRun run = outcome.run();
             ReceiptArchive.Result archived = outcome.archived();
+            home.sweepRetention(spool, log);
             if (run != null && run.stop() == UploadRun.Stop.UNAUTHORIZED) {
                 printResult(out, run, upload.window(), finished, archived, spool);
                 throw stationRefused(run.stationRefusal(), credentials, spool);

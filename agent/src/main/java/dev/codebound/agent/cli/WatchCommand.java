@@ -3,6 +3,9 @@ package dev.codebound.agent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.retention.HotFolders;
+import dev.codebound.agent.retention.RetentionPolicy;
+import dev.codebound.agent.retention.SealedOriginals;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.watch.HotFolder;
@@ -40,7 +43,8 @@ import picocli.CommandLine.Spec;
                 + "closes the pairing, and a photo that arrives with no open pairing is sealed for no code. "
                 + "A photo counts as finished when its size has not changed for the settle time and it ends "
                 + "with the JPEG end marker; hidden, .tmp and .part files are ignored. Sealed photos move to "
-                + "DIR/done/, refused ones to DIR/rejected/ with a .reason.txt.",
+                + "DIR/done/<entry id>.jpg, refused ones to DIR/rejected/ with a .reason.txt; both are deleted "
+                + "when the station's retention policy says (docs/privacy.md).",
             "Exit codes (with --once): 0 every finished photo spooled, 2 DIR is not a directory or options that "
                 + "do not go together, 3 station not set up or spool in use, 5 some photo rejected."})
 final class WatchCommand implements Callable<Integer> {
@@ -102,6 +106,7 @@ final class WatchCommand implements Callable<Integer> {
     private PhotoIntake intake;
     private ScannedCodes scanned;
     private HotFolder folder;
+    private SealedOriginals originals;
     /** Only with --pair-with-last-code. */
     private PhotoPairing pairing;
     /** Pairing decisions printed but not yet in the transfer log (written with the next batch). */
@@ -138,6 +143,8 @@ final class WatchCommand implements Callable<Integer> {
         station.requireFitToSeal();
         folder = new HotFolder(directory, Duration.ofMillis(settleMillis), Duration.ofSeconds(incompleteAfterSeconds),
                 System::nanoTime);
+        originals = new SealedOriginals(folder, RetentionPolicy.from(station.config()), deleteOriginal);
+        new HotFolders(station.home()).register(directory);
         if (once) {
             if (codeStdin) {
                 ScannerInput scanner = ScannerInput.start(home.environment().stdin());
@@ -473,12 +480,7 @@ final class WatchCommand implements Callable<Integer> {
         }
         PhotoIntake.Spooled spooled = (PhotoIntake.Spooled) outcome;
         VerifiedCode verified = spooled.code();
-        if (deleteOriginal) {
-            Files.delete(photo);
-            folder.forget(photo);
-        } else {
-            folder.markDone(photo);
-        }
+        originals.settle(photo, spooled.spooled().entry().id(), log);
         out.println("spooled " + name + " for code " + verified.codeId() + " (" + verified.maskedName() + "): entry "
                 + Spool.shortId(spooled.spooled().entry().id()) + ", " + spooled.spooled().entry().info().length()
                 + " bytes" + (spooled.spooled().report().warnings().isEmpty() ? "" : System.lineSeparator()

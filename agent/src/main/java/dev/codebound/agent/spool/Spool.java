@@ -408,6 +408,28 @@ public final class Spool implements Closeable {
         return envelopes.resolve(id + ENVELOPE_SUFFIX);
     }
 
+    /** Where the spool in {@code directory} keeps the envelope of entry {@code id}, for readers without the lock. */
+    public static Path envelopeFile(Path directory, String id) {
+        return directory.toAbsolutePath().resolve(ENVELOPES).resolve(id + ENVELOPE_SUFFIX);
+    }
+
+    /**
+     * Deletes the envelope of a DELIVERED entry (retention: the registry holds it, and the entry
+     * keeps its receipt and state). Under the spool's lock, so that no other change of the entry
+     * interleaves; deleting a name is no fsync, and the caller syncs the directory afterwards.
+     *
+     * @return whether a file was deleted (false when it was gone already)
+     * @throws IllegalStateException when the entry is not DELIVERED
+     */
+    public synchronized boolean deleteDeliveredEnvelope(String id) throws IOException {
+        SpoolEntry entry = require(id);
+        if (entry.state() != EntryState.DELIVERED) {
+            throw new IllegalStateException("entry " + shortId(id) + " is " + entry.state() + ", not DELIVERED; "
+                    + "only a delivered entry's envelope may be deleted");
+        }
+        return Files.deleteIfExists(envelopeFile(id));
+    }
+
     /**
      * Checks the envelope's length and SHA-256 against the recorded values and marks the entry
      * CORRUPT (with the reason) when they differ. The uploader calls this before every upload so

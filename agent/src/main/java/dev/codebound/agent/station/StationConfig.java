@@ -55,6 +55,10 @@ public final class StationConfig {
         defaults.put("capture.min-bytes", "10KiB");
         defaults.put("capture.max-bytes", "60KiB");
         defaults.put("capture.max-clock-skew", "PT2M");
+        defaults.put("retention.originals", "PT1H");
+        defaults.put("retention.delivered-envelopes", "PT0S");
+        defaults.put("retention.undelivered", "P14D");
+        defaults.put("retention.refused-photos", "P7D");
         return java.util.Collections.unmodifiableMap(defaults);
     }
 

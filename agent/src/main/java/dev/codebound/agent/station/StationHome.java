@@ -20,6 +20,7 @@ import java.util.Map;
  * scanned-codes.json    codes scanned for the hot folder ({@code watch}), without photos
  * log/                  the hash-chained transfer log
  * desk-token            the desk page's access token while {@code serve} runs
+ * retention/            the hot folders {@code watch} used and what the last retention sweep could not delete
  * </pre>
  */
 public record StationHome(Path root) {
@@ -111,5 +112,10 @@ public record StationHome(Path root) {
 
     public Path log() {
         return root.resolve("log");
+    }
+
+    /** The retention sweep's files (see {@code dev.codebound.agent.retention}). */
+    public Path retention() {
+        return root.resolve("retention");
     }
 }

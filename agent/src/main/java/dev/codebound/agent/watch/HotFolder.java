@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  * incomplete grace: a camera may pause in the middle of writing a large file, so the settle time
  * alone would be too eager.
  *
- * <p>Handled photos move to {@code done/}, refused ones to {@code rejected/} beside a
- * {@code <name>.reason.txt} saying why; a name already taken there gets a numeric suffix.
+ * <p>Handled photos move to {@code done/} under a name the caller gives, refused ones to
+ * {@code rejected/} beside a {@code <name>.reason.txt} saying why; a name already taken there gets a
+ * numeric suffix.
  * Not thread-safe: one watcher per folder.
  */
 public final class HotFolder {
@@ -173,16 +174,19 @@ public final class HotFolder {
         return key != null ? key : file;
     }
 
-    /** Moves a handled photo into {@code done/}. */
-    public Path markDone(Path photo) throws IOException {
+    /**
+     * Moves a handled photo into {@code done/} under the name {@code doneName} (the station names it
+     * after its spool entry; see {@code dev.codebound.agent.retention.SealedOriginals}).
+     */
+    public Path markDone(Path photo, String doneName) throws IOException {
         observed.remove(photo);
-        return moveInto(photo, DONE);
+        return moveInto(photo, DONE, doneName);
     }
 
     /** Moves a refused photo into {@code rejected/} and writes its reason beside it. */
     public Path markRejected(Path photo, String reason) throws IOException {
         observed.remove(photo);
-        Path moved = moveInto(photo, REJECTED);
+        Path moved = moveInto(photo, REJECTED, photo.getFileName().toString());
         Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), reason + "\n",
                 StandardCharsets.UTF_8);
         return moved;
@@ -218,9 +222,8 @@ public final class HotFolder {
         }
     }
 
-    private Path moveInto(Path photo, String subdirectory) throws IOException {
+    private Path moveInto(Path photo, String subdirectory, String name) throws IOException {
         Path target = Files.createDirectories(directory.resolve(subdirectory));
-        String name = photo.getFileName().toString();
         int dot = name.lastIndexOf('.');
         for (int suffix = 0; ; suffix++) {
             Path candidate = target.resolve(suffix == 0 ? name

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.codebound.agent.cli.AgentCommand;
 import dev.codebound.agent.cli.AgentEnvironment;
 import dev.codebound.agent.cli.ExitCodes;
+import dev.codebound.agent.retention.RetentionPolicy;
+import dev.codebound.agent.retention.RetentionSweep;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.ProgressListener;
@@ -112,6 +115,9 @@ class StationLogAttackTest {
                         Files.write(home.receipt(entry.id()), spool.receipt(entry.id()).orElseThrow());
                     }
                 }
+                // As 'upload' ends: the retention sweep deletes the envelopes whose receipts are archived.
+                new RetentionSweep(home, RetentionPolicy.from(StationConfig.load(home, Map.of())), spool,
+                        Clock.systemUTC()).run(Instant.now(), log);
             }
         }
     }

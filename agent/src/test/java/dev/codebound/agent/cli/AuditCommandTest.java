@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.audit.UploadRecorder;
+import dev.codebound.agent.retention.RetentionPolicy;
+import dev.codebound.agent.retention.RetentionSweep;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.ProgressListener;
@@ -45,6 +48,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,6 +127,9 @@ class AuditCommandTest {
             for (String id : entries.subList(0, 2)) {
                 Files.write(home.receipts().resolve(id + ".json"), spool.receipt(id).orElseThrow());
             }
+            // As 'upload' ends: the retention sweep deletes the envelopes whose receipts are archived.
+            new RetentionSweep(home, RetentionPolicy.from(StationConfig.load(home, Map.of())), spool, clock)
+                    .run(Instant.now(), log);
         }
     }
 

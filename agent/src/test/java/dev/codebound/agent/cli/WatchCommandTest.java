@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.spool.Spool;
 import dev.codebound.registry.junit.CodeboundRegistry;
 import dev.codebound.registry.junit.IssuedCode;
 import dev.codebound.testkit.SamplePhotos;
@@ -53,7 +54,7 @@ class WatchCommandTest {
         CliRun watch = station.run("watch", folder.toString(), "--once", "--settle", "200");
         assertEquals(ExitCodes.OK, watch.exitCode(), watch::both);
         assertTrue(watch.out().startsWith("spooled " + code.codeId() + ".jpg for code " + code.codeId()), watch::both);
-        assertTrue(Files.exists(folder.resolve("done/" + code.codeId() + ".jpg")));
+        assertTrue(Files.exists(original(folder, code)), "the original is named after its entry in done/");
         assertArrayEquals(partial, Files.readAllBytes(folder.resolve(later.codeId() + ".jpg")),
                 "a photo still being written is not touched");
         assertTrue(Files.exists(folder.resolve(".hidden.jpg")) && Files.exists(folder.resolve("IMG_0007.jpg.part")));
@@ -63,7 +64,7 @@ class WatchCommandTest {
         Files.write(folder.resolve(later.codeId() + ".jpg"), whole);
         CliRun second = station.run("watch", folder.toString(), "--once", "--settle", "200");
         assertEquals(ExitCodes.OK, second.exitCode(), second::both);
-        assertTrue(Files.exists(folder.resolve("done/" + later.codeId() + ".jpg")), second::both);
+        assertTrue(Files.exists(original(folder, later)), second::both);
     }
 
     @Test
@@ -79,7 +80,7 @@ class WatchCommandTest {
         assertEquals(ExitCodes.PHOTO_REFUSED, watch.exitCode(), watch::both);
         assertTrue(watch.out().contains("scanned code " + code.codeId()), watch::both);
         assertTrue(watch.out().contains("spooled " + code.codeId() + ".jpg for code " + code.codeId()), watch::both);
-        assertTrue(Files.exists(folder.resolve("done/" + code.codeId() + ".jpg")));
+        assertTrue(Files.exists(original(folder, code)));
         assertTrue(Files.exists(folder.resolve("rejected/" + other.codeId() + ".jpg")));
         assertTrue(Files.readString(folder.resolve("rejected/" + other.codeId() + ".jpg.reason.txt"))
                 .contains("ERROR dimensions: photo is 600×800; must be 480×640"));
@@ -109,6 +110,13 @@ class WatchCommandTest {
                 .startsWith("the camera never finished writing this photo: it has no JPEG end marker"), run::both);
         assertTrue(Files.notExists(cut));
         assertTrue(run.out().contains("rejected " + code.codeId() + ".jpg: the camera never finished"), run::both);
+    }
+
+    /** Where watch keeps the original of the photo sealed for {@code code}: {@code done/<entry id>.jpg}. */
+    private static Path original(Path folder, RegistryFixture.Code code) throws Exception {
+        String entry = Spool.peek(station.station().spool()).stream()
+                .filter(candidate -> candidate.info().codeId().equals(code.codeId())).findFirst().orElseThrow().id();
+        return folder.resolve("done").resolve(entry + ".jpg");
     }
 
     @Test

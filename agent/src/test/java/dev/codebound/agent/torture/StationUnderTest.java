@@ -131,6 +131,17 @@ final class StationUnderTest {
         return true;
     }
 
+    /** Entries delivered with their verified receipt archived: those whose envelope retention deletes at once. */
+    int entriesDeliveredAndArchived() throws IOException {
+        int count = 0;
+        for (SpoolEntry entry : Spool.peek(station().spool())) {
+            if (entry.state() == EntryState.DELIVERED && Files.exists(station().receipt(entry.id()))) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Entries waiting for an operator (REJECTED, CORRUPT): the torture never expects any. */
     List<String> entriesNeedingAnOperator() throws IOException {
         List<String> result = new ArrayList<>();

@@ -56,10 +56,10 @@ class HotFolderTest {
     @Test
     void handledPhotosMoveAsideWithoutOverwriting() throws Exception {
         HotFolder folder = folder();
-        Path first = folder.markDone(Files.write(dir.resolve("IMG_4.jpg"), JPEG));
-        Path second = folder.markDone(Files.write(dir.resolve("IMG_4.jpg"), JPEG));
-        assertEquals(dir.resolve("done/IMG_4.jpg"), first);
-        assertEquals(dir.resolve("done/IMG_4-1.jpg"), second);
+        Path first = folder.markDone(Files.write(dir.resolve("IMG_4.jpg"), JPEG), "entry.jpg");
+        Path second = folder.markDone(Files.write(dir.resolve("IMG_4.jpg"), JPEG), "entry.jpg");
+        assertEquals(dir.resolve("done/entry.jpg"), first, "named as the caller says");
+        assertEquals(dir.resolve("done/entry-1.jpg"), second);
         Path rejected = folder.markRejected(Files.write(dir.resolve("IMG_5.jpg"), JPEG), "too dark");
         assertEquals("too dark\n", Files.readString(rejected.resolveSibling("IMG_5.jpg.reason.txt")));
         assertTrue(Files.notExists(dir.resolve("IMG_5.jpg")));

@@ -209,8 +209,9 @@ public final class RegistryRoutes {
     }
 
     /**
-     * The decrypted photo of an accepted envelope, for integrators' own checks. The archived
-     * envelope is opened again (every check repeated) rather than keeping plaintext at rest.
+     * The decrypted photo of an accepted envelope, for integrators' own checks and the admin page.
+     * The archived envelope is opened again (every check repeated) rather than keeping plaintext at
+     * rest, and opened in memory only: no decrypted photo is ever written to disk (docs/privacy.md).
      *
      * <p>Served only as {@code image/jpeg}, with {@code nosniff} and a policy that allows nothing to
      * run or load: the bytes are a station's, and a browser must never render them as anything but an
@@ -230,9 +231,12 @@ public final class RegistryRoutes {
         }
         // Integrity and authenticity are checked again, as at acceptance; revocations since then do
         // not hide a photo the registry already accepted, so the bundle here revokes nothing.
+        // Held in memory up to the largest photo served, so a decrypted photo never touches the disk (no
+        // temporary file for a large one); the response is built from the same bytes.
         EnvelopeOpener opener = EnvelopeOpener.builder(registry.keyring().trustBundle(0, photo.acceptedAt()))
                 .recipient(registry.keyring().encryption())
                 .clock(Clock.fixed(photo.acceptedAt(), ZoneOffset.UTC))
+                .memoryThreshold((int) MAX_DECRYPTED_RESPONSE)
                 .build();
         try (InputStream in = registry.photos().openEnvelope(photo.envelopeSha256());
                 OpenedEnvelope opened = opener.open(in)) {

@@ -11,6 +11,7 @@ import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.code.StudentIdentity;
 import dev.codebound.protocol.envelope.CaptureMetadata;
+import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
 import dev.codebound.protocol.log.Checkpoint;
@@ -42,6 +43,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -360,6 +362,36 @@ class AcceptanceTest {
         assertEquals(409, served.statusCode(), served.body());
         assertTrue(served.body().contains("\"reason\":\"PHOTO_NOT_JPEG\""), served.body());
         assertFalse(served.body().contains("<script>"), served.body());
+    }
+
+    /**
+     * Issue 17: the decrypted photo the admin page shows is held in memory only. A photo larger than
+     * the opener's default in-memory threshold used to go through a temporary file in
+     * {@code java.io.tmpdir}; with no writable one, serving it failed. Now it is served from memory.
+     */
+    @Test
+    void theAdminsDecryptedPhotoIsNeverWrittenToDisk() throws Exception {
+        IssuedCode code = issueCode();
+        // A JPEG followed by padding: past the default threshold, which an accepted photo never reaches.
+        byte[] photo = Arrays.copyOf(SamplePhotos.good(8), EnvelopeOpener.DEFAULT_MEMORY_THRESHOLD + 4096);
+        byte[] envelope = seal(stationA, code, photo, CaptureMetadata.JPEG);
+        String sha256 = sha256(envelope);
+        Path sealed = Files.write(dataDir.resolve("large-photo.cms"), envelope);
+        registry.photos().adopt(sha256, new LocalFileBytes(sealed, envelope.length));
+        registry.photos().record(new PhotoArchive.AcceptedPhoto(sha256, envelope.length, code.codeId(), 1,
+                stationA.stationId(), sha256(photo), CaptureMetadata.JPEG, Instant.now(), Instant.now(), "{}")).join();
+
+        String temporary = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", dataDir.resolve("no-temporary-directory").toString());
+        try {
+            HttpRequest request = TusTestClient.plain(server, null).request("/admin/v1/photos/" + sha256).GET().build();
+            HttpResponse<byte[]> served = HttpClient.newHttpClient().send(request,
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, served.statusCode(), () -> new String(served.body(), StandardCharsets.UTF_8));
+            assertArrayEquals(photo, served.body());
+        } finally {
+            System.setProperty("java.io.tmpdir", temporary);
+        }
     }
 
     /** Issue 11 item 10: the documented status of a wrong envelope-sha256 is the one served. */

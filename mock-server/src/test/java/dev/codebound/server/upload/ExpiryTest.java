@@ -13,7 +13,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Expiration: unfinished uploads past Upload-Expires answer 410, and the server cleans them up itself. */
+/**
+ * Expiration and retention: unfinished uploads past Upload-Expires answer 410, finished ones are
+ * kept for their retention after it, and the server cleans both up itself on a timer.
+ */
 class ExpiryTest {
     @TempDir
     Path dataDir;
@@ -21,7 +24,8 @@ class ExpiryTest {
     @Test
     void expiredUploadIs410ThenCleanedUp() throws Exception {
         try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
-                .uploadExpiry(Duration.ofMillis(400)).expiryCheckInterval(Duration.ofMillis(100)).build())) {
+                .uploadExpiry(Duration.ofMillis(400)).expiryCheckInterval(Duration.ofMillis(100))
+                .uploadRetention(new UploadRetention(Duration.ofMillis(400), Duration.ZERO, Duration.ZERO)).build())) {
             TusTestClient tus = TusTestClient.plain(registry, "station-e");
             String location = tus.createPath(10);
             assertEquals(204, tus.patch(location, 0, new byte[4]).statusCode());
@@ -42,16 +46,31 @@ class ExpiryTest {
     }
 
     @Test
-    void completedUploadsDoNotExpire() throws Exception {
+    void aFinishedUploadOutlivesItsExpiryByItsRetentionOnly() throws Exception {
         try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
-                .uploadExpiry(Duration.ofMillis(200)).expiryCheckInterval(Duration.ofMillis(50)).build())) {
+                .uploadExpiry(Duration.ofMillis(200)).expiryCheckInterval(Duration.ofMillis(50))
+                .uploadRetention(new UploadRetention(Duration.ZERO, Duration.ZERO, Duration.ofHours(1))).build())) {
             TusTestClient tus = TusTestClient.plain(registry, "station-e");
             String location = tus.createPath(2);
             assertEquals(204, tus.patch(location, 0, new byte[2]).statusCode());
             Thread.sleep(500);
-            assertEquals(200, tus.head(location).statusCode());
+            assertEquals(200, tus.head(location).statusCode(), "an accepted upload is kept for its hour");
             assertEquals(200, tus.get(location + "/result").statusCode());
             assertFalse(tus.head(location).headers().firstValue("Upload-Expires").isPresent());
+        }
+    }
+
+    @Test
+    void aFinishedUploadsBytesGoOnceItsExpiryHasPassed() throws Exception {
+        try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
+                .uploadExpiry(Duration.ofSeconds(2)).expiryCheckInterval(Duration.ofMillis(50)).build())) {
+            TusTestClient tus = TusTestClient.plain(registry, "station-e");
+            String location = tus.createPath(2);
+            assertEquals(204, tus.patch(location, 0, new byte[2]).statusCode());
+            assertEquals(200, tus.get(location + "/result").statusCode(), "accepted (this registry takes any bytes)");
+            Path data = dataDir.resolve("uploads").resolve(location.substring("/files/".length()) + ".data");
+            await(() -> !Files.exists(data) && headStatus(tus, location) == 404,
+                    "the default retention deletes a finished upload at its expiry");
         }
     }
 

@@ -1,0 +1,168 @@
+package dev.codebound.agent.retention;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.station.StationHome;
+import dev.codebound.protocol.io.DurableFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Deletes what the station's retention policy says is due, on the spool its caller holds.
+ *
+ * <p>Each deletion is recorded in the transfer log first ({@code retention-deleted} by entry, or
+ * {@code photo-deleted} by the photo's SHA-256) and performed after: the record is the intent. A
+ * sweep killed in between leaves a recorded deletion whose file is still there; the next sweep finds
+ * it due again, sees its record, and finishes it without writing a second one. A file that cannot
+ * be deleted is reported (the sweep goes on with the others) and listed in
+ * {@code retention/problems.json}, which {@code status} shows until a sweep succeeds.
+ *
+ * <pre>{@code
+ * SweepReport report = new RetentionSweep(home, RetentionPolicy.from(config), spool, clock).run(clock.instant());
+ * }</pre>
+ */
+public final class RetentionSweep {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StationHome home;
+    private final RetentionPlanner planner;
+    private final Spool spool;
+    private final Clock clock;
+
+    /** A sweep of the station in {@code home}, whose spool {@code spool} the caller holds open. */
+    public RetentionSweep(StationHome home, RetentionPolicy policy, Spool spool, Clock clock) {
+        this.home = home;
+        this.planner = new RetentionPlanner(home, policy);
+        this.spool = spool;
+        this.clock = clock;
+    }
+
+    /** The file listing what the last sweep could not delete; absent when it deleted everything due. */
+    public static Path problemsFile(StationHome home) {
+        return home.retention().resolve("problems.json");
+    }
+
+    /**
+     * Deletes what is due at {@code now}, opening the station's transfer log only when something
+     * is (without the station key: the next command that signs a checkpoint covers these records).
+     * For a scheduler, and for commands that do not hold the log open.
+     *
+     * @throws IOException when the transfer log cannot be opened (e.g. another process holds it), and
+     *                     then nothing was deleted; or when a directory cannot be synced after deletions
+     */
+    public SweepReport run(Instant now) throws IOException {
+        List<Deletion> due = planner.due(spool.entries(), now);
+        if (due.isEmpty()) {
+            return record(new SweepReport(List.of(), List.of()));
+        }
+        try (TransferLog log = TransferLog.open(home, clock)) {
+            return apply(due, log);
+        }
+    }
+
+    /** Deletes what is due at {@code now}, recording each deletion in {@code log}, which the caller holds open. */
+    public SweepReport run(Instant now, TransferLog log) throws IOException {
+        return apply(planner.due(spool.entries(), now), log);
+    }
+
+    private SweepReport apply(List<Deletion> due, TransferLog log) throws IOException {
+        Set<String> recorded = due.isEmpty() ? Set.of() : log.deletionsRecorded();
+        List<Deletion> deleted = new ArrayList<>();
+        List<SweepReport.Problem> problems = new ArrayList<>();
+        Set<Path> changedDirectories = new LinkedHashSet<>();
+        for (Deletion deletion : due) {
+            try {
+                recordIntent(deletion, recorded, log);
+                delete(deletion);
+                changedDirectories.add(deletion.file().getParent());
+                deleted.add(deletion);
+            } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+                problems.add(new SweepReport.Problem(deletion.file(), deletion.rule(), deletion.dueAt(),
+                        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            }
+        }
+        for (Path directory : changedDirectories) {
+            // The deletions are durable before the sweep says they happened.
+            DurableFiles.syncDirectory(directory);
+        }
+        return record(new SweepReport(deleted, problems));
+    }
+
+    private static void recordIntent(Deletion deletion, Set<String> recorded, TransferLog log) throws IOException {
+        String kind = deletion.rule().kind().name();
+        if (deletion.rule().namesEntry()) {
+            if (!recorded.contains(TransferLog.deletionKey(kind, deletion.entryId()))) {
+                log.retentionDeleted(deletion.entryId(), kind, deletion.rule().name());
+            }
+        } else {
+            String photo = sha256(deletion.file());
+            if (!recorded.contains(TransferLog.deletionKey(kind, photo))) {
+                log.photoDeleted(photo, kind, deletion.rule().name());
+            }
+        }
+    }
+
+    private void delete(Deletion deletion) throws IOException {
+        switch (deletion.rule()) {
+            // The spool removes the entry's record first and then its envelope; a crash in between leaves an
+            // envelope without an entry, which the next open deletes.
+            case UNDELIVERED_ENTRY -> spool.discard(deletion.entryId());
+            case ENVELOPE_AFTER_DELIVERY -> spool.deleteDeliveredEnvelope(deletion.entryId());
+            default -> {
+                // The photo last: a crash after its reason file went leaves the photo, due again from its own time.
+                for (Path companion : deletion.companions()) {
+                    Files.deleteIfExists(companion);
+                }
+                Files.deleteIfExists(deletion.file());
+            }
+        }
+    }
+
+    /** Keeps the sweep's problems for {@code status}: the file is replaced, or removed when there are none. */
+    private SweepReport record(SweepReport report) throws IOException {
+        Path file = problemsFile(home);
+        if (report.problems().isEmpty()) {
+            Files.deleteIfExists(file);
+            return report;
+        }
+        ObjectNode node = JSON.createObjectNode().put("sweptAt", clock.instant().toString());
+        ArrayNode problems = node.putArray("problems");
+        for (SweepReport.Problem problem : report.problems()) {
+            problems.addObject().put("file", problem.file().toString()).put("rule", problem.rule().name())
+                    .put("dueAt", problem.dueAt().toString()).put("error", problem.error());
+        }
+        Files.createDirectories(file.getParent());
+        DurableFiles.write(file, JSON.writeValueAsBytes(node));
+        return report;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}
