@@ -145,7 +145,7 @@ public final class MockRegistry implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics(journal);
         Registry registry;
         try {
-            registry = Registry.open(dataDir, keys.keyring(), config.clock());
+            registry = Registry.open(dataDir, keys.keyring(), config.clock(), config.acceptedSuites());
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
             closeQuietly(store);

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything a {@link MockRegistry} needs to start: an immutable value made with {@link #builder()}.
@@ -35,6 +36,8 @@ public final class MockRegistryConfig {
      * address (a school's NAT).
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** The envelope suites a registry accepts unless told otherwise: both, 1 (P-256) and 2 (SM2). */
+    public static final Set<Integer> DEFAULT_ACCEPTED_SUITES = Set.of(1, 2);
 
     private final String bindAddress;
     private final int port;
@@ -57,6 +60,7 @@ public final class MockRegistryConfig {
     private final int eventLoopThreads;
     private final int bufferedBytesPerRequest;
     private final int journalCapacity;
+    private final Set<Integer> acceptedSuites;
     private final CompletionHandler completionHandler;
     private final Clock clock;
 
@@ -82,6 +86,7 @@ public final class MockRegistryConfig {
         this.eventLoopThreads = builder.eventLoopThreads;
         this.bufferedBytesPerRequest = builder.bufferedBytesPerRequest;
         this.journalCapacity = builder.journalCapacity;
+        this.acceptedSuites = builder.acceptedSuites;
         this.completionHandler = builder.completionHandler;
         this.clock = builder.clock;
     }
@@ -114,6 +119,7 @@ public final class MockRegistryConfig {
         builder.eventLoopThreads = eventLoopThreads;
         builder.bufferedBytesPerRequest = bufferedBytesPerRequest;
         builder.journalCapacity = journalCapacity;
+        builder.acceptedSuites = acceptedSuites;
         builder.completionHandler = completionHandler;
         builder.clock = clock;
         return builder;
@@ -243,6 +249,11 @@ public final class MockRegistryConfig {
         return journalCapacity;
     }
 
+    /** The envelope suites the registry accepts and lists in its trust bundle (default 1 and 2). */
+    public Set<Integer> acceptedSuites() {
+        return acceptedSuites;
+    }
+
     /** The completion handler, when one was given; otherwise the registry's envelope acceptance. */
     public Optional<CompletionHandler> completionHandler() {
         return Optional.ofNullable(completionHandler);
@@ -275,6 +286,7 @@ public final class MockRegistryConfig {
         private int eventLoopThreads = 2;
         private int bufferedBytesPerRequest = 1 << 20;
         private int journalCapacity = 1000;
+        private Set<Integer> acceptedSuites = DEFAULT_ACCEPTED_SUITES;
         private CompletionHandler completionHandler;
         private Clock clock = Clock.systemUTC();
 
@@ -391,6 +403,19 @@ public final class MockRegistryConfig {
 
         public Builder journalCapacity(int value) {
             this.journalCapacity = (int) positive(value, "journalCapacity");
+            return this;
+        }
+
+        /**
+         * The envelope suites to accept: a non-empty subset of 1 ({@code CB-P256-AES256GCM-SHA256}) and
+         * 2 ({@code CB-SM2-SM4GCM-SM3}).
+         */
+        public Builder acceptedSuites(Set<Integer> value) {
+            if (value == null || value.isEmpty() || !DEFAULT_ACCEPTED_SUITES.containsAll(value)) {
+                throw new IllegalArgumentException("accepted suites must be a non-empty subset of "
+                        + new java.util.TreeSet<>(DEFAULT_ACCEPTED_SUITES) + ", got " + value);
+            }
+            this.acceptedSuites = Set.copyOf(value);
             return this;
         }
 

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -100,6 +102,12 @@ public final class MockRegistryMain implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     Duration uploadExpiry;
 
+    @Option(names = "--suites", paramLabel = "IDS", split = ",", defaultValue = "1,2",
+            description = "Envelope suites to accept, comma-separated: 1 (P-256, AES-256-GCM, SHA-256) and/or "
+                    + "2 (SM2, SM4-GCM, SM3). The trust bundle lists them; envelopes of another suite are refused "
+                    + "with 422 SUITE_NOT_ACCEPTED. Default: ${DEFAULT-VALUE}.")
+    List<Integer> suites;
+
     @Override
     public Integer call() throws Exception {
         FaultPlan plan = faults == null ? FaultPlan.NONE : readPlan(faults);
@@ -116,6 +124,7 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .minBodyRate(minBodyRate)
                 .uploadExpiry(uploadExpiry)
+                .acceptedSuites(Set.copyOf(suites))
                 .build();
         MockRegistry registry;
         try {
