@@ -7,6 +7,7 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
+import dev.codebound.agent.station.EnvelopeSigner;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
@@ -105,9 +106,11 @@ final class CaptureCommand implements Callable<Integer> {
         if (!Files.isRegularFile(photo)) {
             throw new AgentFailure(ExitCodes.USAGE, "photo " + photo + " does not exist or is not a file");
         }
-        StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
-        StationStanding.requireFitToSeal(credentials, bundle, station, config);
-        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, Clock.systemUTC());
+        char[] passphrase = home.passphrase(config);
+        StationCredentials credentials = StationKeys.load(station, passphrase);
+        EnvelopeSigner signer = EnvelopeSigner.load(station, config, passphrase, credentials);
+        StationStanding.requireFitToSeal(signer.credentials(), bundle, station, config);
+        PhotoSealer sealer = new PhotoSealer(inspector, signer, bundle, Clock.systemUTC());
         PhotoSealer.Outcome outcome;
         try (Spool spool = home.openSpool();
                 TransferLog log = TransferLog.open(station, Clock.systemUTC(), credentials)) {

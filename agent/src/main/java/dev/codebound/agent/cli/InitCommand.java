@@ -13,6 +13,7 @@ import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.station.StationTrust;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
@@ -45,8 +46,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {"Set up a station: create the station home and config.properties, pin the registry CA "
                 + "(print its SHA-256 fingerprint: compare it with the one the registry published), and create "
-                + "the station's P-256 key, encrypted with the passphrase from $" + StationKeys.PASSPHRASE_VARIABLE
-                + " or the passphrase file.",
+                + "the station's P-256 key (and, with --suite 2, its SM2 envelope-signing key), encrypted with the "
+                + "passphrase from $" + StationKeys.PASSPHRASE_VARIABLE + " or the passphrase file.",
             "Exit codes: 0 done, 2 bad usage, 3 bad input or a key already exists (see --force)."})
 final class InitCommand implements Callable<Integer> {
     @Mixin
@@ -68,6 +69,12 @@ final class InitCommand implements Callable<Integer> {
             description = "File whose first line is the key passphrase; stored as key.passphrase-file "
                     + "(default: the passphrase comes from $" + StationKeys.PASSPHRASE_VARIABLE + ").")
     Path passphraseFile;
+
+    @Option(names = "--suite", paramLabel = "SUITE", defaultValue = "1",
+            description = "Envelope suite to seal with, stored as envelope.suite: 1 (CB-P256-AES256GCM-SHA256) or 2 "
+                    + "(CB-SM2-SM4GCM-SM3: SM2 signatures, SM4-GCM, SM3; an SM2 envelope-signing key is created "
+                    + "beside the P-256 key, which stays the TLS identity). Default: ${DEFAULT-VALUE}.")
+    String suite;
 
     @Option(names = "--no-passphrase",
             description = "Store the key unencrypted when no passphrase is configured (not recommended).")
@@ -92,6 +99,8 @@ final class InitCommand implements Callable<Integer> {
         HttpUrl url = registryUrl();
         String schoolList = schoolList();
         X509Certificate ca = registryCa();
+        Suite chosen = StationConfig.suite(suite).orElseThrow(() -> new StationException("--suite '" + suite
+                + "' is not an envelope suite; expected " + StationConfig.SUITE_CHOICES));
         if (Files.exists(station.privateKey()) && !force) {
             throw new StationException("a station key already exists at " + station.privateKey()
                     + "; use --force to replace it (the station then has to enroll again)");
@@ -116,17 +125,23 @@ final class InitCommand implements Callable<Integer> {
         if (passphraseFile != null) {
             settings.put("key.passphrase-file", passphraseFile.toAbsolutePath().toString());
         }
+        settings.put("envelope.suite", Integer.toString(chosen.id()));
         ConfigFile.set(station.config(), settings);
         StationConfig.load(station, home.environment().variables());
 
         KeyPair key = KeyPairs.generateP256();
         if (force) {
             handOverCheckpoints(station, passphrase, key, err);
-            // The old certificate and bundle belong to the old key and enrollment; keeping them would mislead.
+            // The old certificates and bundle belong to the old keys and enrollment; keeping them would mislead.
             Files.deleteIfExists(station.certificate());
+            Files.deleteIfExists(station.sm2Certificate());
+            Files.deleteIfExists(station.sm2PrivateKey());
             Files.deleteIfExists(station.trustBundle());
         }
         PemFiles.writePrivateKey(station.privateKey(), key.getPrivate(), passphrase);
+        if (chosen == Suite.SM2_SM4GCM_SM3) {
+            PemFiles.writePrivateKey(station.sm2PrivateKey(), KeyPairs.generateSm2().getPrivate(), passphrase);
+        }
         new StationTrust(station).pin(ca);
         try (TransferLog log = TransferLog.open(station, Clock.systemUTC())) {
             log.keyCreated(TransferLog.keyFingerprint(key.getPublic()));
@@ -146,7 +161,10 @@ final class InitCommand implements Callable<Integer> {
             }
             node.put("registryCa", ca.getSubjectX500Principal().getName())
                     .put("registryCaSha256", Certificates.fingerprint(ca)).put("key", station.privateKey().toString())
-                    .put("keyEncrypted", passphrase != null);
+                    .put("keyEncrypted", passphrase != null).put("suite", chosen.id());
+            if (chosen == Suite.SM2_SM4GCM_SM3) {
+                node.put("sm2Key", station.sm2PrivateKey().toString());
+            }
             out.println(node);
             return ExitCodes.OK;
         }
@@ -156,8 +174,12 @@ final class InitCommand implements Callable<Integer> {
         out.println("registry CA:   " + ca.getSubjectX500Principal().getName());
         out.println("SHA-256 fingerprint (compare it with the one the registry published):");
         out.println("  " + Certificates.displayFingerprint(ca));
-        out.println("station key:   " + station.privateKey() + " (P-256, "
-                + (passphrase == null ? "unencrypted" : "encrypted with the passphrase") + ", mode 0600)");
+        String protection = (passphrase == null ? "unencrypted" : "encrypted with the passphrase") + ", mode 0600";
+        out.println("station key:   " + station.privateKey() + " (P-256, " + protection + ")");
+        out.println("envelope suite: " + chosen);
+        if (chosen == Suite.SM2_SM4GCM_SM3) {
+            out.println("SM2 key:       " + station.sm2PrivateKey() + " (signs envelopes; " + protection + ")");
+        }
         out.println("next: put the enrollment token in $" + EnrollCommand.TOKEN_VARIABLE
                 + " or a file, and run 'codebound-agent enroll'");
         return ExitCodes.OK;

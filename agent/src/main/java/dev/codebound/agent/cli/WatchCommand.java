@@ -6,6 +6,7 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
+import dev.codebound.agent.station.EnvelopeSigner;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
@@ -113,6 +114,7 @@ final class WatchCommand implements Callable<Integer> {
     private StationConfig config;
     private PhotoInspector inspector;
     private StationCredentials credentials;
+    private EnvelopeSigner signer;
     private ScannedCodes scanned;
     private HotFolder folder;
     /** Only with --pair-with-last-code. */
@@ -143,11 +145,13 @@ final class WatchCommand implements Callable<Integer> {
         station = home.home();
         config = home.config();
         inspector = new PhotoInspector(CaptureSettings.photoSpec(config));
-        credentials = StationKeys.load(station, home.passphrase(config));
+        char[] passphrase = home.passphrase(config);
+        credentials = StationKeys.load(station, passphrase);
+        signer = EnvelopeSigner.load(station, config, passphrase, credentials);
         scanned = new ScannedCodes(station.scannedCodes());
         // Fail now, not at the first photo, if the station is not enrolled; each batch reloads the bundle so
         // that a 'trust refresh' during the day takes effect without restarting the watch.
-        StationStanding.requireFitToSeal(credentials, new StationTrust(station).bundle(), station, config);
+        StationStanding.requireFitToSeal(signer.credentials(), new StationTrust(station).bundle(), station, config);
         folder = new HotFolder(directory, Duration.ofMillis(settleMillis), Duration.ofSeconds(incompleteAfterSeconds),
                 System::nanoTime);
         if (once) {
@@ -374,10 +378,10 @@ final class WatchCommand implements Callable<Integer> {
         if (!ready.isEmpty()) {
             // A watch runs all day: a revocation fetched by 'trust refresh', an expired certificate or a clock
             // that drifted stops it before the next photo is sealed, and the photos wait in the folder.
-            StationStanding.requireFitToSeal(credentials, bundle, station, config);
+            StationStanding.requireFitToSeal(signer.credentials(), bundle, station, config);
         }
         CodeVerifier verifier = new CodeVerifier(bundle, config.schools());
-        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, Clock.systemUTC());
+        PhotoSealer sealer = new PhotoSealer(inspector, signer, bundle, Clock.systemUTC());
         Spool spool;
         try {
             spool = home.openSpool();

@@ -50,6 +50,13 @@ final class RegistryFixture implements AutoCloseable {
         return start(dataDir, FaultPlan.NONE);
     }
 
+    /** A registry that accepts only the envelope suites {@code acceptedSuites}. */
+    static RegistryFixture start(Path dataDir, java.util.Set<Integer> acceptedSuites) throws IOException {
+        return new RegistryFixture(MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)
+                .dataDir(dataDir).tls(true).storageThreads(2).eventLoopThreads(1).acceptedSuites(acceptedSuites)
+                .build()), dataDir);
+    }
+
     /** A registry that misbehaves as {@code faults} says (the mock server's fault injection). */
     static RegistryFixture start(Path dataDir, FaultPlan faults) throws IOException {
         return new RegistryFixture(MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)

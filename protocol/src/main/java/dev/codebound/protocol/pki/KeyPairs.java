@@ -103,7 +103,12 @@ public final class KeyPairs {
 
     /** Whether the key is an EC key on SM2's curve {@code sm2p256v1}. */
     public static boolean isSm2(PublicKey publicKey) {
-        return publicKey instanceof ECPublicKey ec && sameCurve(ec.getParams(), SM2_PARAMETERS);
+        return publicKey instanceof ECPublicKey ec && isSm2Curve(ec.getParams());
+    }
+
+    /** Whether EC domain parameters (of a public or a private key) are SM2's curve {@code sm2p256v1}. */
+    public static boolean isSm2Curve(ECParameterSpec params) {
+        return sameCurve(params, SM2_PARAMETERS);
     }
 
     private static boolean isP256(PublicKey publicKey) {
