@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything a {@link MockRegistry} needs to start: an immutable value made with {@link #builder()}.
@@ -61,6 +62,7 @@ public final class MockRegistryConfig {
     private final int bufferedBytesPerRequest;
     private final int journalCapacity;
     private final Set<Integer> acceptedSuites;
+    private final int codeSuite;
     private final CompletionHandler completionHandler;
     private final Clock clock;
 
@@ -87,6 +89,11 @@ public final class MockRegistryConfig {
         this.bufferedBytesPerRequest = builder.bufferedBytesPerRequest;
         this.journalCapacity = builder.journalCapacity;
         this.acceptedSuites = builder.acceptedSuites;
+        this.codeSuite = builder.codeSuite;
+        if (!acceptedSuites.contains(codeSuite)) {
+            throw new IllegalArgumentException("the code suite (" + codeSuite + ") must be one of the accepted suites "
+                    + new TreeSet<>(acceptedSuites) + ": stations verify codes with the bundle's keys");
+        }
         this.completionHandler = builder.completionHandler;
         this.clock = builder.clock;
     }
@@ -120,6 +127,7 @@ public final class MockRegistryConfig {
         builder.bufferedBytesPerRequest = bufferedBytesPerRequest;
         builder.journalCapacity = journalCapacity;
         builder.acceptedSuites = acceptedSuites;
+        builder.codeSuite = codeSuite;
         builder.completionHandler = completionHandler;
         builder.clock = clock;
         return builder;
@@ -254,6 +262,14 @@ public final class MockRegistryConfig {
         return acceptedSuites;
     }
 
+    /**
+     * The suite of the collection codes the registry issues (default 1): 1 signs with ECDSA P-256 and
+     * seals identities with P-256 and AES-256-GCM, 2 signs with SM2 and seals with SM2 and SM4-GCM.
+     */
+    public int codeSuite() {
+        return codeSuite;
+    }
+
     /** The completion handler, when one was given; otherwise the registry's envelope acceptance. */
     public Optional<CompletionHandler> completionHandler() {
         return Optional.ofNullable(completionHandler);
@@ -287,6 +303,7 @@ public final class MockRegistryConfig {
         private int bufferedBytesPerRequest = 1 << 20;
         private int journalCapacity = 1000;
         private Set<Integer> acceptedSuites = DEFAULT_ACCEPTED_SUITES;
+        private int codeSuite = 1;
         private CompletionHandler completionHandler;
         private Clock clock = Clock.systemUTC();
 
@@ -413,9 +430,18 @@ public final class MockRegistryConfig {
         public Builder acceptedSuites(Set<Integer> value) {
             if (value == null || value.isEmpty() || !DEFAULT_ACCEPTED_SUITES.containsAll(value)) {
                 throw new IllegalArgumentException("accepted suites must be a non-empty subset of "
-                        + new java.util.TreeSet<>(DEFAULT_ACCEPTED_SUITES) + ", got " + value);
+                        + new TreeSet<>(DEFAULT_ACCEPTED_SUITES) + ", got " + value);
             }
             this.acceptedSuites = Set.copyOf(value);
+            return this;
+        }
+
+        /** The suite of the collection codes to issue, 1 or 2; it must be an accepted suite. */
+        public Builder codeSuite(int value) {
+            if (!DEFAULT_ACCEPTED_SUITES.contains(value)) {
+                throw new IllegalArgumentException("code suite must be 1 or 2, got " + value);
+            }
+            this.codeSuite = value;
             return this;
         }
 

@@ -108,6 +108,12 @@ public final class MockRegistryMain implements Callable<Integer> {
                     + "with 422 SUITE_NOT_ACCEPTED. Default: ${DEFAULT-VALUE}.")
     List<Integer> suites;
 
+    @Option(names = "--code-suite", paramLabel = "ID", defaultValue = "1",
+            description = "Suite of the collection codes the registry issues: 1 (ECDSA P-256 signature, identity "
+                    + "sealed with P-256 and AES-256-GCM) or 2 (SM2 signature, identity sealed with SM2 and SM4-GCM); "
+                    + "one of --suites. Default: ${DEFAULT-VALUE}.")
+    int codeSuite;
+
     @Override
     public Integer call() throws Exception {
         FaultPlan plan = faults == null ? FaultPlan.NONE : readPlan(faults);
@@ -125,6 +131,7 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .minBodyRate(minBodyRate)
                 .uploadExpiry(uploadExpiry)
                 .acceptedSuites(Set.copyOf(suites))
+                .codeSuite(codeSuite)
                 .build();
         MockRegistry registry;
         try {

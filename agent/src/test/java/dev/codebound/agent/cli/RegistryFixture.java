@@ -50,11 +50,12 @@ final class RegistryFixture implements AutoCloseable {
         return start(dataDir, FaultPlan.NONE);
     }
 
-    /** A registry that accepts only the envelope suites {@code acceptedSuites}. */
-    static RegistryFixture start(Path dataDir, java.util.Set<Integer> acceptedSuites) throws IOException {
+    /** A registry that accepts only the envelope suites {@code acceptedSuites} and issues codes of {@code codeSuite}. */
+    static RegistryFixture start(Path dataDir, java.util.Set<Integer> acceptedSuites, int codeSuite)
+            throws IOException {
         return new RegistryFixture(MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)
                 .dataDir(dataDir).tls(true).storageThreads(2).eventLoopThreads(1).acceptedSuites(acceptedSuites)
-                .build()), dataDir);
+                .codeSuite(codeSuite).build()), dataDir);
     }
 
     /** A registry that misbehaves as {@code faults} says (the mock server's fault injection). */

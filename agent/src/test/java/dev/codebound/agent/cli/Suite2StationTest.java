@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A suite 2 (SM2, SM4-GCM, SM3) station end to end against the real mock registry over mutual TLS
  * on loopback: {@code init --suite 2}, enroll (an SM2 signing certificate beside the P-256 TLS one),
  * capture, upload, the SM2-signed receipt verified and stored, and {@code audit verify} against the
- * registry; a P-256 station uploads to the same registry in between. And the refusal of a registry
+ * registry; a P-256 station uploads to the same registry in between. The registry issues suite 2
+ * collection codes (SM2-signed), which both stations verify offline. And the refusal of a registry
  * that does not accept suite 2.
  */
 class Suite2StationTest {
@@ -44,7 +45,7 @@ class Suite2StationTest {
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"));
+        registry = RegistryFixture.start(temp.resolve("registry"), Set.of(1, 2), 2);
     }
 
     @AfterAll
@@ -96,7 +97,7 @@ class Suite2StationTest {
 
     @Test
     void aRegistryThatDoesNotAcceptSuiteTwoRefusesTheEnrollmentOfAnSm2Station() throws Exception {
-        try (RegistryFixture suite1Only = RegistryFixture.start(temp.resolve("suite-1-registry"), Set.of(1))) {
+        try (RegistryFixture suite1Only = RegistryFixture.start(temp.resolve("suite-1-registry"), Set.of(1), 1)) {
             TestStation station = TestStation.in(temp.resolve("refused-station"));
             CliRun init = station.run("init", "--registry-url=" + suite1Only.url(),
                     "--registry-ca=" + suite1Only.caFile(), "--suite", "2");
@@ -122,6 +123,7 @@ class Suite2StationTest {
     /** Captures a fresh code's photo, uploads it and returns the entry id, checking both steps succeeded. */
     private static String captureAndUpload(TestStation station, String name, int photoSeed) throws Exception {
         RegistryFixture.Code code = registry.code();
+        assertTrue(code.text().startsWith("CB1AE"), "version 1, suite 2 (0x01 0x02): " + code.text());
         Path photo = temp.resolve(name);
         Files.write(photo, SamplePhotos.good(photoSeed));
         CliRun capture = station.run("capture", "--code", code.text(), photo.toString(), "--json");

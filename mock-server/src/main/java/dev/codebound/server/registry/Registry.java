@@ -57,15 +57,16 @@ public final class Registry implements Closeable {
      * envelope suites 1 and 2.
      */
     public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock) throws IOException {
-        return open(dataDir, keyring, clock, Set.of(1, 2));
+        return open(dataDir, keyring, clock, Set.of(1, 2), 1);
     }
 
     /**
      * Opens (creating where missing) the registry state under {@code dataDir/registry}, accepting the
-     * envelope suites {@code acceptedSuites} (listed in its trust bundle).
+     * envelope suites {@code acceptedSuites} (listed in its trust bundle) and issuing collection codes
+     * of suite {@code codeSuite}.
      */
-    public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock, Set<Integer> acceptedSuites)
-            throws IOException {
+    public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock, Set<Integer> acceptedSuites,
+            int codeSuite) throws IOException {
         Path root = dataDir.resolve("registry");
         // A crash while trust-bundle.json was being replaced leaves its temporary file; the old bundle stands.
         DurableFiles.removeStaleTemporaries(root);
@@ -73,7 +74,7 @@ public final class Registry implements Closeable {
         EnrollmentService enrollment = new EnrollmentService(root.resolve("tokens"), stations, keyring.authority(),
                 clock, STATION_CERTIFICATE_VALIDITY, acceptedSuites);
         CodeBook codes = new CodeBook(root.resolve("codes"),
-                new CodeIssuer(keyring.codeSigning(), keyring.encryption().certificate()), clock);
+                new CodeIssuer(keyring.codeSigning(codeSuite), keyring.encryption(codeSuite).certificate()), clock);
         TrustBundlePublisher trustBundles = new TrustBundlePublisher(root.resolve("trust-bundle.json"), keyring,
                 stations, codes, clock, acceptedSuites);
         trustBundles.current();

@@ -14,12 +14,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Every key the registry holds: its CA, the collection-code signing key, the encryption key that
  * envelopes and sealed identities are encrypted to, and the receipt-signing key (all P-256), and for
- * envelope suite 2 an SM2 encryption key (the content key is SM2-encrypted to it) and an SM2
- * receipt-signing key (receipts of suite 2 envelopes). The mock registry creates one on first start;
+ * suite 2 an SM2 encryption key (envelopes' content keys and suite 2 codes' identity keys are
+ * SM2-encrypted to it), an SM2 code-signing key (suite 2 collection codes) and an SM2 receipt-signing
+ * key (receipts of suite 2 envelopes). The mock registry creates one on first start;
  * tests create throwaway ones.
  *
  * <p>On disk (see {@link #store}) each private key is an owner-only PKCS#8 PEM file, encrypted when
@@ -32,6 +34,7 @@ public final class RegistryKeyring {
     private static final String RECEIPT_SIGNING = "receipt-signing";
     private static final String SM2_ENCRYPTION = "encryption-sm2";
     private static final String SM2_RECEIPT_SIGNING = "receipt-signing-sm2";
+    private static final String SM2_CODE_SIGNING = "code-signing-sm2";
     /** The suite ids whose keys a keyring holds: 1 (P-256) and 2 (SM2). */
     private static final int SUITE_P256 = 1;
     private static final int SUITE_SM2 = 2;
@@ -43,6 +46,7 @@ public final class RegistryKeyring {
     private final KeyedCertificate receiptSigning;
     private final KeyedCertificate sm2Encryption;
     private final KeyedCertificate sm2ReceiptSigning;
+    private final KeyedCertificate sm2CodeSigning;
 
     /** A private key and its certificate. */
     public record KeyedCertificate(PrivateKey privateKey, X509Certificate certificate) {
@@ -59,7 +63,7 @@ public final class RegistryKeyring {
 
     private RegistryKeyring(String registryName, CertificateAuthority authority, KeyedCertificate codeSigning,
             KeyedCertificate encryption, KeyedCertificate receiptSigning, KeyedCertificate sm2Encryption,
-            KeyedCertificate sm2ReceiptSigning) {
+            KeyedCertificate sm2ReceiptSigning, KeyedCertificate sm2CodeSigning) {
         this.registryName = registryName;
         this.authority = authority;
         this.codeSigning = codeSigning;
@@ -67,6 +71,7 @@ public final class RegistryKeyring {
         this.receiptSigning = receiptSigning;
         this.sm2Encryption = sm2Encryption;
         this.sm2ReceiptSigning = sm2ReceiptSigning;
+        this.sm2CodeSigning = sm2CodeSigning;
     }
 
     /**
@@ -85,8 +90,9 @@ public final class RegistryKeyring {
                 issue(authority, registryName + " encryption", CertificateProfile.REGISTRY_ENCRYPTION, notBefore,
                         notAfter),
                 issue(authority, registryName + " receipts", CertificateProfile.RECEIPT_SIGNING, notBefore, notAfter),
-                issueSm2Encryption(authority, registryName, notBefore, notAfter),
-                issueSm2ReceiptSigning(authority, registryName, notBefore, notAfter));
+                issueSm2(authority, SM2_ENCRYPTION, registryName, notBefore, notAfter),
+                issueSm2(authority, SM2_RECEIPT_SIGNING, registryName, notBefore, notAfter),
+                issueSm2(authority, SM2_CODE_SIGNING, registryName, notBefore, notAfter));
     }
 
     private static KeyedCertificate issue(CertificateAuthority authority, String name, CertificateProfile profile,
@@ -94,16 +100,18 @@ public final class RegistryKeyring {
         return issue(authority, KeyPairs.generateP256(), name, profile, notBefore, notAfter);
     }
 
-    private static KeyedCertificate issueSm2Encryption(CertificateAuthority authority, String registryName,
+    /** Issues the SM2 key of {@code role} (one of the {@code SM2_} file names). */
+    private static KeyedCertificate issueSm2(CertificateAuthority authority, String role, String registryName,
             Instant notBefore, Instant notAfter) {
-        return issue(authority, KeyPairs.generateSm2(), registryName + " SM2 encryption",
-                CertificateProfile.REGISTRY_KEY_TRANSPORT, notBefore, notAfter);
-    }
-
-    private static KeyedCertificate issueSm2ReceiptSigning(CertificateAuthority authority, String registryName,
-            Instant notBefore, Instant notAfter) {
-        return issue(authority, KeyPairs.generateSm2(), registryName + " SM2 receipts",
-                CertificateProfile.RECEIPT_SIGNING, notBefore, notAfter);
+        return switch (role) {
+            case SM2_ENCRYPTION -> issue(authority, KeyPairs.generateSm2(), registryName + " SM2 encryption",
+                    CertificateProfile.REGISTRY_KEY_TRANSPORT, notBefore, notAfter);
+            case SM2_RECEIPT_SIGNING -> issue(authority, KeyPairs.generateSm2(), registryName + " SM2 receipts",
+                    CertificateProfile.RECEIPT_SIGNING, notBefore, notAfter);
+            case SM2_CODE_SIGNING -> issue(authority, KeyPairs.generateSm2(), registryName + " SM2 code signing",
+                    CertificateProfile.CODE_SIGNING, notBefore, notAfter);
+            default -> throw new IllegalArgumentException("no SM2 role " + role);
+        };
     }
 
     private static KeyedCertificate issue(CertificateAuthority authority, KeyPair pair, String name,
@@ -121,8 +129,11 @@ public final class RegistryKeyring {
         write(directory, CODE_SIGNING, codeSigning, passphrase);
         write(directory, ENCRYPTION, encryption, passphrase);
         write(directory, RECEIPT_SIGNING, receiptSigning, passphrase);
-        write(directory, SM2_ENCRYPTION, sm2Encryption, passphrase);
-        write(directory, SM2_RECEIPT_SIGNING, sm2ReceiptSigning, passphrase);
+        if (hasSm2Keys()) {
+            write(directory, SM2_ENCRYPTION, sm2Encryption, passphrase);
+            write(directory, SM2_RECEIPT_SIGNING, sm2ReceiptSigning, passphrase);
+            write(directory, SM2_CODE_SIGNING, sm2CodeSigning, passphrase);
+        }
     }
 
     /** Whether {@code directory} holds a stored keyring. */
@@ -132,24 +143,42 @@ public final class RegistryKeyring {
 
     /**
      * Loads a keyring written by {@link #store}. A keyring stored before suite 2 existed has no SM2
-     * keys: they are issued now by its CA, for the validity of its P-256 encryption certificate, and
-     * stored beside the others (so every later load finds the same keys).
+     * keys: it loads without them ({@link #hasSm2Keys()} is false) until {@link #addSm2Keys} adds them.
      */
     public static RegistryKeyring load(Path directory, char[] passphrase) throws IOException {
         String name = Files.readString(directory.resolve("registry-name")).strip();
         KeyedCertificate ca = read(directory, CA, passphrase);
         CertificateAuthority authority = new CertificateAuthority(ca.privateKey(), ca.certificate());
-        KeyedCertificate encryption = read(directory, ENCRYPTION, passphrase);
-        if (!Files.isRegularFile(directory.resolve(SM2_ENCRYPTION + ".key.pem"))) {
-            Instant notBefore = encryption.certificate().getNotBefore().toInstant();
-            Instant notAfter = encryption.certificate().getNotAfter().toInstant();
-            write(directory, SM2_ENCRYPTION, issueSm2Encryption(authority, name, notBefore, notAfter), passphrase);
-            write(directory, SM2_RECEIPT_SIGNING, issueSm2ReceiptSigning(authority, name, notBefore, notAfter),
-                    passphrase);
+        boolean sm2 = hasSm2Keys(directory);
+        return new RegistryKeyring(name, authority, read(directory, CODE_SIGNING, passphrase),
+                read(directory, ENCRYPTION, passphrase), read(directory, RECEIPT_SIGNING, passphrase),
+                sm2 ? read(directory, SM2_ENCRYPTION, passphrase) : null,
+                sm2 ? read(directory, SM2_RECEIPT_SIGNING, passphrase) : null,
+                sm2 ? read(directory, SM2_CODE_SIGNING, passphrase) : null);
+    }
+
+    /** Whether the keyring stored under {@code directory} has its suite 2 (SM2) keys. */
+    public static boolean hasSm2Keys(Path directory) {
+        return Stream.of(SM2_ENCRYPTION, SM2_RECEIPT_SIGNING, SM2_CODE_SIGNING)
+                .allMatch(role -> Files.isRegularFile(directory.resolve(role + ".key.pem")));
+    }
+
+    /**
+     * Gives a keyring stored before suite 2 existed its SM2 keys: each missing one is issued by its CA
+     * for the validity of its P-256 encryption certificate and stored beside the others, so that every
+     * later {@link #load} finds the same keys.
+     */
+    public static void addSm2Keys(Path directory, char[] passphrase) throws IOException {
+        String name = Files.readString(directory.resolve("registry-name")).strip();
+        KeyedCertificate ca = read(directory, CA, passphrase);
+        CertificateAuthority authority = new CertificateAuthority(ca.privateKey(), ca.certificate());
+        X509Certificate encryption = read(directory, ENCRYPTION, passphrase).certificate();
+        for (String role : List.of(SM2_ENCRYPTION, SM2_RECEIPT_SIGNING, SM2_CODE_SIGNING)) {
+            if (!Files.isRegularFile(directory.resolve(role + ".key.pem"))) {
+                write(directory, role, issueSm2(authority, role, name, encryption.getNotBefore().toInstant(),
+                        encryption.getNotAfter().toInstant()), passphrase);
+            }
         }
-        return new RegistryKeyring(name, authority, read(directory, CODE_SIGNING, passphrase), encryption,
-                read(directory, RECEIPT_SIGNING, passphrase), read(directory, SM2_ENCRYPTION, passphrase),
-                read(directory, SM2_RECEIPT_SIGNING, passphrase));
     }
 
     private static void write(Path directory, String role, KeyedCertificate keyed, char[] passphrase)
@@ -185,21 +214,48 @@ public final class RegistryKeyring {
         return receiptSigning;
     }
 
+    /** Whether this keyring has its suite 2 (SM2) keys; one loaded from before suite 2 has not. */
+    public boolean hasSm2Keys() {
+        return sm2Encryption != null;
+    }
+
     /** Suite 2's encryption key: envelopes' SM4 content keys are SM2-encrypted to it. */
     public KeyedCertificate sm2Encryption() {
-        return sm2Encryption;
+        return requireSm2(sm2Encryption);
     }
 
     /** Signs the receipts of suite 2 envelopes (SM2 with SM3). */
     public KeyedCertificate sm2ReceiptSigning() {
-        return sm2ReceiptSigning;
+        return requireSm2(sm2ReceiptSigning);
+    }
+
+    private static KeyedCertificate requireSm2(KeyedCertificate key) {
+        if (key == null) {
+            throw new PkiException("this registry keyring was stored before suite 2 and has no SM2 keys; "
+                    + "add them with RegistryKeyring.addSm2Keys (the mock registry does so when it starts)");
+        }
+        return key;
+    }
+
+    /** Signs suite 2 collection codes (SM2 with SM3). */
+    public KeyedCertificate sm2CodeSigning() {
+        return requireSm2(sm2CodeSigning);
+    }
+
+    /** The code-signing key of suite {@code suiteId} (1 or 2). */
+    public KeyedCertificate codeSigning(int suiteId) {
+        return switch (suiteId) {
+            case SUITE_P256 -> codeSigning;
+            case SUITE_SM2 -> sm2CodeSigning();
+            default -> throw new PkiException("this registry holds no keys for suite " + suiteId);
+        };
     }
 
     /** The encryption key of envelope suite {@code suiteId} (1 or 2). */
     public KeyedCertificate encryption(int suiteId) {
         return switch (suiteId) {
             case SUITE_P256 -> encryption;
-            case SUITE_SM2 -> sm2Encryption;
+            case SUITE_SM2 -> sm2Encryption();
             default -> throw new PkiException("this registry holds no keys for envelope suite " + suiteId);
         };
     }
@@ -208,7 +264,7 @@ public final class RegistryKeyring {
     public KeyedCertificate receiptSigning(int suiteId) {
         return switch (suiteId) {
             case SUITE_P256 -> receiptSigning;
-            case SUITE_SM2 -> sm2ReceiptSigning;
+            case SUITE_SM2 -> sm2ReceiptSigning();
             default -> throw new PkiException("this registry holds no keys for envelope suite " + suiteId);
         };
     }
@@ -226,7 +282,7 @@ public final class RegistryKeyring {
     /**
      * A trust bundle describing this keyring, with the given revocations, accepting the envelope
      * suites {@code acceptedSuites} (each with its encryption certificate). The SM2 receipt-signing
-     * certificate is listed when suite 2 is accepted.
+     * and code-signing certificates are listed when suite 2 is accepted.
      */
     public TrustBundle trustBundle(long sequence, Instant issuedAt, Set<String> revokedKeyIds,
             Set<String> revokedCodeIds, Set<String> revokedStationSerials, Set<Integer> acceptedSuites) {
@@ -234,12 +290,15 @@ public final class RegistryKeyring {
         for (int suite : acceptedSuites) {
             suites.put(suite, List.of(encryption(suite).certificate()));
         }
-        List<X509Certificate> receiptKeys = acceptedSuites.contains(SUITE_SM2)
-                ? List.of(receiptSigning.certificate(), sm2ReceiptSigning.certificate())
+        boolean sm2 = acceptedSuites.contains(SUITE_SM2);
+        List<X509Certificate> receiptKeys = sm2
+                ? List.of(receiptSigning.certificate(), sm2ReceiptSigning().certificate())
                 : List.of(receiptSigning.certificate());
-        return new TrustBundle(registryName, sequence, issuedAt, authority.certificate(),
-                List.of(codeSigning.certificate()), receiptKeys, revokedKeyIds, revokedCodeIds,
-                revokedStationSerials, suites);
+        List<X509Certificate> codeKeys = sm2
+                ? List.of(codeSigning.certificate(), sm2CodeSigning().certificate())
+                : List.of(codeSigning.certificate());
+        return new TrustBundle(registryName, sequence, issuedAt, authority.certificate(), codeKeys, receiptKeys,
+                revokedKeyIds, revokedCodeIds, revokedStationSerials, suites);
     }
 
     /** A trust bundle with nothing revoked, accepting suite 1 only. */
