@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.station.StationTrust;
+import dev.codebound.protocol.code.CollectionCode;
 import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.OpenedEnvelope;
 import dev.codebound.protocol.photo.SamplePhotos;
@@ -123,7 +124,7 @@ class Suite2StationTest {
     /** Captures a fresh code's photo, uploads it and returns the entry id, checking both steps succeeded. */
     private static String captureAndUpload(TestStation station, String name, int photoSeed) throws Exception {
         RegistryFixture.Code code = registry.code();
-        assertTrue(code.text().startsWith("CB1AE"), "version 1, suite 2 (0x01 0x02): " + code.text());
+        assertEquals(2, CollectionCode.decode(code.text()).suite(), "the registry issues suite 2 codes");
         Path photo = temp.resolve(name);
         Files.write(photo, SamplePhotos.good(photoSeed));
         CliRun capture = station.run("capture", "--code", code.text(), photo.toString(), "--json");
