@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
                 + "SM2 envelope-signing key, gets the SM2 certificate. The token is read from $"
                 + EnrollCommand.TOKEN_VARIABLE + " or --token-file, never from the command line.",
             "Exit codes: 0 enrolled, 3 station not initialised, no token, wrong passphrase or a bad answer, "
-                + "6 registry unreachable, 7 the registry refused (unknown, used or expired token)."})
+                + "6 registry unreachable, 7 the registry refused (unknown, used or expired token; suite 2 not "
+                + "accepted)."})
 final class EnrollCommand implements Callable<Integer> {
     /** The environment variable holding the one-time enrollment token. */
     static final String TOKEN_VARIABLE = "CODEBOUND_ENROLLMENT_TOKEN";
