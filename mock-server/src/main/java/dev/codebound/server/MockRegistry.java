@@ -145,7 +145,8 @@ public final class MockRegistry implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics(journal);
         Registry registry;
         try {
-            registry = Registry.open(dataDir, keys.keyring(), config.clock());
+            registry = Registry.open(dataDir, keys.keyring(), config.clock(), config.acceptedSuites(),
+                    config.codeSuite());
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
             closeQuietly(store);

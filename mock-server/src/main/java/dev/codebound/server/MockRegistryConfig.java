@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything a {@link MockRegistry} needs to start: an immutable value made with {@link #builder()}.
@@ -36,6 +38,8 @@ public final class MockRegistryConfig {
      * address (a school's NAT).
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** The envelope suites a registry accepts unless told otherwise: both, 1 (P-256) and 2 (SM2). */
+    public static final Set<Integer> DEFAULT_ACCEPTED_SUITES = Set.of(1, 2);
 
     private final String bindAddress;
     private final int port;
@@ -59,6 +63,8 @@ public final class MockRegistryConfig {
     private final int eventLoopThreads;
     private final int bufferedBytesPerRequest;
     private final int journalCapacity;
+    private final Set<Integer> acceptedSuites;
+    private final int codeSuite;
     private final CompletionHandler completionHandler;
     private final Clock clock;
 
@@ -85,6 +91,12 @@ public final class MockRegistryConfig {
         this.eventLoopThreads = builder.eventLoopThreads;
         this.bufferedBytesPerRequest = builder.bufferedBytesPerRequest;
         this.journalCapacity = builder.journalCapacity;
+        this.acceptedSuites = builder.acceptedSuites;
+        this.codeSuite = builder.codeSuite;
+        if (!acceptedSuites.contains(codeSuite)) {
+            throw new IllegalArgumentException("the code suite (" + codeSuite + ") must be one of the accepted suites "
+                    + new TreeSet<>(acceptedSuites) + ": stations verify codes with the bundle's keys");
+        }
         this.completionHandler = builder.completionHandler;
         this.clock = builder.clock;
     }
@@ -118,6 +130,8 @@ public final class MockRegistryConfig {
         builder.eventLoopThreads = eventLoopThreads;
         builder.bufferedBytesPerRequest = bufferedBytesPerRequest;
         builder.journalCapacity = journalCapacity;
+        builder.acceptedSuites = acceptedSuites;
+        builder.codeSuite = codeSuite;
         builder.completionHandler = completionHandler;
         builder.clock = clock;
         return builder;
@@ -252,6 +266,19 @@ public final class MockRegistryConfig {
         return journalCapacity;
     }
 
+    /** The envelope suites the registry accepts and lists in its trust bundle (default 1 and 2). */
+    public Set<Integer> acceptedSuites() {
+        return acceptedSuites;
+    }
+
+    /**
+     * The suite of the collection codes the registry issues (default 1): 1 signs with ECDSA P-256 and
+     * seals identities with P-256 and AES-256-GCM, 2 signs with SM2 and seals with SM2 and SM4-GCM.
+     */
+    public int codeSuite() {
+        return codeSuite;
+    }
+
     /** The completion handler, when one was given; otherwise the registry's envelope acceptance. */
     public Optional<CompletionHandler> completionHandler() {
         return Optional.ofNullable(completionHandler);
@@ -285,6 +312,8 @@ public final class MockRegistryConfig {
         private int eventLoopThreads = 2;
         private int bufferedBytesPerRequest = 1 << 20;
         private int journalCapacity = 1000;
+        private Set<Integer> acceptedSuites = DEFAULT_ACCEPTED_SUITES;
+        private int codeSuite = 1;
         private CompletionHandler completionHandler;
         private Clock clock = Clock.systemUTC();
 
@@ -406,6 +435,28 @@ public final class MockRegistryConfig {
 
         public Builder journalCapacity(int value) {
             this.journalCapacity = (int) positive(value, "journalCapacity");
+            return this;
+        }
+
+        /**
+         * The envelope suites to accept: a non-empty subset of 1 ({@code CB-P256-AES256GCM-SHA256}) and
+         * 2 ({@code CB-SM2-SM4GCM-SM3}).
+         */
+        public Builder acceptedSuites(Set<Integer> value) {
+            if (value == null || value.isEmpty() || !DEFAULT_ACCEPTED_SUITES.containsAll(value)) {
+                throw new IllegalArgumentException("accepted suites must be a non-empty subset of "
+                        + new TreeSet<>(DEFAULT_ACCEPTED_SUITES) + ", got " + value);
+            }
+            this.acceptedSuites = Set.copyOf(value);
+            return this;
+        }
+
+        /** The suite of the collection codes to issue, 1 or 2; it must be an accepted suite. */
+        public Builder codeSuite(int value) {
+            if (!DEFAULT_ACCEPTED_SUITES.contains(value)) {
+                throw new IllegalArgumentException("code suite must be 1 or 2, got " + value);
+            }
+            this.codeSuite = value;
             return this;
         }
 

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -119,6 +121,17 @@ public final class MockRegistryMain implements Callable<Integer> {
     @Option(names = "--retention-interval", paramLabel = "DURATION", defaultValue = "PT1M",
             description = "How often the upload retention policy runs (ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration retentionInterval;
+    @Option(names = "--suites", paramLabel = "IDS", split = ",", defaultValue = "1,2",
+            description = "Envelope suites to accept, comma-separated: 1 (P-256, AES-256-GCM, SHA-256) and/or "
+                    + "2 (SM2, SM4-GCM, SM3). The trust bundle lists them; envelopes of another suite are refused "
+                    + "with 422 SUITE_NOT_ACCEPTED. Default: ${DEFAULT-VALUE}.")
+    List<Integer> suites;
+
+    @Option(names = "--code-suite", paramLabel = "ID", defaultValue = "1",
+            description = "Suite of the collection codes the registry issues: 1 (ECDSA P-256 signature, identity "
+                    + "sealed with P-256 and AES-256-GCM) or 2 (SM2 signature, identity sealed with SM2 and SM4-GCM); "
+                    + "one of --suites. Default: ${DEFAULT-VALUE}.")
+    int codeSuite;
 
     @Override
     public Integer call() throws Exception {
@@ -139,6 +152,8 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .uploadRetention(new UploadRetention(expiredUploadRetention, rejectedUploadRetention,
                         acceptedUploadRetention))
                 .expiryCheckInterval(retentionInterval)
+                .acceptedSuites(Set.copyOf(suites))
+                .codeSuite(codeSuite)
                 .build();
         MockRegistry registry;
         try {

@@ -22,7 +22,7 @@ import java.util.List;
 
 /**
  * The registry's key material under {@code <data-dir>}: the keyring in {@code keys/} (created on
- * first start), the TLS server certificate for {@code 127.0.0.1} and {@code localhost} issued by the
+ * first start; SM2 keys added to a keyring from before suite 2), the TLS server certificate for {@code 127.0.0.1} and {@code localhost} issued by the
  * registry CA (re-issued when missing, expiring or from another CA), and the admin token.
  *
  * <p>The mock stores its keys without a passphrase (owner-only files); a real registry would not.
@@ -59,6 +59,10 @@ final class ServerKeys {
             keyring = RegistryKeyring.generate(REGISTRY_NAME, now, KEYRING_VALIDITY);
             keyring.store(keysDir, null);
         } else {
+            if (!RegistryKeyring.hasSm2Keys(keysDir)) {
+                // A data directory from before suite 2: its registry gains SM2 keys once, under the same CA.
+                RegistryKeyring.addSm2Keys(keysDir, null);
+            }
             keyring = RegistryKeyring.load(keysDir, null);
         }
         X509Certificate ca = keyring.authority().certificate();

@@ -3,6 +3,7 @@ package dev.codebound.agent.capture;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.agent.station.EnvelopeSigner;
 import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.envelope.CaptureMetadata;
@@ -11,7 +12,6 @@ import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
 import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.photo.check.PhotoReport;
-import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,13 +39,14 @@ public final class PhotoSealer {
             .withZone(ZoneOffset.UTC);
 
     private final PhotoInspector inspector;
-    private final StationCredentials station;
+    private final EnvelopeSigner signer;
     private final TrustBundle bundle;
     private final Clock clock;
 
-    public PhotoSealer(PhotoInspector inspector, StationCredentials station, TrustBundle bundle, Clock clock) {
+    /** A sealer that signs with {@code signer}'s credentials and seals with its suite. */
+    public PhotoSealer(PhotoInspector inspector, EnvelopeSigner signer, TrustBundle bundle, Clock clock) {
         this.inspector = Objects.requireNonNull(inspector, "inspector");
-        this.station = Objects.requireNonNull(station, "station");
+        this.signer = Objects.requireNonNull(signer, "signer");
         this.bundle = Objects.requireNonNull(bundle, "bundle");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -105,7 +106,7 @@ public final class PhotoSealer {
             return new Refused(report);
         }
         Instant captured = clock.instant();
-        EnvelopeSealer sealer = EnvelopeSealer.forBundle(station, bundle, captured);
+        EnvelopeSealer sealer = EnvelopeSealer.forBundle(signer.credentials(), bundle, captured, signer.suite());
         // The display name carries the code id and time, never the original file name, which may name the student.
         String filename = code.codeId() + "-" + FILE_TIME.format(captured) + ".cms";
         // The order keeps two promises. The envelope is sealed into the spool and forced first: that is the large
@@ -119,7 +120,7 @@ public final class PhotoSealer {
         SpoolEntry entry;
         try (Spool.Staged staged = spool.stage(out -> binding[0] = seal(sealer, bytes, code, captured, out))) {
             log.captured(staged.sha256(), code.codeId(), staged.length(), binding[0].photoDigestHex());
-            entry = spool.commit(staged, code.codeId(), station.stationId(), filename);
+            entry = spool.commit(staged, code.codeId(), signer.credentials().stationId(), filename);
         } catch (SealingFailure e) {
             throw e.getCause();
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.station.EnvelopeSigner;
 import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationStanding;
 import dev.codebound.agent.watch.PhotoIntake;
@@ -101,9 +102,10 @@ final class CaptureCommand implements Callable<Integer> {
         if (!Files.isRegularFile(photo)) {
             throw new AgentFailure(ExitCodes.USAGE, "photo " + photo + " does not exist or is not a file");
         }
+        EnvelopeSigner signer = station.envelopeSigner();
         StationCredentials credentials = station.credentials();
-        StationStanding.requireFitToSeal(credentials, bundle, station.home(), station.config());
-        PhotoSealer sealer = new PhotoSealer(inspector, credentials, bundle, Clock.systemUTC());
+        StationStanding.requireFitToSeal(signer.credentials(), bundle, station.home(), station.config());
+        PhotoSealer sealer = new PhotoSealer(inspector, signer, bundle, Clock.systemUTC());
         PhotoSealer.Outcome outcome;
         try (Spool spool = home.openSpool();
                 TransferLog log = TransferLog.open(station.home(), Clock.systemUTC(), credentials)) {

@@ -12,6 +12,7 @@ import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.MutualTls;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.PemFiles;
@@ -29,6 +30,7 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import okhttp3.HttpUrl;
 import picocli.CommandLine.Command;
@@ -41,10 +43,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "enroll", mixinStandardHelpOptions = true,
         description = {"Enroll the station: send a certificate request for the station key with the one-time "
                 + "enrollment token to the registry (TLS, trusting only the pinned CA), check the answer and "
-                + "store the station certificate and trust bundle. The token is read from $"
+                + "store the station certificate and trust bundle. With envelope.suite = 2 a second request, for the "
+                + "SM2 envelope-signing key, gets the SM2 certificate. The token is read from $"
                 + EnrollCommand.TOKEN_VARIABLE + " or --token-file, never from the command line.",
             "Exit codes: 0 enrolled, 3 station not initialised, no token, wrong passphrase or a bad answer, "
-                + "6 registry unreachable, 7 the registry refused (unknown, used or expired token)."})
+                + "6 registry unreachable, 7 the registry refused (unknown, used or expired token; suite 2 not "
+                + "accepted)."})
 final class EnrollCommand implements Callable<Integer> {
     /** The environment variable holding the one-time enrollment token. */
     static final String TOKEN_VARIABLE = "CODEBOUND_ENROLLMENT_TOKEN";
@@ -77,7 +81,10 @@ final class EnrollCommand implements Callable<Integer> {
         HttpUrl url = RegistryAccess.url(config);
         StationTrust trust = new StationTrust(station);
         X509Certificate pinnedCa = trust.registryCa();
-        KeyPair keys = StationKeys.keyPair(StationKeys.privateKey(station, home.passphrase(config)));
+        char[] passphrase = home.passphrase(config);
+        KeyPair keys = StationKeys.keyPair(StationKeys.privateKey(station, passphrase));
+        Optional<KeyPair> sm2Keys = config.suite() == Suite.SM2_SM4GCM_SM3
+                ? Optional.of(StationKeys.keyPair(StationKeys.sm2PrivateKey(station, passphrase))) : Optional.empty();
         refuseIfEnrolled(station, keys);
         String token = token();
 
@@ -85,7 +92,8 @@ final class EnrollCommand implements Callable<Integer> {
         try {
             RegistryClient registry = new RegistryClient(url, RegistryAccess.client(
                     MutualTls.serverAuthenticated(pinnedCa), config, station));
-            enrollment = registry.enroll(token, PemFiles.requestToPem(CertificationRequests.create(keys, name)));
+            enrollment = registry.enroll(token, PemFiles.requestToPem(CertificationRequests.create(keys, name)),
+                    sm2Keys.map(sm2 -> PemFiles.requestToPem(CertificationRequests.create(sm2, name))));
         } catch (RegistryRefusal refusal) {
             throw RegistryAccess.refused("enrollment failed", refusal);
         } catch (IOException e) {
@@ -93,12 +101,21 @@ final class EnrollCommand implements Callable<Integer> {
         }
         TrustBundle bundle;
         try {
-            bundle = EnrollmentCheck.verify(enrollment, keys.getPublic(), pinnedCa, Instant.now());
+            bundle = sm2Keys.isPresent()
+                    ? EnrollmentCheck.verify(enrollment, keys.getPublic(), sm2Keys.get().getPublic(), pinnedCa,
+                            Instant.now())
+                    : EnrollmentCheck.verify(enrollment, keys.getPublic(), pinnedCa, Instant.now());
         } catch (PkiException e) {
             throw new StationException("refusing the registry's enrollment answer: " + e.getMessage()
                     + "; nothing was stored, and the token is spent: ask the registry administrator for a new one", e);
         }
         PemFiles.writeCertificates(station.certificate(), List.of(enrollment.certificate()));
+        if (sm2Keys.isPresent()) {
+            PemFiles.writeCertificates(station.sm2Certificate(), List.of(enrollment.sm2Certificate().orElseThrow()));
+        } else {
+            // An SM2 certificate of an earlier suite 2 enrollment is another identity's; it must not linger.
+            Files.deleteIfExists(station.sm2Certificate());
+        }
         if (force) {
             // A bundle from an earlier enrollment may have a higher sequence than this registry's; start afresh.
             Files.deleteIfExists(station.trustBundle());
@@ -118,6 +135,8 @@ final class EnrollCommand implements Callable<Integer> {
         } else {
             out.println("enrolled as station " + enrollment.stationId());
             out.println("  certificate: " + station.certificate() + " (valid until " + notAfter + ")");
+            enrollment.sm2Certificate().ifPresent(sm2 -> out.println("  SM2 signing certificate: "
+                    + station.sm2Certificate() + " (envelope suite 2)"));
             out.println("  trust bundle: sequence " + bundle.sequence());
         }
         return ExitCodes.OK;

@@ -1,6 +1,7 @@
 package dev.codebound.agent.registry;
 
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PkiException;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
@@ -40,5 +41,33 @@ public final class EnrollmentCheck {
                     + " but the certificate names " + commonName);
         }
         return TrustBundleCodec.verify(enrollment.trustBundle(), pinnedCa, "the enrollment's trust bundle");
+    }
+
+    /**
+     * Returns the verified trust bundle of {@code enrollment}, checking also the SM2 envelope-signing
+     * certificate a suite 2 station asked for: present, for {@code sm2Key}, issued by the pinned CA
+     * with the same station id, and the registry accepts suite 2.
+     *
+     * @throws PkiException naming the first check that failed
+     */
+    public static TrustBundle verify(Enrollment enrollment, PublicKey stationKey, PublicKey sm2Key,
+            X509Certificate pinnedCa, Instant now) {
+        TrustBundle bundle = verify(enrollment, stationKey, pinnedCa, now);
+        X509Certificate sm2 = enrollment.sm2Certificate().orElseThrow(() -> new PkiException(
+                "the registry issued no SM2 signing certificate although the station asked for one"));
+        if (!(sm2.getPublicKey() instanceof ECPublicKey issued) || !(sm2Key instanceof ECPublicKey own)
+                || !issued.getW().equals(own.getW()) || !KeyPairs.isSm2(issued)) {
+            throw new PkiException("the SM2 certificate the registry issued is for another key than this station's");
+        }
+        Certificates.requireIssuedBy(sm2, pinnedCa, now);
+        if (!Certificates.commonName(sm2).equals(enrollment.stationId())) {
+            throw new PkiException("the registry says the station id is " + enrollment.stationId()
+                    + " but the SM2 certificate names " + Certificates.commonName(sm2));
+        }
+        if (!bundle.acceptsSuite(2)) {
+            throw new PkiException("the registry's trust bundle does not list envelope suite 2 (it lists "
+                    + bundle.suites().keySet() + ")");
+        }
+        return bundle;
     }
 }

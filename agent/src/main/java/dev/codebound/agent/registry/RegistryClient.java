@@ -10,6 +10,7 @@ import dev.codebound.protocol.wire.WireFormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -46,7 +47,21 @@ public final class RegistryClient {
      * @throws IOException     when the registry cannot be reached or answers nonsense
      */
     public Enrollment enroll(String token, String csrPem) throws IOException, RegistryRefusal {
+        return enroll(token, csrPem, Optional.empty());
+    }
+
+    /**
+     * Redeems a one-time enrollment token with a certification request and, for a suite 2 station,
+     * a second one for its SM2 envelope-signing key.
+     *
+     * @throws RegistryRefusal when the registry refuses (unknown, used or expired token, bad CSR, suite 2
+     *     not accepted)
+     * @throws IOException     when the registry cannot be reached or answers nonsense
+     */
+    public Enrollment enroll(String token, String csrPem, Optional<String> sm2CsrPem)
+            throws IOException, RegistryRefusal {
         ObjectNode request = JSON.createObjectNode().put("token", token).put("csr", csrPem);
+        sm2CsrPem.ifPresent(pem -> request.put("sm2Csr", pem));
         HttpUrl url = base.resolve("/registry/v1/enrollments");
         byte[] body = call(new Request.Builder().url(url)
                 .post(RequestBody.create(JSON.writeValueAsBytes(request), JSON_TYPE)).build(), 201);
@@ -55,7 +70,9 @@ public final class RegistryClient {
             return new Enrollment(text(answer, "stationId"),
                     PemFiles.certificatesFromPem(text(answer, "certificate"), "enrollment certificate").get(0),
                     PemFiles.certificatesFromPem(text(answer, "registryCa"), "enrollment registryCa").get(0),
-                    text(answer, "trustBundle").getBytes(StandardCharsets.UTF_8));
+                    text(answer, "trustBundle").getBytes(StandardCharsets.UTF_8),
+                    answer.hasNonNull("sm2Certificate") ? Optional.of(PemFiles.certificatesFromPem(
+                            text(answer, "sm2Certificate"), "enrollment sm2Certificate").get(0)) : Optional.empty());
         } catch (com.fasterxml.jackson.core.JacksonException | PkiException e) {
             throw new IOException(url + " answered an enrollment that cannot be read: " + e.getMessage(), e);
         }

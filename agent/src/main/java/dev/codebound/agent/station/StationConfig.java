@@ -1,5 +1,6 @@
 package dev.codebound.agent.station;
 
+import dev.codebound.protocol.envelope.Suite;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 
@@ -27,6 +29,10 @@ public final class StationConfig {
     /** Every key this version understands, with its default. */
     public static final Map<String, String> DEFAULTS = defaults();
 
+    /** What {@code envelope.suite} may be, for messages. */
+    public static final String SUITE_CHOICES = "1 (" + Suite.P256_AES256GCM_SHA256.name() + ") or 2 ("
+            + Suite.SM2_SM4GCM_SM3.name() + ")";
+
     private final Map<String, String> values;
     private final Map<String, String> sources;
 
@@ -40,6 +46,7 @@ public final class StationConfig {
         defaults.put("registry.url", "https://127.0.0.1:8443");
         defaults.put("station.schools", "");
         defaults.put("key.passphrase-file", "");
+        defaults.put("envelope.suite", "1");
         defaults.put("registry.connect-timeout", "PT10S");
         defaults.put("registry.call-timeout", "PT1M");
         defaults.put("upload.chunk-size", "1MiB");
@@ -211,6 +218,29 @@ public final class StationConfig {
             }
         }
         return schools;
+    }
+
+    /**
+     * The envelope suite this station seals with ({@code envelope.suite}): {@code 1}
+     * ({@code CB-P256-AES256GCM-SHA256}, the default) or {@code 2} ({@code CB-SM2-SM4GCM-SM3}), by
+     * number or by name.
+     */
+    public Suite suite() throws StationException {
+        Optional<Suite> suite = suite(string("envelope.suite"));
+        if (suite.isEmpty()) {
+            throw invalid("envelope.suite", SUITE_CHOICES);
+        }
+        return suite.get();
+    }
+
+    /** The envelope suite {@code value} names, by number or by name; empty for any other value. */
+    public static Optional<Suite> suite(String value) {
+        for (Suite suite : List.of(Suite.P256_AES256GCM_SHA256, Suite.SM2_SM4GCM_SM3)) {
+            if (value.strip().equals(Integer.toString(suite.id())) || value.strip().equalsIgnoreCase(suite.name())) {
+                return Optional.of(suite);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Settings whose key starts with {@code prefix}, with the prefix removed. */

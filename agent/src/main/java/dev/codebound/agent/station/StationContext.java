@@ -27,6 +27,7 @@ public final class StationContext {
     private final StationTrust trust;
     private final RegistryClock registryClock;
     private StationCredentials credentials;
+    private EnvelopeSigner envelopeSigner;
 
     private StationContext(StationHome home, StationConfig config, Map<String, String> environment, Clock clock) {
         this.home = home;
@@ -107,13 +108,24 @@ public final class StationContext {
     }
 
     /**
-     * Refuses to seal when the station is revoked, its certificate is not valid now, or the clock is
+     * Who signs this station's envelopes, with which suite ({@code envelope.suite}): the station key
+     * for suite 1, the SM2 key for suite 2; unlocked on first use and kept for the context's life.
+     */
+    public synchronized EnvelopeSigner envelopeSigner() throws StationException {
+        if (envelopeSigner == null) {
+            envelopeSigner = EnvelopeSigner.load(home, config, passphrase(), credentials());
+        }
+        return envelopeSigner;
+    }
+
+    /**
+     * Refuses to seal when the station is revoked, its envelope-signing certificate is not valid now, or the clock is
      * further from the registry's than {@code capture.max-clock-skew}; see
      * {@link StationStanding#requireFitToSeal(StationCredentials, TrustBundle, java.util.Optional,
      * java.time.Duration, java.time.Instant)}.
      */
     public void requireFitToSeal() throws StationException {
-        StationStanding.requireFitToSeal(credentials(), bundle(), registryClock.last(),
+        StationStanding.requireFitToSeal(envelopeSigner().credentials(), bundle(), registryClock.last(),
                 config.duration("capture.max-clock-skew"), clock.instant());
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
  * config.properties     settings (see {@link StationConfig})
  * station.key.pem       the station's private key, PKCS#8, passphrase-encrypted, mode 0600
  * station.cert.pem      the certificate the registry issued at enrollment
+ * station-sm2.key.pem   envelope suite 2 only: the SM2 key that signs envelopes, encrypted like station.key.pem
+ * station-sm2.cert.pem  envelope suite 2 only: its certificate, issued at enrollment beside station.cert.pem
  * registry-ca.pem       the registry CA, pinned by {@code init} (compare its fingerprint out of band)
  * trust-bundle.json     the latest verified trust bundle
  * registry-clock.properties  how far this computer's clock was from the registry's, last measured
@@ -73,6 +75,16 @@ public record StationHome(Path root) {
 
     public Path certificate() {
         return root.resolve("station.cert.pem");
+    }
+
+    /** The SM2 envelope-signing key of a suite 2 station (its P-256 key stays its TLS identity). */
+    public Path sm2PrivateKey() {
+        return root.resolve("station-sm2.key.pem");
+    }
+
+    /** The certificate of {@link #sm2PrivateKey()}, issued at enrollment. */
+    public Path sm2Certificate() {
+        return root.resolve("station-sm2.cert.pem");
     }
 
     public Path registryCa() {

@@ -97,16 +97,17 @@ public final class StationKeys {
     }
 
     /**
-     * The key pair of a P-256 private key: the public point is recomputed from the private scalar,
-     * so the station home needs no separate public-key file that could drift from the key.
+     * The key pair of a P-256 or SM2 private key: the public point is recomputed from the private
+     * scalar, so the station home needs no separate public-key file that could drift from the key.
      */
     public static KeyPair keyPair(PrivateKey privateKey) {
         if (!(privateKey instanceof ECPrivateKey ec)) {
             throw new PkiException("the station key must be an EC key, got " + privateKey.getAlgorithm());
         }
-        // The named curve, so that the public key (and the CSR and certificate made from it) names P-256
-        // instead of spelling out its parameters; the pair check below catches a key on another curve.
-        ECNamedCurveParameterSpec curve = ECNamedCurveTable.getParameterSpec(KeyPairs.CURVE);
+        // The named curve, so that the public key (and the CSR and certificate made from it) names P-256 (or
+        // SM2) instead of spelling out its parameters; the pair check below catches a key on another curve.
+        ECNamedCurveParameterSpec curve = ECNamedCurveTable.getParameterSpec(
+                KeyPairs.isSm2Curve(ec.getParams()) ? KeyPairs.SM2_CURVE : KeyPairs.CURVE);
         ECPoint point = new FixedPointCombMultiplier().multiply(curve.getG(), ec.getS()).normalize();
         try {
             PublicKey publicKey = KeyFactory.getInstance("EC", Providers.ellipticCurve())
@@ -115,6 +116,23 @@ public final class StationKeys {
             return new KeyPair(publicKey, privateKey);
         } catch (GeneralSecurityException e) {
             throw new PkiException("cannot derive the station's public key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The SM2 envelope-signing key of a suite 2 station alone (before enrollment there is no
+     * certificate yet).
+     *
+     * @throws StationException when the key is missing, unreadable or the passphrase is wrong
+     */
+    public static PrivateKey sm2PrivateKey(StationHome home, char[] passphrase) throws StationException {
+        try {
+            return PemFiles.readPrivateKey(home.sm2PrivateKey(), passphrase);
+        } catch (NoSuchFileException e) {
+            throw new StationException("the station is set to envelope suite 2 but has no SM2 key: "
+                    + home.sm2PrivateKey() + " is missing; run 'codebound-agent init --suite 2 --force'");
+        } catch (IOException | PkiException e) {
+            throw new StationException("cannot load the station's SM2 key: " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.codebound.agent.audit.ClockOutsideCertificateException;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
@@ -29,7 +30,7 @@ import okhttp3.HttpUrl;
 
 /**
  * Sets a station up ({@code init}): creates the home and its settings, pins the registry CA and
- * creates the station's key. Every input is checked before anything is written; messages name the
+ * creates the station's key (and, for suite 2, its SM2 envelope-signing key). Every input is checked before anything is written; messages name the
  * {@code init} option the value came from.
  */
 public final class StationSetup {
@@ -44,9 +45,10 @@ public final class StationSetup {
      * @param passphraseFile the passphrase file to store as {@code key.passphrase-file}, or {@code null}
      * @param noPassphrase   whether an unencrypted key is allowed when no passphrase is configured
      * @param force          whether an existing key may be replaced
+     * @param suite          the envelope suite as given ({@code --suite}), stored as {@code envelope.suite}
      */
     public record Request(String registryUrl, Path registryCa, List<String> schools, Path passphraseFile,
-            boolean noPassphrase, boolean force) {}
+            boolean noPassphrase, boolean force, String suite) {}
 
     /**
      * The station as set up.
@@ -55,10 +57,11 @@ public final class StationSetup {
      * @param schools      the stored school list, or {@code null}/empty for any school
      * @param registryCa   the pinned CA
      * @param keyEncrypted whether the key is encrypted with a passphrase
+     * @param suite        the envelope suite the station seals with
      * @param warnings     what the operator should know (a hand-over the old key could not sign)
      */
     public record Result(String registryUrl, String schools, X509Certificate registryCa, boolean keyEncrypted,
-            List<String> warnings) {}
+            Suite suite, List<String> warnings) {}
 
     /**
      * Sets up the station at {@code station}.
@@ -72,6 +75,8 @@ public final class StationSetup {
         HttpUrl url = registryUrl(request.registryUrl());
         String schoolList = schoolList(request.schools());
         X509Certificate ca = registryCa(request.registryCa());
+        Suite suite = StationConfig.suite(request.suite()).orElseThrow(() -> new StationException("--suite '"
+                + request.suite() + "' is not an envelope suite; expected " + StationConfig.SUITE_CHOICES));
         if (Files.exists(station.privateKey()) && !request.force()) {
             throw new StationException("a station key already exists at " + station.privateKey()
                     + "; use --force to replace it (the station then has to enroll again)");
@@ -96,6 +101,7 @@ public final class StationSetup {
         if (request.passphraseFile() != null) {
             settings.put("key.passphrase-file", request.passphraseFile().toAbsolutePath().toString());
         }
+        settings.put("envelope.suite", Integer.toString(suite.id()));
         ConfigFile.set(station.config(), settings);
         StationConfig.load(station, environment);
 
@@ -103,16 +109,21 @@ public final class StationSetup {
         List<String> warnings = new ArrayList<>();
         if (request.force()) {
             handOverCheckpoints(station, passphrase, key, warnings::add);
-            // The old certificate and bundle belong to the old key and enrollment; keeping them would mislead.
+            // The old certificates and bundle belong to the old keys and enrollment; keeping them would mislead.
             Files.deleteIfExists(station.certificate());
+            Files.deleteIfExists(station.sm2Certificate());
+            Files.deleteIfExists(station.sm2PrivateKey());
             Files.deleteIfExists(station.trustBundle());
         }
         PemFiles.writePrivateKey(station.privateKey(), key.getPrivate(), passphrase);
+        if (suite == Suite.SM2_SM4GCM_SM3) {
+            PemFiles.writePrivateKey(station.sm2PrivateKey(), KeyPairs.generateSm2().getPrivate(), passphrase);
+        }
         new StationTrust(station).pin(ca);
         try (TransferLog log = TransferLog.open(station, Clock.systemUTC())) {
             log.keyCreated(TransferLog.keyFingerprint(key.getPublic()));
         }
-        return new Result(settings.get("registry.url"), schoolList, ca, passphrase != null, warnings);
+        return new Result(settings.get("registry.url"), schoolList, ca, passphrase != null, suite, warnings);
     }
 
     /**

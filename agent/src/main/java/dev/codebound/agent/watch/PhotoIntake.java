@@ -112,7 +112,7 @@ public final class PhotoIntake {
     public Batch batch() throws StationException {
         TrustBundle bundle = station.bundle();
         return new Batch(new CodeVerifier(bundle, station.config().schools()),
-                new PhotoSealer(inspector, station.credentials(), bundle, station.clock()));
+                new PhotoSealer(inspector, station.envelopeSigner(), bundle, station.clock()));
     }
 
     /** Seals photos of one batch; see {@link #batch()}. */

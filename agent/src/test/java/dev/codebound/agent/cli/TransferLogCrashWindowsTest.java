@@ -9,6 +9,7 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.capture.PhotoSealer;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.CaptureSettings;
+import dev.codebound.agent.station.EnvelopeSigner;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationKeys;
@@ -19,6 +20,7 @@ import dev.codebound.agent.upload.UploadConfig;
 import dev.codebound.agent.upload.Uploader;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.VerifiedCode;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.wire.ReceiptCodec;
@@ -150,7 +152,8 @@ class TransferLogCrashWindowsTest {
     private static PhotoSealer sealer(TestStation station) throws Exception {
         StationHome home = station.station();
         StationConfig config = StationConfig.load(home, station.environment());
-        return new PhotoSealer(new PhotoInspector(CaptureSettings.photoSpec(config)), StationKeys.load(home, null),
+        return new PhotoSealer(new PhotoInspector(CaptureSettings.photoSpec(config)),
+                new EnvelopeSigner(StationKeys.load(home, null), Suite.P256_AES256GCM_SHA256),
                 new StationTrust(home).bundle(), Clock.systemUTC());
     }
 

@@ -3,6 +3,7 @@ package dev.codebound.server.registry;
 import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
 import dev.codebound.server.transparency.TransparencyLog;
@@ -198,12 +199,13 @@ final class AcceptanceSequencer {
             archive.adopt(sha, candidate.bytes());
             Binding binding = candidate.binding();
             int version = archive.nextVersion(binding.codeId());
+            // Each suite's receipts are signed with that suite's algorithm: SM2 for an SM2-sealed envelope.
+            RegistryKeyring.KeyedCertificate receiptKey = registry.keyring().receiptSigning(binding.suiteId());
             Receipt receipt = new Receipt(registry.keyring().registryName(), sha, candidate.upload().length(),
                     binding.photoDigestHex(), binding.codeId(), binding.stationId(), binding.captureTime(),
-                    appended.logged().acceptedAt(), version,
-                    KeyPairs.keyIdHex(registry.keyring().receiptSigning().certificate().getPublicKey()),
-                    Optional.of(appended.inclusion()));
-            byte[] signed = ReceiptCodec.sign(receipt, registry.keyring().receiptSigning());
+                    appended.logged().acceptedAt(), version, KeyPairs.keyIdHex(receiptKey.certificate().getPublicKey()),
+                    Optional.of(appended.inclusion()), binding.suiteId());
+            byte[] signed = ReceiptCodec.sign(receipt, receiptKey);
             PhotoArchive.AcceptedPhoto photo = new PhotoArchive.AcceptedPhoto(sha, candidate.upload().length(),
                     binding.codeId(), version, binding.stationId(), binding.photoDigestHex(), binding.mediaType(),
                     binding.captureTime(), appended.logged().acceptedAt(), new String(signed, StandardCharsets.UTF_8));

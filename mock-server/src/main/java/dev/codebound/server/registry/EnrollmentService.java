@@ -3,6 +3,7 @@ package dev.codebound.server.registry;
 import dev.codebound.protocol.pki.CertificateAuthority;
 import dev.codebound.protocol.pki.CertificateProfile;
 import dev.codebound.protocol.pki.CertificationRequests;
+import dev.codebound.protocol.pki.CompactSignature;
 import dev.codebound.protocol.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +19,18 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.util.encoders.Base32;
 
 /**
  * Station enrollment: an administrator issues a one-time enrollment token; a station presents it
- * with a PKCS#10 request and receives its certificate.
+ * with a PKCS#10 request and receives its certificate. A station that seals envelopes of suite 2
+ * sends a second request, for its SM2 key, and receives an SM2 envelope-signing certificate with the
+ * same station id: its P-256 certificate stays its TLS client identity (docs/protocol.md, "TLS for
+ * suite 2 stations").
  *
  * <p>Only the SHA-256 of a token is stored, so a copy of the data directory does not reveal usable
  * tokens; looking a token up by its hash also means no secret is ever compared byte by byte. A
@@ -52,19 +59,36 @@ public final class EnrollmentService {
     /** A freshly issued token: the only time its text exists outside the administrator's hands. */
     public record IssuedToken(String token, Instant expiresAt) {}
 
+    /**
+     * What an enrollment issued.
+     *
+     * @param certificate    the station's P-256 certificate (TLS client authentication, suite 1 envelopes)
+     * @param sm2Certificate its SM2 certificate for suite 2 envelopes, when it asked for one
+     */
+    public record Enrolled(X509Certificate certificate, Optional<X509Certificate> sm2Certificate) {}
+
     private final JsonRecordStore<TokenRecord> tokens;
     private final StationDirectory stations;
     private final CertificateAuthority authority;
     private final Clock clock;
     private final Duration certificateValidity;
+    private final Set<Integer> acceptedSuites;
 
+    /** An enrollment service for a registry that accepts both envelope suites. */
     public EnrollmentService(Path tokenDirectory, StationDirectory stations, CertificateAuthority authority,
             Clock clock, Duration certificateValidity) throws IOException {
+        this(tokenDirectory, stations, authority, clock, certificateValidity, Set.of(1, 2));
+    }
+
+    /** An enrollment service that issues SM2 signing certificates only if {@code acceptedSuites} has suite 2. */
+    public EnrollmentService(Path tokenDirectory, StationDirectory stations, CertificateAuthority authority,
+            Clock clock, Duration certificateValidity, Set<Integer> acceptedSuites) throws IOException {
         this.tokens = new JsonRecordStore<>(tokenDirectory, TokenRecord.class);
         this.stations = stations;
         this.authority = authority;
         this.clock = clock;
         this.certificateValidity = certificateValidity;
+        this.acceptedSuites = Set.copyOf(acceptedSuites);
     }
 
     /** Issues a one-time token valid for {@code validity}. */
@@ -83,13 +107,31 @@ public final class EnrollmentService {
      * @throws RegistryException ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
      *     ENROLLMENT_TOKEN_USED (409) or CSR_INVALID (400)
      */
-    public synchronized X509Certificate enroll(String token, PKCS10CertificationRequest request)
+    public X509Certificate enroll(String token, PKCS10CertificationRequest request)
             throws IOException, RegistryException {
-        PublicKey stationKey;
-        try {
-            stationKey = CertificationRequests.verifiedPublicKey(request);
-        } catch (PkiException e) {
-            throw new RegistryException("CSR_INVALID", 400, e.getMessage());
+        return enroll(token, request, Optional.empty()).certificate();
+    }
+
+    /**
+     * Redeems a token for a station certificate and, when {@code sm2Request} is present, an SM2
+     * envelope-signing certificate for the same station. Both requests are checked before the token is
+     * spent.
+     *
+     * @throws RegistryException ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
+     *     ENROLLMENT_TOKEN_USED (409), CSR_INVALID (400) or, for an SM2 request when the registry does
+     *     not accept suite 2, SUITE_NOT_ACCEPTED (400)
+     */
+    public synchronized Enrolled enroll(String token, PKCS10CertificationRequest request,
+            Optional<PKCS10CertificationRequest> sm2Request) throws IOException, RegistryException {
+        PublicKey stationKey = verifiedKey(request, CompactSignature.ECDSA_P256_SHA256, "csr");
+        Optional<PublicKey> sm2Key = Optional.empty();
+        if (sm2Request.isPresent()) {
+            if (!acceptedSuites.contains(2)) {
+                throw new RegistryException("SUITE_NOT_ACCEPTED", 400, "this registry does not accept envelope "
+                        + "suite 2 (it accepts " + new TreeSet<>(acceptedSuites) + "), so it issues no SM2 "
+                        + "signing certificate; enroll without sm2Csr (envelope.suite = 1)");
+            }
+            sm2Key = Optional.of(verifiedKey(sm2Request.get(), CompactSignature.SM2_SM3, "sm2Csr"));
         }
         String normalized = token == null ? "" : token.strip().toUpperCase(Locale.ROOT);
         TokenRecord record = tokens.get(hash(normalized)).orElseThrow(() -> new RegistryException(
@@ -107,11 +149,23 @@ public final class EnrollmentService {
         String stationId = newStationId();
         tokens.put(record.tokenHash(), new TokenRecord(record.tokenHash(), record.issuedAt(), record.expiresAt(),
                 record.note(), now, stationId));
-        X509Certificate certificate = authority.issue(stationKey, stationId, CertificateProfile.STATION,
-                now.minus(Duration.ofMinutes(5)),
-                earlierOf(now.plus(certificateValidity), authority.certificate().getNotAfter().toInstant()), List.of());
-        stations.add(certificate, now);
-        return certificate;
+        Instant notBefore = now.minus(Duration.ofMinutes(5));
+        Instant notAfter = earlierOf(now.plus(certificateValidity), authority.certificate().getNotAfter().toInstant());
+        X509Certificate certificate = authority.issue(stationKey, stationId, CertificateProfile.STATION, notBefore,
+                notAfter, List.of());
+        Optional<X509Certificate> sm2Certificate = sm2Key.map(key -> authority.issue(key, stationId,
+                CertificateProfile.STATION, notBefore, notAfter, List.of()));
+        stations.add(certificate, sm2Certificate, now);
+        return new Enrolled(certificate, sm2Certificate);
+    }
+
+    private static PublicKey verifiedKey(PKCS10CertificationRequest request, CompactSignature keyAlgorithm,
+            String field) throws RegistryException {
+        try {
+            return CertificationRequests.verifiedPublicKey(request, keyAlgorithm);
+        } catch (PkiException e) {
+            throw new RegistryException("CSR_INVALID", 400, field + ": " + e.getMessage());
+        }
     }
 
     private static Instant earlierOf(Instant a, Instant b) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -112,7 +113,8 @@ public final class EnvelopeAcceptance implements CompletionHandler {
                     + inspector.spec().maxFileBytes() + " bytes) is at most " + MAX_ENVELOPE_BYTES + " bytes", instance);
         }
         EnvelopeJudge judge = new EnvelopeJudge(registry.trustBundles().currentBundle(),
-                registry.keyring().encryption(), registry.clock(), temporaryDirectory, inspector);
+                List.of(registry.keyring().encryption(), registry.keyring().sm2Encryption()), registry.clock(),
+                temporaryDirectory, inspector);
         EnvelopeJudge.Verdict verdict = judge.judge(envelope, upload);
         if (verdict instanceof EnvelopeJudge.Verdict.Refused refused) {
             return new CompletionOutcome.Rejected(refused.problem());
@@ -126,7 +128,13 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         Binding binding = admissible.binding();
         String serial = admissible.signerSerialHex();
         Optional<StationDirectory.Station> station = registry.stations().find(binding.stationId());
-        if (station.isEmpty() || !station.get().serialHex().equals(serial)) {
+        if (station.isPresent() && station.get().signingSerialHex(binding.suiteId()).isEmpty()) {
+            return reject("SUITE_CERTIFICATE_MISMATCH", "No certificate for this suite", "station "
+                    + binding.stationId() + " sealed the envelope with suite " + binding.suiteId() + " but enrolled "
+                    + "without a signing certificate for that suite; set envelope.suite to the suite it enrolled "
+                    + "for, or enroll it again (enroll --force) with envelope.suite = " + binding.suiteId(), instance);
+        }
+        if (station.isEmpty() || !station.get().signingSerialHex(binding.suiteId()).get().equals(serial)) {
             return reject("STATION_UNKNOWN", "Unknown station certificate", "station " + binding.stationId()
                     + " with certificate serial " + serial + " was not enrolled at this registry", instance);
         }

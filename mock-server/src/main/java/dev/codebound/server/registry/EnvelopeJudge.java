@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -33,6 +34,8 @@ import java.util.stream.Collectors;
  *   <li>the envelope opens ({@link EnvelopeOpener}: structure, suite, signature, signer, capture time,
  *       recipient, GCM tag, bindings, collection code); its {@link EnvelopeException.Reason} is the
  *       refusal's reason, or {@code CODE_} + the code's reason;</li>
+ *   <li>its suite is one the registry accepts, i.e. lists in its trust bundle
+ *       ({@code SUITE_NOT_ACCEPTED});</li>
  *   <li>it was sealed by the station that uploaded it ({@code STATION_MISMATCH}) for the code its
  *       {@code code-id} metadata names ({@code METADATA_MISMATCH});</li>
  *   <li>the photo is declared {@code image/jpeg} ({@code PHOTO_NOT_JPEG}) and meets the photo
@@ -68,19 +71,20 @@ final class EnvelopeJudge {
     }
 
     private final TrustBundle bundle;
-    private final KeyedCertificate recipient;
+    private final List<KeyedCertificate> recipients;
     private final Clock clock;
     private final Path privateDirectory;
     private final PhotoInspector inspector;
 
     /**
+     * @param recipients       the registry's encryption keys, one per suite it holds keys for
      * @param privateDirectory an owner-only directory, handed to the opener for form's sake: the
      *                         photo stays in memory (see the class comment)
      */
-    EnvelopeJudge(TrustBundle bundle, KeyedCertificate recipient, Clock clock, Path privateDirectory,
+    EnvelopeJudge(TrustBundle bundle, List<KeyedCertificate> recipients, Clock clock, Path privateDirectory,
             PhotoInspector inspector) {
         this.bundle = Objects.requireNonNull(bundle, "bundle");
-        this.recipient = Objects.requireNonNull(recipient, "recipient");
+        this.recipients = List.copyOf(recipients);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.privateDirectory = Objects.requireNonNull(privateDirectory, "privateDirectory");
         this.inspector = Objects.requireNonNull(inspector, "inspector");
@@ -106,8 +110,9 @@ final class EnvelopeJudge {
 
     private Verdict openAndCheck(byte[] envelope, UploadInfo upload, String instance)
             throws IOException, EnvelopeException {
-        EnvelopeOpener opener = EnvelopeOpener.builder(bundle)
-                .recipient(recipient)
+        EnvelopeOpener.Builder builder = EnvelopeOpener.builder(bundle);
+        recipients.forEach(builder::recipient);
+        EnvelopeOpener opener = builder
                 .clock(clock)
                 .temporaryDirectory(privateDirectory)
                 // A photo is shorter than the envelope that carries it: it never leaves memory.
@@ -115,6 +120,12 @@ final class EnvelopeJudge {
                 .build();
         try (OpenedEnvelope opened = opener.open(new ByteArrayInputStream(envelope))) {
             Binding binding = opened.binding();
+            if (!bundle.acceptsSuite(binding.suiteId())) {
+                return refused("SUITE_NOT_ACCEPTED", "Envelope suite not accepted", "the envelope is sealed with "
+                        + "algorithm suite " + binding.suiteId() + ", which this registry does not accept (its trust "
+                        + "bundle lists suites " + bundle.suites().keySet() + "); refresh the station's trust bundle, "
+                        + "set envelope.suite to an accepted suite and capture the photo again", instance);
+            }
             if (!binding.stationId().equals(upload.stationId())) {
                 return refused("STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
                         + "station " + binding.stationId() + " but uploaded by station " + upload.stationId()

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The registry's services over one data directory: enrolled stations, enrollment tokens, issued
@@ -35,9 +36,11 @@ public final class Registry implements Closeable {
     private final PhotoArchive photos;
     private final TransparencyLog log;
     private final Clock clock;
+    private final Set<Integer> acceptedSuites;
 
     private Registry(RegistryKeyring keyring, StationDirectory stations, EnrollmentService enrollment, CodeBook codes,
-            TrustBundlePublisher trustBundles, PhotoArchive photos, TransparencyLog log, Clock clock) {
+            TrustBundlePublisher trustBundles, PhotoArchive photos, TransparencyLog log, Clock clock,
+            Set<Integer> acceptedSuites) {
         this.keyring = keyring;
         this.stations = stations;
         this.enrollment = enrollment;
@@ -46,20 +49,34 @@ public final class Registry implements Closeable {
         this.photos = photos;
         this.log = log;
         this.clock = clock;
+        this.acceptedSuites = Set.copyOf(acceptedSuites);
     }
 
-    /** Opens (creating where missing) the registry state under {@code dataDir/registry}. */
+    /**
+     * Opens (creating where missing) the registry state under {@code dataDir/registry}, accepting
+     * envelope suites 1 and 2.
+     */
     public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock) throws IOException {
+        return open(dataDir, keyring, clock, Set.of(1, 2), 1);
+    }
+
+    /**
+     * Opens (creating where missing) the registry state under {@code dataDir/registry}, accepting the
+     * envelope suites {@code acceptedSuites} (listed in its trust bundle) and issuing collection codes
+     * of suite {@code codeSuite}.
+     */
+    public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock, Set<Integer> acceptedSuites,
+            int codeSuite) throws IOException {
         Path root = dataDir.resolve("registry");
         // A crash while trust-bundle.json was being replaced leaves its temporary file; the old bundle stands.
         DurableFiles.removeStaleTemporaries(root);
         StationDirectory stations = new StationDirectory(root.resolve("stations"));
         EnrollmentService enrollment = new EnrollmentService(root.resolve("tokens"), stations, keyring.authority(),
-                clock, STATION_CERTIFICATE_VALIDITY);
+                clock, STATION_CERTIFICATE_VALIDITY, acceptedSuites);
         CodeBook codes = new CodeBook(root.resolve("codes"),
-                new CodeIssuer(keyring.codeSigning(), keyring.encryption().certificate()), clock);
+                new CodeIssuer(keyring.codeSigning(codeSuite), keyring.encryption(codeSuite).certificate()), clock);
         TrustBundlePublisher trustBundles = new TrustBundlePublisher(root.resolve("trust-bundle.json"), keyring,
-                stations, codes, clock);
+                stations, codes, clock, acceptedSuites);
         trustBundles.current();
         PhotoArchive photos = new FilePhotoArchive(root.resolve("photos"));
         TransparencyLog log;
@@ -69,7 +86,7 @@ public final class Registry implements Closeable {
             photos.close();
             throw e;
         }
-        return new Registry(keyring, stations, enrollment, codes, trustBundles, photos, log, clock);
+        return new Registry(keyring, stations, enrollment, codes, trustBundles, photos, log, clock, acceptedSuites);
     }
 
     public RegistryKeyring keyring() {
@@ -102,6 +119,11 @@ public final class Registry implements Closeable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** The envelope suites this registry accepts (and lists in its trust bundle). */
+    public Set<Integer> acceptedSuites() {
+        return acceptedSuites;
     }
 
     /** Releases the transparency log's file (and its lock) and the archive's journal, once all it queued is durable. */

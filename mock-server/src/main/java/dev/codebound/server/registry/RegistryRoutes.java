@@ -38,6 +38,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -104,19 +105,27 @@ public final class RegistryRoutes {
     private FullHttpResponse enroll(Exchange exchange, byte[] body) throws Exception {
         JsonNode request = object(body, exchange);
         String token = text(request, "token");
-        PKCS10CertificationRequest csr;
-        try {
-            csr = PemFiles.requestFromPem(text(request, "csr"), "csr");
-        } catch (PkiException e) {
-            throw new RegistryException("CSR_INVALID", 400, e.getMessage());
-        }
-        X509Certificate certificate = registry.enrollment().enroll(token, csr);
+        PKCS10CertificationRequest csr = request(text(request, "csr"), "csr");
+        Optional<PKCS10CertificationRequest> sm2Csr = request.hasNonNull("sm2Csr")
+                ? Optional.of(request(text(request, "sm2Csr"), "sm2Csr")) : Optional.empty();
+        EnrollmentService.Enrolled enrolled = registry.enrollment().enroll(token, csr, sm2Csr);
+        X509Certificate certificate = enrolled.certificate();
         ObjectNode response = JsonRecordStore.JSON.createObjectNode();
         response.put("stationId", dev.codebound.protocol.pki.Certificates.commonName(certificate));
         response.put("certificate", PemFiles.certificatesToPem(List.of(certificate)));
+        enrolled.sm2Certificate().ifPresent(sm2 -> response.put("sm2Certificate",
+                PemFiles.certificatesToPem(List.of(sm2))));
         response.put("registryCa", PemFiles.certificatesToPem(List.of(registry.keyring().authority().certificate())));
         response.put("trustBundle", new String(registry.trustBundles().current(), StandardCharsets.UTF_8));
         return json(HttpResponseStatus.CREATED, response);
+    }
+
+    private static PKCS10CertificationRequest request(String pem, String field) throws RegistryException {
+        try {
+            return PemFiles.requestFromPem(pem, field);
+        } catch (PkiException e) {
+            throw new RegistryException("CSR_INVALID", 400, e.getMessage());
+        }
     }
 
     private FullHttpResponse newToken(Exchange exchange, byte[] body) throws Exception {
@@ -235,6 +244,7 @@ public final class RegistryRoutes {
         // temporary file for a large one); the response is built from the same bytes.
         EnvelopeOpener opener = EnvelopeOpener.builder(registry.keyring().trustBundle(0, photo.acceptedAt()))
                 .recipient(registry.keyring().encryption())
+                .recipient(registry.keyring().sm2Encryption())
                 .clock(Clock.fixed(photo.acceptedAt(), ZoneOffset.UTC))
                 .memoryThreshold((int) MAX_DECRYPTED_RESPONSE)
                 .build();

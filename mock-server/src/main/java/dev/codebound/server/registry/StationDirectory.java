@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The stations the registry has enrolled, and which of them are revoked. Durable. */
 public final class StationDirectory {
@@ -25,11 +26,21 @@ public final class StationDirectory {
      * @param notAfter       when the certificate expires
      * @param revokedAt      when it was revoked, or {@code null}
      * @param revocationNote why, as the administrator said (no personal data)
+     * @param sm2SerialHex   the serial of the station's SM2 envelope-signing certificate (suite 2), issued
+     *                       beside its P-256 one (TLS, suite 1), or {@code null} when it enrolled without one
      */
     public record Station(String stationId, String serialHex, String fingerprint, Instant enrolledAt, Instant notAfter,
-            Instant revokedAt, String revocationNote) {
+            Instant revokedAt, String revocationNote, String sm2SerialHex) {
         public boolean revoked() {
             return revokedAt != null;
+        }
+
+        /**
+         * The serial of the certificate this station signs envelopes of suite {@code suiteId} with: its
+         * P-256 certificate for suite 1, its SM2 certificate for suite 2 (empty when it has none).
+         */
+        public Optional<String> signingSerialHex(int suiteId) {
+            return suiteId == 2 ? Optional.ofNullable(sm2SerialHex) : Optional.of(serialHex);
         }
     }
 
@@ -42,10 +53,20 @@ public final class StationDirectory {
         records.all().forEach(station -> byId.put(station.stationId(), station));
     }
 
-    /** Records a newly issued station certificate. */
-    public synchronized Station add(X509Certificate certificate, Instant enrolledAt) throws IOException {
+    /** Records a newly issued station certificate (a station without a suite 2 signing certificate). */
+    public Station add(X509Certificate certificate, Instant enrolledAt) throws IOException {
+        return add(certificate, Optional.empty(), enrolledAt);
+    }
+
+    /**
+     * Records a newly issued station certificate and, for a suite 2 station, its SM2 envelope-signing
+     * certificate (same station id, issued in the same enrollment).
+     */
+    public synchronized Station add(X509Certificate certificate, Optional<X509Certificate> sm2Certificate,
+            Instant enrolledAt) throws IOException {
         Station station = new Station(Certificates.commonName(certificate), Certificates.serialHex(certificate),
-                Certificates.fingerprint(certificate), enrolledAt, certificate.getNotAfter().toInstant(), null, null);
+                Certificates.fingerprint(certificate), enrolledAt, certificate.getNotAfter().toInstant(), null, null,
+                sm2Certificate.map(Certificates::serialHex).orElse(null));
         records.put(station.stationId(), station);
         byId.put(station.stationId(), station);
         return station;
@@ -71,15 +92,21 @@ public final class StationDirectory {
             return station;
         }
         Station revoked = new Station(station.stationId(), station.serialHex(), station.fingerprint(),
-                station.enrolledAt(), station.notAfter(), at, note);
+                station.enrolledAt(), station.notAfter(), at, note, station.sm2SerialHex());
         records.put(stationId, revoked);
         byId.put(stationId, revoked);
         return revoked;
     }
 
-    /** Serial numbers of every revoked station certificate (for the trust bundle and TLS checks). */
+    /**
+     * Serial numbers of every revoked station certificate, P-256 and SM2 (for the trust bundle and TLS
+     * checks): revoking a station withdraws both of its certificates.
+     */
     public Set<String> revokedSerials() {
-        return all().stream().filter(Station::revoked).map(Station::serialHex).collect(Collectors.toSet());
+        return all().stream().filter(Station::revoked)
+                .flatMap(station -> Stream.concat(Stream.of(station.serialHex()),
+                        Optional.ofNullable(station.sm2SerialHex()).stream()))
+                .collect(Collectors.toSet());
     }
 
     /** Whether the certificate presented by a client is revoked. */

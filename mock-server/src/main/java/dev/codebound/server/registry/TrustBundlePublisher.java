@@ -11,9 +11,9 @@ import java.time.Clock;
 import java.util.Set;
 
 /**
- * Publishes the registry's signed trust bundle. Whenever the set of revoked stations or codes
- * changes, the next request gets a new bundle with a higher sequence number; otherwise the same
- * signed bytes are served, so stations can compare bundles cheaply.
+ * Publishes the registry's signed trust bundle. Whenever the set of revoked stations or codes, or
+ * the accepted envelope suites, change, the next request gets a new bundle with a higher sequence
+ * number; otherwise the same signed bytes are served, so stations can compare bundles cheaply.
  */
 public final class TrustBundlePublisher {
     private final Path file;
@@ -21,16 +21,18 @@ public final class TrustBundlePublisher {
     private final StationDirectory stations;
     private final CodeBook codes;
     private final Clock clock;
+    private final Set<Integer> acceptedSuites;
     private byte[] published;
     private TrustBundle publishedBundle;
 
     public TrustBundlePublisher(Path file, RegistryKeyring keyring, StationDirectory stations, CodeBook codes,
-            Clock clock) throws IOException {
+            Clock clock, Set<Integer> acceptedSuites) throws IOException {
         this.file = file;
         this.keyring = keyring;
         this.stations = stations;
         this.codes = codes;
         this.clock = clock;
+        this.acceptedSuites = Set.copyOf(acceptedSuites);
         if (Files.exists(file)) {
             published = Files.readAllBytes(file);
             publishedBundle = TrustBundleCodec.verify(published, keyring.authority().certificate(), file.toString());
@@ -42,11 +44,13 @@ public final class TrustBundlePublisher {
         Set<String> revokedStations = stations.revokedSerials();
         Set<String> revokedCodes = codes.revokedCodeIds();
         if (publishedBundle != null && publishedBundle.revokedStationSerials().equals(revokedStations)
-                && publishedBundle.revokedCodeIds().equals(revokedCodes)) {
+                && publishedBundle.revokedCodeIds().equals(revokedCodes)
+                && publishedBundle.suites().keySet().equals(acceptedSuites)) {
             return published.clone();
         }
         long sequence = publishedBundle == null ? 1 : publishedBundle.sequence() + 1;
-        TrustBundle bundle = keyring.trustBundle(sequence, clock.instant(), Set.of(), revokedCodes, revokedStations);
+        TrustBundle bundle = keyring.trustBundle(sequence, clock.instant(), Set.of(), revokedCodes, revokedStations,
+                acceptedSuites);
         byte[] signed = TrustBundleCodec.sign(bundle, keyring.authority().privateKey());
         DurableFiles.writePrivate(file, signed);
         published = signed;

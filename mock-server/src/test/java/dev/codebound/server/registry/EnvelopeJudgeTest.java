@@ -74,8 +74,8 @@ class EnvelopeJudgeTest {
     }
 
     private EnvelopeJudge judge() {
-        return new EnvelopeJudge(KEYRING.trustBundle(1, NOW), KEYRING.encryption(), RegistryFixture.clockAt(NOW), temp,
-                new PhotoInspector());
+        return new EnvelopeJudge(KEYRING.trustBundle(1, NOW), java.util.List.of(KEYRING.encryption()),
+                RegistryFixture.clockAt(NOW), temp, new PhotoInspector());
     }
 
     private static UploadInfo upload(long length) {

@@ -1,8 +1,8 @@
 package dev.codebound.protocol.code;
 
+import dev.codebound.protocol.pki.CompactSignature;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.RegistryKeyring.KeyedCertificate;
-import dev.codebound.protocol.pki.Signatures;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * The registry side of collection codes: issues a signed code for a student, with the student's
- * identity sealed to the registry's encryption key.
+ * identity sealed to the registry's encryption key. The keys choose the suite: P-256 keys issue
+ * suite 1 codes, SM2 keys (an SM2 code-signing key and the SM2 encryption key) suite 2 codes.
  */
 public final class CodeIssuer {
     /** Schools are identified by national school codes such as 10337. */
@@ -23,15 +24,24 @@ public final class CodeIssuer {
 
     private final KeyedCertificate codeSigning;
     private final X509Certificate registryEncryption;
+    private final int suite;
 
     /**
-     * @param codeSigning        the registry's code-signing key and certificate
-     * @param registryEncryption the certificate whose key identities are sealed to
+     * @param codeSigning        the registry's code-signing key and certificate (P-256 or SM2)
+     * @param registryEncryption the certificate whose key identities are sealed to, on the same curve
+     * @throws dev.codebound.protocol.pki.PkiException when the two keys are not of one suite
      */
     public CodeIssuer(KeyedCertificate codeSigning, X509Certificate registryEncryption) {
         this.codeSigning = Objects.requireNonNull(codeSigning, "codeSigning");
         this.registryEncryption = Objects.requireNonNull(registryEncryption, "registryEncryption");
-        KeyPairs.requireP256(registryEncryption.getPublicKey(), "registry encryption");
+        boolean sm2 = KeyPairs.isSm2(codeSigning.certificate().getPublicKey());
+        this.suite = sm2 ? CollectionCode.SUITE_SM2 : CollectionCode.SUITE_P256;
+        if (sm2) {
+            KeyPairs.requireSm2(registryEncryption.getPublicKey(), "suite 2 code registry encryption");
+        } else {
+            KeyPairs.requireP256(codeSigning.certificate().getPublicKey(), "code-signing");
+            KeyPairs.requireP256(registryEncryption.getPublicKey(), "registry encryption");
+        }
     }
 
     /**
@@ -59,13 +69,15 @@ public final class CodeIssuer {
         byte[] codeId = new byte[CollectionCode.CODE_ID_LENGTH];
         RANDOM.nextBytes(codeId);
         byte[] encryptionKeyId = KeyPairs.keyId(registryEncryption.getPublicKey());
-        IdentitySeal.Ephemeral ephemeral = IdentitySeal.newEphemeral();
         byte[] identity = identityPlaintext(student);
         int sealedLength = identity.length + IdentitySeal.TAG_LENGTH;
+        IdentitySeal.Ephemeral ephemeral = suite == CollectionCode.SUITE_P256 ? IdentitySeal.newEphemeral() : null;
+        Sm2IdentitySeal.OneTimeKey oneTimeKey = suite == CollectionCode.SUITE_SM2
+                ? Sm2IdentitySeal.newKey(registryEncryption.getPublicKey()) : null;
 
         byte[] header = new CollectionCode.Writer()
                 .uint8(CollectionCode.VERSION)
-                .uint8(CollectionCode.SUITE_P256)
+                .uint8(suite)
                 .bytes(codeSigning.keyId())
                 .bytes(codeId)
                 .uint32(schoolCode)
@@ -75,13 +87,16 @@ public final class CodeIssuer {
                 .uint8(masked.length)
                 .bytes(masked)
                 .bytes(encryptionKeyId)
-                .bytes(ephemeral.compressedPublicKey())
+                .bytes(ephemeral != null ? ephemeral.compressedPublicKey() : oneTimeKey.sealedKey())
                 .uint16(sealedLength)
                 .toByteArray();
-        byte[] sealed = IdentitySeal.seal(ephemeral, registryEncryption.getPublicKey(), encryptionKeyId, identity,
-                header);
+        byte[] sealed = ephemeral != null
+                ? IdentitySeal.seal(ephemeral, registryEncryption.getPublicKey(), encryptionKeyId, identity, header)
+                : Sm2IdentitySeal.seal(oneTimeKey, identity, header);
         byte[] signed = CollectionCode.concat(header, sealed);
-        byte[] signature = Signatures.sign(codeSigning.privateKey(),
+        CompactSignature algorithm = suite == CollectionCode.SUITE_SM2 ? CompactSignature.SM2_SM3
+                : CompactSignature.ECDSA_P256_SHA256;
+        byte[] signature = algorithm.sign(codeSigning.privateKey(),
                 CollectionCode.concat(CollectionCode.SIGNATURE_DOMAIN, signed));
         String text = CodeText.encode(CollectionCode.VERSION, CollectionCode.concat(signed, signature));
         return new IssuedCode(CollectionCode.codeIdText(codeId), text, schoolCode, cohort, notBefore, notAfter);

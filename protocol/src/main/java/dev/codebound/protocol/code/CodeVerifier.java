@@ -2,8 +2,8 @@ package dev.codebound.protocol.code;
 
 import dev.codebound.protocol.code.CodeException.Reason;
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.CompactSignature;
 import dev.codebound.protocol.pki.PkiException;
-import dev.codebound.protocol.pki.Signatures;
 import dev.codebound.protocol.pki.TrustBundle;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -57,7 +57,9 @@ public final class CodeVerifier {
             throw new CodeException(Reason.UNKNOWN_KEY, "code " + code.codeId() + " is signed by key " + keyIdHex
                     + ", which is not trusted at " + at + ": " + e.getMessage(), e);
         }
-        if (!Signatures.verify(signer.getPublicKey(), code.signedBytes(), code.signature())) {
+        CompactSignature algorithm = code.suite() == CollectionCode.SUITE_SM2 ? CompactSignature.SM2_SM3
+                : CompactSignature.ECDSA_P256_SHA256;
+        if (!algorithm.verify(signer.getPublicKey(), code.signedBytes(), code.signature())) {
             throw new CodeException(Reason.BAD_SIGNATURE, "code " + code.codeId()
                     + " does not carry a valid registry signature: it was altered or forged");
         }

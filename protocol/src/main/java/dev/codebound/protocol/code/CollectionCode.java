@@ -19,7 +19,8 @@ import org.bouncycastle.util.encoders.Base32;
  * <pre>
  *  size  field
  *   1    version           0x01
- *   1    suite             0x01 = ECDSA P-256/SHA-256 signature, ECIES P-256 + HKDF-SHA256 + AES-256-GCM identity
+ *   1    suite             0x01 = ECDSA P-256/SHA-256 signature, ECIES P-256 + HKDF-SHA256 + AES-256-GCM identity;
+ *                          0x02 = SM2/SM3 signature, SM2-transported key + SM4-GCM identity
  *   8    signing key id    first 8 bytes of SHA-256(SubjectPublicKeyInfo) of the code-signing key
  *  10    code id           random; its base32 form (16 characters) is the code id
  *   4    school code       e.g. 10337
@@ -29,17 +30,21 @@ import org.bouncycastle.util.encoders.Base32;
  *   1    n = masked name length in bytes (1..48)
  *   n    masked name       UTF-8, e.g. "张*"
  *   8    encryption key id key id of the registry encryption key the identity is sealed to
- *  33    ephemeral key     compressed P-256 point
+ *  33    ephemeral key     suite 1: compressed P-256 point
+ * 125    sealed key        suite 2 instead: SM2 ciphertext (C1 || C3 || C2) of the SM4 key and GCM nonce
  *   2    m = sealed identity length (17..240)
- *   m    sealed identity   AES-256-GCM ciphertext || 16-byte tag
- *  64    signature         ECDSA P-256/SHA-256, r || s, over "codebound collection code v1" 0x00 || all bytes above
+ *   m    sealed identity   AES-256-GCM (suite 2: SM4-GCM) ciphertext || 16-byte tag
+ *  64    signature         r || s over "codebound collection code v1" 0x00 || all bytes above: ECDSA
+ *                          P-256/SHA-256 (suite 2: SM2 with SM3, GM/T 0009's default signer ID)
  * </pre>
  */
 public final class CollectionCode {
     /** The binary and text version this software reads and writes. */
     public static final int VERSION = 1;
-    /** The only algorithm suite of version 1. */
+    /** Suite 1: P-256, SHA-256, AES-256-GCM. */
     public static final int SUITE_P256 = 1;
+    /** Suite 2: SM2, SM3, SM4-GCM (China's commercial algorithms, as envelope suite 2). */
+    public static final int SUITE_SM2 = 2;
 
     static final int CODE_ID_LENGTH = 10;
     static final int MAX_MASKED_NAME_BYTES = 48;
@@ -48,6 +53,7 @@ public final class CollectionCode {
     static final byte[] SIGNATURE_DOMAIN = "codebound collection code v1\0".getBytes(StandardCharsets.US_ASCII);
 
     private final String text;
+    private final int suite;
     private final byte[] signingKeyId;
     private final String codeId;
     private final int schoolCode;
@@ -56,14 +62,15 @@ public final class CollectionCode {
     private final Instant notAfter;
     private final String maskedName;
     private final byte[] encryptionKeyId;
-    private final byte[] ephemeralKey;
+    private final byte[] keyMaterial;
     private final byte[] sealedIdentity;
     private final byte[] identityAdditionalData;
     private final byte[] signedBytes;
     private final byte[] signature;
 
-    private CollectionCode(String text, ByteBuffer in, byte[] binary) throws CodeException {
+    private CollectionCode(String text, int suite, ByteBuffer in, byte[] binary) throws CodeException {
         this.text = text;
+        this.suite = suite;
         this.signingKeyId = take(in, 8);
         this.codeId = codeIdText(take(in, CODE_ID_LENGTH));
         this.schoolCode = in.getInt();
@@ -76,7 +83,8 @@ public final class CollectionCode {
         }
         this.maskedName = utf8(take(in, nameLength));
         this.encryptionKeyId = take(in, 8);
-        this.ephemeralKey = take(in, IdentitySeal.EPHEMERAL_KEY_LENGTH);
+        this.keyMaterial = take(in, suite == SUITE_SM2 ? Sm2IdentitySeal.SEALED_KEY_LENGTH
+                : IdentitySeal.EPHEMERAL_KEY_LENGTH);
         int sealedLength = Short.toUnsignedInt(in.getShort());
         if (sealedLength <= IdentitySeal.TAG_LENGTH || sealedLength > MAX_SEALED_IDENTITY) {
             throw new CodeException(Reason.MALFORMED, "sealed identity length " + sealedLength + " is out of range");
@@ -111,11 +119,11 @@ public final class CollectionCode {
                         + " is not supported; this software reads version " + VERSION);
             }
             int suite = Byte.toUnsignedInt(in.get());
-            if (suite != SUITE_P256) {
+            if (suite != SUITE_P256 && suite != SUITE_SM2) {
                 throw new CodeException(Reason.UNSUPPORTED_VERSION, "collection code suite " + suite
-                        + " is not supported; this software knows suite " + SUITE_P256);
+                        + " is not supported; this software knows suites " + SUITE_P256 + " and " + SUITE_SM2);
             }
-            return new CollectionCode(normalized, in, binary);
+            return new CollectionCode(normalized, suite, in, binary);
         } catch (BufferUnderflowException e) {
             throw new CodeException(Reason.MALFORMED, "the collection code is truncated (" + binary.length
                     + " bytes decoded)", e);
@@ -129,6 +137,11 @@ public final class CollectionCode {
 
     public String codeId() {
         return codeId;
+    }
+
+    /** The code's algorithm suite: {@link #SUITE_P256} or {@link #SUITE_SM2}. */
+    public int suite() {
+        return suite;
     }
 
     public int schoolCode() {
@@ -161,8 +174,9 @@ public final class CollectionCode {
         return encryptionKeyId.clone();
     }
 
-    byte[] ephemeralKey() {
-        return ephemeralKey.clone();
+    /** Suite 1: the compressed ephemeral P-256 point; suite 2: the SM2 ciphertext of the SM4 key and nonce. */
+    byte[] keyMaterial() {
+        return keyMaterial.clone();
     }
 
     byte[] sealedIdentity() {

@@ -8,12 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.bouncycastle.crypto.InvalidCipherTextException;
 
-/** The registry side: recovers the student identity sealed inside a verified collection code. */
+/**
+ * The registry side: recovers the student identity sealed inside a verified collection code, with
+ * the registry's P-256 encryption key (suite 1 codes) or its SM2 encryption key (suite 2 codes).
+ */
 public final class IdentityOpener {
     private final KeyedCertificate encryption;
 
-    /** @param encryption the registry's encryption key and certificate */
+    /** @param encryption the registry's encryption key and certificate of the codes' suite */
     public IdentityOpener(KeyedCertificate encryption) {
         this.encryption = encryption;
     }
@@ -34,9 +38,12 @@ public final class IdentityOpener {
         }
         byte[] plaintext;
         try {
-            plaintext = IdentitySeal.open(encryption.privateKey(), keyId, code.ephemeralKey(), code.sealedIdentity(),
-                    code.identityAdditionalData());
-        } catch (GeneralSecurityException e) {
+            plaintext = code.suite() == CollectionCode.SUITE_SM2
+                    ? Sm2IdentitySeal.open(encryption.privateKey(), code.keyMaterial(), code.sealedIdentity(),
+                            code.identityAdditionalData())
+                    : IdentitySeal.open(encryption.privateKey(), keyId, code.keyMaterial(), code.sealedIdentity(),
+                            code.identityAdditionalData());
+        } catch (GeneralSecurityException | InvalidCipherTextException e) {
             throw new CodeException(Reason.MALFORMED, "the sealed identity of code " + code.codeId()
                     + " does not decrypt", e);
         }

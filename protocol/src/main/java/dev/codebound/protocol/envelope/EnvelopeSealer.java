@@ -54,9 +54,20 @@ public final class EnvelopeSealer {
         suite.requireRecipientKey(registryEncryption.getPublicKey());
     }
 
-    /** A sealer for the registry encryption certificate the trust bundle designates at {@code at}. */
+    /** A suite 1 sealer for the registry encryption certificate the trust bundle designates at {@code at}. */
     public static EnvelopeSealer forBundle(StationCredentials station, TrustBundle bundle, Instant at) {
-        return new EnvelopeSealer(station, bundle.currentEncryptionCertificate(at));
+        return forBundle(station, bundle, at, Suite.P256_AES256GCM_SHA256);
+    }
+
+    /**
+     * A sealer of {@code suite} for that suite's registry encryption certificate the trust bundle
+     * designates at {@code at}.
+     *
+     * @throws dev.codebound.protocol.pki.PkiException if the registry does not accept the suite (the
+     *         bundle does not list it), has no valid certificate for it, or the station's key does not fit it
+     */
+    public static EnvelopeSealer forBundle(StationCredentials station, TrustBundle bundle, Instant at, Suite suite) {
+        return new EnvelopeSealer(station, bundle.currentEncryptionCertificate(suite.id(), at), suite);
     }
 
     /**

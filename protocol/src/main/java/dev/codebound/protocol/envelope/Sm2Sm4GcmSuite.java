@@ -56,7 +56,7 @@ final class Sm2Sm4GcmSuite extends Suite {
      * default, the ASCII digits "1234567812345678", which Bouncy Castle's SM3withSM2 uses when no
      * other ID is given and OpenSSL needs as {@code -pkeyopt distid:1234567812345678}.
      */
-    static final String SIGNER_ID = "1234567812345678";
+    static final String SIGNER_ID = KeyPairs.SM2_SIGNER_ID;
 
     private static final ASN1ObjectIdentifier SM2_WITH_SM3 = GMObjectIdentifiers.sm2sign_with_sm3;
     private static final ASN1ObjectIdentifier SM3 = GMObjectIdentifiers.sm3;

@@ -97,13 +97,22 @@ public final class CertificateAuthority {
     }
 
     /**
-     * Issues a station certificate from a PKCS#10 request after checking the request's
+     * Issues a P-256 station certificate from a PKCS#10 request after checking the request's
      * self-signature (proof that the requester holds the private key). The subject is chosen by
      * the registry ({@code stationId}), never taken from the request.
      */
     public X509Certificate issueStation(PKCS10CertificationRequest request, String stationId,
             Instant notBefore, Instant notAfter) {
-        PublicKey key = CertificationRequests.verifiedPublicKey(request);
+        return issueStation(request, CompactSignature.ECDSA_P256_SHA256, stationId, notBefore, notAfter);
+    }
+
+    /**
+     * As {@link #issueStation(PKCS10CertificationRequest, String, Instant, Instant)}, for a request
+     * whose key must be on the curve of {@code keyAlgorithm} (SM2 for a suite 2 signing certificate).
+     */
+    public X509Certificate issueStation(PKCS10CertificationRequest request, CompactSignature keyAlgorithm,
+            String stationId, Instant notBefore, Instant notAfter) {
+        PublicKey key = CertificationRequests.verifiedPublicKey(request, keyAlgorithm);
         return issue(key, stationId, CertificateProfile.STATION, notBefore, notAfter, List.of());
     }
 

@@ -15,26 +15,42 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 public final class CertificationRequests {
     private CertificationRequests() {}
 
-    /** Builds a request for {@code keyPair}, signed by its own private key (proof of possession). */
+    /**
+     * Builds a request for {@code keyPair}, signed by its own private key (proof of possession): with
+     * ECDSA P-256/SHA-256 for a P-256 key, with SM2/SM3 ({@code sm2sign-with-sm3}, GM/T 0009's
+     * default signer ID) for an SM2 key.
+     */
     public static PKCS10CertificationRequest create(KeyPair keyPair, String requestedName) {
-        KeyPairs.requireP256(keyPair.getPublic(), "station");
+        KeyPairs.requireP256OrSm2(keyPair.getPublic(), "station");
+        String algorithm = KeyPairs.isSm2(keyPair.getPublic()) ? "SM3withSM2" : "SHA256withECDSA";
         try {
             return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + escape(requestedName)),
                     keyPair.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA")
+                    .build(new JcaContentSignerBuilder(algorithm)
                             .setProvider(Providers.ellipticCurve()).build(keyPair.getPrivate()));
         } catch (OperatorCreationException e) {
             throw new PkiException("cannot sign certification request: " + e.getMessage(), e);
         }
     }
 
-    /** Checks the request's self-signature and key type and returns the requested public key. */
+    /**
+     * Checks the request's self-signature and that its key is P-256, and returns the requested public
+     * key.
+     */
     public static PublicKey verifiedPublicKey(PKCS10CertificationRequest request) {
+        return verifiedPublicKey(request, CompactSignature.ECDSA_P256_SHA256);
+    }
+
+    /**
+     * Checks the request's self-signature and that its key is on the curve of {@code keyAlgorithm}
+     * (P-256 for ECDSA, SM2 for SM2), and returns the requested public key.
+     */
+    public static PublicKey verifiedPublicKey(PKCS10CertificationRequest request, CompactSignature keyAlgorithm) {
         try {
             JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request)
                     .setProvider(Providers.ellipticCurve());
             PublicKey key = jca.getPublicKey();
-            KeyPairs.requireP256(key, "certification request");
+            keyAlgorithm.requireKey(key, "certification request");
             boolean valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder()
                     .setProvider(Providers.ellipticCurve()).build(key));
             if (!valid) {

@@ -25,6 +25,13 @@ public final class KeyPairs {
     /** The curve of suite 2: SM2's recommended curve {@code sm2p256v1} (GB/T 32918.5). */
     public static final String SM2_CURVE = "sm2p256v1";
 
+    /**
+     * The SM2 signer ID (distinguishing identifier) every Codebound SM2 signature hashes in:
+     * GM/T 0009-2012's default, the ASCII digits {@code 1234567812345678}, which Bouncy Castle uses
+     * when given none and OpenSSL needs as {@code distid:1234567812345678}.
+     */
+    public static final String SM2_SIGNER_ID = "1234567812345678";
+
     /** Length in bytes of a {@link #keyId key id}. */
     public static final int KEY_ID_LENGTH = 8;
 
@@ -96,7 +103,12 @@ public final class KeyPairs {
 
     /** Whether the key is an EC key on SM2's curve {@code sm2p256v1}. */
     public static boolean isSm2(PublicKey publicKey) {
-        return publicKey instanceof ECPublicKey ec && sameCurve(ec.getParams(), SM2_PARAMETERS);
+        return publicKey instanceof ECPublicKey ec && isSm2Curve(ec.getParams());
+    }
+
+    /** Whether EC domain parameters (of a public or a private key) are SM2's curve {@code sm2p256v1}. */
+    public static boolean isSm2Curve(ECParameterSpec params) {
+        return sameCurve(params, SM2_PARAMETERS);
     }
 
     private static boolean isP256(PublicKey publicKey) {

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A signed JSON document: {@code {"format": F, "payload": base64url(P), "signature": base64url(S)}}
- * where S is ECDSA P-256/SHA-256 (P1363 {@code r || s}) over {@code "<F> signed\n" || P}. Signing
+ * where S is a {@link CompactSignature} ({@code r || s}) over {@code "<F> signed\n" || P}: ECDSA
+ * P-256/SHA-256 unless the format names another algorithm (receipts of suite 2 are SM2-signed). Signing
  * the transmitted payload bytes means no JSON canonicalisation is ever needed, and the format
  * string in the signed bytes keeps a signature for one kind of document from being replayed as
  * another. Trust bundles and receipts use it.
@@ -29,13 +31,18 @@ public final class SignedJson {
         this.signature = signature;
     }
 
-    /** Signs {@code payload} as a document of {@code format} and returns the outer JSON bytes. */
+    /** Signs {@code payload} as a document of {@code format} with ECDSA P-256 and returns the outer JSON bytes. */
     public static byte[] sign(String format, byte[] payload, PrivateKey key) {
+        return sign(format, payload, key, CompactSignature.ECDSA_P256_SHA256);
+    }
+
+    /** Signs {@code payload} as a document of {@code format} with {@code algorithm}; returns the outer JSON bytes. */
+    public static byte[] sign(String format, byte[] payload, PrivateKey key, CompactSignature algorithm) {
         ObjectNode outer = JSON.createObjectNode();
         outer.put("format", format);
         outer.put("payload", Base64.getUrlEncoder().withoutPadding().encodeToString(payload));
         outer.put("signature", Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Signatures.sign(key, signedBytes(format, payload))));
+                .encodeToString(algorithm.sign(key, signedBytes(format, payload))));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(outer);
         } catch (IOException e) {
@@ -49,18 +56,37 @@ public final class SignedJson {
      * @param source names the input in error messages (a file name or URL)
      */
     public static SignedJson parse(byte[] document, String expectedFormat, String source) {
+        return parse(document, List.of(expectedFormat), source);
+    }
+
+    /**
+     * Parses the outer document, checking that its format is one of {@code expectedFormats}; the
+     * signature is not yet verified.
+     */
+    public static SignedJson parse(byte[] document, List<String> expectedFormats, String source) {
         JsonNode outer = readObject(document, source);
         String format = text(outer, "format", source);
-        if (!expectedFormat.equals(format)) {
-            throw new PkiException(source + ": unsupported format '" + format + "', expected " + expectedFormat);
+        if (!expectedFormats.contains(format)) {
+            throw new PkiException(source + ": unsupported format '" + format + "', expected "
+                    + String.join(" or ", expectedFormats));
         }
         return new SignedJson(format, base64(text(outer, "payload", source), "payload", source),
                 base64(text(outer, "signature", source), "signature", source));
     }
 
-    /** Whether the signature verifies with {@code key}. */
+    /** Whether the ECDSA P-256 signature verifies with {@code key}. */
     public boolean verifiedBy(PublicKey key) {
-        return Signatures.verify(key, signedBytes(format, payload), signature);
+        return verifiedBy(key, CompactSignature.ECDSA_P256_SHA256);
+    }
+
+    /** Whether the signature verifies with {@code key} under {@code algorithm}. */
+    public boolean verifiedBy(PublicKey key, CompactSignature algorithm) {
+        return algorithm.verify(key, signedBytes(format, payload), signature);
+    }
+
+    /** The outer {@code format} member. */
+    public String format() {
+        return format;
     }
 
     /** The payload parsed as a JSON object. Trust its content only after {@link #verifiedBy}. */

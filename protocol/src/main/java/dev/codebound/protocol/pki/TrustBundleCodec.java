@@ -12,6 +12,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -58,7 +60,7 @@ public final class TrustBundleCodec {
         if (!document.verifiedBy(bundle.registryCa().getPublicKey())) {
             throw new PkiException(source + ": the trust bundle's signature does not verify with its registry CA");
         }
-        for (List<X509Certificate> group : List.of(bundle.codeSigning(), bundle.encryption(),
+        for (List<X509Certificate> group : List.of(bundle.codeSigning(), bundle.allEncryption(),
                 bundle.receiptSigning())) {
             for (X509Certificate certificate : group) {
                 if (!certificate.getIssuerX500Principal().equals(bundle.registryCa().getSubjectX500Principal())) {
@@ -81,8 +83,15 @@ public final class TrustBundleCodec {
         node.put("issuedAt", bundle.issuedAt().toString());
         node.put("registryCa", PemFiles.certificatesToPem(List.of(bundle.registryCa())));
         putCertificates(node.putArray("codeSigning"), bundle.codeSigning());
+        // Suite 1's certificates stay in 'encryption', where stations that predate the suite list look.
         putCertificates(node.putArray("encryption"), bundle.encryption());
         putCertificates(node.putArray("receiptSigning"), bundle.receiptSigning());
+        ArrayNode suites = node.putArray("suites");
+        bundle.suites().forEach((id, certificates) -> {
+            ObjectNode suite = suites.addObject();
+            suite.put("id", id);
+            putCertificates(suite.putArray("encryption"), certificates);
+        });
         putSorted(node.putArray("revokedKeyIds"), bundle.revokedKeyIds());
         putSorted(node.putArray("revokedCodeIds"), bundle.revokedCodeIds());
         putSorted(node.putArray("revokedStationSerials"), bundle.revokedStationSerials());
@@ -101,13 +110,59 @@ public final class TrustBundleCodec {
                     Instant.parse(SignedJson.text(node, "issuedAt", source)),
                     PemFiles.certificatesFromPem(SignedJson.text(node, "registryCa", source), source + " registryCa").get(0),
                     certificates(node, "codeSigning", source),
-                    certificates(node, "encryption", source),
                     certificates(node, "receiptSigning", source),
                     strings(node, "revokedKeyIds"),
                     strings(node, "revokedCodeIds"),
-                    strings(node, "revokedStationSerials"));
+                    strings(node, "revokedStationSerials"),
+                    suites(node, source));
         } catch (DateTimeParseException e) {
             throw new PkiException(source + ": issuedAt is not an ISO-8601 instant", e);
+        }
+    }
+
+    /**
+     * The accepted suites: the {@code suites} member, or, in a bundle from before suites were listed,
+     * suite 1 with the {@code encryption} certificates. Where both are present they must agree on
+     * suite 1, and each known suite's certificates must hold keys of that suite.
+     */
+    private static SortedMap<Integer, List<X509Certificate>> suites(JsonNode node, String source) {
+        List<X509Certificate> legacy = certificates(node, "encryption", source);
+        SortedMap<Integer, List<X509Certificate>> suites = new TreeMap<>();
+        if (!node.has("suites")) {
+            suites.put(TrustBundle.DEFAULT_SUITE, legacy);
+            return suites;
+        }
+        JsonNode list = node.get("suites");
+        if (!list.isArray() || list.isEmpty()) {
+            throw new PkiException(source + ": 'suites' must be a non-empty array of {id, encryption}");
+        }
+        for (JsonNode suite : list) {
+            JsonNode id = suite.path("id");
+            if (!id.isIntegralNumber() || id.asInt() < 1 || id.asInt() > 255) {
+                throw new PkiException(source + ": every entry of 'suites' needs an 'id' from 1 to 255");
+            }
+            List<X509Certificate> certificates = certificates(suite, "encryption", source + " suite " + id.asInt());
+            if (suites.put(id.asInt(), certificates) != null) {
+                throw new PkiException(source + ": suite " + id.asInt() + " is listed twice in 'suites'");
+            }
+            requireSuiteKeys(id.asInt(), certificates, source);
+        }
+        if (!legacy.equals(suites.getOrDefault(TrustBundle.DEFAULT_SUITE, List.of()))) {
+            throw new PkiException(source + ": 'encryption' must list exactly suite 1's certificates from 'suites'");
+        }
+        return suites;
+    }
+
+    /** Suites this software does not know are kept (the bundle still verifies) and never used. */
+    private static void requireSuiteKeys(int suite, List<X509Certificate> certificates, String source) {
+        for (X509Certificate certificate : certificates) {
+            String role = source + ": suite " + suite + " encryption certificate "
+                    + certificate.getSubjectX500Principal().getName() + ":";
+            if (suite == 1) {
+                KeyPairs.requireP256(certificate.getPublicKey(), role);
+            } else if (suite == 2) {
+                KeyPairs.requireSm2(certificate.getPublicKey(), role);
+            }
         }
     }
 

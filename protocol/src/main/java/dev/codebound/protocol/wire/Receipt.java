@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param registry          the registry's name (trust bundle {@code registry})
  * @param envelopeSha256    lower-case hex SHA-256 of the whole envelope file, the idempotency key
  * @param envelopeLength    the envelope's length in bytes
- * @param photoSha256       lower-case hex SHA-256 of the photo inside, as bound by the station
+ * @param photoSha256       lower-case hex digest of the photo inside, as bound by the station: SHA-256 for
+ *                          suite 1 envelopes, SM3 for suite 2 (wire member {@code photoDigest} in format 2)
  * @param codeId            the collection code the photo is bound to
  * @param stationId         the station that signed and uploaded it
  * @param captureTime       the capture time the station bound into the envelope
@@ -23,11 +24,21 @@ import java.util.regex.Pattern;
  * @param photoVersion      1 for the first accepted photo of this code, 2 for the first retake, ...
  * @param signingKeyId      hex key id of the receipt-signing key
  * @param log               the entry's place in the registry's transparency log, when the registry keeps one
+ * @param suite             the envelope's algorithm suite, which also fixes the receipt's signature
+ *                          algorithm: 1 ECDSA P-256/SHA-256 (format 1), 2 SM2 with SM3 (format 2)
  */
 public record Receipt(String registry, String envelopeSha256, long envelopeLength, String photoSha256, String codeId,
         String stationId, Instant captureTime, Instant acceptedAt, int photoVersion, String signingKeyId,
-        Optional<LogInclusion> log) {
+        Optional<LogInclusion> log, int suite) {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    /** A receipt for a suite 1 envelope. */
+    public Receipt(String registry, String envelopeSha256, long envelopeLength, String photoSha256, String codeId,
+            String stationId, Instant captureTime, Instant acceptedAt, int photoVersion, String signingKeyId,
+            Optional<LogInclusion> log) {
+        this(registry, envelopeSha256, envelopeLength, photoSha256, codeId, stationId, captureTime, acceptedAt,
+                photoVersion, signingKeyId, log, 1);
+    }
 
     public Receipt {
         Objects.requireNonNull(registry, "registry");
@@ -48,6 +59,9 @@ public record Receipt(String registry, String envelopeSha256, long envelopeLengt
         }
         if (photoVersion < 1) {
             throw new IllegalArgumentException("photoVersion starts at 1");
+        }
+        if (suite != 1 && suite != 2) {
+            throw new IllegalArgumentException("suite must be 1 or 2, got " + suite);
         }
     }
 

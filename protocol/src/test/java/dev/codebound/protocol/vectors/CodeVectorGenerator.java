@@ -20,14 +20,15 @@ import java.util.Set;
 import org.bouncycastle.util.encoders.Base32;
 
 /**
- * Writes the collection-code test vectors under {@code protocol/src/test/resources/vectors/code}.
- * The vectors are committed; rerun only to replace them all (new keys, new codes):
+ * Writes the collection-code test vectors under {@code protocol/src/test/resources/vectors/code}
+ * (suite 1) or {@code vectors/code-suite2} (suite 2, with a second argument {@code 2}). The vectors
+ * are committed; rerun only to replace a set (new keys, new codes):
  *
  * <pre>
  * mvn -q -pl protocol test-compile
  * java -cp "protocol/target/classes:protocol/target/test-classes:$(mvn -q -pl protocol \
  *     dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
- *     dev.codebound.protocol.vectors.CodeVectorGenerator protocol/src/test/resources/vectors/code
+ *     dev.codebound.protocol.vectors.CodeVectorGenerator protocol/src/test/resources/vectors/code-suite2 2
  * </pre>
  */
 public final class CodeVectorGenerator {
@@ -39,30 +40,33 @@ public final class CodeVectorGenerator {
     private final ObjectMapper json = new ObjectMapper();
     private final ArrayNode cases = json.createArrayNode();
     private final Path out;
+    private final int suite;
 
-    private CodeVectorGenerator(Path out) {
+    private CodeVectorGenerator(Path out, int suite) {
         this.out = out;
+        this.suite = suite;
     }
 
     public static void main(String[] args) throws IOException {
-        new CodeVectorGenerator(Path.of(args[0])).generate();
+        new CodeVectorGenerator(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 1).generate();
     }
 
     private void generate() throws IOException {
         Files.createDirectories(out);
         RegistryKeyring registry = RegistryKeyring.generate("Codebound Test Vectors", KEYS_FROM, Duration.ofDays(36500));
         registry.store(out.resolve("registry"), null);
-        CodeIssuer issuer = new CodeIssuer(registry.codeSigning(), registry.encryption().certificate());
+        CodeIssuer issuer = new CodeIssuer(registry.codeSigning(suite), registry.encryption(suite).certificate());
+        Set<Integer> suites = Set.of(1, suite);
         Instant from = Instant.parse("2027-05-01T00:00:00Z");
         Instant to = Instant.parse("2027-07-31T23:59:59Z");
 
         IssuedCode good = issuer.issue(STUDENT, 10337, 2027, from, to);
         IssuedCode revoked = issuer.issue(STUDENT, 10337, 2027, from, to);
         Files.write(out.resolve("trust-bundle.json"), TrustBundleCodec.sign(registry.trustBundle(1, KEYS_FROM,
-                Set.of(), Set.of(revoked.codeId()), Set.of()), registry.authority().privateKey()));
-        String signingKeyId = HexFormat.of().formatHex(registry.codeSigning().keyId());
+                Set.of(), Set.of(revoked.codeId()), Set.of(), suites), registry.authority().privateKey()));
+        String signingKeyId = HexFormat.of().formatHex(registry.codeSigning(suite).keyId());
         Files.write(out.resolve("trust-bundle-key-revoked.json"), TrustBundleCodec.sign(registry.trustBundle(2,
-                KEYS_FROM, Set.of(signingKeyId), Set.of(), Set.of()), registry.authority().privateKey()));
+                KEYS_FROM, Set.of(signingKeyId), Set.of(), Set.of(), suites), registry.authority().privateKey()));
 
         ObjectNode goodCase = add("good", good.text(), "trust-bundle.json", CHECK_AT, "VALID");
         goodCase.put("codeId", good.codeId()).put("schoolCode", 10337).put("cohort", 2027)
@@ -79,7 +83,7 @@ public final class CodeVectorGenerator {
         add("unsupported-version", "CB2" + good.text().substring(3), "trust-bundle.json", CHECK_AT,
                 "UNSUPPORTED_VERSION");
         RegistryKeyring stranger = RegistryKeyring.generate("Stranger", KEYS_FROM, Duration.ofDays(36500));
-        add("unknown-key", new CodeIssuer(stranger.codeSigning(), stranger.encryption().certificate())
+        add("unknown-key", new CodeIssuer(stranger.codeSigning(suite), stranger.encryption(suite).certificate())
                 .issue(STUDENT, 10337, 2027, from, to).text(), "trust-bundle.json", CHECK_AT, "UNKNOWN_KEY");
         add("bad-signature", alterCohort(good.text()), "trust-bundle.json", CHECK_AT, "BAD_SIGNATURE");
         add("not-yet-valid", good.text(), "trust-bundle.json", from.minusSeconds(60), "NOT_YET_VALID");
@@ -88,6 +92,10 @@ public final class CodeVectorGenerator {
         add("revoked-key", good.text(), "trust-bundle-key-revoked.json", CHECK_AT, "REVOKED");
         add("wrong-school", good.text(), "trust-bundle.json", CHECK_AT, "WRONG_SCHOOL").putArray("stationSchools")
                 .add(10001);
+        if (suite == 2) {
+            // The suite byte says 1: the fields are read with suite 1's lengths, and the code no longer parses.
+            add("suite-byte-says-1", alterByte(good.text(), 1, 0x03), "trust-bundle.json", CHECK_AT, "MALFORMED");
+        }
 
         ObjectNode manifest = json.createObjectNode();
         manifest.put("description", "Collection code vectors: verify each 'code' with the named trust bundle at "
@@ -106,10 +114,15 @@ public final class CodeVectorGenerator {
 
     /** Changes the cohort field (bytes 24-25) without re-signing. */
     private static String alterCohort(String text) {
+        return alterByte(text, 25, 0x01);
+    }
+
+    /** XORs byte {@code index} of the binary code with {@code mask}, without re-signing. */
+    private static String alterByte(String text, int index, int mask) {
         String body = text.substring(3);
         int remainder = body.length() % 8;
         byte[] binary = Base32.decode(remainder == 0 ? body : body + "=".repeat(8 - remainder));
-        binary[25] ^= 0x01;
+        binary[index] ^= (byte) mask;
         String encoded = Base32.toBase32String(binary);
         int padding = encoded.indexOf('=');
         return "CB1" + (padding < 0 ? encoded : encoded.substring(0, padding));

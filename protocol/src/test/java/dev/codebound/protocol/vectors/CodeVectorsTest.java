@@ -25,20 +25,32 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** Runs every collection-code vector in {@code vectors/code/manifest.json}. */
+/**
+ * Runs every collection-code vector in {@code vectors/code/manifest.json} (suite 1) and
+ * {@code vectors/code-suite2/manifest.json} (suite 2).
+ */
 class CodeVectorsTest {
     @TestFactory
     List<DynamicTest> everyVectorHasItsExpectedOutcome() throws Exception {
-        Path dir = Path.of(CodeVectorsTest.class.getResource("/vectors/code/manifest.json").toURI()).getParent();
+        return vectors("/vectors/code/manifest.json", 1);
+    }
+
+    @TestFactory
+    List<DynamicTest> everySuite2VectorHasItsExpectedOutcome() throws Exception {
+        return vectors("/vectors/code-suite2/manifest.json", 2);
+    }
+
+    private static List<DynamicTest> vectors(String manifestResource, int suite) throws Exception {
+        Path dir = Path.of(CodeVectorsTest.class.getResource(manifestResource).toURI()).getParent();
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
         RegistryKeyring registry = RegistryKeyring.load(dir.resolve("registry"), null);
         List<JsonNode> cases = StreamSupport.stream(manifest.get("cases").spliterator(), false).toList();
         assertTrue(cases.size() >= 12, "manifest lists every case");
         return cases.stream().map(vector -> DynamicTest.dynamicTest(vector.get("name").asText(),
-                () -> check(dir, registry, vector))).toList();
+                () -> check(dir, registry, suite, vector))).toList();
     }
 
-    private static void check(Path dir, RegistryKeyring registry, JsonNode vector) throws Exception {
+    private static void check(Path dir, RegistryKeyring registry, int suite, JsonNode vector) throws Exception {
         TrustBundle bundle = TrustBundleCodec.verify(Files.readAllBytes(dir.resolve(vector.get("trustBundle").asText())),
                 registry.authority().certificate(), vector.get("trustBundle").asText());
         Set<Integer> schools = new HashSet<>();
@@ -56,7 +68,8 @@ class CodeVectorsTest {
         assertEquals(vector.get("schoolCode").asInt(), code.schoolCode());
         assertEquals(vector.get("cohort").asInt(), code.cohort());
         assertEquals(vector.get("maskedName").asText(), code.maskedName());
-        StudentIdentity identity = new IdentityOpener(registry.encryption()).open(code);
+        assertEquals(suite, code.code().suite());
+        StudentIdentity identity = new IdentityOpener(registry.encryption(suite)).open(code);
         assertEquals(new StudentIdentity(vector.get("studentNumber").asText(), vector.get("studentName").asText(),
                 vector.get("idNumber").asText()), identity);
         assertEquals(code.text(), QrCodes.read(Files.readAllBytes(dir.resolve(vector.get("qr").asText()))));
