@@ -5,7 +5,6 @@ import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.code.StudentIdentity;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -22,6 +20,7 @@ import org.apache.commons.csv.CSVRecord;
 /**
  * The collection codes this registry has issued. It keeps each code's public fields (never the
  * student's identity, which lives sealed inside the code) so that codes can be listed and revoked.
+ * The records are kept by a {@link CodeStore}, whose contract says what is durable when.
  */
 public final class CodeBook {
     /** Validity of a code when the request names none. */
@@ -53,29 +52,22 @@ public final class CodeBook {
     public record CodeRequest(StudentIdentity student, int schoolCode, int cohort, Instant notBefore,
             Instant notAfter) {}
 
-    private final JsonRecordStore<CodeRecord> records;
+    private final CodeStore records;
     private final CodeIssuer issuer;
     private final Clock clock;
-    /**
-     * Ids of revoked codes, read once at open and kept in step with each durable revocation. The
-     * trust bundle is checked on every acceptance; scanning every code record there made each
-     * acceptance cost one file read per code ever issued.
-     */
-    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-    public CodeBook(Path directory, CodeIssuer issuer, Clock clock) throws IOException {
-        this.records = new JsonRecordStore<>(directory, CodeRecord.class);
+    /** The code book over {@code records}, issuing with {@code issuer}. */
+    public CodeBook(CodeStore records, CodeIssuer issuer, Clock clock) {
+        this.records = records;
         this.issuer = issuer;
         this.clock = clock;
-        records.all().stream().filter(record -> record.revokedAt() != null)
-                .forEach(record -> revoked.add(record.codeId()));
     }
 
     /** Issues and records one code. */
     public IssuedCode issue(CodeRequest request) throws IOException {
         IssuedCode code = issuer.issue(request.student(), request.schoolCode(), request.cohort(), request.notBefore(),
                 request.notAfter());
-        records.put(code.codeId(), new CodeRecord(code.codeId(), code.text(), code.schoolCode(), code.cohort(), code.notBefore(),
+        records.add(new CodeRecord(code.codeId(), code.text(), code.schoolCode(), code.cohort(), code.notBefore(),
                 code.notAfter(), clock.instant(), null));
         return code;
     }
@@ -166,11 +158,13 @@ public final class CodeBook {
         }
     }
 
+    /** The record of a code this registry issued. */
     public Optional<CodeRecord> find(String codeId) throws IOException {
-        return records.get(codeId);
+        return records.find(codeId);
     }
 
-    public List<CodeRecord> all() {
+    /** Every issued code's record, in no particular order. */
+    public List<CodeRecord> all() throws IOException {
         return records.all();
     }
 
@@ -179,20 +173,13 @@ public final class CodeBook {
      *
      * @throws RegistryException CODE_UNKNOWN (404)
      */
-    public synchronized CodeRecord revoke(String codeId) throws IOException, RegistryException {
-        CodeRecord record = records.get(codeId).orElseThrow(() -> new RegistryException("CODE_UNKNOWN", 404,
+    public CodeRecord revoke(String codeId) throws IOException, RegistryException {
+        return records.revoke(codeId, clock.instant()).orElseThrow(() -> new RegistryException("CODE_UNKNOWN", 404,
                 "no code '" + codeId + "' was issued by this registry"));
-        if (record.revokedAt() != null) {
-            return record;
-        }
-        CodeRecord revoked = new CodeRecord(record.codeId(), record.text(), record.schoolCode(), record.cohort(), record.notBefore(),
-                record.notAfter(), record.issuedAt(), clock.instant());
-        records.put(codeId, revoked);
-        this.revoked.add(codeId);
-        return revoked;
     }
 
+    /** Ids of every revoked code (for the trust bundle); answered from memory. */
     public Set<String> revokedCodeIds() {
-        return Set.copyOf(revoked);
+        return records.revokedCodeIds();
     }
 }

@@ -6,7 +6,6 @@ import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -28,7 +27,8 @@ import org.bouncycastle.util.encoders.Base32;
  * <p>Only the SHA-256 of a token is stored, so a copy of the data directory does not reveal usable
  * tokens; looking a token up by its hash also means no secret is ever compared byte by byte. A
  * token is marked used durably <em>before</em> the certificate is issued: a crash in between burns
- * the token (the administrator issues another) but can never let one token enroll two stations.
+ * the token (the administrator issues another) but can never let one token enroll two stations,
+ * even when two registry nodes redeem it at once (the {@link EnrollmentTokenStore} contract).
  */
 public final class EnrollmentService {
     /** Token text prefix, so a token pasted into the wrong field is recognisable. */
@@ -52,15 +52,16 @@ public final class EnrollmentService {
     /** A freshly issued token: the only time its text exists outside the administrator's hands. */
     public record IssuedToken(String token, Instant expiresAt) {}
 
-    private final JsonRecordStore<TokenRecord> tokens;
+    private final EnrollmentTokenStore tokens;
     private final StationDirectory stations;
     private final CertificateAuthority authority;
     private final Clock clock;
     private final Duration certificateValidity;
 
-    public EnrollmentService(Path tokenDirectory, StationDirectory stations, CertificateAuthority authority,
-            Clock clock, Duration certificateValidity) throws IOException {
-        this.tokens = new JsonRecordStore<>(tokenDirectory, TokenRecord.class);
+    /** The service over {@code tokens}, recording enrolled stations in {@code stations}. */
+    public EnrollmentService(EnrollmentTokenStore tokens, StationDirectory stations, CertificateAuthority authority,
+            Clock clock, Duration certificateValidity) {
+        this.tokens = tokens;
         this.stations = stations;
         this.authority = authority;
         this.clock = clock;
@@ -73,7 +74,7 @@ public final class EnrollmentService {
         RANDOM.nextBytes(secret);
         String token = TOKEN_PREFIX + Base32.toBase32String(secret);
         Instant now = clock.instant();
-        tokens.put(hash(token), new TokenRecord(hash(token), now, now.plus(validity), note, null, null));
+        tokens.add(new TokenRecord(hash(token), now, now.plus(validity), note, null, null));
         return new IssuedToken(token, now.plus(validity));
     }
 
@@ -83,7 +84,7 @@ public final class EnrollmentService {
      * @throws RegistryException ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
      *     ENROLLMENT_TOKEN_USED (409) or CSR_INVALID (400)
      */
-    public synchronized X509Certificate enroll(String token, PKCS10CertificationRequest request)
+    public X509Certificate enroll(String token, PKCS10CertificationRequest request)
             throws IOException, RegistryException {
         PublicKey stationKey;
         try {
@@ -92,26 +93,31 @@ public final class EnrollmentService {
             throw new RegistryException("CSR_INVALID", 400, e.getMessage());
         }
         String normalized = token == null ? "" : token.strip().toUpperCase(Locale.ROOT);
-        TokenRecord record = tokens.get(hash(normalized)).orElseThrow(() -> new RegistryException(
+        TokenRecord record = tokens.find(hash(normalized)).orElseThrow(() -> new RegistryException(
                 "ENROLLMENT_TOKEN_UNKNOWN", 403, "the enrollment token is not known to this registry; "
                         + "ask the registry administrator for a new one"));
         Instant now = clock.instant();
         if (record.usedAt() != null) {
-            throw new RegistryException("ENROLLMENT_TOKEN_USED", 409, "the enrollment token was already used at "
-                    + record.usedAt() + "; each token enrolls one station");
+            throw tokenUsed(record);
         }
         if (now.isAfter(record.expiresAt())) {
             throw new RegistryException("ENROLLMENT_TOKEN_EXPIRED", 403, "the enrollment token expired at "
                     + record.expiresAt() + "; ask the registry administrator for a new one");
         }
         String stationId = newStationId();
-        tokens.put(record.tokenHash(), new TokenRecord(record.tokenHash(), record.issuedAt(), record.expiresAt(),
-                record.note(), now, stationId));
+        if (tokens.redeem(record.tokenHash(), now, stationId).isEmpty()) {
+            throw tokenUsed(tokens.find(record.tokenHash()).orElse(record));
+        }
         X509Certificate certificate = authority.issue(stationKey, stationId, CertificateProfile.STATION,
                 now.minus(Duration.ofMinutes(5)),
                 earlierOf(now.plus(certificateValidity), authority.certificate().getNotAfter().toInstant()), List.of());
         stations.add(certificate, now);
         return certificate;
+    }
+
+    private static RegistryException tokenUsed(TokenRecord record) {
+        return new RegistryException("ENROLLMENT_TOKEN_USED", 409, "the enrollment token was already used at "
+                + record.usedAt() + "; each token enrolls one station");
     }
 
     private static Instant earlierOf(Instant a, Instant b) {

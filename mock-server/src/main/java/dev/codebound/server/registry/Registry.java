@@ -11,16 +11,13 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The registry's services over one data directory: enrolled stations, enrollment tokens, issued
- * codes and the published trust bundle.
+ * The registry's services over its {@link RegistryStores}: enrolled stations, enrollment tokens,
+ * issued codes, accepted photos, the transparency log and the published trust bundle. The embedded
+ * layout is one data directory:
  *
  * <pre>
- * registry/stations/      one JSON record per enrolled station
- * registry/tokens/        one JSON record per enrollment token (hash only)
- * registry/codes/         one JSON record per issued collection code
- * registry/trust-bundle.json  the latest signed trust bundle
- * registry/photos/        accepted envelopes and their records ({@link FilePhotoArchive})
- * registry/log/           the transparency log ({@link TransparencyLog})
+ * registry/stations/ tokens/ codes/ photos/ log/   the embedded stores ({@link RegistryStores#embedded})
+ * registry/trust-bundle.json                       the latest signed trust bundle
  * </pre>
  */
 public final class Registry implements Closeable {
@@ -48,28 +45,51 @@ public final class Registry implements Closeable {
         this.clock = clock;
     }
 
-    /** Opens (creating where missing) the registry state under {@code dataDir/registry}. */
+    /** Opens (creating where missing) the registry state in files under {@code dataDir/registry}. */
     public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock) throws IOException {
         Path root = dataDir.resolve("registry");
         // A crash while trust-bundle.json was being replaced leaves its temporary file; the old bundle stands.
         DurableFiles.removeStaleTemporaries(root);
-        StationDirectory stations = new StationDirectory(root.resolve("stations"));
-        EnrollmentService enrollment = new EnrollmentService(root.resolve("tokens"), stations, keyring.authority(),
-                clock, STATION_CERTIFICATE_VALIDITY);
-        CodeBook codes = new CodeBook(root.resolve("codes"),
-                new CodeIssuer(keyring.codeSigning(), keyring.encryption().certificate()), clock);
-        TrustBundlePublisher trustBundles = new TrustBundlePublisher(root.resolve("trust-bundle.json"), keyring,
-                stations, codes, clock);
-        trustBundles.current();
-        PhotoArchive photos = new FilePhotoArchive(root.resolve("photos"));
+        return open(RegistryStores.embedded(root), root.resolve("trust-bundle.json"), keyring, clock);
+    }
+
+    /**
+     * Opens the registry over {@code stores}, publishing its trust bundle to {@code trustBundleFile};
+     * closes the stores that hold resources (the photo archive, the log) if opening fails.
+     */
+    public static Registry open(RegistryStores stores, Path trustBundleFile, RegistryKeyring keyring, Clock clock)
+            throws IOException {
         TransparencyLog log;
         try {
-            log = TransparencyLog.open(root.resolve("log"), keyring);
+            log = TransparencyLog.open(stores.log(), keyring);
         } catch (IOException | RuntimeException e) {
-            photos.close();
+            closeAfterFailure(e, stores.photos());
             throw e;
         }
-        return new Registry(keyring, stations, enrollment, codes, trustBundles, photos, log, clock);
+        try {
+            StationDirectory stations = new StationDirectory(stores.stations());
+            EnrollmentService enrollment = new EnrollmentService(stores.tokens(), stations, keyring.authority(),
+                    clock, STATION_CERTIFICATE_VALIDITY);
+            CodeBook codes = new CodeBook(stores.codes(),
+                    new CodeIssuer(keyring.codeSigning(), keyring.encryption().certificate()), clock);
+            TrustBundlePublisher trustBundles = new TrustBundlePublisher(trustBundleFile, keyring, stations, codes,
+                    clock);
+            trustBundles.current();
+            return new Registry(keyring, stations, enrollment, codes, trustBundles, stores.photos(), log, clock);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(e, stores.photos(), log);
+            throw e;
+        }
+    }
+
+    private static void closeAfterFailure(Exception failure, Closeable... opened) {
+        for (Closeable closeable : opened) {
+            try {
+                closeable.close();
+            } catch (IOException | RuntimeException suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
     }
 
     public RegistryKeyring keyring() {

@@ -2,18 +2,18 @@ package dev.codebound.server.registry;
 
 import dev.codebound.protocol.pki.Certificates;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** The stations the registry has enrolled, and which of them are revoked. Durable. */
+/**
+ * The stations the registry has enrolled, and which of them are revoked, over a
+ * {@link StationStore} (durability and concurrency are the store's contract).
+ */
 public final class StationDirectory {
     /**
      * One enrolled station.
@@ -33,30 +33,29 @@ public final class StationDirectory {
         }
     }
 
-    private final JsonRecordStore<Station> records;
-    /** Every record, read once at open and kept in step with each durable write: checked per request. */
-    private final Map<String, Station> byId = new ConcurrentHashMap<>();
+    private final StationStore store;
 
-    public StationDirectory(Path directory) throws IOException {
-        this.records = new JsonRecordStore<>(directory, Station.class);
-        records.all().forEach(station -> byId.put(station.stationId(), station));
+    /** The directory over {@code store}. */
+    public StationDirectory(StationStore store) {
+        this.store = store;
     }
 
     /** Records a newly issued station certificate. */
-    public synchronized Station add(X509Certificate certificate, Instant enrolledAt) throws IOException {
+    public Station add(X509Certificate certificate, Instant enrolledAt) throws IOException {
         Station station = new Station(Certificates.commonName(certificate), Certificates.serialHex(certificate),
                 Certificates.fingerprint(certificate), enrolledAt, certificate.getNotAfter().toInstant(), null, null);
-        records.put(station.stationId(), station);
-        byId.put(station.stationId(), station);
+        store.add(station);
         return station;
     }
 
+    /** The station with this id; answered from memory, so it may be asked on every request. */
     public Optional<Station> find(String stationId) {
-        return Optional.ofNullable(byId.get(stationId));
+        return store.find(stationId);
     }
 
+    /** Every station, oldest enrollment first. */
     public List<Station> all() {
-        return byId.values().stream().sorted(Comparator.comparing(Station::enrolledAt)).toList();
+        return store.all().stream().sorted(Comparator.comparing(Station::enrolledAt)).toList();
     }
 
     /**
@@ -64,17 +63,9 @@ public final class StationDirectory {
      *
      * @throws RegistryException STATION_UNKNOWN (404) for an id never enrolled
      */
-    public synchronized Station revoke(String stationId, String note, Instant at) throws IOException, RegistryException {
-        Station station = find(stationId).orElseThrow(() -> new RegistryException("STATION_UNKNOWN", 404,
+    public Station revoke(String stationId, String note, Instant at) throws IOException, RegistryException {
+        return store.revoke(stationId, at, note).orElseThrow(() -> new RegistryException("STATION_UNKNOWN", 404,
                 "no station '" + stationId + "' has been enrolled"));
-        if (station.revoked()) {
-            return station;
-        }
-        Station revoked = new Station(station.stationId(), station.serialHex(), station.fingerprint(),
-                station.enrolledAt(), station.notAfter(), at, note);
-        records.put(stationId, revoked);
-        byId.put(stationId, revoked);
-        return revoked;
     }
 
     /** Serial numbers of every revoked station certificate (for the trust bundle and TLS checks). */
@@ -89,13 +80,12 @@ public final class StationDirectory {
 
     /** Whether the station with this id has been revoked (whatever certificate it presents). */
     public boolean isRevoked(String stationId) {
-        Station station = byId.get(stationId);
-        return station != null && station.revoked();
+        return find(stationId).map(Station::revoked).orElse(false);
     }
 
     /** Whether the station certificate with this id and serial is revoked. */
     public boolean isRevoked(String stationId, String serialHex) {
-        Station station = byId.get(stationId);
-        return station != null && station.revoked() && station.serialHex().equals(serialHex);
+        return find(stationId).filter(station -> station.revoked() && station.serialHex().equals(serialHex))
+                .isPresent();
     }
 }

@@ -26,7 +26,7 @@ class CodeBookTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        codes = new CodeBook(dir.resolve("codes"), new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
+        codes = new CodeBook(new FileCodeStore(dir.resolve("codes")), new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
                 RegistryFixture.KEYRING.encryption().certificate()), RegistryFixture.clockAt(RegistryFixture.NOW));
     }
 
@@ -83,7 +83,7 @@ class CodeBookTest {
     void revocationIsPublishedInANewerTrustBundle() throws Exception {
         IssuedCode code = codes.issueBatch(new StringReader(
                 "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n")).get(0);
-        StationDirectory stations = new StationDirectory(dir.resolve("stations"));
+        StationDirectory stations = new StationDirectory(new FileStationStore(dir.resolve("stations")));
         TrustBundlePublisher publisher = new TrustBundlePublisher(dir.resolve("trust-bundle.json"),
                 RegistryFixture.KEYRING, stations, codes, RegistryFixture.clockAt(RegistryFixture.NOW));
         byte[] first = publisher.current();
@@ -115,7 +115,8 @@ class CodeBookTest {
         assertEquals(Set.of(issued.get(1).codeId()), codes.revokedCodeIds());
         Files.delete(dir.resolve("codes").resolve("stray.json"));
 
-        CodeBook reopened = new CodeBook(dir.resolve("codes"), new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
+        CodeBook reopened = new CodeBook(new FileCodeStore(dir.resolve("codes")),
+                new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
                 RegistryFixture.KEYRING.encryption().certificate()), RegistryFixture.clockAt(RegistryFixture.NOW));
         assertEquals(Set.of(issued.get(1).codeId()), reopened.revokedCodeIds());
     }

@@ -28,8 +28,8 @@ class EnrollmentServiceTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        stations = new StationDirectory(dir.resolve("stations"));
-        enrollment = new EnrollmentService(dir.resolve("tokens"), stations, RegistryFixture.KEYRING.authority(),
+        stations = new StationDirectory(new FileStationStore(dir.resolve("stations")));
+        enrollment = new EnrollmentService(new FileEnrollmentTokenStore(dir.resolve("tokens")), stations, RegistryFixture.KEYRING.authority(),
                 RegistryFixture.clockAt(RegistryFixture.NOW), Duration.ofDays(365));
     }
 
@@ -68,7 +68,7 @@ class EnrollmentServiceTest {
         assertEquals("ENROLLMENT_TOKEN_UNKNOWN", unknown.reason());
 
         String token = enrollment.issueToken(Duration.ofMinutes(10), "n").token();
-        EnrollmentService later = new EnrollmentService(dir.resolve("tokens"), stations,
+        EnrollmentService later = new EnrollmentService(new FileEnrollmentTokenStore(dir.resolve("tokens")), stations,
                 RegistryFixture.KEYRING.authority(), RegistryFixture.clockAt(RegistryFixture.NOW.plusSeconds(3600)),
                 Duration.ofDays(365));
         RegistryException expired = assertThrows(RegistryException.class, () -> later.enroll(token, request));
