@@ -3,6 +3,8 @@ package dev.codebound.server.registry;
 import dev.codebound.protocol.code.CodeIssuer;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.io.IOException;
 import java.io.Reader;
 import java.time.Clock;
@@ -76,9 +78,9 @@ public final class CodeBook {
      * Validates a whole CSV batch first and issues codes only if every row is valid, so a batch
      * never half-succeeds.
      *
-     * @throws RegistryException CSV_INVALID (400) listing every bad row with its column
+     * @throws Refusal CSV_INVALID (400) listing every bad row with its column
      */
-    public List<IssuedCode> issueBatch(Reader csv) throws IOException, RegistryException {
+    public List<IssuedCode> issueBatch(Reader csv) throws IOException, Refusal {
         List<CodeRequest> requests = parseBatch(csv);
         List<IssuedCode> issued = new ArrayList<>(requests.size());
         for (CodeRequest request : requests) {
@@ -87,7 +89,7 @@ public final class CodeBook {
         return issued;
     }
 
-    List<CodeRequest> parseBatch(Reader csv) throws IOException, RegistryException {
+    List<CodeRequest> parseBatch(Reader csv) throws IOException, Refusal {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
                 .setIgnoreEmptyLines(true).get();
         List<String> errors = new ArrayList<>();
@@ -96,14 +98,14 @@ public final class CodeBook {
             List<String> header = parser.getHeaderNames();
             for (int i = 0; i < 5; i++) {
                 if (!header.contains(CSV_COLUMNS[i])) {
-                    throw new RegistryException("CSV_INVALID", 400, "the CSV header must name the columns "
+                    throw new Refusal(ProblemType.CSV_INVALID, "the CSV header must name the columns "
                             + String.join(",", CSV_COLUMNS) + " (the last two optional); '" + CSV_COLUMNS[i]
                             + "' is missing");
                 }
             }
             for (CSVRecord row : parser) {
                 if (requests.size() + errors.size() >= MAX_BATCH) {
-                    throw new RegistryException("CSV_INVALID", 413, "a batch may hold at most " + MAX_BATCH
+                    throw new Refusal(ProblemType.CSV_TOO_MANY_ROWS, "a batch may hold at most " + MAX_BATCH
                             + " rows; split the file");
                 }
                 try {
@@ -113,15 +115,15 @@ public final class CodeBook {
                 }
             }
         } catch (IllegalStateException | java.io.UncheckedIOException e) {
-            throw new RegistryException("CSV_INVALID", 400, "the CSV cannot be parsed: " + e.getMessage());
+            throw new Refusal(ProblemType.CSV_INVALID, "the CSV cannot be parsed: " + e.getMessage());
         }
         if (!errors.isEmpty()) {
-            throw new RegistryException("CSV_INVALID", 400, errors.size() + " invalid row(s), no code issued: "
+            throw new Refusal(ProblemType.CSV_INVALID, errors.size() + " invalid row(s), no code issued: "
                     + String.join("; ", errors.subList(0, Math.min(errors.size(), 20)))
                     + (errors.size() > 20 ? "; ..." : ""));
         }
         if (requests.isEmpty()) {
-            throw new RegistryException("CSV_INVALID", 400, "the CSV has a header but no student rows");
+            throw new Refusal(ProblemType.CSV_INVALID, "the CSV has a header but no student rows");
         }
         return requests;
     }
@@ -171,10 +173,10 @@ public final class CodeBook {
     /**
      * Revokes a code; revoking twice keeps the first revocation.
      *
-     * @throws RegistryException CODE_UNKNOWN (404)
+     * @throws Refusal CODE_UNKNOWN (404)
      */
-    public CodeRecord revoke(String codeId) throws IOException, RegistryException {
-        return records.revoke(codeId, clock.instant()).orElseThrow(() -> new RegistryException("CODE_UNKNOWN", 404,
+    public CodeRecord revoke(String codeId) throws IOException, Refusal {
+        return records.revoke(codeId, clock.instant()).orElseThrow(() -> new Refusal(ProblemType.CODE_UNKNOWN,
                 "no code '" + codeId + "' was issued by this registry"));
     }
 

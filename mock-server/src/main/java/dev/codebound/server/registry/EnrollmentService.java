@@ -4,6 +4,8 @@ import dev.codebound.protocol.pki.CertificateAuthority;
 import dev.codebound.protocol.pki.CertificateProfile;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.PkiException;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -81,27 +83,27 @@ public final class EnrollmentService {
     /**
      * Redeems a token for a station certificate.
      *
-     * @throws RegistryException ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
+     * @throws Refusal ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
      *     ENROLLMENT_TOKEN_USED (409) or CSR_INVALID (400)
      */
     public X509Certificate enroll(String token, PKCS10CertificationRequest request)
-            throws IOException, RegistryException {
+            throws IOException, Refusal {
         PublicKey stationKey;
         try {
             stationKey = CertificationRequests.verifiedPublicKey(request);
         } catch (PkiException e) {
-            throw new RegistryException("CSR_INVALID", 400, e.getMessage());
+            throw new Refusal(ProblemType.CSR_INVALID, e.getMessage());
         }
         String normalized = token == null ? "" : token.strip().toUpperCase(Locale.ROOT);
-        TokenRecord record = tokens.find(hash(normalized)).orElseThrow(() -> new RegistryException(
-                "ENROLLMENT_TOKEN_UNKNOWN", 403, "the enrollment token is not known to this registry; "
+        TokenRecord record = tokens.find(hash(normalized)).orElseThrow(() -> new Refusal(
+                ProblemType.ENROLLMENT_TOKEN_UNKNOWN, "the enrollment token is not known to this registry; "
                         + "ask the registry administrator for a new one"));
         Instant now = clock.instant();
         if (record.usedAt() != null) {
             throw tokenUsed(record);
         }
         if (now.isAfter(record.expiresAt())) {
-            throw new RegistryException("ENROLLMENT_TOKEN_EXPIRED", 403, "the enrollment token expired at "
+            throw new Refusal(ProblemType.ENROLLMENT_TOKEN_EXPIRED, "the enrollment token expired at "
                     + record.expiresAt() + "; ask the registry administrator for a new one");
         }
         String stationId = newStationId();
@@ -115,8 +117,8 @@ public final class EnrollmentService {
         return certificate;
     }
 
-    private static RegistryException tokenUsed(TokenRecord record) {
-        return new RegistryException("ENROLLMENT_TOKEN_USED", 409, "the enrollment token was already used at "
+    private static Refusal tokenUsed(TokenRecord record) {
+        return new Refusal(ProblemType.ENROLLMENT_TOKEN_USED, "the enrollment token was already used at "
                 + record.usedAt() + "; each token enrolls one station");
     }
 

@@ -1,6 +1,8 @@
 package dev.codebound.server.registry;
 
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -61,10 +63,10 @@ public final class StationDirectory {
     /**
      * Revokes a station's certificate. Revoking twice keeps the first revocation.
      *
-     * @throws RegistryException STATION_UNKNOWN (404) for an id never enrolled
+     * @throws Refusal STATION_UNKNOWN (404) for an id never enrolled
      */
-    public Station revoke(String stationId, String note, Instant at) throws IOException, RegistryException {
-        return store.revoke(stationId, at, note).orElseThrow(() -> new RegistryException("STATION_UNKNOWN", 404,
+    public Station revoke(String stationId, String note, Instant at) throws IOException, Refusal {
+        return store.revoke(stationId, at, note).orElseThrow(() -> new Refusal(ProblemType.STATION_UNKNOWN,
                 "no station '" + stationId + "' has been enrolled"));
     }
 
