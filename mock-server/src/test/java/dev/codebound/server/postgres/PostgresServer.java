@@ -132,11 +132,12 @@ public final class PostgresServer implements BeforeAllCallback {
                 // No Debian layout: the PATH and CODEBOUND_PG_BIN are the only places to look.
             }
             return candidates.stream()
-                    .filter(dir -> Files.isExecutable(dir.resolve("pg_ctl")) && Files.isExecutable(dir.resolve("initdb")))
+                    .filter(dir -> Files.isExecutable(dir.resolve("pg_ctl"))
+                            && Files.isExecutable(dir.resolve("initdb")))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("PostgreSQL's initdb and pg_ctl were not found (looked "
-                            + "in CODEBOUND_PG_BIN, the PATH and /usr/lib/postgresql/*/bin); install PostgreSQL 15 or "
-                            + "later (Debian: apt-get install postgresql) or set CODEBOUND_PG_BIN"));
+                    .orElseThrow(() -> new IllegalStateException("PostgreSQL's initdb and pg_ctl were not found "
+                            + "(looked in CODEBOUND_PG_BIN, the PATH and /usr/lib/postgresql/*/bin); install "
+                            + "PostgreSQL 15 or later (Debian: apt-get install postgresql) or set CODEBOUND_PG_BIN"));
         }
 
         private static boolean runsAsRoot() {
@@ -159,7 +160,8 @@ public final class PostgresServer implements BeforeAllCallback {
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
-                throw new IOException(String.join(" ", full) + " failed: " + new String(output, StandardCharsets.UTF_8));
+                throw new IOException(String.join(" ", full) + " failed: "
+                        + new String(output, StandardCharsets.UTF_8));
             }
         }
     }
