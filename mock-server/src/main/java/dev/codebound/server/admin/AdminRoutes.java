@@ -8,6 +8,7 @@ import dev.codebound.server.http.RequestLog;
 import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -79,8 +80,8 @@ public final class AdminRoutes {
         if (!given.isEmpty()) {
             String text = given.get(0);
             if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < 1) {
-                exchange.respond(Responses.problem(400, "INVALID_LIMIT", "Invalid limit",
-                        "limit must be an integer from 1 to " + journal.capacity(), exchange.path()));
+                exchange.respond(Responses.problem(ProblemType.INVALID_LIMIT.problem(
+                        "limit must be an integer from 1 to " + journal.capacity(), exchange.path())));
                 return;
             }
             limit = Math.min(Integer.parseInt(text), journal.capacity());
@@ -89,9 +90,9 @@ public final class AdminRoutes {
         long after = 0;
         if (!since.isEmpty()) {
             if (!since.get(0).matches("[0-9]{1,18}")) {
-                exchange.respond(Responses.problem(400, "INVALID_AFTER", "Invalid after",
+                exchange.respond(Responses.problem(ProblemType.INVALID_AFTER.problem(
                         "after must be the sequence number of a journal entry (a whole number, 0 for all)",
-                        exchange.path()));
+                        exchange.path())));
                 return;
             }
             after = Long.parseLong(since.get(0));

@@ -9,6 +9,7 @@ import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.SmallBodyHandler;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -75,7 +76,7 @@ public final class AdminUiRoutes {
 
     /** The problem for a client that is not on a loopback address. */
     static Problem loopbackOnly(String path) {
-        return Problem.of(403, "ADMIN_UI_LOOPBACK_ONLY", "Admin web page is loopback-only",
+        return ProblemType.ADMIN_UI_LOOPBACK_ONLY.problem(
                 "the admin web page answers only clients on the registry's own machine; reach it through an SSH "
                         + "tunnel (ssh -L 8443:127.0.0.1:8443 host) or use the admin CLI with the admin token", path);
     }
@@ -88,8 +89,8 @@ public final class AdminUiRoutes {
     private FullHttpResponse asset(Exchange exchange, String name) {
         return UiHeaders.apply(assets.find(name)
                 .map(asset -> Responses.body(HttpResponseStatus.OK, asset.contentType(), asset.content()))
-                .orElseGet(() -> Responses.problem(404, "UI_FILE_UNKNOWN", "No such file",
-                        "the admin web page has no file '" + name + "'; open " + PREFIX, exchange.path())));
+                .orElseGet(() -> Responses.problem(ProblemType.UI_FILE_UNKNOWN.problem(
+                        "the admin web page has no file '" + name + "'; open " + PREFIX, exchange.path()))));
     }
 
     /**
@@ -107,9 +108,9 @@ public final class AdminUiRoutes {
         }
         String type = exchange.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (!type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals("application/x-www-form-urlencoded")) {
-            return UiHeaders.apply(Responses.problem(415, "WRONG_CONTENT_TYPE", "Unsupported media type",
+            return UiHeaders.apply(Responses.problem(ProblemType.WRONG_CONTENT_TYPE.problem(
                     "log in with the form at " + PREFIX + " (application/x-www-form-urlencoded, field 'token')",
-                    exchange.path()));
+                    exchange.path())));
         }
         List<String> tokens = new QueryStringDecoder(new String(body, StandardCharsets.US_ASCII), false)
                 .parameters().getOrDefault("token", List.of());
@@ -128,8 +129,8 @@ public final class AdminUiRoutes {
     private FullHttpResponse session(Exchange exchange) {
         Optional<AdminSessions.Session> session = sessions.find(exchange.headers());
         if (session.isEmpty()) {
-            return UiHeaders.apply(Responses.problem(401, "ADMIN_SESSION_REQUIRED", "Log in first",
-                    "no admin web page session; log in with the admin token at " + PREFIX, exchange.path()));
+            return UiHeaders.apply(Responses.problem(ProblemType.ADMIN_SESSION_REQUIRED.problem(
+                    "no admin web page session; log in with the admin token at " + PREFIX, exchange.path())));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("csrfToken", session.get().csrfToken());
@@ -153,8 +154,8 @@ public final class AdminUiRoutes {
     private static FullHttpResponse failure(Exchange exchange, Exception failure) {
         System.getLogger(AdminUiRoutes.class.getName()).log(System.Logger.Level.ERROR,
                 "admin web page request failed on " + exchange.method() + " " + exchange.path(), failure);
-        return UiHeaders.apply(Responses.problem(500, "REGISTRY_FAILURE", "Registry failure",
-                "the registry could not complete the operation; retry later", exchange.path()));
+        return UiHeaders.apply(Responses.problem(ProblemType.REGISTRY_FAILURE.problem(
+                "the registry could not complete the operation; retry later", exchange.path())));
     }
 
     private static byte[] sha256(String text) {

@@ -1,6 +1,7 @@
 package dev.codebound.server.adminui;
 
 import dev.codebound.protocol.wire.Problem;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Locale;
@@ -21,7 +22,7 @@ final class SameOrigin {
 
     /** The refusal for a change sent from another site's page. */
     static Problem refusal(String origin, String path) {
-        return Problem.of(403, "CROSS_ORIGIN_REFUSED", "Cross-origin change refused",
+        return ProblemType.CROSS_ORIGIN_REFUSED.problem(
                 "a page from " + origin + " may not change this registry; use the admin web page this server "
                         + "serves at /admin/ui/, the admin CLI, or a client that sends no foreign Origin", path);
     }

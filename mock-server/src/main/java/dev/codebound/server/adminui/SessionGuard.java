@@ -2,6 +2,7 @@ package dev.codebound.server.adminui;
 
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.server.http.AdminGuard;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -52,17 +53,17 @@ public final class SessionGuard implements AdminGuard {
         }
         Optional<AdminSessions.Session> session = sessions.find(headers);
         if (session.isEmpty()) {
-            return Optional.of(Problem.of(401, "ADMIN_SESSION_EXPIRED", "Admin session expired",
+            return Optional.of(ProblemType.ADMIN_SESSION_EXPIRED.problem(
                     "the admin web page's session ended (sessions last " + AdminSessions.LIFETIME.toMinutes()
                             + " minutes, and a restart ends them all); log in again at /admin/ui/", path));
         }
         if (change && origin == null) {
-            return Optional.of(Problem.of(403, "ORIGIN_REQUIRED", "Origin required",
+            return Optional.of(ProblemType.ORIGIN_REQUIRED.problem(
                     "a change made with the admin web page's session must carry an Origin header naming this "
                             + "server, as browsers send it", path));
         }
         if (change && !session.get().csrfMatches(headers.get(CSRF_HEADER))) {
-            return Optional.of(Problem.of(403, "CSRF_TOKEN_INVALID", "CSRF token missing or wrong",
+            return Optional.of(ProblemType.CSRF_TOKEN_INVALID.problem(
                     "a change made with the admin web page's session must carry the session's token in "
                             + CSRF_HEADER + " (the page's script does); reload the page", path));
         }

@@ -5,6 +5,7 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.StationAuthenticator;
 import dev.codebound.server.http.StationIdentity;
+import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.upload.TusService;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,13 +20,13 @@ final class FaultAnswers {
     /** The answer of a {@code status} action. */
     static FullHttpResponse status(FaultAction.Status action, String path) {
         Problem problem = switch (action.status()) {
-            case 500 -> Problem.of(500, "STORAGE_FAILURE", "Storage failure",
+            case 500 -> ProblemType.STORAGE_FAILURE.problem(
                     "the registry could not read or write its storage; retry later", path);
-            case 502 -> Problem.of(502, "BAD_GATEWAY", "Bad gateway",
+            case 502 -> ProblemType.BAD_GATEWAY.problem(
                     "the registry's front end got no valid answer from the registry; retry later", path);
-            case 503 -> Problem.of(503, "SERVICE_UNAVAILABLE", "Service unavailable",
+            case 503 -> ProblemType.SERVICE_UNAVAILABLE.problem(
                     "the registry is temporarily unavailable (maintenance or overload); retry later", path);
-            default -> Problem.of(504, "GATEWAY_TIMEOUT", "Gateway timeout",
+            default -> ProblemType.GATEWAY_TIMEOUT.problem(
                     "the registry did not answer its front end in time; retry later", path);
         };
         FullHttpResponse response = answer(problem, path);

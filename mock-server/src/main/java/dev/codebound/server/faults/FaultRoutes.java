@@ -7,6 +7,7 @@ import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -62,7 +63,7 @@ public final class FaultRoutes {
         public void onStart(Exchange exchange) {
             String type = exchange.headers().get(HttpHeaderNames.CONTENT_TYPE);
             if (type != null && !type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals("application/json")) {
-                refuse(exchange, 415, "WRONG_CONTENT_TYPE", "Unsupported media type",
+                refuse(exchange, ProblemType.WRONG_CONTENT_TYPE,
                         "send the plan as Content-Type: application/json, not " + type);
                 return;
             }
@@ -96,8 +97,8 @@ public final class FaultRoutes {
             try {
                 faults.replace(FaultPlan.fromJson(body.toByteArray()));
             } catch (InvalidFaultPlanException e) {
-                refuse(exchange, 400, e.field() == null ? "MALFORMED_FAULT_PLAN" : "INVALID_FAULT_PLAN",
-                        "Invalid fault plan", e.getMessage());
+                refuse(exchange, e.field() == null ? ProblemType.MALFORMED_FAULT_PLAN : ProblemType.INVALID_FAULT_PLAN,
+                        e.getMessage());
                 return;
             }
             answered = true;
@@ -105,13 +106,13 @@ public final class FaultRoutes {
         }
 
         private void tooLarge(Exchange exchange) {
-            refuse(exchange, 413, "FAULT_PLAN_TOO_LARGE", "Fault plan too large",
+            refuse(exchange, ProblemType.FAULT_PLAN_TOO_LARGE,
                     "a fault plan may have at most " + MAX_PLAN_BYTES + " bytes");
         }
 
-        private void refuse(Exchange exchange, int status, String reason, String title, String detail) {
+        private void refuse(Exchange exchange, ProblemType type, String detail) {
             answered = true;
-            exchange.respond(Responses.problem(status, reason, title, detail, exchange.path()));
+            exchange.respond(Responses.problem(type.problem(detail, exchange.path())));
         }
     }
 }

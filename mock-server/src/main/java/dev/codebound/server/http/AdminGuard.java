@@ -1,6 +1,7 @@
 package dev.codebound.server.http;
 
 import dev.codebound.protocol.wire.Problem;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -34,12 +35,12 @@ public interface AdminGuard {
         return (channel, method, headers, path) -> {
             if (!(channel.remoteAddress() instanceof InetSocketAddress address
                     && address.getAddress().isLoopbackAddress())) {
-                return Optional.of(Problem.of(403, "ADMIN_LOOPBACK_ONLY", "Admin routes are loopback-only",
+                return Optional.of(ProblemType.ADMIN_LOOPBACK_ONLY.problem(
                         "in plain mode admin routes answer only clients on a loopback address", path));
             }
             String host = headers.get(HttpHeaderNames.HOST);
             if (host != null && !LOOPBACK_HOST.matcher(host).matches()) {
-                return Optional.of(Problem.of(403, "ADMIN_LOOPBACK_ONLY", "Admin routes are loopback-only",
+                return Optional.of(ProblemType.ADMIN_LOOPBACK_ONLY.problem(
                         "in plain mode admin routes answer only requests addressed to 127.0.0.1, [::1] or localhost, "
                                 + "so that a web page from another host name resolving here cannot read them", path));
             }
@@ -55,7 +56,7 @@ public interface AdminGuard {
             if (given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
                 return Optional.empty();
             }
-            return Optional.of(Problem.of(401, "ADMIN_TOKEN_REQUIRED", "Admin token required",
+            return Optional.of(ProblemType.ADMIN_TOKEN_REQUIRED.problem(
                     "send Authorization: Bearer <token> with the token from <data-dir>/admin-token", path));
         };
     }

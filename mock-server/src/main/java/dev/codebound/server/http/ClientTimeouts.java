@@ -1,5 +1,6 @@
 package dev.codebound.server.http;
 
+import dev.codebound.server.problem.ProblemType;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,11 +37,11 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     /**
      * A request body broke one of the limits: answer 408 and close.
      *
-     * @param reason the problem reason ({@code BODY_STALLED}, {@code BODY_TOO_SLOW} or
+     * @param type   which limit it broke ({@code BODY_STALLED}, {@code BODY_TOO_SLOW} or
      *               {@code BODY_DEADLINE_EXCEEDED})
      * @param detail what the client did wrong, for the problem's detail
      */
-    public record BodyTimeout(String reason, String detail) {}
+    public record BodyTimeout(ProblemType type, String detail) {}
 
     /** The phase and when it began. */
     private record Marker(Phase phase, long since) {}
@@ -171,14 +172,15 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
         bodyNanos += elapsed;
         windowNanos += elapsed;
         if (now - lastActivity > bodyIdleNanos) {
-            timeOut(ctx, new BodyTimeout("BODY_STALLED", "no body byte arrived for "
+            timeOut(ctx, new BodyTimeout(ProblemType.BODY_STALLED, "no body byte arrived for "
                     + limits.bodyIdleTimeout().toMillis() + " ms"));
         } else if (bodyNanos > bodyDeadlineNanos) {
-            timeOut(ctx, new BodyTimeout("BODY_DEADLINE_EXCEEDED", "the body took longer than "
+            timeOut(ctx, new BodyTimeout(ProblemType.BODY_DEADLINE_EXCEEDED, "the body took longer than "
                     + limits.bodyDeadline().toSeconds() + " s in all; send large uploads in several PATCH requests"));
         } else if (windowNanos >= rateWindowNanos) {
             if (windowBytes * 1_000_000_000.0 < limits.minBodyRate() * (double) windowNanos) {
-                timeOut(ctx, new BodyTimeout("BODY_TOO_SLOW", "the body arrived at " + windowBytes + " bytes in "
+                timeOut(ctx, new BodyTimeout(ProblemType.BODY_TOO_SLOW, "the body arrived at " + windowBytes
+                        + " bytes in "
                         + TimeUnit.NANOSECONDS.toMillis(windowNanos) + " ms, below the minimum of "
                         + limits.minBodyRate() + " bytes per second"));
             } else {

@@ -2,13 +2,14 @@ package dev.codebound.server.http;
 
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -23,8 +24,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
-import java.time.Clock;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Date;
@@ -120,27 +121,26 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             current.closeAfterResponse = true;
-            current.respond(Responses.problem(cause instanceof TooLongFrameException ? 431 : 400,
-                    "MALFORMED_REQUEST", "Malformed HTTP request", "the request head could not be parsed: "
-                            + cause.getMessage(), null));
+            current.respond(Responses.problem((cause instanceof TooLongFrameException
+                    ? ProblemType.REQUEST_HEAD_TOO_LARGE : ProblemType.MALFORMED_REQUEST)
+                    .problem("the request head could not be parsed: " + cause.getMessage(), null)));
             return;
         }
         Optional<HttpMethod> method = effectiveMethod(request);
         if (method.isEmpty()) {
-            current.respond(Responses.problem(400, "BAD_METHOD_OVERRIDE", "Unsupported method override",
-                    Tus.METHOD_OVERRIDE + " is honoured only on POST and only for PATCH or DELETE", uri.rawPath()));
+            current.respond(Responses.problem(ProblemType.BAD_METHOD_OVERRIDE.problem(
+                    Tus.METHOD_OVERRIDE + " is honoured only on POST and only for PATCH or DELETE", uri.rawPath())));
             return;
         }
         current.method = method.get();
         Router.Match match = router.match(current.method, uri.rawPath());
         if (match instanceof Router.Match.NotFound) {
-            current.respond(Responses.problem(404, "NO_SUCH_ROUTE", "Not found",
-                    "no endpoint at this path", null));
+            current.respond(Responses.problem(ProblemType.NO_SUCH_ROUTE.problem("no endpoint at this path", null)));
             return;
         }
         if (match instanceof Router.Match.WrongMethod wrong) {
-            FullHttpResponse response = Responses.problem(405, "METHOD_NOT_ALLOWED", "Method not allowed",
-                    current.method + " is not supported here; allowed: " + names(wrong), null);
+            FullHttpResponse response = Responses.problem(ProblemType.METHOD_NOT_ALLOWED.problem(
+                    current.method + " is not supported here; allowed: " + names(wrong), null));
             response.headers().set(HttpHeaderNames.ALLOW, names(wrong));
             current.respond(response);
             return;
@@ -172,8 +172,7 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             case PUBLIC -> Optional.empty();
             case ADMIN -> admins.check(ctx.channel(), current.method, current.request.headers(), path);
             case STATION -> current.station.isPresent() ? stations.refusal(current.station.get(), path)
-                    : Optional.of(Problem.of(401, "CLIENT_CERTIFICATE_REQUIRED", "Station authentication required",
-                            stations.howToAuthenticate(), path));
+                    : Optional.of(ProblemType.CLIENT_CERTIFICATE_REQUIRED.problem(stations.howToAuthenticate(), path));
         };
     }
 
@@ -208,9 +207,9 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             content.release();
             exchange.closeAfterResponse = true;
             if (!exchange.responded) {
-                exchange.respond(Responses.problem(400, "MALFORMED_BODY", "Malformed request body",
+                exchange.respond(Responses.problem(ProblemType.MALFORMED_BODY.problem(
                         "the body could not be decoded: " + content.decoderResult().cause().getMessage(),
-                        exchange.path()));
+                        exchange.path())));
             }
             return;
         }
@@ -269,8 +268,8 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange.closeAfterResponse = true;
-        FullHttpResponse answer = Responses.problem(408, timeout.reason(), "Request body too slow",
-                timeout.detail() + "; the request was discarded, retry it", exchange.path());
+        FullHttpResponse answer = Responses.problem(timeout.type().problem(
+                timeout.detail() + "; the request was discarded, retry it", exchange.path()));
         if (exchange.path().startsWith("/files")) {
             answer.headers().set(Tus.TUS_RESUMABLE, Tus.VERSION);
         }

@@ -46,11 +46,6 @@ public final class Responses {
         return body(status(problem.status()), Problem.MEDIA_TYPE, problem.toJson());
     }
 
-    /** Shorthand for {@link Problem#of} wrapped in a response. */
-    public static FullHttpResponse problem(int status, String reason, String title, String detail, String instance) {
-        return problem(Problem.of(status, reason, title, detail, instance));
-    }
-
     /** The status object for a code, with tus's names for its own codes. */
     public static HttpResponseStatus status(int code) {
         return switch (code) {

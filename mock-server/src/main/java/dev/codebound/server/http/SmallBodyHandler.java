@@ -1,5 +1,6 @@
 package dev.codebound.server.http;
 
+import dev.codebound.server.problem.ProblemType;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -70,8 +71,8 @@ public final class SmallBodyHandler implements RequestHandler {
             try {
                 executor.execute(() -> exchange.respond(run(exchange, complete)));
             } catch (RejectedExecutionException e) {
-                exchange.respond(Responses.problem(503, "SHUTTING_DOWN", "Server shutting down",
-                        "the registry is stopping; retry shortly", exchange.path()));
+                exchange.respond(Responses.problem(ProblemType.SHUTTING_DOWN.problem(
+                        "the registry is stopping; retry shortly", exchange.path())));
             }
         }
     }
@@ -86,7 +87,7 @@ public final class SmallBodyHandler implements RequestHandler {
 
     private void tooLarge(Exchange exchange) {
         answered = true;
-        exchange.respond(Responses.problem(413, "BODY_TOO_LARGE", "Request body too large",
-                "this endpoint accepts bodies of at most " + limit + " bytes", exchange.path()));
+        exchange.respond(Responses.problem(ProblemType.BODY_TOO_LARGE.problem(
+                "this endpoint accepts bodies of at most " + limit + " bytes", exchange.path())));
     }
 }

@@ -2,6 +2,7 @@ package dev.codebound.server.http;
 
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.wire.Problem;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslHandler;
@@ -30,7 +31,7 @@ public interface StationAuthenticator {
 
     /** The 403 STATION_REVOKED a revoked station gets on every request (fault injection imitates it). */
     static Problem revokedProblem(StationIdentity station, String path) {
-        return Problem.of(403, "STATION_REVOKED", "Station certificate revoked",
+        return ProblemType.STATION_REVOKED.problem(
                 "the registry has revoked the certificate of station " + station.stationId()
                         + "; the station must be enrolled again", path);
     }

@@ -3,9 +3,10 @@ package dev.codebound.server.registry;
 import dev.codebound.protocol.code.CodeIssuer;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -22,6 +22,7 @@ import org.apache.commons.csv.CSVRecord;
 /**
  * The collection codes this registry has issued. It keeps each code's public fields (never the
  * student's identity, which lives sealed inside the code) so that codes can be listed and revoked.
+ * The records are kept by a {@link CodeStore}, whose contract says what is durable when.
  */
 public final class CodeBook {
     /** Validity of a code when the request names none. */
@@ -53,29 +54,22 @@ public final class CodeBook {
     public record CodeRequest(StudentIdentity student, int schoolCode, int cohort, Instant notBefore,
             Instant notAfter) {}
 
-    private final JsonRecordStore<CodeRecord> records;
+    private final CodeStore records;
     private final CodeIssuer issuer;
     private final Clock clock;
-    /**
-     * Ids of revoked codes, read once at open and kept in step with each durable revocation. The
-     * trust bundle is checked on every acceptance; scanning every code record there made each
-     * acceptance cost one file read per code ever issued.
-     */
-    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-    public CodeBook(Path directory, CodeIssuer issuer, Clock clock) throws IOException {
-        this.records = new JsonRecordStore<>(directory, CodeRecord.class);
+    /** The code book over {@code records}, issuing with {@code issuer}. */
+    public CodeBook(CodeStore records, CodeIssuer issuer, Clock clock) {
+        this.records = records;
         this.issuer = issuer;
         this.clock = clock;
-        records.all().stream().filter(record -> record.revokedAt() != null)
-                .forEach(record -> revoked.add(record.codeId()));
     }
 
     /** Issues and records one code. */
     public IssuedCode issue(CodeRequest request) throws IOException {
         IssuedCode code = issuer.issue(request.student(), request.schoolCode(), request.cohort(), request.notBefore(),
                 request.notAfter());
-        records.put(code.codeId(), new CodeRecord(code.codeId(), code.text(), code.schoolCode(), code.cohort(), code.notBefore(),
+        records.add(new CodeRecord(code.codeId(), code.text(), code.schoolCode(), code.cohort(), code.notBefore(),
                 code.notAfter(), clock.instant(), null));
         return code;
     }
@@ -84,9 +78,9 @@ public final class CodeBook {
      * Validates a whole CSV batch first and issues codes only if every row is valid, so a batch
      * never half-succeeds.
      *
-     * @throws RegistryException CSV_INVALID (400) listing every bad row with its column
+     * @throws Refusal CSV_INVALID (400) listing every bad row with its column
      */
-    public List<IssuedCode> issueBatch(Reader csv) throws IOException, RegistryException {
+    public List<IssuedCode> issueBatch(Reader csv) throws IOException, Refusal {
         List<CodeRequest> requests = parseBatch(csv);
         List<IssuedCode> issued = new ArrayList<>(requests.size());
         for (CodeRequest request : requests) {
@@ -95,7 +89,7 @@ public final class CodeBook {
         return issued;
     }
 
-    List<CodeRequest> parseBatch(Reader csv) throws IOException, RegistryException {
+    List<CodeRequest> parseBatch(Reader csv) throws IOException, Refusal {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
                 .setIgnoreEmptyLines(true).get();
         List<String> errors = new ArrayList<>();
@@ -104,14 +98,14 @@ public final class CodeBook {
             List<String> header = parser.getHeaderNames();
             for (int i = 0; i < 5; i++) {
                 if (!header.contains(CSV_COLUMNS[i])) {
-                    throw new RegistryException("CSV_INVALID", 400, "the CSV header must name the columns "
+                    throw new Refusal(ProblemType.CSV_INVALID, "the CSV header must name the columns "
                             + String.join(",", CSV_COLUMNS) + " (the last two optional); '" + CSV_COLUMNS[i]
                             + "' is missing");
                 }
             }
             for (CSVRecord row : parser) {
                 if (requests.size() + errors.size() >= MAX_BATCH) {
-                    throw new RegistryException("CSV_INVALID", 413, "a batch may hold at most " + MAX_BATCH
+                    throw new Refusal(ProblemType.CSV_TOO_MANY_ROWS, "a batch may hold at most " + MAX_BATCH
                             + " rows; split the file");
                 }
                 try {
@@ -121,15 +115,15 @@ public final class CodeBook {
                 }
             }
         } catch (IllegalStateException | java.io.UncheckedIOException e) {
-            throw new RegistryException("CSV_INVALID", 400, "the CSV cannot be parsed: " + e.getMessage());
+            throw new Refusal(ProblemType.CSV_INVALID, "the CSV cannot be parsed: " + e.getMessage());
         }
         if (!errors.isEmpty()) {
-            throw new RegistryException("CSV_INVALID", 400, errors.size() + " invalid row(s), no code issued: "
+            throw new Refusal(ProblemType.CSV_INVALID, errors.size() + " invalid row(s), no code issued: "
                     + String.join("; ", errors.subList(0, Math.min(errors.size(), 20)))
                     + (errors.size() > 20 ? "; ..." : ""));
         }
         if (requests.isEmpty()) {
-            throw new RegistryException("CSV_INVALID", 400, "the CSV has a header but no student rows");
+            throw new Refusal(ProblemType.CSV_INVALID, "the CSV has a header but no student rows");
         }
         return requests;
     }
@@ -166,33 +160,28 @@ public final class CodeBook {
         }
     }
 
+    /** The record of a code this registry issued. */
     public Optional<CodeRecord> find(String codeId) throws IOException {
-        return records.get(codeId);
+        return records.find(codeId);
     }
 
-    public List<CodeRecord> all() {
+    /** Every issued code's record, in no particular order. */
+    public List<CodeRecord> all() throws IOException {
         return records.all();
     }
 
     /**
      * Revokes a code; revoking twice keeps the first revocation.
      *
-     * @throws RegistryException CODE_UNKNOWN (404)
+     * @throws Refusal CODE_UNKNOWN (404)
      */
-    public synchronized CodeRecord revoke(String codeId) throws IOException, RegistryException {
-        CodeRecord record = records.get(codeId).orElseThrow(() -> new RegistryException("CODE_UNKNOWN", 404,
+    public CodeRecord revoke(String codeId) throws IOException, Refusal {
+        return records.revoke(codeId, clock.instant()).orElseThrow(() -> new Refusal(ProblemType.CODE_UNKNOWN,
                 "no code '" + codeId + "' was issued by this registry"));
-        if (record.revokedAt() != null) {
-            return record;
-        }
-        CodeRecord revoked = new CodeRecord(record.codeId(), record.text(), record.schoolCode(), record.cohort(), record.notBefore(),
-                record.notAfter(), record.issuedAt(), clock.instant());
-        records.put(codeId, revoked);
-        this.revoked.add(codeId);
-        return revoked;
     }
 
+    /** Ids of every revoked code (for the trust bundle); answered from memory. */
     public Set<String> revokedCodeIds() {
-        return Set.copyOf(revoked);
+        return records.revokedCodeIds();
     }
 }

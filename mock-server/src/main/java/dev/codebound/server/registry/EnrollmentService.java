@@ -5,9 +5,10 @@ import dev.codebound.protocol.pki.CertificateProfile;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.CompactSignature;
 import dev.codebound.protocol.pki.PkiException;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -35,7 +36,8 @@ import org.bouncycastle.util.encoders.Base32;
  * <p>Only the SHA-256 of a token is stored, so a copy of the data directory does not reveal usable
  * tokens; looking a token up by its hash also means no secret is ever compared byte by byte. A
  * token is marked used durably <em>before</em> the certificate is issued: a crash in between burns
- * the token (the administrator issues another) but can never let one token enroll two stations.
+ * the token (the administrator issues another) but can never let one token enroll two stations,
+ * even when two registry nodes redeem it at once (the {@link EnrollmentTokenStore} contract).
  */
 public final class EnrollmentService {
     /** Token text prefix, so a token pasted into the wrong field is recognisable. */
@@ -67,23 +69,26 @@ public final class EnrollmentService {
      */
     public record Enrolled(X509Certificate certificate, Optional<X509Certificate> sm2Certificate) {}
 
-    private final JsonRecordStore<TokenRecord> tokens;
+    private final EnrollmentTokenStore tokens;
     private final StationDirectory stations;
     private final CertificateAuthority authority;
     private final Clock clock;
     private final Duration certificateValidity;
     private final Set<Integer> acceptedSuites;
 
-    /** An enrollment service for a registry that accepts both envelope suites. */
-    public EnrollmentService(Path tokenDirectory, StationDirectory stations, CertificateAuthority authority,
-            Clock clock, Duration certificateValidity) throws IOException {
-        this(tokenDirectory, stations, authority, clock, certificateValidity, Set.of(1, 2));
+    /** The service over {@code tokens} for a registry that accepts both envelope suites. */
+    public EnrollmentService(EnrollmentTokenStore tokens, StationDirectory stations, CertificateAuthority authority,
+            Clock clock, Duration certificateValidity) {
+        this(tokens, stations, authority, clock, certificateValidity, Set.of(1, 2));
     }
 
-    /** An enrollment service that issues SM2 signing certificates only if {@code acceptedSuites} has suite 2. */
-    public EnrollmentService(Path tokenDirectory, StationDirectory stations, CertificateAuthority authority,
-            Clock clock, Duration certificateValidity, Set<Integer> acceptedSuites) throws IOException {
-        this.tokens = new JsonRecordStore<>(tokenDirectory, TokenRecord.class);
+    /**
+     * The service over {@code tokens}, recording enrolled stations in {@code stations}; it issues SM2
+     * signing certificates only if {@code acceptedSuites} has suite 2.
+     */
+    public EnrollmentService(EnrollmentTokenStore tokens, StationDirectory stations, CertificateAuthority authority,
+            Clock clock, Duration certificateValidity, Set<Integer> acceptedSuites) {
+        this.tokens = tokens;
         this.stations = stations;
         this.authority = authority;
         this.clock = clock;
@@ -97,18 +102,18 @@ public final class EnrollmentService {
         RANDOM.nextBytes(secret);
         String token = TOKEN_PREFIX + Base32.toBase32String(secret);
         Instant now = clock.instant();
-        tokens.put(hash(token), new TokenRecord(hash(token), now, now.plus(validity), note, null, null));
+        tokens.add(new TokenRecord(hash(token), now, now.plus(validity), note, null, null));
         return new IssuedToken(token, now.plus(validity));
     }
 
     /**
      * Redeems a token for a station certificate.
      *
-     * @throws RegistryException ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
+     * @throws Refusal ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
      *     ENROLLMENT_TOKEN_USED (409) or CSR_INVALID (400)
      */
     public X509Certificate enroll(String token, PKCS10CertificationRequest request)
-            throws IOException, RegistryException {
+            throws IOException, Refusal {
         return enroll(token, request, Optional.empty()).certificate();
     }
 
@@ -117,38 +122,38 @@ public final class EnrollmentService {
      * envelope-signing certificate for the same station. Both requests are checked before the token is
      * spent.
      *
-     * @throws RegistryException ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
+     * @throws Refusal ENROLLMENT_TOKEN_UNKNOWN (403), ENROLLMENT_TOKEN_EXPIRED (403),
      *     ENROLLMENT_TOKEN_USED (409), CSR_INVALID (400) or, for an SM2 request when the registry does
      *     not accept suite 2, SUITE_NOT_ACCEPTED (400)
      */
-    public synchronized Enrolled enroll(String token, PKCS10CertificationRequest request,
-            Optional<PKCS10CertificationRequest> sm2Request) throws IOException, RegistryException {
+    public Enrolled enroll(String token, PKCS10CertificationRequest request,
+            Optional<PKCS10CertificationRequest> sm2Request) throws IOException, Refusal {
         PublicKey stationKey = verifiedKey(request, CompactSignature.ECDSA_P256_SHA256, "csr");
         Optional<PublicKey> sm2Key = Optional.empty();
         if (sm2Request.isPresent()) {
             if (!acceptedSuites.contains(2)) {
-                throw new RegistryException("SUITE_NOT_ACCEPTED", 400, "this registry does not accept envelope "
-                        + "suite 2 (it accepts " + new TreeSet<>(acceptedSuites) + "), so it issues no SM2 "
+                throw new Refusal(ProblemType.ENROLLMENT_SUITE_NOT_ACCEPTED, "this registry does not accept "
+                        + "envelope suite 2 (it accepts " + new TreeSet<>(acceptedSuites) + "), so it issues no SM2 "
                         + "signing certificate; enroll without sm2Csr (envelope.suite = 1)");
             }
             sm2Key = Optional.of(verifiedKey(sm2Request.get(), CompactSignature.SM2_SM3, "sm2Csr"));
         }
         String normalized = token == null ? "" : token.strip().toUpperCase(Locale.ROOT);
-        TokenRecord record = tokens.get(hash(normalized)).orElseThrow(() -> new RegistryException(
-                "ENROLLMENT_TOKEN_UNKNOWN", 403, "the enrollment token is not known to this registry; "
+        TokenRecord record = tokens.find(hash(normalized)).orElseThrow(() -> new Refusal(
+                ProblemType.ENROLLMENT_TOKEN_UNKNOWN, "the enrollment token is not known to this registry; "
                         + "ask the registry administrator for a new one"));
         Instant now = clock.instant();
         if (record.usedAt() != null) {
-            throw new RegistryException("ENROLLMENT_TOKEN_USED", 409, "the enrollment token was already used at "
-                    + record.usedAt() + "; each token enrolls one station");
+            throw tokenUsed(record);
         }
         if (now.isAfter(record.expiresAt())) {
-            throw new RegistryException("ENROLLMENT_TOKEN_EXPIRED", 403, "the enrollment token expired at "
+            throw new Refusal(ProblemType.ENROLLMENT_TOKEN_EXPIRED, "the enrollment token expired at "
                     + record.expiresAt() + "; ask the registry administrator for a new one");
         }
         String stationId = newStationId();
-        tokens.put(record.tokenHash(), new TokenRecord(record.tokenHash(), record.issuedAt(), record.expiresAt(),
-                record.note(), now, stationId));
+        if (tokens.redeem(record.tokenHash(), now, stationId).isEmpty()) {
+            throw tokenUsed(tokens.find(record.tokenHash()).orElse(record));
+        }
         Instant notBefore = now.minus(Duration.ofMinutes(5));
         Instant notAfter = earlierOf(now.plus(certificateValidity), authority.certificate().getNotAfter().toInstant());
         X509Certificate certificate = authority.issue(stationKey, stationId, CertificateProfile.STATION, notBefore,
@@ -160,12 +165,17 @@ public final class EnrollmentService {
     }
 
     private static PublicKey verifiedKey(PKCS10CertificationRequest request, CompactSignature keyAlgorithm,
-            String field) throws RegistryException {
+            String field) throws Refusal {
         try {
             return CertificationRequests.verifiedPublicKey(request, keyAlgorithm);
         } catch (PkiException e) {
-            throw new RegistryException("CSR_INVALID", 400, field + ": " + e.getMessage());
+            throw new Refusal(ProblemType.CSR_INVALID, field + ": " + e.getMessage());
         }
+    }
+
+    private static Refusal tokenUsed(TokenRecord record) {
+        return new Refusal(ProblemType.ENROLLMENT_TOKEN_USED, "the enrollment token was already used at "
+                + record.usedAt() + "; each token enrolls one station");
     }
 
     private static Instant earlierOf(Instant a, Instant b) {

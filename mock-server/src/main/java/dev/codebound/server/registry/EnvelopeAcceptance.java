@@ -6,6 +6,7 @@ import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.photo.check.PhotoSpec;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.CompletionOutcome;
 import dev.codebound.server.upload.UploadBytes;
@@ -99,7 +100,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         String envelopeSha256 = envelope != null ? sha256Hex(envelope) : sha256Hex(bytes);
         Optional<String> declared = upload.metadata().get(Tus.Metadata.ENVELOPE_SHA256);
         if (declared.isPresent() && !declared.get().toLowerCase(Locale.ROOT).equals(envelopeSha256)) {
-            return reject("ENVELOPE_HASH_MISMATCH", "Envelope hash mismatch", "the uploaded bytes hash to "
+            return reject(ProblemType.ENVELOPE_HASH_MISMATCH, "the uploaded bytes hash to "
                     + envelopeSha256 + ", not to the envelope-sha256 metadata " + declared.get()
                     + "; the file changed or was corrupted before upload", instance);
         }
@@ -108,7 +109,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
             return again(earlier.get(), upload, instance);
         }
         if (envelope == null) {
-            return reject("ENVELOPE_TOO_LARGE", "Envelope too large", "the envelope is " + upload.length()
+            return reject(ProblemType.ENVELOPE_TOO_LARGE, "the envelope is " + upload.length()
                     + " bytes; one that holds a photo within the photo specification (at most "
                     + inspector.spec().maxFileBytes() + " bytes) is at most " + MAX_ENVELOPE_BYTES + " bytes", instance);
         }
@@ -129,17 +130,17 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         String serial = admissible.signerSerialHex();
         Optional<StationDirectory.Station> station = registry.stations().find(binding.stationId());
         if (station.isPresent() && station.get().signingSerialHex(binding.suiteId()).isEmpty()) {
-            return reject("SUITE_CERTIFICATE_MISMATCH", "No certificate for this suite", "station "
-                    + binding.stationId() + " sealed the envelope with suite " + binding.suiteId() + " but enrolled "
-                    + "without a signing certificate for that suite; set envelope.suite to the suite it enrolled "
-                    + "for, or enroll it again (enroll --force) with envelope.suite = " + binding.suiteId(), instance);
+            return reject(ProblemType.SUITE_CERTIFICATE_MISMATCH, "station " + binding.stationId()
+                    + " sealed the envelope with suite " + binding.suiteId() + " but enrolled without a signing "
+                    + "certificate for that suite; set envelope.suite to the suite it enrolled for, or enroll it "
+                    + "again (enroll --force) with envelope.suite = " + binding.suiteId(), instance);
         }
         if (station.isEmpty() || !station.get().signingSerialHex(binding.suiteId()).get().equals(serial)) {
-            return reject("STATION_UNKNOWN", "Unknown station certificate", "station " + binding.stationId()
+            return reject(ProblemType.ENVELOPE_STATION_UNKNOWN, "station " + binding.stationId()
                     + " with certificate serial " + serial + " was not enrolled at this registry", instance);
         }
         if (registry.codes().find(binding.codeId()).isEmpty()) {
-            return reject("CODE_UNKNOWN", "Unknown collection code", "code " + binding.codeId()
+            return reject(ProblemType.ENVELOPE_CODE_UNKNOWN, "code " + binding.codeId()
                     + " was not issued by this registry", instance);
         }
         return sequencer.accept(new AcceptanceSequencer.Candidate(upload, bytes, envelopeSha256, binding, instance));
@@ -152,7 +153,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
      */
     static CompletionOutcome again(PhotoArchive.AcceptedPhoto earlier, UploadInfo upload, String instance) {
         if (!earlier.stationId().equals(upload.stationId())) {
-            return reject("STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
+            return reject(ProblemType.ENVELOPE_STATION_MISMATCH, "the envelope was sealed by "
                     + "station " + earlier.stationId() + " but uploaded by station " + upload.stationId()
                     + "; each station uploads only what it sealed", instance);
         }
@@ -160,8 +161,8 @@ public final class EnvelopeAcceptance implements CompletionHandler {
     }
 
     /** Every refusal is a 422: the upload arrived whole, and its content is what the registry refuses. */
-    private static CompletionOutcome reject(String reason, String title, String detail, String instance) {
-        return new CompletionOutcome.Rejected(Problem.of(422, reason, title, detail, instance));
+    private static CompletionOutcome reject(ProblemType type, String detail, String instance) {
+        return new CompletionOutcome.Rejected(type.problem(detail, instance));
     }
 
     /** The upload a problem concerns, as its {@code instance}. */

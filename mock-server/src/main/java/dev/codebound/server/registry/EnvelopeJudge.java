@@ -13,6 +13,7 @@ import dev.codebound.protocol.pki.RegistryKeyring.KeyedCertificate;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.upload.UploadInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -96,14 +97,13 @@ final class EnvelopeJudge {
         try {
             return openAndCheck(envelope, upload, instance);
         } catch (EnvelopeException e) {
-            String reason = e.codeReason().map(code -> "CODE_" + code.name()).orElse(e.reason().name());
-            return refused(reason, "Envelope refused", e.getMessage(), instance);
+            return refused(ProblemType.ofEnvelope(e), e.getMessage(), instance);
         } catch (IOException | RuntimeException e) {
             // Over bytes in memory, only a parser can fail (see the class comment): a bad envelope, and a
             // library fault worth a fuzz regression input. The exception carries no photo byte.
             LOG.log(System.Logger.Level.WARNING, "envelope of upload " + upload.id().value() + " refused as "
                     + "MALFORMED after an unexpected " + e.getClass().getName() + " while opening it", e);
-            return refused("MALFORMED", "Envelope refused", "the envelope cannot be parsed (" + describe(e)
+            return refused(ProblemType.MALFORMED, "the envelope cannot be parsed (" + describe(e)
                     + "); it was not produced by a conforming station", instance);
         }
     }
@@ -121,29 +121,29 @@ final class EnvelopeJudge {
         try (OpenedEnvelope opened = opener.open(new ByteArrayInputStream(envelope))) {
             Binding binding = opened.binding();
             if (!bundle.acceptsSuite(binding.suiteId())) {
-                return refused("SUITE_NOT_ACCEPTED", "Envelope suite not accepted", "the envelope is sealed with "
+                return refused(ProblemType.SUITE_NOT_ACCEPTED, "the envelope is sealed with "
                         + "algorithm suite " + binding.suiteId() + ", which this registry does not accept (its trust "
                         + "bundle lists suites " + bundle.suites().keySet() + "); refresh the station's trust bundle, "
                         + "set envelope.suite to an accepted suite and capture the photo again", instance);
             }
             if (!binding.stationId().equals(upload.stationId())) {
-                return refused("STATION_MISMATCH", "Envelope from another station", "the envelope was sealed by "
+                return refused(ProblemType.ENVELOPE_STATION_MISMATCH, "the envelope was sealed by "
                         + "station " + binding.stationId() + " but uploaded by station " + upload.stationId()
                         + "; each station uploads only what it sealed", instance);
             }
             Optional<String> codeId = upload.metadata().get(Tus.Metadata.CODE_ID);
             if (codeId.isPresent() && !codeId.get().equals(binding.codeId())) {
-                return refused("METADATA_MISMATCH", "Metadata does not match the envelope", "the code-id metadata "
+                return refused(ProblemType.METADATA_MISMATCH, "the code-id metadata "
                         + "says " + codeId.get() + " but the envelope is bound to code " + binding.codeId(), instance);
             }
             if (!CaptureMetadata.JPEG.equals(binding.mediaType())) {
-                return refused("PHOTO_NOT_JPEG", "Photo is not a JPEG", "the envelope declares its photo as "
+                return refused(ProblemType.ENVELOPE_PHOTO_NOT_JPEG, "the envelope declares its photo as "
                         + binding.mediaType() + "; the registry accepts only " + CaptureMetadata.JPEG
                         + " photos that meet the photo specification", instance);
             }
             PhotoReport report = inspector.inspect(photoBytes(opened));
             if (report.hasErrors()) {
-                return refused("PHOTO_OUT_OF_SPEC", "Photo does not meet the specification", "the photo fails "
+                return refused(ProblemType.PHOTO_OUT_OF_SPEC, "the photo fails "
                         + "the photo specification (" + report.errors().stream().map(Finding::toString)
                         .collect(Collectors.joining("; ")) + "); check the station's photo checks and take the "
                         + "photo again", instance);
@@ -164,7 +164,7 @@ final class EnvelopeJudge {
                 : e.getClass().getSimpleName() + ": " + message;
     }
 
-    private static Verdict refused(String reason, String title, String detail, String instance) {
-        return new Verdict.Refused(Problem.of(422, reason, title, detail, instance));
+    private static Verdict refused(ProblemType type, String detail, String instance) {
+        return new Verdict.Refused(type.problem(detail, instance));
     }
 }

@@ -12,16 +12,13 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * The registry's services over one data directory: enrolled stations, enrollment tokens, issued
- * codes and the published trust bundle.
+ * The registry's services over its {@link RegistryStores}: enrolled stations, enrollment tokens,
+ * issued codes, accepted photos, the transparency log and the published trust bundle. The embedded
+ * layout is one data directory:
  *
  * <pre>
- * registry/stations/      one JSON record per enrolled station
- * registry/tokens/        one JSON record per enrollment token (hash only)
- * registry/codes/         one JSON record per issued collection code
- * registry/trust-bundle.json  the latest signed trust bundle
- * registry/photos/        accepted envelopes and their records ({@link FilePhotoArchive})
- * registry/log/           the transparency log ({@link TransparencyLog})
+ * registry/stations/ tokens/ codes/ photos/ log/   the embedded stores ({@link RegistryStores#embedded})
+ * registry/trust-bundle.json                       the latest signed trust bundle
  * </pre>
  */
 public final class Registry implements Closeable {
@@ -53,8 +50,8 @@ public final class Registry implements Closeable {
     }
 
     /**
-     * Opens (creating where missing) the registry state under {@code dataDir/registry}, accepting
-     * envelope suites 1 and 2.
+     * Opens (creating where missing) the registry state in files under {@code dataDir/registry},
+     * accepting envelope suites 1 and 2 and issuing suite 1 codes.
      */
     public static Registry open(Path dataDir, RegistryKeyring keyring, Clock clock) throws IOException {
         return open(dataDir, keyring, clock, Set.of(1, 2), 1);
@@ -70,23 +67,49 @@ public final class Registry implements Closeable {
         Path root = dataDir.resolve("registry");
         // A crash while trust-bundle.json was being replaced leaves its temporary file; the old bundle stands.
         DurableFiles.removeStaleTemporaries(root);
-        StationDirectory stations = new StationDirectory(root.resolve("stations"));
-        EnrollmentService enrollment = new EnrollmentService(root.resolve("tokens"), stations, keyring.authority(),
-                clock, STATION_CERTIFICATE_VALIDITY, acceptedSuites);
-        CodeBook codes = new CodeBook(root.resolve("codes"),
-                new CodeIssuer(keyring.codeSigning(codeSuite), keyring.encryption(codeSuite).certificate()), clock);
-        TrustBundlePublisher trustBundles = new TrustBundlePublisher(root.resolve("trust-bundle.json"), keyring,
-                stations, codes, clock, acceptedSuites);
-        trustBundles.current();
-        PhotoArchive photos = new FilePhotoArchive(root.resolve("photos"));
+        return open(RegistryStores.embedded(root), root.resolve("trust-bundle.json"), keyring, clock, acceptedSuites,
+                codeSuite);
+    }
+
+    /**
+     * Opens the registry over {@code stores}, publishing its trust bundle to {@code trustBundleFile},
+     * accepting the envelope suites {@code acceptedSuites} and issuing codes of suite {@code codeSuite};
+     * closes the stores that hold resources (the photo archive, the log) if opening fails.
+     */
+    public static Registry open(RegistryStores stores, Path trustBundleFile, RegistryKeyring keyring, Clock clock,
+            Set<Integer> acceptedSuites, int codeSuite) throws IOException {
         TransparencyLog log;
         try {
-            log = TransparencyLog.open(root.resolve("log"), keyring);
+            log = TransparencyLog.open(stores.log(), keyring);
         } catch (IOException | RuntimeException e) {
-            photos.close();
+            closeAfterFailure(e, stores.photos());
             throw e;
         }
-        return new Registry(keyring, stations, enrollment, codes, trustBundles, photos, log, clock, acceptedSuites);
+        try {
+            StationDirectory stations = new StationDirectory(stores.stations());
+            EnrollmentService enrollment = new EnrollmentService(stores.tokens(), stations, keyring.authority(),
+                    clock, STATION_CERTIFICATE_VALIDITY, acceptedSuites);
+            CodeBook codes = new CodeBook(stores.codes(),
+                    new CodeIssuer(keyring.codeSigning(codeSuite), keyring.encryption(codeSuite).certificate()), clock);
+            TrustBundlePublisher trustBundles = new TrustBundlePublisher(trustBundleFile, keyring, stations, codes,
+                    clock, acceptedSuites);
+            trustBundles.current();
+            return new Registry(keyring, stations, enrollment, codes, trustBundles, stores.photos(), log, clock,
+                    acceptedSuites);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(e, stores.photos(), log);
+            throw e;
+        }
+    }
+
+    private static void closeAfterFailure(Exception failure, Closeable... opened) {
+        for (Closeable closeable : opened) {
+            try {
+                closeable.close();
+            } catch (IOException | RuntimeException suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
     }
 
     public RegistryKeyring keyring() {

@@ -20,6 +20,8 @@ import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.SmallBodyHandler;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -120,11 +122,11 @@ public final class RegistryRoutes {
         return json(HttpResponseStatus.CREATED, response);
     }
 
-    private static PKCS10CertificationRequest request(String pem, String field) throws RegistryException {
+    private static PKCS10CertificationRequest request(String pem, String field) throws Refusal {
         try {
             return PemFiles.requestFromPem(pem, field);
         } catch (PkiException e) {
-            throw new RegistryException("CSR_INVALID", 400, e.getMessage());
+            throw new Refusal(ProblemType.CSR_INVALID, e.getMessage());
         }
     }
 
@@ -230,12 +232,12 @@ public final class RegistryRoutes {
     private FullHttpResponse decryptedPhoto(Exchange exchange, byte[] body) throws Exception {
         PhotoArchive.AcceptedPhoto photo = acceptedPhoto(exchange);
         if (!CaptureMetadata.JPEG.equals(photo.mediaType())) {
-            throw new RegistryException("PHOTO_NOT_JPEG", 409, "envelope " + photo.envelopeSha256()
+            throw new Refusal(ProblemType.PHOTO_NOT_JPEG, "envelope " + photo.envelopeSha256()
                     + " holds a photo declared " + photo.mediaType() + ", accepted before the registry checked "
                     + "photos; this endpoint serves only " + CaptureMetadata.JPEG);
         }
         if (photo.envelopeLength() > MAX_DECRYPTED_RESPONSE) {
-            throw new RegistryException("PHOTO_TOO_LARGE", 413, "this envelope is " + photo.envelopeLength()
+            throw new Refusal(ProblemType.PHOTO_TOO_LARGE, "this envelope is " + photo.envelopeLength()
                     + " bytes; the admin endpoint returns photos up to " + MAX_DECRYPTED_RESPONSE + " bytes");
         }
         // Integrity and authenticity are checked again, as at acceptance; revocations since then do
@@ -258,7 +260,7 @@ public final class RegistryRoutes {
             response.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, "default-src 'none'");
             return response;
         } catch (EnvelopeException e) {
-            throw new RegistryException("ARCHIVE_UNREADABLE", 500, "the archived envelope no longer opens: "
+            throw new Refusal(ProblemType.ARCHIVE_UNREADABLE, "the archived envelope no longer opens: "
                     + e.getMessage());
         }
     }
@@ -267,27 +269,27 @@ public final class RegistryRoutes {
         PhotoArchive.AcceptedPhoto photo = acceptedPhoto(exchange);
         String station = exchange.station().orElseThrow().stationId();
         if (!photo.stationId().equals(station)) {
-            throw new RegistryException("RECEIPT_UNKNOWN", 404, "station " + station
+            throw new Refusal(ProblemType.RECEIPT_UNKNOWN, "station " + station
                     + " holds no receipt for envelope " + photo.envelopeSha256());
         }
         return Responses.json(HttpResponseStatus.OK, photo.receipt().getBytes(StandardCharsets.UTF_8));
     }
 
-    private PhotoArchive.AcceptedPhoto acceptedPhoto(Exchange exchange) throws IOException, RegistryException {
+    private PhotoArchive.AcceptedPhoto acceptedPhoto(Exchange exchange) throws IOException, Refusal {
         String sha256 = exchange.parameter("sha256");
         if (!sha256.matches("[0-9a-f]{64}")) {
-            throw new RegistryException("ENVELOPE_UNKNOWN", 404, "envelopes are named by 64 lower-case hex digits");
+            throw new Refusal(ProblemType.ENVELOPE_UNKNOWN, "envelopes are named by 64 lower-case hex digits");
         }
-        return registry.photos().find(sha256).orElseThrow(() -> new RegistryException("ENVELOPE_UNKNOWN", 404,
+        return registry.photos().find(sha256).orElseThrow(() -> new Refusal(ProblemType.ENVELOPE_UNKNOWN,
                 "no accepted envelope has SHA-256 " + sha256));
     }
 
-    private CodeBook.CodeRecord codeRecord(Exchange exchange) throws IOException, RegistryException {
+    private CodeBook.CodeRecord codeRecord(Exchange exchange) throws IOException, Refusal {
         String codeId = exchange.parameter("id");
         if (!codeId.matches("[A-Z2-7]{16}")) {
-            throw new RegistryException("CODE_UNKNOWN", 404, "'" + codeId + "' is not a code id (16 characters A-Z, 2-7)");
+            throw new Refusal(ProblemType.CODE_UNKNOWN, "'" + codeId + "' is not a code id (16 characters A-Z, 2-7)");
         }
-        return registry.codes().find(codeId).orElseThrow(() -> new RegistryException("CODE_UNKNOWN", 404,
+        return registry.codes().find(codeId).orElseThrow(() -> new Refusal(ProblemType.CODE_UNKNOWN,
                 "no code '" + codeId + "' was issued by this registry"));
     }
 
@@ -307,11 +309,11 @@ public final class RegistryRoutes {
         return node;
     }
 
-    private static JsonNode object(byte[] body, Exchange exchange) throws RegistryException {
+    private static JsonNode object(byte[] body, Exchange exchange) throws Refusal {
         try {
             return SignedJson.readObject(body, "request body");
         } catch (PkiException e) {
-            throw new RegistryException("INVALID_JSON", 400, e.getMessage());
+            throw new Refusal(ProblemType.INVALID_JSON, e.getMessage());
         }
     }
 
@@ -351,16 +353,15 @@ public final class RegistryRoutes {
 
     /** Registry refusals keep their reason and status; bad input is 400; anything else is 500. */
     static FullHttpResponse failure(Exchange exchange, Exception failure) {
-        if (failure instanceof RegistryException refused) {
-            return Responses.problem(refused.httpStatus(), refused.reason(), "Request refused", refused.getMessage(),
-                    exchange.path());
+        if (failure instanceof Refusal refused) {
+            return Responses.problem(refused.problem(exchange.path()));
         }
         if (failure instanceof IllegalArgumentException invalid) {
-            return Responses.problem(400, "INVALID_REQUEST", "Invalid request", invalid.getMessage(), exchange.path());
+            return Responses.problem(ProblemType.INVALID_REQUEST.problem(invalid.getMessage(), exchange.path()));
         }
         System.getLogger(RegistryRoutes.class.getName()).log(System.Logger.Level.ERROR,
                 "registry operation failed on " + exchange.method() + " " + exchange.path(), failure);
-        return Responses.problem(500, "REGISTRY_FAILURE", "Registry failure",
-                "the registry could not complete the operation; retry later", exchange.path());
+        return Responses.problem(ProblemType.REGISTRY_FAILURE.problem(
+                "the registry could not complete the operation; retry later", exchange.path()));
     }
 }

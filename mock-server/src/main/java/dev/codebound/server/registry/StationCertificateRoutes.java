@@ -7,6 +7,8 @@ import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.SmallBodyHandler;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -36,8 +38,8 @@ public final class StationCertificateRoutes {
 
     private FullHttpResponse certificate(Exchange exchange, byte[] body) throws Exception {
         String stationId = exchange.parameter("id");
-        StationDirectory.Station station = stations.find(stationId).orElseThrow(() -> new RegistryException(
-                "STATION_UNKNOWN", 404, "no station '" + stationId + "' has been enrolled"));
+        StationDirectory.Station station = stations.find(stationId).orElseThrow(() -> new Refusal(
+                ProblemType.STATION_UNKNOWN, "no station '" + stationId + "' has been enrolled"));
         ObjectNode node = JsonRecordStore.JSON.createObjectNode();
         node.put("stationId", station.stationId());
         node.put("fingerprint", station.fingerprint());

@@ -1,20 +1,22 @@
 package dev.codebound.server.registry;
 
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The stations the registry has enrolled, and which of them are revoked. Durable. */
+/**
+ * The stations the registry has enrolled, and which of them are revoked, over a
+ * {@link StationStore} (durability and concurrency are the store's contract).
+ */
 public final class StationDirectory {
     /**
      * One enrolled station.
@@ -44,13 +46,11 @@ public final class StationDirectory {
         }
     }
 
-    private final JsonRecordStore<Station> records;
-    /** Every record, read once at open and kept in step with each durable write: checked per request. */
-    private final Map<String, Station> byId = new ConcurrentHashMap<>();
+    private final StationStore store;
 
-    public StationDirectory(Path directory) throws IOException {
-        this.records = new JsonRecordStore<>(directory, Station.class);
-        records.all().forEach(station -> byId.put(station.stationId(), station));
+    /** The directory over {@code store}. */
+    public StationDirectory(StationStore store) {
+        this.store = store;
     }
 
     /** Records a newly issued station certificate (a station without a suite 2 signing certificate). */
@@ -62,40 +62,33 @@ public final class StationDirectory {
      * Records a newly issued station certificate and, for a suite 2 station, its SM2 envelope-signing
      * certificate (same station id, issued in the same enrollment).
      */
-    public synchronized Station add(X509Certificate certificate, Optional<X509Certificate> sm2Certificate,
+    public Station add(X509Certificate certificate, Optional<X509Certificate> sm2Certificate,
             Instant enrolledAt) throws IOException {
         Station station = new Station(Certificates.commonName(certificate), Certificates.serialHex(certificate),
                 Certificates.fingerprint(certificate), enrolledAt, certificate.getNotAfter().toInstant(), null, null,
                 sm2Certificate.map(Certificates::serialHex).orElse(null));
-        records.put(station.stationId(), station);
-        byId.put(station.stationId(), station);
+        store.add(station);
         return station;
     }
 
+    /** The station with this id; answered from memory, so it may be asked on every request. */
     public Optional<Station> find(String stationId) {
-        return Optional.ofNullable(byId.get(stationId));
+        return store.find(stationId);
     }
 
+    /** Every station, oldest enrollment first. */
     public List<Station> all() {
-        return byId.values().stream().sorted(Comparator.comparing(Station::enrolledAt)).toList();
+        return store.all().stream().sorted(Comparator.comparing(Station::enrolledAt)).toList();
     }
 
     /**
      * Revokes a station's certificate. Revoking twice keeps the first revocation.
      *
-     * @throws RegistryException STATION_UNKNOWN (404) for an id never enrolled
+     * @throws Refusal STATION_UNKNOWN (404) for an id never enrolled
      */
-    public synchronized Station revoke(String stationId, String note, Instant at) throws IOException, RegistryException {
-        Station station = find(stationId).orElseThrow(() -> new RegistryException("STATION_UNKNOWN", 404,
+    public Station revoke(String stationId, String note, Instant at) throws IOException, Refusal {
+        return store.revoke(stationId, at, note).orElseThrow(() -> new Refusal(ProblemType.STATION_UNKNOWN,
                 "no station '" + stationId + "' has been enrolled"));
-        if (station.revoked()) {
-            return station;
-        }
-        Station revoked = new Station(station.stationId(), station.serialHex(), station.fingerprint(),
-                station.enrolledAt(), station.notAfter(), at, note, station.sm2SerialHex());
-        records.put(stationId, revoked);
-        byId.put(stationId, revoked);
-        return revoked;
     }
 
     /**
@@ -116,13 +109,12 @@ public final class StationDirectory {
 
     /** Whether the station with this id has been revoked (whatever certificate it presents). */
     public boolean isRevoked(String stationId) {
-        Station station = byId.get(stationId);
-        return station != null && station.revoked();
+        return find(stationId).map(Station::revoked).orElse(false);
     }
 
     /** Whether the station certificate with this id and serial is revoked. */
     public boolean isRevoked(String stationId, String serialHex) {
-        Station station = byId.get(stationId);
-        return station != null && station.revoked() && station.serialHex().equals(serialHex);
+        return find(stationId).filter(station -> station.revoked() && station.serialHex().equals(serialHex))
+                .isPresent();
     }
 }

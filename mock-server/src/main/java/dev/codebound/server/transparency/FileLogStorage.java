@@ -5,7 +5,6 @@ import dev.codebound.protocol.io.GroupCommitJournal;
 import dev.codebound.protocol.log.ConsistencyProof;
 import dev.codebound.protocol.log.InclusionProof;
 import dev.codebound.protocol.log.LogEntry;
-import dev.codebound.protocol.log.LogStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

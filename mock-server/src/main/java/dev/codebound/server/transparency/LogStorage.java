@@ -19,9 +19,15 @@ import java.util.OptionalLong;
  *       and {@link #storeCheckpoint} only once the note is; a crash can lose only entries of an
  *       append that had not returned. After a failed append the storage refuses further appends
  *       until it is reopened (after a failed fsync the state on disk is unknown).</li>
- *   <li><b>Concurrency</b>: one writer at a time ({@link #append}, {@link #storeCheckpoint}: the
- *       log's sequencer); queries may run on any thread concurrently with it and with each other, and
- *       see entries once their append returned.</li>
+ *   <li><b>Concurrency</b>: in one process, one writer at a time ({@link #append},
+ *       {@link #storeCheckpoint}: the log's sequencer); queries may run on any thread concurrently with
+ *       it and with each other, and see entries once their append returned.</li>
+ *   <li><b>Several nodes</b>: a storage shared by several registry nodes serializes appends itself
+ *       (each append gets a contiguous range of indexes; two nodes' batches never interleave), so
+ *       there is one log, not one per node. It makes "append unless this envelope is logged" atomic
+ *       across nodes (two nodes accepting the same envelope log it once), shows every node the
+ *       entries another node appended, and keeps as {@link #checkpoint} the note of the largest
+ *       tree, never replacing it with an older one a slower node stores later.</li>
  *   <li><b>Integrity</b>: entries are never changed or removed; {@link #rootHash} and the proofs are
  *       RFC 9162's over the entries' leaf hashes (docs/spec-log.md).</li>
  * </ul>

@@ -45,12 +45,18 @@ public final class TransparencyLog implements Closeable {
      */
     public record Appended(LogEntry logged, LogInclusion inclusion) {}
 
+    /** The index placeholder of an entry this call appends, until the storage assigns its index. */
+    private static final long NOT_YET_LOGGED = -1;
+
     private final LogStorage storage;
     private final NoteSigner signer;
     private final String origin;
     /** Serializes appends (the storage takes one writer at a time); never taken by a query. */
     private final Object appendOrder = new Object();
-    private volatile String latestCheckpoint;
+    /** The latest checkpoint this node signed, with the tree size it covers. */
+    private volatile Signed latest;
+
+    private record Signed(String note, long size) {}
 
     private TransparencyLog(LogStorage storage, NoteSigner signer, String origin) {
         this.storage = storage;
@@ -108,7 +114,6 @@ public final class TransparencyLog implements Closeable {
             List<LogEntry> fresh = new ArrayList<>();
             Map<ByteBuffer, Long> indexes = new HashMap<>();
             Map<Long, LogEntry> earlier = new HashMap<>();
-            long next = storage.size();
             for (LogEntry entry : entries) {
                 ByteBuffer key = ByteBuffer.wrap(entry.envelopeSha256());
                 if (indexes.containsKey(key)) {
@@ -119,16 +124,25 @@ public final class TransparencyLog implements Closeable {
                     indexes.put(key, existing.getAsLong());
                     earlier.put(existing.getAsLong(), storage.entry(existing.getAsLong()));
                 } else {
-                    indexes.put(key, next++);
+                    indexes.put(key, NOT_YET_LOGGED);
                     fresh.add(entry);
                 }
             }
             if (!fresh.isEmpty()) {
-                storage.append(fresh);
+                // The storage assigns the indexes: over a shared database another node may have appended
+                // since this node last looked at the log's size.
+                long first = storage.append(fresh);
+                for (int i = 0; i < fresh.size(); i++) {
+                    indexes.put(ByteBuffer.wrap(fresh.get(i).envelopeSha256()), first + i);
+                }
+            }
+            // New entries, or one another node logged after this node's last checkpoint, need a newer one.
+            if (indexes.values().stream().anyMatch(index -> index >= latest.size())) {
                 publishCheckpoint();
             }
-            long size = storage.size();
-            String checkpoint = latestCheckpoint;
+            Signed signed = latest;
+            long size = signed.size();
+            String checkpoint = signed.note();
             List<Appended> appended = new ArrayList<>(entries.size());
             for (LogEntry entry : entries) {
                 long index = indexes.get(ByteBuffer.wrap(entry.envelopeSha256()));
@@ -145,14 +159,16 @@ public final class TransparencyLog implements Closeable {
     }
 
     private void publishCheckpoint() throws IOException {
-        String note = new Checkpoint(origin, storage.size(), storage.rootHash(storage.size())).sign(signer);
+        // One size for the note and the proofs served with it, whatever entries arrive meanwhile.
+        long size = storage.size();
+        String note = new Checkpoint(origin, size, storage.rootHash(size)).sign(signer);
         storage.storeCheckpoint(note);
-        latestCheckpoint = note;
+        latest = new Signed(note, size);
     }
 
     /** The latest signed checkpoint note. */
     public String latestCheckpoint() {
-        return latestCheckpoint;
+        return latest.note();
     }
 
     public String origin() {

@@ -12,6 +12,7 @@ import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.SmallBodyHandler;
+import dev.codebound.server.problem.ProblemType;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -114,12 +115,10 @@ public final class TransparencyRoutes {
 
     private static FullHttpResponse failure(Exchange exchange, Exception failure) {
         if (failure instanceof IllegalArgumentException invalid) {
-            return Responses.problem(400, "INVALID_LOG_QUERY", "Invalid log query", invalid.getMessage(),
-                    exchange.path());
+            return Responses.problem(ProblemType.INVALID_LOG_QUERY.problem(invalid.getMessage(), exchange.path()));
         }
         System.getLogger(TransparencyRoutes.class.getName()).log(System.Logger.Level.ERROR,
                 "log query failed", failure);
-        return Responses.problem(500, "REGISTRY_FAILURE", "Registry failure", "the log could not be read",
-                exchange.path());
+        return Responses.problem(ProblemType.REGISTRY_FAILURE.problem("the log could not be read", exchange.path()));
     }
 }

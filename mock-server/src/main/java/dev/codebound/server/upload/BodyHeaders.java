@@ -4,6 +4,8 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.protocol.wire.UploadChecksum;
 import dev.codebound.protocol.wire.WireFormatException;
 import dev.codebound.server.http.Exchange;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -28,7 +30,7 @@ final class BodyHeaders {
         String type = exchange.headers().get(HttpHeaderNames.CONTENT_TYPE);
         String mediaType = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!mediaType.equals(Tus.OFFSET_CONTENT_TYPE)) {
-            throw Refusal.of(415, "WRONG_CONTENT_TYPE", "Unsupported media type",
+            throw new Refusal(ProblemType.WRONG_CONTENT_TYPE,
                     "upload bytes must be sent as Content-Type: " + Tus.OFFSET_CONTENT_TYPE
                             + (type == null ? "" : ", not " + type), exchange.path());
         }
@@ -43,8 +45,7 @@ final class BodyHeaders {
         try {
             return Optional.of(UploadChecksum.parse(header));
         } catch (WireFormatException e) {
-            throw Refusal.of(400, "INVALID_UPLOAD_CHECKSUM", "Invalid Upload-Checksum", e.getMessage(),
-                    exchange.path());
+            throw new Refusal(ProblemType.INVALID_UPLOAD_CHECKSUM, e.getMessage(), exchange.path());
         }
     }
 }

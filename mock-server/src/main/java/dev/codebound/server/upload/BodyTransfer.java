@@ -2,10 +2,12 @@ package dev.codebound.server.upload;
 
 import dev.codebound.protocol.wire.UploadChecksum;
 import dev.codebound.server.http.Exchange;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -108,7 +110,7 @@ final class BodyTransfer {
     }
 
     private Refusal exceeds(UploadInfo target) {
-        return Refusal.of(400, "BODY_EXCEEDS_LENGTH", "Body exceeds Upload-Length",
+        return new Refusal(ProblemType.BODY_EXCEEDS_LENGTH,
                 "the upload has " + (target.length() - target.offset()) + " bytes left from offset "
                         + target.offset() + "; this body is longer", exchange.path());
     }
@@ -164,7 +166,7 @@ final class BodyTransfer {
 
     private void finish(Committed committed) throws IOException, Refusal {
         if (digest != null && !checksum.get().matches(digest.digest())) {
-            throw Refusal.of(460, "CHECKSUM_MISMATCH", "Checksum mismatch",
+            throw new Refusal(ProblemType.CHECKSUM_MISMATCH,
                     "the body's " + checksum.get().algorithm() + " digest does not match Upload-Checksum; the chunk"
                             + " was discarded and the offset is still " + upload.offset(), exchange.path());
         }

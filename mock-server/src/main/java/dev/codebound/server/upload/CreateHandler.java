@@ -6,6 +6,8 @@ import dev.codebound.protocol.wire.WireFormatException;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.StationIdentity;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -32,21 +34,21 @@ final class CreateHandler implements RequestHandler {
         try {
             TusHeaders.requireTusRequest(exchange.headers(), exchange.path());
             if (exchange.headers().contains(Tus.UPLOAD_DEFER_LENGTH)) {
-                throw Refusal.of(400, "DEFER_LENGTH_UNSUPPORTED", "Upload-Defer-Length not supported",
+                throw new Refusal(ProblemType.DEFER_LENGTH_UNSUPPORTED,
                         "this server needs Upload-Length at creation (creation-defer-length is not offered)",
                         exchange.path());
             }
             long length = TusHeaders.nonNegative(exchange.headers().get(Tus.UPLOAD_LENGTH), Tus.UPLOAD_LENGTH,
-                    exchange.path());
+                    ProblemType.MISSING_UPLOAD_LENGTH, ProblemType.INVALID_UPLOAD_LENGTH, exchange.path());
             if (length > tus.settings().maxSize()) {
-                throw Refusal.of(413, "UPLOAD_TOO_LARGE", "Upload too large", "Upload-Length " + length
+                throw new Refusal(ProblemType.UPLOAD_TOO_LARGE, "Upload-Length " + length
                         + " exceeds Tus-Max-Size " + tus.settings().maxSize(), exchange.path());
             }
             UploadMetadata metadata = metadata(exchange);
             String station = exchange.station().map(StationIdentity::stationId).orElseThrow();
             Optional<String> claimed = metadata.get(Tus.Metadata.STATION_ID);
             if (claimed.isPresent() && !claimed.get().equals(station)) {
-                throw Refusal.of(403, "STATION_MISMATCH", "Station mismatch", "Upload-Metadata station-id '"
+                throw new Refusal(ProblemType.STATION_MISMATCH, "Upload-Metadata station-id '"
                         + claimed.get() + "' is not the authenticated station", exchange.path());
             }
             boolean hasBody = BodyHeaders.hasBody(exchange.headers());
@@ -66,8 +68,7 @@ final class CreateHandler implements RequestHandler {
         try {
             return UploadMetadata.parse(exchange.headers().get(Tus.UPLOAD_METADATA));
         } catch (WireFormatException e) {
-            throw Refusal.of(400, "INVALID_UPLOAD_METADATA", "Invalid Upload-Metadata", e.getMessage(),
-                    exchange.path());
+            throw new Refusal(ProblemType.INVALID_UPLOAD_METADATA, e.getMessage(), exchange.path());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.Responses;
+import dev.codebound.server.problem.Refusal;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;

@@ -1,6 +1,8 @@
 package dev.codebound.server.upload;
 
 import dev.codebound.server.http.Exchange;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 
 /** The 423 every handler gives when another request holds the upload. */
 final class Locked {
@@ -11,8 +13,7 @@ final class Locked {
      * processed (or whose broken connection the server has not noticed yet) retries after a HEAD.
      */
     static Refusal refusal(Exchange exchange) {
-        return Refusal.of(423, "UPLOAD_LOCKED", "Upload busy",
-                "another request is writing this upload; wait for it to finish, then HEAD and resume",
-                exchange.path());
+        return new Refusal(ProblemType.UPLOAD_LOCKED,
+                "another request is writing this upload; wait for it to finish, then HEAD and resume", exchange.path());
     }
 }

@@ -3,6 +3,8 @@ package dev.codebound.server.upload;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -33,7 +35,7 @@ final class PatchHandler implements RequestHandler {
             UploadId id = TusService.uploadId(exchange);
             BodyHeaders.requireOffsetContentType(exchange);
             long offset = TusHeaders.nonNegative(exchange.headers().get(Tus.UPLOAD_OFFSET), Tus.UPLOAD_OFFSET,
-                    exchange.path());
+                    ProblemType.MISSING_UPLOAD_OFFSET, ProblemType.INVALID_UPLOAD_OFFSET, exchange.path());
             BodyTransfer chunk = new BodyTransfer(tus, exchange, BodyHeaders.checksum(exchange));
             UploadLocker.Lock lock = tus.locker().tryLock(id).orElseThrow(() -> Locked.refusal(exchange));
             chunk.hold(lock);
@@ -55,10 +57,10 @@ final class PatchHandler implements RequestHandler {
             return;
         }
         if (offset != upload.offset()) {
-            throw Refusal.offsetMismatch(offset, upload.offset(), exchange.path());
+            throw new OffsetMismatch(offset, upload.offset(), exchange.path());
         }
         if (upload.state().isComplete()) {
-            throw Refusal.of(400, "BODY_EXCEEDS_LENGTH", "Body exceeds Upload-Length",
+            throw new Refusal(ProblemType.BODY_EXCEEDS_LENGTH,
                     "the upload already holds all " + upload.length() + " bytes", exchange.path());
         }
         transfer.open(upload);

@@ -3,6 +3,8 @@ package dev.codebound.server.upload;
 import dev.codebound.server.http.Exchange;
 import dev.codebound.server.http.RequestHandler;
 import dev.codebound.server.http.Responses;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -34,8 +36,8 @@ final class ResultHandler implements RequestHandler {
     private FullHttpResponse result(Exchange exchange, UploadId id) throws IOException, Refusal {
         UploadInfo upload = decideIfStalled(exchange, id, tus.lookup(exchange, id, true));
         if (!upload.state().hasOutcome()) {
-            throw Refusal.of(409, upload.state().isComplete() ? "OUTCOME_PENDING" : "UPLOAD_INCOMPLETE",
-                    "No outcome yet", upload.state().isComplete()
+            throw new Refusal(upload.state().isComplete() ? ProblemType.OUTCOME_PENDING : ProblemType.UPLOAD_INCOMPLETE,
+                    upload.state().isComplete()
                             ? "the upload is complete and its outcome is being decided; retry shortly"
                             : "the upload holds " + upload.offset() + " of " + upload.length() + " bytes",
                     exchange.path());

@@ -2,6 +2,8 @@ package dev.codebound.server.upload;
 
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Responses;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -28,34 +30,31 @@ final class TusHeaders {
 
     private TusHeaders() {}
 
-    /** A non-negative integer header: digits only (no sign, spaces or exponent), fitting a long. */
-    static long nonNegative(String value, String header, String instance) throws Refusal {
+    /**
+     * A non-negative integer header: digits only (no sign, spaces or exponent), fitting a long.
+     *
+     * @param missing the refusal when the header is absent
+     * @param invalid the refusal when it is not such an integer
+     */
+    static long nonNegative(String value, String header, ProblemType missing, ProblemType invalid, String instance)
+            throws Refusal {
         if (value == null) {
-            throw Refusal.of(400, "MISSING_" + reason(header), "Missing " + header, header + " is required",
-                    instance);
+            throw new Refusal(missing, header + " is required", instance);
         }
         if (!DIGITS.matcher(value).matches()) {
-            throw Refusal.of(400, "INVALID_" + reason(header), "Invalid " + header,
-                    header + " must be a non-negative decimal integer", instance);
+            throw new Refusal(invalid, header + " must be a non-negative decimal integer", instance);
         }
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw Refusal.of(400, "INVALID_" + reason(header), "Invalid " + header,
-                    header + " is too large", instance);
+            throw new Refusal(invalid, header + " is too large", instance);
         }
-    }
-
-    private static String reason(String header) {
-        return header.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /** The 412 for a request without {@code Tus-Resumable: 1.0.0}. */
     static Refusal unsupportedVersion(String given, String instance) {
-        return Refusal.of(412, "UNSUPPORTED_TUS_VERSION", "Unsupported tus version",
-                given == null ? "send Tus-Resumable: " + Tus.VERSION
-                        : "Tus-Resumable " + given + " is not supported; this server speaks " + Tus.VERSION,
-                instance);
+        return new Refusal(ProblemType.UNSUPPORTED_TUS_VERSION, given == null ? "send Tus-Resumable: " + Tus.VERSION
+                        : "Tus-Resumable " + given + " is not supported; this server speaks " + Tus.VERSION, instance);
     }
 
     /**
@@ -74,15 +73,14 @@ final class TusHeaders {
         for (String name : SINGLE_VALUED) {
             int count = headers.getAll(name).size();
             if (count > 1) {
-                throw Refusal.of(400, "REPEATED_HEADER", "Repeated " + name, name + " was sent on " + count
+                throw new Refusal(ProblemType.REPEATED_HEADER, name + " was sent on " + count
                         + " header lines; send it once" + (name.equals(Tus.UPLOAD_METADATA)
-                                ? ", with every key-value pair on that one line, separated by commas" : ""),
-                        instance);
+                                ? ", with every key-value pair on that one line, separated by commas" : ""), instance);
             }
         }
         requireResumable(headers.get(Tus.TUS_RESUMABLE), instance);
         if (headers.contains(Tus.UPLOAD_CONCAT)) {
-            throw Refusal.of(400, "CONCATENATION_UNSUPPORTED", "Upload-Concat not supported",
+            throw new Refusal(ProblemType.CONCATENATION_UNSUPPORTED,
                     "this server does not offer the concatenation extension (see Tus-Extension); upload the "
                             + "envelope as one upload", instance);
         }
@@ -103,11 +101,11 @@ final class TusHeaders {
     static FullHttpResponse response(Refusal refusal) {
         FullHttpResponse response = Responses.problem(refusal.problem());
         tus(response);
-        if (refusal.problem().status() == 412) {
+        if (refusal.type() == ProblemType.UNSUPPORTED_TUS_VERSION) {
             response.headers().set(Tus.TUS_VERSION, Tus.VERSION);
         }
-        if (refusal.currentOffset() >= 0) {
-            response.headers().set(Tus.UPLOAD_OFFSET, refusal.currentOffset());
+        if (refusal instanceof OffsetMismatch mismatch) {
+            response.headers().set(Tus.UPLOAD_OFFSET, mismatch.currentOffset());
         }
         return response;
     }

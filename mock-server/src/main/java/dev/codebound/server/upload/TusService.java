@@ -9,6 +9,8 @@ import dev.codebound.server.http.Responses;
 import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.StationIdentity;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -186,7 +188,7 @@ public final class TusService {
                 }
             }
             if (mine.size() >= limit) {
-                throw Refusal.of(429, "UNFINISHED_UPLOAD_QUOTA", "Too many unfinished uploads",
+                throw new Refusal(ProblemType.UNFINISHED_UPLOAD_QUOTA,
                         "this station already holds " + mine.size() + " unfinished uploads (at most " + limit
                                 + "); resume or terminate one, or wait for it to expire", instance);
             }
@@ -238,7 +240,7 @@ public final class TusService {
     static UploadId uploadId(Exchange exchange) throws Refusal {
         Optional<UploadId> id = UploadId.parse(exchange.parameter("id"));
         if (id.isEmpty()) {
-            throw Refusal.of(404, "INVALID_UPLOAD_ID", "No such upload",
+            throw new Refusal(ProblemType.INVALID_UPLOAD_ID,
                     "upload ids are 22 characters of base64url; this path names none", exchange.path());
         }
         return id.get();
@@ -251,16 +253,16 @@ public final class TusService {
     UploadInfo lookup(Exchange exchange, UploadId id, boolean allowExpired) throws IOException, Refusal {
         Optional<UploadInfo> info = store.info(id);
         if (info.isEmpty()) {
-            throw Refusal.of(404, "NO_SUCH_UPLOAD", "No such upload",
+            throw new Refusal(ProblemType.NO_SUCH_UPLOAD,
                     "no upload with this id exists (never created, or terminated)", exchange.path());
         }
         String station = exchange.station().map(StationIdentity::stationId).orElse("");
         if (!info.get().stationId().equals(station)) {
-            throw Refusal.of(403, "UPLOAD_OF_ANOTHER_STATION", "Not your upload",
+            throw new Refusal(ProblemType.UPLOAD_OF_ANOTHER_STATION,
                     "this upload was created by another station", exchange.path());
         }
         if (!allowExpired && info.get().isExpiredAt(clock.instant())) {
-            throw Refusal.of(410, "UPLOAD_EXPIRED", "Upload expired",
+            throw new Refusal(ProblemType.UPLOAD_EXPIRED,
                     "the upload was not finished before " + TusHeaders.httpDate(info.get().expires())
                             + "; create a new upload", exchange.path());
         }
@@ -285,7 +287,7 @@ public final class TusService {
     }
 
     static Refusal storageFailure(Exchange exchange) {
-        return Refusal.of(500, "STORAGE_FAILURE", "Storage failure",
+        return new Refusal(ProblemType.STORAGE_FAILURE,
                 "the registry could not read or write its storage; retry later", exchange.path());
     }
 

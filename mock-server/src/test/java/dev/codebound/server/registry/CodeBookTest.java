@@ -10,6 +10,8 @@ import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ class CodeBookTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        codes = new CodeBook(dir.resolve("codes"), new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
+        codes = new CodeBook(new FileCodeStore(dir.resolve("codes")), new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
                 RegistryFixture.KEYRING.encryption().certificate()), RegistryFixture.clockAt(RegistryFixture.NOW));
     }
 
@@ -62,8 +64,8 @@ class CodeBookTest {
                 2023002,李四,110105194912310021,10337,2027
                 2023003,王五,11010519491231002X,abc,2027
                 """;
-        RegistryException e = assertThrows(RegistryException.class, () -> codes.issueBatch(new StringReader(csv)));
-        assertEquals("CSV_INVALID", e.reason());
+        Refusal e = assertThrows(Refusal.class, () -> codes.issueBatch(new StringReader(csv)));
+        assertEquals(ProblemType.CSV_INVALID, e.type());
         assertTrue(e.getMessage().contains("row 2: ID number check digit is wrong"), e.getMessage());
         assertTrue(e.getMessage().contains("row 3: school_code 'abc' is not a whole number"), e.getMessage());
         assertTrue(codes.all().isEmpty(), "no code may be issued from a batch with errors");
@@ -71,10 +73,10 @@ class CodeBookTest {
 
     @Test
     void missingColumnsAndEmptyBatchesAreExplained() {
-        RegistryException missing = assertThrows(RegistryException.class,
+        Refusal missing = assertThrows(Refusal.class,
                 () -> codes.issueBatch(new StringReader("student_number,name\n1,x\n")));
         assertTrue(missing.getMessage().contains("'id_number' is missing"), missing.getMessage());
-        RegistryException empty = assertThrows(RegistryException.class, () -> codes.issueBatch(new StringReader(
+        Refusal empty = assertThrows(Refusal.class, () -> codes.issueBatch(new StringReader(
                 "student_number,name,id_number,school_code,cohort\n")));
         assertTrue(empty.getMessage().contains("no student rows"), empty.getMessage());
     }
@@ -83,7 +85,7 @@ class CodeBookTest {
     void revocationIsPublishedInANewerTrustBundle() throws Exception {
         IssuedCode code = codes.issueBatch(new StringReader(
                 "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n")).get(0);
-        StationDirectory stations = new StationDirectory(dir.resolve("stations"));
+        StationDirectory stations = new StationDirectory(new FileStationStore(dir.resolve("stations")));
         TrustBundlePublisher publisher = new TrustBundlePublisher(dir.resolve("trust-bundle.json"),
                 RegistryFixture.KEYRING, stations, codes, RegistryFixture.clockAt(RegistryFixture.NOW), Set.of(1, 2));
         byte[] first = publisher.current();
@@ -115,7 +117,8 @@ class CodeBookTest {
         assertEquals(Set.of(issued.get(1).codeId()), codes.revokedCodeIds());
         Files.delete(dir.resolve("codes").resolve("stray.json"));
 
-        CodeBook reopened = new CodeBook(dir.resolve("codes"), new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
+        CodeBook reopened = new CodeBook(new FileCodeStore(dir.resolve("codes")),
+                new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
                 RegistryFixture.KEYRING.encryption().certificate()), RegistryFixture.clockAt(RegistryFixture.NOW));
         assertEquals(Set.of(issued.get(1).codeId()), reopened.revokedCodeIds());
     }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -28,8 +30,8 @@ class EnrollmentServiceTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        stations = new StationDirectory(dir.resolve("stations"));
-        enrollment = new EnrollmentService(dir.resolve("tokens"), stations, RegistryFixture.KEYRING.authority(),
+        stations = new StationDirectory(new FileStationStore(dir.resolve("stations")));
+        enrollment = new EnrollmentService(new FileEnrollmentTokenStore(dir.resolve("tokens")), stations, RegistryFixture.KEYRING.authority(),
                 RegistryFixture.clockAt(RegistryFixture.NOW), Duration.ofDays(365));
     }
 
@@ -45,10 +47,10 @@ class EnrollmentServiceTest {
                 RegistryFixture.NOW);
         assertEquals(Certificates.serialHex(certificate), stations.find(stationId).orElseThrow().serialHex());
 
-        RegistryException reuse = assertThrows(RegistryException.class, () -> enrollment.enroll(token.token(),
+        Refusal reuse = assertThrows(Refusal.class, () -> enrollment.enroll(token.token(),
                 CertificationRequests.create(KeyPairs.generateP256(), "thief")));
-        assertEquals("ENROLLMENT_TOKEN_USED", reuse.reason());
-        assertEquals(409, reuse.httpStatus());
+        assertEquals(ProblemType.ENROLLMENT_TOKEN_USED, reuse.type());
+        assertEquals(409, reuse.type().status());
     }
 
     @Test
@@ -63,16 +65,16 @@ class EnrollmentServiceTest {
 
     @Test
     void unknownAndExpiredTokensAreRefused() throws Exception {
-        RegistryException unknown = assertThrows(RegistryException.class,
+        Refusal unknown = assertThrows(Refusal.class,
                 () -> enrollment.enroll("CBE-NOTATOKEN", request));
-        assertEquals("ENROLLMENT_TOKEN_UNKNOWN", unknown.reason());
+        assertEquals(ProblemType.ENROLLMENT_TOKEN_UNKNOWN, unknown.type());
 
         String token = enrollment.issueToken(Duration.ofMinutes(10), "n").token();
-        EnrollmentService later = new EnrollmentService(dir.resolve("tokens"), stations,
+        EnrollmentService later = new EnrollmentService(new FileEnrollmentTokenStore(dir.resolve("tokens")), stations,
                 RegistryFixture.KEYRING.authority(), RegistryFixture.clockAt(RegistryFixture.NOW.plusSeconds(3600)),
                 Duration.ofDays(365));
-        RegistryException expired = assertThrows(RegistryException.class, () -> later.enroll(token, request));
-        assertEquals("ENROLLMENT_TOKEN_EXPIRED", expired.reason());
+        Refusal expired = assertThrows(Refusal.class, () -> later.enroll(token, request));
+        assertEquals(ProblemType.ENROLLMENT_TOKEN_EXPIRED, expired.type());
     }
 
     @Test
@@ -80,10 +82,10 @@ class EnrollmentServiceTest {
         String token = enrollment.issueToken(Duration.ofDays(1), "n").token();
         byte[] der = request.getEncoded();
         der[der.length - 3] ^= 0x10;
-        RegistryException bad = assertThrows(RegistryException.class,
+        Refusal bad = assertThrows(Refusal.class,
                 () -> enrollment.enroll(token, new PKCS10CertificationRequest(der)));
-        assertEquals("CSR_INVALID", bad.reason());
-        assertEquals(400, bad.httpStatus());
+        assertEquals(ProblemType.CSR_INVALID, bad.type());
+        assertEquals(400, bad.type().status());
         enrollment.enroll(token.toLowerCase(), request);
     }
 
@@ -96,7 +98,7 @@ class EnrollmentServiceTest {
         stations.revoke(stationId, "lost laptop", RegistryFixture.NOW);
         assertTrue(stations.isRevoked(certificate));
         assertEquals(java.util.Set.of(Certificates.serialHex(certificate)), stations.revokedSerials());
-        assertEquals("STATION_UNKNOWN", assertThrows(RegistryException.class,
-                () -> stations.revoke("ST-NOPE", "x", RegistryFixture.NOW)).reason());
+        assertEquals(ProblemType.STATION_UNKNOWN, assertThrows(Refusal.class,
+                () -> stations.revoke("ST-NOPE", "x", RegistryFixture.NOW)).type());
     }
 }

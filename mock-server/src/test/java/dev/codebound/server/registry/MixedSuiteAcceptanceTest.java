@@ -14,7 +14,6 @@ import dev.codebound.protocol.envelope.CaptureMetadata;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
 import dev.codebound.protocol.envelope.Suite;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.Providers;
@@ -28,6 +27,8 @@ import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.TusTestClient;
+import dev.codebound.server.problem.Refusal;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -197,8 +198,8 @@ class MixedSuiteAcceptanceTest {
         assertEquals(Set.of(1), bundle.suites().keySet());
         assertTrue(bundle.encryption(2).isEmpty());
 
-        RegistryException refusedEnrollment = assertThrows(RegistryException.class, () -> enroll(registry, true));
-        assertEquals("SUITE_NOT_ACCEPTED", refusedEnrollment.reason());
+        Refusal refusedEnrollment = assertThrows(Refusal.class, () -> enroll(registry, true));
+        assertEquals("SUITE_NOT_ACCEPTED", refusedEnrollment.type().code());
 
         Station p256 = enroll(registry, false);
         StationCredentials sm2 = registry.keyring().issueSm2Station(p256.id(),

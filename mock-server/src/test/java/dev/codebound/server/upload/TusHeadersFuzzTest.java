@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.problem.ProblemType;
+import dev.codebound.server.problem.Refusal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,7 +27,8 @@ class TusHeadersFuzzTest {
         for (String header : new String[] {Tus.UPLOAD_OFFSET, Tus.UPLOAD_LENGTH}) {
             long parsed;
             try {
-                parsed = TusHeaders.nonNegative(value, header, "/files/fuzz");
+                parsed = TusHeaders.nonNegative(value, header, ProblemType.MISSING_UPLOAD_LENGTH,
+                        ProblemType.INVALID_UPLOAD_LENGTH, "/files/fuzz");
             } catch (Refusal refusal) {
                 assertEquals(400, refusal.problem().status());
                 continue;

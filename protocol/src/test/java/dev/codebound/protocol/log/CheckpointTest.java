@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.codebound.protocol.pki.KeyPairs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.Signature;
@@ -20,7 +19,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
     private static final String ORIGIN = "registry.codebound.dev/log";
@@ -204,21 +202,18 @@ class CheckpointTest {
     }
 
     @Test
-    void aLogStoreCheckpointVerifiesWithItsProofs(@TempDir Path dir)
-            throws Exception {
-        try (LogStore store = LogStore.open(dir.resolve("log"))) {
-            for (int i = 0; i < 21; i++) {
-                store.append(LogEntryTest.sample(i));
-            }
-            long size = store.size();
-            String note = new Checkpoint(ORIGIN, size, store.rootHash(size)).sign(signer);
-
-            // What an auditor holds: the note, the verifier key, one entry and its proof.
-            Checkpoint checkpoint = Checkpoint.verify(note, NoteVerifier.fromVerifierKey(
-                    signer.verifier().verifierKey()), ORIGIN);
-            store.inclusionProof(13, checkpoint.size()).verify(LogEntryTest.sample(13).leafHash(),
-                    checkpoint.rootHash());
+    void aTreeCheckpointVerifiesWithItsProofs() throws Exception {
+        MerkleTree tree = new MerkleTree();
+        for (int i = 0; i < 21; i++) {
+            tree.append(LogEntryTest.sample(i).leafHash());
         }
+        long size = tree.size();
+        String note = new Checkpoint(ORIGIN, size, tree.rootHash(size)).sign(signer);
+
+        // What an auditor holds: the note, the verifier key, one entry and its proof.
+        Checkpoint checkpoint = Checkpoint.verify(note, NoteVerifier.fromVerifierKey(
+                signer.verifier().verifierKey()), ORIGIN);
+        tree.inclusionProof(13, checkpoint.size()).verify(LogEntryTest.sample(13).leafHash(), checkpoint.rootHash());
     }
 
     private static SignedNote parse(String note) {

@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.protocol.photo.check.BackgroundCheck;
 import dev.codebound.protocol.photo.check.BackgroundColour;
+import dev.codebound.protocol.photo.check.Check;
 import dev.codebound.protocol.photo.check.FaceGeometryCheck;
 import dev.codebound.protocol.photo.check.Finding;
 import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.photo.check.PhotoReport;
+import dev.codebound.protocol.photo.check.PhotoSpec;
 import dev.codebound.protocol.photo.jpeg.JpegDecoder;
 import dev.codebound.protocol.photo.jpeg.JpegHeader;
 import dev.codebound.protocol.photo.jpeg.JpegHeaderParser;

@@ -1,4 +1,4 @@
-package dev.codebound.protocol.log;
+package dev.codebound.server.transparency;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;

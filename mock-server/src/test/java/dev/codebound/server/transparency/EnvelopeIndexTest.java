@@ -1,4 +1,4 @@
-package dev.codebound.protocol.log;
+package dev.codebound.server.transparency;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

@@ -1,6 +1,11 @@
-package dev.codebound.protocol.log;
+package dev.codebound.server.transparency;
 
 import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.log.ConsistencyProof;
+import dev.codebound.protocol.log.InclusionProof;
+import dev.codebound.protocol.log.LogEntry;
+import dev.codebound.protocol.log.MerkleHashes;
+import dev.codebound.protocol.log.MerkleTree;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,7 +22,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * The registry's transparency log on disk: an append-only file of fixed-size records, one per
+ * The embedded registry's transparency log entries on disk: an append-only file of fixed-size records, one per
  * {@link LogEntry} (layout in {@link LogFileFormat} and docs/spec-log.md), with an in-memory
  * {@link MerkleTree} rebuilt from it at open.
  *
@@ -40,8 +45,12 @@ import java.util.OptionalLong;
  *
  * <p>Memory: about 36 bytes per entry for the tree and 32 for the envelope-hash index. Appends are
  * serialized; queries may run concurrently with them and with each other.
+ *
+ * <p>It lives beside {@link FileLogStorage}, its only user, rather than in the protocol library:
+ * stations and auditors verify proofs and checkpoints ({@code dev.codebound.protocol.log}) but
+ * never write a log, and a registry over a database does not write this file either.
  */
-public final class LogStore implements Closeable {
+final class LogStore implements Closeable {
     private static final int RECORD = LogFileFormat.RECORD_SIZE;
     private static final int HEADER = LogFileFormat.HEADER_SIZE;
     private static final int READ_CHUNK_RECORDS = 4096;

@@ -1,5 +1,6 @@
-package dev.codebound.protocol.log;
+package dev.codebound.server.transparency;
 
+import dev.codebound.protocol.log.LogEntry;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;

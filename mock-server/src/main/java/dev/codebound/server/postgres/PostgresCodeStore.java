@@ -1,0 +1,135 @@
+package dev.codebound.server.postgres;
+
+import dev.codebound.server.registry.CodeBook.CodeRecord;
+import dev.codebound.server.registry.CodeStore;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link CodeStore} in PostgreSQL ({@code codes}). A revocation is one
+ * {@code UPDATE ... WHERE revoked_at IS NULL}, so of rivals on any nodes the first to commit stands.
+ * The ids of revoked codes, asked on every acceptance, are answered from a view that a node
+ * refreshes in the background once it is older than the refresh interval ({@link LocalView}).
+ */
+public final class PostgresCodeStore implements CodeStore {
+    private static final String COLUMNS = "code_id, text, school_code, cohort, not_before, not_after, issued_at, "
+            + "revoked_at";
+
+    private final Database database;
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final LocalView view;
+
+    /** Opens the store over a migrated database, loading the revoked codes' ids. */
+    public PostgresCodeStore(Database database, Duration refreshInterval) throws IOException {
+        this.database = database;
+        this.view = new LocalView(refreshInterval, this::reload);
+        view.reloadNow();
+    }
+
+    @Override
+    public void add(CodeRecord code) throws IOException {
+        int inserted = database.transaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO codes (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code_id) DO NOTHING")) {
+                insert.setString(1, code.codeId());
+                insert.setString(2, code.text());
+                insert.setInt(3, code.schoolCode());
+                insert.setInt(4, code.cohort());
+                Rows.setInstant(insert, 5, code.notBefore());
+                Rows.setInstant(insert, 6, code.notAfter());
+                Rows.setInstant(insert, 7, code.issuedAt());
+                Rows.setInstant(insert, 8, code.revokedAt());
+                return insert.executeUpdate();
+            }
+        });
+        if (inserted == 0) {
+            throw new IllegalStateException("a code with id " + code.codeId() + " already exists");
+        }
+    }
+
+    @Override
+    public Optional<CodeRecord> find(String codeId) throws IOException {
+        return database.transaction(connection -> select(connection, codeId));
+    }
+
+    @Override
+    public List<CodeRecord> all() throws IOException {
+        return database.transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM codes")) {
+                return rows(select);
+            }
+        });
+    }
+
+    @Override
+    public Optional<CodeRecord> revoke(String codeId, Instant at) throws IOException {
+        Optional<CodeRecord> result = database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE codes SET revoked_at = ? "
+                    + "WHERE code_id = ? AND revoked_at IS NULL RETURNING " + COLUMNS)) {
+                Rows.setInstant(update, 1, at);
+                update.setString(2, codeId);
+                List<CodeRecord> changed = rows(update);
+                return changed.isEmpty() ? select(connection, codeId) : Optional.of(changed.get(0));
+            }
+        });
+        result.ifPresent(record -> revoked.add(record.codeId()));
+        return result;
+    }
+
+    @Override
+    public Set<String> revokedCodeIds() {
+        view.touch();
+        return Set.copyOf(revoked);
+    }
+
+    /** Reloads the view now, in the caller's thread. */
+    void refresh() throws IOException {
+        view.reloadNow();
+    }
+
+    private void reload() throws IOException {
+        // A revocation is never undone, so the view only grows.
+        revoked.addAll(database.transaction(connection -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT code_id FROM codes WHERE revoked_at IS NOT NULL");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        }));
+    }
+
+    private static Optional<CodeRecord> select(Connection connection, String codeId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM codes WHERE code_id = ?")) {
+            select.setString(1, codeId);
+            List<CodeRecord> found = rows(select);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        }
+    }
+
+    private static List<CodeRecord> rows(PreparedStatement statement) throws SQLException {
+        try (ResultSet row = statement.executeQuery()) {
+            List<CodeRecord> records = new ArrayList<>();
+            while (row.next()) {
+                records.add(new CodeRecord(row.getString("code_id"), row.getString("text"), row.getInt("school_code"),
+                        row.getInt("cohort"), Rows.instant(row, "not_before"), Rows.instant(row, "not_after"),
+                        Rows.instant(row, "issued_at"), Rows.instant(row, "revoked_at")));
+            }
+            return records;
+        }
+    }
+}

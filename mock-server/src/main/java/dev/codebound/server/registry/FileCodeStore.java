@@ -1,0 +1,71 @@
+package dev.codebound.server.registry;
+
+import dev.codebound.server.registry.CodeBook.CodeRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embedded {@link CodeStore}: one JSON record per code under a directory
+ * ({@code registry/codes/<code id>.json}). Only the ids of revoked codes are held in memory, read
+ * once at open and kept in step with each durable revocation: the trust bundle is checked on every
+ * acceptance, and scanning every record there made each acceptance cost one file read per code
+ * ever issued.
+ */
+public final class FileCodeStore implements CodeStore {
+    private final JsonRecordStore<CodeRecord> records;
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final RecordLocks locks = new RecordLocks();
+
+    /** Opens (creating, owner-only) the store under {@code directory}. */
+    public FileCodeStore(Path directory) throws IOException {
+        this.records = new JsonRecordStore<>(directory, CodeRecord.class);
+        records.all().stream().filter(record -> record.revokedAt() != null)
+                .forEach(record -> revoked.add(record.codeId()));
+    }
+
+    @Override
+    public void add(CodeRecord code) throws IOException {
+        synchronized (locks.of(code.codeId())) {
+            if (records.get(code.codeId()).isPresent()) {
+                throw new IllegalStateException("a code with id " + code.codeId() + " already exists");
+            }
+            records.put(code.codeId(), code);
+        }
+    }
+
+    @Override
+    public Optional<CodeRecord> find(String codeId) throws IOException {
+        return records.get(codeId);
+    }
+
+    @Override
+    public List<CodeRecord> all() {
+        return records.all();
+    }
+
+    @Override
+    public Optional<CodeRecord> revoke(String codeId, Instant at) throws IOException {
+        synchronized (locks.of(codeId)) {
+            Optional<CodeRecord> found = records.get(codeId);
+            if (found.isEmpty() || found.get().revokedAt() != null) {
+                return found;
+            }
+            CodeRecord record = found.get();
+            CodeRecord revokedRecord = new CodeRecord(record.codeId(), record.text(), record.schoolCode(),
+                    record.cohort(), record.notBefore(), record.notAfter(), record.issuedAt(), at);
+            records.put(codeId, revokedRecord);
+            revoked.add(codeId);
+            return Optional.of(revokedRecord);
+        }
+    }
+
+    @Override
+    public Set<String> revokedCodeIds() {
+        return Set.copyOf(revoked);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.codebound.server.registry;
+
+import dev.codebound.server.registry.StationDirectory.Station;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embedded {@link StationStore}: one JSON record per station under a directory
+ * ({@code registry/stations/<station id>.json}), every record also held in memory, read once at open
+ * and kept in step with each durable write.
+ */
+public final class FileStationStore implements StationStore {
+    private final JsonRecordStore<Station> records;
+    private final Map<String, Station> byId = new ConcurrentHashMap<>();
+    private final RecordLocks locks = new RecordLocks();
+
+    /** Opens (creating, owner-only) the store under {@code directory}. */
+    public FileStationStore(Path directory) throws IOException {
+        this.records = new JsonRecordStore<>(directory, Station.class);
+        records.all().forEach(station -> byId.put(station.stationId(), station));
+    }
+
+    @Override
+    public void add(Station station) throws IOException {
+        synchronized (locks.of(station.stationId())) {
+            if (byId.containsKey(station.stationId())) {
+                throw new IllegalStateException("a station with id " + station.stationId() + " already exists");
+            }
+            records.put(station.stationId(), station);
+            byId.put(station.stationId(), station);
+        }
+    }
+
+    @Override
+    public Optional<Station> revoke(String stationId, Instant at, String note) throws IOException {
+        synchronized (locks.of(stationId)) {
+            Station station = byId.get(stationId);
+            if (station == null || station.revoked()) {
+                return Optional.ofNullable(station);
+            }
+            Station revoked = new Station(station.stationId(), station.serialHex(), station.fingerprint(),
+                    station.enrolledAt(), station.notAfter(), at, note, station.sm2SerialHex());
+            records.put(stationId, revoked);
+            byId.put(stationId, revoked);
+            return Optional.of(revoked);
+        }
+    }
+
+    @Override
+    public Optional<Station> find(String stationId) {
+        return Optional.ofNullable(byId.get(stationId));
+    }
+
+    @Override
+    public List<Station> all() {
+        return List.copyOf(byId.values());
+    }
+}

@@ -1,0 +1,50 @@
+package dev.codebound.server.registry;
+
+import dev.codebound.server.registry.StationDirectory.Station;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the enrolled stations are kept: the storage seam behind {@link StationDirectory} (the
+ * embedded {@link FileStationStore}; a database shared by several registry nodes fits behind it).
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Durability</b>: {@link #add} and {@link #revoke} return only once the change is durable;
+ *       a crash during a call leaves the station as it was before the call or as it is after it,
+ *       never a mix, and nothing about the change is visible before it is durable.</li>
+ *   <li><b>Concurrency</b>: every method may be called from any thread, and from every node that
+ *       shares the store, at the same time. {@link #revoke} is atomic: of concurrent revocations of one
+ *       station exactly one takes effect and every caller gets that one back.</li>
+ *   <li><b>Reads on the request path</b>: {@link #find} is asked on every authenticated request
+ *       (is this station revoked?), possibly on a network thread, so it answers from memory and
+ *       never blocks on storage. A store shared by several nodes therefore keeps a local view and
+ *       must document how soon a revocation made on another node reaches it; the node that revoked
+ *       sees it as soon as {@link #revoke} returns.</li>
+ * </ul>
+ */
+public interface StationStore {
+    /**
+     * Records a newly enrolled station.
+     *
+     * @throws IllegalStateException if a station with the same id exists (ids are random: a
+     *                               collision is a bug, never overwritten)
+     */
+    void add(Station station) throws IOException;
+
+    /**
+     * Revokes a station; the first revocation stands, so revoking again returns the station as it
+     * was first revoked.
+     *
+     * @return the revoked station, or empty when no station has this id
+     */
+    Optional<Station> revoke(String stationId, Instant at, String note) throws IOException;
+
+    /** The station with this id, from memory. */
+    Optional<Station> find(String stationId);
+
+    /** Every station, in no particular order. */
+    List<Station> all();
+}

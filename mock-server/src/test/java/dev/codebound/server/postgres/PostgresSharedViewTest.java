@@ -1,0 +1,55 @@
+package dev.codebound.server.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.server.registry.CodeBook.CodeRecord;
+import dev.codebound.server.registry.StationDirectory.Station;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two nodes over one database: a revocation made on one reaches the other's in-memory view. */
+class PostgresSharedViewTest {
+    @RegisterExtension
+    static final PostgresServer POSTGRES = new PostgresServer();
+    private static final Instant T0 = Instant.parse("2026-06-01T08:00:00Z");
+    private static final Duration NEVER_ON_ITS_OWN = Duration.ofDays(1);
+
+    private Database database;
+
+    @BeforeEach
+    void migrate() throws Exception {
+        database = POSTGRES.newDatabase();
+        SchemaMigrations.apply(database);
+    }
+
+    @Test
+    void aStationRevokedOnOneNodeIsRevokedOnTheOtherAfterItsRefresh() throws Exception {
+        PostgresStationStore first = new PostgresStationStore(database, NEVER_ON_ITS_OWN);
+        PostgresStationStore second = new PostgresStationStore(database, NEVER_ON_ITS_OWN);
+        first.add(new Station("ST-AAAAAAAA", "0a", "ff".repeat(32), T0, T0.plusSeconds(86_400), null, null, null));
+        second.refresh();
+        assertFalse(second.find("ST-AAAAAAAA").orElseThrow().revoked());
+
+        first.revoke("ST-AAAAAAAA", T0.plusSeconds(60), "stolen");
+        assertTrue(first.find("ST-AAAAAAAA").orElseThrow().revoked(), "the revoking node refuses it at once");
+        second.refresh();
+        assertTrue(second.find("ST-AAAAAAAA").orElseThrow().revoked(), "the other node after its refresh");
+    }
+
+    @Test
+    void aCodeRevokedOnOneNodeIsInTheOtherNodesRevocationsAfterItsRefresh() throws Exception {
+        PostgresCodeStore first = new PostgresCodeStore(database, NEVER_ON_ITS_OWN);
+        PostgresCodeStore second = new PostgresCodeStore(database, NEVER_ON_ITS_OWN);
+        first.add(new CodeRecord("AAAAAAAAAAAAAAAA", "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0, null));
+        first.revoke("AAAAAAAAAAAAAAAA", T0.plusSeconds(60));
+        assertEquals(Set.of(), second.revokedCodeIds());
+        second.refresh();
+        assertEquals(Set.of("AAAAAAAAAAAAAAAA"), second.revokedCodeIds());
+    }
+}

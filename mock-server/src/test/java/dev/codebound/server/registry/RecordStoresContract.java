@@ -1,0 +1,137 @@
+package dev.codebound.server.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.server.registry.CodeBook.CodeRecord;
+import dev.codebound.server.registry.EnrollmentService.TokenRecord;
+import dev.codebound.server.registry.StationDirectory.Station;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contracts of {@link StationStore}, {@link EnrollmentTokenStore} and {@link CodeStore}, run
+ * against each implementation: a subclass says how to open its stores, and opening again must give
+ * a store over the same durable state (a restart).
+ */
+abstract class RecordStoresContract {
+    private static final Instant T0 = RegistryFixture.NOW;
+    private static final int RIVALS = 8;
+
+    /** The station store over this test's state, opened afresh. */
+    abstract StationStore openStations() throws Exception;
+
+    /** The token store over this test's state, opened afresh. */
+    abstract EnrollmentTokenStore openTokens() throws Exception;
+
+    /** The code store over this test's state, opened afresh. */
+    abstract CodeStore openCodes() throws Exception;
+
+    @Test
+    void aStationIsDurableAndItsFirstRevocationStands() throws Exception {
+        StationStore stations = openStations();
+        stations.add(station("ST-AAAAAAAA"));
+        assertThrows(IllegalStateException.class, () -> stations.add(station("ST-AAAAAAAA")),
+                "an existing station is never overwritten");
+        Station revoked = stations.revoke("ST-AAAAAAAA", T0.plusSeconds(60), "stolen").orElseThrow();
+        assertEquals(T0.plusSeconds(60), revoked.revokedAt());
+        assertEquals(revoked, stations.revoke("ST-AAAAAAAA", T0.plusSeconds(120), "again").orElseThrow());
+        assertEquals(Optional.empty(), stations.revoke("ST-NEVER", T0, "n"));
+
+        StationStore reopened = openStations();
+        assertEquals(Optional.of(revoked), reopened.find("ST-AAAAAAAA"));
+        assertEquals(List.of(revoked), reopened.all());
+    }
+
+    @Test
+    void concurrentRevocationsAgreeOnOne() throws Exception {
+        StationStore stations = openStations();
+        stations.add(station("ST-BBBBBBBB"));
+        List<Station> answers = race(i -> stations.revoke("ST-BBBBBBBB", T0.plusSeconds(i), "note " + i)
+                .orElseThrow());
+        assertEquals(1, Set.copyOf(answers).size(), "every revoker gets the one revocation that stands");
+        assertEquals(answers.get(0), openStations().find("ST-BBBBBBBB").orElseThrow());
+    }
+
+    @Test
+    void aTokenEnrollsOneStationEvenWhenRedeemedConcurrently() throws Exception {
+        EnrollmentTokenStore tokens = openTokens();
+        TokenRecord issued = new TokenRecord("ab".repeat(32), T0, T0.plusSeconds(3600), "studio", null, null);
+        tokens.add(issued);
+        assertThrows(IllegalStateException.class, () -> tokens.add(issued));
+
+        List<Optional<TokenRecord>> answers = race(i -> tokens.redeem(issued.tokenHash(), T0.plusSeconds(1),
+                "ST-RIVAL" + i));
+        List<TokenRecord> winners = answers.stream().flatMap(Optional::stream).toList();
+        assertEquals(1, winners.size(), "exactly one redemption of a token may succeed");
+        assertEquals(Optional.of(winners.get(0)), openTokens().find(issued.tokenHash()));
+        assertEquals(Optional.empty(), openTokens().redeem(issued.tokenHash(), T0.plusSeconds(2), "ST-LATE"));
+        assertEquals(Optional.empty(), tokens.redeem("cd".repeat(32), T0, "ST-X"), "an unknown token redeems nothing");
+    }
+
+    @Test
+    void aCodeIsDurableAndItsFirstRevocationStands() throws Exception {
+        CodeStore codes = openCodes();
+        CodeRecord code = new CodeRecord("AAAAAAAAAAAAAAAA", "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0,
+                null);
+        codes.add(code);
+        codes.add(new CodeRecord("BBBBBBBBBBBBBBBB", "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0, null));
+        assertThrows(IllegalStateException.class, () -> codes.add(code));
+        assertNull(codes.find("AAAAAAAAAAAAAAAA").orElseThrow().revokedAt());
+
+        List<CodeRecord> answers = race(i -> codes.revoke("AAAAAAAAAAAAAAAA", T0.plusSeconds(i)).orElseThrow());
+        assertEquals(1, Set.copyOf(answers).size(), "every revoker gets the one revocation that stands");
+        assertEquals(Optional.empty(), codes.revoke("CCCCCCCCCCCCCCCC", T0));
+
+        CodeStore reopened = openCodes();
+        assertEquals(Set.of("AAAAAAAAAAAAAAAA"), reopened.revokedCodeIds());
+        assertEquals(answers.get(0), reopened.find("AAAAAAAAAAAAAAAA").orElseThrow());
+        assertEquals(2, reopened.all().size());
+        assertTrue(reopened.find("CCCCCCCCCCCCCCCC").isEmpty());
+    }
+
+    private static Station station(String id) {
+        return new Station(id, "0a", "ff".repeat(32), T0, T0.plusSeconds(86_400), null, null, null);
+    }
+
+    /** A call made by one of several rivals started at once. */
+    interface Rival<T> {
+        T call(int rival) throws Exception;
+    }
+
+    /** Runs {@link #RIVALS} calls as close to simultaneously as threads allow; their answers in order. */
+    private static <T> List<T> race(Rival<T> rival) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(RIVALS);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < RIVALS; i++) {
+                int n = i;
+                Callable<T> call = () -> {
+                    start.await();
+                    return rival.call(n);
+                };
+                futures.add(threads.submit(call));
+            }
+            start.countDown();
+            List<T> answers = new ArrayList<>();
+            for (Future<T> future : futures) {
+                answers.add(future.get());
+            }
+            return answers;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}
