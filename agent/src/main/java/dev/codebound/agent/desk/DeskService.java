@@ -2,6 +2,9 @@ package dev.codebound.agent.desk;
 
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.registry.RegistryEndpoint;
+import dev.codebound.agent.retention.HotFolders;
+import dev.codebound.agent.retention.RetentionPolicy;
+import dev.codebound.agent.retention.SealedOriginals;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationContext;
@@ -55,7 +58,7 @@ public final class DeskService implements AutoCloseable {
      * @param incompleteAfter how long a photo without the JPEG end marker may stay unchanged before it is rejected
      * @param poll            how often the folder is looked at
      * @param pairingTimeout  how long a scan waits for its photo
-     * @param deleteOriginal  whether a sealed photo is deleted instead of moved to {@code done/}
+     * @param deleteOriginal  whether a sealed photo is deleted at once, whatever {@code retention.originals} says
      */
     public record Settings(Path folder, Duration settle, Duration incompleteAfter, Duration poll,
             Duration pairingTimeout, boolean deleteOriginal) {
@@ -98,6 +101,7 @@ public final class DeskService implements AutoCloseable {
     private final Settings settings;
     private final PhotoIntake intake;
     private final HotFolder folder;
+    private final SealedOriginals originals;
     private final PhotoPairing pairing;
     private final Spool spool;
     private final TransferLog log;
@@ -114,6 +118,7 @@ public final class DeskService implements AutoCloseable {
         this.settings = settings;
         this.intake = new PhotoIntake(station);
         this.folder = new HotFolder(settings.folder(), settings.settle(), settings.incompleteAfter(), System::nanoTime);
+        this.originals = new SealedOriginals(folder, RetentionPolicy.from(station.config()), settings.deleteOriginal());
         this.pairing = new PhotoPairing(settings.pairingTimeout(), System::nanoTime);
         this.spool = spool;
         this.log = log;
@@ -129,13 +134,16 @@ public final class DeskService implements AutoCloseable {
      * @param upload         builds the upload for one run (the trust bundle may change during the day)
      * @param uploadInterval how often the upload scheduler looks at the window and the spool
      * @throws StationException when the station cannot seal (not enrolled, revoked, certificate or clock)
+     * @throws IOException      when the hot folder cannot be registered for retention
      */
     public static DeskService start(StationContext station, Settings settings, Spool spool, TransferLog log,
-            UploadFactory upload, Duration uploadInterval) throws StationException {
+            UploadFactory upload, Duration uploadInterval) throws StationException, IOException {
         if (!Files.isDirectory(settings.folder())) {
             throw new StationException("the hot folder " + settings.folder() + " is not a directory");
         }
         station.requireFitToSeal();
+        // Registered so that a retention sweep finds this folder's done/ originals, whoever runs it.
+        new HotFolders(station.home()).register(settings.folder());
         DeskService desk = new DeskService(station, settings, spool, log, upload, uploadInterval);
         desk.intakeThread.start();
         desk.uploads.start();
@@ -315,12 +323,7 @@ public final class DeskService implements AutoCloseable {
             state.photoChecked(name, code.get().codeId(), bytes, refused.report(), null, refused.reason());
         } else {
             PhotoIntake.Spooled spooled = (PhotoIntake.Spooled) outcome;
-            if (settings.deleteOriginal()) {
-                Files.delete(photo);
-                folder.forget(photo);
-            } else {
-                folder.markDone(photo);
-            }
+            originals.settle(photo, spooled.spooled().entry().id(), log);
             state.photoChecked(name, spooled.code().codeId(), bytes, spooled.spooled().report(),
                     spooled.spooled().entry().id(), null);
         }

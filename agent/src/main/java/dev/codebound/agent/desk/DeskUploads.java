@@ -2,6 +2,9 @@ package dev.codebound.agent.desk;
 
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.EntryState;
+import dev.codebound.agent.retention.RetentionPolicy;
+import dev.codebound.agent.retention.RetentionSweep;
+import dev.codebound.agent.retention.SweepReport;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationException;
@@ -17,7 +20,8 @@ import java.time.Duration;
  * The desk's upload scheduler, in place of a cron job: every interval it checks that the registry
  * answers and, when the station's upload window is open and envelopes are due, runs one upload of
  * the spool with the same core as the {@code upload} command ({@link StationUpload}: the window,
- * rate limit, parallelism and retries of the station's {@code upload.*} settings).
+ * rate limit, parallelism and retries of the station's {@code upload.*} settings). After each run it
+ * applies the station's retention policy ({@link RetentionSweep}).
  */
 final class DeskUploads {
     private final StationContext station;
@@ -58,6 +62,7 @@ final class DeskUploads {
             } catch (IOException | StationException | RuntimeException e) {
                 state.fail("upload: " + e.getMessage());
             }
+            sweepRetention();
             synchronized (wakeUp) {
                 if (!stopping) {
                     try {
@@ -113,6 +118,20 @@ final class DeskUploads {
                 state.fail("the registry refused this station: " + run.stationRefusal().title()
                         + "; the envelopes stay queued");
             }
+        }
+    }
+
+    /**
+     * Retention on the service's own timer, after each upload run: delivered envelopes and originals go
+     * once their deadlines pass although no command runs all day. What cannot be deleted shows on the page.
+     */
+    private void sweepRetention() {
+        try {
+            SweepReport report = new RetentionSweep(station.home(), RetentionPolicy.from(station.config()), spool,
+                    station.clock()).run(station.clock().instant(), log);
+            report.problems().forEach(problem -> state.fail("retention: " + problem.message()));
+        } catch (IOException | StationException | RuntimeException e) {
+            state.fail("retention: the sweep failed: " + e.getMessage() + "; what is due stays until a sweep succeeds");
         }
     }
 
