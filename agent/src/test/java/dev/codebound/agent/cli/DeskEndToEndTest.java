@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,17 +34,17 @@ class DeskEndToEndTest {
     @TempDir
     static Path dir;
 
-    private static RegistryFixture registry;
+    private static CodeboundRegistry registry;
     private static TestStation station;
 
     @BeforeAll
     static void enroll() throws Exception {
-        registry = RegistryFixture.start(dir.resolve("registry"));
+        registry = CodeboundRegistry.builder().dataDir(dir.resolve("registry")).start();
         station = TestStation.enrolled(TestStation.in(dir.resolve("station")), registry);
     }
 
     @AfterAll
-    static void stopRegistry() {
+    static void stopRegistry() throws IOException {
         if (registry != null) {
             registry.close();
         }
@@ -58,7 +61,7 @@ class DeskEndToEndTest {
         try (TestDesk desk = TestDesk.start(station, dir.resolve("camera-day"), window::get)) {
             DeskClient page = desk.login();
 
-            RegistryFixture.Code first = registry.code();
+            IssuedCode first = registry.issueCode();
             assertEquals(202, page.scan(first.text()).status());
             page.awaitState(state -> first.codeId().equals(state.at("/pairing/codeId").asText(null)),
                     "the first graduate's pairing to open");
@@ -77,7 +80,7 @@ class DeskEndToEndTest {
             assertEquals("queued", entry(accepted, first.codeId()).get("state").asText());
             assertFalse(accepted.toString().contains("张三"), "the page never shows the graduate's identity");
 
-            RegistryFixture.Code second = registry.code();
+            IssuedCode second = registry.issueCode();
             page.scan(second.text());
             page.awaitState(state -> second.codeId().equals(state.at("/pairing/codeId").asText(null)),
                     "the second graduate's pairing to open");
@@ -94,7 +97,7 @@ class DeskEndToEndTest {
             assertTrue(unpaired.at("/photo/refusal").asText().contains("no pairing was open"));
             assertFalse(unpaired.at("/photo/image").asBoolean(), "a photo paired with no code is not shown");
 
-            RegistryFixture.Code third = registry.code();
+            IssuedCode third = registry.issueCode();
             page.scan(third.text());
             page.awaitState(state -> third.codeId().equals(state.at("/pairing/codeId").asText(null)),
                     "the third graduate's pairing to open");

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,7 +58,7 @@ class DeskPageBrowserTest {
     @TempDir
     static Path browserProfile;
 
-    private static RegistryFixture registry;
+    private static CodeboundRegistry registry;
     private static TestStation station;
     private static WebDriver browser;
 
@@ -69,7 +72,7 @@ class DeskPageBrowserTest {
             fail(install + " (.ci/run installs them on CI)");
         }
         assumeTrue(chromium.isPresent() && driver.isPresent(), install);
-        registry = RegistryFixture.start(dir.resolve("registry"));
+        registry = CodeboundRegistry.builder().dataDir(dir.resolve("registry")).start();
         station = TestStation.enrolled(TestStation.in(dir.resolve("station")), registry);
 
         ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
@@ -86,7 +89,7 @@ class DeskPageBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (browser != null) {
             browser.quit();
         }
@@ -111,7 +114,7 @@ class DeskPageBrowserTest {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("scan")));
             wait.until(ignored -> "scan".equals(activeElementId()));
 
-            RegistryFixture.Code first = registry.code();
+            IssuedCode first = registry.issueCode();
             wedge(first.text());
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pairing"), first.codeId()));
             screenshot("2-scanned");
@@ -124,7 +127,7 @@ class DeskPageBrowserTest {
             assertTrue(browser.findElement(By.id("verdict")).getText().contains(first.codeId()));
             screenshot("3-accepted-with-overlay");
 
-            RegistryFixture.Code second = registry.code();
+            IssuedCode second = registry.issueCode();
             wedge(second.text());
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pairing"), second.codeId()));
             desk.shoot("IMG_0002.jpg", SamplePhotos.bad(SamplePhotos.Defect.WRONG_BACKGROUND, 22));

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +35,7 @@ class RetentionCommandsTest {
 
     @TempDir
     static Path shared;
-    static RegistryFixture registry;
+    static CodeboundRegistry registry;
 
     @TempDir
     Path temp;
@@ -40,7 +43,7 @@ class RetentionCommandsTest {
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        registry = RegistryFixture.start(shared.resolve("registry"));
+        registry = CodeboundRegistry.builder().dataDir(shared.resolve("registry")).start();
     }
 
     @BeforeEach
@@ -49,13 +52,13 @@ class RetentionCommandsTest {
     }
 
     @AfterAll
-    static void stopRegistry() {
+    static void stopRegistry() throws IOException {
         registry.close();
     }
 
     @Test
     void eachKindIsDeletedOnItsDeadlineAuditedAndNoReadablePhotoIsLeft() throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
         Path camera = Files.createDirectories(temp.resolve("camera"));
         byte[] photo = SamplePhotos.good(31);
@@ -115,7 +118,7 @@ class RetentionCommandsTest {
 
     @Test
     void anEntryTheRegistryRefusedGoesWithItsOriginalAfterTheUndeliveredDeadline() throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
         Path camera = Files.createDirectories(temp.resolve("refused"));
         Files.write(camera.resolve(code.codeId() + ".jpg"), SamplePhotos.good(35));
@@ -144,7 +147,7 @@ class RetentionCommandsTest {
 
     @Test
     void neverKeepDeletesTheOriginalAsSoonAsItIsSealedAndRecordsIt() throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
         Path camera = Files.createDirectories(temp.resolve("never-keep"));
         Path photo = Files.write(camera.resolve(code.codeId() + ".jpg"), SamplePhotos.good(33));
@@ -161,7 +164,7 @@ class RetentionCommandsTest {
 
     @Test
     void aFileThatCannotBeDeletedIsReportedByTheCommandStatusAndTheAuditThenFinishedOnce() throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
         Path camera = Files.createDirectories(temp.resolve("stuck"));
         Files.write(camera.resolve(code.codeId() + ".jpg"), SamplePhotos.good(34));

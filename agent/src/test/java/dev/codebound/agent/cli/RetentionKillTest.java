@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.agent.retention.HotFolders;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.testkit.SamplePhotos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class RetentionKillTest {
 
     @Test
     void aSweepKilledMidwayIsFinishedByTheNextCommandWithOneRecordPerDeletion() throws Exception {
-        try (RegistryFixture registry = RegistryFixture.start(temp.resolve("registry"))) {
+        try (CodeboundRegistry registry = CodeboundRegistry.builder().dataDir(temp.resolve("registry")).start()) {
             TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
                     "--no-passphrase");
             Files.writeString(station.station().config(), "retention.refused-photos=PT0S\n",

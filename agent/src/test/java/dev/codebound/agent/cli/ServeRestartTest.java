@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.codebound.protocol.photo.SamplePhotos;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -124,18 +126,18 @@ class ServeRestartTest {
 
     @Test
     void sigtermStopsCleanlyAndAfterKillNineTheNextStartDelivers() throws Exception {
-        try (RegistryFixture registry = RegistryFixture.start(dir.resolve("registry"))) {
+        try (CodeboundRegistry registry = CodeboundRegistry.builder().dataDir(dir.resolve("registry")).start()) {
             TestStation station = TestStation.enrolled(TestStation.in(dir.resolve("station")), registry);
             Path folder = Files.createDirectories(dir.resolve("camera"));
 
             Serve first = new Serve(station, folder);
             DeskClient page = login(first, station);
-            RegistryFixture.Code one = registry.code();
+            IssuedCode one = registry.issueCode();
             page.scan(one.text());
             page.awaitState(state -> one.codeId().equals(state.at("/pairing/codeId").asText(null)), "a pairing");
             shoot(folder, "IMG_0001.jpg", SamplePhotos.good(31));
             page.awaitState(state -> state.at("/photo/verdict").asText().equals("accepted"), "the verdict");
-            RegistryFixture.Code open = registry.code();
+            IssuedCode open = registry.issueCode();
             page.scan(open.text());
             page.awaitState(state -> open.codeId().equals(state.at("/pairing/codeId").asText(null)),
                     "a pairing left open at the stop");
@@ -147,7 +149,7 @@ class ServeRestartTest {
             Serve second = new Serve(station, folder);
             page = login(second, station);
             assertTrue(page.state().at("/pairing/codeId").isNull(), "a pairing never survives a restart");
-            RegistryFixture.Code two = registry.code();
+            IssuedCode two = registry.issueCode();
             page.scan(two.text());
             page.awaitState(state -> two.codeId().equals(state.at("/pairing/codeId").asText(null)), "a pairing");
             shoot(folder, "IMG_0002.jpg", SamplePhotos.good(32));

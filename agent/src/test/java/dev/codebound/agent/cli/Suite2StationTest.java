@@ -10,7 +10,6 @@ import dev.codebound.agent.station.StationTrust;
 import dev.codebound.protocol.code.CollectionCode;
 import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.OpenedEnvelope;
-import dev.codebound.protocol.photo.SamplePhotos;
 import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.PemFiles;
@@ -18,6 +17,10 @@ import dev.codebound.protocol.pki.SignedJson;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
+import dev.codebound.registry.junit.CodeboundRegistry;
+import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.SamplePhotos;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,15 +45,16 @@ class Suite2StationTest {
 
     @TempDir
     static Path temp;
-    static RegistryFixture registry;
+    static CodeboundRegistry registry;
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        registry = RegistryFixture.start(temp.resolve("registry"), Set.of(1, 2), 2);
+        registry = CodeboundRegistry.builder().dataDir(temp.resolve("registry"))
+                .configure(settings -> settings.acceptedSuites(Set.of(1, 2)).codeSuite(2)).start();
     }
 
     @AfterAll
-    static void stopRegistry() {
+    static void stopRegistry() throws IOException {
         registry.close();
     }
 
@@ -83,25 +87,26 @@ class Suite2StationTest {
         assertEquals(1, p256Receipt.suite());
 
         // The registry archived an envelope signed with SM2 and sealed with SM4-GCM to its SM2 key.
-        try (InputStream archived = registry.registry().registry().photos().openEnvelope(sm2Entry);
+        try (InputStream archived = registry.server().registry().photos().openEnvelope(sm2Entry);
                 OpenedEnvelope opened = EnvelopeOpener.builder(bundle)
-                        .recipient(registry.registry().keyring().sm2Encryption()).temporaryDirectory(temp).build()
+                        .recipient(registry.server().keyring().sm2Encryption()).temporaryDirectory(temp).build()
                         .open(archived)) {
             assertEquals(2, opened.binding().suiteId());
             assertEquals(signing, opened.signerCertificate());
         }
 
-        CliRun audit = sm2.run("audit", "verify", "--registry", registry.url());
+        CliRun audit = sm2.run("audit", "verify", "--registry", registry.baseUri().toString());
         assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
         assertTrue(audit.out().startsWith("audit: OK"), audit::both);
     }
 
     @Test
     void aRegistryThatDoesNotAcceptSuiteTwoRefusesTheEnrollmentOfAnSm2Station() throws Exception {
-        try (RegistryFixture suite1Only = RegistryFixture.start(temp.resolve("suite-1-registry"), Set.of(1), 1)) {
+        try (CodeboundRegistry suite1Only = CodeboundRegistry.builder().dataDir(temp.resolve("suite-1-registry"))
+                .configure(settings -> settings.acceptedSuites(Set.of(1)).codeSuite(1)).start()) {
             TestStation station = TestStation.in(temp.resolve("refused-station"));
-            CliRun init = station.run("init", "--registry-url=" + suite1Only.url(),
-                    "--registry-ca=" + suite1Only.caFile(), "--suite", "2");
+            CliRun init = station.run("init", "--registry-url=" + suite1Only.baseUri().toString(),
+                    "--registry-ca=" + suite1Only.caCertificateFile(), "--suite", "2");
             assertEquals(ExitCodes.OK, init.exitCode(), init::both);
             CliRun enroll = station.run(Map.of(EnrollCommand.TOKEN_VARIABLE, suite1Only.enrollmentToken()), "",
                     "enroll");
@@ -114,7 +119,8 @@ class Suite2StationTest {
     @Test
     void anUnknownSuiteIsRefusedAtInitWithTheChoices() {
         TestStation station = TestStation.in(temp.resolve("typo-station"));
-        CliRun init = station.run("init", "--registry-url=" + registry.url(), "--registry-ca=" + registry.caFile(),
+        CliRun init = station.run("init", "--registry-url=" + registry.baseUri(),
+                "--registry-ca=" + registry.caCertificateFile(),
                 "--suite", "3");
         assertEquals(ExitCodes.STATION, init.exitCode(), init::both);
         assertTrue(init.err().contains("--suite '3'") && init.err().contains("CB-SM2-SM4GCM-SM3"), init::both);
@@ -123,7 +129,7 @@ class Suite2StationTest {
 
     /** Captures a fresh code's photo, uploads it and returns the entry id, checking both steps succeeded. */
     private static String captureAndUpload(TestStation station, String name, int photoSeed) throws Exception {
-        RegistryFixture.Code code = registry.code();
+        IssuedCode code = registry.issueCode();
         assertEquals(2, CollectionCode.decode(code.text()).suite(), "the registry issues suite 2 codes");
         Path photo = temp.resolve(name);
         Files.write(photo, SamplePhotos.good(photoSeed));

@@ -113,7 +113,7 @@ class WatchCommandTest {
     }
 
     /** Where watch keeps the original of the photo sealed for {@code code}: {@code done/<entry id>.jpg}. */
-    private static Path original(Path folder, RegistryFixture.Code code) throws Exception {
+    private static Path original(Path folder, IssuedCode code) throws Exception {
         String entry = Spool.peek(station.station().spool()).stream()
                 .filter(candidate -> candidate.info().codeId().equals(code.codeId())).findFirst().orElseThrow().id();
         return folder.resolve("done").resolve(entry + ".jpg");

@@ -58,7 +58,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * itself for part of a test.
  */
 public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback {
+        AfterEachCallback, AutoCloseable {
     /** The particulars of the students {@link #issueCode()} issues for: a valid test identity number. */
     private static final String TEST_ID_NUMBER = "11010519491231002X";
     private static final int TEST_SCHOOL = 10337;
@@ -183,6 +183,12 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
             deleteTree(dataDir);
         }
         dataDir = null;
+    }
+
+    /** {@link #stop()}: so a registry a test {@linkplain Builder#start() started} itself fits try-with-resources. */
+    @Override
+    public void close() throws IOException {
+        stop();
     }
 
     /**
@@ -451,6 +457,16 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
 
         public CodeboundRegistry build() {
             return new CodeboundRegistry(this);
+        }
+
+        /**
+         * Builds and starts a registry outside the extension's callbacks, for part of one test; the test
+         * closes it ({@code try (CodeboundRegistry registry = CodeboundRegistry.builder().start()) { ... }}).
+         */
+        public CodeboundRegistry start() throws IOException {
+            CodeboundRegistry registry = build();
+            registry.start();
+            return registry;
         }
     }
 }
