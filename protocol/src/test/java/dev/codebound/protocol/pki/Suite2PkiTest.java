@@ -41,7 +41,6 @@ class Suite2PkiTest {
         assertFalse(CompactSignature.SM2_SM3.verify(sm2.getPublic(), message,
                 Signatures.sign(sm2.getPrivate(), message)));
         assertFalse(CompactSignature.ECDSA_P256_SHA256.verify(sm2.getPublic(), message, signature));
-        assertEquals(CompactSignature.SM2_SM3, CompactSignature.forKey(sm2.getPublic(), "test"));
     }
 
     @Test
