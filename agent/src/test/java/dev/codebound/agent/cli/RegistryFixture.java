@@ -50,7 +50,7 @@ final class RegistryFixture implements AutoCloseable {
         return start(dataDir, FaultPlan.NONE);
     }
 
-    /** A registry that accepts only the envelope suites {@code acceptedSuites} and issues codes of {@code codeSuite}. */
+    /** A registry accepting only the envelope suites {@code acceptedSuites}, issuing codes of {@code codeSuite}. */
     static RegistryFixture start(Path dataDir, java.util.Set<Integer> acceptedSuites, int codeSuite)
             throws IOException {
         return new RegistryFixture(MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0)
