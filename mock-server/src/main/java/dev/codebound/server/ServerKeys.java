@@ -22,8 +22,9 @@ import java.util.List;
 
 /**
  * The registry's key material under {@code <data-dir>}: the keyring in {@code keys/} (created on
- * first start; SM2 keys added to a keyring from before suite 2), the TLS server certificate for {@code 127.0.0.1} and {@code localhost} issued by the
- * registry CA (re-issued when missing, expiring or from another CA), and the admin token.
+ * first start; SM2 keys added to a keyring from before suite 2), the TLS server certificate for
+ * {@code 127.0.0.1} and {@code localhost} issued by the registry CA (re-issued when missing,
+ * expiring or from another CA), and the admin token.
  *
  * <p>The mock stores its keys without a passphrase (owner-only files); a real registry would not.
  */

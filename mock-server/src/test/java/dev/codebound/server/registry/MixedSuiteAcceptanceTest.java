@@ -156,7 +156,8 @@ class MixedSuiteAcceptanceTest {
         assertEquals(2, sm2Receipt.suite());
         assertEquals(KeyPairs.keyIdHex(registry.keyring().sm2ReceiptSigning().certificate().getPublicKey()),
                 sm2Receipt.signingKeyId());
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SM3", Providers.ellipticCurve()).digest(photo)),
+        assertEquals(HexFormat.of().formatHex(
+                MessageDigest.getInstance("SM3", Providers.ellipticCurve()).digest(photo)),
                 sm2Receipt.photoSha256(), "a suite 2 receipt states the photo's SM3 digest, as the binding does");
         assertEquals(sha256(photo), p256Receipt.photoSha256());
         // One log for both suites: each receipt's inclusion verifies against a P-256-signed checkpoint.

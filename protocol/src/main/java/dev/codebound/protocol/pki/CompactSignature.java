@@ -81,20 +81,6 @@ public enum CompactSignature {
 
     abstract boolean verifyChecked(PublicKey key, byte[] message, byte[] signature) throws GeneralSecurityException;
 
-    /**
-     * The algorithm of a key's curve: ECDSA for P-256 keys, SM2 for SM2 keys. Formats that name their
-     * algorithm check the key with {@link #requireKey} instead.
-     *
-     * @throws PkiException for a key on neither curve
-     */
-    public static CompactSignature forKey(PublicKey key, String role) {
-        if (KeyPairs.isSm2(key)) {
-            return SM2_SM3;
-        }
-        KeyPairs.requireP256(key, role);
-        return ECDSA_P256_SHA256;
-    }
-
     /** Signs {@code message} with {@code key} (which must belong to this algorithm), returning {@code r || s}. */
     public byte[] sign(PrivateKey key, byte[] message) {
         try {

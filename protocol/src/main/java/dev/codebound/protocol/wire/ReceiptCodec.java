@@ -165,7 +165,8 @@ public final class ReceiptCodec {
         CheckpointException failure = null;
         for (X509Certificate logKey : logKeys(receipt, bundle, source)) {
             try {
-                checkpoint = Checkpoint.verify(log.checkpoint(), new NoteVerifier(origin, logKey.getPublicKey()), origin);
+                checkpoint = Checkpoint.verify(log.checkpoint(), new NoteVerifier(origin, logKey.getPublicKey()),
+                        origin);
                 break;
             } catch (CheckpointException e) {
                 failure = e;

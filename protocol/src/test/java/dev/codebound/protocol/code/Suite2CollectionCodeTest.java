@@ -54,8 +54,8 @@ class Suite2CollectionCodeTest {
     void aSuite2CodeIsLongerThanASuite1CodeByItsSm2KeyField() {
         IssuedCode suite1 = new CodeIssuer(registry.codeSigning(), registry.encryption().certificate())
                 .issue(STUDENT, 10337, 2027, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)));
-        assertEquals(binary(suite1.text()).length + Sm2IdentitySeal.SEALED_KEY_LENGTH - IdentitySeal.EPHEMERAL_KEY_LENGTH,
-                binary(issued.text()).length);
+        assertEquals(binary(suite1.text()).length + Sm2IdentitySeal.SEALED_KEY_LENGTH
+                - IdentitySeal.EPHEMERAL_KEY_LENGTH, binary(issued.text()).length);
     }
 
     @Test

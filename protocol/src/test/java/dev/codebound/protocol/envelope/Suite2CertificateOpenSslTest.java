@@ -50,7 +50,8 @@ class Suite2CertificateOpenSslTest {
     @Test
     void openSslVerifiesAnSm2StationCertificateAndReadsItsProfile() throws Exception {
         KeyPair sm2 = KeyPairs.generateSm2();
-        X509Certificate station = registry.authority().issueStation(CertificationRequests.create(sm2, "station"), CompactSignature.SM2_SM3,
+        X509Certificate station = registry.authority().issueStation(CertificationRequests.create(sm2, "station"),
+                CompactSignature.SM2_SM3,
                 "ST-OPENSSL", NOW.minus(Duration.ofMinutes(5)), NOW.plus(Duration.ofDays(1)));
         PemFiles.writeCertificates(dir.resolve("ca.pem"), List.of(registry.authority().certificate()), false);
         PemFiles.writeCertificates(dir.resolve("station.pem"), List.of(station), false);
