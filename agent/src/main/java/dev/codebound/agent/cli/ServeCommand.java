@@ -120,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
         station.credentials();
         station.requireFitToSeal();
         Spool spool = home.openSpool();
-        TransferLog log;
+        TransferLog log = null;
         DeskService desk;
         try {
             log = TransferLog.open(station.home(), Clock.systemUTC(), station.credentials());
@@ -128,6 +128,9 @@ final class ServeCommand implements Callable<Integer> {
                     DeskService.configuredUploads(station, () -> UploadSettings.Overrides.NONE),
                     Duration.ofSeconds(uploadEverySeconds));
         } catch (Exception e) {
+            if (log != null) {
+                log.close();
+            }
             spool.close();
             throw e;
         }

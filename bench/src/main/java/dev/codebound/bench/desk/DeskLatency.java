@@ -42,14 +42,14 @@ import okhttp3.Response;
 
 /**
  * The capture desk's latency ({@code java -jar codebound-bench.jar desk [--photos N] [--warmup N]
- * [--work DIR]}): from a spec photo finished in the hot folder (renamed in, as camera software
- * finishes a file) to its verdict visible through the desk page's API with the envelope in the
- * spool. A {@code serve} desk runs in this process with its defaults (settle 100 ms, poll 50 ms)
- * against a mock registry with mutual TLS on loopback; for every photo the code is scanned through
- * the page's API first, as a keyboard-wedge scanner does, and the clock starts when the photo
- * appears. The page's API is polled every 5 ms. The upload window is kept closed so that uploads do
- * not share the two cores with the capture being measured. Prints the median, the 95th percentile
- * and the extremes; nothing asserts a time.
+ * [--work DIR]}; without {@code --work} a scratch directory, deleted at the end): from a spec photo
+ * finished in the hot folder (renamed in, as camera software finishes a file) to its verdict visible
+ * through the desk page's API with the envelope in the spool. A {@code serve} desk runs in this
+ * process with its defaults (settle 100 ms, poll 50 ms) against a mock registry with mutual TLS on
+ * loopback; for every photo the code is scanned through the page's API first, as a keyboard-wedge
+ * scanner does, and the clock starts when the photo appears. The page's API is polled every 5 ms.
+ * The upload window is kept closed so that uploads do not share the two cores with the capture being
+ * measured. Prints the median, the 95th percentile and the extremes; nothing asserts a time.
  */
 public final class DeskLatency {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,10 +77,18 @@ public final class DeskLatency {
                 }
             }
         }
-        if (work == null) {
+        boolean scratch = work == null;
+        if (scratch) {
             work = Files.createTempDirectory("codebound-desk-bench");
         }
-        List<Double> millis = measure(work, photos, warmup);
+        List<Double> millis;
+        try {
+            millis = measure(work, photos, warmup);
+        } finally {
+            if (scratch) {
+                deleteTree(work);
+            }
+        }
         Collections.sort(millis);
         System.out.printf(Locale.ROOT, "desk latency, photo finished in the hot folder -> verdict on the page and "
                 + "envelope in the spool, %d photos (after %d warm-up), load average at the end %.2f%n",
@@ -153,6 +161,14 @@ public final class DeskLatency {
                 }
             }
             Thread.sleep(5);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 
