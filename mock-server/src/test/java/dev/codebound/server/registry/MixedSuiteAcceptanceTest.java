@@ -123,7 +123,8 @@ class MixedSuiteAcceptanceTest {
                 .with(Tus.Metadata.ENVELOPE_SHA256, sha256(envelope)).encode();
         HttpResponse<String> created = tus.send(tus.request("/files/", Tus.TUS_RESUMABLE, Tus.VERSION,
                 Tus.UPLOAD_LENGTH, Integer.toString(envelope.length), Tus.UPLOAD_METADATA, metadata,
-                "Content-Type", Tus.OFFSET_CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build());
+                "Content-Type", Tus.OFFSET_CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build());
         assertEquals(201, created.statusCode(), created.body());
         return tus.get(created.headers().firstValue("Location").orElseThrow() + "/result");
     }

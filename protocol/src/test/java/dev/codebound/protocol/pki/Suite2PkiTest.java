@@ -85,7 +85,8 @@ class Suite2PkiTest {
     @Test
     void aSuiteOneOnlyBundleRefusesSuiteTwoWithAnActionableMessage() {
         TrustBundle bundle = registry.trustBundle(5, TestRegistries.NOW);
-        PkiException e = assertThrows(PkiException.class, () -> bundle.currentEncryptionCertificate(2, TestRegistries.NOW));
+        PkiException e = assertThrows(PkiException.class,
+                () -> bundle.currentEncryptionCertificate(2, TestRegistries.NOW));
         assertTrue(e.getMessage().contains("lists suites [1]") && e.getMessage().contains("envelope.suite"),
                 e.getMessage());
     }
