@@ -73,11 +73,11 @@ final class EnrollCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StationHome station = home.home();
-        StationConfig config = home.config();
+        StationConfig config = home.context().config();
         HttpUrl url = RegistryAccess.url(config);
         StationTrust trust = new StationTrust(station);
         X509Certificate pinnedCa = trust.registryCa();
-        KeyPair keys = StationKeys.keyPair(StationKeys.privateKey(station, home.passphrase(config)));
+        KeyPair keys = StationKeys.keyPair(StationKeys.privateKey(station, home.context().passphrase()));
         refuseIfEnrolled(station, keys);
         String token = token();
 

@@ -1,10 +1,8 @@
 package dev.codebound.agent.cli;
 
-import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.station.StationHome;
-import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolBusyException;
 import java.io.IOException;
@@ -16,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code --home} option every command shares, and the command's view of the station: its
- * home, configuration and key passphrase, all read through the injected {@link AgentEnvironment}.
+ * home and its {@link StationContext} (settings, trust, credentials), read through the injected
+ * {@link AgentEnvironment}.
  */
 final class HomeOption {
     @Option(names = "--home", paramLabel = "DIR",
@@ -55,15 +54,6 @@ final class HomeOption {
             context = StationContext.load(home(), environment.variables(), Clock.systemUTC());
         }
         return context;
-    }
-
-    StationConfig config() throws StationException {
-        return StationConfig.load(home(), environment.variables());
-    }
-
-    /** The key passphrase from the environment or the configured file; {@code null} if none is configured. */
-    char[] passphrase(StationConfig config) throws StationException {
-        return StationKeys.passphrase(config, environment.variables());
     }
 
     /** Opens the spool; another agent process holding it is a station condition (exit 3), not a crash. */
