@@ -85,7 +85,8 @@ class StationInstallationIT {
     void everyCommandHasAManPage() throws Exception {
         Path man = INSTALLATION.resolve("share/man/man1");
         for (String page : List.of("codebound-agent", "codebound-agent-upload", "codebound-agent-capture",
-                "codebound-agent-watch", "codebound-agent-audit-verify", "codebound-agent-generate-completion")) {
+                "codebound-agent-watch", "codebound-agent-serve", "codebound-agent-audit-verify",
+                "codebound-agent-generate-completion")) {
             Path file = man.resolve(page + ".1");
             assertTrue(Files.isRegularFile(file), "missing man page " + file);
             String roff = Files.readString(file, StandardCharsets.UTF_8);
@@ -97,16 +98,17 @@ class StationInstallationIT {
     }
 
     @Test
-    void systemdAcceptsTheUploadServiceAndTimer() throws Exception {
+    void systemdAcceptsTheUploadServiceAndTimerAndTheDeskService() throws Exception {
         assumeTrue(onPath("systemd-analyze"), "systemd-analyze is not installed here");
         // The units name the documented install location; point them at this installation to verify them here.
         Path units = Files.createDirectories(elsewhere.resolve("units"));
-        for (String unit : List.of("codebound-upload.service", "codebound-upload.timer")) {
+        for (String unit : List.of("codebound-upload.service", "codebound-upload.timer", "codebound-desk.service")) {
             String text = Files.readString(INSTALLATION.resolve("share/systemd").resolve(unit), StandardCharsets.UTF_8);
             Files.writeString(units.resolve(unit), text.replace("/usr/local/bin/codebound-agent", LAUNCHER.toString()));
         }
         Run run = run(units, Map.of(), "systemd-analyze", "verify", "--man=no",
-                units.resolve("codebound-upload.timer").toString(), units.resolve("codebound-upload.service").toString());
+                units.resolve("codebound-upload.timer").toString(), units.resolve("codebound-upload.service").toString(),
+                units.resolve("codebound-desk.service").toString());
         assertEquals(0, run.exitCode(), run.output());
         assertEquals("", run.output().strip(), "systemd-analyze found something to say about the units");
     }

@@ -43,7 +43,7 @@ final class AuditCheckpointCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StationHome station = home.home();
-        StationCredentials credentials = StationKeys.load(station, home.passphrase(home.config()));
+        StationCredentials credentials = home.context().credentials();
         TransferRecord checkpoint;
         try (TransferLog log = TransferLog.open(station, Clock.systemUTC())) {
             checkpoint = log.checkpoint(credentials);

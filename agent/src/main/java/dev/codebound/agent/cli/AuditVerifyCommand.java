@@ -60,7 +60,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         } catch (RegistryLogClient.RegistryUnreachableException e) {
             throw new AgentFailure(ExitCodes.UNREACHABLE, e.getMessage(), e);
         }
-        OverdueAudit.check(home.home(), RetentionPolicy.from(home.config()), Instant.now(), report);
+        OverdueAudit.check(home.home(), RetentionPolicy.from(home.context().config()), Instant.now(), report);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
         out.flush();

@@ -73,7 +73,7 @@ final class CodeVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        StationConfig config = home.config();
+        StationConfig config = home.context().config();
         CodeVerifier verifier = new CodeVerifier(new StationTrust(home.home()).bundle(), config.schools());
         try {
             VerifiedCode code = verifier.verify(source.read(home.environment()), Instant.now());

@@ -77,11 +77,11 @@ final class EnrollCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StationHome station = home.home();
-        StationConfig config = home.config();
+        StationConfig config = home.context().config();
         HttpUrl url = RegistryAccess.url(config);
         StationTrust trust = new StationTrust(station);
         X509Certificate pinnedCa = trust.registryCa();
-        char[] passphrase = home.passphrase(config);
+        char[] passphrase = home.context().passphrase();
         KeyPair keys = StationKeys.keyPair(StationKeys.privateKey(station, passphrase));
         Optional<KeyPair> sm2Keys = config.suite() == Suite.SM2_SM4GCM_SM3
                 ? Optional.of(StationKeys.keyPair(StationKeys.sm2PrivateKey(station, passphrase))) : Optional.empty();

@@ -4,11 +4,9 @@ import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.retention.RetentionPolicy;
 import dev.codebound.agent.retention.RetentionSweep;
 import dev.codebound.agent.retention.SweepReport;
-import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.station.StationHome;
-import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolBusyException;
 import java.io.IOException;
@@ -24,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code --home} option every command shares, and the command's view of the station: its
- * home, configuration and key passphrase, all read through the injected {@link AgentEnvironment}.
+ * home and its {@link StationContext} (settings, trust, credentials), read through the injected
+ * {@link AgentEnvironment}.
  */
 final class HomeOption {
     @Option(names = "--home", paramLabel = "DIR",
@@ -67,15 +66,6 @@ final class HomeOption {
         return context;
     }
 
-    StationConfig config() throws StationException {
-        return StationConfig.load(home(), environment.variables());
-    }
-
-    /** The key passphrase from the environment or the configured file; {@code null} if none is configured. */
-    char[] passphrase(StationConfig config) throws StationException {
-        return StationKeys.passphrase(config, environment.variables());
-    }
-
     /**
      * Opens the spool, then applies the station's retention policy to it (docs/privacy.md), so that
      * every command that opens the station enforces it; another agent process holding the spool is
@@ -84,7 +74,7 @@ final class HomeOption {
      * @throws StationException when a {@code retention.*} setting is invalid (checked before the spool is opened)
      */
     Spool openSpool() throws IOException, AgentFailure, StationException {
-        RetentionPolicy policy = RetentionPolicy.from(config());
+        RetentionPolicy policy = RetentionPolicy.from(context().config());
         Spool spool;
         try {
             spool = Spool.open(home().spool(), Clock.systemUTC(), command == null ? null : command.name());
@@ -106,7 +96,7 @@ final class HomeOption {
      * for a command that just changed what is due (an upload that delivered envelopes).
      */
     void sweepRetention(Spool spool, TransferLog log) throws StationException {
-        sweep(new RetentionSweep(home(), RetentionPolicy.from(config()), spool, Clock.systemUTC()), log);
+        sweep(new RetentionSweep(home(), RetentionPolicy.from(context().config()), spool, Clock.systemUTC()), log);
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
-import dev.codebound.agent.station.StationKeys;
 import dev.codebound.protocol.pki.StationCredentials;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -39,7 +38,7 @@ final class RemoveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // The key first: a wrong passphrase must stop the command before the entry is gone without its record.
-        StationCredentials credentials = StationKeys.load(home.home(), home.passphrase(home.config()));
+        StationCredentials credentials = home.context().credentials();
         try (Spool spool = home.openSpool()) {
             SpoolEntry found;
             try {

@@ -61,7 +61,7 @@ final class StatusCommand implements Callable<Integer> {
         // Delivered but not proven: the receipt did not verify (yet); 'upload' checks it again every run.
         long unverified = entries.stream().filter(entry -> entry.state() == EntryState.DELIVERED
                 && Files.notExists(home.home().receipt(entry.id()))).count();
-        RetentionStatus retention = RetentionStatus.of(home.home(), RetentionPolicy.from(home.config()), entries,
+        RetentionStatus retention = RetentionStatus.of(home.home(), RetentionPolicy.from(home.context().config()), entries,
                 Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

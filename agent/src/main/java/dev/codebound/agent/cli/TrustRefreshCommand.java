@@ -7,7 +7,6 @@ import dev.codebound.agent.registry.RegistryClient;
 import dev.codebound.agent.registry.RegistryRefusal;
 import dev.codebound.agent.station.StationConfig;
 import dev.codebound.agent.station.StationHome;
-import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.station.StationStanding;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.MutualTls;
@@ -47,10 +46,10 @@ final class TrustRefreshCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StationHome station = home.home();
-        StationConfig config = home.config();
+        StationConfig config = home.context().config();
         HttpUrl url = RegistryAccess.url(config);
         StationTrust trust = new StationTrust(station);
-        StationCredentials credentials = StationKeys.load(station, home.passphrase(config));
+        StationCredentials credentials = home.context().credentials();
         TrustBundle before = trust.bundle();
         byte[] signed;
         try {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
-import dev.codebound.agent.station.StationKeys;
 import dev.codebound.protocol.pki.StationCredentials;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -40,7 +39,7 @@ final class WithdrawCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // The key first: a wrong passphrase must stop the command before the entry is gone without its record.
-        StationCredentials credentials = StationKeys.load(home.home(), home.passphrase(home.config()));
+        StationCredentials credentials = home.context().credentials();
         // The spool's lock keeps a running upload away; once withdrawn the entry is gone, so no later one finds it.
         try (Spool spool = home.openSpool()) {
             SpoolEntry withdrawn;
