@@ -4,6 +4,7 @@
  * <p>{@link dev.codebound.testkit.SamplePhotos} draws deterministic portraits that are free of any real
  * person: a good one, and one per {@link dev.codebound.testkit.SamplePhotos.Defect}. The kit owns how a
  * sample looks; what the photo checks conclude about a sample is asserted by the protocol module's tests.
+ * {@link dev.codebound.testkit.HeadlessChromium} starts the browser that the pages' tests drive.
  *
  * <p>The kit must stay out of what ships: modules depend on it with test scope (the benchmarks, which ship
  * nothing, at compile scope), and it depends on no Codebound module, because the protocol's own tests use

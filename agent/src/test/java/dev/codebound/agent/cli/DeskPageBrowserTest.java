@@ -2,21 +2,15 @@ package dev.codebound.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.codebound.registry.junit.CodeboundRegistry;
 import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.HeadlessChromium;
 import dev.codebound.testkit.SamplePhotos;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,18 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -60,38 +47,22 @@ class DeskPageBrowserTest {
 
     private static CodeboundRegistry registry;
     private static TestStation station;
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<Path> chromium = onPath("chromium", "chromium-browser");
-        Optional<Path> driver = onPath("chromedriver");
-        String install = "the desk page's browser test needs Chromium and its driver: apt-get install -y chromium "
-                + "chromium-driver";
-        if ("true".equals(System.getenv("CI")) && (chromium.isEmpty() || driver.isEmpty())) {
-            fail(install + " (.ci/run installs them on CI)");
-        }
-        assumeTrue(chromium.isPresent() && driver.isPresent(), install);
+        chromium = HeadlessChromium.start("the desk page", browserProfile, SCREENSHOTS, 1280, 1000);
+        browser = chromium.driver();
         registry = CodeboundRegistry.builder().dataDir(dir.resolve("registry")).start();
         station = TestStation.enrolled(TestStation.in(dir.resolve("station")), registry);
 
-        ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
-                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--user-data-dir=" + browserProfile, "--window-size=1280,1000");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.get().toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (registry != null) {
             registry.close();
@@ -108,7 +79,7 @@ class DeskPageBrowserTest {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys("wrong");
             browser.findElement(By.cssSelector("#login button[type=submit]")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-refused")));
-            screenshot("1-login-refused");
+            chromium.screenshot("1-login-refused");
             browser.findElement(By.id("token")).sendKeys(desk.token());
             browser.findElement(By.cssSelector("#login button[type=submit]")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("scan")));
@@ -117,33 +88,37 @@ class DeskPageBrowserTest {
             IssuedCode first = registry.issueCode();
             wedge(first.text());
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pairing"), first.codeId()));
-            screenshot("2-scanned");
+            chromium.screenshot("2-scanned");
             desk.shoot("IMG_0001.jpg", SamplePhotos.good(21));
             wait.until(ExpectedConditions.attributeContains(By.id("verdict"), "class", "accepted"));
-            wait.until(ignored -> decoded(browser.findElement(By.id("photo"))));
+            wait.until(ignored -> chromium.decoded(browser.findElement(By.id("photo"))));
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#overlay .overlay-eye-line")));
             assertEquals(1, browser.findElements(By.cssSelector("#overlay .overlay-face")).size());
             assertEquals(3, browser.findElements(By.cssSelector("#overlay .overlay-sample")).size());
             assertTrue(browser.findElement(By.id("verdict")).getText().contains(first.codeId()));
-            screenshot("3-accepted-with-overlay");
+            chromium.screenshot("3-accepted-with-overlay");
 
             IssuedCode second = registry.issueCode();
             wedge(second.text());
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pairing"), second.codeId()));
             desk.shoot("IMG_0002.jpg", SamplePhotos.bad(SamplePhotos.Defect.WRONG_BACKGROUND, 22));
             wait.until(ExpectedConditions.attributeContains(By.id("verdict"), "class", "refused"));
-            wait.until(ignored -> decoded(browser.findElement(By.id("photo"))));
+            wait.until(ignored -> chromium.decoded(browser.findElement(By.id("photo"))));
             wait.until(ignored -> "#ff3b30".equals(browser.findElement(By.cssSelector("#overlay .overlay-sample"))
                     .getAttribute("stroke")));
             assertTrue(browser.findElement(By.id("findings")).getText().contains("background"));
-            screenshot("4-refused-background");
+            chromium.screenshot("4-refused-background");
 
-            WebElement withdraw = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.withdraw")));
-            withdraw.click();
+            // The page redraws the queue at every poll, so the button found may be replaced before the click lands:
+            // click the one that is there now, again if it went stale.
+            wait.ignoring(StaleElementReferenceException.class).until(ignored -> {
+                browser.findElement(By.cssSelector("button.withdraw")).click();
+                return true;
+            });
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("button.withdraw"), 0));
             wait.until(ignored -> "scan".equals(activeElementId()));
             assertTrue(browser.findElement(By.id("notes")).getText().contains("withdrew entry"));
-            screenshot("5-withdrawn");
+            chromium.screenshot("5-withdrawn");
 
             List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                     .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
@@ -161,20 +136,6 @@ class DeskPageBrowserTest {
         return (String) ((JavascriptExecutor) browser).executeScript("return document.activeElement.id");
     }
 
-    private static boolean decoded(WebElement image) {
-        Object width = ((JavascriptExecutor) browser).executeScript(
-                "return arguments[0].complete ? arguments[0].naturalWidth : 0", image);
-        return width instanceof Number number && number.intValue() > 0;
-    }
 
-    private static void screenshot(String name) throws Exception {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
 
-    private static Optional<Path> onPath(String... names) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .flatMap(directory -> Stream.of(names).map(name -> Path.of(directory, name)))
-                .filter(Files::isExecutable).findFirst();
-    }
 }

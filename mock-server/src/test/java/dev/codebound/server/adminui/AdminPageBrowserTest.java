@@ -2,8 +2,6 @@ package dev.codebound.server.adminui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.IssuedCode;
@@ -21,38 +19,28 @@ import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.TusTestClient;
 import dev.codebound.server.registry.CodeBook;
+import dev.codebound.testkit.HeadlessChromium;
 import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -78,20 +66,15 @@ class AdminPageBrowserTest {
     static Path browserProfile;
 
     private static MockRegistry registry;
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
     private static String base;
     private static StationCredentials station;
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<Path> chromium = onPath("chromium", "chromium-browser");
-        Optional<Path> driver = onPath("chromedriver");
-        String install = "the admin page's browser test needs Chromium and its driver: apt-get install -y chromium "
-                + "chromium-driver";
-        if ("true".equals(System.getenv("CI")) && (chromium.isEmpty() || driver.isEmpty())) {
-            fail(install + " (.ci/run installs them on CI)");
-        }
-        assumeTrue(chromium.isPresent() && driver.isPresent(), install);
+        chromium = HeadlessChromium.start("the admin page", browserProfile, SCREENSHOTS, 1280, 900);
+        browser = chromium.driver();
 
         registry = MockRegistry.start(MockRegistryConfig.builder().bindAddress("127.0.0.1").port(0).dataDir(dataDir)
                 .tls(false).storageThreads(2).eventLoopThreads(1).build());
@@ -102,23 +85,12 @@ class AdminPageBrowserTest {
         upload(seal(code, SamplePhotos.good(1)), code.codeId());
         upload(seal(code, SamplePhotos.good(2)), code.codeId());
 
-        ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
-                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--user-data-dir=" + browserProfile, "--window-size=1280,900");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.get().toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (registry != null) {
             registry.close();
@@ -130,7 +102,7 @@ class AdminPageBrowserTest {
         browser.get(base + "/admin/ui/");
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
-        screenshot("1-login");
+        chromium.screenshot("1-login");
 
         browser.findElement(By.id("token")).sendKeys("wrong");
         browser.findElement(By.cssSelector("#login button[type=submit]")).click();
@@ -141,9 +113,9 @@ class AdminPageBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("photos")));
         List<WebElement> photos = wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".version img"),
                 2));
-        wait.until(ignored -> photos.stream().allMatch(AdminPageBrowserTest::decoded));
+        wait.until(ignored -> photos.stream().allMatch(chromium::decoded));
         assertTrue(browser.findElement(By.cssSelector(".versions")).getText().contains("v2 · " + station.stationId()));
-        screenshot("2-photos");
+        chromium.screenshot("2-photos");
 
         tab("stations");
         WebElement revoke = wait.until(ExpectedConditions.elementToBeClickable(
@@ -152,7 +124,7 @@ class AdminPageBrowserTest {
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "revoked"));
         assertTrue(registry.registry().stations().isRevoked(station.stationId()), "the revocation went through");
-        screenshot("3-stations");
+        chromium.screenshot("3-stations");
 
         tab("faults");
         WebElement plan = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("fault-plan")));
@@ -162,7 +134,7 @@ class AdminPageBrowserTest {
         browser.findElement(By.id("fault-apply")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Fault plan applied"));
         wait.until(ExpectedConditions.textToBe(By.id("fault-seed"), "9007199254740993"));
-        screenshot("4-faults");
+        chromium.screenshot("4-faults");
 
         HttpResponse<String> faulted = TusTestClient.plain(registry, "anyone").get("/registry/v1/trust-bundle");
         assertEquals(503, faulted.statusCode(), "the plan applied from the page acts on the next request");
@@ -173,12 +145,12 @@ class AdminPageBrowserTest {
                 "/registry/v1/trust-bundle"));
         String rows = browser.findElement(By.id("journal-rows")).getText();
         assertTrue(rows.contains("503") && rows.contains("status 503"), rows);
-        screenshot("5-journal");
+        chromium.screenshot("5-journal");
 
         tab("log");
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#log-rows tr"), 2));
         assertTrue(browser.findElement(By.id("checkpoint")).getText().lines().count() >= 3);
-        screenshot("6-log");
+        chromium.screenshot("6-log");
 
         browser.findElement(By.id("logout")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
@@ -195,16 +167,7 @@ class AdminPageBrowserTest {
         browser.findElement(By.cssSelector("button[data-tab=" + name + "]")).click();
     }
 
-    private static boolean decoded(WebElement image) {
-        Object width = ((JavascriptExecutor) browser).executeScript(
-                "return arguments[0].complete ? arguments[0].naturalWidth : 0", image);
-        return width instanceof Number number && number.intValue() > 0;
-    }
 
-    private static void screenshot(String name) throws Exception {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
 
     private static StationCredentials enroll() throws Exception {
         KeyPair key = KeyPairs.generateP256();
@@ -236,9 +199,4 @@ class AdminPageBrowserTest {
         assertTrue(result.body().contains("codebound-receipt/1"), "accepted, with a receipt: " + result.body());
     }
 
-    private static Optional<Path> onPath(String... names) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .flatMap(directory -> Stream.of(names).map(name -> Path.of(directory, name)))
-                .filter(Files::isExecutable).findFirst();
-    }
 }
