@@ -30,9 +30,13 @@ final class GroupCommitAppender implements Closeable {
         return writer.submit(bytes);
     }
 
-    /** Waits for a future from {@link #append}; its failure becomes the {@link IOException} it carries. */
+    /**
+     * Waits for a future from {@link #append}; its failure becomes the {@link IOException} it carries.
+     * An interrupt does not end the wait (the record is written anyway): a watch stopped while it logs
+     * a decision then knows the record is in, writes it once, and stops after with the flag set.
+     */
     static void await(CompletableFuture<Void> durable) throws IOException {
-        GroupCommitWriter.await(durable);
+        GroupCommitWriter.awaitUninterruptibly(durable);
     }
 
     private void writeAndSync(List<byte[]> batch) throws IOException {

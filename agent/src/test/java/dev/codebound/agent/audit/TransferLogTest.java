@@ -67,6 +67,27 @@ class TransferLogTest {
     }
 
     @Test
+    void aRecordAppendedByAnInterruptedThreadGoesInOnceAndTheLogStaysUsable() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            // A watch stopped (interrupted) while it logs a pairing decision: the record is queued for the disk
+            // whatever the thread does, so the append must not give up, fail the log, or leave it to be written twice.
+            Thread.currentThread().interrupt();
+            try {
+                log.pairingOpened("ABCDEFGHIJKLMNOP");
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller to stop after");
+            } finally {
+                Thread.interrupted();
+            }
+            log.pairingClosed("ABCDEFGHIJKLMNOP", "WATCH_STOPPED");
+        }
+        List<String> lines = station.lines();
+        assertEquals(2, lines.size(), lines::toString);
+        assertTrue(lines.get(0).contains("\"event\":\"pairing-opened\""), lines.get(0));
+        assertTrue(lines.get(1).contains("\"event\":\"pairing-closed\""), lines.get(1));
+    }
+
+    @Test
     void fieldsOutsideTheWhitelistAndPersonalDataAreRefused() throws Exception {
         AuditFixture station = new AuditFixture(root);
         try (TransferLog log = TransferLog.open(station.home, FIXED)) {

@@ -107,6 +107,36 @@ public final class GroupCommitWriter<T> implements Closeable {
         }
     }
 
+    /**
+     * {@link #await}, but an interrupt does not end the wait: the item is queued and will be written
+     * whatever the caller does, so a caller that gave up on an interrupt would not know whether its
+     * record is on disk (and might write it again). The wait lasts one batch's write and sync; the
+     * interrupt flag is set again before returning, for the caller to stop after.
+     */
+    public static void awaitUninterruptibly(CompletableFuture<Void> durable) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    durable.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw new IOException(io.getMessage(), io);
+                    }
+                    throw new IOException("durable write failed: " + cause, cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Waits until everything submitted is durable (or failed) and stops the writer thread. */
     @Override
     public void close() {

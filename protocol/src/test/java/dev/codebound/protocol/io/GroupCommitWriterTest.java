@@ -97,6 +97,31 @@ class GroupCommitWriterTest {
         assertEquals("closing is closed", refused.getMessage());
     }
 
+    @Test
+    void anInterruptDoesNotEndTheUninterruptibleWaitAndIsKept() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommitWriter<String> writer = new GroupCommitWriter<>("slow", batch -> await(release));
+        try {
+            CompletableFuture<Void> durable = writer.submit("record");
+            Thread.currentThread().interrupt();
+            Thread releaser = new Thread(() -> {
+                LockSupport.parkNanos(50_000_000);
+                release.countDown();
+            });
+            releaser.start();
+            try {
+                GroupCommitWriter.awaitUninterruptibly(durable);
+                assertTrue(durable.isDone() && !durable.isCompletedExceptionally(), "returned only once durable");
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is set again for the caller");
+            } finally {
+                Thread.interrupted();
+                releaser.join();
+            }
+        } finally {
+            writer.close();
+        }
+    }
+
     private static void await(CountDownLatch latch) throws IOException {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) {
