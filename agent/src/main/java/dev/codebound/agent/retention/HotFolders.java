@@ -3,6 +3,8 @@ package dev.codebound.agent.retention;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.protocol.io.DurableFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +41,23 @@ public final class HotFolders {
         }
         boolean created = !Files.exists(file);
         Files.createDirectories(file.getParent());
-        DurableFiles.appendDurably(file, (line + "\n").getBytes(StandardCharsets.UTF_8));
+        // After a crash mid-append the file may end in a torn line: start on a new line, or this folder's path
+        // would be glued to the fragment and never be found.
+        String record = (endsTorn() ? "\n" : "") + line + "\n";
+        DurableFiles.appendDurably(file, record.getBytes(StandardCharsets.UTF_8));
         if (created) {
             DurableFiles.syncDirectory(file.getParent());
+        }
+    }
+
+    private boolean endsTorn() throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return false;
+        }
+        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.position(channel.size() - 1).read(last);
+            return last.get(0) != '\n';
         }
     }
 
