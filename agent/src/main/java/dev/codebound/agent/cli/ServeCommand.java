@@ -1,24 +1,17 @@
 package dev.codebound.agent.cli;
 
-import dev.codebound.agent.audit.TransferLog;
-import dev.codebound.agent.desk.DeskServer;
+import dev.codebound.agent.desk.DeskRun;
 import dev.codebound.agent.desk.DeskService;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.StationContext;
-import dev.codebound.agent.upload.UploadSettings;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,125 +100,29 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
         }
-        if (uploadEverySeconds < 1 || stopGraceSeconds < 0) {
-            throw new AgentFailure(ExitCodes.USAGE, "--upload-every must be ≥ 1 second and --stop-grace ≥ 0");
-        }
         InetSocketAddress address = loopback();
         if (scannerDevice != null && !Files.isReadable(scannerDevice)) {
             throw new AgentFailure(ExitCodes.USAGE, "--scanner-device " + scannerDevice + " does not exist or cannot "
                     + "be read (is the service's user in the device's group, e.g. dialout?)");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        DeskRun.Options options;
+        try {
+            options = new DeskRun.Options(settings, address, scannerStdin, scannerDevice,
+                    Duration.ofSeconds(uploadEverySeconds), Duration.ofSeconds(stopGraceSeconds));
+        } catch (IllegalArgumentException e) {
+            throw new AgentFailure(ExitCodes.USAGE, "--upload-every must be ≥ 1 second and --stop-grace ≥ 0", e);
+        }
         StationContext station = home.context();
-        station.credentials();
         station.requireFitToSeal();
         Spool spool = home.openSpool();
-        TransferLog log = null;
-        DeskService desk;
         try {
-            log = TransferLog.open(station.home(), Clock.systemUTC(), station.credentials());
-            desk = DeskService.start(station, settings, spool, log,
-                    DeskService.configuredUploads(station, () -> UploadSettings.Overrides.NONE),
-                    Duration.ofSeconds(uploadEverySeconds));
-        } catch (Exception e) {
-            if (log != null) {
-                log.close();
-            }
-            spool.close();
-            throw e;
-        }
-        Boolean clean = null;
-        try (InputStream device = scannerDevice == null ? null : Files.newInputStream(scannerDevice);
-                DeskServer page = startPage(desk, address, station)) {
-            if (scannerStdin) {
-                desk.readScanner(home.environment().stdin(), "standard input");
-            }
-            if (device != null) {
-                desk.readScanner(device, scannerDevice.toString());
-            }
-            out.println("desk page: " + page.url() + " (log in with the access token in "
-                    + station.home().deskToken() + ")");
-            out.println("watching " + folder.toAbsolutePath() + "; SIGTERM or Ctrl-C stops the desk");
-            out.flush();
-            StopSignal signal = StopSignal.install();
-            try {
-                signal.await();
-                clean = desk.stop(Duration.ofSeconds(stopGraceSeconds));
-                out.println(clean ? "desk stopped" : "desk stopped; the upload in flight was abandoned and resumes at "
-                        + "the next start");
-                out.flush();
-            } catch (RuntimeException | InterruptedException | Error e) {
-                // Printed here: once the stop signal is done, a SIGTERM'd JVM ends before any handler could print it.
-                spec.commandLine().getErr().println("error: the desk did not stop cleanly: " + e);
-                spec.commandLine().getErr().flush();
-                throw e;
-            } finally {
-                signal.done();
-            }
-        } finally {
-            if (clean == null) {
-                // Failed before the stop signal (the page's port, the scanner device): stop the desk all the same.
-                clean = desk.stop(Duration.ofSeconds(stopGraceSeconds));
-            }
-        }
-        if (clean) {
-            // The abandoned upload of an unclean stop still writes to the spool and the log; they are then left to
-            // the process's end, which releases both as after a crash.
-            log.close();
-            spool.close();
-        }
-        return ExitCodes.OK;
-    }
-
-    private static DeskServer startPage(DeskService desk, InetSocketAddress address, StationContext station)
-            throws IOException, AgentFailure {
-        try {
-            return DeskServer.start(desk, address, station.home().deskToken(), Clock.systemUTC());
+            DeskRun.run(station, spool, options, home.environment().stdin(), spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
         } catch (BindException e) {
             throw new AgentFailure(ExitCodes.USAGE, "cannot listen on " + address + " (" + e.getMessage()
                     + "); another program has the port: choose one with --port", e);
         }
-    }
-
-    /**
-     * SIGTERM or Ctrl-C (through a shutdown hook), or an interrupt of the command's thread (an
-     * in-process stop): either way the same clean stop. The hook holds the JVM until {@link #done()},
-     * so the desk finishes its stop before the process ends.
-     */
-    private static final class StopSignal {
-        private final CountDownLatch requested = new CountDownLatch(1);
-        private final CountDownLatch finished = new CountDownLatch(1);
-        private final Thread hook = new Thread(() -> {
-            requested.countDown();
-            try {
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "codebound-desk-stop");
-
-        static StopSignal install() {
-            StopSignal signal = new StopSignal();
-            Runtime.getRuntime().addShutdownHook(signal.hook);
-            return signal;
-        }
-
-        void await() {
-            try {
-                requested.await();
-            } catch (InterruptedException interrupted) {
-                // An in-process stop: the desk stops cleanly below, as at SIGTERM.
-            }
-        }
-
-        void done() {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running and returns now that the stop is done.
-            }
-        }
+        return ExitCodes.OK;
     }
 
     private InetSocketAddress loopback() throws AgentFailure {

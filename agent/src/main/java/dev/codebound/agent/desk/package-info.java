@@ -3,6 +3,8 @@
  * page on loopback.
  *
  * <ul>
+ *   <li>{@link dev.codebound.agent.desk.DeskRun} is one day from start to stop, as {@code serve} runs it:
+ *       the desk, its page and scanner readers, the stop at SIGTERM with a grace for an upload;</li>
  *   <li>{@link dev.codebound.agent.desk.DeskService} runs the day: scans from the page, standard input
  *       or a scanner's device file; the camera's hot folder; checks and sealing with the pairing rules
  *       of {@code watch --pair-with-last-code}; and the upload scheduler
