@@ -12,7 +12,6 @@ module=$1 class=$2 method=$3 duration=${4:-10m}
 # (jazzer-junit's default is the classes of target/classes and target/test-classes). The JDK's own
 # classes (ImageIO, java.time) cannot be instrumented; their findings still surface as exceptions.
 export JAZZER_INSTRUMENTATION_INCLUDES=${JAZZER_INSTRUMENTATION_INCLUDES:-dev.codebound.**:org.bouncycastle.**:com.google.zxing.**:com.fasterxml.jackson.**}
-also_make=-am
-[ "$module" = protocol ] && also_make=  # protocol depends on no other module
-JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" exec mvn -B -ntp test -pl "$module" $also_make \
+# -am: every module's tests need sibling modules (the protocol's, the test kit), built from this tree.
+JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" exec mvn -B -ntp test -pl "$module" -am \
   -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false
