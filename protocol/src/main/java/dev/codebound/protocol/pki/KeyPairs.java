@@ -81,8 +81,7 @@ public final class KeyPairs {
     /** Fails unless the key is an EC key on P-256; {@code role} names the key in the message. */
     public static void requireP256(PublicKey publicKey, String role) {
         if (!(publicKey instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
-            throw new PkiException(role + " key must be an EC key on P-256 (secp256r1), got "
-                    + publicKey.getAlgorithm() + " key");
+            throw new PkiException(role + " key must be an EC key on P-256 (secp256r1), got " + describe(publicKey));
         }
     }
 
@@ -116,6 +115,9 @@ public final class KeyPairs {
     }
 
     private static String describe(PublicKey publicKey) {
+        if (publicKey == null) {
+            return "no key";
+        }
         return publicKey.getAlgorithm() + " key" + (publicKey instanceof ECPublicKey ? " on another curve" : "");
     }
 

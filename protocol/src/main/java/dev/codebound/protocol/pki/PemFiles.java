@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -57,12 +58,19 @@ public final class PemFiles {
                             + object.getClass().getSimpleName());
                 }
                 X509Certificate certificate = converter.getCertificate(holder);
+                PublicKey key;
                 try {
                     // Bouncy Castle decodes the key only when asked, and then throws unchecked: ask now.
-                    certificate.getPublicKey();
+                    key = certificate.getPublicKey();
                 } catch (RuntimeException e) {
                     throw new PkiException(source + ": certificate " + certificate.getSubjectX500Principal()
                             + " carries a malformed public key: " + e.getMessage(), e);
+                }
+                if (key == null) {
+                    // Bouncy Castle answers null, not an exception, for a key of an algorithm it cannot build.
+                    throw new PkiException(source + ": certificate " + certificate.getSubjectX500Principal()
+                            + " carries a malformed public key: its algorithm ("
+                            + holder.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm() + ") cannot be read");
                 }
                 result.add(certificate);
             }

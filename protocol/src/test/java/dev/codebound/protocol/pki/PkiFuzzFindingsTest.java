@@ -27,6 +27,18 @@ class PkiFuzzFindingsTest {
     }
 
     /**
+     * A trust bundle whose registry CA certificate's key Bouncy Castle cannot build (it answers null
+     * from getPublicKey, not an exception): the signature check dereferenced it
+     * (NullPointerException) on a station's first contact or refresh instead of refusing the bundle.
+     */
+    @Test
+    void aCertificateWhoseKeyCannotBeBuiltIsRefusedWhenParsed() throws Exception {
+        byte[] signed = Files.readAllBytes(FOUND.resolve("trustBundle/crash-7f661751d1d60314b1057bb2ab609bc79c60d25d"));
+        PkiException e = assertThrows(PkiException.class, () -> TrustBundleCodec.verifyWithEmbeddedCa(signed, "found"));
+        assertTrue(e.getMessage().contains("malformed public key"), e.getMessage());
+    }
+
+    /**
      * A CSR whose signature BIT STRING is not octet-aligned: enrollment (internet-facing) got an
      * IllegalStateException from isSignatureValid instead of a refusal.
      */
