@@ -99,11 +99,7 @@ public final class GroupCommitWriter<T> implements Closeable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a write to become durable");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw new IOException(io.getMessage(), io);
-            }
-            throw new IOException("durable write failed: " + cause, cause);
+            throw failure(e);
         }
     }
 
@@ -123,11 +119,7 @@ public final class GroupCommitWriter<T> implements Closeable {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw new IOException(io.getMessage(), io);
-                    }
-                    throw new IOException("durable write failed: " + cause, cause);
+                    throw failure(e);
                 }
             }
         } finally {
@@ -135,6 +127,15 @@ public final class GroupCommitWriter<T> implements Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The write failure a future carries, as the {@link IOException} callers of {@link #await} get. */
+    private static IOException failure(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+            return new IOException(io.getMessage(), io);
+        }
+        return new IOException("durable write failed: " + cause, cause);
     }
 
     /** Waits until everything submitted is durable (or failed) and stops the writer thread. */
