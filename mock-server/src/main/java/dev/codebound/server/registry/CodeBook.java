@@ -6,7 +6,8 @@ import dev.codebound.protocol.code.StudentIdentity;
 import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.problem.Refusal;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,9 +79,12 @@ public final class CodeBook {
      * Validates a whole CSV batch first and issues codes only if every row is valid, so a batch
      * never half-succeeds.
      *
-     * @throws Refusal CSV_INVALID (400) listing every bad row with its column
+     * @param csv the whole list, in memory, so that every failure to read it is the list's fault
+     * @throws Refusal CSV_INVALID (400) listing every bad row with its column, or saying why the text
+     *                 is not a readable list
+     * @throws IOException only when recording an issued code fails
      */
-    public List<IssuedCode> issueBatch(Reader csv) throws IOException, Refusal {
+    public List<IssuedCode> issueBatch(String csv) throws IOException, Refusal {
         List<CodeRequest> requests = parseBatch(csv);
         List<IssuedCode> issued = new ArrayList<>(requests.size());
         for (CodeRequest request : requests) {
@@ -89,12 +93,18 @@ public final class CodeBook {
         return issued;
     }
 
-    List<CodeRequest> parseBatch(Reader csv) throws IOException, Refusal {
+    /**
+     * The requests of a list, or the refusal that says what is wrong with it. The text is in memory,
+     * so whatever Commons CSV throws (a CSVException for a quote in an unquoted field, an
+     * IllegalArgumentException for an empty or repeated column name) is the list's fault, never a
+     * storage failure: every such exception becomes CSV_INVALID.
+     */
+    List<CodeRequest> parseBatch(String csv) throws Refusal {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
                 .setIgnoreEmptyLines(true).get();
         List<String> errors = new ArrayList<>();
         List<CodeRequest> requests = new ArrayList<>();
-        try (CSVParser parser = CSVParser.parse(csv, format)) {
+        try (CSVParser parser = CSVParser.parse(new StringReader(csv), format)) {
             List<String> header = parser.getHeaderNames();
             for (int i = 0; i < 5; i++) {
                 if (!header.contains(CSV_COLUMNS[i])) {
@@ -114,7 +124,7 @@ public final class CodeBook {
                     errors.add("row " + row.getRecordNumber() + ": " + e.getMessage());
                 }
             }
-        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new Refusal(ProblemType.CSV_INVALID, "the CSV cannot be parsed: " + e.getMessage());
         }
         if (!errors.isEmpty()) {

@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -181,8 +180,7 @@ public final class RegistryRoutes {
     }
 
     private FullHttpResponse issueBatch(Exchange exchange, byte[] body) throws Exception {
-        List<IssuedCode> issued = registry.codes().issueBatch(new StringReader(new String(body,
-                StandardCharsets.UTF_8)));
+        List<IssuedCode> issued = registry.codes().issueBatch(new String(body, StandardCharsets.UTF_8));
         ObjectNode response = JsonRecordStore.JSON.createObjectNode();
         ArrayNode codes = response.putArray("codes");
         issued.forEach(code -> codes.add(describe(code, false)));

@@ -12,7 +12,6 @@ import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
 import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.problem.Refusal;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +38,7 @@ class CodeBookTest {
                 2023001,张三,11010519491231002X,10337,2027,,
                 2023002,"欧阳, 娜娜",11010519491231002X,10337,2027,2026-05-01T00:00:00Z,2026-09-01T00:00:00Z
                 """;
-        List<IssuedCode> issued = codes.issueBatch(new StringReader(csv));
+        List<IssuedCode> issued = codes.issueBatch(csv);
         assertEquals(2, issued.size());
         TrustBundle bundle = RegistryFixture.KEYRING.trustBundle(1, RegistryFixture.NOW);
         for (IssuedCode code : issued) {
@@ -64,7 +63,7 @@ class CodeBookTest {
                 2023002,李四,110105194912310021,10337,2027
                 2023003,王五,11010519491231002X,abc,2027
                 """;
-        Refusal e = assertThrows(Refusal.class, () -> codes.issueBatch(new StringReader(csv)));
+        Refusal e = assertThrows(Refusal.class, () -> codes.issueBatch(csv));
         assertEquals(ProblemType.CSV_INVALID, e.type());
         assertTrue(e.getMessage().contains("row 2: ID number check digit is wrong"), e.getMessage());
         assertTrue(e.getMessage().contains("row 3: school_code 'abc' is not a whole number"), e.getMessage());
@@ -74,17 +73,17 @@ class CodeBookTest {
     @Test
     void missingColumnsAndEmptyBatchesAreExplained() {
         Refusal missing = assertThrows(Refusal.class,
-                () -> codes.issueBatch(new StringReader("student_number,name\n1,x\n")));
+                () -> codes.issueBatch("student_number,name\n1,x\n"));
         assertTrue(missing.getMessage().contains("'id_number' is missing"), missing.getMessage());
-        Refusal empty = assertThrows(Refusal.class, () -> codes.issueBatch(new StringReader(
-                "student_number,name,id_number,school_code,cohort\n")));
+        Refusal empty = assertThrows(Refusal.class, () -> codes.issueBatch(
+                "student_number,name,id_number,school_code,cohort\n"));
         assertTrue(empty.getMessage().contains("no student rows"), empty.getMessage());
     }
 
     @Test
     void revocationIsPublishedInANewerTrustBundle() throws Exception {
-        IssuedCode code = codes.issueBatch(new StringReader(
-                "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n")).get(0);
+        IssuedCode code = codes.issueBatch(
+                "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n").get(0);
         StationDirectory stations = new StationDirectory(new FileStationStore(dir.resolve("stations")));
         TrustBundlePublisher publisher = new TrustBundlePublisher(dir.resolve("trust-bundle.json"),
                 RegistryFixture.KEYRING, stations, codes, RegistryFixture.clockAt(RegistryFixture.NOW), Set.of(1, 2));
@@ -105,8 +104,8 @@ class CodeBookTest {
 
     @Test
     void revocationsAreKnownWithoutReadingEveryCodeAndSurviveReopening() throws Exception {
-        List<IssuedCode> issued = codes.issueBatch(new StringReader("student_number,name,id_number,school_code,cohort\n"
-                + "1,张三,11010519491231002X,10337,2027\n2,李四,11010519491231002X,10337,2027\n"));
+        List<IssuedCode> issued = codes.issueBatch("student_number,name,id_number,school_code,cohort\n"
+                + "1,张三,11010519491231002X,10337,2027\n2,李四,11010519491231002X,10337,2027\n");
         codes.revoke(issued.get(1).codeId());
         codes.revoke(issued.get(1).codeId());
         assertEquals(Set.of(issued.get(1).codeId()), codes.revokedCodeIds());
