@@ -64,7 +64,7 @@ public enum Field {
     }
 
     /** The member name in the record's JSON. */
-    String jsonName() {
+    public String jsonName() {
         return jsonName;
     }
 

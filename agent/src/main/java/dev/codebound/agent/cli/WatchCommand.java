@@ -8,11 +8,13 @@ import dev.codebound.agent.retention.RetentionPolicy;
 import dev.codebound.agent.retention.SealedOriginals;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.StationContext;
+import dev.codebound.agent.station.StationException;
 import dev.codebound.agent.watch.HotFolder;
 import dev.codebound.agent.watch.PhotoIntake;
 import dev.codebound.agent.watch.PhotoPairing;
 import dev.codebound.agent.watch.ScannedCodes;
 import dev.codebound.agent.watch.ScannerInput;
+import dev.codebound.agent.watch.SealedLeftovers;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.VerifiedCode;
 import java.io.IOException;
@@ -145,6 +147,7 @@ final class WatchCommand implements Callable<Integer> {
                 System::nanoTime);
         originals = new SealedOriginals(folder, RetentionPolicy.from(station.config()), deleteOriginal);
         new HotFolders(station.home()).register(directory);
+        recoverSealedLeftovers();
         if (once) {
             if (codeStdin) {
                 ScannerInput scanner = ScannerInput.start(home.environment().stdin());
@@ -193,6 +196,19 @@ final class WatchCommand implements Callable<Integer> {
             stop();
         }
         return ExitCodes.OK;
+    }
+
+    /** Settles the photos a crash left in the folder after sealing them: none is sealed twice. */
+    private void recoverSealedLeftovers() throws IOException, StationException {
+        for (SealedLeftovers.Leftover leftover : intake.sealedLeftovers(folder.photos())) {
+            originals.recovered(leftover.photo(), leftover.entryId());
+            String name = leftover.photo().getFileName().toString();
+            out.println("already sealed " + name + " for code " + leftover.codeId() + " as entry " + leftover.entryId()
+                    + " before the agent stopped: moved to done/, not sealed again");
+            emit(event("alreadySealed").put("photo", name).put("codeId", leftover.codeId())
+                    .put("entry", leftover.entryId()));
+        }
+        out.flush();
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.codebound.agent.watch.PhotoIntake;
 import dev.codebound.agent.watch.PhotoPairing;
 import dev.codebound.agent.watch.ScannedCodes;
 import dev.codebound.agent.watch.ScannerInput;
+import dev.codebound.agent.watch.SealedLeftovers;
 import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.EnvelopeException;
@@ -145,11 +146,21 @@ public final class DeskService implements AutoCloseable {
         // Registered so that a retention sweep finds this folder's done/ originals, whoever runs it.
         new HotFolders(station.home()).register(settings.folder());
         DeskService desk = new DeskService(station, settings, spool, log, upload, uploadInterval);
+        desk.recoverSealedLeftovers();
         desk.intakeThread.start();
         desk.uploads.start();
         desk.state.note("desk started: watching " + settings.folder().toAbsolutePath()
                 + "; each scan pairs the next photo only, for at most " + settings.pairingTimeout().toSeconds() + " s");
         return desk;
+    }
+
+    /** Settles the photos a crash left in the folder after sealing them: none is sealed twice. */
+    private void recoverSealedLeftovers() throws IOException, StationException {
+        for (SealedLeftovers.Leftover leftover : intake.sealedLeftovers(folder.photos())) {
+            originals.recovered(leftover.photo(), leftover.entryId());
+            state.note("already sealed " + leftover.photo().getFileName() + " for code " + leftover.codeId()
+                    + " before the desk stopped: moved to done/, not sealed again");
+        }
     }
 
     /** What the desk page shows. */

@@ -26,6 +26,15 @@ public final class SealedOriginals {
     }
 
     /**
+     * Moves a photo found in the hot folder at start although it was sealed before (a crash took back
+     * its move) into {@code done/} under its entry's id, whatever the policy: the retention sweep then
+     * deletes it when the policy says, with its transfer-log record. It is never sealed again.
+     */
+    public Path recovered(Path photo, String entryId) throws IOException {
+        return folder.markDone(photo, RetentionPlanner.originalName(entryId));
+    }
+
+    /**
      * Moves or deletes {@code photo}, whose envelope is spool entry {@code entryId}.
      *
      * @return where the original now is; empty when it was deleted

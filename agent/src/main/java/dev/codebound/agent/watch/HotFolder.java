@@ -183,6 +183,11 @@ public final class HotFolder {
         return moveInto(photo, DONE, doneName);
     }
 
+    /** The photos in the folder now, finished or not, in no particular order. */
+    public List<Path> photos() throws IOException {
+        return candidates();
+    }
+
     /** Moves a refused photo into {@code rejected/} and writes its reason beside it. */
     public Path markRejected(Path photo, String reason) throws IOException {
         observed.remove(photo);

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -59,16 +60,23 @@ public final class PhotoIntake {
      * @return the scanned code, or the reason the photo cannot be paired by its name
      */
     public static Lookup byName(Path photo, ScannedCodes scanned) throws IOException {
-        String name = photo.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = (dot < 0 ? name : name.substring(0, dot)).toUpperCase(Locale.ROOT);
-        if (!stem.matches(CODE_ID)) {
+        Optional<String> codeId = codeIdInName(photo);
+        if (codeId.isEmpty()) {
             return new Lookup(Optional.empty(), "the file name is not <code id>.jpg; name photos after the code id, "
                     + "or use --pair-with-last-code");
         }
+        String stem = codeId.get();
         Optional<ScannedCodes.Scanned> code = scanned.find(stem);
         return code.isPresent() ? new Lookup(code, null) : new Lookup(code, "no scanned code has id " + stem
                 + "; scan it first ('code verify --remember' or 'watch --code-stdin'), then move the photo back");
+    }
+
+    /** The code id a photo's file name gives ({@code <code id>.jpg}, any case), if it gives one. */
+    static Optional<String> codeIdInName(Path photo) {
+        String name = photo.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = (dot < 0 ? name : name.substring(0, dot)).toUpperCase(Locale.ROOT);
+        return stem.matches(CODE_ID) ? Optional.of(stem) : Optional.empty();
     }
 
     /**
@@ -157,6 +165,14 @@ public final class PhotoIntake {
             }
             return new Spooled(verified, (PhotoSealer.Spooled) outcome);
         }
+    }
+
+    /**
+     * The photos among {@code photos} (a hot folder's photos at start) that this station has sealed
+     * before: a crash took back their move to {@code done/}. See {@link SealedLeftovers}.
+     */
+    public List<SealedLeftovers.Leftover> sealedLeftovers(List<Path> photos) throws IOException, StationException {
+        return SealedLeftovers.find(station, photos, inspector.spec().maxFileBytes());
     }
 
     /** One finding per line, e.g. {@code   ERROR dimensions: photo is 600×800; must be 480×640}. */

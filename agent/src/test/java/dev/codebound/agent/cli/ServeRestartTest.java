@@ -115,6 +115,16 @@ class ServeRestartTest {
         Files.move(partial, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    private static void awaitGone(Path photo) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.exists(photo)) {
+            if (System.nanoTime() > deadline) {
+                fail(photo + " never left the hot folder");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static JsonNode entry(JsonNode state, String codeId) {
         return StreamSupport.stream(state.get("queue").spliterator(), false)
                 .filter(entry -> entry.get("codeId").asText().equals(codeId)).findFirst().orElse(null);
@@ -154,6 +164,8 @@ class ServeRestartTest {
             page.awaitState(state -> two.codeId().equals(state.at("/pairing/codeId").asText(null)), "a pairing");
             shoot(folder, "IMG_0002.jpg", SamplePhotos.good(32));
             page.awaitState(state -> entry(state, two.codeId()) != null, "the second photo spooled");
+            // The desk shows an entry as soon as it is queued; it is durable once the photo has left the folder.
+            awaitGone(folder.resolve("IMG_0002.jpg"));
             second.process.destroyForcibly();
             second.awaitExit();
 

@@ -68,6 +68,45 @@ class WatchCommandTest {
     }
 
     @Test
+    void aSealedPhotoThatACrashPutBackIsNotSealedAgain() throws Exception {
+        IssuedCode code = registry.issueCode();
+        assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", code.text()).exitCode());
+        Path folder = Files.createDirectories(temp.resolve("power-cut"));
+        Path photo = folder.resolve(code.codeId() + ".jpg");
+        Files.write(photo, SamplePhotos.good(12));
+        CliRun first = station.run("watch", folder.toString(), "--once", "--settle", "200");
+        assertEquals(ExitCodes.OK, first.exitCode(), first::both);
+        long entries = entriesFor(code);
+        assertEquals(1, entries, first::both);
+
+        // A power cut after the spool commit undoes the photo's rename to done/, which is not synced.
+        Files.move(original(folder, code), photo);
+        CliRun again = station.run("--json", "watch", folder.toString(), "--once", "--settle", "200");
+        assertEquals(ExitCodes.OK, again.exitCode(), again::both);
+        assertTrue(again.out().contains("\"event\":\"alreadySealed\""), again::both);
+        assertTrue(again.err().contains("already sealed " + code.codeId() + ".jpg for code " + code.codeId()),
+                again::both);
+        assertEquals(entries, entriesFor(code), "the photo is not sealed a second time");
+        assertTrue(Files.exists(original(folder, code)) && !Files.exists(photo), "it is back in done/");
+
+        // A new photo under the same name is a retake, sealed as the photographer asked; the same bytes named
+        // after another code are no leftover either: that code's checks decide.
+        IssuedCode other = registry.issueCode();
+        assertEquals(ExitCodes.OK, station.run("code", "verify", "--remember", other.text()).exitCode());
+        Files.write(photo, SamplePhotos.good(13));
+        Files.write(folder.resolve(other.codeId() + ".jpg"), SamplePhotos.good(12));
+        CliRun retake = station.run("watch", folder.toString(), "--once", "--settle", "200");
+        assertEquals(ExitCodes.OK, retake.exitCode(), retake::both);
+        assertEquals(entries + 1, entriesFor(code), "a different photo for the same code is a retake");
+        assertEquals(1, entriesFor(other), retake::both);
+    }
+
+    private static long entriesFor(IssuedCode code) throws Exception {
+        return Spool.peek(station.station().spool()).stream()
+                .filter(entry -> entry.info().codeId().equals(code.codeId())).count();
+    }
+
+    @Test
     void codesScannedOnStandardInputAreRememberedAndRefusalsCarryTheirReasons() throws Exception {
         IssuedCode code = registry.issueCode();
         IssuedCode other = registry.issueCode();

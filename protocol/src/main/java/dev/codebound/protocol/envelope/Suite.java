@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import javax.crypto.SecretKey;
@@ -102,6 +103,15 @@ public abstract class Suite {
 
     /** A fresh digest of the photo (the binding's photoDigest). */
     abstract MessageDigest photoDigest();
+
+    /**
+     * The photo digest a binding of this suite records for {@code photo} (SHA-256 or SM3), in
+     * lower-case hex like {@link Binding#photoDigestHex()}: what the station's transfer log records
+     * for each capture, so that a photo can be recognised as one already sealed.
+     */
+    public String photoDigestHex(byte[] photo) {
+        return HexFormat.of().formatHex(photoDigest().digest(photo));
+    }
 
     /** The station's CMS signer, adding {@code signedAttributes} to the standard ones. */
     abstract SignerInfoGenerator signer(StationCredentials station, CMSAttributeTableGenerator signedAttributes);

@@ -1,0 +1,115 @@
+package dev.codebound.agent.watch;
+
+import dev.codebound.agent.audit.EventType;
+import dev.codebound.agent.audit.Field;
+import dev.codebound.agent.audit.LogReader;
+import dev.codebound.agent.audit.TimeRange;
+import dev.codebound.agent.audit.TransferRecord;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.agent.station.StationContext;
+import dev.codebound.agent.station.StationException;
+import dev.codebound.protocol.envelope.Suite;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Photos that a crash left in the hot folder after sealing them. A photo moves to {@code done/}
+ * once its envelope is committed to the spool, and that rename is not forced to disk (one directory
+ * sync per photo would double capture's syncs for a window of milliseconds); after a power cut in
+ * between, the photo is back in the folder while its envelope is safe in the spool. Sealed again it
+ * would reach the registry twice, the second time as a retake of the same graduate. So, once at
+ * start and before any photo is sealed, every photo already in the folder whose digest the transfer
+ * log records as captured, and whose envelope is still a spool entry, is recognised as that
+ * capture's original instead. (An entry is removed from the spool only long after its photo moved:
+ * after delivery and the retention period, or by an operator.)
+ *
+ * <p>The digest is the one the binding records (SHA-256, or SM3 for suite 2), under the station's
+ * current suite; the transfer log is read only when the folder holds photos at start. A photo named
+ * after a code ({@code <code id>.jpg}) is a leftover only of a capture for that same code.
+ */
+public final class SealedLeftovers {
+    /**
+     * A photo sealed before: its envelope is spool entry {@code entryId}, bound to {@code codeId}.
+     *
+     * @param photo   the photo in the hot folder
+     * @param entryId the spool entry (envelope SHA-256) of its capture
+     * @param codeId  the code it was sealed for
+     */
+    public record Leftover(Path photo, String entryId, String codeId) {}
+
+    private SealedLeftovers() {}
+
+    /**
+     * The photos among {@code photos} that the station has sealed before, in the given order.
+     * Photos larger than the station's photo specification allows are never sealed and are not read.
+     *
+     * @throws IOException      when the transfer log or a photo cannot be read (a photo that vanished
+     *                          meanwhile is skipped)
+     * @throws StationException when the station's transfer log is missing or unreadable
+     */
+    public static List<Leftover> find(StationContext station, List<Path> photos, long maxPhotoBytes)
+            throws IOException, StationException {
+        if (photos.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TransferRecord> captures = capturesByPhotoDigest(station);
+        if (captures.isEmpty()) {
+            return List.of();
+        }
+        // The capture record is written before the envelope becomes an entry: a crash in between leaves a
+        // record of an envelope the spool never got, and that photo must be sealed again.
+        Set<String> spooled = Spool.peek(station.home().spool()).stream().map(SpoolEntry::id)
+                .collect(Collectors.toSet());
+        Suite suite = station.envelopeSigner().suite();
+        List<Leftover> leftovers = new ArrayList<>();
+        for (Path photo : photos) {
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(photo)) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxPhotoBytes + 1));
+            } catch (NoSuchFileException gone) {
+                continue;
+            }
+            if (bytes.length > maxPhotoBytes) {
+                continue;
+            }
+            TransferRecord capture = captures.get(suite.photoDigestHex(bytes));
+            if (capture == null) {
+                continue;
+            }
+            String codeId = (String) capture.fields().get(Field.CODE_ID.jsonName());
+            // The same photo named after another code is not a leftover: the checks for that code decide.
+            String entryId = capture.entryId().orElseThrow();
+            if (spooled.contains(entryId) && PhotoIntake.codeIdInName(photo).map(codeId::equals).orElse(true)) {
+                leftovers.add(new Leftover(photo, entryId, codeId));
+            }
+        }
+        return List.copyOf(leftovers);
+    }
+
+    private static Map<String, TransferRecord> capturesByPhotoDigest(StationContext station)
+            throws IOException, StationException {
+        List<TransferRecord> records;
+        try {
+            records = LogReader.read(station.home(), TimeRange.all());
+        } catch (LogReader.UnreadableLogException e) {
+            throw new StationException(e.getMessage());
+        }
+        Map<String, TransferRecord> captures = new HashMap<>();
+        for (TransferRecord record : records) {
+            if (record.event() == EventType.CAPTURED) {
+                captures.put((String) record.fields().get(Field.PHOTO_SHA256.jsonName()), record);
+            }
+        }
+        return captures;
+    }
+}
