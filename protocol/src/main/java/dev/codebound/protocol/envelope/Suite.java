@@ -17,6 +17,7 @@ import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
@@ -102,6 +103,12 @@ public abstract class Suite {
 
     /** A fresh digest of the photo (the binding's photoDigest). */
     abstract MessageDigest photoDigest();
+
+    /**
+     * A fresh instance of the suite's digest (SHA-256 or SM3) for the format 2 code proof: it derives
+     * the code key and is the hash of its HMAC ({@link CodeProof}).
+     */
+    abstract Digest codeProofDigest();
 
     /** The station's CMS signer, adding {@code signedAttributes} to the standard ones. */
     abstract SignerInfoGenerator signer(StationCredentials station, CMSAttributeTableGenerator signedAttributes);

@@ -200,9 +200,8 @@ public final class EnvelopeVectorGenerator {
 
     /** A binding naming {@code suiteId}, with the photo digest of the suite being generated. */
     private Binding binding(int suiteId, VerifiedCode code, byte[] photo) {
-        return new Binding(Binding.FORMAT_VERSION, suiteId, code.codeId(), code.text(),
-                suite.photoDigest().digest(photo), photo.length,
-                CaptureMetadata.JPEG, STATION_ID, CAPTURE_TIME);
+        return Binding.withCodeText(suiteId, code.codeId(), code.text(), suite.photoDigest().digest(photo),
+                photo.length, CaptureMetadata.JPEG, STATION_ID, CAPTURE_TIME);
     }
 
     /** An envelope with the given binding in each layer, built from the same parts the sealer uses. */
