@@ -242,17 +242,17 @@ public final class CodeBook {
 
     /**
      * The code keys of the codes this registry issued, for checking format 2 envelopes: a code's key
-     * for the envelope's suite and its validity, from its record. Empty for a code not issued here and
-     * for a record without keys (one whose text is not a code: see {@link CodeRecord#withCodeKeys}).
+     * for the envelope's suite and its validity, from its record. A record without keys (written by a
+     * node of an earlier release after the store was opened here) has them derived from its text on
+     * the spot. Empty for a code not issued here, or whose record's text is not a code.
      */
     public CodeProofKeys proofKeys() {
         return (codeId, suite) -> {
-            Optional<CodeRecord> record = records.find(codeId);
-            if (record.isEmpty()) {
-                return Optional.empty();
-            }
-            return record.get().codeKey(suite).map(key -> new CodeProofKey(key, record.get().notBefore(),
-                    record.get().notAfter()));
+            Optional<CodeRecord> found = records.find(codeId);
+            Optional<CodeRecord> keyed = found.filter(CodeRecord::hasCodeKeys).or(() -> found.flatMap(
+                    CodeRecord::withCodeKeys));
+            return keyed.flatMap(record -> record.codeKey(suite).map(key -> new CodeProofKey(key, record.notBefore(),
+                    record.notAfter())));
         };
     }
 

@@ -67,8 +67,10 @@ import org.bouncycastle.asn1.DERUTF8String;
 public record Binding(int formatVersion, int suiteId, String codeId, String codeText, byte[] codeProof,
         byte[] photoDigest, long photoLength, String mediaType, String stationId, Instant captureTime) {
 
-    /** Format 1: the binding carries the collection code's text. Still read; written for registries that
-     *  do not announce format 2 in their trust bundle. */
+    /**
+     * Format 1: the binding carries the collection code's text. Still read, and written for registries
+     * whose trust bundle does not announce format 2.
+     */
     public static final int FORMAT_VERSION_CODE_TEXT = 1;
     /** Format 2: the binding carries a proof of possession of the code instead of its text. */
     public static final int FORMAT_VERSION_CODE_PROOF = 2;
