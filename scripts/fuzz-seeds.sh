@@ -23,8 +23,13 @@ d=$P/dev/codebound/protocol/code/CodeFuzzTestInputs/readQr; seed "$d"; cp "$V/co
 # Envelopes and the binding.
 d=$P/dev/codebound/protocol/envelope/EnvelopeFuzzTestInputs/open; seed "$d"; cp "$V"/envelope/*.cms "$d/"
 d=$P/dev/codebound/protocol/envelope/EnvelopeFuzzTestInputs/openSuite2; seed "$d"; cp "$V"/envelope-suite2/*.cms "$d/"
+d=$P/dev/codebound/protocol/envelope/EnvelopeFuzzTestInputs/openFormat2; seed "$d"; cp "$V"/envelope-format2/*.cms "$d/"
+d=$P/dev/codebound/protocol/envelope/EnvelopeFuzzTestInputs/openFormat2Suite2; seed "$d"
+cp "$V"/envelope-format2-suite2/*.cms "$d/"
 d=$P/dev/codebound/protocol/envelope/EnvelopeFuzzTestInputs/bindingFromDer; seed "$d"
 cp "$V/envelope/good.binding.der" "$d/"
+cp "$V/envelope-format2/good.binding.der" "$d/good-format2.binding.der"
+cp "$V/envelope-format2-suite2/good.binding.der" "$d/good-format2-suite2.binding.der"
 
 # tus headers, problem bodies.
 W=$P/dev/codebound/protocol/wire/WireFuzzTestInputs

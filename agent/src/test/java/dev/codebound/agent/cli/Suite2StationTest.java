@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.protocol.code.CollectionCode;
+import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.OpenedEnvelope;
 import dev.codebound.protocol.pki.Certificates;
@@ -89,9 +90,12 @@ class Suite2StationTest {
         // The registry archived an envelope signed with SM2 and sealed with SM4-GCM to its SM2 key.
         try (InputStream archived = registry.server().registry().photos().openEnvelope(sm2Entry);
                 OpenedEnvelope opened = EnvelopeOpener.builder(bundle)
-                        .recipient(registry.server().keyring().sm2Encryption()).temporaryDirectory(temp).build()
+                        .recipient(registry.server().keyring().sm2Encryption()).temporaryDirectory(temp)
+                        .codeProofKeys(registry.server().registry().codes().proofKeys()).build()
                         .open(archived)) {
             assertEquals(2, opened.binding().suiteId());
+            assertEquals(Binding.FORMAT_VERSION_CODE_PROOF, opened.binding().formatVersion(),
+                    "an SM2 station seals format 2 too: an HMAC-SM3 code proof, no code text");
             assertEquals(signing, opened.signerCertificate());
         }
 

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,10 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code UPDATE ... WHERE revoked_at IS NULL}, so of rivals on any nodes the first to commit stands.
  * The ids of revoked codes, asked on every acceptance, are answered from a view that a node
  * refreshes in the background once it is older than the refresh interval ({@link LocalView}).
+ *
+ * <p>The code keys (columns {@code code_key_sha256}, {@code code_key_sm3}, hex in the record) of rows
+ * written before they existed are derived from the row's text when a node opens the store: each row
+ * in its own {@code UPDATE ... WHERE code_key_sha256 IS NULL}, so nodes starting together agree and
+ * a crash part way leaves the rest to the next start.
  */
 public final class PostgresCodeStore implements CodeStore {
     private static final String COLUMNS = "code_id, text, school_code, cohort, not_before, not_after, issued_at, "
-            + "revoked_at";
+            + "revoked_at, code_key_sha256, code_key_sm3";
 
     private final Database database;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
@@ -34,13 +40,38 @@ public final class PostgresCodeStore implements CodeStore {
         this.database = database;
         this.view = new LocalView(refreshInterval, this::reload);
         view.reloadNow();
+        addMissingCodeKeys();
+    }
+
+    private void addMissingCodeKeys() throws IOException {
+        List<CodeRecord> keyless = database.transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM codes WHERE code_key_sha256 IS NULL OR code_key_sm3 IS NULL")) {
+                return rows(select);
+            }
+        });
+        for (CodeRecord record : keyless) {
+            Optional<CodeRecord> keyed = record.withCodeKeys();
+            if (keyed.isEmpty()) {
+                continue;
+            }
+            database.transaction(connection -> {
+                try (PreparedStatement update = connection.prepareStatement("UPDATE codes SET code_key_sha256 = ?, "
+                        + "code_key_sm3 = ? WHERE code_id = ? AND (code_key_sha256 IS NULL OR code_key_sm3 IS NULL)")) {
+                    update.setBytes(1, hex(keyed.get().codeKeySha256()));
+                    update.setBytes(2, hex(keyed.get().codeKeySm3()));
+                    update.setString(3, record.codeId());
+                    return update.executeUpdate();
+                }
+            });
+        }
     }
 
     @Override
     public void add(CodeRecord code) throws IOException {
         int inserted = database.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO codes (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code_id) DO NOTHING")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code_id) DO NOTHING")) {
                 insert.setString(1, code.codeId());
                 insert.setString(2, code.text());
                 insert.setInt(3, code.schoolCode());
@@ -49,6 +80,8 @@ public final class PostgresCodeStore implements CodeStore {
                 Rows.setInstant(insert, 6, code.notAfter());
                 Rows.setInstant(insert, 7, code.issuedAt());
                 Rows.setInstant(insert, 8, code.revokedAt());
+                insert.setBytes(9, hex(code.codeKeySha256()));
+                insert.setBytes(10, hex(code.codeKeySm3()));
                 return insert.executeUpdate();
             }
         });
@@ -121,13 +154,22 @@ public final class PostgresCodeStore implements CodeStore {
         }
     }
 
+    private static byte[] hex(String hex) {
+        return hex == null ? null : HexFormat.of().parseHex(hex);
+    }
+
+    private static String hex(byte[] bytes) {
+        return bytes == null ? null : HexFormat.of().formatHex(bytes);
+    }
+
     private static List<CodeRecord> rows(PreparedStatement statement) throws SQLException {
         try (ResultSet row = statement.executeQuery()) {
             List<CodeRecord> records = new ArrayList<>();
             while (row.next()) {
                 records.add(new CodeRecord(row.getString("code_id"), row.getString("text"), row.getInt("school_code"),
                         row.getInt("cohort"), Rows.instant(row, "not_before"), Rows.instant(row, "not_after"),
-                        Rows.instant(row, "issued_at"), Rows.instant(row, "revoked_at")));
+                        Rows.instant(row, "issued_at"), Rows.instant(row, "revoked_at"),
+                        hex(row.getBytes("code_key_sha256")), hex(row.getBytes("code_key_sm3"))));
             }
             return records;
         }

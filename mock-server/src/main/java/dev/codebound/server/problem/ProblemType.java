@@ -85,6 +85,8 @@ public enum ProblemType {
     DECRYPTION_FAILED(422, "Envelope refused"),
     BINDING_MISMATCH(422, "Envelope refused"),
     CODE_INVALID(422, "Envelope refused"),
+    CODE_PROOF_KEY_UNKNOWN(422, "Envelope refused"),
+    CODE_PROOF_INVALID(422, "Envelope refused"),
     CAPTURE_TIME_IN_FUTURE(422, "Envelope refused"),
     PHOTO_CHANGED(422, "Envelope refused"),
     CODE_MALFORMED(422, "Envelope refused"),

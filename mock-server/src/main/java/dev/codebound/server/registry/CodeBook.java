@@ -1,8 +1,14 @@
 package dev.codebound.server.registry;
 
+import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.CodeIssuer;
+import dev.codebound.protocol.code.CollectionCode;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.envelope.CodeProof;
+import dev.codebound.protocol.envelope.CodeProofKey;
+import dev.codebound.protocol.envelope.CodeProofKeys;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.problem.Refusal;
 import java.io.IOException;
@@ -13,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,18 +45,72 @@ public final class CodeBook {
     /**
      * The registry's record of an issued code.
      *
-     * @param codeId     the code id
-     * @param text       the code text (its identity part is sealed to the registry, so storing it
-     *                   reveals nothing the registry does not already know); kept to re-render the QR code
-     * @param schoolCode the school
-     * @param cohort     the graduation year
-     * @param notBefore  start of validity
-     * @param notAfter   end of validity
-     * @param issuedAt   when it was issued
-     * @param revokedAt  when it was revoked, or {@code null}
+     * @param codeId        the code id
+     * @param text          the code text (its identity part is sealed to the registry, so storing it
+     *                      reveals nothing the registry does not already know); kept to re-render the QR code
+     * @param schoolCode    the school
+     * @param cohort        the graduation year
+     * @param notBefore     start of validity
+     * @param notAfter      end of validity
+     * @param issuedAt      when it was issued
+     * @param revokedAt     when it was revoked, or {@code null}
+     * @param codeKeySha256 hex code key for format 2 envelopes of suite 1 ({@link CodeProof#codeKey}, SHA-256),
+     *                      or {@code null} in a record from before code keys; a secret: never logged or shown
+     * @param codeKeySm3    the same for suite 2 (SM3), or {@code null}
      */
     public record CodeRecord(String codeId, String text, int schoolCode, int cohort, Instant notBefore, Instant notAfter,
-            Instant issuedAt, Instant revokedAt) {}
+            Instant issuedAt, Instant revokedAt, String codeKeySha256, String codeKeySm3) {
+
+        /** A new record of {@code code}, with its code keys. */
+        static CodeRecord issued(IssuedCode code, Instant issuedAt) {
+            return new CodeRecord(code.codeId(), code.text(), code.schoolCode(), code.cohort(), code.notBefore(),
+                    code.notAfter(), issuedAt, null, null, null).withCodeKeys()
+                    .orElseThrow(() -> new IllegalStateException("the code just issued does not decode"));
+        }
+
+        /** This record revoked at {@code at}. */
+        public CodeRecord revoked(Instant at) {
+            return new CodeRecord(codeId, text, schoolCode, cohort, notBefore, notAfter, issuedAt, at, codeKeySha256,
+                    codeKeySm3);
+        }
+
+        /**
+         * This record with the code keys derived from its text, for a record from before code keys;
+         * empty when its text is not a collection code (then it gets no keys, and format 2 envelopes
+         * for it are refused).
+         */
+        public Optional<CodeRecord> withCodeKeys() {
+            CollectionCode code;
+            try {
+                code = CollectionCode.decode(text);
+            } catch (CodeException e) {
+                return Optional.empty();
+            }
+            return Optional.of(new CodeRecord(codeId, text, schoolCode, cohort, notBefore, notAfter, issuedAt,
+                    revokedAt, HexFormat.of().formatHex(CodeProof.codeKey(Suite.P256_AES256GCM_SHA256, code)),
+                    HexFormat.of().formatHex(CodeProof.codeKey(Suite.SM2_SM4GCM_SM3, code))));
+        }
+
+        /** Whether the record holds its code keys (every record written since code keys exist). */
+        public boolean hasCodeKeys() {
+            return codeKeySha256 != null && codeKeySm3 != null;
+        }
+
+        /** The code key of envelope suite {@code suite}, if the record holds it. */
+        public Optional<byte[]> codeKey(Suite suite) {
+            String hex = suite == Suite.SM2_SM4GCM_SM3 ? codeKeySm3 : suite == Suite.P256_AES256GCM_SHA256
+                    ? codeKeySha256 : null;
+            return Optional.ofNullable(hex).map(HexFormat.of()::parseHex);
+        }
+
+        /** Without the code keys (secrets) and the text (a bearer credential): records may reach logs. */
+        @Override
+        public String toString() {
+            return "CodeRecord[" + codeId + ", school " + schoolCode + ", cohort " + cohort + ", valid " + notBefore
+                    + " to " + notAfter + ", issued " + issuedAt + (revokedAt == null ? "" : ", revoked " + revokedAt)
+                    + (hasCodeKeys() ? "" : ", no code keys") + "]";
+        }
+    }
 
     /** What one code request asks for. */
     public record CodeRequest(StudentIdentity student, int schoolCode, int cohort, Instant notBefore,
@@ -70,8 +131,7 @@ public final class CodeBook {
     public IssuedCode issue(CodeRequest request) throws IOException {
         IssuedCode code = issuer.issue(request.student(), request.schoolCode(), request.cohort(), request.notBefore(),
                 request.notAfter());
-        records.add(new CodeRecord(code.codeId(), code.text(), code.schoolCode(), code.cohort(), code.notBefore(),
-                code.notAfter(), clock.instant(), null));
+        records.add(CodeRecord.issued(code, clock.instant()));
         return code;
     }
 
@@ -188,6 +248,22 @@ public final class CodeBook {
     public CodeRecord revoke(String codeId) throws IOException, Refusal {
         return records.revoke(codeId, clock.instant()).orElseThrow(() -> new Refusal(ProblemType.CODE_UNKNOWN,
                 "no code '" + codeId + "' was issued by this registry"));
+    }
+
+    /**
+     * The code keys of the codes this registry issued, for checking format 2 envelopes: a code's key
+     * for the envelope's suite and its validity, from its record. A record without keys (written by a
+     * node of an earlier release after the store was opened here) has them derived from its text on
+     * the spot. Empty for a code not issued here, or whose record's text is not a code.
+     */
+    public CodeProofKeys proofKeys() {
+        return (codeId, suite) -> {
+            Optional<CodeRecord> found = records.find(codeId);
+            Optional<CodeRecord> keyed = found.filter(CodeRecord::hasCodeKeys).or(() -> found.flatMap(
+                    CodeRecord::withCodeKeys));
+            return keyed.flatMap(record -> record.codeKey(suite).map(key -> new CodeProofKey(key, record.notBefore(),
+                    record.notAfter())));
+        };
     }
 
     /** Ids of every revoked code (for the trust bundle); answered from memory. */

@@ -37,8 +37,9 @@ import java.util.Optional;
  *       (at most {@link #MAX_ENVELOPE_BYTES}; a longer envelope cannot hold a photo within the
  *       specification and is refused unread);</li>
  *   <li>pure: {@link EnvelopeJudge} judges those bytes and returns a verdict, admissible or refused;
- *       it never throws, because every exception of parsing and decrypting untrusted bytes in memory
- *       is the envelope's fault (see its class comment);</li>
+ *       every exception of parsing and decrypting untrusted bytes in memory is the envelope's fault
+ *       (see its class comment); it throws only if the code record a format 2 envelope's proof is
+ *       checked against cannot be read;</li>
  *   <li>storage: check the verified binding against the registry's records (station enrolled with
  *       this certificate, code issued here), then the sequencer's batch: append to the log, archive,
  *       write the record.</li>
@@ -114,8 +115,8 @@ public final class EnvelopeAcceptance implements CompletionHandler {
                     + inspector.spec().maxFileBytes() + " bytes) is at most " + MAX_ENVELOPE_BYTES + " bytes", instance);
         }
         EnvelopeJudge judge = new EnvelopeJudge(registry.trustBundles().currentBundle(),
-                List.of(registry.keyring().encryption(), registry.keyring().sm2Encryption()), registry.clock(),
-                temporaryDirectory, inspector);
+                List.of(registry.keyring().encryption(), registry.keyring().sm2Encryption()),
+                registry.codes().proofKeys(), registry.clock(), temporaryDirectory, inspector);
         EnvelopeJudge.Verdict verdict = judge.judge(envelope, upload);
         if (verdict instanceof EnvelopeJudge.Verdict.Refused refused) {
             return new CompletionOutcome.Rejected(refused.problem());

@@ -2,9 +2,12 @@ package dev.codebound.server.registry;
 
 import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.envelope.CaptureMetadata;
+import dev.codebound.protocol.envelope.CodeProofKey;
+import dev.codebound.protocol.envelope.CodeProofKeys;
 import dev.codebound.protocol.envelope.EnvelopeException;
 import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.OpenedEnvelope;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.protocol.photo.check.Finding;
 import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.photo.check.PhotoReport;
@@ -33,8 +36,9 @@ import java.util.stream.Collectors;
  * <p>In order, the first failure deciding:
  * <ol>
  *   <li>the envelope opens ({@link EnvelopeOpener}: structure, suite, signature, signer, capture time,
- *       recipient, GCM tag, bindings, collection code); its {@link EnvelopeException.Reason} is the
- *       refusal's reason, or {@code CODE_} + the code's reason;</li>
+ *       recipient, GCM tag, bindings, collection code: its text in format 1, its code proof checked with
+ *       the registry's code key in format 2); its {@link EnvelopeException.Reason} is the refusal's
+ *       reason, or {@code CODE_} + the code's reason;</li>
  *   <li>its suite is one the registry accepts, i.e. lists in its trust bundle
  *       ({@code SUITE_NOT_ACCEPTED});</li>
  *   <li>it was sealed by the station that uploaded it ({@code STATION_MISMATCH}) for the code its
@@ -50,8 +54,11 @@ import java.util.stream.Collectors;
  * come from parsing or decrypting those bytes: Bouncy Castle, for one, signals some malformed
  * encodings with unchecked exceptions ({@code ArithmeticException} from an out-of-range INTEGER,
  * issue 18). Such an envelope is bad, and saying so (422, terminal) is the truth; reporting it as
- * the registry's own failure (500, "retry later") would make a client retry for ever. Storage
- * failures cannot reach this step, so none can be mistaken for a bad envelope either.
+ * the registry's own failure (500, "retry later") would make a client retry for ever.
+ *
+ * <p>The one read it makes, a format 2 envelope's code key from the registry's code records, is
+ * kept apart: a failure to read the records is thrown as the {@link IOException} it is (500, retried),
+ * never taken for a bad envelope, and "no key" is a refusal ({@code CODE_PROOF_KEY_UNKNOWN}).
  */
 final class EnvelopeJudge {
     private static final System.Logger LOG = System.getLogger(EnvelopeJudge.class.getName());
@@ -73,29 +80,38 @@ final class EnvelopeJudge {
 
     private final TrustBundle bundle;
     private final List<KeyedCertificate> recipients;
+    private final CodeProofKeys codeKeys;
     private final Clock clock;
     private final Path privateDirectory;
     private final PhotoInspector inspector;
 
     /**
      * @param recipients       the registry's encryption keys, one per suite it holds keys for
+     * @param codeKeys         the code keys of the codes the registry issued (format 2 code proofs)
      * @param privateDirectory an owner-only directory, handed to the opener for form's sake: the
      *                         photo stays in memory (see the class comment)
      */
-    EnvelopeJudge(TrustBundle bundle, List<KeyedCertificate> recipients, Clock clock, Path privateDirectory,
-            PhotoInspector inspector) {
+    EnvelopeJudge(TrustBundle bundle, List<KeyedCertificate> recipients, CodeProofKeys codeKeys, Clock clock,
+            Path privateDirectory, PhotoInspector inspector) {
         this.bundle = Objects.requireNonNull(bundle, "bundle");
         this.recipients = List.copyOf(recipients);
+        this.codeKeys = Objects.requireNonNull(codeKeys, "codeKeys");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.privateDirectory = Objects.requireNonNull(privateDirectory, "privateDirectory");
         this.inspector = Objects.requireNonNull(inspector, "inspector");
     }
 
-    /** Judges {@code envelope}, the complete bytes of {@code upload}; never throws. */
-    Verdict judge(byte[] envelope, UploadInfo upload) {
+    /**
+     * Judges {@code envelope}, the complete bytes of {@code upload}.
+     *
+     * @throws IOException only if the registry's code records cannot be read; never for the envelope
+     */
+    Verdict judge(byte[] envelope, UploadInfo upload) throws IOException {
         String instance = EnvelopeAcceptance.instance(upload);
         try {
             return openAndCheck(envelope, upload, instance);
+        } catch (CodeRecordsUnreadable e) {
+            throw e.getCause();
         } catch (EnvelopeException e) {
             return refused(ProblemType.ofEnvelope(e), e.getMessage(), instance);
         } catch (IOException | RuntimeException e) {
@@ -113,6 +129,7 @@ final class EnvelopeJudge {
         EnvelopeOpener.Builder builder = EnvelopeOpener.builder(bundle);
         recipients.forEach(builder::recipient);
         EnvelopeOpener opener = builder
+                .codeProofKeys(this::codeKey)
                 .clock(clock)
                 .temporaryDirectory(privateDirectory)
                 // A photo is shorter than the envelope that carries it: it never leaves memory.
@@ -149,6 +166,29 @@ final class EnvelopeJudge {
                         + "photo again", instance);
             }
             return new Verdict.Admissible(binding, Certificates.serialHex(opened.signerCertificate()));
+        }
+    }
+
+    /** A code key from the records, a failure to read them marked so that it is not taken for the envelope's. */
+    private Optional<CodeProofKey> codeKey(String codeId, Suite suite) throws CodeRecordsUnreadable {
+        try {
+            return codeKeys.find(codeId, suite);
+        } catch (IOException e) {
+            throw new CodeRecordsUnreadable(e);
+        }
+    }
+
+    /** The registry's code records could not be read while an envelope was being opened. */
+    private static final class CodeRecordsUnreadable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CodeRecordsUnreadable(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
         }
     }
 

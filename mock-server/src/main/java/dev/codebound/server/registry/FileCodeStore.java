@@ -15,6 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * once at open and kept in step with each durable revocation: the trust bundle is checked on every
  * acceptance, and scanning every record there made each acceptance cost one file read per code
  * ever issued.
+ *
+ * <p>Records written before code keys existed get them when the store is opened: derived from the
+ * code text the record holds, and written back one record at a time (each write atomic, so a crash
+ * part way leaves the rest to the next open).
  */
 public final class FileCodeStore implements CodeStore {
     private final JsonRecordStore<CodeRecord> records;
@@ -24,8 +28,17 @@ public final class FileCodeStore implements CodeStore {
     /** Opens (creating, owner-only) the store under {@code directory}. */
     public FileCodeStore(Path directory) throws IOException {
         this.records = new JsonRecordStore<>(directory, CodeRecord.class);
-        records.all().stream().filter(record -> record.revokedAt() != null)
-                .forEach(record -> revoked.add(record.codeId()));
+        for (CodeRecord record : records.all()) {
+            if (record.revokedAt() != null) {
+                revoked.add(record.codeId());
+            }
+            if (!record.hasCodeKeys()) {
+                Optional<CodeRecord> keyed = record.withCodeKeys();
+                if (keyed.isPresent()) {
+                    records.put(record.codeId(), keyed.get());
+                }
+            }
+        }
     }
 
     @Override
@@ -55,9 +68,7 @@ public final class FileCodeStore implements CodeStore {
             if (found.isEmpty() || found.get().revokedAt() != null) {
                 return found;
             }
-            CodeRecord record = found.get();
-            CodeRecord revokedRecord = new CodeRecord(record.codeId(), record.text(), record.schoolCode(),
-                    record.cohort(), record.notBefore(), record.notAfter(), record.issuedAt(), at);
+            CodeRecord revokedRecord = found.get().revoked(at);
             records.put(codeId, revokedRecord);
             revoked.add(codeId);
             return Optional.of(revokedRecord);

@@ -166,7 +166,16 @@ public final class RegistryRoutes {
         List<CodeBook.CodeRecord> codes = registry.codes().all().stream()
                 .sorted(Comparator.comparing(CodeBook.CodeRecord::issuedAt).thenComparing(CodeBook.CodeRecord::codeId))
                 .toList();
-        return json(HttpResponseStatus.OK, JsonRecordStore.JSON.valueToTree(codes));
+        ArrayNode listed = JsonRecordStore.JSON.createArrayNode();
+        codes.forEach(code -> listed.add(codeJson(code)));
+        return json(HttpResponseStatus.OK, listed);
+    }
+
+    /** A code record as the admin API shows it: without its code keys, which are secrets. */
+    private static ObjectNode codeJson(CodeBook.CodeRecord record) {
+        ObjectNode node = JsonRecordStore.JSON.valueToTree(record);
+        node.remove(List.of("codeKeySha256", "codeKeySm3"));
+        return node;
     }
 
     private FullHttpResponse issueCode(Exchange exchange, byte[] body) throws Exception {
@@ -188,7 +197,7 @@ public final class RegistryRoutes {
     }
 
     private FullHttpResponse showCode(Exchange exchange, byte[] body) throws Exception {
-        return json(HttpResponseStatus.OK, JsonRecordStore.JSON.valueToTree(codeRecord(exchange)));
+        return json(HttpResponseStatus.OK, codeJson(codeRecord(exchange)));
     }
 
     private FullHttpResponse codeQr(Exchange exchange, byte[] body) throws Exception {
@@ -199,7 +208,7 @@ public final class RegistryRoutes {
     private FullHttpResponse revokeCode(Exchange exchange, byte[] body) throws Exception {
         CodeBook.CodeRecord record = registry.codes().revoke(exchange.parameter("id"));
         registry.trustBundles().current();
-        return json(HttpResponseStatus.OK, JsonRecordStore.JSON.valueToTree(record));
+        return json(HttpResponseStatus.OK, codeJson(record));
     }
 
     private FullHttpResponse codePhotos(Exchange exchange, byte[] body) throws Exception {
@@ -245,6 +254,7 @@ public final class RegistryRoutes {
         EnvelopeOpener opener = EnvelopeOpener.builder(registry.keyring().trustBundle(0, photo.acceptedAt()))
                 .recipient(registry.keyring().encryption())
                 .recipient(registry.keyring().sm2Encryption())
+                .codeProofKeys(registry.codes().proofKeys())
                 .clock(Clock.fixed(photo.acceptedAt(), ZoneOffset.UTC))
                 .memoryThreshold((int) MAX_DECRYPTED_RESPONSE)
                 .build();

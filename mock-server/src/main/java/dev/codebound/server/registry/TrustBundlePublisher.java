@@ -1,5 +1,6 @@
 package dev.codebound.server.registry;
 
+import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.protocol.pki.TrustBundle;
@@ -11,11 +12,19 @@ import java.time.Clock;
 import java.util.Set;
 
 /**
- * Publishes the registry's signed trust bundle. Whenever the set of revoked stations or codes, or
- * the accepted envelope suites, change, the next request gets a new bundle with a higher sequence
- * number; otherwise the same signed bytes are served, so stations can compare bundles cheaply.
+ * Publishes the registry's signed trust bundle. Whenever the set of revoked stations or codes, the
+ * accepted envelope suites or the accepted envelope formats change, the next request gets a new
+ * bundle with a higher sequence number; otherwise the same signed bytes are served, so stations can
+ * compare bundles cheaply.
+ *
+ * <p>The registry accepts every envelope format it reads ({@link Binding#FORMAT_VERSIONS}) and says so
+ * in {@code envelopeFormats}: that is how stations learn to seal format 2, in which no envelope carries
+ * a code's text. A bundle published before format 2 existed is replaced, with the next sequence, at
+ * the first request.
  */
 public final class TrustBundlePublisher {
+    private static final Set<Integer> ENVELOPE_FORMATS = Set.copyOf(Binding.FORMAT_VERSIONS);
+
     private final Path file;
     private final RegistryKeyring keyring;
     private final StationDirectory stations;
@@ -45,12 +54,13 @@ public final class TrustBundlePublisher {
         Set<String> revokedCodes = codes.revokedCodeIds();
         if (publishedBundle != null && publishedBundle.revokedStationSerials().equals(revokedStations)
                 && publishedBundle.revokedCodeIds().equals(revokedCodes)
-                && publishedBundle.suites().keySet().equals(acceptedSuites)) {
+                && publishedBundle.suites().keySet().equals(acceptedSuites)
+                && publishedBundle.envelopeFormats().equals(ENVELOPE_FORMATS)) {
             return published.clone();
         }
         long sequence = publishedBundle == null ? 1 : publishedBundle.sequence() + 1;
         TrustBundle bundle = keyring.trustBundle(sequence, clock.instant(), Set.of(), revokedCodes, revokedStations,
-                acceptedSuites);
+                acceptedSuites, ENVELOPE_FORMATS);
         byte[] signed = TrustBundleCodec.sign(bundle, keyring.authority().privateKey());
         DurableFiles.writePrivate(file, signed);
         published = signed;

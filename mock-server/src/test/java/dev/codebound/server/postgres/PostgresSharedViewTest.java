@@ -46,7 +46,7 @@ class PostgresSharedViewTest {
     void aCodeRevokedOnOneNodeIsInTheOtherNodesRevocationsAfterItsRefresh() throws Exception {
         PostgresCodeStore first = new PostgresCodeStore(database, NEVER_ON_ITS_OWN);
         PostgresCodeStore second = new PostgresCodeStore(database, NEVER_ON_ITS_OWN);
-        first.add(new CodeRecord("AAAAAAAAAAAAAAAA", "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0, null));
+        first.add(new CodeRecord("AAAAAAAAAAAAAAAA", "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0, null, null, null));
         first.revoke("AAAAAAAAAAAAAAAA", T0.plusSeconds(60));
         assertEquals(Set.of(), second.revokedCodeIds());
         second.refresh();

@@ -7,19 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.protocol.code.CodeIssuer;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.envelope.CaptureMetadata;
+import dev.codebound.protocol.envelope.EnvelopeForgery;
 import dev.codebound.protocol.envelope.EnvelopeOpener;
 import dev.codebound.protocol.envelope.EnvelopeSealer;
 import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.protocol.log.Checkpoint;
 import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.photo.check.Finding;
 import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.pki.CertificationRequests;
 import dev.codebound.protocol.pki.KeyPairs;
+import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.protocol.pki.StationCredentials;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.Receipt;
@@ -439,6 +444,70 @@ class AcceptanceTest {
         HttpResponse<String> refused = TusTestClient.plain(server, revoked.stationId()).create(10);
         assertEquals(403, refused.statusCode());
         assertTrue(refused.body().contains("\"reason\":\"STATION_REVOKED\""), refused.body());
+    }
+
+    /** Stations not yet upgraded, and envelopes sealed before the registry announced format 2. */
+    @Test
+    void aFormat1EnvelopeIsStillAccepted() throws Exception {
+        IssuedCode code = issueCode();
+        TrustBundle bundle = registry.trustBundles().currentBundle();
+        assertEquals(Set.of(1, 2), bundle.envelopeFormats());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Binding binding = new EnvelopeSealer(stationA, bundle.currentEncryptionCertificate(Instant.now()),
+                Suite.P256_AES256GCM_SHA256, Binding.FORMAT_VERSION_CODE_TEXT).seal(PhotoSource.of(SamplePhotos.good(3)),
+                new CodeVerifier(bundle).verify(code.text(), Instant.now()), CaptureMetadata.jpeg(Instant.now()), out);
+        assertEquals(code.text(), binding.codeText());
+        assertEquals(200, upload(stationA, out.toByteArray(), code.codeId()).statusCode());
+    }
+
+    /**
+     * The attack format 2 exists to stop: whoever reads an envelope (a backup, a copied spool) lifts
+     * its code proof onto another photo, sealed with a station key (another station's, or the same
+     * station's for a photo the graduate never posed for). The registry refuses every such envelope.
+     */
+    @Test
+    void aCodeProofLiftedOntoAnotherPhotoIsRefused() throws Exception {
+        IssuedCode code = issueCode();
+        Binding genuine = sealFormat2(stationA, code, SamplePhotos.good(4));
+        assertEquals(Binding.FORMAT_VERSION_CODE_PROOF, genuine.formatVersion());
+        byte[] lifted = genuine.codeProof();
+        byte[] otherPhoto = SamplePhotos.good(5);
+        TrustBundle bundle = registry.trustBundles().currentBundle();
+        for (StationCredentials forger : List.of(stationB, stationA)) {
+            Binding forged = Binding.withCodeProof(genuine.suiteId(), code.codeId(), lifted,
+                    MessageDigest.getInstance("SHA-256").digest(otherPhoto), otherPhoto.length, CaptureMetadata.JPEG,
+                    forger.stationId(), genuine.captureTime());
+            byte[] envelope = EnvelopeForgery.envelope(Suite.P256_AES256GCM_SHA256, forger,
+                    bundle.currentEncryptionCertificate(Instant.now()), forged, otherPhoto);
+            HttpResponse<String> result = upload(forger, envelope, code.codeId());
+            assertProblem(result, "CODE_PROOF_INVALID");
+            assertTrue(detail(result).contains("copied from another envelope"), detail(result));
+        }
+    }
+
+    /** A format 2 envelope for a code this registry never issued: no key to check its proof with. */
+    @Test
+    void aFormat2EnvelopeForACodeNotIssuedHereIsRefused() throws Exception {
+        RegistryKeyring elsewhere = RegistryKeyring.generate("Another registry", Instant.now().minus(Duration.ofDays(1)),
+                Duration.ofDays(30));
+        TrustBundle theirs = elsewhere.trustBundle(1, Instant.now());
+        String foreign = new CodeIssuer(elsewhere.codeSigning(), elsewhere.encryption().certificate()).issue(STUDENT,
+                10337, 2027, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(1))).text();
+        TrustBundle bundle = registry.trustBundles().currentBundle();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Binding binding = EnvelopeSealer.forBundle(stationA, bundle, Instant.now()).seal(
+                PhotoSource.of(SamplePhotos.good(6)), new CodeVerifier(theirs).verify(foreign, Instant.now()),
+                CaptureMetadata.jpeg(Instant.now()), out);
+        assertProblem(upload(stationA, out.toByteArray(), binding.codeId()), "CODE_PROOF_KEY_UNKNOWN");
+    }
+
+    private Binding sealFormat2(StationCredentials station, IssuedCode code, byte[] photo) throws Exception {
+        TrustBundle bundle = registry.trustBundles().currentBundle();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Binding binding = EnvelopeSealer.forBundle(station, bundle, Instant.now()).seal(PhotoSource.of(photo),
+                new CodeVerifier(bundle).verify(code.text(), Instant.now()), CaptureMetadata.jpeg(Instant.now()), out);
+        assertEquals(200, upload(station, out.toByteArray(), code.codeId()).statusCode(), "the genuine envelope");
+        return binding;
     }
 
     private static void assertProblem(HttpResponse<String> result, String reason) {

@@ -1,5 +1,6 @@
 package dev.codebound.server.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.protocol.code.CodeIssuer;
 import dev.codebound.protocol.code.CodeVerifier;
+import dev.codebound.protocol.code.CollectionCode;
 import dev.codebound.protocol.code.IssuedCode;
+import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.envelope.CodeProof;
+import dev.codebound.protocol.envelope.CodeProofKey;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
 import dev.codebound.server.problem.ProblemType;
@@ -15,6 +21,7 @@ import dev.codebound.server.problem.Refusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,5 +127,35 @@ class CodeBookTest {
                 new CodeIssuer(RegistryFixture.KEYRING.codeSigning(),
                 RegistryFixture.KEYRING.encryption().certificate()), RegistryFixture.clockAt(RegistryFixture.NOW));
         assertEquals(Set.of(issued.get(1).codeId()), reopened.revokedCodeIds());
+    }
+
+    @Test
+    void anIssuedCodesRecordHoldsItsCodeKeysAndNeverShowsThem() throws Exception {
+        IssuedCode code = codes.issueBatch(new StringReader("student_number,name,id_number,school_code,cohort\n"
+                + "2023001,张三,11010519491231002X,10337,2027\n")).get(0);
+        CodeBook.CodeRecord record = codes.find(code.codeId()).orElseThrow();
+        byte[] key = CodeProof.codeKey(Suite.SM2_SM4GCM_SM3, CollectionCode.decode(code.text()));
+        assertArrayEquals(key, codes.proofKeys().find(code.codeId(), Suite.SM2_SM4GCM_SM3).orElseThrow().key());
+        assertFalse(record.toString().contains(record.codeKeySha256()) || record.toString().contains(
+                record.codeKeySm3()) || record.toString().contains(code.text()), record.toString());
+        assertEquals(Optional.empty(), codes.proofKeys().find("AAAAAAAAAAAAAAAA", Suite.P256_AES256GCM_SHA256));
+    }
+
+    /** A rolling upgrade: a node of an earlier release writes a record without keys after this node opened. */
+    @Test
+    void aRecordWithoutKeysStillGivesTheCodesKey() throws Exception {
+        FileCodeStore store = new FileCodeStore(dir.resolve("shared-codes"));
+        CodeBook book = new CodeBook(store, issuer(), RegistryFixture.clockAt(RegistryFixture.NOW));
+        IssuedCode code = issuer().issue(new StudentIdentity("2023001", "张三", "11010519491231002X"), 10337, 2027,
+                RegistryFixture.NOW, RegistryFixture.NOW.plusSeconds(86_400));
+        store.add(new CodeBook.CodeRecord(code.codeId(), code.text(), code.schoolCode(), code.cohort(),
+                code.notBefore(), code.notAfter(), RegistryFixture.NOW, null, null, null));
+        CodeProofKey key = book.proofKeys().find(code.codeId(), Suite.P256_AES256GCM_SHA256).orElseThrow();
+        assertArrayEquals(CodeProof.codeKey(Suite.P256_AES256GCM_SHA256, CollectionCode.decode(code.text())), key.key());
+        assertEquals(code.notAfter(), key.notAfter());
+    }
+
+    private static CodeIssuer issuer() {
+        return new CodeIssuer(RegistryFixture.KEYRING.codeSigning(), RegistryFixture.KEYRING.encryption().certificate());
     }
 }

@@ -4,13 +4,27 @@ import static dev.codebound.server.registry.RegistryFixture.KEYRING;
 import static dev.codebound.server.registry.RegistryFixture.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.codebound.protocol.code.CodeIssuer;
+import dev.codebound.protocol.code.CodeVerifier;
+import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.envelope.CaptureMetadata;
+import dev.codebound.protocol.envelope.EnvelopeSealer;
+import dev.codebound.protocol.envelope.PhotoSource;
+import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.protocol.photo.check.PhotoInspector;
+import dev.codebound.protocol.pki.StationCredentials;
+import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.upload.UploadId;
 import dev.codebound.server.upload.UploadInfo;
 import dev.codebound.server.upload.UploadState;
+import dev.codebound.testkit.SamplePhotos;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +47,7 @@ class EnvelopeJudgeTest {
     Path temp;
 
     @Test
-    void theIssue18EnvelopeIsRefusedAsMalformed() {
+    void theIssue18EnvelopeIsRefusedAsMalformed() throws Exception {
         byte[] envelope = HexFormat.of().parseHex(VERSION_BEYOND_INT_RANGE);
         EnvelopeJudge.Verdict.Refused refused = assertInstanceOf(EnvelopeJudge.Verdict.Refused.class,
                 judge().judge(envelope, upload(envelope.length)));
@@ -47,7 +61,7 @@ class EnvelopeJudgeTest {
      * 422 verdict. An exception would reach the transport as the registry's own failure.
      */
     @Test
-    void malformedInputsOfEveryKindAreRefusalsNeverExceptions() {
+    void malformedInputsOfEveryKindAreRefusalsNeverExceptions() throws Exception {
         byte[] envelope = HexFormat.of().parseHex(VERSION_BEYOND_INT_RANGE);
         List<byte[]> inputs = new ArrayList<>();
         for (int length = 0; length < envelope.length; length++) {
@@ -73,9 +87,39 @@ class EnvelopeJudgeTest {
         }
     }
 
+    /**
+     * The one storage read of judging, a format 2 envelope's code key, fails as the registry's own
+     * failure (500, retried), never as a refusal of the envelope; a code with no key is a refusal.
+     */
+    @Test
+    void unreadableCodeRecordsAreTheRegistrysFailureAndAMissingKeyIsARefusal() throws Exception {
+        StationCredentials station = KEYRING.issueStation("ST-1", NOW.minusSeconds(3600), NOW.plusSeconds(86_400));
+        TrustBundle bundle = KEYRING.trustBundle(1, NOW);
+        String text = new CodeIssuer(KEYRING.codeSigning(), KEYRING.encryption().certificate()).issue(
+                new StudentIdentity("S2027001", "张三", "11010519491231002X"), 10337, 2027, NOW.minusSeconds(3600),
+                NOW.plusSeconds(86_400)).text();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new EnvelopeSealer(station, KEYRING.encryption().certificate(), Suite.P256_AES256GCM_SHA256, 2).seal(
+                PhotoSource.of(SamplePhotos.good(1)), new CodeVerifier(bundle).verify(text, NOW),
+                CaptureMetadata.jpeg(NOW), out);
+        byte[] envelope = out.toByteArray();
+
+        IOException broken = new IOException("the code records cannot be read");
+        EnvelopeJudge unreadable = new EnvelopeJudge(bundle, java.util.List.of(KEYRING.encryption()),
+                (codeId, suite) -> {
+                    throw broken;
+                }, RegistryFixture.clockAt(NOW), temp, new PhotoInspector());
+        assertSame(broken, assertThrows(IOException.class, () -> unreadable.judge(envelope, upload(envelope.length))));
+
+        EnvelopeJudge.Verdict.Refused refused = assertInstanceOf(EnvelopeJudge.Verdict.Refused.class,
+                judge().judge(envelope, upload(envelope.length)));
+        assertEquals("CODE_PROOF_KEY_UNKNOWN", refused.problem().reason());
+    }
+
     private EnvelopeJudge judge() {
         return new EnvelopeJudge(KEYRING.trustBundle(1, NOW), java.util.List.of(KEYRING.encryption()),
-                RegistryFixture.clockAt(NOW), temp, new PhotoInspector());
+                dev.codebound.protocol.envelope.CodeProofKeys.NONE, RegistryFixture.clockAt(NOW), temp,
+                new PhotoInspector());
     }
 
     private static UploadInfo upload(long length) {

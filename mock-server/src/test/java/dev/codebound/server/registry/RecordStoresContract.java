@@ -1,10 +1,19 @@
 package dev.codebound.server.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.codebound.protocol.code.CodeIssuer;
+import dev.codebound.protocol.code.CollectionCode;
+import dev.codebound.protocol.code.IssuedCode;
+import dev.codebound.protocol.code.StudentIdentity;
+import dev.codebound.protocol.envelope.CodeProof;
+import dev.codebound.protocol.envelope.Suite;
+import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.server.registry.CodeBook.CodeRecord;
 import dev.codebound.server.registry.EnrollmentService.TokenRecord;
 import dev.codebound.server.registry.StationDirectory.Station;
@@ -84,9 +93,10 @@ abstract class RecordStoresContract {
     void aCodeIsDurableAndItsFirstRevocationStands() throws Exception {
         CodeStore codes = openCodes();
         CodeRecord code = new CodeRecord("AAAAAAAAAAAAAAAA", "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0,
-                null);
+                null, null, null);
         codes.add(code);
-        codes.add(new CodeRecord("BBBBBBBBBBBBBBBB", "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0, null));
+        codes.add(new CodeRecord("BBBBBBBBBBBBBBBB", "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0, null, null,
+                null));
         assertThrows(IllegalStateException.class, () -> codes.add(code));
         assertNull(codes.find("AAAAAAAAAAAAAAAA").orElseThrow().revokedAt());
 
@@ -133,5 +143,38 @@ abstract class RecordStoresContract {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void aCodeKeepsItsCodeKeys() throws Exception {
+        CodeStore codes = openCodes();
+        CodeRecord issued = CodeRecord.issued(realCode(), T0);
+        codes.add(issued);
+        assertEquals(issued, codes.find(issued.codeId()).orElseThrow());
+        assertEquals(issued, openCodes().find(issued.codeId()).orElseThrow(), "after reopening");
+        assertArrayEquals(CodeProof.codeKey(Suite.P256_AES256GCM_SHA256, CollectionCode.decode(issued.text())),
+                issued.codeKey(Suite.P256_AES256GCM_SHA256).orElseThrow());
+        assertArrayEquals(CodeProof.codeKey(Suite.SM2_SM4GCM_SM3, CollectionCode.decode(issued.text())),
+                issued.codeKey(Suite.SM2_SM4GCM_SM3).orElseThrow());
+    }
+
+    /** Codes issued before code keys existed get them, from their text, the next time the store opens. */
+    @Test
+    void aCodeRecordedBeforeCodeKeysGetsThemWhenTheStoreOpens() throws Exception {
+        CodeRecord keyed = CodeRecord.issued(realCode(), T0);
+        CodeRecord old = new CodeRecord(keyed.codeId(), keyed.text(), keyed.schoolCode(), keyed.cohort(),
+                keyed.notBefore(), keyed.notAfter(), keyed.issuedAt(), null, null, null);
+        CodeStore codes = openCodes();
+        codes.add(old);
+        assertFalse(codes.find(old.codeId()).orElseThrow().hasCodeKeys(), "as an older registry wrote it");
+
+        assertEquals(keyed, openCodes().find(old.codeId()).orElseThrow());
+        assertEquals(keyed, openCodes().find(old.codeId()).orElseThrow(), "opening again changes nothing");
+    }
+
+    private static IssuedCode realCode() {
+        RegistryKeyring keyring = RegistryFixture.KEYRING;
+        return new CodeIssuer(keyring.codeSigning(), keyring.encryption().certificate()).issue(
+                new StudentIdentity("S2027001", "张三", "11010519491231002X"), 10337, 2027, T0, T0.plusSeconds(86_400));
     }
 }

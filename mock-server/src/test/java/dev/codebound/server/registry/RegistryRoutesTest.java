@@ -1,6 +1,7 @@
 package dev.codebound.server.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,6 +139,23 @@ class RegistryRoutesTest {
                 .getBytes(StandardCharsets.UTF_8), ca, "bundle");
         assertEquals(before + 1, after.sequence());
         assertTrue(after.isCodeRevoked(codeId));
+        assertEquals(Set.of(1, 2), after.envelopeFormats(), "stations are told to seal format 2");
+    }
+
+    /** A code key is as good as the code for sealing: the admin API never shows one. */
+    @Test
+    void theAdminApiNeverShowsACodesKeys() throws Exception {
+        HttpResponse<String> batch = post("/admin/v1/codes/batch", "text/csv", CSV);
+        String codeId = JSON.readTree(batch.body()).get("codes").get(0).get("codeId").asText();
+        CodeBook.CodeRecord record = server.registry().codes().find(codeId).orElseThrow();
+        assertTrue(record.hasCodeKeys());
+        List<String> answers = List.of(http.get("/admin/v1/codes").body(), http.get("/admin/v1/codes/" + codeId).body(),
+                post("/admin/v1/codes/" + codeId + "/revocation", "application/json", "").body());
+        for (String answer : answers) {
+            assertTrue(answer.contains(codeId), answer);
+            assertFalse(answer.contains("codeKey"), answer);
+            assertFalse(answer.contains(record.codeKeySha256()) || answer.contains(record.codeKeySm3()), answer);
+        }
     }
 
     @Test

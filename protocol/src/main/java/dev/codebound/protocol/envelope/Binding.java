@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -34,10 +35,11 @@ import org.bouncycastle.asn1.DERUTF8String;
  *
  * <pre>
  * EnvelopeBinding ::= SEQUENCE {
- *   formatVersion INTEGER (1),
+ *   formatVersion INTEGER (1 | 2),
  *   suite         INTEGER,           -- suite id, see Suite
  *   codeId        UTF8String,
- *   code          UTF8String,        -- the full collection code text
+ *   code          UTF8String,        -- format 1: the full collection code text
+ *     or codeProof OCTET STRING (32) -- format 2: proof of possession of the code, see CodeProof
  *   photoDigest   OCTET STRING,      -- the suite's digest of the photo bytes (SHA-256 for suite 1)
  *   photoLength   INTEGER (0..MAX),
  *   mediaType     UTF8String,        -- e.g. "image/jpeg"
@@ -45,21 +47,35 @@ import org.bouncycastle.asn1.DERUTF8String;
  *   captureTime   GeneralizedTime }  -- whole seconds, UTC: YYYYMMDDHHMMSSZ
  * </pre>
  *
- * @param formatVersion the envelope format version, {@value #FORMAT_VERSION}
+ * <p>Format 1 carries the code's text, a bearer credential, in the envelope's clear signed layer;
+ * format 2 carries instead a 32-byte proof that the station held the text, bound to this photo,
+ * station and capture time. Exactly one of {@link #codeText()} and {@link #codeProof()} is present,
+ * by format.
+ *
+ * @param formatVersion the envelope format version, {@value #FORMAT_VERSION_CODE_TEXT} or
+ *                      {@value #FORMAT_VERSION_CODE_PROOF}
  * @param suiteId       the {@link Suite#id() suite id}
  * @param codeId        the collection code's id
- * @param codeText      the collection code exactly as scanned
+ * @param codeText      format 1: the collection code's canonical text; {@code null} in format 2
+ * @param codeProof     format 2: the {@value CodeProof#LENGTH}-byte code proof; {@code null} in format 1
  * @param photoDigest   the suite's digest of the photo
  * @param photoLength   the photo's length in bytes
  * @param mediaType     the photo's media type
  * @param stationId     the sealing station's id
  * @param captureTime   when the photo was taken, in whole seconds
  */
-public record Binding(int formatVersion, int suiteId, String codeId, String codeText, byte[] photoDigest,
-        long photoLength, String mediaType, String stationId, Instant captureTime) {
+public record Binding(int formatVersion, int suiteId, String codeId, String codeText, byte[] codeProof,
+        byte[] photoDigest, long photoLength, String mediaType, String stationId, Instant captureTime) {
 
-    /** The only envelope format version this software reads and writes. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Format 1: the binding carries the collection code's text. Still read, and written for registries
+     * whose trust bundle does not announce format 2.
+     */
+    public static final int FORMAT_VERSION_CODE_TEXT = 1;
+    /** Format 2: the binding carries a proof of possession of the code instead of its text. */
+    public static final int FORMAT_VERSION_CODE_PROOF = 2;
+    /** Every format version this software reads and writes, oldest first. */
+    public static final List<Integer> FORMAT_VERSIONS = List.of(FORMAT_VERSION_CODE_TEXT, FORMAT_VERSION_CODE_PROOF);
     /** Upper bound on an encoded binding, so a hostile envelope cannot make us allocate much. */
     public static final int MAX_ENCODED_LENGTH = 8192;
 
@@ -74,17 +90,28 @@ public record Binding(int formatVersion, int suiteId, String codeId, String code
 
     public Binding {
         Objects.requireNonNull(codeId, "codeId");
-        Objects.requireNonNull(codeText, "codeText");
         Objects.requireNonNull(photoDigest, "photoDigest");
         Objects.requireNonNull(mediaType, "mediaType");
         Objects.requireNonNull(stationId, "stationId");
         Objects.requireNonNull(captureTime, "captureTime");
         photoDigest = photoDigest.clone();
+        require(FORMAT_VERSIONS.contains(formatVersion), "format version " + formatVersion + " is not one of "
+                + FORMAT_VERSIONS);
         require(codeId.length() >= 1 && codeId.length() <= MAX_CODE_ID_LENGTH, "code id must be 1 to "
                 + MAX_CODE_ID_LENGTH + " characters");
-        int codeBytes = codeText.getBytes(StandardCharsets.UTF_8).length;
-        require(codeBytes >= 1 && codeBytes <= MAX_CODE_TEXT_BYTES, "code text must be 1 to "
-                + MAX_CODE_TEXT_BYTES + " bytes");
+        if (formatVersion == FORMAT_VERSION_CODE_TEXT) {
+            Objects.requireNonNull(codeText, "codeText");
+            require(codeProof == null, "a format 1 binding carries the code text, not a code proof");
+            int codeBytes = codeText.getBytes(StandardCharsets.UTF_8).length;
+            require(codeBytes >= 1 && codeBytes <= MAX_CODE_TEXT_BYTES, "code text must be 1 to "
+                    + MAX_CODE_TEXT_BYTES + " bytes");
+        } else {
+            Objects.requireNonNull(codeProof, "codeProof");
+            require(codeText == null, "a format 2 binding carries a code proof, never the code text");
+            require(codeProof.length == CodeProof.LENGTH, "the code proof must be " + CodeProof.LENGTH
+                    + " bytes, not " + codeProof.length);
+            codeProof = codeProof.clone();
+        }
         require(photoDigest.length >= 1 && photoDigest.length <= MAX_DIGEST_LENGTH, "photo digest length "
                 + photoDigest.length + " is out of range");
         require(photoLength >= 0, "photo length must not be negative");
@@ -94,6 +121,38 @@ public record Binding(int formatVersion, int suiteId, String codeId, String code
         require(captureTime.getNano() == 0, "capture time must be whole seconds");
         require(captureTime.getEpochSecond() >= 0 && captureTime.isBefore(END_OF_YEAR_9999),
                 "capture time must be between 1970 and 9999");
+    }
+
+    /** A format 1 binding: the code's canonical text travels in it. */
+    public static Binding withCodeText(int suiteId, String codeId, String codeText, byte[] photoDigest,
+            long photoLength, String mediaType, String stationId, Instant captureTime) {
+        return new Binding(FORMAT_VERSION_CODE_TEXT, suiteId, codeId, codeText, null, photoDigest, photoLength,
+                mediaType, stationId, captureTime);
+    }
+
+    /** A format 2 binding carrying {@code codeProof} (see {@link CodeProof} for how it is computed). */
+    public static Binding withCodeProof(int suiteId, String codeId, byte[] codeProof, byte[] photoDigest,
+            long photoLength, String mediaType, String stationId, Instant captureTime) {
+        return new Binding(FORMAT_VERSION_CODE_PROOF, suiteId, codeId, null, codeProof, photoDigest, photoLength,
+                mediaType, stationId, captureTime);
+    }
+
+    /**
+     * This format 2 binding with another code proof: the proof is computed over the binding with
+     * {@link CodeProof#LENGTH} zero bytes in its place.
+     *
+     * @throws IllegalStateException if this is a format 1 binding
+     */
+    public Binding withProof(byte[] proof) {
+        if (formatVersion != FORMAT_VERSION_CODE_PROOF) {
+            throw new IllegalStateException("a format " + formatVersion + " binding carries no code proof");
+        }
+        return withCodeProof(suiteId, codeId, proof, photoDigest, photoLength, mediaType, stationId, captureTime);
+    }
+
+    @Override
+    public byte[] codeProof() {
+        return codeProof == null ? null : codeProof.clone();
     }
 
     @Override
@@ -112,7 +171,8 @@ public record Binding(int formatVersion, int suiteId, String codeId, String code
         fields.add(new ASN1Integer(formatVersion));
         fields.add(new ASN1Integer(suiteId));
         fields.add(new DERUTF8String(codeId));
-        fields.add(new DERUTF8String(codeText));
+        fields.add(formatVersion == FORMAT_VERSION_CODE_TEXT ? new DERUTF8String(codeText)
+                : new DEROctetString(codeProof));
         fields.add(new DEROctetString(photoDigest));
         fields.add(new ASN1Integer(photoLength));
         fields.add(new DERUTF8String(mediaType));
@@ -130,7 +190,9 @@ public record Binding(int formatVersion, int suiteId, String codeId, String code
      * binding has one byte representation, and "identical in both layers" means identical bytes).
      * The suite id is not checked here; see {@link Suite#byId}.
      *
-     * @throws EnvelopeException {@link Reason#MALFORMED} if the bytes are not a valid binding
+     * @throws EnvelopeException {@link Reason#MALFORMED} if the bytes are not a valid binding;
+     *         {@link Reason#UNSUPPORTED_SUITE} if they are one of a format version this software does
+     *         not know (its fields cannot be read)
      */
     public static Binding fromDer(byte[] der) throws EnvelopeException {
         if (der.length > MAX_ENCODED_LENGTH) {
@@ -145,11 +207,20 @@ public record Binding(int formatVersion, int suiteId, String codeId, String code
             if (sequence.size() != 9) {
                 throw malformed("it has " + sequence.size() + " fields, not 9");
             }
+            int formatVersion = smallInt(sequence.getObjectAt(0));
+            if (!FORMAT_VERSIONS.contains(formatVersion)) {
+                throw new EnvelopeException(Reason.UNSUPPORTED_SUITE, "envelope format version " + formatVersion
+                        + " is not supported (this software reads versions " + FORMAT_VERSIONS
+                        + "); upgrade the verifier");
+            }
+            boolean text = formatVersion == FORMAT_VERSION_CODE_TEXT;
+            ASN1Encodable code = sequence.getObjectAt(3);
             Binding binding = new Binding(
-                    smallInt(sequence.getObjectAt(0)),
+                    formatVersion,
                     smallInt(sequence.getObjectAt(1)),
                     ASN1UTF8String.getInstance(sequence.getObjectAt(2)).getString(),
-                    ASN1UTF8String.getInstance(sequence.getObjectAt(3)).getString(),
+                    text ? ASN1UTF8String.getInstance(code).getString() : null,
+                    text ? null : ASN1OctetString.getInstance(code).getOctets(),
                     ASN1OctetString.getInstance(sequence.getObjectAt(4)).getOctets(),
                     ASN1Integer.getInstance(sequence.getObjectAt(5)).longValueExact(),
                     ASN1UTF8String.getInstance(sequence.getObjectAt(6)).getString(),
@@ -200,6 +271,7 @@ public record Binding(int formatVersion, int suiteId, String codeId, String code
 
     @Override
     public String toString() {
+        // Neither the code text (a bearer credential) nor the proof: a binding may end up in a log line.
         return "Binding[v" + formatVersion + ", suite " + suiteId + ", code " + codeId + ", photo "
                 + photoDigestHex() + " (" + photoLength + " bytes, " + mediaType + "), station " + stationId
                 + ", captured " + captureTime + "]";

@@ -36,6 +36,17 @@ public class EnvelopeException extends Exception {
         BINDING_MISMATCH,
         /** The collection code in the binding does not verify; see {@link #codeReason()}. */
         CODE_INVALID,
+        /**
+         * Format 2: the verifier holds no code key for the binding's code id (a code its registry did
+         * not issue, or a verifier that holds only the trust bundle), so the code proof cannot be checked.
+         */
+        CODE_PROOF_KEY_UNKNOWN,
+        /**
+         * Format 2: the code proof is not the one the code's key gives for this binding: the station did
+         * not hold the code's text, or the proof was taken from another envelope (another photo,
+         * station or capture time).
+         */
+        CODE_PROOF_INVALID,
         /** The capture time is more than the allowed skew ahead of the verifier's clock. */
         CAPTURE_TIME_IN_FUTURE,
         /** Sealing only: the photo read differently on the second pass (it changed while sealing). */
@@ -57,7 +68,7 @@ public class EnvelopeException extends Exception {
 
     /** A {@link Reason#CODE_INVALID} failure wrapping the collection code's own refusal. */
     public EnvelopeException(CodeException cause) {
-        super("the collection code in the envelope does not verify at the capture time ("
+        super("the collection code of the envelope is not valid at the capture time ("
                 + cause.reason() + "): " + cause.getMessage(), cause);
         this.reason = Reason.CODE_INVALID;
         this.codeReason = cause.reason();

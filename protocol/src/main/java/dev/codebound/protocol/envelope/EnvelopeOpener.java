@@ -43,9 +43,16 @@ import org.bouncycastle.cms.SignerInformation;
  *       ({@link Reason#DECRYPTION_FAILED}), the header is well formed ({@link Reason#MALFORMED});</li>
  *   <li>the encrypted binding equals the signed one byte for byte, and the photo's digest and length
  *       match it ({@link Reason#BINDING_MISMATCH});</li>
- *   <li>the collection code verifies at the capture time ({@link Reason#CODE_INVALID}) and its id is the
- *       binding's code id ({@link Reason#BINDING_MISMATCH}).</li>
+ *   <li>the collection code: in format 1, its text verifies at the capture time ({@link Reason#CODE_INVALID})
+ *       and its id is the binding's code id ({@link Reason#BINDING_MISMATCH}); in format 2, the
+ *       {@link CodeProofKeys} given to the builder hold the code's key ({@link Reason#CODE_PROOF_KEY_UNKNOWN}),
+ *       the code proof is the one that key gives ({@link Reason#CODE_PROOF_INVALID}), and the code is not
+ *       revoked and valid at the capture time by its record ({@link Reason#CODE_INVALID}).</li>
  * </ol>
+ *
+ * <p>Both format versions are read: format 1 envelopes archived before format 2 keep opening. An
+ * opener built without code keys (a holder of only the trust bundle) refuses every format 2 envelope
+ * with {@link Reason#CODE_PROOF_KEY_UNKNOWN}; it can still check their signatures with OpenSSL.
  *
  * <p>The envelope is read once, as a stream ({@link SignedLayerReader}): the encrypted layer is
  * decrypted while the signed content is hashed, into a private {@link PlaintextBuffer}, and failures
@@ -61,6 +68,7 @@ public final class EnvelopeOpener {
     private final TrustBundle bundle;
     private final List<KeyedCertificate> recipients;
     private final CodeVerifier codeVerifier;
+    private final CodeProofKeys codeProofKeys;
     private final Clock clock;
     private final Path temporaryDirectory;
     private final int memoryThreshold;
@@ -69,6 +77,7 @@ public final class EnvelopeOpener {
         this.bundle = builder.bundle;
         this.recipients = List.copyOf(builder.recipients);
         this.codeVerifier = builder.codeVerifier != null ? builder.codeVerifier : new CodeVerifier(bundle);
+        this.codeProofKeys = builder.codeProofKeys;
         this.clock = builder.clock;
         this.temporaryDirectory = builder.temporaryDirectory;
         this.memoryThreshold = builder.memoryThreshold;
@@ -106,13 +115,8 @@ public final class EnvelopeOpener {
         X509Certificate signerCertificate = envelope.signerCertificate();
         byte[] bindingDer = envelope.bindingDer();
 
-        // 2. The signed binding and its suite.
+        // 2. The signed binding (its format version known) and its suite.
         Binding binding = Binding.fromDer(bindingDer);
-        if (binding.formatVersion() != Binding.FORMAT_VERSION) {
-            throw new EnvelopeException(Reason.UNSUPPORTED_SUITE, "envelope format version "
-                    + binding.formatVersion() + " is not supported (this software reads version "
-                    + Binding.FORMAT_VERSION + "); upgrade the verifier");
-        }
         Suite suite = Suite.byId(binding.suiteId());
         suite.requireSignerAlgorithms(signer);
 
@@ -153,6 +157,16 @@ public final class EnvelopeOpener {
         }
 
         // 8. The collection code.
+        if (binding.formatVersion() == Binding.FORMAT_VERSION_CODE_TEXT) {
+            requireCodeText(binding);
+        } else {
+            requireCodeProof(binding, suite);
+        }
+        return new OpenedEnvelope(binding, signerCertificate, photo);
+    }
+
+    /** Format 1: the code's text verifies at the capture time and is the code the binding names. */
+    private void requireCodeText(Binding binding) throws EnvelopeException {
         VerifiedCode code;
         try {
             code = codeVerifier.verify(binding.codeText(), binding.captureTime());
@@ -163,7 +177,36 @@ public final class EnvelopeOpener {
             throw mismatch("the binding's code id '" + binding.codeId() + "' is not the id of its code text ('"
                     + code.codeId() + "')");
         }
-        return new OpenedEnvelope(binding, signerCertificate, photo);
+    }
+
+    /**
+     * Format 2: the proof is the one the code's key gives for this binding, and the code, by its
+     * record, is not revoked and valid at the capture time (in {@link CodeVerifier}'s order).
+     */
+    private void requireCodeProof(Binding binding, Suite suite) throws IOException, EnvelopeException {
+        CodeProofKey key = codeProofKeys.find(binding.codeId(), suite).orElseThrow(() -> new EnvelopeException(
+                Reason.CODE_PROOF_KEY_UNKNOWN, "no code key is known here for code " + binding.codeId() + " (suite "
+                + suite + "), so the envelope's code proof cannot be checked: the code was not issued by this "
+                + "registry, or this verifier holds only the trust bundle (only the registry checks the code of a "
+                + "format 2 envelope)"));
+        if (!CodeProof.matches(key.key(), binding)) {
+            throw new EnvelopeException(Reason.CODE_PROOF_INVALID, "the code proof of the envelope is not the one "
+                    + "code " + binding.codeId() + " gives for this photo, station and capture time: the station did "
+                    + "not hold the code, or the proof was copied from another envelope; the envelope is refused");
+        }
+        Instant at = binding.captureTime();
+        if (bundle.isCodeRevoked(binding.codeId())) {
+            throw new EnvelopeException(new CodeException(CodeException.Reason.REVOKED, "code "
+                    + binding.codeId() + " has been revoked by the registry"));
+        }
+        if (at.isBefore(key.notBefore())) {
+            throw new EnvelopeException(new CodeException(CodeException.Reason.NOT_YET_VALID, "code "
+                    + binding.codeId() + " is valid from " + key.notBefore() + ", after the capture time " + at));
+        }
+        if (at.isAfter(key.notAfter())) {
+            throw new EnvelopeException(new CodeException(CodeException.Reason.EXPIRED, "code "
+                    + binding.codeId() + " expired at " + key.notAfter() + ", before the capture time " + at));
+        }
     }
 
     private static void requireSignature(SignerInformation signer, X509Certificate certificate, Suite suite)
@@ -197,6 +240,7 @@ public final class EnvelopeOpener {
         private final TrustBundle bundle;
         private final List<KeyedCertificate> recipients = new ArrayList<>();
         private CodeVerifier codeVerifier;
+        private CodeProofKeys codeProofKeys = CodeProofKeys.NONE;
         private Clock clock = Clock.systemUTC();
         private Path temporaryDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private int memoryThreshold = DEFAULT_MEMORY_THRESHOLD;
@@ -214,6 +258,15 @@ public final class EnvelopeOpener {
         /** The collection code verifier; default: {@code new CodeVerifier(bundle)}. */
         public Builder codeVerifier(CodeVerifier verifier) {
             this.codeVerifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /**
+         * Where format 2 code proofs find their code keys (the registry's code records); default:
+         * {@link CodeProofKeys#NONE}, which refuses every format 2 envelope.
+         */
+        public Builder codeProofKeys(CodeProofKeys keys) {
+            this.codeProofKeys = Objects.requireNonNull(keys, "keys");
             return this;
         }
 

@@ -34,22 +34,36 @@ public final class EnvelopeSealer {
     private final StationCredentials station;
     private final X509Certificate registryEncryption;
     private final Suite suite;
+    private final int formatVersion;
 
-    /** A sealer with the default suite ({@link Suite#P256_AES256GCM_SHA256}). */
+    /** A format 1 sealer with the default suite ({@link Suite#P256_AES256GCM_SHA256}). */
     public EnvelopeSealer(StationCredentials station, X509Certificate registryEncryption) {
         this(station, registryEncryption, Suite.P256_AES256GCM_SHA256);
     }
 
+    /** A format 1 sealer for an explicit suite; see {@link #EnvelopeSealer(StationCredentials, X509Certificate, Suite, int)}. */
+    public EnvelopeSealer(StationCredentials station, X509Certificate registryEncryption, Suite suite) {
+        this(station, registryEncryption, suite, Binding.FORMAT_VERSION_CODE_TEXT);
+    }
+
     /**
-     * A sealer for an explicit suite.
+     * A sealer for an explicit suite and format version: 1 binds the code's text, 2 a code proof
+     * ({@link CodeProof}). Seal format 2 only for a registry that announces it ({@link #forBundle}).
      *
      * @throws dev.codebound.protocol.pki.PkiException if the station's or the registry certificate's
      *         key does not fit the suite (P-256 keys for suite 1, SM2 keys for suite 2)
+     * @throws IllegalArgumentException if the format version is not one of {@link Binding#FORMAT_VERSIONS}
      */
-    public EnvelopeSealer(StationCredentials station, X509Certificate registryEncryption, Suite suite) {
+    public EnvelopeSealer(StationCredentials station, X509Certificate registryEncryption, Suite suite,
+            int formatVersion) {
         this.station = Objects.requireNonNull(station, "station");
         this.registryEncryption = Objects.requireNonNull(registryEncryption, "registryEncryption");
         this.suite = Objects.requireNonNull(suite, "suite");
+        if (!Binding.FORMAT_VERSIONS.contains(formatVersion)) {
+            throw new IllegalArgumentException("envelope format version " + formatVersion + " is not one of "
+                    + Binding.FORMAT_VERSIONS);
+        }
+        this.formatVersion = formatVersion;
         suite.requireStationKey(station.certificate().getPublicKey());
         suite.requireRecipientKey(registryEncryption.getPublicKey());
     }
@@ -61,13 +75,22 @@ public final class EnvelopeSealer {
 
     /**
      * A sealer of {@code suite} for that suite's registry encryption certificate the trust bundle
-     * designates at {@code at}.
+     * designates at {@code at}, writing the newest envelope format the bundle announces and this
+     * software writes ({@link TrustBundle#newestEnvelopeFormat}): format 2 once the registry accepts
+     * it, format 1 before.
      *
      * @throws dev.codebound.protocol.pki.PkiException if the registry does not accept the suite (the
-     *         bundle does not list it), has no valid certificate for it, or the station's key does not fit it
+     *         bundle does not list it), has no valid certificate for it, accepts no format this software
+     *         writes, or the station's key does not fit the suite
      */
     public static EnvelopeSealer forBundle(StationCredentials station, TrustBundle bundle, Instant at, Suite suite) {
-        return new EnvelopeSealer(station, bundle.currentEncryptionCertificate(suite.id(), at), suite);
+        return new EnvelopeSealer(station, bundle.currentEncryptionCertificate(suite.id(), at), suite,
+                bundle.newestEnvelopeFormat(Binding.FORMAT_VERSIONS));
+    }
+
+    /** The envelope format version this sealer writes. */
+    public int formatVersion() {
+        return formatVersion;
     }
 
     /**
@@ -89,8 +112,7 @@ public final class EnvelopeSealer {
         try (InputStream in = photo.open()) {
             length = copy(in, firstPass, OutputStream.nullOutputStream());
         }
-        Binding binding = new Binding(Binding.FORMAT_VERSION, suite.id(), code.codeId(), code.text(),
-                firstPass.digest(), length, capture.mediaType(), station.stationId(), capture.captureTime());
+        Binding binding = binding(code, firstPass.digest(), length, capture);
         byte[] bindingDer = binding.toDer();
 
         OutputStream signed = SignedLayer.open(out, suite, station, bindingDer);
@@ -113,6 +135,18 @@ public final class EnvelopeSealer {
         encrypted.close();
         signed.close();
         return binding;
+    }
+
+    /** The binding of this sealer's format: the code's canonical text (1), or the code proof (2). */
+    private Binding binding(VerifiedCode code, byte[] photoDigest, long length, CaptureMetadata capture)
+            throws EnvelopeException {
+        if (formatVersion == Binding.FORMAT_VERSION_CODE_TEXT) {
+            return Binding.withCodeText(suite.id(), code.codeId(), code.text(), photoDigest, length,
+                    capture.mediaType(), station.stationId(), capture.captureTime());
+        }
+        Binding unproven = Binding.withCodeProof(suite.id(), code.codeId(), new byte[CodeProof.LENGTH], photoDigest,
+                length, capture.mediaType(), station.stationId(), capture.captureTime());
+        return unproven.withProof(CodeProof.compute(CodeProof.codeKey(suite, code.code()), unproven));
     }
 
     /** Copies {@code in} to {@code out}, feeding {@code digest} too unless it is null; returns the length. */

@@ -35,6 +35,8 @@ import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -83,6 +85,11 @@ final class P256Aes256GcmSuite extends Suite {
     @Override
     void requireRecipientKey(PublicKey key) {
         KeyPairs.requireP256(key, "suite " + this + " registry encryption");
+    }
+
+    @Override
+    Digest codeProofDigest() {
+        return new SHA256Digest();
     }
 
     @Override

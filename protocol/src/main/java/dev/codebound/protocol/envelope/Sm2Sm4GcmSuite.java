@@ -29,7 +29,9 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.digests.SM3Digest;
 import org.bouncycastle.operator.AsymmetricKeyWrapper;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.GenericKey;
@@ -81,6 +83,11 @@ final class Sm2Sm4GcmSuite extends Suite {
     @Override
     void requireRecipientKey(PublicKey key) {
         KeyPairs.requireSm2(key, "suite " + this + " registry encryption");
+    }
+
+    @Override
+    Digest codeProofDigest() {
+        return new SM3Digest();
     }
 
     @Override

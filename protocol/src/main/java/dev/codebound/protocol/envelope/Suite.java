@@ -18,6 +18,7 @@ import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
@@ -112,6 +113,12 @@ public abstract class Suite {
     public String photoDigestHex(byte[] photo) {
         return HexFormat.of().formatHex(photoDigest().digest(photo));
     }
+
+    /**
+     * A fresh instance of the suite's digest (SHA-256 or SM3) for the format 2 code proof: it derives
+     * the code key and is the hash of its HMAC ({@link CodeProof}).
+     */
+    abstract Digest codeProofDigest();
 
     /** The station's CMS signer, adding {@code signedAttributes} to the standard ones. */
     abstract SignerInfoGenerator signer(StationCredentials station, CMSAttributeTableGenerator signedAttributes);

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -281,11 +282,23 @@ public final class RegistryKeyring {
 
     /**
      * A trust bundle describing this keyring, with the given revocations, accepting the envelope
-     * suites {@code acceptedSuites} (each with its encryption certificate). The SM2 receipt-signing
-     * and code-signing certificates are listed when suite 2 is accepted.
+     * suites {@code acceptedSuites} in envelope format 1 only.
      */
     public TrustBundle trustBundle(long sequence, Instant issuedAt, Set<String> revokedKeyIds,
             Set<String> revokedCodeIds, Set<String> revokedStationSerials, Set<Integer> acceptedSuites) {
+        return trustBundle(sequence, issuedAt, revokedKeyIds, revokedCodeIds, revokedStationSerials, acceptedSuites,
+                Set.of(TrustBundle.DEFAULT_ENVELOPE_FORMAT));
+    }
+
+    /**
+     * A trust bundle describing this keyring, with the given revocations, accepting the envelope
+     * suites {@code acceptedSuites} (each with its encryption certificate) and the envelope formats
+     * {@code envelopeFormats}. The SM2 receipt-signing and code-signing certificates are listed when
+     * suite 2 is accepted.
+     */
+    public TrustBundle trustBundle(long sequence, Instant issuedAt, Set<String> revokedKeyIds,
+            Set<String> revokedCodeIds, Set<String> revokedStationSerials, Set<Integer> acceptedSuites,
+            Set<Integer> envelopeFormats) {
         SortedMap<Integer, List<X509Certificate>> suites = new TreeMap<>();
         for (int suite : acceptedSuites) {
             suites.put(suite, List.of(encryption(suite).certificate()));
@@ -298,7 +311,7 @@ public final class RegistryKeyring {
                 ? List.of(codeSigning.certificate(), sm2CodeSigning().certificate())
                 : List.of(codeSigning.certificate());
         return new TrustBundle(registryName, sequence, issuedAt, authority.certificate(), codeKeys, receiptKeys,
-                revokedKeyIds, revokedCodeIds, revokedStationSerials, suites);
+                revokedKeyIds, revokedCodeIds, revokedStationSerials, suites, new TreeSet<>(envelopeFormats));
     }
 
     /** A trust bundle with nothing revoked, accepting suite 1 only. */

@@ -2,6 +2,7 @@ package dev.codebound.protocol.pki;
 
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a station (or an auditor) trusts about the registry, verified offline: the registry CA, the
@@ -31,6 +34,9 @@ import java.util.TreeMap;
  * @param suites             the envelope suites the registry accepts, by id, each with the certificates
  *                           envelopes of that suite are encrypted to; the first currently valid one is
  *                           used for new envelopes. Never empty.
+ * @param envelopeFormats    the envelope format versions the registry accepts (1: the binding carries the
+ *                           code's text; 2: a code proof instead); a station seals the newest one it
+ *                           writes. Never empty; {@code [1]} in every bundle from before format 2.
  */
 public record TrustBundle(
         String registryName,
@@ -42,10 +48,13 @@ public record TrustBundle(
         Set<String> revokedKeyIds,
         Set<String> revokedCodeIds,
         Set<String> revokedStationSerials,
-        SortedMap<Integer, List<X509Certificate>> suites) {
+        SortedMap<Integer, List<X509Certificate>> suites,
+        SortedSet<Integer> envelopeFormats) {
 
     /** The suite of every bundle that lists no suites: 1, {@code CB-P256-AES256GCM-SHA256}. */
     public static final int DEFAULT_SUITE = 1;
+    /** The envelope format of every bundle that lists none: 1, the binding carries the code's text. */
+    public static final int DEFAULT_ENVELOPE_FORMAT = 1;
 
     public TrustBundle {
         codeSigning = List.copyOf(codeSigning);
@@ -59,6 +68,19 @@ public record TrustBundle(
         TreeMap<Integer, List<X509Certificate>> copy = new TreeMap<>();
         suites.forEach((suite, certificates) -> copy.put(suite, List.copyOf(certificates)));
         suites = Collections.unmodifiableSortedMap(copy);
+        if (envelopeFormats.isEmpty()) {
+            throw new PkiException("a trust bundle must accept at least one envelope format");
+        }
+        envelopeFormats = Collections.unmodifiableSortedSet(new TreeSet<>(envelopeFormats));
+    }
+
+    /** A bundle that accepts envelope format 1 only: the shape of every bundle before format 2. */
+    public TrustBundle(String registryName, long sequence, Instant issuedAt, X509Certificate registryCa,
+            List<X509Certificate> codeSigning, List<X509Certificate> receiptSigning, Set<String> revokedKeyIds,
+            Set<String> revokedCodeIds, Set<String> revokedStationSerials,
+            SortedMap<Integer, List<X509Certificate>> suites) {
+        this(registryName, sequence, issuedAt, registryCa, codeSigning, receiptSigning, revokedKeyIds, revokedCodeIds,
+                revokedStationSerials, suites, new TreeSet<>(Set.of(DEFAULT_ENVELOPE_FORMAT)));
     }
 
     /**
@@ -70,6 +92,28 @@ public record TrustBundle(
             Set<String> revokedKeyIds, Set<String> revokedCodeIds, Set<String> revokedStationSerials) {
         this(registryName, sequence, issuedAt, registryCa, codeSigning, receiptSigning, revokedKeyIds,
                 revokedCodeIds, revokedStationSerials, new TreeMap<>(Map.of(DEFAULT_SUITE, encryption)));
+    }
+
+    /** Whether the registry accepts envelopes of format version {@code formatVersion}. */
+    public boolean acceptsEnvelopeFormat(int formatVersion) {
+        return envelopeFormats.contains(formatVersion);
+    }
+
+    /**
+     * The newest envelope format version that the registry accepts and that is in {@code writable}
+     * (the versions the caller can write): what a station seals.
+     *
+     * @throws PkiException when the registry accepts none of them; the message says what to do
+     */
+    public int newestEnvelopeFormat(Collection<Integer> writable) {
+        for (int format : new TreeSet<>(envelopeFormats).descendingSet()) {
+            if (writable.contains(format)) {
+                return format;
+            }
+        }
+        throw new PkiException("the registry accepts envelope formats " + envelopeFormats + " (its trust bundle, "
+                + "sequence " + sequence + "), none of which this software writes (" + writable + "); upgrade the "
+                + "station software");
     }
 
     /** Whether the registry accepts envelopes of suite {@code suiteId}. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -92,6 +93,8 @@ public final class TrustBundleCodec {
             suite.put("id", id);
             putCertificates(suite.putArray("encryption"), certificates);
         });
+        ArrayNode formats = node.putArray("envelopeFormats");
+        bundle.envelopeFormats().forEach(formats::add);
         putSorted(node.putArray("revokedKeyIds"), bundle.revokedKeyIds());
         putSorted(node.putArray("revokedCodeIds"), bundle.revokedCodeIds());
         putSorted(node.putArray("revokedStationSerials"), bundle.revokedStationSerials());
@@ -114,7 +117,8 @@ public final class TrustBundleCodec {
                     strings(node, "revokedKeyIds"),
                     strings(node, "revokedCodeIds"),
                     strings(node, "revokedStationSerials"),
-                    suites(node, source));
+                    suites(node, source),
+                    envelopeFormats(node, source));
         } catch (DateTimeParseException e) {
             throw new PkiException(source + ": issuedAt is not an ISO-8601 instant", e);
         }
@@ -151,6 +155,31 @@ public final class TrustBundleCodec {
             throw new PkiException(source + ": 'encryption' must list exactly suite 1's certificates from 'suites'");
         }
         return suites;
+    }
+
+    /**
+     * The accepted envelope formats: the {@code envelopeFormats} member, or {@code [1]} in a bundle from
+     * before format 2. Formats this software does not know are kept, never written.
+     */
+    private static SortedSet<Integer> envelopeFormats(JsonNode node, String source) {
+        SortedSet<Integer> formats = new TreeSet<>();
+        if (!node.has("envelopeFormats")) {
+            formats.add(TrustBundle.DEFAULT_ENVELOPE_FORMAT);
+            return formats;
+        }
+        JsonNode list = node.get("envelopeFormats");
+        if (!list.isArray() || list.isEmpty()) {
+            throw new PkiException(source + ": 'envelopeFormats' must be a non-empty array of format versions");
+        }
+        for (JsonNode format : list) {
+            if (!format.isIntegralNumber() || !format.canConvertToInt() || format.asInt() < 1 || format.asInt() > 255) {
+                throw new PkiException(source + ": every entry of 'envelopeFormats' must be a version from 1 to 255");
+            }
+            if (!formats.add(format.asInt())) {
+                throw new PkiException(source + ": envelope format " + format.asInt() + " is listed twice");
+            }
+        }
+        return formats;
     }
 
     /** Suites this software does not know are kept (the bundle still verifies) and never used. */

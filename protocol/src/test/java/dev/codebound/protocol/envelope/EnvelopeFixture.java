@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A registry, an enrolled station and a valid code, generated once per test class (P-256 and SM2 are
@@ -38,6 +41,7 @@ final class EnvelopeFixture {
     final StationCredentials station;
     final TrustBundle bundle = registry.trustBundle(1, NOW.minus(Duration.ofDays(1)));
     final CodeIssuer issuer = new CodeIssuer(registry.codeSigning(), registry.encryption().certificate());
+    private final Map<String, VerifiedCode> issued = new ConcurrentHashMap<>();
 
     /** A suite 1 fixture. */
     EnvelopeFixture() {
@@ -75,15 +79,30 @@ final class EnvelopeFixture {
     VerifiedCode code() throws Exception {
         String text = issuer.issue(STUDENT, 10337, 2027, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(30)))
                 .text();
-        return new CodeVerifier(bundle).verify(text, NOW);
+        VerifiedCode code = new CodeVerifier(bundle).verify(text, NOW);
+        issued.put(code.codeId(), code);
+        return code;
     }
 
     EnvelopeSealer sealer() {
         return new EnvelopeSealer(station, recipient.certificate(), suite);
     }
 
+    /** A sealer of format version {@code formatVersion}. */
+    EnvelopeSealer sealer(int formatVersion) {
+        return new EnvelopeSealer(station, recipient.certificate(), suite, formatVersion);
+    }
+
+    /** An opener holding this fixture's registry key and the code keys of every code {@link #code()} issued. */
     EnvelopeOpener.Builder opener(Path temp) {
-        return EnvelopeOpener.builder(bundle).recipient(recipient).clock(CLOCK).temporaryDirectory(temp);
+        return EnvelopeOpener.builder(bundle).recipient(recipient).clock(CLOCK).temporaryDirectory(temp)
+                .codeProofKeys(codeKeys());
+    }
+
+    /** The code keys of the codes this fixture issued, as the registry's records would give them. */
+    CodeProofKeys codeKeys() {
+        return (codeId, keySuite) -> Optional.ofNullable(issued.get(codeId)).map(code -> new CodeProofKey(
+                CodeProof.codeKey(keySuite, code.code()), code.notBefore(), code.notAfter()));
     }
 
     byte[] seal(byte[] photo) throws Exception {
@@ -92,20 +111,31 @@ final class EnvelopeFixture {
         return out.toByteArray();
     }
 
-    /** The binding the sealer would write for {@code photo}, for tests that assemble envelopes by hand. */
+    /** The format 1 binding the sealer would write for {@code photo}, for tests that assemble envelopes by hand. */
     Binding binding(VerifiedCode code, byte[] photo) throws Exception {
-        return new Binding(Binding.FORMAT_VERSION, suite.id(), code.codeId(), code.text(),
-                suite.photoDigest().digest(photo), photo.length, CaptureMetadata.JPEG,
-                station.stationId(), NOW);
+        return Binding.withCodeText(suite.id(), code.codeId(), code.text(), suite.photoDigest().digest(photo),
+                photo.length, CaptureMetadata.JPEG, station.stationId(), NOW);
+    }
+
+    /** The format 2 binding, with its code proof, the sealer would write for {@code photo}. */
+    Binding bindingWithProof(VerifiedCode code, byte[] photo) throws Exception {
+        Binding unproven = Binding.withCodeProof(suite.id(), code.codeId(), new byte[CodeProof.LENGTH],
+                suite.photoDigest().digest(photo), photo.length, CaptureMetadata.JPEG, station.stationId(), NOW);
+        return unproven.withProof(CodeProof.compute(CodeProof.codeKey(suite, code.code()), unproven));
     }
 
     /** An envelope assembled from the sealer's parts, with a chosen binding in each layer. */
     byte[] assemble(StationCredentials signer, Binding signed, Binding encrypted, byte[] photo) throws Exception {
+        return assemble(signer, signed.toDer(), encrypted.toDer(), photo);
+    }
+
+    /** An envelope assembled from the sealer's parts, with chosen binding bytes in each layer. */
+    byte[] assemble(StationCredentials signer, byte[] signed, byte[] encrypted, byte[] photo) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (java.io.OutputStream signedLayer = SignedLayer.open(out, suite, signer, signed.toDer());
+        try (java.io.OutputStream signedLayer = SignedLayer.open(out, suite, signer, signed);
                 java.io.OutputStream encryptedLayer = EncryptedLayer.open(signedLayer, suite,
                         recipient.certificate())) {
-            InnerContent.writeHeader(encryptedLayer, encrypted.toDer());
+            InnerContent.writeHeader(encryptedLayer, encrypted);
             encryptedLayer.write(photo);
         }
         return out.toByteArray();

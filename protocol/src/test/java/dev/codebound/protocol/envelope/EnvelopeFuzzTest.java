@@ -20,17 +20,23 @@ import org.junit.jupiter.api.BeforeAll;
  * Fuzz tests for what the registry reads from the internet: envelopes (CMS SignedData over
  * AuthEnvelopedData) and the binding inside them (docs/security-fuzzing.md). Seeds: every
  * {@code vectors/envelope/*.cms} and {@code good.binding.der}; for suite 2 (SM2, SM3, SM4-GCM),
- * every {@code vectors/envelope-suite2/*.cms}.
+ * every {@code vectors/envelope-suite2/*.cms}; for format 2 (a code proof in the binding), every
+ * {@code vectors/envelope-format2/*.cms} and {@code vectors/envelope-format2-suite2/*.cms}, opened
+ * with the code keys their manifests list, and their {@code good.binding.der}.
  */
 class EnvelopeFuzzTest {
     private static final Path VECTORS = Path.of("src/test/resources/vectors/envelope");
     private static final Path SUITE_2_VECTORS = Path.of("src/test/resources/vectors/envelope-suite2");
+    private static final Path FORMAT_2_VECTORS = Path.of("src/test/resources/vectors/envelope-format2");
+    private static final Path FORMAT_2_SUITE_2_VECTORS = Path.of("src/test/resources/vectors/envelope-format2-suite2");
 
     /** An opener holding one vector directory's registry key, and the bindings its station really sealed. */
     private record Registry(EnvelopeOpener opener, List<Binding> acceptable) {}
 
     private static Registry suite1;
     private static Registry suite2;
+    private static Registry format2;
+    private static Registry format2Suite2;
     private static Path temp;
 
     @BeforeAll
@@ -38,6 +44,8 @@ class EnvelopeFuzzTest {
         temp = Files.createTempDirectory("envelope-fuzz");
         suite1 = registry(VECTORS);
         suite2 = registry(SUITE_2_VECTORS);
+        format2 = registry(FORMAT_2_VECTORS);
+        format2Suite2 = registry(FORMAT_2_SUITE_2_VECTORS);
     }
 
     private static Registry registry(Path vectors) throws Exception {
@@ -45,6 +53,7 @@ class EnvelopeFuzzTest {
         // Photos stay in memory (the vectors' photos are at most 2 KiB), so an execution costs no disk I/O.
         EnvelopeOpener opener = EnvelopeOpener.builder(EnvelopeVectorGenerator.bundle(vectors))
                 .recipient(EnvelopeVectorGenerator.encryptionKey(vectors))
+                .codeProofKeys(EnvelopeVectorGenerator.codeKeys(vectors))
                 .clock(Clock.fixed(verifierTime, ZoneOffset.UTC))
                 .temporaryDirectory(temp).memoryThreshold(64 * 1024).build();
         return new Registry(opener, List.of(bindingOf(opener, vectors.resolve("good.cms")),
@@ -75,6 +84,18 @@ class EnvelopeFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void openSuite2(byte[] envelope) throws Exception {
         assertOpensOnlyWhatWasSealed(suite2, envelope);
+    }
+
+    /** {@link #open}, for format 2 envelopes (suite 1): the code proof checked with the manifest's keys. */
+    @FuzzTest(maxDuration = "60s")
+    void openFormat2(byte[] envelope) throws Exception {
+        assertOpensOnlyWhatWasSealed(format2, envelope);
+    }
+
+    /** {@link #openFormat2}, for suite 2 (HMAC-SM3 code proofs). */
+    @FuzzTest(maxDuration = "60s")
+    void openFormat2Suite2(byte[] envelope) throws Exception {
+        assertOpensOnlyWhatWasSealed(format2Suite2, envelope);
     }
 
     private static void assertOpensOnlyWhatWasSealed(Registry registry, byte[] envelope) throws Exception {

@@ -60,9 +60,11 @@ class EnvelopeRefusalTest {
 
     @Test
     void unknownFormatVersion() throws Exception {
-        Binding real = FIXTURE.binding(FIXTURE.code(), PHOTO);
-        Binding v2 = with(real, real.codeId(), real.mediaType(), real.stationId(), 2);
-        assertRefused(Reason.UNSUPPORTED_SUITE, FIXTURE.assemble(FIXTURE.station, v2, v2, PHOTO));
+        byte[] v3 = FIXTURE.binding(FIXTURE.code(), PHOTO).toDer();
+        // SEQUENCE header (30 82 LL LL), then formatVersion INTEGER 02 01 01: make it 3.
+        assertEquals(0x01, v3[6]);
+        v3[6] = 0x03;
+        assertRefused(Reason.UNSUPPORTED_SUITE, FIXTURE.assemble(FIXTURE.station, v3, v3, PHOTO));
     }
 
     @Test
@@ -86,8 +88,8 @@ class EnvelopeRefusalTest {
     }
 
     private static Binding with(Binding b, String codeId, String mediaType, String stationId, int version) {
-        return new Binding(version, b.suiteId(), codeId, b.codeText(), b.photoDigest(), b.photoLength(), mediaType,
-                stationId, b.captureTime());
+        return new Binding(version, b.suiteId(), codeId, b.codeText(), b.codeProof(), b.photoDigest(), b.photoLength(),
+                mediaType, stationId, b.captureTime());
     }
 
     private static byte[] seal(StationCredentials station) throws Exception {

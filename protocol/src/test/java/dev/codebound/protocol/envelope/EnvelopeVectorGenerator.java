@@ -1,9 +1,12 @@
 package dev.codebound.protocol.envelope;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.codebound.protocol.code.CodeException;
 import dev.codebound.protocol.code.CodeIssuer;
 import dev.codebound.protocol.code.CodeVerifier;
+import dev.codebound.protocol.code.CollectionCode;
 import dev.codebound.protocol.code.StudentIdentity;
 import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.pki.CertificateProfile;
@@ -22,10 +25,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.bouncycastle.asn1.ASN1OctetStringParser;
 import org.bouncycastle.asn1.ASN1SequenceParser;
 import org.bouncycastle.asn1.ASN1StreamParser;
@@ -50,6 +55,14 @@ import org.bouncycastle.cms.CMSSignedData;
  *     -Dexec.args="protocol/src/test/resources/vectors/envelope-suite2 2"
  * </pre>
  *
+ * <p>A third argument {@code 2} writes format 2 vectors (a code proof in the binding) instead, with
+ * their own cases and the codes' texts and keys in the manifest:
+ *
+ * <pre>
+ * ... -Dexec.args="protocol/src/test/resources/vectors/envelope-format2 1 2"
+ * ... -Dexec.args="protocol/src/test/resources/vectors/envelope-format2-suite2 2 2"
+ * </pre>
+ *
  * <p>In suite 2 the station and registry encryption keys are SM2 keys certified by the (P-256)
  * registry CA; the collection codes are suite 1 codes in both.
  */
@@ -65,6 +78,7 @@ public final class EnvelopeVectorGenerator {
 
     private final Path directory;
     private final Suite suite;
+    private final int formatVersion;
     private final RegistryKeyring registry = RegistryKeyring.generate(REGISTRY_NAME, KEYS_FROM,
             Duration.between(KEYS_FROM, KEYS_UNTIL));
     private final RegistryKeyring otherRegistry = RegistryKeyring.generate("Some other registry", KEYS_FROM,
@@ -73,10 +87,12 @@ public final class EnvelopeVectorGenerator {
     private final RegistryKeyring.KeyedCertificate encryption;
     private final X509Certificate otherRegistryEncryption;
     private final List<Map<String, Object>> vectors = new ArrayList<>();
+    private final List<Map<String, Object>> codes = new ArrayList<>();
 
-    private EnvelopeVectorGenerator(Path directory, Suite suite) {
+    private EnvelopeVectorGenerator(Path directory, Suite suite, int formatVersion) {
         this.directory = directory;
         this.suite = suite;
+        this.formatVersion = formatVersion;
         Instant stationFrom = KEYS_FROM.minusSeconds(3600);
         if (suite == Suite.SM2_SM4GCM_SM3) {
             station = EnvelopeFixture.sm2Station(registry, STATION_ID, stationFrom, KEYS_UNTIL);
@@ -94,9 +110,16 @@ public final class EnvelopeVectorGenerator {
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args.length > 0 ? args[0] : "protocol/src/test/resources/vectors/envelope");
         Suite suite = Suite.byId(args.length > 1 ? Integer.parseInt(args[1]) : Suite.P256_AES256GCM_SHA256.id());
+        int formatVersion = args.length > 2 ? Integer.parseInt(args[2]) : Binding.FORMAT_VERSION_CODE_TEXT;
         Files.createDirectories(directory);
-        new EnvelopeVectorGenerator(directory, suite).generate();
-        System.out.println("wrote suite " + suite + " envelope test vectors to " + directory.toAbsolutePath());
+        EnvelopeVectorGenerator generator = new EnvelopeVectorGenerator(directory, suite, formatVersion);
+        if (formatVersion == Binding.FORMAT_VERSION_CODE_PROOF) {
+            generator.generateFormat2();
+        } else {
+            generator.generate();
+        }
+        System.out.println("wrote suite " + suite + " format " + formatVersion + " envelope test vectors to "
+                + directory.toAbsolutePath());
     }
 
     /** The trust bundle the vectors are verified against, rebuilt from the certificate files. */
@@ -104,6 +127,30 @@ public final class EnvelopeVectorGenerator {
         return new TrustBundle(REGISTRY_NAME, 1, KEYS_FROM, cert(directory, "registry-ca.cert.pem"),
                 List.of(cert(directory, "code-signing.cert.pem")), List.of(cert(directory, "encryption.cert.pem")),
                 List.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+    }
+
+    /**
+     * The code keys of the codes a format 2 set's manifest lists (none for format 1), each derived from
+     * the listed text and checked against the listed key.
+     */
+    static CodeProofKeys codeKeys(Path directory) throws IOException {
+        JsonNode manifest = new ObjectMapper().readTree(directory.resolve("manifest.json").toFile());
+        Map<String, CodeProofKey> keys = new HashMap<>();
+        for (JsonNode code : manifest.path("codes")) {
+            try {
+                Suite suite = Suite.byId(manifest.path("suite").asInt(Suite.P256_AES256GCM_SHA256.id()));
+                byte[] key = CodeProof.codeKey(suite, CollectionCode.decode(code.get("text").asText()));
+                if (!HexFormat.of().formatHex(key).equals(code.get("codeKey").asText())) {
+                    throw new IOException(directory + ": the listed key of code " + code.get("codeId").asText()
+                            + " is not the one its text gives");
+                }
+                keys.put(code.get("codeId").asText(), new CodeProofKey(key, Instant.parse(code.get("notBefore").asText()),
+                        Instant.parse(code.get("notAfter").asText())));
+            } catch (CodeException | EnvelopeException e) {
+                throw new IOException(directory + ": a code in the manifest is not valid", e);
+            }
+        }
+        return (codeId, suite) -> Optional.ofNullable(keys.get(codeId));
     }
 
     static RegistryKeyring.KeyedCertificate encryptionKey(Path directory) throws IOException {
@@ -116,14 +163,17 @@ public final class EnvelopeVectorGenerator {
         return PemFiles.readCertificates(directory.resolve(name)).get(0);
     }
 
-    private void generate() throws Exception {
+    private void writeKeys() throws IOException {
         PemFiles.writeCertificates(directory.resolve("registry-ca.cert.pem"), List.of(registry.authority().certificate()));
         PemFiles.writeCertificates(directory.resolve("code-signing.cert.pem"), List.of(registry.codeSigning().certificate()));
         PemFiles.writeCertificates(directory.resolve("encryption.cert.pem"), List.of(encryption.certificate()));
         PemFiles.writePrivateKey(directory.resolve("encryption.key.pem"), encryption.privateKey(), null);
         PemFiles.writeCertificates(directory.resolve("station.cert.pem"), List.of(station.certificate()));
         PemFiles.writePrivateKey(directory.resolve("station.key.pem"), station.privateKey(), null);
+    }
 
+    private void generate() throws Exception {
+        writeKeys();
         byte[] photo = EnvelopeFixture.photo(2048);
         byte[] otherPhoto = EnvelopeFixture.photo(3000);
         Files.write(directory.resolve("photo.jpg"), photo);
@@ -173,12 +223,95 @@ public final class EnvelopeVectorGenerator {
         }
         reject("not-cms.cms", EnvelopeFixture.utf8("GIF89a this is not an envelope"), "MALFORMED", "not CMS at all");
 
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("description", suite == Suite.P256_AES256GCM_SHA256
+        writeManifest(suite == Suite.P256_AES256GCM_SHA256
                 ? "Codebound envelope test vectors; regenerate with EnvelopeVectorGenerator"
                 : "Codebound envelope test vectors of suite " + suite + "; regenerate with EnvelopeVectorGenerator");
+    }
+
+    /**
+     * Format 2 vectors: good envelopes, and bad code proofs (wrong, lifted onto another photo, made
+     * for another station or capture time, all zeros), a code the keys do not know, and a code that
+     * expired by its record. The manifest lists each known code with its text, validity and key.
+     */
+    private void generateFormat2() throws Exception {
+        writeKeys();
+        byte[] photo = EnvelopeFixture.photo(2048);
+        byte[] otherPhoto = EnvelopeFixture.photo(3000);
+        Files.write(directory.resolve("photo.jpg"), photo);
+        VerifiedCode code = code("S2027001", CAPTURE_TIME.minus(Duration.ofDays(14)), CAPTURE_TIME.plus(Duration.ofDays(30)));
+        VerifiedCode expiredCode = code("S2027003", CAPTURE_TIME.minus(Duration.ofDays(60)),
+                CAPTURE_TIME.minus(Duration.ofDays(30)));
+        VerifiedCode unknownCode = code("S2027004", CAPTURE_TIME.minus(Duration.ofDays(14)),
+                CAPTURE_TIME.plus(Duration.ofDays(30)));
+        listCode(code);
+        listCode(expiredCode);
+        X509Certificate encryption = this.encryption.certificate();
+
+        Binding binding = proven(code, photo, STATION_ID, CAPTURE_TIME);
+        byte[] good = envelope(binding, binding, photo, encryption);
+        accept("good.cms", good, "a valid format 2 envelope of photo.jpg");
+        Binding empty = proven(code, new byte[0], STATION_ID, CAPTURE_TIME);
+        accept("good-empty-photo.cms", envelope(empty, empty, new byte[0], encryption),
+                "a valid format 2 envelope of an empty photo");
+        Files.write(directory.resolve("good.binding.der"), binding.toDer());
+
+        byte[] wrong = binding.codeProof();
+        wrong[wrong.length / 2] ^= 1;
+        rejectBinding("wrong-proof.cms", binding.withProof(wrong), photo, "CODE_PROOF_INVALID",
+                "one bit of the code proof flipped, then signed by the station");
+        Binding lifted = proven(code, otherPhoto, STATION_ID, CAPTURE_TIME).withProof(binding.codeProof());
+        rejectBinding("proof-for-other-photo.cms", lifted, otherPhoto, "CODE_PROOF_INVALID",
+                "the proof of good.cms carried by an envelope of another photo");
+        Binding otherStation = proven(code, photo, "station-vectors-99", CAPTURE_TIME);
+        rejectBinding("proof-for-other-station.cms", binding.withProof(otherStation.codeProof()), photo,
+                "CODE_PROOF_INVALID", "a proof made for station-vectors-99, in this station's envelope");
+        Binding otherTime = proven(code, photo, STATION_ID, CAPTURE_TIME.minusSeconds(60));
+        rejectBinding("proof-for-other-time.cms", binding.withProof(otherTime.codeProof()), photo,
+                "CODE_PROOF_INVALID", "a proof made for a capture time one minute earlier");
+        rejectBinding("zero-proof.cms", binding.withProof(new byte[CodeProof.LENGTH]), photo, "CODE_PROOF_INVALID",
+                "a code proof of 32 zero bytes");
+        rejectBinding("unknown-code.cms", proven(unknownCode, photo, STATION_ID, CAPTURE_TIME), photo,
+                "CODE_PROOF_KEY_UNKNOWN", "a valid proof for a code the manifest's codes do not list");
+        rejectBinding("expired-code.cms", proven(expiredCode, photo, STATION_ID, CAPTURE_TIME), photo, "CODE_INVALID",
+                "a valid proof for a code that expired 30 days before the capture time (code reason EXPIRED)");
+        reject("tampered-signature.cms", flipInside(good, signature(good)), "BAD_SIGNATURE",
+                "one bit of the station's " + signatureName() + " signature flipped");
+        writeManifest("Codebound format 2 envelope test vectors of suite " + suite
+                + "; regenerate with EnvelopeVectorGenerator");
+    }
+
+    /** A format 2 binding with the proof of {@code code}'s key for this photo, station and time. */
+    private Binding proven(VerifiedCode code, byte[] photo, String stationId, Instant captureTime)
+            throws EnvelopeException {
+        Binding unproven = Binding.withCodeProof(suite.id(), code.codeId(), new byte[CodeProof.LENGTH],
+                suite.photoDigest().digest(photo), photo.length, CaptureMetadata.JPEG, stationId, captureTime);
+        return unproven.withProof(CodeProof.compute(CodeProof.codeKey(suite, code.code()), unproven));
+    }
+
+    private void listCode(VerifiedCode code) {
+        Map<String, Object> listed = new LinkedHashMap<>();
+        listed.put("codeId", code.codeId());
+        listed.put("text", code.text());
+        listed.put("notBefore", code.notBefore().toString());
+        listed.put("notAfter", code.notAfter().toString());
+        listed.put("codeKey", HexFormat.of().formatHex(CodeProof.codeKey(suite, code.code())));
+        codes.add(listed);
+    }
+
+    private void rejectBinding(String file, Binding binding, byte[] photo, String reason, String description)
+            throws IOException {
+        reject(file, envelope(binding, binding, photo, encryption.certificate()), reason, description);
+    }
+
+    private void writeManifest(String description) throws IOException {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("description", description);
         if (suite != Suite.P256_AES256GCM_SHA256) {
             manifest.put("suite", suite.id());
+        }
+        if (formatVersion != Binding.FORMAT_VERSION_CODE_TEXT) {
+            manifest.put("formatVersion", formatVersion);
+            manifest.put("codes", codes);
         }
         manifest.put("captureTime", CAPTURE_TIME.toString());
         manifest.put("verifierTime", VERIFIER_TIME.toString());
@@ -200,9 +333,8 @@ public final class EnvelopeVectorGenerator {
 
     /** A binding naming {@code suiteId}, with the photo digest of the suite being generated. */
     private Binding binding(int suiteId, VerifiedCode code, byte[] photo) {
-        return new Binding(Binding.FORMAT_VERSION, suiteId, code.codeId(), code.text(),
-                suite.photoDigest().digest(photo), photo.length,
-                CaptureMetadata.JPEG, STATION_ID, CAPTURE_TIME);
+        return Binding.withCodeText(suiteId, code.codeId(), code.text(), suite.photoDigest().digest(photo),
+                photo.length, CaptureMetadata.JPEG, STATION_ID, CAPTURE_TIME);
     }
 
     /** An envelope with the given binding in each layer, built from the same parts the sealer uses. */

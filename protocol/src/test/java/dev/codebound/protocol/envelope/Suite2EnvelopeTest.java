@@ -64,7 +64,7 @@ class Suite2EnvelopeTest {
     @Test
     void suite2EnvelopeWhoseBindingNamesSuite1IsRefused() throws Exception {
         Binding real = SM.binding(SM.code(), PHOTO);
-        Binding claimsSuite1 = new Binding(real.formatVersion(), Suite.P256_AES256GCM_SHA256.id(), real.codeId(),
+        Binding claimsSuite1 = Binding.withCodeText(Suite.P256_AES256GCM_SHA256.id(), real.codeId(),
                 real.codeText(), real.photoDigest(), real.photoLength(), real.mediaType(), real.stationId(),
                 real.captureTime());
         assertRefused(Reason.UNSUPPORTED_SUITE, SM.assemble(SM.station, claimsSuite1, claimsSuite1, PHOTO));

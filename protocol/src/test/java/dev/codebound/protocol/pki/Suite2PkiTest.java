@@ -113,6 +113,44 @@ class Suite2PkiTest {
         assertTrue(e.getMessage().contains("SM2"), e.getMessage());
     }
 
+    @Test
+    void aBundleWithoutEnvelopeFormatsReadsAsFormatOneOnly() throws Exception {
+        byte[] old = signedWithPayloadEdit(registry.trustBundle(8, TestRegistries.NOW, Set.of(), Set.of(), Set.of(),
+                Set.of(1), Set.of(1, 2)), payload -> payload.remove("envelopeFormats"));
+        TrustBundle read = TrustBundleCodec.verify(old, registry.authority().certificate(), "old-bundle.json");
+        assertEquals(Set.of(1), read.envelopeFormats());
+        assertEquals(1, read.newestEnvelopeFormat(List.of(1, 2)));
+    }
+
+    @Test
+    void aBundleAnnouncingFormatTwoRoundTripsAndKeepsFormatsItDoesNotKnow() throws Exception {
+        TrustBundle bundle = registry.trustBundle(9, TestRegistries.NOW, Set.of(), Set.of(), Set.of(), Set.of(1, 2),
+                Set.of(1, 2, 9));
+        TrustBundle read = TrustBundleCodec.verify(TrustBundleCodec.sign(bundle, registry.authority().privateKey()),
+                registry.authority().certificate(), "bundle.json");
+        assertEquals(bundle, read);
+        assertEquals(2, read.newestEnvelopeFormat(List.of(1, 2)), "9 is kept, never written");
+    }
+
+    @Test
+    void aBundleWithAMalformedFormatListIsRefused() throws Exception {
+        for (String list : List.of("[]", "[1,1]", "[0]", "[\"2\"]", "{}", "[4294967297]")) {
+            byte[] bad = signedWithPayloadEdit(registry.trustBundle(10, TestRegistries.NOW),
+                    payload -> payload.set("envelopeFormats", readJson(list)));
+            PkiException e = assertThrows(PkiException.class, () -> TrustBundleCodec.verify(bad,
+                    registry.authority().certificate(), "bundle.json"), list);
+            assertTrue(e.getMessage().contains("envelope"), e.getMessage());
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Signs {@code bundle} after {@code edit} changed its payload, as a registry would have written it. */
     private static byte[] signedWithPayloadEdit(TrustBundle bundle, java.util.function.Consumer<ObjectNode> edit)
             throws Exception {
