@@ -131,8 +131,8 @@ class CodeBookTest {
 
     @Test
     void anIssuedCodesRecordHoldsItsCodeKeysAndNeverShowsThem() throws Exception {
-        IssuedCode code = codes.issueBatch(new StringReader("student_number,name,id_number,school_code,cohort\n"
-                + "2023001,张三,11010519491231002X,10337,2027\n")).get(0);
+        IssuedCode code = codes.issueBatch("student_number,name,id_number,school_code,cohort\n"
+                + "2023001,张三,11010519491231002X,10337,2027\n").get(0);
         CodeBook.CodeRecord record = codes.find(code.codeId()).orElseThrow();
         byte[] key = CodeProof.codeKey(Suite.SM2_SM4GCM_SM3, CollectionCode.decode(code.text()));
         assertArrayEquals(key, codes.proofKeys().find(code.codeId(), Suite.SM2_SM4GCM_SM3).orElseThrow().key());
