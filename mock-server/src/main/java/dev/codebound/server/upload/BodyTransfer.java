@@ -99,14 +99,16 @@ final class BodyTransfer {
      * declared length would pass the upload's length before reading any of it.
      */
     void open(UploadInfo target) throws IOException, Refusal {
+        this.upload = target;
+        // Begun before any refusal, so that the refusal's release closes the writer: a store may
+        // record a creation only then (see UploadStore#create).
+        this.writer = tus.store().beginChunk(target);
+        this.digest = checksum.map(UploadChecksum::newDigest).orElse(null);
         // The HTTP decoder has already rejected malformed or conflicting Content-Length values.
         String contentLength = exchange.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         if (contentLength != null && Long.parseLong(contentLength.strip()) > target.length() - target.offset()) {
             throw exceeds(target);
         }
-        this.upload = target;
-        this.writer = tus.store().beginChunk(target);
-        this.digest = checksum.map(UploadChecksum::newDigest).orElse(null);
     }
 
     private Refusal exceeds(UploadInfo target) {

@@ -30,8 +30,10 @@ import java.util.Optional;
  */
 public interface UploadStore extends Closeable {
     /**
-     * Creates an empty upload with a fresh id and returns it once durably recorded, so that an id
-     * handed to a client always exists after a restart.
+     * Creates an empty upload with a fresh id. Its record is durable when this returns, or, in a
+     * store that saves that write, no later than the upload's first chunk is committed or its
+     * writer closed without a commit ({@link #beginChunk}): the tus handler hands the id to a
+     * client only after one of those, so that an id a client knows always exists after a restart.
      */
     UploadInfo create(long length, UploadMetadata metadata, String stationId, Instant created, Instant expires)
             throws IOException;
