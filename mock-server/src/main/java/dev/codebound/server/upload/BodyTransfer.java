@@ -174,11 +174,13 @@ final class BodyTransfer {
         }
         long written = writer.written();
         UploadInfo stored = writer.commit(tus.newExpiry());
-        writer.close();
-        writer = null;
         tus.events().bytesStored(written);
         Optional<CompletionOutcome> outcome = stored.state() == UploadState.AWAITING_OUTCOME
                 ? Optional.of(tus.decide(stored)) : Optional.empty();
+        // Closed after the outcome: a store may record a creation whose one chunk completed it together with
+        // its outcome, or at this close when no outcome was recorded (see UploadStore.ChunkWriter#commit).
+        writer.close();
+        writer = null;
         release();
         over = true;
         FullHttpResponse answer = committed.answer(stored, outcome);

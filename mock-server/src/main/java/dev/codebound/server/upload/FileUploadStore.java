@@ -48,11 +48,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A creation is recorded together with its first chunk: {@link #create} makes the data file and
  * keeps the new upload in memory, and the first change of that upload (its first chunk's commit,
  * or the writer closed without one, or an expiry or outcome) writes the creation's record with it,
- * the directory synced in the same batch. A creation-with-upload thus costs one journal sync
- * instead of two, and every creation is durable before it is answered, since the tus handler
- * answers only after the chunk's writer committed or closed. A crash before that record leaves
- * only a data file no record names, which {@link #recover} deletes: that creation was never
- * answered.
+ * the directory synced in the same batch. When that first chunk completes the upload (a small
+ * envelope sent whole in its creation request), its commit forces the bytes and records nothing
+ * yet: the creation, the offset and the outcome become one record when {@link #recordOutcome}
+ * is called, or, if the outcome is never recorded (the completion failed), the complete upload
+ * awaiting its outcome is recorded when the writer is closed, for {@link #recover} to report. A
+ * creation-with-upload of a whole envelope thus costs one journal sync instead of three, and every
+ * creation is durable before it is answered, since the tus handler answers only after the outcome
+ * is recorded or the chunk's writer is closed. A crash before that record leaves only a data file
+ * no record names, which {@link #recover} deletes: that creation was never answered, and its
+ * retry finds the envelope already accepted if it was.
  *
  * <p>Readers see a change only once it is durable: every change is applied to the journal-ordered
  * state (what a compaction writes) when its record is queued, and published to readers after the
@@ -517,7 +522,12 @@ public final class FileUploadStore implements UploadStore {
             // fdatasync: the data and the file's new length, which is all a reader needs.
             channel.force(false);
             UploadInfo advanced = upload.advancedTo(upload.offset() + written, newExpires);
-            publish(new Stored(advanced, null));
+            if (advanced.state() == UploadState.AWAITING_OUTCOME && unrecorded.containsKey(upload.id())) {
+                // Whole in its creation request: recorded with its outcome, or by close() if none comes.
+                unrecorded.put(upload.id(), advanced);
+            } else {
+                publish(new Stored(advanced, null));
+            }
             committed = true;
             return advanced;
         }
@@ -529,9 +539,11 @@ public final class FileUploadStore implements UploadStore {
                     channel.truncate(upload.offset());
                 }
             }
-            if (!committed && unrecorded.containsKey(upload.id())) {
-                // A creation whose first chunk failed still exists, empty, as if it had been created alone.
-                publish(new Stored(upload, null));
+            UploadInfo pending = unrecorded.get(upload.id());
+            if (pending != null) {
+                // A creation whose first chunk failed still exists, empty, as if it had been created alone; one
+                // whose chunk completed it but whose outcome was not recorded awaits its outcome, as after a crash.
+                publish(new Stored(pending, null));
             }
         }
     }

@@ -99,6 +99,10 @@ public interface UploadStore extends Closeable {
         /**
          * Forces the written bytes to disk, then durably records the new offset and expiry, and
          * returns the new record. Only after this returns may the server acknowledge the chunk.
+         * When the chunk is the first of a creation not yet recorded (see {@link UploadStore#create})
+         * and completes the upload, a store may instead record it with the upload's outcome
+         * ({@link UploadStore#recordOutcome}), or, when none is recorded, at {@link #close}: the
+         * server then acknowledges the chunk only after one of those.
          */
         UploadInfo commit(Instant newExpires) throws IOException;
 
