@@ -21,9 +21,11 @@ import java.util.Optional;
  * <p>Durability: when a method that changes an upload returns normally, the change survives a
  * crash (power loss included, as far as fsync can promise). A crash in the middle leaves the state
  * before the call. Readers ({@link #info}, {@link #outcome}, {@link #list}) see a change only once
- * it is durable. Changes of different uploads run concurrently; an implementation lets them share
- * durable writes (group commit) and never makes one upload's change wait on a lock held across
- * another's disk write.
+ * it is durable, except that {@link #info} may show a creation whose record waits for its first
+ * chunk (see {@link #create}) to the request that is creating it: no client knows its id yet.
+ * Changes of different uploads run concurrently; an implementation lets them share durable writes
+ * (group commit) and never makes one upload's change wait on a lock held across another's disk
+ * write.
  *
  * <p>The seam holds no storage location: bytes leave the store only as {@link UploadBytes}, so an
  * implementation over a database and an object store (issue 15) fits behind it.
