@@ -254,20 +254,55 @@ public final class TransferLog implements Closeable {
      * {@link EventType#RETENTION_DELETED}. {@code kind} and {@code rule} are reason codes.
      */
     public void retentionDeleted(String entryId, String kind, String rule) throws IOException {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put(Field.ENTRY_ID.jsonName(), entryId);
-        fields.put(Field.KIND.jsonName(), kind);
-        fields.put(Field.RULE.jsonName(), rule);
-        append(EventType.RETENTION_DELETED, fields);
+        deletionsIntended(List.of(DeletionIntent.ofEntry(entryId, kind, rule)));
     }
 
     /** The photo with SHA-256 {@code photoSha256} is about to be deleted; see {@link EventType#PHOTO_DELETED}. */
     public void photoDeleted(String photoSha256, String kind, String rule) throws IOException {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put(Field.PHOTO_SHA256.jsonName(), photoSha256);
-        fields.put(Field.KIND.jsonName(), kind);
-        fields.put(Field.RULE.jsonName(), rule);
-        append(EventType.PHOTO_DELETED, fields);
+        deletionsIntended(List.of(DeletionIntent.ofPhoto(photoSha256, kind, rule)));
+    }
+
+    /**
+     * A deletion about to happen, as {@link #deletionsIntended} records it: a
+     * {@link EventType#RETENTION_DELETED} record when it names an entry, else a
+     * {@link EventType#PHOTO_DELETED} record naming the photo's SHA-256. {@code kind} and
+     * {@code rule} are reason codes.
+     */
+    public record DeletionIntent(EventType event, String subject, String kind, String rule) {
+        /** Data of entry {@code entryId}. */
+        public static DeletionIntent ofEntry(String entryId, String kind, String rule) {
+            return new DeletionIntent(EventType.RETENTION_DELETED, entryId, kind, rule);
+        }
+
+        /** The photo with SHA-256 {@code photoSha256}. */
+        public static DeletionIntent ofPhoto(String photoSha256, String kind, String rule) {
+            return new DeletionIntent(EventType.PHOTO_DELETED, photoSha256, kind, rule);
+        }
+
+        private Map<String, Object> fields() {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put((event == EventType.RETENTION_DELETED ? Field.ENTRY_ID : Field.PHOTO_SHA256).jsonName(),
+                    subject);
+            fields.put(Field.KIND.jsonName(), kind);
+            fields.put(Field.RULE.jsonName(), rule);
+            return fields;
+        }
+    }
+
+    /**
+     * Records {@code intents}, in order, and returns once every one of them is on disk: a sweep's
+     * records share one wait (and, queued together, usually one sync) instead of one each, and still
+     * all precede the deletions they announce.
+     */
+    public void deletionsIntended(List<DeletionIntent> intents) throws IOException {
+        Queued last = null;
+        for (DeletionIntent intent : intents) {
+            last = queue(intent.event(), intent.fields());
+        }
+        if (last != null) {
+            // Durable in queue order: the last record's durability covers the ones before it.
+            settle(last);
+        }
     }
 
     /**

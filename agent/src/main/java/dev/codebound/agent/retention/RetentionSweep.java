@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,6 +27,8 @@ import java.util.Set;
  *
  * <p>Each deletion is recorded in the transfer log first ({@code retention-deleted} by entry, or
  * {@code photo-deleted} by the photo's SHA-256) and performed after: the record is the intent. A
+ * sweep records all its intents with one wait for the log (they share its syncs) before its first
+ * deletion. A
  * sweep killed in between leaves a recorded deletion whose file is still there; the next sweep finds
  * it due again, sees its record, and finishes it without writing a second one. A file that cannot
  * be deleted is reported (the sweep goes on with the others) and listed in
@@ -84,15 +87,32 @@ public final class RetentionSweep {
         List<Deletion> deleted = new ArrayList<>();
         List<SweepReport.Problem> problems = new ArrayList<>();
         Set<Path> changedDirectories = new LinkedHashSet<>();
+        // Every intent is recorded, in one wait for the log, before the first deletion.
+        List<Deletion> intended = new ArrayList<>();
+        List<TransferLog.DeletionIntent> intents = new ArrayList<>();
         for (Deletion deletion : due) {
             try {
-                recordIntent(deletion, recorded, log);
+                intent(deletion, recorded).ifPresent(intents::add);
+                intended.add(deletion);
+            } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+                problems.add(problem(deletion, e));
+            }
+        }
+        try {
+            log.deletionsIntended(intents);
+        } catch (IOException | IllegalArgumentException e) {
+            for (Deletion deletion : intended) {
+                problems.add(problem(deletion, e));
+            }
+            intended.clear();
+        }
+        for (Deletion deletion : intended) {
+            try {
                 delete(deletion);
                 changedDirectories.add(deletion.file().getParent());
                 deleted.add(deletion);
             } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-                problems.add(new SweepReport.Problem(deletion.file(), deletion.rule(), deletion.dueAt(),
-                        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+                problems.add(problem(deletion, e));
             }
         }
         for (Path directory : changedDirectories) {
@@ -102,18 +122,22 @@ public final class RetentionSweep {
         return record(new SweepReport(deleted, problems));
     }
 
-    private static void recordIntent(Deletion deletion, Set<String> recorded, TransferLog log) throws IOException {
+    private static SweepReport.Problem problem(Deletion deletion, Exception e) {
+        return new SweepReport.Problem(deletion.file(), deletion.rule(), deletion.dueAt(),
+                e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+
+    /** The record that announces {@code deletion}, or empty when a sweep a crash interrupted has written it already. */
+    private static Optional<TransferLog.DeletionIntent> intent(Deletion deletion, Set<String> recorded)
+            throws IOException {
         String kind = deletion.rule().kind().name();
         if (deletion.rule().namesEntry()) {
-            if (!recorded.contains(TransferLog.deletionKey(kind, deletion.entryId()))) {
-                log.retentionDeleted(deletion.entryId(), kind, deletion.rule().name());
-            }
-        } else {
-            String photo = sha256(deletion.file());
-            if (!recorded.contains(TransferLog.deletionKey(kind, photo))) {
-                log.photoDeleted(photo, kind, deletion.rule().name());
-            }
+            return recorded.contains(TransferLog.deletionKey(kind, deletion.entryId())) ? Optional.empty()
+                    : Optional.of(TransferLog.DeletionIntent.ofEntry(deletion.entryId(), kind, deletion.rule().name()));
         }
+        String photo = sha256(deletion.file());
+        return recorded.contains(TransferLog.deletionKey(kind, photo)) ? Optional.empty()
+                : Optional.of(TransferLog.DeletionIntent.ofPhoto(photo, kind, deletion.rule().name()));
     }
 
     private void delete(Deletion deletion) throws IOException {

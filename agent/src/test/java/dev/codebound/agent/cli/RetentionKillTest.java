@@ -67,8 +67,10 @@ class RetentionKillTest {
                 child.destroyForcibly();
                 child.waitFor(10, TimeUnit.SECONDS);
             }
+            // The sweep records its intents in one batch before its first deletion, so the kill lands
+            // with some or all intents recorded and none, some or most photos deleted.
             long left = photosIn(rejected);
-            assertTrue(left > 0 && left < PHOTOS, "killed in the middle of the sweep: " + left + " photos left");
+            assertTrue(left > 0, "killed in the middle of the sweep: " + left + " photos left");
 
             CliRun next = station.run("upload");
             assertEquals(ExitCodes.OK, next.exitCode(), next::both);

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,35 @@ class RetentionSweepTest {
             assertEquals(1, records(home, "\"kind\":\"ENVELOPE\""));
             assertEquals(List.of(), new RetentionSweep(home, POLICY, spool, clock).run(T0).deleted(),
                     "nothing left to do");
+        }
+    }
+
+    @Test
+    void aSweepRecordsEveryIntentOnceAndDeletesNothingItCouldNotRecord() throws Exception {
+        StationHome home = new StationHome(temp.resolve("station"));
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        try (Spool spool = Spool.open(home.spool(), clock)) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                ids.add(StationData.delivered(spool, temp, 10 + i));
+                StationData.archiveReceipt(home, ids.get(i - 1), T0);
+            }
+            // A log that refuses records (here: closed; in the field: a full disk): no intent, so no deletion.
+            TransferLog refusing = TransferLog.open(home, clock);
+            refusing.close();
+            SweepReport refused = new RetentionSweep(home, POLICY, spool, clock).run(T0, refusing);
+            assertEquals(List.of(), refused.deleted());
+            assertEquals(5, refused.problems().size());
+            for (String id : ids) {
+                assertTrue(Files.exists(spool.envelopeFile(id)), "kept: its deletion was never recorded");
+            }
+
+            SweepReport report = new RetentionSweep(home, POLICY, spool, clock).run(T0);
+            assertEquals(5, report.deleted().size());
+            for (String id : ids) {
+                assertFalse(Files.exists(spool.envelopeFile(id)));
+                assertEquals(1, records(home, "\"entryId\":\"" + id + "\",\"kind\":\"ENVELOPE\""));
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.codebound.bench.sidebyside;
 
-import java.awt.image.BufferedImage;
+import dev.codebound.protocol.photo.jpeg.JpegDecoder;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -8,12 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * The floor under capture's CPU: decoding each photo to pixels the way the station's spec checks do
- * (ImageIO's JPEG reader into its own 3-byte BGR raster, which the checks read directly), in this JVM,
- * warm. Capture's goal is stated as CPU per photo beyond this.
+ * ({@link JpegDecoder#decode}: ImageIO's JPEG reader into an RGB raster the checks read directly), in
+ * this JVM, warm. Capture's goal is stated as CPU per photo beyond this.
  */
 final class JpegDecodeReference {
     private JpegDecodeReference() {}
@@ -33,9 +32,10 @@ final class JpegDecodeReference {
 
     private static void decodeAll(List<Path> photos) throws IOException {
         for (Path photo : photos) {
-            BufferedImage image = ImageIO.read(photo.toFile());
-            if (image == null) {
-                throw new IOException("no image reader for " + photo);
+            try {
+                JpegDecoder.decode(Files.readAllBytes(photo));
+            } catch (JpegDecoder.DecodeException e) {
+                throw new IOException(photo + " cannot be decoded: " + e.getMessage(), e);
             }
         }
     }

@@ -102,7 +102,7 @@ final class SideBySideReport {
         out.println();
         double capture = median(Subject.CAPTURE, Measurement::cpuMillisPerPhoto);
         if (!Double.isNaN(capture)) {
-            out.printf(Locale.ROOT, "capture: %.2f CPU ms/photo, of which JPEG decoding alone (ImageIO, warm JVM) "
+            out.printf(Locale.ROOT, "capture: %.2f CPU ms/photo, of which JPEG decoding alone (JpegDecoder, warm JVM) "
                     + "%.2f: %.2f ms/photo beyond decoding%n", capture, jpegDecodeMillisPerPhoto,
                     capture - jpegDecodeMillisPerPhoto);
         }

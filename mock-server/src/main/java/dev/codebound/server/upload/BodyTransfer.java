@@ -99,14 +99,16 @@ final class BodyTransfer {
      * declared length would pass the upload's length before reading any of it.
      */
     void open(UploadInfo target) throws IOException, Refusal {
+        this.upload = target;
+        // Begun before any refusal, so that the refusal's release closes the writer: a store may
+        // record a creation only then (see UploadStore#create).
+        this.writer = tus.store().beginChunk(target);
+        this.digest = checksum.map(UploadChecksum::newDigest).orElse(null);
         // The HTTP decoder has already rejected malformed or conflicting Content-Length values.
         String contentLength = exchange.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         if (contentLength != null && Long.parseLong(contentLength.strip()) > target.length() - target.offset()) {
             throw exceeds(target);
         }
-        this.upload = target;
-        this.writer = tus.store().beginChunk(target);
-        this.digest = checksum.map(UploadChecksum::newDigest).orElse(null);
     }
 
     private Refusal exceeds(UploadInfo target) {
@@ -172,11 +174,13 @@ final class BodyTransfer {
         }
         long written = writer.written();
         UploadInfo stored = writer.commit(tus.newExpiry());
-        writer.close();
-        writer = null;
         tus.events().bytesStored(written);
         Optional<CompletionOutcome> outcome = stored.state() == UploadState.AWAITING_OUTCOME
                 ? Optional.of(tus.decide(stored)) : Optional.empty();
+        // Closed after the outcome: a store may record a creation whose one chunk completed it together with
+        // its outcome, or at this close when no outcome was recorded (see UploadStore.ChunkWriter#commit).
+        writer.close();
+        writer = null;
         release();
         over = true;
         FullHttpResponse answer = committed.answer(stored, outcome);

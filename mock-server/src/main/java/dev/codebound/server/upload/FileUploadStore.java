@@ -45,6 +45,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * therefore never ahead of the durable bytes. A crash before the record is durable leaves the old
  * offset; bytes past it are cut away by {@link #recover}.
  *
+ * <p>A creation is recorded together with its first chunk: {@link #create} makes the data file and
+ * keeps the new upload in memory, and the first change of that upload (its first chunk's commit,
+ * or the writer closed without one, or an expiry or outcome) writes the creation's record with it,
+ * the directory synced in the same batch. When that first chunk completes the upload (a small
+ * envelope sent whole in its creation request), its commit forces the bytes and records nothing
+ * yet: the creation, the offset and the outcome become one record when {@link #recordOutcome}
+ * is called, or, if the outcome is never recorded (the completion failed), the complete upload
+ * awaiting its outcome is recorded when the writer is closed, for {@link #recover} to report. A
+ * creation-with-upload of a whole envelope thus costs one journal sync instead of three, and every
+ * creation is durable before it is answered, since the tus handler answers only after the outcome
+ * is recorded or the chunk's writer is closed. A crash before that record leaves only a data file
+ * no record names, which {@link #recover} deletes: that creation was never answered, and its
+ * retry finds the envelope already accepted if it was.
+ *
  * <p>Readers see a change only once it is durable: every change is applied to the journal-ordered
  * state (what a compaction writes) when its record is queued, and published to readers after the
  * record is durable. The journal is compacted (rewritten with one record per live upload) when it
@@ -74,6 +88,8 @@ public final class FileUploadStore implements UploadStore {
     private volatile GroupCommitJournal journal;
     /** What readers see: changes whose records are durable. */
     private final Map<UploadId, Stored> visible = new ConcurrentHashMap<>();
+    /** Creations whose record waits for the upload's first change; see the class comment. */
+    private final Map<UploadId, UploadInfo> unrecorded = new ConcurrentHashMap<>();
     /** Guards {@link #latest}, {@link #liveBytes} and the order of appends. */
     private final Object journalOrder = new Object();
     /** The last record of every live upload in journal order: a compaction's snapshot. */
@@ -205,14 +221,20 @@ public final class FileUploadStore implements UploadStore {
         UploadId id = UploadId.random();
         DurableFiles.createPrivateFile(dataFile(id));
         UploadInfo info = new UploadInfo(id, length, metadata, stationId, created, expires, 0, UploadState.RECEIVING);
-        // The new file's directory entry becomes durable in the same batch as the record that names it.
-        publish(new Stored(info, null), root);
+        // Recorded with the upload's first change, which the tus handler awaits before it answers.
+        unrecorded.put(id, info);
         return info;
     }
 
+    /**
+     * The upload's record; a creation whose record waits for its first chunk is included, so that
+     * the creating request's own steps (and the station's quota of unfinished uploads) see it. No
+     * client knows its id before that record is durable.
+     */
     @Override
     public Optional<UploadInfo> info(UploadId id) {
-        return Optional.ofNullable(visible.get(id)).map(Stored::info);
+        Stored stored = visible.get(id);
+        return stored != null ? Optional.of(stored.info()) : Optional.ofNullable(unrecorded.get(id));
     }
 
     @Override
@@ -273,6 +295,11 @@ public final class FileUploadStore implements UploadStore {
 
     @Override
     public boolean terminate(UploadId id) throws IOException {
+        if (unrecorded.remove(id) != null) {
+            // Nothing durable names it: deleting its bytes is all there is.
+            Files.deleteIfExists(dataFile(id));
+            return true;
+        }
         if (!visible.containsKey(id)) {
             return false;
         }
@@ -351,9 +378,17 @@ public final class FileUploadStore implements UploadStore {
         return info;
     }
 
-    /** Appends the record of {@code stored} (after syncing {@code directories}), waits until durable, publishes it. */
+    /**
+     * Appends the record of {@code stored} (after syncing {@code directories}, and the uploads
+     * directory too when it is the first record of a creation), waits until durable, publishes it.
+     */
     private void publish(Stored stored, Path... directories) throws IOException {
         UploadId id = stored.info().id();
+        boolean creation = unrecorded.containsKey(id);
+        if (creation && directories.length == 0) {
+            // The new data file's directory entry becomes durable in the same batch as the record that names it.
+            directories = new Path[] {root};
+        }
         byte[] record = encode(Entry.of(stored.info(), stored.result()));
         CompletableFuture<Void> durable;
         GroupCommitJournal used;
@@ -365,6 +400,9 @@ public final class FileUploadStore implements UploadStore {
         }
         awaitOrReopen(durable, used);
         visible.put(id, stored);
+        if (creation) {
+            unrecorded.remove(id);
+        }
     }
 
     private void awaitOrReopen(CompletableFuture<Void> durable, GroupCommitJournal used) throws IOException {
@@ -484,7 +522,12 @@ public final class FileUploadStore implements UploadStore {
             // fdatasync: the data and the file's new length, which is all a reader needs.
             channel.force(false);
             UploadInfo advanced = upload.advancedTo(upload.offset() + written, newExpires);
-            publish(new Stored(advanced, null));
+            if (advanced.state() == UploadState.AWAITING_OUTCOME && unrecorded.containsKey(upload.id())) {
+                // Whole in its creation request: recorded with its outcome, or by close() if none comes.
+                unrecorded.put(upload.id(), advanced);
+            } else {
+                publish(new Stored(advanced, null));
+            }
             committed = true;
             return advanced;
         }
@@ -495,6 +538,12 @@ public final class FileUploadStore implements UploadStore {
                 if (!committed && channel.size() > upload.offset()) {
                     channel.truncate(upload.offset());
                 }
+            }
+            UploadInfo pending = unrecorded.get(upload.id());
+            if (pending != null) {
+                // A creation whose first chunk failed still exists, empty, as if it had been created alone; one
+                // whose chunk completed it but whose outcome was not recorded awaits its outcome, as after a crash.
+                publish(new Stored(pending, null));
             }
         }
     }

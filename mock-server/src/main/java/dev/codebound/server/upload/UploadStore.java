@@ -21,17 +21,21 @@ import java.util.Optional;
  * <p>Durability: when a method that changes an upload returns normally, the change survives a
  * crash (power loss included, as far as fsync can promise). A crash in the middle leaves the state
  * before the call. Readers ({@link #info}, {@link #outcome}, {@link #list}) see a change only once
- * it is durable. Changes of different uploads run concurrently; an implementation lets them share
- * durable writes (group commit) and never makes one upload's change wait on a lock held across
- * another's disk write.
+ * it is durable, except that {@link #info} may show a creation whose record waits for its first
+ * chunk (see {@link #create}) to the request that is creating it: no client knows its id yet.
+ * Changes of different uploads run concurrently; an implementation lets them share durable writes
+ * (group commit) and never makes one upload's change wait on a lock held across another's disk
+ * write.
  *
  * <p>The seam holds no storage location: bytes leave the store only as {@link UploadBytes}, so an
  * implementation over a database and an object store (issue 15) fits behind it.
  */
 public interface UploadStore extends Closeable {
     /**
-     * Creates an empty upload with a fresh id and returns it once durably recorded, so that an id
-     * handed to a client always exists after a restart.
+     * Creates an empty upload with a fresh id. Its record is durable when this returns, or, in a
+     * store that saves that write, no later than the upload's first chunk is committed or its
+     * writer closed without a commit ({@link #beginChunk}): the tus handler hands the id to a
+     * client only after one of those, so that an id a client knows always exists after a restart.
      */
     UploadInfo create(long length, UploadMetadata metadata, String stationId, Instant created, Instant expires)
             throws IOException;
@@ -97,6 +101,10 @@ public interface UploadStore extends Closeable {
         /**
          * Forces the written bytes to disk, then durably records the new offset and expiry, and
          * returns the new record. Only after this returns may the server acknowledge the chunk.
+         * When the chunk is the first of a creation not yet recorded (see {@link UploadStore#create})
+         * and completes the upload, a store may instead record it with the upload's outcome
+         * ({@link UploadStore#recordOutcome}), or, when none is recorded, at {@link #close}: the
+         * server then acknowledges the chunk only after one of those.
          */
         UploadInfo commit(Instant newExpires) throws IOException;
 

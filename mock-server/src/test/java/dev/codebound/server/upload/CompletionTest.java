@@ -121,6 +121,32 @@ class CompletionTest {
         assertEquals(0, after.calls.get());
     }
 
+    /**
+     * A whole envelope in its creation request is recorded with its outcome (one record); when the
+     * completion fails there is no outcome to record it with, and it must still be kept, complete
+     * and awaiting its outcome, for the next start to decide: the 500 carried its Location.
+     */
+    @Test
+    void aWholeCreationWhoseCompletionFailedIsDecidedAtStartup() throws Exception {
+        CompletionHandler failing = (upload, data) -> {
+            throw new IOException("the archive's disk is full");
+        };
+        String location;
+        try (MockRegistry first = MockRegistry.start(TestRegistries.plain(dataDir).completionHandler(failing).build())) {
+            HttpResponse<String> failed = createWithUpload(TusTestClient.plain(first, "station-c"), "hello", "good.cms");
+            assertEquals(500, failed.statusCode(), failed.body());
+            location = failed.headers().firstValue("Location").orElseThrow();
+        }
+        TestAcceptance acceptance = new TestAcceptance();
+        try (MockRegistry second = MockRegistry.start(TestRegistries.plain(dataDir)
+                .completionHandler(acceptance).build())) {
+            assertEquals(1, acceptance.calls.get(), "the upload is decided at startup");
+            HttpResponse<String> head = TusTestClient.plain(second, "station-c").head(location);
+            assertEquals("5", head.headers().firstValue(Tus.UPLOAD_OFFSET).orElseThrow());
+            assertEquals("accepted", head.headers().firstValue(TusService.OUTCOME_HEADER).orElseThrow());
+        }
+    }
+
     @Test
     void crashBetweenLastChunkAndOutcomeIsDecidedAtStartup() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);

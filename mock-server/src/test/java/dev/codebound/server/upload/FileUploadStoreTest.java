@@ -32,6 +32,68 @@ class FileUploadStoreTest {
                 NOW.plusSeconds(60));
     }
 
+    /** Created as the tus handler creates without a body: the creation, then an empty chunk committed. */
+    private UploadInfo createdAndRecorded(FileUploadStore store, long length) throws Exception {
+        UploadInfo upload = created(store, length);
+        try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
+            return writer.commit(upload.expires());
+        }
+    }
+
+    @Test
+    void aCreationIsRecordedWithItsFirstChunkAndAWholeOneWithItsOutcome() throws Exception {
+        UploadInfo whole;
+        UploadInfo undecided;
+        UploadInfo partial;
+        UploadInfo refusedChunk;
+        UploadInfo neverAnswered;
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            long before = store.journalSyncs();
+            // Sent whole in its creation request: creation, offset and outcome in one record, one journal sync.
+            whole = created(store, 3);
+            assertEquals(before, store.journalSyncs(), "nothing is written before the first chunk");
+            try (UploadStore.ChunkWriter writer = store.beginChunk(whole)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                assertEquals(UploadState.AWAITING_OUTCOME, writer.commit(NOW.plusSeconds(60)).state());
+                assertEquals(before, store.journalSyncs(), "the bytes are forced; the record waits for the outcome");
+                store.recordOutcome(whole.id(), new CompletionOutcome.Accepted("{\"receipt\":1}".getBytes()));
+                assertEquals(before + 1, store.journalSyncs(), "creation, offset and outcome: one journal sync");
+            }
+            assertEquals(before + 1, store.journalSyncs(), "closing the writer adds nothing");
+            // Whole, but its completion failed: recorded awaiting its outcome when the writer closes.
+            undecided = created(store, 2);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(undecided)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2}));
+                writer.commit(NOW.plusSeconds(60));
+            }
+            // A first chunk that does not complete the upload: creation and offset in one record.
+            partial = created(store, 3);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(partial)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1}));
+                writer.commit(NOW.plusSeconds(60));
+            }
+            // A first chunk refused (a checksum mismatch, a body too slow): the empty creation is still recorded.
+            refusedChunk = created(store, 3);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(refusedChunk)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2}));
+            }
+            // As a crash between the creation and its first chunk leaves it: never answered, never recorded.
+            neverAnswered = created(store, 3);
+        }
+        try (FileUploadStore reopened = new FileUploadStore(root)) {
+            assertEquals(List.of(undecided.id()), reopened.recover().stream().map(UploadInfo::id).toList());
+            assertEquals(UploadState.ACCEPTED, reopened.info(whole.id()).orElseThrow().state());
+            assertEquals("{\"receipt\":1}", new String(((CompletionOutcome.Accepted) reopened.outcome(whole.id())
+                    .orElseThrow()).receiptJson()));
+            assertEquals(3, Files.size(reopened.dataFile(whole.id())));
+            assertEquals(1, reopened.info(partial.id()).orElseThrow().offset());
+            assertEquals(0, reopened.info(refusedChunk.id()).orElseThrow().offset());
+            assertEquals(0, Files.size(reopened.dataFile(refusedChunk.id())));
+            assertTrue(reopened.info(neverAnswered.id()).isEmpty());
+            assertFalse(Files.exists(reopened.dataFile(neverAnswered.id())), "its data file is deleted");
+        }
+    }
+
     @Test
     void committedChunkIsRecordedAndUncommittedOneIsDiscarded() throws Exception {
         try (FileUploadStore store = new FileUploadStore(root)) {
@@ -111,7 +173,7 @@ class FileUploadStoreTest {
     void aCrashDuringCompactionLeavesTheOldJournalStanding() throws Exception {
         UploadInfo upload;
         try (FileUploadStore store = new FileUploadStore(root)) {
-            upload = created(store, 10);
+            upload = createdAndRecorded(store, 10);
         }
         // As a crash inside the rewrite leaves it: a half-written snapshot beside the journal.
         Path leftover = root.resolve("." + FileUploadStore.JOURNAL + ".0123456789ab.tmp");
@@ -169,7 +231,7 @@ class FileUploadStoreTest {
                 for (int t = 0; t < threads; t++) {
                     done.add(pool.submit(() -> {
                         for (int i = 0; i < perThread; i++) {
-                            created(store, 1);
+                            createdAndRecorded(store, 1);
                         }
                         return null;
                     }));

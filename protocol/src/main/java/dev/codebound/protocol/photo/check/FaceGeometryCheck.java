@@ -135,13 +135,13 @@ public final class FaceGeometryCheck {
     /** Whether a pixel belongs to the person: its RGB distance from the background exceeds the limit. */
     private static final class Foreground {
         private static final int LIMIT = FOREGROUND_DISTANCE * FOREGROUND_DISTANCE;
-        private final byte[] bgr;
+        private final byte[] rgb;
         private final int red;
         private final int green;
         private final int blue;
 
         Foreground(Pixels pixels, int background) {
-            this.bgr = pixels.bgr();
+            this.rgb = pixels.rgb();
             this.red = Rgb.red(background);
             this.green = Rgb.green(background);
             this.blue = Rgb.blue(background);
@@ -149,9 +149,9 @@ public final class FaceGeometryCheck {
 
         boolean at(int index) {
             int b = 3 * index;
-            int dr = (bgr[b + 2] & 0xFF) - red;
-            int dg = (bgr[b + 1] & 0xFF) - green;
-            int db = (bgr[b] & 0xFF) - blue;
+            int dr = (rgb[b] & 0xFF) - red;
+            int dg = (rgb[b + 1] & 0xFF) - green;
+            int db = (rgb[b + 2] & 0xFF) - blue;
             return dr * dr + dg * dg + db * db > LIMIT;
         }
     }

@@ -1,14 +1,15 @@
 package dev.codebound.protocol.photo.jpeg;
 
 /**
- * A decoded photo: three bytes a pixel, row by row, in blue, green, red order (the layout ImageIO
- * decodes a colour JPEG into, so the checks read the decoder's own array without converting it).
+ * A decoded photo: three bytes a pixel, row by row, in red, green, blue order (the order libjpeg
+ * writes its scanlines in, so the decoder copies whole rows into this array without reordering
+ * them).
  *
  * @param width  pixels per row
  * @param height rows
- * @param bgr    {@code 3 * width * height} bytes; not copied, and not to be modified
+ * @param rgb    {@code 3 * width * height} bytes; not copied, and not to be modified
  */
-public record Pixels(int width, int height, byte[] bgr) {
+public record Pixels(int width, int height, byte[] rgb) {
     /** The pixel at column {@code x}, row {@code y}, as 0xRRGGBB. */
     public int at(int x, int y) {
         return at(y * width + x);
@@ -17,6 +18,6 @@ public record Pixels(int width, int height, byte[] bgr) {
     /** The pixel at {@code index} (row by row), as 0xRRGGBB. */
     public int at(int index) {
         int b = 3 * index;
-        return ((bgr[b + 2] & 0xFF) << 16) | ((bgr[b + 1] & 0xFF) << 8) | (bgr[b] & 0xFF);
+        return ((rgb[b] & 0xFF) << 16) | ((rgb[b + 1] & 0xFF) << 8) | (rgb[b + 2] & 0xFF);
     }
 }

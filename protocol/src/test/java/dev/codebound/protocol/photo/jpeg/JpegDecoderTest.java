@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.protocol.photo.TestJpegs;
 import dev.codebound.protocol.photo.check.PhotoFindingsVectorGenerator;
+import dev.codebound.testkit.SamplePhotos;
+import dev.codebound.testkit.SamplePhotos.Defect;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
-/** The decoder's pixels are exactly getRGB's, whichever way it reads them. */
+/** The decoder's pixels are exactly getRGB's of ImageIO's own decode, whichever way it reads them. */
 class JpegDecoderTest {
     @Test
     void packedPixelsEqualGetRgbForEveryDecodableCorpusPhoto() throws IOException {
@@ -35,12 +38,15 @@ class JpegDecoderTest {
             for (int i = 0; i < expected.length; i++) {
                 expected[i] &= 0xFFFFFF;
             }
-            Pixels pixels = JpegDecoder.pixels(image);
-            int[] decoded = new int[expected.length];
-            for (int i = 0; i < decoded.length; i++) {
-                decoded[i] = pixels.at(i);
+            assertArrayEquals(expected, packed(JpegDecoder.pixels(image)), photo.getKey());
+            Pixels decoded;
+            try {
+                decoded = JpegDecoder.decode(photo.getValue());
+            } catch (JpegDecoder.DecodeException e) {
+                continue; // damaged: ImageIO.read decoded it with a warning, which decode refuses
             }
-            assertArrayEquals(expected, decoded, photo.getKey());
+            // decode() reads a TYPE_3BYTE_BGR photo into an RGB raster of its own: the same pixels.
+            assertArrayEquals(expected, packed(decoded), photo.getKey());
             if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
                 fastPath++;
             } else {
@@ -51,12 +57,37 @@ class JpegDecoderTest {
         assertTrue(converted >= 3, converted + " photos (grayscale, ICC profiles) converted by getRGB");
     }
 
+    private static int[] packed(Pixels pixels) {
+        int[] packed = new int[pixels.width() * pixels.height()];
+        for (int i = 0; i < packed.length; i++) {
+            packed[i] = pixels.at(i);
+        }
+        return packed;
+    }
+
+    @Test
+    void decodedPixelsEqualGetRgbForManySamplePhotos() throws Exception {
+        List<Defect> decodable = List.of(Defect.WRONG_SIZE, Defect.GRAYSCALE, Defect.TOO_SMALL, Defect.LOW_QUALITY,
+                Defect.WRONG_BACKGROUND, Defect.WRONG_DENSITY);
+        for (long seed = 1; seed <= 60; seed++) {
+            byte[] photo = seed % 3 == 0 ? SamplePhotos.bad(decodable.get((int) (seed / 3) % decodable.size()), seed)
+                    : SamplePhotos.good(seed);
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(photo));
+            int width = image.getWidth();
+            int[] expected = image.getRGB(0, 0, width, image.getHeight(), null, 0, width);
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] &= 0xFFFFFF;
+            }
+            assertArrayEquals(expected, packed(JpegDecoder.decode(photo)), "seed " + seed);
+        }
+    }
+
     @Test
     void aSpecPhotoDecodesToTheLayoutReadStraightFromTheRaster() throws Exception {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(TestJpegs.GOOD));
         assertEquals(BufferedImage.TYPE_3BYTE_BGR, image.getType());
         Pixels pixels = JpegDecoder.decode(TestJpegs.GOOD);
-        assertEquals(3 * 480 * 640, pixels.bgr().length);
+        assertEquals(3 * 480 * 640, pixels.rgb().length);
     }
 
     @Test
