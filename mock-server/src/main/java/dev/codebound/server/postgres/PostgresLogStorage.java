@@ -7,6 +7,7 @@ import dev.codebound.protocol.log.MerkleTree;
 import dev.codebound.server.transparency.AlreadyLoggedException;
 import dev.codebound.server.transparency.LogStorage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,8 +37,9 @@ import java.util.OptionalLong;
  * before), so the log looks the envelopes up again.
  *
  * <p><b>Other nodes' entries</b> enter this node's tree at its next append, when {@link #indexOf}
- * finds an entry beyond it, or in the background once a query finds the tree older than the refresh
- * interval ({@link LocalView}).
+ * finds an entry beyond it, when a root or a proof is asked for a tree larger than this node's (a
+ * checkpoint another node signed), or in the background once a query finds the tree older than the
+ * refresh interval ({@link LocalView}).
  *
  * <p><b>Checkpoints</b>: the note of the largest tree is kept; a slower node storing the note of a
  * smaller tree later does not replace it.
@@ -166,17 +168,35 @@ public final class PostgresLogStorage implements LogStorage {
 
     @Override
     public byte[] rootHash(long treeSize) {
+        reach(treeSize);
         return tree.rootHash(treeSize);
     }
 
     @Override
     public InclusionProof inclusionProof(long leafIndex, long treeSize) {
+        reach(treeSize);
         return tree.inclusionProof(leafIndex, treeSize);
     }
 
     @Override
     public ConsistencyProof consistencyProof(long oldSize, long newSize) {
+        reach(newSize);
         return tree.consistencyProof(oldSize, newSize);
+    }
+
+    /**
+     * Catches up now when asked about a tree larger than this node's: a client may hold a checkpoint
+     * another node signed a moment ago and ask this node for a proof against it.
+     */
+    private void reach(long treeSize) {
+        if (treeSize <= tree.size()) {
+            return;
+        }
+        try {
+            catchUp();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -177,9 +177,13 @@ public final class TransparencyLog implements Closeable {
         latest = new Signed(note, size);
     }
 
-    /** The latest signed checkpoint note. */
-    public String latestCheckpoint() {
-        return latest.note();
+    /**
+     * The latest signed checkpoint note: the storage's, which over a storage shared by several nodes
+     * is the largest tree any node signed, so that a client gets the newest checkpoint whichever node
+     * it asks (and that node's proofs reach it).
+     */
+    public String latestCheckpoint() throws IOException {
+        return storage.checkpoint().orElse(latest.note());
     }
 
     public String origin() {
