@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * The storage a {@link Registry} runs over: one seam per kind of state, each with its contract
  * written on its interface. The embedded set keeps everything in files under one directory; the
- * shared set ({@code SharedStores}) keeps it in a database and an object store, so that several
+ * shared set ({@code SharedStorage#registryStores}) keeps it in a database and an object store, so that several
  * registry nodes serve the same registry.
  *
  * @param stations    enrolled stations
