@@ -11,7 +11,8 @@ import java.util.OptionalLong;
 
 /**
  * Where the transparency log keeps its entries and its latest signed checkpoint: the seam in front
- * of the log's storage (the embedded {@link FileLogStorage}; a database later, issue 15).
+ * of the log's storage (the embedded {@link FileLogStorage}; {@code PostgresLogStorage} for several
+ * nodes).
  *
  * <h2>Contract</h2>
  * <ul>
