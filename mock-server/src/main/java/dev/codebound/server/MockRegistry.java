@@ -16,6 +16,7 @@ import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.ServerPipeline;
 import dev.codebound.server.http.StationAuthenticator;
+import dev.codebound.server.postgres.SharedStorage;
 import dev.codebound.server.registry.EnvelopeAcceptance;
 import dev.codebound.server.registry.Registry;
 import dev.codebound.server.registry.RegistryRoutes;
@@ -132,26 +133,41 @@ public final class MockRegistry implements AutoCloseable {
         }
         Path dataDir = config.dataDir().toAbsolutePath();
         securePrivately(dataDir);
-        ServerKeys keys = ServerKeys.loadOrCreate(dataDir, config.clock().instant());
+        ServerKeys keys = ServerKeys.loadOrCreate(config.keysDir().toAbsolutePath(), config.clock().instant());
         // In plain mode the token guards only the admin web page's login; the admin API trusts loopback there.
         String token = ServerKeys.adminToken(dataDir);
         Optional<String> adminToken = config.tls() ? Optional.of(token) : Optional.empty();
 
         ExecutorService storage = new ThreadPoolExecutor(config.storageThreads(), config.storageThreads(), 0,
                 TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads("codebound-storage"));
-        UploadStore store = new FileUploadStore(dataDir.resolve("uploads"));
-        UploadLocker locker = new MemoryUploadLocker();
-        RequestJournal journal = new RequestJournal(config.journalCapacity());
-        ServerMetrics metrics = new ServerMetrics(journal);
+        UploadStore store;
+        UploadLocker locker;
         Registry registry;
         try {
-            registry = Registry.open(dataDir, keys.keyring(), config.clock(), config.acceptedSuites(),
-                    config.codeSuite());
+            if (config.sharedStorage().isPresent()) {
+                SharedStorage shared = SharedStorage.open(config.sharedStorage().get(),
+                        keys.keyring().authority().certificate(), dataDir.resolve("spool"));
+                store = shared.uploads();
+                locker = shared.locker();
+                registry = Registry.open(shared.registryStores(), keys.keyring(), config.clock(),
+                        config.acceptedSuites(), config.codeSuite());
+            } else {
+                store = new FileUploadStore(dataDir.resolve("uploads"));
+                locker = new MemoryUploadLocker();
+                try {
+                    registry = Registry.open(dataDir, keys.keyring(), config.clock(), config.acceptedSuites(),
+                            config.codeSuite());
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(store);
+                    throw e;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
-            closeQuietly(store);
             throw e;
         }
+        RequestJournal journal = new RequestJournal(config.journalCapacity());
+        ServerMetrics metrics = new ServerMetrics(journal);
         CompletionHandler completion = config.completionHandler().isPresent() ? config.completionHandler().get()
                 : new EnvelopeAcceptance(registry, registry.photos(), dataDir.resolve("registry").resolve("opening"));
         TusService tus = new TusService(store, locker, completion, storage, config.clock(),

@@ -5,6 +5,7 @@ import dev.codebound.server.admincli.AdminCli;
 import dev.codebound.server.admincli.AdminCommand;
 import dev.codebound.server.adminui.AdminUiRoutes;
 import dev.codebound.server.faults.FaultPlan;
+import dev.codebound.server.postgres.SharedStorageSettings;
 import dev.codebound.server.faults.InvalidFaultPlanException;
 import dev.codebound.server.upload.UploadRetention;
 import java.io.IOException;
@@ -49,8 +50,42 @@ public final class MockRegistryMain implements Callable<Integer> {
             description = "Keys, uploads and the admin token live here. Default: ./${DEFAULT-VALUE}.")
     Path dataDir;
 
+    @Option(names = "--keys", paramLabel = "DIR",
+            description = "The registry's keys (keyring, TLS server certificate), created on first start. Every "
+                    + "node of one registry uses the same directory, readable by the nodes' user only. "
+                    + "Default: <data-dir>/keys.")
+    Path keysDir;
+
+    @Option(names = "--postgres-url", paramLabel = "JDBC_URL",
+            description = "Keep the registry's state in this PostgreSQL database, shared with the registry's other "
+                    + "nodes (jdbc:postgresql://host:port/database; migrated on start); needs --objects. The "
+                    + "password comes from --postgres-password-file or the environment variable "
+                    + SharedStorageSettings.PASSWORD_VARIABLE + ", never from the command line. "
+                    + "Default: the embedded stores under --data-dir.")
+    String postgresUrl;
+
+    @Option(names = "--postgres-user", paramLabel = "USER", defaultValue = "codebound",
+            description = "The database user (with --postgres-url). Default: ${DEFAULT-VALUE}.")
+    String postgresUser;
+
+    @Option(names = "--postgres-password-file", paramLabel = "FILE",
+            description = "A file holding the database user's password (its first line), readable by the registry's "
+                    + "user only.")
+    Path postgresPasswordFile;
+
+    @Option(names = "--objects", paramLabel = "DIR",
+            description = "The object-store directory shared by the registry's nodes (with --postgres-url): upload "
+                    + "bytes and accepted envelopes.")
+    Path objects;
+
     @CommandLine.ArgGroup(exclusive = true)
     Mode mode = new Mode();
+
+    private final Map<String, String> environment;
+
+    MockRegistryMain(Map<String, String> environment) {
+        this.environment = environment;
+    }
 
     /** TLS or plain; TLS unless --plain is given. */
     static final class Mode {
@@ -154,6 +189,8 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .expiryCheckInterval(retentionInterval)
                 .acceptedSuites(Set.copyOf(suites))
                 .codeSuite(codeSuite)
+                .keysDir(keysDir)
+                .sharedStorage(sharedStorage())
                 .build();
         MockRegistry registry;
         try {
@@ -180,13 +217,16 @@ public final class MockRegistryMain implements Callable<Integer> {
         MockRegistryConfig config = registry.config();
         Path dataDir = config.dataDir();
         if (registry.createdKeys()) {
-            out.println("Created the registry keyring in " + dataDir.toAbsolutePath().resolve("keys"));
+            out.println("Created the registry keyring in " + config.keysDir().toAbsolutePath());
         }
+        config.sharedStorage().ifPresent(shared -> out.println("Shared stores: database " + shared.jdbcUrl()
+                + ", objects " + shared.objectsDirectory().toAbsolutePath()));
         out.println("Registry CA certificate: " + registry.caCertificateFile());
         out.println(FINGERPRINT + Certificates.displayFingerprint(registry.keyring().authority().certificate()));
         out.println("  publish it to station operators: 'codebound-agent init' shows theirs to compare "
                 + "(also served in GET /health)");
-        out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
+        out.println("Trust bundle: " + (config.sharedStorage().isPresent() ? "in the shared database"
+                : dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json"))
                 + " (also served at /registry/v1/trust-bundle)");
         if (config.tls()) {
             out.println("TLS 1.3 by " + TlsEngine.describe(registry.tlsProvider().orElseThrow()));
@@ -203,6 +243,26 @@ public final class MockRegistryMain implements Callable<Integer> {
                 : "Fault injection: " + used.rules().size() + " rule(s), seed " + used.seed() + "; plan: "
                         + new String(used.toJson(), StandardCharsets.UTF_8));
         out.println(String.format(LISTENING, registry.baseUri()));
+    }
+
+    /** The shared storage the options name, or null for the embedded stores; a bad combination is a usage error. */
+    private SharedStorageSettings sharedStorage() {
+        if (postgresUrl == null) {
+            if (objects != null || postgresPasswordFile != null) {
+                throw new IllegalArgumentException("--objects and --postgres-password-file go with --postgres-url: "
+                        + "the shared stores are a database and an object store together");
+            }
+            return null;
+        }
+        if (objects == null) {
+            throw new IllegalArgumentException("--postgres-url needs --objects DIR: upload bytes and envelopes live "
+                    + "in the object store the nodes share");
+        }
+        String password = postgresPasswordFile != null
+                ? SharedStorageSettings.readPassword(postgresPasswordFile)
+                : environment.get(SharedStorageSettings.PASSWORD_VARIABLE);
+        return new SharedStorageSettings(postgresUrl, postgresUser, password, objects,
+                SharedStorageSettings.DEFAULT_REFRESH_INTERVAL);
     }
 
     /** Reads a {@code --faults} file; an unreadable file or a bad plan is a usage error (exit code 2). */
@@ -231,7 +291,7 @@ public final class MockRegistryMain implements Callable<Integer> {
      * {@link AdminCli} says.
      */
     public static CommandLine commandLine(Map<String, String> environment) {
-        CommandLine line = new CommandLine(new MockRegistryMain())
+        CommandLine line = new CommandLine(new MockRegistryMain(environment))
                 .addSubcommand(new CommandLine(new AdminCommand(environment)));
         line.setExecutionExceptionHandler((exception, cmd, parsed) -> {
             if (AdminCli.runs(parsed)) {
