@@ -11,7 +11,6 @@ import dev.codebound.protocol.pki.TrustBundleCodec;
 import dev.codebound.server.postgres.PostgresServer;
 import dev.codebound.server.postgres.SharedStorageSettings;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -61,8 +60,8 @@ class SharedNodesTest {
             assertEquals(first.keyring().authority().certificate(), second.keyring().authority().certificate());
             assertArrayEquals(trustBundle(first), trustBundle(second), "one signed bundle, whichever node serves it");
 
-            IssuedCode code = first.registry().codes().issueBatch(new StringReader(
-                    "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n")).get(0);
+            IssuedCode code = first.registry().codes().issueBatch(
+                    "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n").get(0);
             second.registry().codes().revoke(code.codeId());
             byte[] afterRevocation = trustBundle(second);
             TrustBundle bundle = TrustBundleCodec.verify(afterRevocation, first.keyring().authority().certificate(),
