@@ -60,12 +60,14 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Settings settings;
     private final S3Failures failures;
     private final Path spool;
+    private final int listPage;
 
-    private S3ObjectStore(S3Client client, S3Settings settings, Path spool) {
+    private S3ObjectStore(S3Client client, S3Settings settings, Path spool, int listPage) {
         this.client = client;
         this.settings = settings;
         this.failures = new S3Failures(settings);
         this.spool = spool;
+        this.listPage = listPage;
     }
 
     /**
@@ -74,6 +76,11 @@ public final class S3ObjectStore implements ObjectStore {
      * {@link #checkWritable()}.
      */
     public static S3ObjectStore open(S3Settings settings, Path spool) throws IOException {
+        return open(settings, spool, LIST_PAGE);
+    }
+
+    /** As {@link #open(S3Settings, Path)}, listing {@code listPage} keys per request (tests page through few). */
+    static S3ObjectStore open(S3Settings settings, Path spool, int listPage) throws IOException {
         Objects.requireNonNull(settings, "settings");
         SpooledContent.prepare(spool);
         S3ClientBuilder builder = S3Client.builder()
@@ -90,7 +97,7 @@ public final class S3ObjectStore implements ObjectStore {
                         .apiCallTimeout(settings.timeouts().call())
                         .build());
         settings.endpoint().ifPresent(builder::endpointOverride);
-        return new S3ObjectStore(builder.build(), settings, spool);
+        return new S3ObjectStore(builder.build(), settings, spool, listPage);
     }
 
     /**
@@ -204,7 +211,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             do {
                 ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(settings.bucket())
-                        .prefix(prefix).maxKeys(LIST_PAGE);
+                        .prefix(prefix).maxKeys(listPage);
                 if (continuation != null) {
                     request.continuationToken(continuation);
                 }

@@ -95,12 +95,17 @@ public record S3Settings(Optional<URI> endpoint, String bucket, String region, S
     }
 
     private static void checkEndpoint(URI uri) {
+        if (uri.getRawUserInfo() != null) {
+            // Not quoted: the user part of a URL may be a key and its secret.
+            throw new IllegalArgumentException("--s3-endpoint must not hold a user or password; credentials go in "
+                    + "--s3-credentials or the environment");
+        }
         boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-        if (!web || uri.getHost() == null || uri.getUserInfo() != null || uri.getQuery() != null
+        if (!web || uri.getHost() == null || uri.getQuery() != null
                 || uri.getFragment() != null || !(uri.getPath() == null || uri.getPath().isEmpty()
                         || uri.getPath().equals("/"))) {
             throw new IllegalArgumentException("--s3-endpoint '" + uri + "' must be http(s)://HOST[:PORT] with no "
-                    + "path, user or query (the bucket is --s3-bucket; credentials go in --s3-credentials)");
+                    + "path or query (the bucket is --s3-bucket)");
         }
     }
 
