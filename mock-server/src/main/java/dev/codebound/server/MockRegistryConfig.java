@@ -2,6 +2,7 @@ package dev.codebound.server;
 
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.http.ClientLimits;
+import dev.codebound.server.objects.S3Settings;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.UploadRetention;
 import java.nio.file.Path;
@@ -66,6 +67,7 @@ public final class MockRegistryConfig {
     private final Set<Integer> acceptedSuites;
     private final int codeSuite;
     private final CompletionHandler completionHandler;
+    private final S3Settings s3;
     private final Clock clock;
 
     private MockRegistryConfig(Builder builder) {
@@ -98,6 +100,7 @@ public final class MockRegistryConfig {
                     + new TreeSet<>(acceptedSuites) + ": stations verify codes with the bundle's keys");
         }
         this.completionHandler = builder.completionHandler;
+        this.s3 = builder.s3;
         this.clock = builder.clock;
     }
 
@@ -133,6 +136,7 @@ public final class MockRegistryConfig {
         builder.acceptedSuites = acceptedSuites;
         builder.codeSuite = codeSuite;
         builder.completionHandler = completionHandler;
+        builder.s3 = s3;
         builder.clock = clock;
         return builder;
     }
@@ -284,6 +288,14 @@ public final class MockRegistryConfig {
         return Optional.ofNullable(completionHandler);
     }
 
+    /**
+     * The S3-compatible object storage for the shared stores, when one was given (default none):
+     * checked at start, which fails if the bucket is missing or not writable.
+     */
+    public Optional<S3Settings> s3() {
+        return Optional.ofNullable(s3);
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -315,6 +327,7 @@ public final class MockRegistryConfig {
         private Set<Integer> acceptedSuites = DEFAULT_ACCEPTED_SUITES;
         private int codeSuite = 1;
         private CompletionHandler completionHandler;
+        private S3Settings s3;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -463,6 +476,12 @@ public final class MockRegistryConfig {
         /** A replacement for the registry's envelope acceptance (tests of the transport); null for the real one. */
         public Builder completionHandler(CompletionHandler value) {
             this.completionHandler = value;
+            return this;
+        }
+
+        /** The S3-compatible object storage for the shared stores; null for none. */
+        public Builder s3(S3Settings value) {
+            this.s3 = value;
             return this;
         }
 

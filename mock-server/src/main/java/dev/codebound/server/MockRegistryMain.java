@@ -37,6 +37,8 @@ public final class MockRegistryMain implements Callable<Integer> {
     /** The start of the banner line with the CA certificate's fingerprint. */
     static final String FINGERPRINT = "Registry CA SHA-256 fingerprint: ";
 
+    private final Map<String, String> environment;
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443",
             description = "Port to listen on; 0 picks a free one (printed). Default: ${DEFAULT-VALUE}.")
     int port;
@@ -133,6 +135,14 @@ public final class MockRegistryMain implements Callable<Integer> {
                     + "one of --suites. Default: ${DEFAULT-VALUE}.")
     int codeSuite;
 
+    @CommandLine.Mixin
+    S3Options s3 = new S3Options();
+
+    /** @param environment where the S3 credentials are read when no file is named */
+    MockRegistryMain(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() throws Exception {
         FaultPlan plan = faults == null ? FaultPlan.NONE : readPlan(faults);
@@ -154,6 +164,7 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .expiryCheckInterval(retentionInterval)
                 .acceptedSuites(Set.copyOf(suites))
                 .codeSuite(codeSuite)
+                .s3(s3.settings(environment).orElse(null))
                 .build();
         MockRegistry registry;
         try {
@@ -196,6 +207,7 @@ public final class MockRegistryMain implements Callable<Integer> {
         if (!config.tls()) {
             out.println("PLAIN MODE (development): no TLS; stations identify with the Codebound-Dev-Station header");
         }
+        config.s3().ifPresent(s3 -> out.println("Object storage: S3 " + s3.describe() + ", checked writable"));
         out.println("Admin web page (from this machine only): " + registry.baseUri() + AdminUiRoutes.PREFIX);
         FaultPlan used = registry.faults().plan();
         out.println(used.rules().isEmpty()
@@ -228,10 +240,10 @@ public final class MockRegistryMain implements Callable<Integer> {
     /**
      * The server's command line with its exit-code mapping (2 for usage errors, 1 for failures),
      * and the {@code admin} subcommand, which reads {@code environment} and reports as
-     * {@link AdminCli} says.
+     * {@link AdminCli} says; the server reads its S3 credentials there when no file is named.
      */
     public static CommandLine commandLine(Map<String, String> environment) {
-        CommandLine line = new CommandLine(new MockRegistryMain())
+        CommandLine line = new CommandLine(new MockRegistryMain(environment))
                 .addSubcommand(new CommandLine(new AdminCommand(environment)));
         line.setExecutionExceptionHandler((exception, cmd, parsed) -> {
             if (AdminCli.runs(parsed)) {

@@ -12,7 +12,6 @@ import java.util.logging.Logger;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.TransientApiMetadata;
 
@@ -22,7 +21,7 @@ import org.jclouds.blobstore.TransientApiMetadata;
  * run. It can be stopped and started again on the same port over the same store, to play a service
  * that goes away in the middle of a call and comes back.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
     /** Kept referenced: java.util.logging forgets the level of a logger nobody holds. */
     private static final List<Logger> QUIETED = new ArrayList<>();
 
@@ -49,52 +48,48 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** A server listening on an ephemeral port of 127.0.0.1. */
-    static S3ProxyServer start() throws Exception {
+    public static S3ProxyServer start() throws Exception {
         S3ProxyServer server = new S3ProxyServer();
         server.listen(0);
         return server;
     }
 
     /** Stops answering: connections to the port are refused until {@link #restart()}. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         proxy.stop();
     }
 
     /** Listens again, on the same port, over the same objects. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         listen(port);
     }
 
     /** A new, empty bucket with a name of its own. */
-    String createBucket() {
+    public String createBucket() {
         String bucket = "bucket-" + UUID.randomUUID().toString().substring(0, 13).toLowerCase(Locale.ROOT);
-        blobStore().createContainerInLocation(null, bucket);
+        context.getBlobStore().createContainerInLocation(null, bucket);
         return bucket;
     }
 
-    BlobStore blobStore() {
-        return context.getBlobStore();
-    }
-
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** Settings for {@code bucket} with this server's key and short time limits. */
-    S3Settings settings(String bucket) {
+    public S3Settings settings(String bucket) {
         return settings(bucket, new S3Credentials(accessKey, secretKey, Optional.empty(), "the test"));
     }
 
-    S3Settings settings(String bucket, S3Credentials credentials) {
+    public S3Settings settings(String bucket, S3Credentials credentials) {
         return new S3Settings(Optional.of(endpoint()), bucket, S3Settings.DEFAULT_REGION, credentials,
                 new S3Settings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30)));
     }
 
-    String accessKey() {
+    public String accessKey() {
         return accessKey;
     }
 
-    String secretKey() {
+    public String secretKey() {
         return secretKey;
     }
 
