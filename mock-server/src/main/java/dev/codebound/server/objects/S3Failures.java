@@ -30,7 +30,7 @@ final class S3Failures {
      * ({@code null} for a call on the bucket itself).
      */
     IOException of(String action, String key, SdkException failure) {
-        String what = "S3 " + action + (key == null ? "" : " of key " + key) + " in " + settings.describe()
+        String what = "S3 " + action + (key == null ? " of " : " of key " + key + " in ") + settings.describe()
                 + " failed: ";
         if (failure instanceof S3Exception service) {
             return new IOException(what + serviceReason(service), failure);
