@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -95,6 +96,8 @@ public final class S3ObjectStore implements ObjectStore {
                         .socketTimeout(settings.timeouts().socket()))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(settings.timeouts().call())
+                        // Set here, not left to AWS_RETRY_MODE or a profile file: three attempts, as documented.
+                        .retryStrategy(RetryMode.STANDARD)
                         .build());
         settings.endpoint().ifPresent(builder::endpointOverride);
         return new S3ObjectStore(builder.build(), settings, spool, listPage);
@@ -120,6 +123,7 @@ public final class S3ObjectStore implements ObjectStore {
                         + probe + "; the service is not a faithful object store");
             }
         }
+        // Listing is how a node finds what another left (recovery); a key without that right fails here, not then.
         list(PROBE_PREFIX);
         delete(probe);
     }
