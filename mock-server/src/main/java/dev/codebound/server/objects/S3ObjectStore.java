@@ -117,15 +117,18 @@ public final class S3ObjectStore implements ObjectStore {
         String probe = PROBE_PREFIX + UUID.randomUUID();
         byte[] bytes = probe.getBytes(StandardCharsets.US_ASCII);
         put(probe, bytes);
-        try (InputStream in = open(probe)) {
-            if (!Arrays.equals(in.readAllBytes(), bytes)) {
-                throw new IOException("S3 " + settings.describe() + " returned other bytes than were written to "
-                        + probe + "; the service is not a faithful object store");
+        try {
+            try (InputStream in = open(probe)) {
+                if (!Arrays.equals(in.readAllBytes(), bytes)) {
+                    throw new IOException("S3 " + settings.describe() + " returned other bytes than were written to "
+                            + probe + "; the service is not a faithful object store");
+                }
             }
+            // Listing is how a node finds what another left (recovery): a key without that right fails here, not then.
+            list(PROBE_PREFIX);
+        } finally {
+            delete(probe);
         }
-        // Listing is how a node finds what another left (recovery); a key without that right fails here, not then.
-        list(PROBE_PREFIX);
-        delete(probe);
     }
 
     @Override
