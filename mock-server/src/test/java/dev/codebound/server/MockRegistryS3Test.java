@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,7 @@ class MockRegistryS3Test {
         String bucket = server.createBucket();
         Path credentials = Files.writeString(dir.resolve("credentials"), "[default]\naws_access_key_id = "
                 + server.accessKey() + "\naws_secret_access_key = not-the-secret-at-all\n");
+        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
         Outcome outcome = run(Map.of(), "--s3-endpoint", server.endpoint().toString(), "--s3-bucket", bucket,
                 "--s3-credentials", credentials.toString());
         assertEquals(1, outcome.exitCode(), outcome.err());

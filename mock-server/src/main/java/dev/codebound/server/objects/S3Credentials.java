@@ -3,9 +3,11 @@ package dev.codebound.server.objects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -49,13 +51,15 @@ public record S3Credentials(String accessKeyId, String secretAccessKey, Optional
      * aws_secret_access_key = ...
      * </pre>
      *
-     * @throws IllegalArgumentException if the file cannot be read or lacks a key, saying which
+     * @throws IllegalArgumentException if the file cannot be read, lacks a key, or every local user
+     *                                  may read it, saying which
      */
     public static S3Credentials fromFile(Path file) {
         String source = "S3 credentials file " + file;
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new IllegalArgumentException(source + " is not a readable file");
         }
+        refuseWorldReadable(file, source);
         ProfileFile profiles;
         try {
             profiles = ProfileFile.builder().content(file).type(ProfileFile.Type.CREDENTIALS).build();
@@ -72,6 +76,25 @@ public record S3Credentials(String accessKeyId, String secretAccessKey, Optional
                 source + " has no aws_secret_access_key in [" + PROFILE + "]"));
         return new S3Credentials(id.trim(), secret.trim(),
                 profile.property("aws_session_token").map(String::trim), source);
+    }
+
+    /**
+     * A secret every local user can read is no longer one (as ssh refuses such a private key); a
+     * group may read it, for the secret stores that hand files to a service's group.
+     */
+    private static void refuseWorldReadable(Path file, String source) {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException notPosix) {
+            return;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + " cannot be read: " + e.getMessage(), e);
+        }
+        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            throw new IllegalArgumentException(source + " is readable by every local user; make it private "
+                    + "(chmod 600) and replace the key if others may have read it");
+        }
     }
 
     /**

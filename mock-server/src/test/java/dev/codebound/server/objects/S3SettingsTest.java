@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class S3SettingsTest {
 
     @Test
     void aCredentialsFileInTheAwsFormatIsReadAndNeverPrinted() throws IOException {
-        Path file = Files.writeString(directory.resolve("credentials"), """
+        Path file = privateFile(directory.resolve("credentials"), """
                 [default]
                 aws_access_key_id = AKIDFILE
                 aws_secret_access_key = file-secret-value
@@ -72,13 +73,28 @@ class S3SettingsTest {
     }
 
     @Test
+    void aCredentialsFileEveryLocalUserMayReadIsRefused() throws IOException {
+        Path file = Files.writeString(directory.resolve("credentials"),
+                "[default]\naws_access_key_id = AKID\naws_secret_access_key = world-readable-secret\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> S3Settings.fromOptions(null, "photos", null, file, ENVIRONMENT));
+        assertTrue(refused.getMessage().contains("readable by every local user"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("world-readable-secret"), refused.getMessage());
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        assertEquals("AKID", S3Settings.fromOptions(null, "photos", null, file, ENVIRONMENT).orElseThrow()
+                .credentials().accessKeyId());
+    }
+
+    @Test
     void anIncompleteOrMissingCredentialsFileSaysWhatIsMissing() throws IOException {
-        Path noSecret = Files.writeString(directory.resolve("no-secret"), "[default]\naws_access_key_id = AKID\n");
+        Path noSecret = privateFile(directory.resolve("no-secret"), "[default]\naws_access_key_id = AKID\n");
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> S3Settings.fromOptions(null, "photos", null, noSecret, ENVIRONMENT));
         assertTrue(refused.getMessage().contains("no aws_secret_access_key"), refused.getMessage());
 
-        Path otherProfile = Files.writeString(directory.resolve("other"),
+        Path otherProfile = privateFile(directory.resolve("other"),
                 "[backup]\naws_access_key_id = AKID\naws_secret_access_key = s\n");
         refused = assertThrows(IllegalArgumentException.class,
                 () -> S3Settings.fromOptions(null, "photos", null, otherProfile, ENVIRONMENT));
@@ -106,5 +122,12 @@ class S3SettingsTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> S3Settings.fromOptions(null, "photos", "EU West", null, ENVIRONMENT));
         assertTrue(refused.getMessage().contains("--s3-region"), refused.getMessage());
+    }
+
+    /** A file only its owner may read, as credentials files must be. */
+    static Path privateFile(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 }
