@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -44,8 +45,8 @@ final class S3Failures {
             return new IOException(what + "no answer within " + settings.timeouts().call().toSeconds() + " s; check "
                     + "that the service is up and the network to it is not saturated", failure);
         }
-        Throwable unreachable = cause(failure, ConnectException.class, UnknownHostException.class,
-                NoRouteToHostException.class);
+        Throwable unreachable = cause(failure, ConnectException.class, ConnectTimeoutException.class,
+                UnknownHostException.class, NoRouteToHostException.class);
         if (unreachable != null) {
             return new IOException(what + "cannot reach the service (" + unreachable.getClass().getSimpleName()
                     + "); check --s3-endpoint and that the service is running", failure);
