@@ -5,6 +5,7 @@ import dev.codebound.server.admincli.AdminCli;
 import dev.codebound.server.admincli.AdminCommand;
 import dev.codebound.server.adminui.AdminUiRoutes;
 import dev.codebound.server.faults.FaultPlan;
+import dev.codebound.server.objects.ObjectStoreLocation;
 import dev.codebound.server.postgres.SharedStorageSettings;
 import dev.codebound.server.faults.InvalidFaultPlanException;
 import dev.codebound.server.upload.UploadRetention;
@@ -58,7 +59,8 @@ public final class MockRegistryMain implements Callable<Integer> {
 
     @Option(names = "--postgres-url", paramLabel = "JDBC_URL",
             description = "Keep the registry's state in this PostgreSQL database, shared with the registry's other "
-                    + "nodes (jdbc:postgresql://host:port/database; migrated on start); needs --objects. The "
+                    + "nodes (jdbc:postgresql://host:port/database; migrated on start); needs an object store, "
+                    + "--objects or --s3-bucket. The "
                     + "password comes from --postgres-password-file or the environment variable "
                     + SharedStorageSettings.PASSWORD_VARIABLE + ", never from the command line. "
                     + "Default: the embedded stores under --data-dir.")
@@ -75,14 +77,18 @@ public final class MockRegistryMain implements Callable<Integer> {
 
     @Option(names = "--objects", paramLabel = "DIR",
             description = "The object-store directory shared by the registry's nodes (with --postgres-url): upload "
-                    + "bytes and accepted envelopes.")
+                    + "bytes and accepted envelopes. Instead of the --s3-* options.")
     Path objects;
+
+    @CommandLine.Mixin
+    S3Options s3 = new S3Options();
 
     @CommandLine.ArgGroup(exclusive = true)
     Mode mode = new Mode();
 
     private final Map<String, String> environment;
 
+    /** @param environment where the database password and the S3 credentials are read when no file is named */
     MockRegistryMain(Map<String, String> environment) {
         this.environment = environment;
     }
@@ -220,7 +226,8 @@ public final class MockRegistryMain implements Callable<Integer> {
             out.println("Created the registry keyring in " + config.keysDir().toAbsolutePath());
         }
         config.sharedStorage().ifPresent(shared -> out.println("Shared stores: database " + shared.jdbcUrl()
-                + ", objects " + shared.objectsDirectory().toAbsolutePath()));
+                + ", objects in " + shared.objects().describe()
+                + (shared.objects() instanceof ObjectStoreLocation.S3Bucket ? ", checked writable" : "")));
         out.println("Registry CA certificate: " + registry.caCertificateFile());
         out.println(FINGERPRINT + Certificates.displayFingerprint(registry.keyring().authority().certificate()));
         out.println("  publish it to station operators: 'codebound-agent init' shows theirs to compare "
@@ -245,23 +252,34 @@ public final class MockRegistryMain implements Callable<Integer> {
         out.println(String.format(LISTENING, registry.baseUri()));
     }
 
-    /** The shared storage the options name, or null for the embedded stores; a bad combination is a usage error. */
+    /**
+     * The shared storage the options name, or null for the embedded stores: a database and one object
+     * store, a directory ({@code --objects}) or an S3 bucket ({@code --s3-*}). A bad combination is a
+     * usage error.
+     */
     private SharedStorageSettings sharedStorage() {
         if (postgresUrl == null) {
-            if (objects != null || postgresPasswordFile != null) {
-                throw new IllegalArgumentException("--objects and --postgres-password-file go with --postgres-url: "
-                        + "the shared stores are a database and an object store together");
+            if (objects != null || s3.given() || postgresPasswordFile != null) {
+                throw new IllegalArgumentException("--objects, --s3-* and --postgres-password-file go with "
+                        + "--postgres-url: the shared stores are a database and an object store together");
             }
             return null;
         }
-        if (objects == null) {
-            throw new IllegalArgumentException("--postgres-url needs --objects DIR: upload bytes and envelopes live "
-                    + "in the object store the nodes share");
+        if (objects != null && s3.given()) {
+            throw new IllegalArgumentException("--objects and --s3-* name two object stores; give one: --objects DIR "
+                    + "for a directory every node mounts, or --s3-bucket (with --s3-endpoint, --s3-region, "
+                    + "--s3-credentials) for an S3-compatible bucket");
         }
+        if (objects == null && !s3.given()) {
+            throw new IllegalArgumentException("--postgres-url needs --objects DIR or --s3-bucket NAME: upload bytes "
+                    + "and envelopes live in the object store the nodes share");
+        }
+        ObjectStoreLocation location = objects != null ? new ObjectStoreLocation.Directory(objects)
+                : new ObjectStoreLocation.S3Bucket(s3.settings(environment).orElseThrow());
         String password = postgresPasswordFile != null
                 ? SharedStorageSettings.readPassword(postgresPasswordFile)
                 : environment.get(SharedStorageSettings.PASSWORD_VARIABLE);
-        return new SharedStorageSettings(postgresUrl, postgresUser, password, objects,
+        return new SharedStorageSettings(postgresUrl, postgresUser, password, location,
                 SharedStorageSettings.DEFAULT_REFRESH_INTERVAL);
     }
 
@@ -288,7 +306,7 @@ public final class MockRegistryMain implements Callable<Integer> {
     /**
      * The server's command line with its exit-code mapping (2 for usage errors, 1 for failures),
      * and the {@code admin} subcommand, which reads {@code environment} and reports as
-     * {@link AdminCli} says.
+     * {@link AdminCli} says; the server reads its S3 credentials there when no file is named.
      */
     public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine line = new CommandLine(new MockRegistryMain(environment))

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
+import dev.codebound.server.objects.ObjectStoreLocation;
 import dev.codebound.server.postgres.PostgresServer;
 import dev.codebound.server.postgres.SharedStorageSettings;
 import java.io.IOException;
@@ -38,7 +39,7 @@ class SharedNodesTest {
     @BeforeEach
     void database() throws Exception {
         shared = new SharedStorageSettings(POSTGRES.newDatabaseUrl(), POSTGRES.user(), null,
-                directory.resolve("objects"), Duration.ofMillis(100));
+                new ObjectStoreLocation.Directory(directory.resolve("objects")), Duration.ofMillis(100));
     }
 
     private MockRegistry node(String name, Path keys) throws IOException {

@@ -62,7 +62,6 @@ public final class FileObjectStore implements ObjectStore {
     public static final long S3_MINIMUM_PART_SIZE = 5L << 20;
     static final int NAME_CHUNK = 200;
     private static final int MAX_PARTS = 10_000;
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,512}");
     private static final Pattern UPLOAD_ID = Pattern.compile("[0-9a-f]{32}");
     private static final String SLASH = "%2F";
     private static final String CHUNK_SUFFIX = "+";
@@ -152,9 +151,7 @@ public final class FileObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String prefix) throws IOException {
-        if (!prefix.isEmpty() && !KEY.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("a key prefix is up to 512 characters of [A-Za-z0-9._/-]");
-        }
+        ObjectKeys.checkPrefix(prefix);
         List<String> keys = new ArrayList<>();
         try (Stream<Path> files = Files.walk(objects)) {
             for (Path path : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
@@ -327,7 +324,7 @@ public final class FileObjectStore implements ObjectStore {
 
     /** The file of the object under {@code key}, after checking the key. */
     Path file(String key) {
-        checkKey(key);
+        ObjectKeys.check(key);
         String name = key.replace("/", SLASH);
         Path file = objects;
         while (name.length() > NAME_CHUNK) {
@@ -344,18 +341,6 @@ public final class FileObjectStore implements ObjectStore {
             name.append(part.endsWith(CHUNK_SUFFIX) ? part.substring(0, part.length() - 1) : part);
         }
         return name.toString().replace(SLASH, "/");
-    }
-
-    private static void checkKey(String key) {
-        if (!KEY.matcher(key).matches() || key.startsWith("/")) {
-            throw new IllegalArgumentException("an object key is 1 to 512 characters of [A-Za-z0-9._/-], not "
-                    + "starting with /");
-        }
-        for (String segment : key.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException("an object key has no empty, \".\" or \"..\" segment");
-            }
-        }
     }
 
     private void removeOldTemporaries() throws IOException {

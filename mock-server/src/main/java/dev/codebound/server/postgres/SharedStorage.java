@@ -1,7 +1,6 @@
 package dev.codebound.server.postgres;
 
 import dev.codebound.protocol.pki.Certificates;
-import dev.codebound.server.objects.FileObjectStore;
 import dev.codebound.server.objects.ObjectStore;
 import dev.codebound.server.registry.PhotoArchive;
 import dev.codebound.server.registry.RegistryStores;
@@ -35,16 +34,16 @@ public final class SharedStorage {
     }
 
     /**
-     * Connects to the database of {@code settings}, brings its schema up to date, checks the node's
-     * registry CA {@code ca} against the registry's, and opens the object store; chunks are spooled
-     * under {@code spool}, a directory of this node's own.
+     * Connects to the database of {@code settings}, brings its schema up to date and checks the
+     * node's registry CA {@code ca} against the registry's; bytes go to {@code objects}, the store
+     * opened from {@link SharedStorageSettings#objects()}, which the caller keeps and closes.
+     * Chunks are spooled under {@code spool}, a directory of this node's own.
      */
-    public static SharedStorage open(SharedStorageSettings settings, X509Certificate ca, Path spool)
-            throws IOException {
+    public static SharedStorage open(SharedStorageSettings settings, ObjectStore objects, X509Certificate ca,
+            Path spool) throws IOException {
         Database database = Database.open(settings.jdbcUrl(), settings.user(), settings.password());
         SchemaMigrations.apply(database);
         claimIdentity(database, Certificates.fingerprint(ca));
-        ObjectStore objects = new FileObjectStore(settings.objectsDirectory());
         PostgresUploadLocker locker = new PostgresUploadLocker(database);
         return new SharedStorage(settings, database, objects, locker,
                 new PostgresUploadStore(database, objects, locker, spool));

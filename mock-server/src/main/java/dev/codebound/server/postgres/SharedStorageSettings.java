@@ -1,5 +1,6 @@
 package dev.codebound.server.postgres;
 
+import dev.codebound.server.objects.ObjectStoreLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,16 +11,16 @@ import java.util.Objects;
 
 /**
  * Where a registry node keeps the state it shares with the other nodes of its registry: a
- * PostgreSQL database and an object-store directory. The password is never shown:
+ * PostgreSQL database and an object store (a shared directory or an S3 bucket). The password is never shown:
  * {@link #toString()} leaves it out, so that a logged configuration carries no secret.
  *
  * @param jdbcUrl          {@code jdbc:postgresql://host:port/database}
  * @param user             the database user
  * @param password         the user's password, or null where the database needs none (trust, peer)
- * @param objectsDirectory the shared object-store directory ({@code --objects})
+ * @param objects          where the shared object store lives ({@code --objects} or {@code --s3-*})
  * @param refreshInterval  how soon another node's revocations reach this node's views
  */
-public record SharedStorageSettings(String jdbcUrl, String user, String password, Path objectsDirectory,
+public record SharedStorageSettings(String jdbcUrl, String user, String password, ObjectStoreLocation objects,
         Duration refreshInterval) {
     /** The environment variable a node reads the database password from when no file is given. */
     public static final String PASSWORD_VARIABLE = "CODEBOUND_POSTGRES_PASSWORD";
@@ -29,7 +30,7 @@ public record SharedStorageSettings(String jdbcUrl, String user, String password
     public SharedStorageSettings {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(objectsDirectory, "objectsDirectory");
+        Objects.requireNonNull(objects, "objects");
         Objects.requireNonNull(refreshInterval, "refreshInterval");
         if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
             throw new IllegalArgumentException("the database URL must start with jdbc:postgresql://, as in "
@@ -66,6 +67,6 @@ public record SharedStorageSettings(String jdbcUrl, String user, String password
     @Override
     public String toString() {
         return "SharedStorageSettings[" + jdbcUrl + ", user " + user + (password == null ? "" : ", password set")
-                + ", objects " + objectsDirectory + ", refresh " + refreshInterval + "]";
+                + ", objects " + objects.describe() + ", refresh " + refreshInterval + "]";
     }
 }

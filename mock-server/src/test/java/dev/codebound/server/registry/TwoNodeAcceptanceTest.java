@@ -25,6 +25,7 @@ import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
 import dev.codebound.server.TusTestClient;
+import dev.codebound.server.objects.ObjectStoreLocation;
 import dev.codebound.server.postgres.PostgresServer;
 import dev.codebound.server.postgres.SharedStorageSettings;
 import dev.codebound.testkit.SamplePhotos;
@@ -72,7 +73,7 @@ class TwoNodeAcceptanceTest {
     @BeforeEach
     void start() throws Exception {
         SharedStorageSettings shared = new SharedStorageSettings(POSTGRES.newDatabaseUrl(), POSTGRES.user(), null,
-                directory.resolve("objects"), Duration.ofMillis(200));
+                new ObjectStoreLocation.Directory(directory.resolve("objects")), Duration.ofMillis(200));
         nodeA = MockRegistry.start(node("node-a").sharedStorage(shared).build());
         nodeB = MockRegistry.start(node("node-b").sharedStorage(shared).build());
         KeyPair key = KeyPairs.generateP256();
