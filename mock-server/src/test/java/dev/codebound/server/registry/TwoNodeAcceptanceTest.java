@@ -1,5 +1,6 @@
 package dev.codebound.server.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,7 @@ import dev.codebound.server.postgres.PostgresServer;
 import dev.codebound.server.postgres.SharedStorageSettings;
 import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -53,9 +55,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real sealed envelopes accepted by two registry nodes (in this process) over one PostgreSQL
- * database and one object directory, through tus on loopback: an upload begun on one node is
- * finished on the other, the log stays one log whose proofs from either node verify against either
- * node's checkpoint, and the same envelope finished on both nodes at once gets one receipt.
+ * database and one object store, through tus on loopback: an upload begun on one node is finished
+ * on the other, the envelope the archive adopted reads back whole from either node, the log stays
+ * one log whose proofs from either node verify against either node's checkpoint, and the same
+ * envelope finished on both nodes at once gets one receipt. Here the object store is a shared
+ * directory; {@link TwoNodeAcceptanceOverS3Test} runs the same tests over an S3 bucket.
  */
 class TwoNodeAcceptanceTest {
     @RegisterExtension
@@ -73,13 +77,18 @@ class TwoNodeAcceptanceTest {
     @BeforeEach
     void start() throws Exception {
         SharedStorageSettings shared = new SharedStorageSettings(POSTGRES.newDatabaseUrl(), POSTGRES.user(), null,
-                new ObjectStoreLocation.Directory(directory.resolve("objects")), Duration.ofMillis(200));
+                objectStore(directory), Duration.ofMillis(200));
         nodeA = MockRegistry.start(node("node-a").sharedStorage(shared).build());
         nodeB = MockRegistry.start(node("node-b").sharedStorage(shared).build());
         KeyPair key = KeyPairs.generateP256();
         String token = nodeA.registry().enrollment().issueToken(Duration.ofHours(1), "test").token();
         station = new StationCredentials(key.getPrivate(),
                 nodeB.registry().enrollment().enroll(token, CertificationRequests.create(key, "studio")));
+    }
+
+    /** The object store both nodes share in one test; {@code directory} is the test's own. */
+    ObjectStoreLocation objectStore(Path directory) throws Exception {
+        return new ObjectStoreLocation.Directory(directory.resolve("objects"));
     }
 
     private MockRegistryConfig.Builder node(String name) {
@@ -147,6 +156,7 @@ class TwoNodeAcceptanceTest {
         receipts.add(result(nodeA, path));
         assertEquals(result(nodeB, path), receipts.get(0), "either node answers with the one receipt");
         assertEquals(1, receipts.get(0).photoVersion());
+        assertArchived(first);
 
         // A retake through the other node, and another code's photo through the first: one log, dense versions.
         byte[] retake = seal(nodeB, code, 2);
@@ -191,6 +201,7 @@ class TwoNodeAcceptanceTest {
         }
         assertEquals(result(nodeA, onA), result(nodeB, onB));
         assertEquals(1, nodeA.registry().log().size(), "logged once");
+        assertArchived(envelope);
 
         for (MockRegistry node : List.of(nodeA, nodeB)) {
             IssuedCode next = issueCode(node);
@@ -198,6 +209,16 @@ class TwoNodeAcceptanceTest {
             String path = create(node, later, next.codeId());
             assertEquals(204, send(node, path, later, 0, later.length).statusCode(), "the node still accepts");
             result(node, path);
+        }
+    }
+
+    /** Each node's archive gives back the envelope exactly as sealed, whichever node adopted it. */
+    private void assertArchived(byte[] envelope) throws Exception {
+        for (MockRegistry node : List.of(nodeA, nodeB)) {
+            try (InputStream archived = node.registry().photos().openEnvelope(sha256(envelope))) {
+                assertArrayEquals(envelope, archived.readAllBytes(), "the envelope read back through node "
+                        + (node == nodeA ? "A" : "B"));
+            }
         }
     }
 
