@@ -382,6 +382,11 @@ public final class MockRegistry implements AutoCloseable {
         return registry;
     }
 
+    /** The tus upload store: the embedded one under the data directory, or the shared one. */
+    public UploadStore uploadStore() {
+        return store;
+    }
+
     /** The object store the shared stores keep bytes in, opened at start; empty over the embedded stores. */
     public Optional<ObjectStore> objectStore() {
         return objects;
