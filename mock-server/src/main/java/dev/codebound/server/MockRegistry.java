@@ -16,6 +16,8 @@ import dev.codebound.server.http.Route;
 import dev.codebound.server.http.Router;
 import dev.codebound.server.http.ServerPipeline;
 import dev.codebound.server.http.StationAuthenticator;
+import dev.codebound.server.objects.ObjectStore;
+import dev.codebound.server.postgres.SharedStorage;
 import dev.codebound.server.registry.EnvelopeAcceptance;
 import dev.codebound.server.registry.Registry;
 import dev.codebound.server.registry.RegistryRoutes;
@@ -95,13 +97,14 @@ public final class MockRegistry implements AutoCloseable {
     private final Channel listener;
     private final Registry registry;
     private final UploadStore store;
+    private final Optional<ObjectStore> objects;
     private final Router router;
     private boolean stopped;
 
     private MockRegistry(MockRegistryConfig config, ServerKeys keys, Optional<String> adminToken,
             EventLoopGroup boss, EventLoopGroup workers, ExecutorService storage, ScheduledExecutorService reaper,
             ChannelGroup connections, ServerMetrics metrics, FaultInjector faults, Channel listener,
-            Registry registry, UploadStore store, Router router) {
+            Registry registry, UploadStore store, Optional<ObjectStore> objects, Router router) {
         this.config = config;
         this.keys = keys;
         this.adminToken = adminToken;
@@ -115,13 +118,15 @@ public final class MockRegistry implements AutoCloseable {
         this.listener = listener;
         this.registry = registry;
         this.store = store;
+        this.objects = objects;
         this.router = router;
     }
 
     /**
-     * Creates missing keys, recovers stored uploads (cutting unacknowledged bytes, deciding uploads
+     * Opens the object store when the stores are shared (an S3 bucket is checked to exist and be
+     * writable), creates missing keys, recovers stored uploads (cutting unacknowledged bytes, deciding uploads
      * whose outcome a crash prevented), then listens. Fails if plain mode is asked for on a
-     * non-loopback address.
+     * non-loopback address, or if the object storage cannot be written.
      */
     public static MockRegistry start(MockRegistryConfig config) throws IOException {
         InetAddress bind = InetAddress.getByName(config.bindAddress());
@@ -132,26 +137,64 @@ public final class MockRegistry implements AutoCloseable {
         }
         Path dataDir = config.dataDir().toAbsolutePath();
         securePrivately(dataDir);
-        ServerKeys keys = ServerKeys.loadOrCreate(dataDir, config.clock().instant());
+        Optional<ObjectStore> objects = openObjectStore(config, dataDir);
+        try {
+            return start(config, bind, dataDir, objects);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(objects.stream().toArray(Closeable[]::new));
+            throw e;
+        }
+    }
+
+    /**
+     * The object store of the shared stores, opened first and ready to take bytes (an S3 bucket is
+     * checked writable), or empty over the embedded stores: a registry that could not keep bytes
+     * there must not start and accept uploads.
+     */
+    private static Optional<ObjectStore> openObjectStore(MockRegistryConfig config, Path dataDir) throws IOException {
+        if (config.sharedStorage().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(config.sharedStorage().get().objects().open(dataDir.resolve("s3-spool")));
+    }
+
+    private static MockRegistry start(MockRegistryConfig config, InetAddress bind, Path dataDir,
+            Optional<ObjectStore> objects) throws IOException {
+        ServerKeys keys = ServerKeys.loadOrCreate(config.keysDir().toAbsolutePath(), config.clock().instant());
         // In plain mode the token guards only the admin web page's login; the admin API trusts loopback there.
         String token = ServerKeys.adminToken(dataDir);
         Optional<String> adminToken = config.tls() ? Optional.of(token) : Optional.empty();
 
         ExecutorService storage = new ThreadPoolExecutor(config.storageThreads(), config.storageThreads(), 0,
                 TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads("codebound-storage"));
-        UploadStore store = new FileUploadStore(dataDir.resolve("uploads"));
-        UploadLocker locker = new MemoryUploadLocker();
-        RequestJournal journal = new RequestJournal(config.journalCapacity());
-        ServerMetrics metrics = new ServerMetrics(journal);
+        UploadStore store;
+        UploadLocker locker;
         Registry registry;
         try {
-            registry = Registry.open(dataDir, keys.keyring(), config.clock(), config.acceptedSuites(),
-                    config.codeSuite());
+            if (config.sharedStorage().isPresent()) {
+                SharedStorage shared = SharedStorage.open(config.sharedStorage().get(), objects.orElseThrow(),
+                        keys.keyring().authority().certificate(), dataDir.resolve("spool"));
+                store = shared.uploads();
+                locker = shared.locker();
+                registry = Registry.open(shared.registryStores(), keys.keyring(), config.clock(),
+                        config.acceptedSuites(), config.codeSuite());
+            } else {
+                store = new FileUploadStore(dataDir.resolve("uploads"));
+                locker = new MemoryUploadLocker();
+                try {
+                    registry = Registry.open(dataDir, keys.keyring(), config.clock(), config.acceptedSuites(),
+                            config.codeSuite());
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(store);
+                    throw e;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
-            closeQuietly(store);
             throw e;
         }
+        RequestJournal journal = new RequestJournal(config.journalCapacity());
+        ServerMetrics metrics = new ServerMetrics(journal);
         CompletionHandler completion = config.completionHandler().isPresent() ? config.completionHandler().get()
                 : new EnvelopeAcceptance(registry, registry.photos(), dataDir.resolve("registry").resolve("opening"));
         TusService tus = new TusService(store, locker, completion, storage, config.clock(),
@@ -222,7 +265,7 @@ public final class MockRegistry implements AutoCloseable {
             reaper.scheduleWithFixedDelay(new UploadReaper(store, locker, config.clock(), config.uploadRetention()),
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
-                    faults, listener, registry, store, router);
+                    faults, listener, registry, store, objects, router);
         } catch (Exception e) {
             // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
@@ -339,6 +382,16 @@ public final class MockRegistry implements AutoCloseable {
         return registry;
     }
 
+    /** The tus upload store: the embedded one under the data directory, or the shared one. */
+    public UploadStore uploadStore() {
+        return store;
+    }
+
+    /** The object store the shared stores keep bytes in, opened at start; empty over the embedded stores. */
+    public Optional<ObjectStore> objectStore() {
+        return objects;
+    }
+
     /** The PEM file of the registry CA certificate: what clients trust. */
     public Path caCertificateFile() {
         return keys.caCertificateFile();
@@ -416,6 +469,7 @@ public final class MockRegistry implements AutoCloseable {
     /** Releases the registry's files; what was durable stays so, exactly as after a process exit. */
     private void closeRegistry() {
         closeQuietly(store, registry);
+        closeQuietly(objects.stream().toArray(Closeable[]::new));
     }
 
     private static void closeQuietly(Closeable... closeables) {

@@ -2,6 +2,7 @@ package dev.codebound.server;
 
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.http.ClientLimits;
+import dev.codebound.server.postgres.SharedStorageSettings;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.UploadRetention;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ public final class MockRegistryConfig {
     private final String bindAddress;
     private final int port;
     private final Path dataDir;
+    private final Path keysDir;
+    private final SharedStorageSettings sharedStorage;
     private final boolean tls;
     private final TlsEngine tlsEngine;
     private final Long seed;
@@ -72,6 +75,8 @@ public final class MockRegistryConfig {
         this.bindAddress = builder.bindAddress;
         this.port = builder.port;
         this.dataDir = builder.dataDir;
+        this.keysDir = builder.keysDir;
+        this.sharedStorage = builder.sharedStorage;
         this.tls = builder.tls;
         this.tlsEngine = builder.tlsEngine;
         this.seed = builder.seed;
@@ -111,6 +116,8 @@ public final class MockRegistryConfig {
         builder.bindAddress = bindAddress;
         builder.port = port;
         builder.dataDir = dataDir;
+        builder.keysDir = keysDir;
+        builder.sharedStorage = sharedStorage;
         builder.tls = tls;
         builder.tlsEngine = tlsEngine;
         builder.seed = seed;
@@ -150,6 +157,22 @@ public final class MockRegistryConfig {
     /** Where keys, uploads and the admin token live (default {@code ./codebound-registry}). */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Where the registry's keys live (the keyring and the TLS server certificate): by default
+     * {@code <data-dir>/keys}; the nodes of one registry share one directory.
+     */
+    public Path keysDir() {
+        return keysDir != null ? keysDir : dataDir.resolve("keys");
+    }
+
+    /**
+     * The database and object store this node shares with the other nodes of its registry, when it
+     * is one of several; empty for the embedded stores under the data directory (the default).
+     */
+    public Optional<SharedStorageSettings> sharedStorage() {
+        return Optional.ofNullable(sharedStorage);
     }
 
     /** Mutual TLS (default) or plain HTTP for development on loopback. */
@@ -293,6 +316,8 @@ public final class MockRegistryConfig {
         private String bindAddress = "127.0.0.1";
         private int port = 8443;
         private Path dataDir = Path.of("codebound-registry");
+        private Path keysDir;
+        private SharedStorageSettings sharedStorage;
         private boolean tls = true;
         private TlsEngine tlsEngine = TlsEngine.AUTO;
         private Long seed;
@@ -334,6 +359,18 @@ public final class MockRegistryConfig {
 
         public Builder dataDir(Path value) {
             this.dataDir = Objects.requireNonNull(value, "dataDir");
+            return this;
+        }
+
+        /** The keys directory, shared by the nodes of one registry; null for {@code <data-dir>/keys}. */
+        public Builder keysDir(Path value) {
+            this.keysDir = value;
+            return this;
+        }
+
+        /** The storage shared with the registry's other nodes; null for the embedded stores. */
+        public Builder sharedStorage(SharedStorageSettings value) {
+            this.sharedStorage = value;
             return this;
         }
 

@@ -5,6 +5,8 @@ import dev.codebound.server.admincli.AdminCli;
 import dev.codebound.server.admincli.AdminCommand;
 import dev.codebound.server.adminui.AdminUiRoutes;
 import dev.codebound.server.faults.FaultPlan;
+import dev.codebound.server.objects.ObjectStoreLocation;
+import dev.codebound.server.postgres.SharedStorageSettings;
 import dev.codebound.server.faults.InvalidFaultPlanException;
 import dev.codebound.server.upload.UploadRetention;
 import java.io.IOException;
@@ -49,8 +51,47 @@ public final class MockRegistryMain implements Callable<Integer> {
             description = "Keys, uploads and the admin token live here. Default: ./${DEFAULT-VALUE}.")
     Path dataDir;
 
+    @Option(names = "--keys", paramLabel = "DIR",
+            description = "The registry's keys (keyring, TLS server certificate), created on first start. Every "
+                    + "node of one registry uses the same directory, readable by the nodes' user only. "
+                    + "Default: <data-dir>/keys.")
+    Path keysDir;
+
+    @Option(names = "--postgres-url", paramLabel = "JDBC_URL",
+            description = "Keep the registry's state in this PostgreSQL database, shared with the registry's other "
+                    + "nodes (jdbc:postgresql://host:port/database; migrated on start); needs an object store, "
+                    + "--objects or --s3-bucket. The "
+                    + "password comes from --postgres-password-file or the environment variable "
+                    + SharedStorageSettings.PASSWORD_VARIABLE + ", never from the command line. "
+                    + "Default: the embedded stores under --data-dir.")
+    String postgresUrl;
+
+    @Option(names = "--postgres-user", paramLabel = "USER", defaultValue = "codebound",
+            description = "The database user (with --postgres-url). Default: ${DEFAULT-VALUE}.")
+    String postgresUser;
+
+    @Option(names = "--postgres-password-file", paramLabel = "FILE",
+            description = "A file holding the database user's password (its first line), readable by the registry's "
+                    + "user only.")
+    Path postgresPasswordFile;
+
+    @Option(names = "--objects", paramLabel = "DIR",
+            description = "The object-store directory shared by the registry's nodes (with --postgres-url): upload "
+                    + "bytes and accepted envelopes. Instead of the --s3-* options.")
+    Path objects;
+
+    @CommandLine.Mixin
+    S3Options s3 = new S3Options();
+
     @CommandLine.ArgGroup(exclusive = true)
     Mode mode = new Mode();
+
+    private final Map<String, String> environment;
+
+    /** @param environment where the database password and the S3 credentials are read when no file is named */
+    MockRegistryMain(Map<String, String> environment) {
+        this.environment = environment;
+    }
 
     /** TLS or plain; TLS unless --plain is given. */
     static final class Mode {
@@ -154,6 +195,8 @@ public final class MockRegistryMain implements Callable<Integer> {
                 .expiryCheckInterval(retentionInterval)
                 .acceptedSuites(Set.copyOf(suites))
                 .codeSuite(codeSuite)
+                .keysDir(keysDir)
+                .sharedStorage(sharedStorage())
                 .build();
         MockRegistry registry;
         try {
@@ -180,13 +223,17 @@ public final class MockRegistryMain implements Callable<Integer> {
         MockRegistryConfig config = registry.config();
         Path dataDir = config.dataDir();
         if (registry.createdKeys()) {
-            out.println("Created the registry keyring in " + dataDir.toAbsolutePath().resolve("keys"));
+            out.println("Created the registry keyring in " + config.keysDir().toAbsolutePath());
         }
+        config.sharedStorage().ifPresent(shared -> out.println("Shared stores: database " + shared.jdbcUrl()
+                + ", objects in " + shared.objects().describe()
+                + (shared.objects() instanceof ObjectStoreLocation.S3Bucket ? ", checked writable" : "")));
         out.println("Registry CA certificate: " + registry.caCertificateFile());
         out.println(FINGERPRINT + Certificates.displayFingerprint(registry.keyring().authority().certificate()));
         out.println("  publish it to station operators: 'codebound-agent init' shows theirs to compare "
                 + "(also served in GET /health)");
-        out.println("Trust bundle: " + dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json")
+        out.println("Trust bundle: " + (config.sharedStorage().isPresent() ? "in the shared database"
+                : dataDir.toAbsolutePath().resolve("registry").resolve("trust-bundle.json"))
                 + " (also served at /registry/v1/trust-bundle)");
         if (config.tls()) {
             out.println("TLS 1.3 by " + TlsEngine.describe(registry.tlsProvider().orElseThrow()));
@@ -203,6 +250,37 @@ public final class MockRegistryMain implements Callable<Integer> {
                 : "Fault injection: " + used.rules().size() + " rule(s), seed " + used.seed() + "; plan: "
                         + new String(used.toJson(), StandardCharsets.UTF_8));
         out.println(String.format(LISTENING, registry.baseUri()));
+    }
+
+    /**
+     * The shared storage the options name, or null for the embedded stores: a database and one object
+     * store, a directory ({@code --objects}) or an S3 bucket ({@code --s3-*}). A bad combination is a
+     * usage error.
+     */
+    private SharedStorageSettings sharedStorage() {
+        if (postgresUrl == null) {
+            if (objects != null || s3.given() || postgresPasswordFile != null) {
+                throw new IllegalArgumentException("--objects, --s3-* and --postgres-password-file go with "
+                        + "--postgres-url: the shared stores are a database and an object store together");
+            }
+            return null;
+        }
+        if (objects != null && s3.given()) {
+            throw new IllegalArgumentException("--objects and --s3-* name two object stores; give one: --objects DIR "
+                    + "for a directory every node mounts, or --s3-bucket (with --s3-endpoint, --s3-region, "
+                    + "--s3-credentials) for an S3-compatible bucket");
+        }
+        if (objects == null && !s3.given()) {
+            throw new IllegalArgumentException("--postgres-url needs --objects DIR or --s3-bucket NAME: upload bytes "
+                    + "and envelopes live in the object store the nodes share");
+        }
+        ObjectStoreLocation location = objects != null ? new ObjectStoreLocation.Directory(objects)
+                : new ObjectStoreLocation.S3Bucket(s3.settings(environment).orElseThrow());
+        String password = postgresPasswordFile != null
+                ? SharedStorageSettings.readPassword(postgresPasswordFile)
+                : environment.get(SharedStorageSettings.PASSWORD_VARIABLE);
+        return new SharedStorageSettings(postgresUrl, postgresUser, password, location,
+                SharedStorageSettings.DEFAULT_REFRESH_INTERVAL);
     }
 
     /** Reads a {@code --faults} file; an unreadable file or a bad plan is a usage error (exit code 2). */
@@ -228,10 +306,10 @@ public final class MockRegistryMain implements Callable<Integer> {
     /**
      * The server's command line with its exit-code mapping (2 for usage errors, 1 for failures),
      * and the {@code admin} subcommand, which reads {@code environment} and reports as
-     * {@link AdminCli} says.
+     * {@link AdminCli} says; the server reads its S3 credentials there when no file is named.
      */
     public static CommandLine commandLine(Map<String, String> environment) {
-        CommandLine line = new CommandLine(new MockRegistryMain())
+        CommandLine line = new CommandLine(new MockRegistryMain(environment))
                 .addSubcommand(new CommandLine(new AdminCommand(environment)));
         line.setExecutionExceptionHandler((exception, cmd, parsed) -> {
             if (AdminCli.runs(parsed)) {

@@ -9,8 +9,12 @@ import dev.codebound.protocol.pki.PkiException;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -21,10 +25,11 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The registry's key material under {@code <data-dir>}: the keyring in {@code keys/} (created on
+ * The registry's key material in its keys directory ({@code <data-dir>/keys} unless shared by
+ * several nodes, {@code --keys}): the keyring (created on
  * first start; SM2 keys added to a keyring from before suite 2), the TLS server certificate for
  * {@code 127.0.0.1} and {@code localhost} issued by the registry CA (re-issued when missing,
- * expiring or from another CA), and the admin token.
+ * expiring or from another CA), and, in the data directory, the admin token.
  *
  * <p>The mock stores its keys without a passphrase (owner-only files); a real registry would not.
  */
@@ -35,6 +40,7 @@ final class ServerKeys {
     private static final String TLS_KEY = "tls-server.key.pem";
     private static final String TLS_CERT = "tls-server.cert.pem";
     private static final String ADMIN_TOKEN = "admin-token";
+    private static final String CREATION_LOCK = ".creation.lock";
 
     private final Path keysDir;
     private final RegistryKeyring keyring;
@@ -51,9 +57,32 @@ final class ServerKeys {
         this.created = created;
     }
 
-    /** Loads the keys under {@code dataDir}, creating whatever is missing. */
-    static ServerKeys loadOrCreate(Path dataDir, Instant now) throws IOException {
-        Path keysDir = dataDir.resolve("keys");
+    /**
+     * Loads the keys in {@code keysDir}, creating whatever is missing. Several nodes may share the
+     * directory and start at once: a file lock lets one create the keys while the others wait, so
+     * that none reads a half-written keyring or creates a second one. The lock is held only while
+     * the node starts.
+     */
+    static ServerKeys loadOrCreate(Path keysDir, Instant now) throws IOException {
+        DurableFiles.createPrivateDirectory(keysDir);
+        Path lockFile = keysDir.resolve(CREATION_LOCK);
+        if (!Files.exists(lockFile)) {
+            try {
+                DurableFiles.createPrivateFile(lockFile);
+            } catch (FileAlreadyExistsException e) {
+                // Another node created it first: the same lock.
+            }
+        }
+        // File locks exclude processes; nodes in one JVM (tests) are excluded by the class's monitor.
+        synchronized (ServerKeys.class) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                    FileLock creating = channel.lock()) {
+                return loadOrCreateLocked(keysDir, now);
+            }
+        }
+    }
+
+    private static ServerKeys loadOrCreateLocked(Path keysDir, Instant now) throws IOException {
         boolean create = !RegistryKeyring.exists(keysDir);
         RegistryKeyring keyring;
         if (create) {

@@ -4,13 +4,16 @@ import dev.codebound.protocol.log.ConsistencyProof;
 import dev.codebound.protocol.log.InclusionProof;
 import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.log.MerkleTree;
+import dev.codebound.server.transparency.AlreadyLoggedException;
 import dev.codebound.server.transparency.LogStorage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,13 +30,16 @@ import java.util.OptionalLong;
  * the batches of several nodes follow one another; it first brings this node's tree up to the
  * size it finds there (entries other nodes appended), then inserts its whole batch in one
  * statement batch and one commit, and moves the head. The entries are durable when the commit
- * returns; only then do they enter the tree that answers roots and proofs. A duplicate envelope
- * hash violates the table's unique key and fails the append: no envelope is logged twice, whichever
- * node tried.
+ * returns; only then do they enter the tree that answers roots and proofs. No envelope is logged
+ * twice, whichever node tried: an entry whose envelope another node logged since this node looked
+ * is not inserted ({@code ON CONFLICT DO NOTHING}), and then the whole batch is rolled back and
+ * {@link AlreadyLoggedException} thrown, which leaves the storage usable (the database is as
+ * before), so the log looks the envelopes up again.
  *
  * <p><b>Other nodes' entries</b> enter this node's tree at its next append, when {@link #indexOf}
- * finds an entry beyond it, or in the background once a query finds the tree older than the refresh
- * interval ({@link LocalView}).
+ * finds an entry beyond it, when a root or a proof is asked for a tree larger than this node's (a
+ * checkpoint another node signed), or in the background once a query finds the tree older than the
+ * refresh interval ({@link LocalView}).
  *
  * <p><b>Checkpoints</b>: the note of the largest tree is kept; a slower node storing the note of a
  * smaller tree later does not replace it.
@@ -81,15 +87,20 @@ public final class PostgresLogStorage implements LogStorage {
                         start = row.getLong(1);
                     }
                     growTo(connection, start);
-                    try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO log_entries (leaf_index, entry, envelope_sha256) VALUES (?, ?, ?)")) {
+                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO log_entries "
+                            + "(leaf_index, entry, envelope_sha256) VALUES (?, ?, ?) "
+                            + "ON CONFLICT (envelope_sha256) DO NOTHING")) {
                         for (int i = 0; i < entries.size(); i++) {
                             insert.setLong(1, start + i);
                             insert.setBytes(2, entries.get(i).encode());
                             insert.setBytes(3, entries.get(i).envelopeSha256());
                             insert.addBatch();
                         }
-                        insert.executeBatch();
+                        int logged = (int) Arrays.stream(insert.executeBatch()).filter(count -> count == 0).count();
+                        if (logged > 0) {
+                            // The transaction rolls back: the indexes stay dense.
+                            throw new AlreadyLoggedException(logged);
+                        }
                     }
                     try (PreparedStatement head = connection.prepareStatement("UPDATE log_head SET size = ?")) {
                         head.setLong(1, start + entries.size());
@@ -100,6 +111,8 @@ public final class PostgresLogStorage implements LogStorage {
                 // Durable now: the entries may answer queries.
                 entries.forEach(entry -> tree.append(entry.leafHash()));
                 return first;
+            } catch (AlreadyLoggedException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
                 failure = e instanceof IOException io ? io : new IOException(e);
                 throw e;
@@ -155,17 +168,35 @@ public final class PostgresLogStorage implements LogStorage {
 
     @Override
     public byte[] rootHash(long treeSize) {
+        reach(treeSize);
         return tree.rootHash(treeSize);
     }
 
     @Override
     public InclusionProof inclusionProof(long leafIndex, long treeSize) {
+        reach(treeSize);
         return tree.inclusionProof(leafIndex, treeSize);
     }
 
     @Override
     public ConsistencyProof consistencyProof(long oldSize, long newSize) {
+        reach(newSize);
         return tree.consistencyProof(oldSize, newSize);
+    }
+
+    /**
+     * Catches up now when asked about a tree larger than this node's: a client may hold a checkpoint
+     * another node signed a moment ago and ask this node for a proof against it.
+     */
+    private void reach(long treeSize) {
+        if (treeSize <= tree.size()) {
+            return;
+        }
+        try {
+            catchUp();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,15 +31,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       so a node that crashes, is killed or loses its connection releases every lock it held.</li>
  * </ul>
  *
- * <p>Fencing, the last clause of the contract, needs the upload store to commit offsets through
- * the locking session; it comes with the PostgreSQL upload store. Until then this locker runs
- * beside a store on one node only.
+ * <p>Fencing, the last clause of the contract: {@link PostgresUploadStore} commits an upload's
+ * offset through the session that holds its lock ({@link #session}), so a holder whose session
+ * broke cannot commit, and the commit checks in the same statement that the session still holds
+ * the lock.
  *
  * <p>A database that cannot be reached fails the request ({@link UncheckedIOException}, a storage
  * failure) rather than granting a lock it could not take.
  */
 public final class PostgresUploadLocker implements UploadLocker {
     private final Database database;
+    /** The locks this node holds, by upload: at most one each, since a second tryLock is refused. */
+    private final Map<UploadId, SessionLock> held = new ConcurrentHashMap<>();
 
     /** The locker over {@code database} (advisory locks need no schema). */
     public PostgresUploadLocker(Database database) {
@@ -61,7 +66,9 @@ public final class PostgresUploadLocker implements UploadLocker {
                     }
                 }
             }
-            return Optional.of(new SessionLock(session));
+            SessionLock lock = new SessionLock(id, session);
+            held.put(id, lock);
+            return Optional.of(lock);
         } catch (SQLException e) {
             closeQuietly(session, e);
             throw new UncheckedIOException(new IOException("cannot take the lock of upload " + id + " in "
@@ -69,12 +76,33 @@ public final class PostgresUploadLocker implements UploadLocker {
         }
     }
 
+    /**
+     * The session holding this node's lock on {@code id}, for the store to commit through, or empty
+     * when this node holds none. Used by one holder at a time: the lock's.
+     */
+    Optional<Connection> session(UploadId id) {
+        return Optional.ofNullable(held.get(id)).map(lock -> lock.session);
+    }
+
+    /** The advisory lock key of {@code id}, as {@code pg_locks} shows it split into two 32-bit halves. */
+    static long key(UploadId id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(id.value().getBytes(StandardCharsets.US_ASCII));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A held lock: ending the session releases it, also when the process ends without closing it. */
-    private static final class SessionLock implements Lock {
+    private final class SessionLock implements Lock {
+        private final UploadId id;
         private final Connection session;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        SessionLock(Connection session) {
+        SessionLock(UploadId id, Connection session) {
+            this.id = id;
             this.session = session;
         }
 
@@ -83,6 +111,7 @@ public final class PostgresUploadLocker implements UploadLocker {
             if (!released.compareAndSet(false, true)) {
                 return;
             }
+            held.remove(id, this);
             try {
                 session.close();
             } catch (SQLException e) {
@@ -90,16 +119,6 @@ public final class PostgresUploadLocker implements UploadLocker {
                 System.getLogger(PostgresUploadLocker.class.getName()).log(System.Logger.Level.WARNING,
                         "closing an upload lock's session failed; the database drops its lock with the session", e);
             }
-        }
-    }
-
-    private static long key(UploadId id) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(id.value().getBytes(StandardCharsets.US_ASCII));
-            return ByteBuffer.wrap(digest).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

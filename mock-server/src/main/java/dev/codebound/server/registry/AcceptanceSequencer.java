@@ -197,22 +197,46 @@ final class AcceptanceSequencer {
         String sha = candidate.envelopeSha256();
         try {
             archive.adopt(sha, candidate.bytes());
-            Binding binding = candidate.binding();
-            int version = archive.nextVersion(binding.codeId());
-            // Each suite's receipts are signed with that suite's algorithm: SM2 for an SM2-sealed envelope.
-            RegistryKeyring.KeyedCertificate receiptKey = registry.keyring().receiptSigning(binding.suiteId());
-            Receipt receipt = new Receipt(registry.keyring().registryName(), sha, candidate.upload().length(),
-                    binding.photoDigestHex(), binding.codeId(), binding.stationId(), binding.captureTime(),
-                    appended.logged().acceptedAt(), version, KeyPairs.keyIdHex(receiptKey.certificate().getPublicKey()),
-                    Optional.of(appended.inclusion()), binding.suiteId());
-            byte[] signed = ReceiptCodec.sign(receipt, receiptKey);
-            PhotoArchive.AcceptedPhoto photo = new PhotoArchive.AcceptedPhoto(sha, candidate.upload().length(),
-                    binding.codeId(), version, binding.stationId(), binding.photoDigestHex(), binding.mediaType(),
-                    binding.captureTime(), appended.logged().acceptedAt(), new String(signed, StandardCharsets.UTF_8));
-            archive.record(photo).whenComplete((ok, failure) -> settle(sha, photo, failure));
+            record(candidate, appended);
         } catch (IOException | RuntimeException e) {
             settle(sha, null, e);
         }
+    }
+
+    /**
+     * Signs the receipt at the code's next version and queues the record. A shared archive may
+     * refuse it because another node took the version (sign again at the next one) or recorded the
+     * envelope itself (its record answers this upload too).
+     */
+    private void record(Candidate candidate, TransparencyLog.Appended appended) throws IOException {
+        String sha = candidate.envelopeSha256();
+        Binding binding = candidate.binding();
+        int version = archive.nextVersion(binding.codeId());
+        // Each suite's receipts are signed with that suite's algorithm: SM2 for an SM2-sealed envelope.
+        RegistryKeyring.KeyedCertificate receiptKey = registry.keyring().receiptSigning(binding.suiteId());
+        Receipt receipt = new Receipt(registry.keyring().registryName(), sha, candidate.upload().length(),
+                binding.photoDigestHex(), binding.codeId(), binding.stationId(), binding.captureTime(),
+                appended.logged().acceptedAt(), version, KeyPairs.keyIdHex(receiptKey.certificate().getPublicKey()),
+                Optional.of(appended.inclusion()), binding.suiteId());
+        byte[] signed = ReceiptCodec.sign(receipt, receiptKey);
+        PhotoArchive.AcceptedPhoto photo = new PhotoArchive.AcceptedPhoto(sha, candidate.upload().length(),
+                binding.codeId(), version, binding.stationId(), binding.photoDigestHex(), binding.mediaType(),
+                binding.captureTime(), appended.logged().acceptedAt(), new String(signed, StandardCharsets.UTF_8));
+        archive.record(photo).whenComplete((ok, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof AlreadyRecordedException already) {
+                settle(sha, already.recorded(), null);
+            } else if (cause instanceof VersionTakenException) {
+                try {
+                    record(candidate, appended);
+                } catch (IOException | RuntimeException e) {
+                    settle(sha, null, e);
+                }
+            } else {
+                settle(sha, photo, failure);
+            }
+        });
     }
 
     private void settle(String sha, PhotoArchive.AcceptedPhoto photo, Throwable failure) {

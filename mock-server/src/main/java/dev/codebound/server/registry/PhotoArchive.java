@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Accepted envelopes and what the registry said about each: the seam in front of the archive's
- * storage (the embedded {@link FilePhotoArchive}; a database and an object store later, issue 15).
+ * storage (the embedded {@link FilePhotoArchive}; records in PostgreSQL and envelopes in an object
+ * store, {@code PostgresPhotoArchive}).
  * Envelopes are kept sealed (as they arrived); the photo is decrypted only when an integrator asks
  * for it. Every version of every code is kept: a retake adds a version, it never replaces one.
  *
@@ -26,6 +27,12 @@ import java.util.concurrent.CompletableFuture;
  *   <li><b>Sequencing</b>: {@link #nextVersion} and {@link #record} are called by one sequencer at a
  *       time (the acceptance's batches), so versions are dense and unique per code;
  *       {@link #nextVersion} counts records queued but not yet durable.</li>
+ *   <li><b>Several nodes</b>: an archive shared by several registry nodes has one sequencer per
+ *       node, so it checks each record against the others' in the database: a record whose version
+ *       another node gave meanwhile fails with {@link VersionTakenException} (the sequencer signs
+ *       again with the next version), one of an envelope another node recorded meanwhile fails with
+ *       {@link AlreadyRecordedException} carrying that node's record, which answers both uploads.
+ *       Nothing is recorded in either case, so versions stay dense and unique per code.</li>
  *   <li><b>Reading</b> ({@link #find}, {@link #versions}, {@link #openEnvelope}) is safe from any
  *       thread at any time and sees only durable records: a record still being written is waited
  *       for.</li>

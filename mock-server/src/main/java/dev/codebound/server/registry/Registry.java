@@ -67,16 +67,15 @@ public final class Registry implements Closeable {
         Path root = dataDir.resolve("registry");
         // A crash while trust-bundle.json was being replaced leaves its temporary file; the old bundle stands.
         DurableFiles.removeStaleTemporaries(root);
-        return open(RegistryStores.embedded(root), root.resolve("trust-bundle.json"), keyring, clock, acceptedSuites,
-                codeSuite);
+        return open(RegistryStores.embedded(root), keyring, clock, acceptedSuites, codeSuite);
     }
 
     /**
-     * Opens the registry over {@code stores}, publishing its trust bundle to {@code trustBundleFile},
+     * Opens the registry over {@code stores}, publishing its trust bundle to their trust-bundle store,
      * accepting the envelope suites {@code acceptedSuites} and issuing codes of suite {@code codeSuite};
      * closes the stores that hold resources (the photo archive, the log) if opening fails.
      */
-    public static Registry open(RegistryStores stores, Path trustBundleFile, RegistryKeyring keyring, Clock clock,
+    public static Registry open(RegistryStores stores, RegistryKeyring keyring, Clock clock,
             Set<Integer> acceptedSuites, int codeSuite) throws IOException {
         TransparencyLog log;
         try {
@@ -91,8 +90,8 @@ public final class Registry implements Closeable {
                     clock, STATION_CERTIFICATE_VALIDITY, acceptedSuites);
             CodeBook codes = new CodeBook(stores.codes(),
                     new CodeIssuer(keyring.codeSigning(codeSuite), keyring.encryption(codeSuite).certificate()), clock);
-            TrustBundlePublisher trustBundles = new TrustBundlePublisher(trustBundleFile, keyring, stations, codes,
-                    clock, acceptedSuites);
+            TrustBundlePublisher trustBundles = new TrustBundlePublisher(stores.trustBundle(), keyring, stations,
+                    codes, clock, acceptedSuites);
             trustBundles.current();
             return new Registry(keyring, stations, enrollment, codes, trustBundles, stores.photos(), log, clock,
                     acceptedSuites);

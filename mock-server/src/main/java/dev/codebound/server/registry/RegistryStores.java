@@ -7,26 +7,29 @@ import java.nio.file.Path;
 
 /**
  * The storage a {@link Registry} runs over: one seam per kind of state, each with its contract
- * written on its interface. The embedded set keeps everything in files under one directory; a set
- * over a shared database and object store lets several registry nodes serve the same registry.
+ * written on its interface. The embedded set keeps everything in files under one directory; the
+ * shared set ({@code SharedStorage#registryStores}) keeps it in a database and an object store, so that several
+ * registry nodes serve the same registry.
  *
- * @param stations enrolled stations
- * @param tokens   enrollment tokens (hashes only)
- * @param codes    issued collection codes (public fields only)
- * @param photos   accepted envelopes and their records
- * @param log      the transparency log's entries and latest checkpoint
+ * @param stations    enrolled stations
+ * @param tokens      enrollment tokens (hashes only)
+ * @param codes       issued collection codes (public fields only)
+ * @param photos      accepted envelopes and their records
+ * @param log         the transparency log's entries and latest checkpoint
+ * @param trustBundle the published signed trust bundle
  */
 public record RegistryStores(StationStore stations, EnrollmentTokenStore tokens, CodeStore codes, PhotoArchive photos,
-        LogStorage log) {
+        LogStorage log, TrustBundleStore trustBundle) {
     /**
      * Opens (creating where missing) the embedded stores under {@code root}:
      *
      * <pre>
-     * stations/   one JSON record per enrolled station ({@link FileStationStore})
-     * tokens/     one JSON record per enrollment token, hash only ({@link FileEnrollmentTokenStore})
-     * codes/      one JSON record per issued collection code ({@link FileCodeStore})
-     * photos/     accepted envelopes and their records ({@link FilePhotoArchive})
-     * log/        the transparency log ({@link FileLogStorage})
+     * stations/          one JSON record per enrolled station ({@link FileStationStore})
+     * tokens/            one JSON record per enrollment token, hash only ({@link FileEnrollmentTokenStore})
+     * codes/             one JSON record per issued collection code ({@link FileCodeStore})
+     * photos/            accepted envelopes and their records ({@link FilePhotoArchive})
+     * log/               the transparency log ({@link FileLogStorage})
+     * trust-bundle.json  the latest signed trust bundle ({@link FileTrustBundleStore})
      * </pre>
      */
     public static RegistryStores embedded(Path root) throws IOException {
@@ -35,7 +38,8 @@ public record RegistryStores(StationStore stations, EnrollmentTokenStore tokens,
         CodeStore codes = new FileCodeStore(root.resolve("codes"));
         PhotoArchive photos = new FilePhotoArchive(root.resolve("photos"));
         try {
-            return new RegistryStores(stations, tokens, codes, photos, FileLogStorage.open(root.resolve("log")));
+            return new RegistryStores(stations, tokens, codes, photos, FileLogStorage.open(root.resolve("log")),
+                    new FileTrustBundleStore(root.resolve("trust-bundle.json")));
         } catch (IOException | RuntimeException e) {
             photos.close();
             throw e;

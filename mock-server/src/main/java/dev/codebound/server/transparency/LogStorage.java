@@ -11,7 +11,8 @@ import java.util.OptionalLong;
 
 /**
  * Where the transparency log keeps its entries and its latest signed checkpoint: the seam in front
- * of the log's storage (the embedded {@link FileLogStorage}; a database later, issue 15).
+ * of the log's storage (the embedded {@link FileLogStorage}; {@code PostgresLogStorage} for several
+ * nodes).
  *
  * <h2>Contract</h2>
  * <ul>
@@ -25,7 +26,9 @@ import java.util.OptionalLong;
  *   <li><b>Several nodes</b>: a storage shared by several registry nodes serializes appends itself
  *       (each append gets a contiguous range of indexes; two nodes' batches never interleave), so
  *       there is one log, not one per node. It makes "append unless this envelope is logged" atomic
- *       across nodes (two nodes accepting the same envelope log it once), shows every node the
+ *       across nodes (two nodes accepting the same envelope log it once): an append that finds an
+ *       envelope of its batch logged meanwhile appends nothing and throws
+ *       {@link AlreadyLoggedException}, which is no failure of the storage. It shows every node the
  *       entries another node appended, and keeps as {@link #checkpoint} the note of the largest
  *       tree, never replacing it with an older one a slower node stores later.</li>
  *   <li><b>Integrity</b>: entries are never changed or removed; {@link #rootHash} and the proofs are
@@ -33,7 +36,12 @@ import java.util.OptionalLong;
  * </ul>
  */
 public interface LogStorage extends Closeable {
-    /** Appends {@code entries} durably, in order, and returns the index of the first. */
+    /**
+     * Appends {@code entries} durably, in order, and returns the index of the first.
+     *
+     * @throws AlreadyLoggedException if another node logged one of their envelopes meanwhile (a shared
+     *                                storage only); nothing was appended
+     */
     long append(List<LogEntry> entries) throws IOException;
 
     /** The index of the entry for the envelope with this SHA-256 (32 bytes), if there is one. */

@@ -111,29 +111,40 @@ public final class TransparencyLog implements Closeable {
      */
     public List<Appended> appendAll(List<LogEntry> entries) throws IOException {
         synchronized (appendOrder) {
-            List<LogEntry> fresh = new ArrayList<>();
             Map<ByteBuffer, Long> indexes = new HashMap<>();
             Map<Long, LogEntry> earlier = new HashMap<>();
-            for (LogEntry entry : entries) {
-                ByteBuffer key = ByteBuffer.wrap(entry.envelopeSha256());
-                if (indexes.containsKey(key)) {
-                    continue;
+            while (true) {
+                List<LogEntry> fresh = new ArrayList<>();
+                indexes.clear();
+                earlier.clear();
+                for (LogEntry entry : entries) {
+                    ByteBuffer key = ByteBuffer.wrap(entry.envelopeSha256());
+                    if (indexes.containsKey(key)) {
+                        continue;
+                    }
+                    OptionalLong existing = storage.indexOf(entry.envelopeSha256());
+                    if (existing.isPresent()) {
+                        indexes.put(key, existing.getAsLong());
+                        earlier.put(existing.getAsLong(), storage.entry(existing.getAsLong()));
+                    } else {
+                        indexes.put(key, NOT_YET_LOGGED);
+                        fresh.add(entry);
+                    }
                 }
-                OptionalLong existing = storage.indexOf(entry.envelopeSha256());
-                if (existing.isPresent()) {
-                    indexes.put(key, existing.getAsLong());
-                    earlier.put(existing.getAsLong(), storage.entry(existing.getAsLong()));
-                } else {
-                    indexes.put(key, NOT_YET_LOGGED);
-                    fresh.add(entry);
+                if (fresh.isEmpty()) {
+                    break;
                 }
-            }
-            if (!fresh.isEmpty()) {
-                // The storage assigns the indexes: over a shared database another node may have appended
-                // since this node last looked at the log's size.
-                long first = storage.append(fresh);
-                for (int i = 0; i < fresh.size(); i++) {
-                    indexes.put(ByteBuffer.wrap(fresh.get(i).envelopeSha256()), first + i);
+                try {
+                    // The storage assigns the indexes: over a shared database another node may have
+                    // appended since this node last looked at the log's size.
+                    long first = storage.append(fresh);
+                    for (int i = 0; i < fresh.size(); i++) {
+                        indexes.put(ByteBuffer.wrap(fresh.get(i).envelopeSha256()), first + i);
+                    }
+                    break;
+                } catch (AlreadyLoggedException e) {
+                    // Another node logged one of these envelopes after the lookup: look again and reuse its
+                    // entry, as a retry after a crash does. Each round finds more of the batch logged.
                 }
             }
             // New entries, or one another node logged after this node's last checkpoint, need a newer one.
@@ -166,9 +177,13 @@ public final class TransparencyLog implements Closeable {
         latest = new Signed(note, size);
     }
 
-    /** The latest signed checkpoint note. */
-    public String latestCheckpoint() {
-        return latest.note();
+    /**
+     * The latest signed checkpoint note: the storage's, which over a storage shared by several nodes
+     * is the largest tree any node signed, so that a client gets the newest checkpoint whichever node
+     * it asks (and that node's proofs reach it).
+     */
+    public String latestCheckpoint() throws IOException {
+        return storage.checkpoint().orElse(latest.note());
     }
 
     public String origin() {

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class TransparencyRoutes {
                 () -> new SmallBodyHandler(0, storage, work, TransparencyRoutes::failure));
     }
 
-    private FullHttpResponse checkpoint(Exchange exchange, byte[] body) {
+    private FullHttpResponse checkpoint(Exchange exchange, byte[] body) throws IOException {
         FullHttpResponse response = Responses.text(HttpResponseStatus.OK, "text/plain; charset=utf-8",
                 log.latestCheckpoint());
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");

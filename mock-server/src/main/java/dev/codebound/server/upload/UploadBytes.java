@@ -6,7 +6,7 @@ import java.io.InputStream;
 /**
  * The bytes of a complete upload, as the completion handler and the archive see them: a handle
  * with no storage location in it, so that a store keeping bytes elsewhere than in local files (an
- * object store, issue 15) can hand out the same thing.
+ * object store: {@link StoredObjectBytes}) can hand out the same thing.
  *
  * <p>Contract: the bytes are durable and never change while the upload exists (a store never
  * writes into a complete upload), so any number of threads may read them at once.

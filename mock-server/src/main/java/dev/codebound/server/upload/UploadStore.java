@@ -28,7 +28,7 @@ import java.util.Optional;
  * write.
  *
  * <p>The seam holds no storage location: bytes leave the store only as {@link UploadBytes}, so an
- * implementation over a database and an object store (issue 15) fits behind it.
+ * implementation over a database and an object store ({@code PostgresUploadStore}) fits behind it.
  */
 public interface UploadStore extends Closeable {
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.codebound.protocol.log.Checkpoint;
+import dev.codebound.protocol.log.ConsistencyProof;
 import dev.codebound.protocol.log.InclusionProof;
 import dev.codebound.protocol.log.LogEntry;
 import dev.codebound.protocol.log.LogOrigins;
@@ -13,6 +14,8 @@ import dev.codebound.protocol.log.NoteSigner;
 import dev.codebound.protocol.log.NoteVerifier;
 import dev.codebound.protocol.pki.RegistryKeyring;
 import dev.codebound.protocol.wire.LogInclusion;
+import dev.codebound.server.transparency.AlreadyLoggedException;
+import dev.codebound.server.transparency.LogStorage;
 import dev.codebound.server.transparency.TransparencyLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -96,12 +101,103 @@ class PostgresLogStorageTest {
         PostgresLogStorage first = PostgresLogStorage.open(database, NEVER_ON_ITS_OWN);
         PostgresLogStorage second = PostgresLogStorage.open(database, NEVER_ON_ITS_OWN);
         first.append(List.of(sample(1)));
-        assertThrows(IOException.class, () -> second.append(List.of(sample(2), sample(1))));
-        assertThrows(IOException.class, () -> second.append(List.of(sample(3))),
-                "after a failed append the storage refuses appends until reopened");
-        PostgresLogStorage reopened = PostgresLogStorage.open(database, NEVER_ON_ITS_OWN);
-        assertEquals(1, reopened.size(), "the failed batch left nothing behind");
-        assertEquals(1, reopened.append(List.of(sample(3))));
+        assertThrows(AlreadyLoggedException.class, () -> second.append(List.of(sample(2), sample(1))));
+        assertEquals(1, PostgresLogStorage.open(database, NEVER_ON_ITS_OWN).size(), "the batch left nothing behind");
+        assertEquals(1, second.append(List.of(sample(2))),
+                "losing the race is no storage failure: the node keeps appending");
+    }
+
+    /**
+     * Regression: two nodes accepting the same envelope at once both found it missing, the slower
+     * one's append then failed on the unique key, and that node refused every later append until
+     * restarted. Now the slower node reuses the other's entry and goes on.
+     */
+    @Test
+    void theNodeThatLosesTheRaceToLogAnEnvelopeReusesTheEntryAndKeepsAppending() throws Exception {
+        RegistryKeyring keyring = RegistryKeyring.generate("Two Node Registry", NOW.minus(Duration.ofDays(1)),
+                Duration.ofDays(3650));
+        PostgresLogStorage winnerStorage = PostgresLogStorage.open(database, NEVER_ON_ITS_OWN);
+        PostgresLogStorage loserStorage = PostgresLogStorage.open(database, NEVER_ON_ITS_OWN);
+        try (TransparencyLog winner = TransparencyLog.open(winnerStorage, keyring);
+                TransparencyLog loser = TransparencyLog.open(new LateLookup(loserStorage, () -> {
+                    winner.append(sample(7));
+                    return null;
+                }), keyring)) {
+            LogInclusion reused = loser.append(sample(7));
+            assertEquals(0, reused.leafIndex(), "the winner's entry, not a second one");
+            assertEquals(1, loser.append(sample(8)).leafIndex(), "the loser keeps appending");
+            assertEquals(2, winnerStorage.append(List.of(sample(9))));
+        }
+    }
+
+    /** A storage whose first lookup misses an envelope that the other node logs right after it. */
+    private static final class LateLookup implements LogStorage {
+        private final LogStorage storage;
+        private Callable<Void> otherNode;
+
+        LateLookup(LogStorage storage, Callable<Void> otherNode) {
+            this.storage = storage;
+            this.otherNode = otherNode;
+        }
+
+        @Override
+        public OptionalLong indexOf(byte[] envelopeSha256) throws IOException {
+            OptionalLong found = storage.indexOf(envelopeSha256);
+            if (otherNode != null) {
+                try {
+                    otherNode.call();
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+                otherNode = null;
+            }
+            return found;
+        }
+
+        @Override
+        public long append(List<LogEntry> entries) throws IOException {
+            return storage.append(entries);
+        }
+
+        @Override
+        public long size() {
+            return storage.size();
+        }
+
+        @Override
+        public LogEntry entry(long index) throws IOException {
+            return storage.entry(index);
+        }
+
+        @Override
+        public byte[] rootHash(long treeSize) {
+            return storage.rootHash(treeSize);
+        }
+
+        @Override
+        public InclusionProof inclusionProof(long leafIndex, long treeSize) {
+            return storage.inclusionProof(leafIndex, treeSize);
+        }
+
+        @Override
+        public ConsistencyProof consistencyProof(long oldSize, long newSize) {
+            return storage.consistencyProof(oldSize, newSize);
+        }
+
+        @Override
+        public Optional<String> checkpoint() throws IOException {
+            return storage.checkpoint();
+        }
+
+        @Override
+        public void storeCheckpoint(String note) throws IOException {
+            storage.storeCheckpoint(note);
+        }
+
+        @Override
+        public void close() throws IOException {
+            storage.close();
+        }
     }
 
     @Test

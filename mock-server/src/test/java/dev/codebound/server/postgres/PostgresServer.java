@@ -53,6 +53,11 @@ public final class PostgresServer implements BeforeAllCallback {
 
     /** A new, empty database on the server, opened as the registry opens its database. */
     public Database newDatabase() throws Exception {
+        return Database.open(newDatabaseUrl(), USER, null);
+    }
+
+    /** The JDBC URL of a new, empty database on the server, for {@link #user()} without a password. */
+    public String newDatabaseUrl() throws Exception {
         String name = "test_" + DATABASES.incrementAndGet();
         Running server = server();
         try (Connection admin = Database.open(server.url("postgres"), USER, null).connect();
@@ -60,7 +65,12 @@ public final class PostgresServer implements BeforeAllCallback {
             admin.setAutoCommit(true);
             statement.execute("CREATE DATABASE " + name);
         }
-        return Database.open(server.url(name), USER, null);
+        return server.url(name);
+    }
+
+    /** The database user the tests connect as (trust authentication: no password). */
+    public String user() {
+        return USER;
     }
 
     /** The JDBC URL of database {@code name} on the server. */

@@ -92,8 +92,9 @@ class CodeBookTest {
         IssuedCode code = codes.issueBatch(
                 "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n").get(0);
         StationDirectory stations = new StationDirectory(new FileStationStore(dir.resolve("stations")));
-        TrustBundlePublisher publisher = new TrustBundlePublisher(dir.resolve("trust-bundle.json"),
-                RegistryFixture.KEYRING, stations, codes, RegistryFixture.clockAt(RegistryFixture.NOW), Set.of(1, 2));
+        TrustBundlePublisher publisher = new TrustBundlePublisher(
+                new FileTrustBundleStore(dir.resolve("trust-bundle.json")), RegistryFixture.KEYRING, stations, codes,
+                RegistryFixture.clockAt(RegistryFixture.NOW), Set.of(1, 2));
         byte[] first = publisher.current();
         assertEquals(1, publisher.currentBundle().sequence());
         assertEquals(new String(first), new String(publisher.current()), "unchanged state, same bundle");
@@ -104,8 +105,9 @@ class CodeBookTest {
         assertEquals(2, second.sequence());
         assertTrue(second.isCodeRevoked(code.codeId()));
 
-        TrustBundlePublisher reopened = new TrustBundlePublisher(dir.resolve("trust-bundle.json"),
-                RegistryFixture.KEYRING, stations, codes, RegistryFixture.clockAt(RegistryFixture.NOW), Set.of(1, 2));
+        TrustBundlePublisher reopened = new TrustBundlePublisher(
+                new FileTrustBundleStore(dir.resolve("trust-bundle.json")), RegistryFixture.KEYRING, stations, codes,
+                RegistryFixture.clockAt(RegistryFixture.NOW), Set.of(1, 2));
         assertEquals(2, reopened.currentBundle().sequence(), "sequence survives a restart");
     }
 

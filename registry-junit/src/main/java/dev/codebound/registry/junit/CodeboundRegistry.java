@@ -393,11 +393,16 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
     }
 
     /**
-     * Every upload the registry's tus store holds, complete or not, as its journal records them: for
-     * assertions on what reached the registry (how many uploads of an envelope, how far each got). An upload
-     * the store has since removed (expired or terminated) is not listed.
+     * Every upload the registry's tus store holds, complete or not, as its journal records them (over
+     * shared stores, as the database records them, whichever node took them): for assertions on what
+     * reached the registry (how many uploads of an envelope, how far each got). An upload the store has
+     * since removed (expired or terminated) is not listed.
      */
     public List<UploadInfo> uploads() throws IOException {
+        MockRegistry registry = running();
+        if (registry.config().sharedStorage().isPresent()) {
+            return registry.uploadStore().list();
+        }
         try {
             return FileUploadStore.readRecords(dataDir().resolve("uploads"));
         } catch (NoSuchFileException noJournalYet) {
@@ -447,7 +452,8 @@ public final class CodeboundRegistry implements BeforeAllCallback, AfterAllCallb
         }
 
         /**
-         * Any other setting of the server (limits, timeouts, expiry, clock). The extension sets the
+         * Any other setting of the server (limits, timeouts, expiry, clock, and the shared stores and
+         * keys directory that make it one node of a registry of several). The extension sets the
          * address (127.0.0.1), the port (ephemeral), the data directory and the mode afterwards.
          */
         public Builder configure(UnaryOperator<MockRegistryConfig.Builder> more) {

@@ -1,0 +1,84 @@
+package dev.codebound.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codebound.protocol.code.IssuedCode;
+import dev.codebound.protocol.pki.TrustBundle;
+import dev.codebound.protocol.pki.TrustBundleCodec;
+import dev.codebound.server.objects.ObjectStoreLocation;
+import dev.codebound.server.postgres.PostgresServer;
+import dev.codebound.server.postgres.SharedStorageSettings;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two registry nodes in one process over one PostgreSQL database, one object directory and one keys
+ * directory: they are one registry (same CA, same trust bundle, revocations published by either),
+ * and a node started with other keys is refused.
+ */
+class SharedNodesTest {
+    @RegisterExtension
+    static final PostgresServer POSTGRES = new PostgresServer();
+
+    @TempDir
+    Path directory;
+
+    private SharedStorageSettings shared;
+
+    @BeforeEach
+    void database() throws Exception {
+        shared = new SharedStorageSettings(POSTGRES.newDatabaseUrl(), POSTGRES.user(), null,
+                new ObjectStoreLocation.Directory(directory.resolve("objects")), Duration.ofMillis(100));
+    }
+
+    private MockRegistry node(String name, Path keys) throws IOException {
+        return MockRegistry.start(TestRegistries.plain(directory.resolve(name)).keysDir(keys).sharedStorage(shared)
+                .build());
+    }
+
+    private static byte[] trustBundle(MockRegistry node) throws Exception {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                node.baseUri().resolve("/registry/v1/trust-bundle")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode());
+        return response.body();
+    }
+
+    @Test
+    void twoNodesOverTheSharedStoresAreOneRegistry() throws Exception {
+        Path keys = directory.resolve("keys");
+        try (MockRegistry first = node("node-a", keys); MockRegistry second = node("node-b", keys)) {
+            assertEquals(first.keyring().authority().certificate(), second.keyring().authority().certificate());
+            assertArrayEquals(trustBundle(first), trustBundle(second), "one signed bundle, whichever node serves it");
+
+            IssuedCode code = first.registry().codes().issueBatch(
+                    "student_number,name,id_number,school_code,cohort\n1,张三,11010519491231002X,10337,2027\n").get(0);
+            second.registry().codes().revoke(code.codeId());
+            byte[] afterRevocation = trustBundle(second);
+            TrustBundle bundle = TrustBundleCodec.verify(afterRevocation, first.keyring().authority().certificate(),
+                    "node b");
+            assertEquals(2, bundle.sequence());
+            assertTrue(bundle.isCodeRevoked(code.codeId()));
+            assertArrayEquals(afterRevocation, trustBundle(first),
+                    "the other node serves the bundle the revoking node published, not one of its own");
+        }
+    }
+
+    @Test
+    void aNodeStartedWithOtherKeysIsRefused() throws Exception {
+        try (MockRegistry first = node("node-a", directory.resolve("keys"))) {
+            IOException refused = assertThrows(IOException.class, () -> node("node-b", directory.resolve("other")));
+            assertTrue(refused.getMessage().contains("--keys"), refused.getMessage());
+        }
+    }
+}
