@@ -5,6 +5,7 @@ import dev.codebound.bench.e2e.EndToEndSuite;
 import dev.codebound.bench.e2e.ResumeSuite;
 import dev.codebound.bench.memory.MemorySuite;
 import dev.codebound.bench.micro.MicroSuite;
+import dev.codebound.bench.nodes.NodesBench;
 import dev.codebound.bench.sidebyside.SideBySide;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -25,7 +26,8 @@ import java.util.Map;
  * writes it, with every raw figure, as JSON (default {@code bench/target/results.json}).
  * {@code java -jar codebound-bench.jar sidebyside [options]} runs the comparison with the peers instead
  * (see {@link SideBySide}); {@code java -jar codebound-bench.jar desk [options]} measures the capture desk's
- * latency (see {@link DeskLatency}).
+ * latency (see {@link DeskLatency}); {@code java -jar codebound-bench.jar nodes [options]} measures the registry's
+ * multi-node mode beside the embedded one (see {@link NodesBench}).
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -37,6 +39,10 @@ public final class BenchMain {
         }
         if (args.length > 0 && args[0].equals("desk")) {
             DeskLatency.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("nodes")) {
+            NodesBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         boolean quick = false;
@@ -55,7 +61,9 @@ public final class BenchMain {
                     System.out.println("usage: java -jar codebound-bench.jar [--quick] [--only "
                             + "micro,e2e,resume,memory,server] [--out results.json] [--work DIR] [--no-jfr]\n"
                             + "       java -jar codebound-bench.jar sidebyside --help   (the comparison with the peers)\n"
-                            + "       java -jar codebound-bench.jar desk --help         (the capture desk's latency)");
+                            + "       java -jar codebound-bench.jar desk --help         (the capture desk's latency)\n"
+                            + "       java -jar codebound-bench.jar nodes --help        (one and two registry nodes over "
+                            + "PostgreSQL)");
                     return;
                 }
                 default -> {
