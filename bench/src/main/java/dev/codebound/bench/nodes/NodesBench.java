@@ -73,7 +73,7 @@ public final class NodesBench {
         for (int i = 0; i < stations; i++) {
             List<PhotoSource> mine = new ArrayList<>();
             for (int j = 0; j < photosPerStation; j++) {
-                mine.add(PhotoSource.of(Photos.jpeg(1000L * i + j)));
+                mine.add(PhotoSource.of(Photos.jpeg(10_000L * i + j)));
             }
             photos.add(mine);
         }
@@ -98,8 +98,8 @@ public final class NodesBench {
                             + "  --rounds R    rounds; every round runs (a), (b), (c), starting one later each "
                             + "round; the table shows medians\n"
                             + "  --work DIR    scratch directory (default: a new temporary one), deleted at the end\n"
-                            + "Needs PostgreSQL's initdb and pg_ctl (Debian: apt-get install postgresql, or set "
-                            + "CODEBOUND_PG_BIN).");
+                            + "Needs PostgreSQL's initdb, pg_ctl and createdb (Debian: apt-get install postgresql, or "
+                            + "set CODEBOUND_PG_BIN); exits 3 without them, 2 on a bad option.");
                     return;
                 }
                 default -> usage("unknown option " + args[i]);
@@ -125,7 +125,7 @@ public final class NodesBench {
     private Map<Deployment.Kind, List<Measurement>> run(int rounds, Path work) throws Exception {
         Map<Deployment.Kind, List<Measurement>> results = new EnumMap<>(Deployment.Kind.class);
         Deployment.Kind[] kinds = Deployment.Kind.values();
-        try (LoopbackPostgres postgres = LoopbackPostgres.start()) {
+        try (LoopbackPostgres postgres = startPostgres()) {
             for (int round = 0; round < rounds; round++) {
                 for (int k = 0; k < kinds.length; k++) {
                     Deployment.Kind kind = kinds[(k + round) % kinds.length];
@@ -237,6 +237,17 @@ public final class NodesBench {
         }
     }
 
+    /** PostgreSQL on loopback; without its programs, says how to get them and exits 3, having installed nothing. */
+    private static LoopbackPostgres startPostgres() throws Exception {
+        try {
+            return LoopbackPostgres.start();
+        } catch (IllegalStateException e) {
+            System.err.println("codebound-bench nodes: " + e.getMessage());
+            System.exit(3);
+            throw e;
+        }
+    }
+
     private static int positive(String[] args, int i) {
         String text = value(args, i);
         try {
@@ -253,7 +264,7 @@ public final class NodesBench {
 
     private static String value(String[] args, int i) {
         if (i >= args.length) {
-            usage(args[i - 1] + " needs a value (try --help)");
+            usage(args[i - 1] + " needs a value");
         }
         return args[i];
     }
