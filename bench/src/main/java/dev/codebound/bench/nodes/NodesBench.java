@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -129,7 +130,7 @@ public final class NodesBench {
             for (int round = 0; round < rounds; round++) {
                 for (int k = 0; k < kinds.length; k++) {
                     Deployment.Kind kind = kinds[(k + round) % kinds.length];
-                    String name = kind.name().toLowerCase() + "_" + round;
+                    String name = kind.name().toLowerCase(Locale.ROOT) + "_" + round;
                     try (Deployment deployment = Deployment.start(kind, work.resolve(name), postgres, name)) {
                         Measurement m = measure(deployment, work.resolve(name + "-stations"));
                         results.computeIfAbsent(kind, x -> new ArrayList<>()).add(m);
