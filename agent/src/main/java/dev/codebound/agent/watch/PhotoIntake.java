@@ -172,7 +172,7 @@ public final class PhotoIntake {
      * before: a crash took back their move to {@code done/}. See {@link SealedLeftovers}.
      */
     public List<SealedLeftovers.Leftover> sealedLeftovers(List<Path> photos) throws IOException, StationException {
-        return SealedLeftovers.find(station, photos, inspector.spec().maxFileBytes());
+        return SealedLeftovers.find(station, photos, this::read, inspector.spec().maxFileBytes());
     }
 
     /** One finding per line, e.g. {@code   ERROR dimensions: photo is 600×800; must be 480×640}. */

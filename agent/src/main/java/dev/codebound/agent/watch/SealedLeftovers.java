@@ -11,8 +11,6 @@ import dev.codebound.agent.station.StationContext;
 import dev.codebound.agent.station.StationException;
 import dev.codebound.protocol.envelope.Suite;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,18 +45,25 @@ public final class SealedLeftovers {
      */
     public record Leftover(Path photo, String entryId, String codeId) {}
 
+    /** Reads a photo as capture does: at most the largest file the specification allows, plus one byte. */
+    @FunctionalInterface
+    public interface PhotoReader {
+        byte[] read(Path photo) throws IOException;
+    }
+
     private SealedLeftovers() {}
 
     /**
      * The photos among {@code photos} that the station has sealed before, in the given order.
-     * Photos larger than the station's photo specification allows are never sealed and are not read.
+     * Photos larger than {@code maxPhotoBytes} (the specification's limit) were never sealed; the
+     * reader stops one byte past it.
      *
      * @throws IOException      when the transfer log or a photo cannot be read (a photo that vanished
      *                          meanwhile is skipped)
      * @throws StationException when the station's transfer log is missing or unreadable
      */
-    public static List<Leftover> find(StationContext station, List<Path> photos, long maxPhotoBytes)
-            throws IOException, StationException {
+    public static List<Leftover> find(StationContext station, List<Path> photos, PhotoReader reader,
+            long maxPhotoBytes) throws IOException, StationException {
         if (photos.isEmpty()) {
             return List.of();
         }
@@ -74,8 +79,8 @@ public final class SealedLeftovers {
         List<Leftover> leftovers = new ArrayList<>();
         for (Path photo : photos) {
             byte[] bytes;
-            try (InputStream in = Files.newInputStream(photo)) {
-                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxPhotoBytes + 1));
+            try {
+                bytes = reader.read(photo);
             } catch (NoSuchFileException gone) {
                 continue;
             }
