@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,6 +61,16 @@ public final class CodeBook {
      */
     public record CodeRecord(String codeId, String text, int schoolCode, int cohort, Instant notBefore, Instant notAfter,
             Instant issuedAt, Instant revokedAt, String codeKeySha256, String codeKeySm3) {
+
+        /**
+         * The validity in whole seconds, as the code itself says it: records written before issued
+         * codes were truncated kept the request's fraction of a second, which made the record start
+         * later than the code and refused photos taken within the code's first second.
+         */
+        public CodeRecord {
+            notBefore = notBefore.truncatedTo(ChronoUnit.SECONDS);
+            notAfter = notAfter.truncatedTo(ChronoUnit.SECONDS);
+        }
 
         /** A new record of {@code code}, with its code keys. */
         static CodeRecord issued(IssuedCode code, Instant issuedAt) {

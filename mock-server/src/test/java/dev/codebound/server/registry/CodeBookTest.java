@@ -20,6 +20,7 @@ import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.problem.Refusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -155,6 +156,25 @@ class CodeBookTest {
         CodeProofKey key = book.proofKeys().find(code.codeId(), Suite.P256_AES256GCM_SHA256).orElseThrow();
         assertArrayEquals(CodeProof.codeKey(Suite.P256_AES256GCM_SHA256, CollectionCode.decode(code.text())), key.key());
         assertEquals(code.notAfter(), key.notAfter());
+    }
+
+    /**
+     * A code issued at 10:27:25.146 says it is valid from 10:27:25; a photo captured at 10:27:25 (a
+     * capture time has whole seconds) was refused CODE_NOT_YET_VALID when the record kept the fraction.
+     */
+    @Test
+    void aCodeIssuedMidSecondIsValidForAPhotoTakenInThatSecond() throws Exception {
+        Instant midSecond = RegistryFixture.NOW.plusMillis(146);
+        CodeBook book = new CodeBook(new FileCodeStore(dir.resolve("mid-second")), issuer(),
+                RegistryFixture.clockAt(midSecond));
+        IssuedCode code = book.issue(new CodeBook.CodeRequest(new StudentIdentity("2023001", "张三",
+                "11010519491231002X"), 10337, 2027, midSecond, midSecond.plus(CodeBook.DEFAULT_VALIDITY)));
+        CodeProofKey key = book.proofKeys().find(code.codeId(), Suite.P256_AES256GCM_SHA256).orElseThrow();
+        assertEquals(RegistryFixture.NOW, key.notBefore());
+        assertEquals(RegistryFixture.NOW, book.find(code.codeId()).orElseThrow().notBefore());
+        CodeBook.CodeRecord earlier = new CodeBook.CodeRecord(code.codeId(), code.text(), 10337, 2027, midSecond,
+                midSecond.plusSeconds(60), midSecond, null, null, null);
+        assertEquals(RegistryFixture.NOW, earlier.notBefore(), "an earlier release's record is read in whole seconds");
     }
 
     private static CodeIssuer issuer() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -45,12 +46,18 @@ public final class CodeIssuer {
     }
 
     /**
-     * Issues a code valid from {@code notBefore} to {@code notAfter}.
+     * Issues a code valid from {@code notBefore} to {@code notAfter}, both truncated to the whole
+     * second: the code can only say seconds, and the issued code must describe exactly what was signed,
+     * or a record of it would start later than the code does and refuse a photo taken within the
+     * same second.
      *
      * @throws IllegalArgumentException for a school code, cohort or validity window out of range
      */
-    public IssuedCode issue(StudentIdentity student, int schoolCode, int cohort, Instant notBefore, Instant notAfter) {
+    public IssuedCode issue(StudentIdentity student, int schoolCode, int cohort, Instant requestedNotBefore,
+            Instant requestedNotAfter) {
         Objects.requireNonNull(student, "student");
+        Instant notBefore = requestedNotBefore.truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = requestedNotAfter.truncatedTo(ChronoUnit.SECONDS);
         if (schoolCode <= 0 || schoolCode > MAX_SCHOOL_CODE) {
             throw new IllegalArgumentException("school code must be between 1 and " + MAX_SCHOOL_CODE);
         }

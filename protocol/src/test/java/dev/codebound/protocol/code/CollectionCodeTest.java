@@ -37,6 +37,17 @@ class CollectionCodeTest {
     }
 
     @Test
+    void anIssuedCodeDescribesTheWholeSecondsItSigned() throws CodeException {
+        Instant fractional = VALID_FROM.plusMillis(146);
+        IssuedCode code = issuer.issue(STUDENT, 10337, 2027, fractional, VALID_TO.plusNanos(999_999_999));
+        VerifiedCode verified = new CodeVerifier(bundle).verify(code.text(), NOW);
+        assertEquals(VALID_FROM, code.notBefore(), "the issued code starts when the signed code does");
+        assertEquals(VALID_TO, code.notAfter());
+        assertEquals(verified.notBefore(), code.notBefore());
+        assertEquals(verified.notAfter(), code.notAfter());
+    }
+
+    @Test
     void verifiedCodeShowsOnlyPublicFields() throws CodeException {
         VerifiedCode code = new CodeVerifier(bundle).verify(issued.text(), NOW);
         assertEquals(issued.codeId(), code.codeId());
