@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,18 +91,19 @@ class FileObjectStoreTest extends ObjectStoreContractTest {
     @Test
     void concurrentWritersOfOneKeyOnTwoNodesLeaveOneWholeObject() throws Exception {
         ObjectStore otherNode = new FileObjectStore(root, MINIMUM_PART);
+        // Every version exists before the first write: the writers read the list while checking.
+        List<byte[]> written = IntStream.range(0, 20).mapToObj(i -> bytes(Integer.toString(i).repeat(1000 + i)))
+                .toList();
         ExecutorService threads = Executors.newFixedThreadPool(4);
-        List<byte[]> versions = new ArrayList<>();
         try {
             List<Future<?>> writes = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                byte[] version = bytes(Integer.toString(i).repeat(1000 + i));
-                versions.add(version);
+            for (int i = 0; i < written.size(); i++) {
+                byte[] version = written.get(i);
                 ObjectStore node = i % 2 == 0 ? store : otherNode;
                 writes.add(threads.submit(() -> {
                     node.put("shared", version);
                     byte[] seen = read(node, "shared");
-                    assertTrue(versions.stream().anyMatch(v -> Arrays.equals(v, seen)),
+                    assertTrue(written.stream().anyMatch(v -> Arrays.equals(v, seen)),
                             "a reader sees one whole version");
                     return null;
                 }));
@@ -109,9 +112,10 @@ class FileObjectStoreTest extends ObjectStoreContractTest {
                 write.get();
             }
             byte[] last = read("shared");
-            assertTrue(versions.stream().anyMatch(v -> Arrays.equals(v, last)), "the last write stands whole");
+            assertTrue(written.stream().anyMatch(v -> Arrays.equals(v, last)), "the last write stands whole");
         } finally {
-            threads.shutdown();
+            threads.shutdownNow();
+            assertTrue(threads.awaitTermination(30, TimeUnit.SECONDS), "the writers stopped");
         }
     }
 
