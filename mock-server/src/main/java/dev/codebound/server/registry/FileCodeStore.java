@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FileCodeStore implements CodeStore {
     private final JsonRecordStore<CodeRecord> records;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
-    private final RecordLocks locks = new RecordLocks();
+    private final RecordChanges changes = new RecordChanges();
 
     /** Opens (creating, owner-only) the store under {@code directory}. */
     public FileCodeStore(Path directory) throws IOException {
@@ -43,12 +43,13 @@ public final class FileCodeStore implements CodeStore {
 
     @Override
     public void add(CodeRecord code) throws IOException {
-        synchronized (locks.of(code.codeId())) {
+        changes.of(code.codeId(), () -> {
             if (records.get(code.codeId()).isPresent()) {
                 throw new IllegalStateException("a code with id " + code.codeId() + " already exists");
             }
             records.put(code.codeId(), code);
-        }
+            return code;
+        });
     }
 
     @Override
@@ -63,7 +64,7 @@ public final class FileCodeStore implements CodeStore {
 
     @Override
     public Optional<CodeRecord> revoke(String codeId, Instant at) throws IOException {
-        synchronized (locks.of(codeId)) {
+        return changes.of(codeId, () -> {
             Optional<CodeRecord> found = records.get(codeId);
             if (found.isEmpty() || found.get().revokedAt() != null) {
                 return found;
@@ -72,7 +73,7 @@ public final class FileCodeStore implements CodeStore {
             records.put(codeId, revokedRecord);
             revoked.add(codeId);
             return Optional.of(revokedRecord);
-        }
+        });
     }
 
     @Override

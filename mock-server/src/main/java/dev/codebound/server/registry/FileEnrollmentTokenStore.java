@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public final class FileEnrollmentTokenStore implements EnrollmentTokenStore {
     private final JsonRecordStore<TokenRecord> records;
-    private final RecordLocks locks = new RecordLocks();
+    private final RecordChanges changes = new RecordChanges();
 
     /** Opens (creating, owner-only) the store under {@code directory}. */
     public FileEnrollmentTokenStore(Path directory) throws IOException {
@@ -21,12 +21,13 @@ public final class FileEnrollmentTokenStore implements EnrollmentTokenStore {
 
     @Override
     public void add(TokenRecord token) throws IOException {
-        synchronized (locks.of(token.tokenHash())) {
+        changes.of(token.tokenHash(), () -> {
             if (records.get(token.tokenHash()).isPresent()) {
                 throw new IllegalStateException("a token with this hash already exists");
             }
             records.put(token.tokenHash(), token);
-        }
+            return token;
+        });
     }
 
     @Override
@@ -36,7 +37,7 @@ public final class FileEnrollmentTokenStore implements EnrollmentTokenStore {
 
     @Override
     public Optional<TokenRecord> redeem(String tokenHash, Instant usedAt, String stationId) throws IOException {
-        synchronized (locks.of(tokenHash)) {
+        return changes.of(tokenHash, () -> {
             Optional<TokenRecord> found = records.get(tokenHash);
             if (found.isEmpty() || found.get().usedAt() != null) {
                 return Optional.empty();
@@ -46,6 +47,6 @@ public final class FileEnrollmentTokenStore implements EnrollmentTokenStore {
                     record.note(), usedAt, stationId);
             records.put(tokenHash, redeemed);
             return Optional.of(redeemed);
-        }
+        });
     }
 }

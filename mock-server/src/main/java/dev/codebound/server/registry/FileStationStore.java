@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FileStationStore implements StationStore {
     private final JsonRecordStore<Station> records;
     private final Map<String, Station> byId = new ConcurrentHashMap<>();
-    private final RecordLocks locks = new RecordLocks();
+    private final RecordChanges changes = new RecordChanges();
 
     /** Opens (creating, owner-only) the store under {@code directory}. */
     public FileStationStore(Path directory) throws IOException {
@@ -27,18 +27,19 @@ public final class FileStationStore implements StationStore {
 
     @Override
     public void add(Station station) throws IOException {
-        synchronized (locks.of(station.stationId())) {
+        changes.of(station.stationId(), () -> {
             if (byId.containsKey(station.stationId())) {
                 throw new IllegalStateException("a station with id " + station.stationId() + " already exists");
             }
             records.put(station.stationId(), station);
             byId.put(station.stationId(), station);
-        }
+            return station;
+        });
     }
 
     @Override
     public Optional<Station> revoke(String stationId, Instant at, String note) throws IOException {
-        synchronized (locks.of(stationId)) {
+        return changes.of(stationId, () -> {
             Station station = byId.get(stationId);
             if (station == null || station.revoked()) {
                 return Optional.ofNullable(station);
@@ -48,7 +49,7 @@ public final class FileStationStore implements StationStore {
             records.put(stationId, revoked);
             byId.put(stationId, revoked);
             return Optional.of(revoked);
-        }
+        });
     }
 
     @Override
