@@ -192,8 +192,9 @@ final class P256Aes256GcmSuite extends Suite {
             // valid at the signingTime attribute (the sealing clock). Validity is judged at the
             // capture time instead, by SignerTrust, with its own reason.
             return new SignerInformationVerifier(SIGNATURE_NAMES, SIGNATURE_ALGORITHMS,
-                    new JcaContentVerifierProviderBuilder().setProvider(Providers.ellipticCurve())
-                            .build(certificate.getPublicKey()), contentDigests());
+                    new SingleVerificationProvider(new JcaContentVerifierProviderBuilder()
+                            .setProvider(Providers.ellipticCurve()).build(certificate.getPublicKey())),
+                    contentDigests());
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("cannot set up ECDSA verification: " + e.getMessage(), e);
         }
