@@ -273,9 +273,13 @@ public record Binding(int formatVersion, int suiteId, String codeId, String code
     /** Reads {@code YYYYMMDDHHMMSSZ} exactly: every other form fails (and would not be canonical anyway). */
     private static Instant time(ASN1GeneralizedTime time) {
         String text = time.getTimeString();
-        if (text.length() != GENERALIZED_TIME_LENGTH || text.charAt(GENERALIZED_TIME_LENGTH - 1) != 'Z'
-                || !text.chars().limit(GENERALIZED_TIME_LENGTH - 1).allMatch(c -> c >= '0' && c <= '9')) {
+        if (text.length() != GENERALIZED_TIME_LENGTH || text.charAt(GENERALIZED_TIME_LENGTH - 1) != 'Z') {
             throw notGeneralizedTime(text);
+        }
+        for (int i = 0; i < GENERALIZED_TIME_LENGTH - 1; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                throw notGeneralizedTime(text);
+            }
         }
         try {
             return LocalDateTime.of(number(text, 0, 4), number(text, 4, 6), number(text, 6, 8), number(text, 8, 10),
