@@ -93,8 +93,8 @@ final class LogFileFormat {
     /** Encodes a checkpoint slot; the note must be 1 to {@value #MAX_NOTE_LENGTH} bytes. */
     static byte[] slot(long sequence, long treeSize, byte[] note) {
         if (note.length < 1 || note.length > MAX_NOTE_LENGTH) {
-            throw new IllegalArgumentException("a checkpoint note of " + note.length + " bytes does not fit a slot (1 to "
-                    + MAX_NOTE_LENGTH + ")");
+            throw new IllegalArgumentException("a checkpoint note of " + note.length
+                    + " bytes does not fit a slot (1 to " + MAX_NOTE_LENGTH + ")");
         }
         ByteBuffer slot = ByteBuffer.allocate(SLOT_SIZE);
         slot.putLong(sequence).putLong(treeSize).putInt(note.length).put(note);

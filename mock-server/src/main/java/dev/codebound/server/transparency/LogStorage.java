@@ -18,8 +18,9 @@ import java.util.OptionalLong;
  * <ul>
  *   <li><b>Durability</b>: {@link #append} returns only once every entry it was given is durable,
  *       and {@link #storeCheckpoint} only once the note is, {@link #appendWithCheckpoint} once both
- *       are; a crash can lose only entries of an append that had not returned. After a failed append the storage refuses further appends
- *       until it is reopened (after a failed fsync the state on disk is unknown).</li>
+ *       are; a crash can lose only entries of an append that had not returned. After a failed
+ *       append the storage refuses further appends until it is reopened (after a failed fsync the
+ *       state on disk is unknown).</li>
  *   <li><b>Concurrency</b>: in one process, one writer at a time ({@link #append},
  *       {@link #storeCheckpoint}: the log's sequencer); queries may run on any thread concurrently with
  *       it and with each other, and see entries once their append returned.</li>
@@ -36,7 +37,7 @@ import java.util.OptionalLong;
  * </ul>
  */
 public interface LogStorage extends Closeable {
-    /** Signs the checkpoint of the tree of the first {@code treeSize} entries, whose root is {@code rootHash}. */
+    /** Signs the checkpoint of the tree of the first {@code treeSize} entries, whose root hash is given. */
     @FunctionalInterface
     interface CheckpointSigner {
         String sign(long treeSize, byte[] rootHash);

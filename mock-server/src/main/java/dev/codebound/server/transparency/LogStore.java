@@ -32,11 +32,11 @@ import java.util.OptionalLong;
  * Each {@link #append} or {@link #appendAll} call writes its records and fsyncs the file before it
  * returns, so a returned index survives a crash. In a file of format version 2,
  * {@link #appendAll(List, LogStorage.CheckpointSigner)} also writes the checkpoint signed for the
- * tree with the new entries into a checkpoint slot, in the same write and under the same fsync. A call with more than 1024 entries is written as
- * several batches, each fsynced before the next starts; if such a call fails, a prefix of its
- * entries may have been appended, and {@link #size()} tells how many. After any write failure the
- * store refuses further appends until it is reopened, because after a failed fsync the kernel may
- * already have dropped the unwritten pages.
+ * tree with the new entries into a checkpoint slot, in the same write and under the same fsync. A
+ * call with more than 1024 entries is written as several batches, each fsynced before the next
+ * starts; if such a call fails, a prefix of its entries may have been appended, and {@link #size()}
+ * tells how many. After any write failure the store refuses further appends until it is reopened,
+ * because after a failed fsync the kernel may already have dropped the unwritten pages.
  *
  * <h2>Recovery</h2>
  * Because batches are serialized and each is fsynced, a crash can damage only the last batch, which

@@ -33,8 +33,9 @@ final class SignerTrust {
         }
         requireStationProfile(signer, suite);
         if (bundle.isStationRevoked(signer)) {
-            throw new EnvelopeException(Reason.SIGNER_REVOKED, "the station certificate " + subject(signer) + " (serial "
-                    + Certificates.serialHex(signer) + ") has been revoked by the registry; the envelope is refused");
+            throw new EnvelopeException(Reason.SIGNER_REVOKED, "the station certificate " + subject(signer)
+                    + " (serial " + Certificates.serialHex(signer) + ") has been revoked by the registry; the envelope "
+                    + "is refused");
         }
         requireValid(authority, () -> "the registry CA certificate", captureTime);
         requireValid(signer, () -> "the station certificate " + subject(signer), captureTime);
