@@ -2,6 +2,8 @@ package dev.codebound.server.transparency;
 
 import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.io.GroupCommitJournal;
+import dev.codebound.protocol.log.Checkpoint;
+import dev.codebound.protocol.log.CheckpointException;
 import dev.codebound.protocol.log.ConsistencyProof;
 import dev.codebound.protocol.log.InclusionProof;
 import dev.codebound.protocol.log.LogEntry;
@@ -19,14 +21,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * The embedded {@link LogStorage}:
  *
  * <pre>
- * registry/log/entries.log            the entries ({@link LogStore}: fixed-size records, one fsync per append)
- * registry/log/checkpoints.journal    the signed checkpoints, the last one current ({@link GroupCommitJournal})
+ * registry/log/entries.log            the entries and the current signed checkpoint ({@link LogStore})
+ * registry/log/checkpoints.journal    the signed checkpoints of a log of format version 1 only
  * </pre>
  *
- * <p>A checkpoint is appended to a journal (one {@code fdatasync}) rather than replacing a file
- * (temporary file, fsync, rename, directory fsync): the sequencer stores one per batch. The journal
- * is rewritten with the current checkpoint alone once it passes 64 KiB. A {@code checkpoint.txt} of
- * the layout before issue 10 is taken into the journal on open, then removed.
+ * <p>A log created by this version (format version 2) keeps its checkpoint in two slots of its own
+ * file: {@link #appendWithCheckpoint} writes a batch's entries and its checkpoint in one write with
+ * one {@code fsync}, and the slots' recovery is {@link LogStore}'s. A log of format version 1 keeps
+ * working as before: its entries and their checkpoint cost a sync each, the checkpoint appended to a
+ * journal ({@link GroupCommitJournal}, rewritten with the current checkpoint alone once it passes
+ * 64 KiB). A {@code checkpoint.txt} of the layout before issue 10 is taken over on open, then removed.
  */
 public final class FileLogStorage implements LogStorage {
     private static final String OLD_CHECKPOINT = "checkpoint.txt";
@@ -34,6 +38,7 @@ public final class FileLogStorage implements LogStorage {
 
     private final LogStore store;
     private final Path directory;
+    /** The checkpoint journal of a log of format version 1; null when the log file holds its checkpoints. */
     private final GroupCommitJournal checkpoints;
     private volatile String latest;
 
@@ -51,10 +56,15 @@ public final class FileLogStorage implements LogStorage {
         DurableFiles.removeStaleTemporaries(directory);
         LogStore store = LogStore.open(directory.resolve("entries.log"));
         try {
-            AtomicReference<String> last = new AtomicReference<>();
-            GroupCommitJournal checkpoints = GroupCommitJournal.open(directory.resolve("checkpoints.journal"), true,
-                    record -> last.set(StandardCharsets.UTF_8.decode(record).toString()));
-            FileLogStorage storage = new FileLogStorage(store, directory, checkpoints, last.get());
+            FileLogStorage storage;
+            if (store.holdsCheckpoints()) {
+                storage = new FileLogStorage(store, directory, null, store.checkpoint().orElse(null));
+            } else {
+                AtomicReference<String> last = new AtomicReference<>();
+                GroupCommitJournal checkpoints = GroupCommitJournal.open(directory.resolve("checkpoints.journal"),
+                        true, record -> last.set(StandardCharsets.UTF_8.decode(record).toString()));
+                storage = new FileLogStorage(store, directory, checkpoints, last.get());
+            }
             storage.takeOverOldCheckpoint();
             return storage;
         } catch (IOException | RuntimeException e) {
@@ -116,7 +126,26 @@ public final class FileLogStorage implements LogStorage {
     }
 
     @Override
+    public long appendWithCheckpoint(List<LogEntry> entries, CheckpointSigner signer) throws IOException {
+        if (checkpoints != null) {
+            return LogStorage.super.appendWithCheckpoint(entries, signer);
+        }
+        AtomicReference<String> signed = new AtomicReference<>();
+        long first = store.appendAll(entries, (treeSize, rootHash) -> {
+            signed.set(signer.sign(treeSize, rootHash));
+            return signed.get();
+        });
+        latest = signed.get();
+        return first;
+    }
+
+    @Override
     public void storeCheckpoint(String note) throws IOException {
+        if (checkpoints == null) {
+            store.storeCheckpoint(treeSize(note), note);
+            latest = note;
+            return;
+        }
         byte[] record = note.getBytes(StandardCharsets.UTF_8);
         CompletableFuture<Void> durable;
         synchronized (this) {
@@ -127,10 +156,21 @@ public final class FileLogStorage implements LogStorage {
         latest = note;
     }
 
+    /** The tree size a signed checkpoint note states (its second line). */
+    private static long treeSize(String note) throws IOException {
+        try {
+            return Checkpoint.parseText(note.substring(0, note.indexOf("\n\n") + 1)).size();
+        } catch (CheckpointException | IndexOutOfBoundsException e) {
+            throw new IOException("the checkpoint to store is not a signed checkpoint note: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try (store) {
-            checkpoints.close();
+            if (checkpoints != null) {
+                checkpoints.close();
+            }
         }
     }
 

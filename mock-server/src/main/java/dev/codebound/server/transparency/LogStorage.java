@@ -17,9 +17,10 @@ import java.util.OptionalLong;
  * <h2>Contract</h2>
  * <ul>
  *   <li><b>Durability</b>: {@link #append} returns only once every entry it was given is durable,
- *       and {@link #storeCheckpoint} only once the note is; a crash can lose only entries of an
- *       append that had not returned. After a failed append the storage refuses further appends
- *       until it is reopened (after a failed fsync the state on disk is unknown).</li>
+ *       and {@link #storeCheckpoint} only once the note is, {@link #appendWithCheckpoint} once both
+ *       are; a crash can lose only entries of an append that had not returned. After a failed
+ *       append the storage refuses further appends until it is reopened (after a failed fsync the
+ *       state on disk is unknown).</li>
  *   <li><b>Concurrency</b>: in one process, one writer at a time ({@link #append},
  *       {@link #storeCheckpoint}: the log's sequencer); queries may run on any thread concurrently with
  *       it and with each other, and see entries once their append returned.</li>
@@ -36,6 +37,12 @@ import java.util.OptionalLong;
  * </ul>
  */
 public interface LogStorage extends Closeable {
+    /** Signs the checkpoint of the tree of the first {@code treeSize} entries, whose root hash is given. */
+    @FunctionalInterface
+    interface CheckpointSigner {
+        String sign(long treeSize, byte[] rootHash);
+    }
+
     /**
      * Appends {@code entries} durably, in order, and returns the index of the first.
      *
@@ -67,4 +74,20 @@ public interface LogStorage extends Closeable {
 
     /** Stores {@code note} durably as the latest signed checkpoint. */
     void storeCheckpoint(String note) throws IOException;
+
+    /**
+     * Appends {@code entries} as {@link #append} does, then stores as the latest checkpoint the note
+     * {@code signer} signs for the tree they complete, and returns the index of the first entry. A
+     * storage that can make both durable in one write overrides this (the file log's format version
+     * 2: one fsync per batch instead of two); by default it is {@link #append}, then
+     * {@link #storeCheckpoint} of the tree of {@link #size} entries.
+     *
+     * @throws AlreadyLoggedException as {@link #append}; nothing was appended or stored
+     */
+    default long appendWithCheckpoint(List<LogEntry> entries, CheckpointSigner signer) throws IOException {
+        long first = append(entries);
+        long treeSize = size();
+        storeCheckpoint(signer.sign(treeSize, rootHash(treeSize)));
+        return first;
+    }
 }

@@ -13,12 +13,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -28,11 +30,13 @@ import java.util.OptionalLong;
  *
  * <h2>Durability</h2>
  * Each {@link #append} or {@link #appendAll} call writes its records and fsyncs the file before it
- * returns, so a returned index survives a crash. A call with more than 1024 entries is written as
- * several batches, each fsynced before the next starts; if such a call fails, a prefix of its
- * entries may have been appended, and {@link #size()} tells how many. After any write failure the
- * store refuses further appends until it is reopened, because after a failed fsync the kernel may
- * already have dropped the unwritten pages.
+ * returns, so a returned index survives a crash. In a file of format version 2,
+ * {@link #appendAll(List, LogStorage.CheckpointSigner)} also writes the checkpoint signed for the
+ * tree with the new entries into a checkpoint slot, in the same write and under the same fsync. A
+ * call with more than 1024 entries is written as several batches, each fsynced before the next
+ * starts; if such a call fails, a prefix of its entries may have been appended, and {@link #size()}
+ * tells how many. After any write failure the store refuses further appends until it is reopened,
+ * because after a failed fsync the kernel may already have dropped the unwritten pages.
  *
  * <h2>Recovery</h2>
  * Because batches are serialized and each is fsynced, a crash can damage only the last batch, which
@@ -42,6 +46,16 @@ import java.util.OptionalLong;
  * entries are lost; open then fails rather than silently shorten the log. Callers should also
  * compare {@link #size()} with the size of the last checkpoint they signed: a log shorter than a
  * signed checkpoint must not be served.
+ *
+ * <p>The checkpoint slots (version 2) are recovered after the records. A batch's checkpoint is
+ * written to the slot that does not hold the newest valid checkpoint, so a crash can tear only a
+ * checkpoint that was never acknowledged, and the one before it stands. At open the newest valid
+ * slot is the current checkpoint, unless it signs more entries than the repaired log holds: then it
+ * was written with a batch the crash cut short (its records and its slot share one unacknowledged
+ * write, and the disk may have kept either without the other), so it is ignored and the older slot
+ * is current. A damaged slot (its CRC) is ignored the same way. If the older slot too signs more
+ * entries than the log holds, acknowledged entries were lost: it is kept as the checkpoint, and the
+ * transparency log refuses to open over it.
  *
  * <p>Memory: about 36 bytes per entry for the tree and 32 for the envelope-hash index. Appends are
  * serialized; queries may run concurrently with them and with each other.
@@ -60,12 +74,27 @@ final class LogStore implements Closeable {
     private final MerkleTree tree = new MerkleTree();
     private final EnvelopeIndex envelopes = new EnvelopeIndex();
     private final Object appendLock = new Object();
+    private final int version;
+    private final long recordsStart;
+    /** Entries durable and visible to queries; the tree may hold more during a checkpointed write. */
+    private volatile long size;
+    /** The current checkpoint (version 2), if any. */
+    private volatile LogFileFormat.Slot checkpoint;
+    /**
+     * The slot the next checkpoint goes to: never the current checkpoint's, and at open the one an
+     * ignored checkpoint occupies, so that it is overwritten before it could ever be taken for current.
+     */
+    private int writeSlot;
+    /** The highest slot sequence number seen, valid or ignored; the next checkpoint gets a higher one. */
+    private long lastSequence;
     private long discardedAtOpen;
     private IOException failure;
 
-    private LogStore(Path file, FileChannel channel) {
+    private LogStore(Path file, FileChannel channel, int version) {
         this.file = file;
         this.channel = channel;
+        this.version = version;
+        this.recordsStart = LogFileFormat.recordsStart(version);
     }
 
     /**
@@ -78,12 +107,12 @@ final class LogStore implements Closeable {
     public static LogStore open(Path file) throws IOException {
         Path absolute = file.toAbsolutePath();
         if (!Files.exists(absolute)) {
-            DurableFiles.writePrivate(absolute, LogFileFormat.header());
+            DurableFiles.writePrivate(absolute, LogFileFormat.header(LogFileFormat.FILE_VERSION));
         }
         FileChannel channel = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             lockExclusively(channel, absolute);
-            LogStore store = new LogStore(absolute, channel);
+            LogStore store = new LogStore(absolute, channel, readVersion(channel, absolute));
             store.load();
             return store;
         } catch (IOException | RuntimeException e) {
@@ -106,14 +135,65 @@ final class LogStore implements Closeable {
             throw new IllegalArgumentException("nothing to append");
         }
         synchronized (appendLock) {
-            if (failure != null) {
-                throw new IOException("log " + file + " had a write failure; reopen it before appending", failure);
-            }
-            long first = tree.size();
+            requireWritable();
+            long first = size;
             for (int from = 0; from < entries.size(); from += LogFileFormat.MAX_BATCH) {
-                writeBatch(entries.subList(from, Math.min(entries.size(), from + LogFileFormat.MAX_BATCH)));
+                writeBatch(entries.subList(from, Math.min(entries.size(), from + LogFileFormat.MAX_BATCH)), null);
             }
             return first;
+        }
+    }
+
+    /**
+     * Appends entries durably, in order, with the checkpoint {@code signer} signs for the tree they
+     * complete, and returns the index of the first. The last batch (up to 1024 entries) and the
+     * checkpoint cost one write and one fsync. Only files of format version 2 hold checkpoints
+     * ({@link #holdsCheckpoints}).
+     */
+    public long appendAll(List<LogEntry> entries, LogStorage.CheckpointSigner signer) throws IOException {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("nothing to append");
+        }
+        requireCheckpointSlots();
+        synchronized (appendLock) {
+            requireWritable();
+            long first = size;
+            for (int from = 0; from < entries.size(); from += LogFileFormat.MAX_BATCH) {
+                int to = Math.min(entries.size(), from + LogFileFormat.MAX_BATCH);
+                writeBatch(entries.subList(from, to), to == entries.size() ? signer : null);
+            }
+            return first;
+        }
+    }
+
+    /** Whether the file holds its checkpoints (format version 2) rather than leaving them to a journal. */
+    public boolean holdsCheckpoints() {
+        return version >= LogFileFormat.FILE_VERSION;
+    }
+
+    /** The current checkpoint note, if the file holds checkpoints and one was stored. */
+    public Optional<String> checkpoint() {
+        LogFileFormat.Slot current = checkpoint;
+        return current == null ? Optional.empty() : Optional.of(current.note());
+    }
+
+    /**
+     * Stores {@code note}, the signed checkpoint of the tree of its first {@code treeSize} entries,
+     * durably as the current checkpoint (format version 2).
+     */
+    public void storeCheckpoint(long treeSize, String note) throws IOException {
+        requireCheckpointSlots();
+        synchronized (appendLock) {
+            requireWritable();
+            ByteBuffer slot = ByteBuffer.wrap(nextSlot(treeSize, note));
+            try {
+                write(slot, LogFileFormat.slotPosition(writeSlot));
+                channel.force(false);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+            advanceCheckpoint(treeSize, note);
         }
     }
 
@@ -137,7 +217,7 @@ final class LogStore implements Closeable {
 
     /** The number of entries. */
     public long size() {
-        return tree.size();
+        return size;
     }
 
     /** How many trailing records {@link #open} dropped as a torn final write (0 after a clean shutdown). */
@@ -147,11 +227,12 @@ final class LogStore implements Closeable {
 
     /** The entry at {@code index}, read from disk and checked against its checksum. */
     public LogEntry entry(long index) throws IOException {
-        if (index < 0 || index >= tree.size()) {
-            throw new IllegalArgumentException("entry " + index + " is outside a log of " + tree.size());
+        long entries = size;
+        if (index < 0 || index >= entries) {
+            throw new IllegalArgumentException("entry " + index + " is outside a log of " + entries);
         }
         ByteBuffer buffer = ByteBuffer.allocate(RECORD);
-        readFully(buffer, HEADER + index * RECORD);
+        readFully(buffer, recordsStart + index * RECORD);
         buffer.flip();
         LogFileFormat.Record record = LogFileFormat.readRecord(buffer);
         if (!record.intact() || record.index() != index) {
@@ -167,7 +248,7 @@ final class LogStore implements Closeable {
 
     /** The current root hash. */
     public byte[] rootHash() {
-        return tree.rootHash();
+        return tree.rootHash(size);
     }
 
     /** The root hash at {@code treeSize}; read {@link #size()} first for a consistent pair. */
@@ -191,8 +272,13 @@ final class LogStore implements Closeable {
         channel.close();
     }
 
-    private void writeBatch(List<LogEntry> batch) throws IOException {
-        long batchStart = tree.size();
+    /**
+     * Writes one batch and, if {@code signer} is given, the checkpoint of the tree it completes, then
+     * forces the file once. The batch's leaves enter the tree before the write, so that the
+     * checkpoint can be signed over them, but no query sees them before {@link #size} moves.
+     */
+    private void writeBatch(List<LogEntry> batch, LogStorage.CheckpointSigner signer) throws IOException {
+        long batchStart = size;
         List<byte[]> encoded = new ArrayList<>(batch.size());
         ByteBuffer buffer = ByteBuffer.allocate(batch.size() * RECORD);
         for (int i = 0; i < batch.size(); i++) {
@@ -200,10 +286,26 @@ final class LogStore implements Closeable {
             LogFileFormat.putRecord(buffer, batchStart + i, batchStart, batch.size(), encoded.get(i));
         }
         buffer.flip();
+        long batchEnd = batchStart + batch.size();
+        String note = null;
+        ByteBuffer slot = null;
+        if (signer != null) {
+            for (byte[] entry : encoded) {
+                tree.append(MerkleHashes.leafHash(entry));
+            }
+            try {
+                note = signer.sign(batchEnd, tree.rootHash(batchEnd));
+                slot = ByteBuffer.wrap(nextSlot(batchEnd, note));
+            } catch (RuntimeException e) {
+                // The tree now holds leaves that will not be written: no further append until reopened.
+                failure = new IOException("the checkpoint of a batch could not be made: " + e.getMessage(), e);
+                throw e;
+            }
+        }
         try {
-            long position = HEADER + batchStart * RECORD;
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
+            write(buffer, recordsStart + batchStart * RECORD);
+            if (slot != null) {
+                write(slot, LogFileFormat.slotPosition(writeSlot));
             }
             // Metadata too: the file's new length is what makes the records readable after a crash.
             channel.force(true);
@@ -212,7 +314,43 @@ final class LogStore implements Closeable {
             throw e;
         }
         for (int i = 0; i < batch.size(); i++) {
-            commit(batch.get(i), MerkleHashes.leafHash(encoded.get(i)));
+            long index = signer != null ? batchStart + i : tree.append(MerkleHashes.leafHash(encoded.get(i)));
+            envelopes.put(batch.get(i).envelopeSha256(), index);
+        }
+        size = batchEnd;
+        if (signer != null) {
+            advanceCheckpoint(batchEnd, note);
+        }
+    }
+
+    /** The encoding of the next checkpoint slot, numbered after every slot seen. */
+    private byte[] nextSlot(long treeSize, String note) {
+        return LogFileFormat.slot(lastSequence + 1, treeSize, note.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Makes the checkpoint just forced into the other slot the current one. */
+    private void advanceCheckpoint(long treeSize, String note) {
+        lastSequence++;
+        checkpoint = new LogFileFormat.Slot(lastSequence, treeSize, note);
+        writeSlot = 1 - writeSlot;
+    }
+
+    private void write(ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            position += channel.write(buffer, position);
+        }
+    }
+
+    private void requireWritable() throws IOException {
+        if (failure != null) {
+            throw new IOException("log " + file + " had a write failure; reopen it before appending", failure);
+        }
+    }
+
+    private void requireCheckpointSlots() {
+        if (!holdsCheckpoints()) {
+            throw new IllegalStateException("log " + file + " is of format version " + version
+                    + ", which keeps no checkpoints");
         }
     }
 
@@ -222,28 +360,66 @@ final class LogStore implements Closeable {
     }
 
     private void load() throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(HEADER);
         long length = channel.size();
-        if (length < HEADER) {
-            throw new IOException(file + " is not a Codebound transparency log: it is shorter than a header");
+        if (length < recordsStart) {
+            throw new IOException(file + " is not a Codebound transparency log: it is shorter than its header");
         }
-        readFully(header, 0);
-        String problem = LogFileFormat.checkHeader(header);
-        if (problem != null) {
-            throw new IOException(file + " is not a Codebound transparency log: " + problem);
-        }
-        long records = (length - HEADER) / RECORD;
-        boolean partialTail = (length - HEADER) % RECORD != 0;
+        long records = (length - recordsStart) / RECORD;
+        boolean partialTail = (length - recordsStart) % RECORD != 0;
         long torn = scan(records);
         if (torn < 0 && partialTail) {
             torn = records;
         }
         if (torn >= 0) {
             requireOnlyTornBatchAfter(torn, records);
-            channel.truncate(HEADER + torn * RECORD);
+            channel.truncate(recordsStart + torn * RECORD);
             channel.force(true);
             discardedAtOpen = records - torn + (partialTail ? 1 : 0);
         }
+        size = tree.size();
+        if (holdsCheckpoints()) {
+            loadCheckpoint();
+        }
+    }
+
+    /** Chooses the current checkpoint among the slots, as the class comment explains. */
+    private void loadCheckpoint() throws IOException {
+        LogFileFormat.Slot[] slots = new LogFileFormat.Slot[LogFileFormat.SLOTS];
+        for (int i = 0; i < slots.length; i++) {
+            ByteBuffer bytes = ByteBuffer.allocate(LogFileFormat.SLOT_SIZE);
+            readFully(bytes, LogFileFormat.slotPosition(i));
+            slots[i] = LogFileFormat.readSlot(bytes.array());
+            if (slots[i] != null) {
+                lastSequence = Math.max(lastSequence, slots[i].sequence());
+            }
+        }
+        int newest = slots[0] == null || (slots[1] != null && slots[1].sequence() > slots[0].sequence()) ? 1 : 0;
+        int current = newest;
+        if (slots[newest] != null && slots[newest].treeSize() > size) {
+            // Written with a batch that the crash cut short, in the same unacknowledged write.
+            current = 1 - newest;
+        }
+        if (slots[current] != null) {
+            checkpoint = slots[current];
+            writeSlot = 1 - current;
+        } else {
+            writeSlot = newest;
+        }
+    }
+
+    /** The format version of the log open on {@code channel}, whose header must be valid. */
+    private static int readVersion(FileChannel channel, Path file) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        while (header.hasRemaining()) {
+            if (channel.read(header, header.position()) < 0) {
+                throw new IOException(file + " is not a Codebound transparency log: it is shorter than a header");
+            }
+        }
+        String problem = LogFileFormat.checkHeader(header);
+        if (problem != null) {
+            throw new IOException(file + " is not a Codebound transparency log: " + problem);
+        }
+        return LogFileFormat.version(header);
     }
 
     /**
@@ -258,7 +434,7 @@ final class LogStore implements Closeable {
         for (long i = 0; i < records; i++) {
             if ((i % READ_CHUNK_RECORDS) == 0) {
                 chunk.clear().limit((int) Math.min(READ_CHUNK_RECORDS, records - i) * RECORD);
-                readFully(chunk, HEADER + i * RECORD);
+                readFully(chunk, recordsStart + i * RECORD);
                 chunk.flip();
             }
             LogFileFormat.Record record = LogFileFormat.readRecord(chunk);
@@ -289,7 +465,7 @@ final class LogStore implements Closeable {
         ByteBuffer buffer = ByteBuffer.allocate(RECORD);
         for (long j = torn; j < records; j++) {
             buffer.clear();
-            readFully(buffer, HEADER + j * RECORD);
+            readFully(buffer, recordsStart + j * RECORD);
             buffer.flip();
             LogFileFormat.Record record = LogFileFormat.readRecord(buffer);
             if (record.intact() && (record.index() != j || record.batchStart() != torn)) {

@@ -53,8 +53,10 @@ public final class TransparencyLog implements Closeable {
     private final String origin;
     /** Serializes appends (the storage takes one writer at a time); never taken by a query. */
     private final Object appendOrder = new Object();
-    /** The latest checkpoint this node signed, with the tree size it covers. */
+    /** The latest checkpoint this node signed and stored, with the tree size it covers. */
     private volatile Signed latest;
+    /** The checkpoint being stored (appends and the checkpoint at open are serialized). */
+    private Signed signing;
 
     private record Signed(String note, long size) {}
 
@@ -137,7 +139,9 @@ public final class TransparencyLog implements Closeable {
                 try {
                     // The storage assigns the indexes: over a shared database another node may have
                     // appended since this node last looked at the log's size.
-                    long first = storage.append(fresh);
+                    // One durable write for the entries and their checkpoint where the storage can.
+                    long first = storage.appendWithCheckpoint(fresh, this::signCheckpoint);
+                    latest = signing;
                     for (int i = 0; i < fresh.size(); i++) {
                         indexes.put(ByteBuffer.wrap(fresh.get(i).envelopeSha256()), first + i);
                     }
@@ -172,9 +176,18 @@ public final class TransparencyLog implements Closeable {
     private void publishCheckpoint() throws IOException {
         // One size for the note and the proofs served with it, whatever entries arrive meanwhile.
         long size = storage.size();
-        String note = new Checkpoint(origin, size, storage.rootHash(size)).sign(signer);
-        storage.storeCheckpoint(note);
-        latest = new Signed(note, size);
+        storage.storeCheckpoint(signCheckpoint(size, storage.rootHash(size)));
+        latest = signing;
+    }
+
+    /**
+     * Signs the checkpoint of the tree of {@code size} entries; it becomes {@link #latest} once the
+     * storage call that stores it has returned.
+     */
+    private String signCheckpoint(long size, byte[] rootHash) {
+        String note = new Checkpoint(origin, size, rootHash).sign(signer);
+        signing = new Signed(note, size);
+        return note;
     }
 
     /**

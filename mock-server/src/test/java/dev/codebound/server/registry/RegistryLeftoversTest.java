@@ -38,7 +38,7 @@ class RegistryLeftoversTest {
     void aCheckpointFileOfTheOldLayoutIsTakenOver() throws Exception {
         String checkpoint = latestCheckpoint();
         Path log = dataDir.resolve("registry").resolve("log");
-        Files.delete(log.resolve("checkpoints.journal"));
+        Files.deleteIfExists(log.resolve("checkpoints.journal"));
         Files.writeString(log.resolve("checkpoint.txt"), checkpoint);
 
         String reopened = latestCheckpoint();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogStoreTest {
-    private static final int HEADER = LogFileFormat.HEADER_SIZE;
+    private static final long HEADER = LogFileFormat.recordsStart(LogFileFormat.FILE_VERSION);
     private static final int RECORD = LogFileFormat.RECORD_SIZE;
 
     @TempDir
@@ -152,7 +152,7 @@ class LogStoreTest {
     @Test
     void aFileThatIsNotALogIsRefused() throws Exception {
         Path file = dir.resolve("other");
-        Files.write(file, new byte[HEADER + RECORD]);
+        Files.write(file, new byte[(int) HEADER + RECORD]);
         IOException e = assertThrows(IOException.class, () -> LogStore.open(file));
         assertTrue(e.getMessage().contains("not a Codebound transparency log"), e.getMessage());
     }

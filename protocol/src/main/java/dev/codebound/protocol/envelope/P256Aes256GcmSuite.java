@@ -43,7 +43,6 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.SignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
@@ -187,16 +186,12 @@ final class P256Aes256GcmSuite extends Suite {
 
     @Override
     SignerInformationVerifier signatureVerifier(X509Certificate certificate) {
-        try {
-            // From the bare key: given the certificate, Bouncy Castle would also demand that it be
-            // valid at the signingTime attribute (the sealing clock). Validity is judged at the
-            // capture time instead, by SignerTrust, with its own reason.
-            return new SignerInformationVerifier(SIGNATURE_NAMES, SIGNATURE_ALGORITHMS,
-                    new JcaContentVerifierProviderBuilder().setProvider(Providers.ellipticCurve())
-                            .build(certificate.getPublicKey()), contentDigests());
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("cannot set up ECDSA verification: " + e.getMessage(), e);
-        }
+        // From the bare key: given the certificate, Bouncy Castle would also demand that it be
+        // valid at the signingTime attribute (the sealing clock). Validity is judged at the
+        // capture time instead, by SignerTrust, with its own reason.
+        return new SignerInformationVerifier(SIGNATURE_NAMES, SIGNATURE_ALGORITHMS,
+                SingleVerificationProvider.of(ECDSA_SHA256, "SHA256withECDSA", certificate.getPublicKey(),
+                        Providers.ellipticCurve()), contentDigests());
     }
 
     @Override

@@ -1,13 +1,10 @@
 package dev.codebound.protocol.envelope;
 
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
-import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.pki.RegistryKeyring.KeyedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1EncodableVector;
@@ -16,7 +13,6 @@ import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
@@ -130,17 +126,7 @@ final class SignedLayerReader {
             throw new EnvelopeException(Reason.MALFORMED, "the envelope does not include the signer's certificate "
                     + "exactly once (found " + matches.size() + "); a station always includes its certificate");
         }
-        X509CertificateHolder holder = matches.iterator().next();
-        try {
-            // Bouncy Castle checks a certificate's signature over the DER re-encoding of what it
-            // parsed, so a certificate in another encoding would verify yet differ byte-wise.
-            if (!Arrays.equals(holder.getEncoded(), holder.toASN1Structure().getEncoded(ASN1Encoding.DER))) {
-                throw new EnvelopeException(Reason.MALFORMED, "the signer certificate is not DER-encoded");
-            }
-            return new JcaX509CertificateConverter().setProvider(Providers.ellipticCurve()).getCertificate(holder);
-        } catch (IOException | CertificateException e) {
-            throw new EnvelopeException(Reason.MALFORMED, "the signer certificate cannot be parsed", e);
-        }
+        return SignerCertificates.parse(matches.iterator().next());
     }
 
     private static byte[] signedBinding(SignerInformation signer) throws EnvelopeException {

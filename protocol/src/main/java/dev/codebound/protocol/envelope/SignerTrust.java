@@ -8,6 +8,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
@@ -23,24 +24,24 @@ final class SignerTrust {
 
     static void check(X509Certificate signer, TrustBundle bundle, Instant captureTime, Suite suite)
             throws EnvelopeException {
-        String subject = signer.getSubjectX500Principal().getName();
         X509Certificate authority = bundle.registryCa();
         if (!signer.getIssuerX500Principal().equals(authority.getSubjectX500Principal())) {
-            throw untrusted("its certificate (" + subject + ") was not issued by the registry CA");
+            throw untrusted("its certificate (" + subject(signer) + ") was not issued by the registry CA");
         }
         if (!Certificates.isSignedBy(signer, authority)) {
-            throw untrusted("its certificate (" + subject + ") does not carry a valid registry CA signature");
+            throw untrusted("its certificate (" + subject(signer) + ") does not carry a valid registry CA signature");
         }
-        requireStationProfile(signer, subject, suite);
+        requireStationProfile(signer, suite);
         if (bundle.isStationRevoked(signer)) {
-            throw new EnvelopeException(Reason.SIGNER_REVOKED, "the station certificate " + subject + " (serial "
-                    + Certificates.serialHex(signer) + ") has been revoked by the registry; the envelope is refused");
+            throw new EnvelopeException(Reason.SIGNER_REVOKED, "the station certificate " + subject(signer)
+                    + " (serial " + Certificates.serialHex(signer) + ") has been revoked by the registry; the envelope "
+                    + "is refused");
         }
-        requireValid(authority, "the registry CA certificate", captureTime);
-        requireValid(signer, "the station certificate " + subject, captureTime);
+        requireValid(authority, () -> "the registry CA certificate", captureTime);
+        requireValid(signer, () -> "the station certificate " + subject(signer), captureTime);
     }
 
-    private static void requireStationProfile(X509Certificate signer, String subject, Suite suite)
+    private static void requireStationProfile(X509Certificate signer, Suite suite)
             throws EnvelopeException {
         boolean[] keyUsage = signer.getKeyUsage();
         boolean signs = keyUsage != null && keyUsage[DIGITAL_SIGNATURE]
@@ -54,7 +55,7 @@ final class SignerTrust {
             stationPurposes = false;
         }
         if (!signs || !stationPurposes || signer.getBasicConstraints() >= 0) {
-            throw untrusted("its certificate (" + subject + ") is not a station certificate (STATION profile: "
+            throw untrusted("its certificate (" + subject(signer) + ") is not a station certificate (STATION profile: "
                     + "digitalSignature, emailProtection and clientAuth, not a CA)");
         }
         try {
@@ -64,13 +65,19 @@ final class SignerTrust {
         }
     }
 
-    private static void requireValid(X509Certificate certificate, String what, Instant at) throws EnvelopeException {
+    private static void requireValid(X509Certificate certificate, Supplier<String> what, Instant at)
+            throws EnvelopeException {
         Certificates.Validity validity = Certificates.validity(certificate);
         if (!validity.includes(at)) {
             throw new EnvelopeException(Reason.SIGNER_NOT_VALID_AT_CAPTURE, what + " is valid from "
                     + validity.notBefore() + " to " + validity.notAfter()
                     + ", which does not include the capture time " + at + "; check the station's clock and enrollment");
         }
+    }
+
+    /** The certificate's subject for a refusal's message: costly to render, so only when refusing. */
+    private static String subject(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().getName();
     }
 
     private static EnvelopeException untrusted(String detail) {
