@@ -27,7 +27,8 @@ import okhttp3.TlsVersion;
  * Builds OkHttp clients that speak to the registry with mutual TLS: the station presents its
  * registry-issued certificate, and the registry CA certificate is the <em>only</em> trust anchor
  * (no system CAs, so a public CA cannot vouch for an impostor registry). TLS 1.3 and 1.2 only,
- * AEAD cipher suites only; OkHttp's hostname verification stays on.
+ * AEAD cipher suites only, ChaCha20-Poly1305 offered first ({@link ChaChaFirstSocketFactory});
+ * OkHttp's hostname verification stays on.
  */
 public final class MutualTls {
     private static final char[] IN_MEMORY_PASSWORD = new char[0];
@@ -107,7 +108,7 @@ public final class MutualTls {
                 .tlsVersions(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2)
                 .build();
         return new OkHttpClient.Builder()
-                .sslSocketFactory(context.getSocketFactory(), trustManager)
+                .sslSocketFactory(new ChaChaFirstSocketFactory(context.getSocketFactory()), trustManager)
                 .connectionSpecs(List.of(spec))
                 .connectTimeout(Duration.ofSeconds(15))
                 .readTimeout(Duration.ofSeconds(60))
