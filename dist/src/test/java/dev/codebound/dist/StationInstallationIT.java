@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,67 @@ class StationInstallationIT {
         Run refused = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-XX:+NoSuchJvmOption"), LAUNCHER.toString(),
                 "--version");
         assertTrue(refused.exitCode() != 0 && refused.output().contains("NoSuchJvmOption"), refused.output());
+    }
+
+    @Test
+    void theClassArchiveMadeAtInstallationIsWhatTheLauncherStartsWith() throws Exception {
+        Path installation = copyOfTheInstallation(elsewhere.resolve("opt"));
+        Path launcher = installation.resolve("bin/codebound-agent");
+
+        Run made = run(elsewhere, Map.of(), installation.resolve("bin/make-class-archive").toString());
+        assertEquals(0, made.exitCode(), made.output());
+        Path archive = installation.resolve("lib/codebound-agent.jsa");
+        assertTrue(Files.size(archive) > 0, made.output());
+
+        Run shared = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-Xlog:class+load=info"), launcher.toString(),
+                "--version");
+        assertEquals(0, shared.exitCode(), shared.output());
+        assertTrue(shared.output().contains("dev.codebound.agent.cli.AgentCommand source: shared objects file (top)"),
+                "the agent's classes come from the archive: " + shared.output());
+    }
+
+    @Test
+    void aStaleOrDamagedClassArchiveIsIgnoredWithoutAWord() throws Exception {
+        Path first = copyOfTheInstallation(elsewhere.resolve("first"));
+        Run made = run(elsewhere, Map.of(), first.resolve("bin/make-class-archive").toString());
+        assertEquals(0, made.exitCode(), made.output());
+        // An archive is valid only for the jar it was made with, at its path: this one belongs to another installation.
+        Path second = copyOfTheInstallation(elsewhere.resolve("second"));
+        Path archive = second.resolve("lib/codebound-agent.jsa");
+        Files.copy(first.resolve("lib/codebound-agent.jsa"), archive);
+        String version = run(elsewhere, Map.of(), LAUNCHER.toString(), "--version").output();
+
+        Run stale = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-Xlog:class+load=info"),
+                second.resolve("bin/codebound-agent").toString(), "--version");
+        assertEquals(0, stale.exitCode(), stale.output());
+        assertTrue(stale.output().contains("dev.codebound.agent.cli.AgentCommand source: file:"),
+                "the agent's classes come from the jar: " + stale.output());
+        assertEquals(version, run(elsewhere, Map.of(), second.resolve("bin/codebound-agent").toString(), "--version")
+                .output(), "nothing but the agent's own output");
+
+        Files.write(archive, "not a class-data archive".getBytes(StandardCharsets.US_ASCII));
+        Run damaged = run(elsewhere, Map.of(), second.resolve("bin/codebound-agent").toString(), "--version");
+        assertEquals(0, damaged.exitCode(), damaged.output());
+        assertEquals(version, damaged.output());
+
+        Run misuse = run(elsewhere, Map.of(), second.resolve("bin/codebound-agent").toString(), "upload",
+                "--no-such-option");
+        assertEquals(2, misuse.exitCode(), "the agent's own exit code passes through the launcher: "
+                + misuse.output());
+    }
+
+    /** The launcher, the archive maker and the jars, copied under {@code directory}: an installation of its own. */
+    private static Path copyOfTheInstallation(Path directory) throws IOException {
+        Path bin = Files.createDirectories(directory.resolve("bin"));
+        Path lib = Files.createDirectories(directory.resolve("lib"));
+        for (String script : List.of("codebound-agent", "make-class-archive")) {
+            Files.copy(INSTALLATION.resolve("bin").resolve(script), bin.resolve(script),
+                    StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        for (String jar : List.of("codebound-agent.jar", "codebound-mock-server.jar")) {
+            Files.copy(INSTALLATION.resolve("lib").resolve(jar), lib.resolve(jar));
+        }
+        return directory;
     }
 
     @Test
@@ -125,7 +187,7 @@ class StationInstallationIT {
         Process process = builder.start();
         process.getOutputStream().close();
         byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
+        assertTrue(process.waitFor(300, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
         return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 }

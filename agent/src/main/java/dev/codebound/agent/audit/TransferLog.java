@@ -18,6 +18,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,17 +171,36 @@ public final class TransferLog implements Closeable {
      */
     public synchronized Set<String> entriesWith(EventType event) throws IOException {
         Set<String> ids = new HashSet<>();
+        for (TransferRecord record : recordsOf(List.of(event))) {
+            record.entryId().ifPresent(ids::add);
+        }
+        return ids;
+    }
+
+    /**
+     * The well-formed records of the log whose event is one of {@code events}, in order. Only the
+     * lines that name one of them are parsed: a well-formed record is its canonical rendering, so
+     * it holds {@code "event":"<name>"} verbatim, and a line without it is no record of that event.
+     * Parsing (JSON, then the record rebuilt and hashed) is what costs, and the log grows with the
+     * station's history.
+     */
+    private List<TransferRecord> recordsOf(List<EventType> events) throws IOException {
+        List<String> markers = events.stream().map(event -> "\"event\":\"" + event.wireName() + "\"").toList();
+        List<TransferRecord> records = new ArrayList<>();
         for (String line : LogFiles.read(file).lines()) {
+            if (markers.stream().noneMatch(line::contains)) {
+                continue;
+            }
             try {
                 TransferRecord record = RecordParser.parse(line);
-                if (record.event() == event) {
-                    record.entryId().ifPresent(ids::add);
+                if (events.contains(record.event())) {
+                    records.add(record);
                 }
             } catch (RecordParser.MalformedRecordException e) {
                 // reported by audit verify
             }
         }
-        return ids;
+        return records;
     }
 
     /** A collection code was verified; {@code codeId} is the registry's code id, never the code text. */
@@ -311,18 +331,9 @@ public final class TransferLog implements Closeable {
      */
     public synchronized Set<String> deletionsRecorded() throws IOException {
         Set<String> keys = new HashSet<>();
-        for (String line : LogFiles.read(file).lines()) {
-            try {
-                TransferRecord record = RecordParser.parse(line);
-                if (record.event() == EventType.RETENTION_DELETED) {
-                    keys.add(deletionKey(record.text(Field.KIND).orElseThrow(), record.entryId().orElseThrow()));
-                } else if (record.event() == EventType.PHOTO_DELETED) {
-                    keys.add(deletionKey(record.text(Field.KIND).orElseThrow(),
-                            record.text(Field.PHOTO_SHA256).orElseThrow()));
-                }
-            } catch (RecordParser.MalformedRecordException e) {
-                // reported by audit verify
-            }
+        for (TransferRecord record : recordsOf(List.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED))) {
+            keys.add(deletionKey(record.text(Field.KIND).orElseThrow(), record.event() == EventType.RETENTION_DELETED
+                    ? record.entryId().orElseThrow() : record.text(Field.PHOTO_SHA256).orElseThrow()));
         }
         return keys;
     }

@@ -9,7 +9,6 @@ import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationContext;
-import dev.codebound.agent.station.StationHome;
 import dev.codebound.agent.station.StationStanding;
 import dev.codebound.agent.upload.FinishedEntries;
 import dev.codebound.agent.upload.ProgressListener;
@@ -94,34 +93,42 @@ final class UploadCommand implements Callable<Integer> {
                 new ReceiptArchive(station.home().receipts(), bundle));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (stationUpload.windowOpen()) {
-            checkReachable(stationUpload, station.home(), registry);
-        }
 
-        try (Spool spool = home.openSpool();
-                TransferLog log = TransferLog.open(station.home(), Clock.systemUTC(), credentials)) {
-            FinishedEntries finished = new FinishedEntries(new RetryNotices(err, upload.clock(),
-                    json || !home.environment().interactive()
-                            ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole()));
-            StationUpload.Outcome outcome = stationUpload.run(spool, log, finished);
-            UploadRun run = outcome.run();
-            ReceiptArchive.Result archived = outcome.archived();
-            home.sweepRetention(spool, log);
-            if (run != null && run.stop() == UploadRun.Stop.UNAUTHORIZED) {
-                printResult(out, run, upload.window(), finished, archived, spool);
-                throw stationRefused(run.stationRefusal(), credentials, spool);
+        // The spool is opened (its journal replayed) once, and asked what is due before the registry is.
+        try (Spool spool = home.openSpool()) {
+            if (stationUpload.windowOpen()) {
+                checkReachable(stationUpload, spool, registry);
             }
-            boolean complete = run == null || (run.rejected() == 0 && run.failed() == 0 && run.corrupt() == 0
-                    && run.notStarted() == 0);
-            boolean ok = outcome.complete();
-            printResult(out, run, upload.window(), finished, archived, spool);
-            if (!json && !ok) {
-                err.println("error: " + (complete ? "" : "not every envelope was delivered"
-                        + (archived.invalid().isEmpty() ? "" : ", and ")) + (archived.invalid().isEmpty() ? ""
-                                : archived.invalid().size() + " receipt(s) do not verify") + "; see the summary above");
+            try (TransferLog log = TransferLog.open(station.home(), Clock.systemUTC(), credentials)) {
+                return upload(stationUpload, spool, log, upload, credentials, out, err);
             }
-            return ok ? ExitCodes.OK : ExitCodes.UNDELIVERED;
         }
+    }
+
+    /** Runs the upload with the spool and the log open, prints its summary and returns the exit code. */
+    private Integer upload(StationUpload stationUpload, Spool spool, TransferLog log, UploadConfig upload,
+            StationCredentials credentials, PrintWriter out, PrintWriter err) throws Exception {
+        FinishedEntries finished = new FinishedEntries(new RetryNotices(err, upload.clock(),
+                json || !home.environment().interactive()
+                        ? ProgressListener.NONE : TerminalProgressBar.forSystemConsole()));
+        StationUpload.Outcome outcome = stationUpload.run(spool, log, finished);
+        UploadRun run = outcome.run();
+        ReceiptArchive.Result archived = outcome.archived();
+        home.sweepRetention(spool, log);
+        if (run != null && run.stop() == UploadRun.Stop.UNAUTHORIZED) {
+            printResult(out, run, upload.window(), finished, archived, spool);
+            throw stationRefused(run.stationRefusal(), credentials, spool);
+        }
+        boolean complete = run == null || (run.rejected() == 0 && run.failed() == 0 && run.corrupt() == 0
+                && run.notStarted() == 0);
+        boolean ok = outcome.complete();
+        printResult(out, run, upload.window(), finished, archived, spool);
+        if (!json && !ok) {
+            err.println("error: " + (complete ? "" : "not every envelope was delivered"
+                    + (archived.invalid().isEmpty() ? "" : ", and ")) + (archived.invalid().isEmpty() ? ""
+                            : archived.invalid().size() + " receipt(s) do not verify") + "; see the summary above");
+        }
+        return ok ? ExitCodes.OK : ExitCodes.UNDELIVERED;
     }
 
     private void printResult(PrintWriter out, UploadRun run, UploadWindow window, FinishedEntries finished,
@@ -135,12 +142,12 @@ final class UploadCommand implements Callable<Integer> {
     }
 
     /**
-     * Exit 6 within seconds when the registry cannot be reached, before the spool is locked: only
-     * when something is due, since an empty spool needs no registry.
+     * Exit 6 within seconds when the registry cannot be reached, before anything is taken from the
+     * spool: only when something is due, since an empty spool needs no registry.
      */
-    private static void checkReachable(StationUpload upload, StationHome station, HttpUrl registry)
+    private static void checkReachable(StationUpload upload, Spool spool, HttpUrl registry)
             throws IOException, AgentFailure {
-        List<SpoolEntry> due = upload.due(Spool.peek(station.spool()));
+        List<SpoolEntry> due = upload.due(spool.entries());
         if (due.isEmpty()) {
             return;
         }

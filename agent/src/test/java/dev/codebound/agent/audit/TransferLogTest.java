@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -144,6 +145,39 @@ class TransferLogTest {
         java.io.IOException refused = assertThrows(java.io.IOException.class,
                 () -> TransferLog.open(station.home, FIXED));
         assertTrue(refused.getMessage().contains("(line 2) is damaged"), refused.getMessage());
+    }
+
+    /**
+     * The scans for delivered entries and recorded deletions find the records of those events only,
+     * and a damaged line that looks like one (with or without the event's canonical spelling)
+     * counts for nothing, as {@code audit verify} reports it.
+     */
+    @Test
+    void theScansFindTheirEventsOnlyAndIgnoreDamagedLines() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        String started = AuditFixture.randomSha256();
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
+            log.uploadStarted(started);
+            log.delivered(ENTRY, PHOTO, 7);
+            log.retentionDeleted(ENTRY, "ENVELOPE", "ENVELOPE_AFTER_DELIVERY");
+            log.photoDeleted(PHOTO, "REFUSED_PHOTO", "REFUSED_PHOTO_EXPIRED");
+        }
+        List<String> lines = new ArrayList<>(station.lines());
+        String delivered = lines.get(2);
+        String spaced = delivered.replace(ENTRY, AuditFixture.randomSha256())
+                .replace("\"event\":\"delivered\"", "\"event\": \"delivered\"");
+        String leadingZero = delivered.replace(ENTRY, AuditFixture.randomSha256())
+                .replace("\"logIndex\":7", "\"logIndex\":07");
+        lines.addAll(3, List.of(spaced, leadingZero));
+        Files.writeString(station.logFile(), String.join("\n", lines) + "\n");
+
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            assertEquals(Set.of(ENTRY), log.entriesWith(EventType.DELIVERED));
+            assertEquals(Set.of(started), log.entriesWith(EventType.UPLOAD_STARTED));
+            assertEquals(Set.of(TransferLog.deletionKey("ENVELOPE", ENTRY),
+                    TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecorded());
+        }
     }
 
     @Test

@@ -21,9 +21,11 @@ import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.CipherSuite;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -122,6 +124,28 @@ class MutualTlsTest {
         OkHttpClient client = MutualTls.fromPem(key, null, certificate, writeCa(registry)).build();
         try (Response response = get(client)) {
             assertEquals(204, response.code());
+        }
+    }
+
+    /**
+     * ChaCha20-Poly1305 first (cheaper than AES-GCM without the optimizing JIT tier's intrinsics), the
+     * AES-GCM suites still offered after it for a server that prefers them.
+     */
+    @Test
+    void theClientOffersChaCha20Poly1305FirstAndAesGcmAfterIt() throws Exception {
+        startServer(registry, List.of("localhost", "127.0.0.1"));
+        OkHttpClient client = MutualTls.fromPkcs12(pkcs12, PASSWORD, writeCa(registry)).build();
+        try (Response response = get(client)) {
+            assertEquals(204, response.code());
+            assertEquals(TlsVersion.TLS_1_3, response.handshake().tlsVersion());
+            assertEquals(CipherSuite.TLS_CHACHA20_POLY1305_SHA256, response.handshake().cipherSuite(),
+                    "the suite the client offers first");
+        }
+        try (SSLSocket socket = (SSLSocket) client.sslSocketFactory().createSocket()) {
+            List<String> offered = List.of(socket.getEnabledCipherSuites());
+            assertEquals("TLS_CHACHA20_POLY1305_SHA256", offered.get(0), offered.toString());
+            assertTrue(offered.containsAll(List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384")),
+                    offered.toString());
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * Codebound as a studio runs it: the mock registry from its jar (a separate process, mutual TLS), one
  * station set up and enrolled once with {@code codebound-agent init} and {@code enroll}, and per round the
  * registry issuing one code per photo, {@code watch --once --code-stdin} capturing the whole folder in one
- * JVM, then {@code upload --parallel P} in another. Every agent command is a {@code java -jar} process.
+ * JVM, then {@code upload --parallel P} in another. Every agent command is a process of its own, started
+ * by an {@link AgentLauncher}: {@code java -jar}, or an installation's launcher.
  */
 final class CodeboundStation implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +29,7 @@ final class CodeboundStation implements AutoCloseable {
     private final Path home;
     private final RegistryServer registry;
     private final RegistryAdmin admin;
+    private final AgentLauncher javaJar;
     private int nextStudent = 1;
 
     private CodeboundStation(SideBySideOptions options, Rusage rusage, Path logs, Path home, RegistryServer registry)
@@ -38,6 +40,7 @@ final class CodeboundStation implements AutoCloseable {
         this.home = home;
         this.registry = registry;
         this.admin = new RegistryAdmin(registry);
+        this.javaJar = AgentLauncher.javaJar(options.agentJar());
     }
 
     /** Starts the registry and sets up and enrolls the station under {@code work}. */
@@ -60,9 +63,9 @@ final class CodeboundStation implements AutoCloseable {
         Path token = privateFile(work.resolve("enrollment-token"), admin.enrollmentToken("side-by-side bench"));
         agent(List.of("init", "--home", home.toString(), "--registry-url", registry.baseUri().toString(),
                 "--registry-ca", registry.caCertificate().toString(), "--schools",
-                Integer.toString(RegistryAdmin.SCHOOL), "--passphrase-file", passphrase.toString()), null,
+                Integer.toString(RegistryAdmin.SCHOOL), "--passphrase-file", passphrase.toString()), javaJar, null,
                 logs.resolve("init.out"), null);
-        agent(List.of("enroll", "--home", home.toString(), "--token-file", token.toString()), null,
+        agent(List.of("enroll", "--home", home.toString(), "--token-file", token.toString()), javaJar, null,
                 logs.resolve("enroll.out"), null);
     }
 
@@ -71,22 +74,27 @@ final class CodeboundStation implements AutoCloseable {
      * named after the codes, and {@code watch --once --code-stdin} reads the codes and seals the folder.
      */
     Measurement capture(int round, Path photos) throws IOException, InterruptedException {
-        String name = "capture-r" + round;
+        return capture(Subject.CAPTURE, "capture-r" + round, javaJar, round, photos);
+    }
+
+    /** {@link #capture} with the agent started by {@code launcher}, measured as {@code subject}. */
+    Measurement capture(Subject subject, String name, AgentLauncher launcher, int round, Path photos)
+            throws IOException, InterruptedException {
         Prepared prepared = prepare(name, photos);
         String load = Proc.loadAverage();
         double serverBefore = Proc.cpuSeconds(registry.pid());
         Path log = logs.resolve(name + ".rusage");
-        agent(prepared.watch(), prepared.codes(), logs.resolve(name + ".out"), log);
+        agent(prepared.watch(), launcher, prepared.codes(), logs.resolve(name + ".out"), log);
         double serverCpu = Proc.cpuSeconds(registry.pid()) - serverBefore;
         requireAllDone(prepared.folder(), prepared.count());
         ProcessUsage watch = Rusage.read(log).get(0);
-        return new Measurement(Subject.CAPTURE, round, prepared.count(), watch.wallSeconds(), watch.cpuSeconds(),
+        return new Measurement(subject, round, prepared.count(), watch.wallSeconds(), watch.cpuSeconds(),
                 serverCpu, watch.maxRssKiB(), 0, load);
     }
 
     /** Uploads everything captured with {@code upload --parallel P --json}, as a user runs it. */
     Measurement upload(int round, int expected) throws IOException, InterruptedException {
-        return upload(Subject.UPLOAD, "upload-r" + round, round, expected);
+        return upload(Subject.UPLOAD, "upload-r" + round, javaJar, round, expected);
     }
 
     /**
@@ -94,21 +102,27 @@ final class CodeboundStation implements AutoCloseable {
      * the cost of an upload run whatever it carries.
      */
     Measurement uploadOne(int round, Path onePhoto) throws IOException, InterruptedException {
-        String name = "upload-one-r" + round;
-        Prepared prepared = prepare(name, onePhoto);
-        agent(prepared.watch(), prepared.codes(), logs.resolve(name + "-capture.out"), null);
-        requireAllDone(prepared.folder(), prepared.count());
-        return upload(Subject.UPLOAD_ONE, name, round, prepared.count());
+        return uploadOne(Subject.UPLOAD_ONE, "upload-one-r" + round, javaJar, round, onePhoto);
     }
 
-    private Measurement upload(Subject subject, String name, int round, int expected)
+    /** {@link #uploadOne} with the agent started by {@code launcher}, measured as {@code subject}. */
+    Measurement uploadOne(Subject subject, String name, AgentLauncher launcher, int round, Path onePhoto)
+            throws IOException, InterruptedException {
+        Prepared prepared = prepare(name, onePhoto);
+        agent(prepared.watch(), launcher, prepared.codes(), logs.resolve(name + "-capture.out"), null);
+        requireAllDone(prepared.folder(), prepared.count());
+        return upload(subject, name, launcher, round, prepared.count());
+    }
+
+    /** {@link #upload(int, int)} with the agent started by {@code launcher}, measured as {@code subject}. */
+    Measurement upload(Subject subject, String name, AgentLauncher launcher, int round, int expected)
             throws IOException, InterruptedException {
         String load = Proc.loadAverage();
         Proc.resetPeakRss(registry.pid());
         double serverBefore = Proc.cpuSeconds(registry.pid());
         Path log = logs.resolve(name + ".rusage");
         Path output = logs.resolve(name + ".out");
-        agent(uploadCommand(), null, output, log);
+        agent(uploadCommand(), launcher, null, output, log);
         double serverCpu = Proc.cpuSeconds(registry.pid()) - serverBefore;
         long serverPeak = Proc.peakRssKiB(registry.pid());
         requireDelivered(output, expected);
@@ -167,23 +181,16 @@ final class CodeboundStation implements AutoCloseable {
                 "--json");
     }
 
-    /** Runs {@code java -jar codebound-agent.jar ARGS} under {@code rusage.py} when {@code rusageLog} is given. */
-    private void agent(List<String> arguments, Path stdin, Path output, Path rusageLog)
+    /** Runs the agent with {@code arguments} through {@code launcher}, under {@code rusage.py} if {@code rusageLog}. */
+    private void agent(List<String> arguments, AgentLauncher launcher, Path stdin, Path output, Path rusageLog)
             throws IOException, InterruptedException {
-        run(arguments, javaAgent(arguments), stdin, output, rusageLog);
+        run(arguments, launcher.command(arguments), stdin, output, rusageLog);
     }
 
     /** Runs {@code java -jar codebound-agent.jar ARGS} under strace, which writes its summary to {@code summary}. */
     private void traced(List<String> arguments, Path stdin, Path output, Path summary)
             throws IOException, InterruptedException {
-        run(arguments, FsyncCount.traced(summary, javaAgent(arguments)), stdin, output, null);
-    }
-
-    private List<String> javaAgent(List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", options.agentJar().toString()));
-        command.addAll(arguments);
-        return command;
+        run(arguments, FsyncCount.traced(summary, javaJar.command(arguments)), stdin, output, null);
     }
 
     private void run(List<String> arguments, List<String> command, Path stdin, Path output, Path rusageLog)

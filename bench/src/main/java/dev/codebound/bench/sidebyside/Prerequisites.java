@@ -41,6 +41,12 @@ final class Prerequisites {
                         + "-DskipTests (or pass --agent-jar / --server-jar)");
             }
         }
+        Path installation = options.installation();
+        if (installation != null && !Files.isExecutable(AgentLauncher.launcher(installation))) {
+            missing.add(AgentLauncher.launcher(installation) + " is not an executable launcher: pass the directory "
+                    + "of an unpacked station installation (mvn -B -q -pl dist -am package -DskipTests makes "
+                    + "dist/target/codebound-agent-VERSION-station/codebound-agent-VERSION)");
+        }
         return missing;
     }
 

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * {@code java -jar codebound-bench.jar sidebyside}: generates the photos, then runs interleaved rounds of
- * rclone crypt→sftp, tus-js-client→@tus/server, Codebound's capture and Codebound's upload on them, then
+ * rclone crypt→sftp, tus-js-client→@tus/server, Codebound's capture and Codebound's upload on them (with
+ * {@code --installation}, capture and upload once more through the installation's launcher), then
  * (unmeasured) counts every subject's fsyncs under strace, and prints medians and ratios to the best peer.
  * A benchmark, not a test: it fails only when a subject fails to move every photo.
  *
@@ -75,6 +76,16 @@ public final class SideBySide {
         report.note("loadAverageAtStart", Proc.loadAverage());
         report.note("options", Map.of("photos", options.photos(), "rounds", options.rounds(), "parallel",
                 options.parallel(), "countFsyncs", options.countFsyncs()));
+        AgentLauncher installed = null;
+        if (options.installation() != null) {
+            installed = AgentLauncher.installation(options.installation());
+            boolean archive = AgentLauncher.hasClassArchive(options.installation());
+            report.note("installation", options.installation().toString());
+            report.note("installationClassArchive", archive);
+            report.launcherNote("launcher: " + AgentLauncher.launcher(options.installation()) + ", class archive "
+                    + (archive ? AgentLauncher.classArchive(options.installation()) : "none (bin/make-class-archive "
+                            + "makes it)"));
+        }
         Rusage rusage = Rusage.install(work.resolve("tools"));
 
         Path photos = work.resolve("photos");
@@ -97,6 +108,14 @@ public final class SideBySide {
                 measured(report, codebound.capture(round, photos));
                 measured(report, codebound.upload(round, options.photos()));
                 measured(report, codebound.uploadOne(round, onePhoto));
+                if (installed != null) {
+                    measured(report, codebound.capture(Subject.CAPTURE_LAUNCHER, "capture-launcher-r" + round,
+                            installed, round, photos));
+                    measured(report, codebound.upload(Subject.UPLOAD_LAUNCHER, "upload-launcher-r" + round,
+                            installed, round, options.photos()));
+                    measured(report, codebound.uploadOne(Subject.UPLOAD_ONE_LAUNCHER, "upload-one-launcher-r" + round,
+                            installed, round, onePhoto));
+                }
             }
             if (options.countFsyncs()) {
                 log("fsync pass under strace (not timed)");

@@ -12,11 +12,13 @@ import java.nio.file.Path;
  * @param peers a writable copy of the peer scripts with {@code tus/node_modules} installed
  * @param agentJar the agent's shaded jar, run as {@code java -jar} like a station does
  * @param serverJar the mock registry's shaded jar
+ * @param installation an unpacked station installation whose launcher runs Codebound's capture and upload a
+ *                     second time each round, as a station runs them; {@code null} for {@code java -jar} only
  * @param work scratch directory (photos, registry data, station home, peer stores); deleted at the end
  * @param out the JSON file written with every raw figure
  */
 record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyncs, Path peers, Path agentJar,
-        Path serverJar, Path work, Path out) {
+        Path serverJar, Path installation, Path work, Path out) {
     /**
      * The station keeps at most this many scanned codes (docs/agent.md, {@code watch}); a round scans one
      * code per photo before its {@code watch --once}, so a round cannot hold more photos.
@@ -25,7 +27,8 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
 
     static final String USAGE = """
             usage: java -jar bench/target/codebound-bench.jar sidebyside [--photos N] [--rounds R] [--parallel P]
-                   [--no-fsync] [--peers DIR] [--agent-jar FILE] [--server-jar FILE] [--work DIR] [--out FILE]
+                   [--no-fsync] [--peers DIR] [--agent-jar FILE] [--server-jar FILE] [--installation DIR]
+                   [--work DIR] [--out FILE]
               --photos N        spec-valid 480x640 photos per round (default 1000, at most 2000)
               --rounds R        interleaved rounds; the table shows medians (default 3)
               --parallel P      transfers at once for every subject (default 4)
@@ -33,6 +36,9 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
               --peers DIR       copy of the peer scripts with tus/node_modules installed (default /tmp/peers)
               --agent-jar FILE  default agent/target/codebound-agent.jar
               --server-jar FILE default mock-server/target/codebound-mock-server.jar
+              --installation DIR also run capture and upload through DIR/bin/codebound-agent, the launcher of an
+                                unpacked station installation (C1 only, its class archive if it has one), e.g.
+                                dist/target/codebound-agent-VERSION-station/codebound-agent-VERSION
               --work DIR        scratch directory (default: a new temporary directory, deleted at the end)
               --out FILE        JSON with every raw figure (default bench/target/sidebyside.json)
             Run from the project root after: mvn -B -q -Pbench -pl bench -am package -DskipTests""";
@@ -46,6 +52,7 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
         Path peers = Path.of("/tmp/peers");
         Path agentJar = Path.of("agent/target/codebound-agent.jar");
         Path serverJar = Path.of("mock-server/target/codebound-mock-server.jar");
+        Path installation = null;
         Path work = null;
         Path out = Path.of("bench/target/sidebyside.json");
         for (int i = 0; i < args.length; i++) {
@@ -58,6 +65,7 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
                 case "--peers" -> peers = Path.of(value(args, ++i, option));
                 case "--agent-jar" -> agentJar = Path.of(value(args, ++i, option));
                 case "--server-jar" -> serverJar = Path.of(value(args, ++i, option));
+                case "--installation" -> installation = Path.of(value(args, ++i, option));
                 case "--work" -> work = Path.of(value(args, ++i, option));
                 case "--out" -> out = Path.of(value(args, ++i, option));
                 default -> throw new IllegalArgumentException("unknown option " + option);
@@ -68,12 +76,14 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
                     + ", the number of scanned codes a station keeps; run at most " + MAX_PHOTOS);
         }
         return new SideBySideOptions(photos, rounds, parallel, countFsyncs, peers.toAbsolutePath(),
-                agentJar.toAbsolutePath(), serverJar.toAbsolutePath(), work == null ? null : work.toAbsolutePath(),
+                agentJar.toAbsolutePath(), serverJar.toAbsolutePath(),
+                installation == null ? null : installation.toAbsolutePath(), work == null ? null : work.toAbsolutePath(),
                 out.toAbsolutePath());
     }
 
     SideBySideOptions withWork(Path directory) {
-        return new SideBySideOptions(photos, rounds, parallel, countFsyncs, peers, agentJar, serverJar, directory, out);
+        return new SideBySideOptions(photos, rounds, parallel, countFsyncs, peers, agentJar, serverJar, installation,
+                directory, out);
     }
 
     private static String value(String[] args, int index, String option) {

@@ -27,10 +27,16 @@ final class SideBySideReport {
     private final Map<Subject, String> fsyncs = new EnumMap<>(Subject.class);
     private final Map<Subject, Double> fsyncsPerPhoto = new EnumMap<>(Subject.class);
     private double jpegDecodeMillisPerPhoto = Double.NaN;
+    private String launcherNote;
 
     /** A fact about the run (machine, options, photos), kept in the JSON. */
     void note(String key, Object value) {
         run.put(key, value);
+    }
+
+    /** What the launcher rows ran: the installation's launcher and whether it had a class archive. */
+    void launcherNote(String note) {
+        launcherNote = note;
     }
 
     void add(Measurement measurement) {
@@ -100,13 +106,13 @@ final class SideBySideReport {
                     rate / bestRate, cpu / bestCpu);
         }
         out.println();
-        double capture = median(Subject.CAPTURE, Measurement::cpuMillisPerPhoto);
-        if (!Double.isNaN(capture)) {
-            out.printf(Locale.ROOT, "capture: %.2f CPU ms/photo, of which JPEG decoding alone (JpegDecoder, warm JVM) "
-                    + "%.2f: %.2f ms/photo beyond decoding%n", capture, jpegDecodeMillisPerPhoto,
-                    capture - jpegDecodeMillisPerPhoto);
+        if (launcherNote != null) {
+            out.println(launcherNote);
         }
-        printUploadSplit(out);
+        printCapture(out, Subject.CAPTURE, "capture");
+        printCapture(out, Subject.CAPTURE_LAUNCHER, "capture (launcher)");
+        printUploadSplit(out, Subject.UPLOAD, Subject.UPLOAD_ONE, "upload");
+        printUploadSplit(out, Subject.UPLOAD_LAUNCHER, Subject.UPLOAD_ONE_LAUNCHER, "upload (launcher)");
         for (Map.Entry<Subject, String> fsync : fsyncs.entrySet()) {
             out.println("fsyncs, " + fsync.getKey().label() + ": " + fsync.getValue());
         }
@@ -117,25 +123,35 @@ final class SideBySideReport {
         }
     }
 
+    /** A capture row's CPU per photo beside the JPEG decoding floor. */
+    private void printCapture(PrintStream out, Subject subject, String label) {
+        double capture = median(subject, Measurement::cpuMillisPerPhoto);
+        if (!Double.isNaN(capture)) {
+            out.printf(Locale.ROOT, "%s: %.2f CPU ms/photo, of which JPEG decoding alone (JpegDecoder, warm JVM) "
+                    + "%.2f: %.2f ms/photo beyond decoding%n", label, capture, jpegDecodeMillisPerPhoto,
+                    capture - jpegDecodeMillisPerPhoto);
+        }
+    }
+
     /**
-     * The upload's CPU split into what a run costs whatever it carries (the one-photo upload) and the
+     * An upload's CPU split into what a run costs whatever it carries (the one-photo upload) and the
      * marginal cost of a photo: (CPU of the N-photo run - CPU of the one-photo run) / (N - 1).
      */
-    private void printUploadSplit(PrintStream out) {
-        if (of(Subject.UPLOAD_ONE).isEmpty() || of(Subject.UPLOAD).isEmpty()) {
+    private void printUploadSplit(PrintStream out, Subject upload, Subject uploadOne, String label) {
+        if (of(uploadOne).isEmpty() || of(upload).isEmpty()) {
             return;
         }
-        int n = of(Subject.UPLOAD).get(0).files();
-        double oneClient = median(Subject.UPLOAD_ONE, Measurement::clientCpuSeconds);
-        double oneServer = median(Subject.UPLOAD_ONE, Measurement::serverCpuSeconds);
-        double oneWall = median(Subject.UPLOAD_ONE, Measurement::seconds);
-        double client = median(Subject.UPLOAD, Measurement::clientCpuSeconds);
-        double server = median(Subject.UPLOAD, Measurement::serverCpuSeconds);
-        out.printf(Locale.ROOT, "upload, fixed cost of a run (one photo alone): %.2f CPU-s client + %.2f server, "
-                + "%.2f s wall; at %d photos that is %.2f CPU ms/photo%n", oneClient, oneServer, oneWall, n,
+        int n = of(upload).get(0).files();
+        double oneClient = median(uploadOne, Measurement::clientCpuSeconds);
+        double oneServer = median(uploadOne, Measurement::serverCpuSeconds);
+        double oneWall = median(uploadOne, Measurement::seconds);
+        double client = median(upload, Measurement::clientCpuSeconds);
+        double server = median(upload, Measurement::serverCpuSeconds);
+        out.printf(Locale.ROOT, "%s, fixed cost of a run (one photo alone): %.2f CPU-s client + %.2f server, "
+                + "%.2f s wall; at %d photos that is %.2f CPU ms/photo%n", label, oneClient, oneServer, oneWall, n,
                 (oneClient + oneServer) * 1000 / n);
-        out.printf(Locale.ROOT, "upload, marginal cost of a photo ((%d-photo run - one-photo run) / %d): %.2f CPU ms "
-                + "client + %.2f server = %.2f%n", n, n - 1, (client - oneClient) * 1000 / (n - 1),
+        out.printf(Locale.ROOT, "%s, marginal cost of a photo ((%d-photo run - one-photo run) / %d): %.2f CPU ms "
+                + "client + %.2f server = %.2f%n", label, n, n - 1, (client - oneClient) * 1000 / (n - 1),
                 (server - oneServer) * 1000 / (n - 1), (client + server - oneClient - oneServer) * 1000 / (n - 1));
     }
 

@@ -11,7 +11,13 @@ enum Subject {
      * start, key unlock, TLS handshakes, opening the spool). Not a row of the table: the report splits
      * the upload's CPU into this fixed cost and the marginal cost of a photo.
      */
-    UPLOAD_ONE("codebound upload of 1 photo", false);
+    UPLOAD_ONE("codebound upload of 1 photo", false),
+    /** {@link #CAPTURE} through the installation's launcher ({@code sidebyside --installation}). */
+    CAPTURE_LAUNCHER("codebound watch --once (launcher)", false),
+    /** {@link #UPLOAD} through the installation's launcher. */
+    UPLOAD_LAUNCHER("codebound upload (launcher)", false),
+    /** {@link #UPLOAD_ONE} through the installation's launcher. */
+    UPLOAD_ONE_LAUNCHER("codebound upload of 1 photo (launcher)", false);
 
     private final String label;
     private final boolean peer;
@@ -30,8 +36,8 @@ enum Subject {
         return peer;
     }
 
-    /** Whether it is a row of the table (every subject but {@link #UPLOAD_ONE}). */
+    /** Whether it is a row of the table (every subject but the uploads of one photo). */
     boolean tabled() {
-        return this != UPLOAD_ONE;
+        return this != UPLOAD_ONE && this != UPLOAD_ONE_LAUNCHER;
     }
 }
