@@ -1,11 +1,11 @@
 package dev.codebound.bench.capture;
 
-import com.sun.management.OperatingSystemMXBean;
 import dev.codebound.agent.cli.AgentCommand;
 import dev.codebound.agent.cli.AgentEnvironment;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.bench.BenchMain;
 import dev.codebound.bench.JfrProfile;
+import dev.codebound.bench.capture.ThreadTicks.Cpu;
 import dev.codebound.bench.e2e.Fleet;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.photo.jpeg.JpegDecoder;
@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.ToDoubleFunction;
 import jdk.jfr.Recording;
 import picocli.CommandLine;
 
@@ -40,9 +41,9 @@ import picocli.CommandLine;
  * line, in this JVM: its codes on standard input, its photos ({@code SamplePhotos.good}, 480×640, spec-valid)
  * in a fresh hot folder named {@code <code id>.jpg}.
  *
- * <p>After the warm-up runs of N photos (the JIT settles), each round runs N photos and then one
- * photo, and takes the process's CPU time (every thread: the JIT compilers, GC and the journals'
- * sync threads too) around each. The marginal cost of a photo is (CPU of the N-photo run − CPU of
+ * <p>After the warm-up runs of N photos, each round runs N photos and then one photo, and takes the
+ * process's CPU time around each (every thread: the journals' sync threads, GC and the JIT compilers,
+ * whose share is shown apart: a JVM takes thousands of photos to stop compiling, see {@link ThreadTicks}). The marginal cost of a photo is (CPU of the N-photo run − CPU of
  * the one-photo run) / (N − 1), the fixed cost of a run the one-photo run's CPU minus one marginal
  * photo (the key unlock's PBKDF2, opening the spool and the transfer log). The first warm-up run is
  * reported too: that is nearly what a fresh JVM pays (its JIT is cold; the JVM's own start is not in
@@ -129,37 +130,39 @@ public final class CaptureCost {
             bytes += photos.get(seed - 1).length;
         }
         CaptureCost bench = new CaptureCost(work, environment, codes);
-        List<Double> warmups = new ArrayList<>();
+        Cpu first = null;
         for (int i = 0; i < warmup; i++) {
-            warmups.add(bench.watchOnce(photos) / n);
+            Cpu run = bench.watchOnce(photos).divide(n);
+            first = first == null ? run : first;
         }
-        List<Double> perPhoto = new ArrayList<>();
-        List<Double> marginal = new ArrayList<>();
-        List<Double> fixed = new ArrayList<>();
+        List<Cpu> perPhoto = new ArrayList<>();
+        List<Cpu> marginal = new ArrayList<>();
+        List<Cpu> fixed = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            double many = bench.watchOnce(photos);
-            double one = bench.watchOnce(photos.subList(0, 1));
-            double margin = (many - one) / (n - 1);
-            perPhoto.add(many / n);
+            Cpu many = bench.watchOnce(photos);
+            Cpu one = bench.watchOnce(photos.subList(0, 1));
+            Cpu margin = many.minus(one).divide(n - 1);
+            perPhoto.add(many.divide(n));
             marginal.add(margin);
-            fixed.add(one - margin);
+            fixed.add(one.minus(margin));
         }
         double decode = decodeMillisPerPhoto(photos);
         System.out.printf(Locale.ROOT, "capture in one JVM: watch --once of %d photos (%.1f KB mean), %d round(s) "
                 + "after %d warm-up run(s), load average at the end %.2f%n", n, bytes / 1000.0 / n, rounds, warmup,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        System.out.printf(Locale.ROOT, "  first run (cold JIT, as a fresh JVM minus its start)  %7.2f CPU ms/photo%n",
-                warmups.get(0));
-        System.out.printf(Locale.ROOT, "  warm run of %d photos                                 %7.2f CPU ms/photo%n",
-                n, median(perPhoto));
-        System.out.printf(Locale.ROOT, "  marginal photo ((%d-photo run - 1-photo run) / %d)    %7.2f CPU ms   "
-                + "(rounds: %s)%n", n, n - 1, median(marginal), list(marginal));
-        System.out.printf(Locale.ROOT, "  fixed cost of a run (key unlock, spool and log open)   %7.2f CPU ms%n",
-                median(fixed));
-        System.out.printf(Locale.ROOT, "  JPEG decoding alone (JpegDecoder, warm)                %7.2f CPU ms/photo%n",
+        System.out.println("  CPU ms (medians over the rounds)                       total   user  system   "
+                + "JIT compilers   total without JIT");
+        row("first run, per photo (cold JIT, a fresh JVM minus its start)", List.of(first));
+        row("warm run of " + n + " photos, per photo", perPhoto);
+        row("marginal photo ((" + n + "-photo run - 1-photo run) / " + (n - 1) + ")", marginal);
+        row("fixed cost of a run (key unlock, spool and log opened)", fixed);
+        System.out.printf(Locale.ROOT, "  marginal photo, total, per round: %s%n",
+                String.join(" ", marginal.stream().map(c -> String.format(Locale.ROOT, "%.2f", c.total())).toList()));
+        System.out.printf(Locale.ROOT, "  JPEG decoding alone (JpegDecoder, warm, this thread): %.2f CPU ms/photo%n",
                 decode);
-        System.out.printf(Locale.ROOT, "  marginal photo beyond decoding                        %7.2f CPU ms%n",
-                median(marginal) - decode);
+        System.out.printf(Locale.ROOT, "  marginal photo beyond decoding: %.2f CPU ms (without the JIT compilers: "
+                + "%.2f)%n", median(marginal, Cpu::total) - decode,
+                median(marginal, c -> c.total() - c.compiler()) - decode);
         if (jfr != null) {
             Recording recording = JfrProfile.start();
             bench.watchOnce(photos);
@@ -169,8 +172,8 @@ public final class CaptureCost {
         }
     }
 
-    /** Runs {@code watch --once} on a fresh folder of {@code photos}; returns the process's CPU milliseconds. */
-    private double watchOnce(List<byte[]> photos) throws Exception {
+    /** Runs {@code watch --once} on a fresh folder of {@code photos}; returns the process's CPU. */
+    private Cpu watchOnce(List<byte[]> photos) throws Exception {
         Path folder = Files.createDirectories(work.resolve("hot-" + ++run));
         StringBuilder scans = new StringBuilder();
         for (byte[] photo : photos) {
@@ -178,10 +181,9 @@ public final class CaptureCost {
             Files.write(folder.resolve(code.codeId() + ".jpg"), photo);
             scans.append(code.text()).append('\n');
         }
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long before = os.getProcessCpuTime();
+        ThreadTicks before = ThreadTicks.now();
         agent(environment, scans.toString(), "watch", "--once", "--code-stdin", "--settle", "0", folder.toString());
-        double millis = (os.getProcessCpuTime() - before) / 1e6;
+        Cpu used = ThreadTicks.now().since(before);
         try (var done = Files.list(folder.resolve("done"))) {
             long spooled = done.count();
             if (spooled != photos.size()) {
@@ -189,7 +191,7 @@ public final class CaptureCost {
                         + folder);
             }
         }
-        return millis;
+        return used;
     }
 
     private static double decodeMillisPerPhoto(List<byte[]> photos) throws JpegDecoder.DecodeException {
@@ -218,15 +220,17 @@ public final class CaptureCost {
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
+    private static void row(String label, List<Cpu> values) {
+        System.out.printf(Locale.ROOT, "  %-60s %8.2f %6.2f %7.2f %15.2f %19.2f%n", label, median(values, Cpu::total),
+                median(values, Cpu::user), median(values, Cpu::system), median(values, Cpu::compiler),
+                median(values, c -> c.total() - c.compiler()));
+    }
+
+    private static double median(List<Cpu> values, ToDoubleFunction<Cpu> figure) {
+        List<Double> sorted = new ArrayList<>(values.stream().map(figure::applyAsDouble).toList());
         Collections.sort(sorted);
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
-
-    private static String list(List<Double> values) {
-        return String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
     }
 
     @SuppressWarnings("unchecked")
