@@ -1,5 +1,6 @@
 package dev.codebound.bench;
 
+import dev.codebound.bench.capture.CaptureCost;
 import dev.codebound.bench.desk.DeskLatency;
 import dev.codebound.bench.e2e.EndToEndSuite;
 import dev.codebound.bench.e2e.ResumeSuite;
@@ -26,7 +27,9 @@ import java.util.Map;
  * writes it, with every raw figure, as JSON (default {@code bench/target/results.json}).
  * {@code java -jar codebound-bench.jar sidebyside [options]} runs the comparison with the peers instead
  * (see {@link SideBySide}); {@code java -jar codebound-bench.jar desk [options]} measures the capture desk's
- * latency (see {@link DeskLatency}); {@code java -jar codebound-bench.jar nodes [options]} measures the registry's
+ * latency (see {@link DeskLatency}); {@code java -jar codebound-bench.jar capture [options]} measures capture's CPU
+ * per photo in one running process (see {@link CaptureCost}); {@code java -jar codebound-bench.jar nodes [options]}
+ * measures the registry's
  * multi-node mode beside the embedded one (see {@link NodesBench}).
  */
 public final class BenchMain {
@@ -39,6 +42,10 @@ public final class BenchMain {
         }
         if (args.length > 0 && args[0].equals("desk")) {
             DeskLatency.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("capture")) {
+            CaptureCost.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("nodes")) {
@@ -62,6 +69,8 @@ public final class BenchMain {
                             + "micro,e2e,resume,memory,server] [--out results.json] [--work DIR] [--no-jfr]\n"
                             + "       java -jar codebound-bench.jar sidebyside --help   (the comparison with the peers)\n"
                             + "       java -jar codebound-bench.jar desk --help         (the capture desk's latency)\n"
+                            + "       java -jar codebound-bench.jar capture --help      (capture's CPU per photo in one "
+                            + "JVM)\n"
                             + "       java -jar codebound-bench.jar nodes --help        (one and two registry nodes over "
                             + "PostgreSQL)");
                     return;

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,20 +15,43 @@ import java.util.concurrent.CompletableFuture;
  * The transfer log's file, appended to with group commit ({@link GroupCommitWriter}): lines queued
  * at the same time go out in one write and one fdatasync. The log's lines carry their own
  * framing (a newline and a hash chain), so unlike the spool's journal this file has no record
- * header: it stays JSON Lines that any tool reads.
+ * header: it stays JSON Lines that any tool reads. Lines may also be held back ({@link #hold}) to go
+ * out with the next line appended, in the same write and fdatasync.
  */
 final class GroupCommitAppender implements Closeable {
     private final FileChannel channel;
     private final GroupCommitWriter<byte[]> writer;
+    /** Lines held back for the next append, in order. */
+    private final List<byte[]> held = new ArrayList<>();
 
     GroupCommitAppender(Path file) throws IOException {
         this.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         this.writer = new GroupCommitWriter<>("transfer log " + file.getFileName(), this::writeAndSync);
     }
 
-    /** Queues {@code bytes}; the future completes when they are on disk, in queue order. */
-    CompletableFuture<Void> append(byte[] bytes) {
-        return writer.submit(bytes);
+    /**
+     * Queues {@code bytes}, after the lines held back; the future completes when they are on disk,
+     * in queue order.
+     */
+    synchronized CompletableFuture<Void> append(byte[] bytes) {
+        if (held.isEmpty()) {
+            return writer.submit(bytes);
+        }
+        held.add(bytes);
+        // One item, so that the writer cannot take the held lines into a batch (and a sync) of their own.
+        return writer.submit(joinHeld());
+    }
+
+    /** Keeps {@code bytes} in memory until the next {@link #append} or {@link #close}, which writes them first. */
+    synchronized void hold(byte[] bytes) {
+        held.add(bytes);
+    }
+
+    private byte[] joinHeld() {
+        ByteBuffer joined = ByteBuffer.allocate(held.stream().mapToInt(line -> line.length).sum());
+        held.forEach(joined::put);
+        held.clear();
+        return joined.array();
     }
 
     /**
@@ -50,10 +74,15 @@ final class GroupCommitAppender implements Closeable {
         channel.force(false);
     }
 
-    /** Waits until everything queued is on disk, stops the writer and closes the file. */
+    /** Writes the lines held back, waits until everything queued is on disk, stops the writer and closes the file. */
     @Override
     public void close() throws IOException {
         try {
+            synchronized (this) {
+                if (!held.isEmpty()) {
+                    writer.submit(joinHeld());
+                }
+            }
             writer.close();
         } finally {
             channel.close();

@@ -209,17 +209,22 @@ public final class TransferLog implements Closeable {
     }
 
     /**
-     * {@link #codeVerified}, returning once the record is chained and queued, without waiting for
-     * the disk: the log's writer makes it durable in the background, and at the latest with the next
-     * record that is waited for (records are durable in order) or when the log is closed. For a
-     * verification followed by the record of what was done with the code (a capture), so that the
-     * caller seals the photo while the record is synced instead of waiting for it; nothing may
+     * {@link #codeVerified}, returning once the record is chained, without writing it: it is held in
+     * memory and written with the next record, in the same write and sync, or when the log is closed.
+     * For a verification followed by the record of what was done with the code (a capture), so that
+     * the two share one sync instead of costing two; a crash before either loses it, so nothing may
      * depend on this record alone being durable.
      *
      * @throws IOException when the log is closed or an earlier write failed
      */
-    public void codeVerifiedWithNextRecord(String codeId) throws IOException {
-        queue(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId));
+    public synchronized void codeVerifiedWithNextRecord(String codeId) throws IOException {
+        requireUsable();
+        Instant time = clock.instant();
+        appender.hold(chain(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId), time).line());
+        sinceCheckpoint++;
+        if (signer != null && sinceCheckpoint >= checkpointInterval) {
+            queueCheckpoint(signer);
+        }
     }
 
     /** A photo was sealed and spooled as entry {@code entryId} (the envelope's SHA-256, hex). */
@@ -501,14 +506,22 @@ public final class TransferLog implements Closeable {
 
     /** Chains a record to the head and queues it; call under the lock. */
     private Queued write(EventType event, Map<String, ?> fields, Instant time) {
+        Chained chained = chain(event, fields, time);
+        return new Queued(chained.record(), appender.append(chained.line()));
+    }
+
+    /** A record chained to the head, and its line as written (with its newline). */
+    private record Chained(TransferRecord record, byte[] line) {}
+
+    /** Chains a record to the head (which moves on to it); call under the lock, then write its line. */
+    private Chained chain(EventType event, Map<String, ?> fields, Instant time) {
         TransferRecord record = TransferRecord.create(lastSeq + 1, time, event, fields, head);
         byte[] line = record.line().getBytes(StandardCharsets.UTF_8);
         byte[] withNewline = java.util.Arrays.copyOf(line, line.length + 1);
         withNewline[line.length] = '\n';
-        CompletableFuture<Void> durable = appender.append(withNewline);
         lastSeq = record.seq();
         head = Sha256.hex(line);
-        return new Queued(record, durable);
+        return new Chained(record, withNewline);
     }
 
     private void requireUsable() throws IOException {

@@ -67,6 +67,29 @@ class TransferLogTest {
         assertTrue(LogVerifier.verify(station.home, LogVerifier.Options.none()).ok());
     }
 
+    /**
+     * A verification held for the next record costs no write (and no sync) of its own; when no
+     * record follows (the photo was refused), closing the log writes it.
+     */
+    @Test
+    void aVerificationHeldForTheNextRecordIsWrittenWithItOrWhenTheLogCloses() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.codeVerifiedWithNextRecord("ABCDEFGHIJKLMNOP");
+            assertEquals(1, log.size(), "chained at once");
+            assertEquals(0, Files.size(station.logFile()), "not written on its own");
+            log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
+            assertEquals(2, station.lines().size());
+            log.codeVerifiedWithNextRecord("QRSTUVWXYZ234567");
+            assertEquals(2, station.lines().size());
+        }
+        List<String> lines = station.lines();
+        assertEquals(3, lines.size(), lines::toString);
+        assertTrue(lines.get(2).contains("\"event\":\"code-verified\"") && lines.get(2).contains("QRSTUVWXYZ234567"),
+                lines.get(2));
+        assertTrue(LogVerifier.verify(station.home, LogVerifier.Options.none()).ok());
+    }
+
     @Test
     void aRecordAppendedByAnInterruptedThreadGoesInOnceAndTheLogStaysUsable() throws Exception {
         AuditFixture station = new AuditFixture(root);

@@ -15,7 +15,8 @@ import java.util.TreeSet;
 /**
  * Verifies collection codes offline against a trust bundle, in a fixed order so each failure gets
  * its own reason: structure, version, signing key, key revocation, signature, code revocation,
- * validity window, and finally the station's school binding.
+ * validity window, and finally the station's school binding. A signature that verified is remembered
+ * by its exact bytes and its signer's ({@link CodeSignatureCache}); every other check runs every time.
  */
 public final class CodeVerifier {
     private final TrustBundle bundle;
@@ -59,7 +60,7 @@ public final class CodeVerifier {
         }
         CompactSignature algorithm = code.suite() == CollectionCode.SUITE_SM2 ? CompactSignature.SM2_SM3
                 : CompactSignature.ECDSA_P256_SHA256;
-        if (!algorithm.verify(signer.getPublicKey(), code.signedBytes(), code.signature())) {
+        if (!CodeSignatureCache.verifies(algorithm, signer, code.signedBytes(), code.signature())) {
             throw new CodeException(Reason.BAD_SIGNATURE, "code " + code.codeId()
                     + " does not carry a valid registry signature: it was altered or forged");
         }

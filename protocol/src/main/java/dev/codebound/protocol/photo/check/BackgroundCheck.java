@@ -20,9 +20,16 @@ public final class BackgroundCheck {
     private BackgroundCheck() {
     }
 
-    /** Checks the background and returns its measured colour (0xRRGGBB) for the geometry check. */
-    static int check(Pixels pixels, Findings findings) {
-        int background = measure(pixels);
+    /**
+     * The border strips' median colours: all three strips' together ({@link #background}, 0xRRGGBB), and
+     * each strip's.
+     */
+    record Strips(int background, List<PhotoMeasurements.BackgroundSample> samples) {}
+
+    /** Checks the background and returns the strips' colours; the overall one is for the geometry check. */
+    static Strips check(Pixels pixels, Findings findings) {
+        Strips strips = strips(pixels);
+        int background = strips.background();
         PhotoSpec spec = findings.spec();
         BackgroundColour nearest = null;
         double nearestDistance = Double.MAX_VALUE;
@@ -38,60 +45,63 @@ public final class BackgroundCheck {
                     + Math.round(nearestDistance) + " from the nearest allowed colour (" + nearest
                     + "); must be within " + spec.backgroundTolerance() + " of " + joinOr(spec.backgrounds()));
         }
-        return background;
+        return strips;
     }
 
     /** The per-channel median colour of the border strips, as 0xRRGGBB. */
     public static int measure(Pixels pixels) {
-        int[][] histograms = new int[3][256];
-        int topRows = Math.min(TOP_ROWS, pixels.height());
-        int sideColumns = Math.min(SIDE_COLUMNS, pixels.width() / 2);
-        int count = 0;
-        for (int y = 0; y < topRows; y++) {
-            for (int x = 0; x < pixels.width(); x++) {
-                add(histograms, pixels.at(x, y));
-                count++;
-            }
-        }
-        for (int y = topRows; y < pixels.height() / 2; y++) {
-            for (int i = 0; i < sideColumns; i++) {
-                add(histograms, pixels.at(i, y));
-                add(histograms, pixels.at(pixels.width() - 1 - i, y));
-                count += 2;
-            }
-        }
-        return Rgb.pack(median(histograms[0], count), median(histograms[1], count), median(histograms[2], count));
+        return strips(pixels).background();
     }
 
-    /** The top strip and the two side strips, each with its own median colour. */
-    static List<PhotoMeasurements.BackgroundSample> samples(Pixels pixels) {
+    /**
+     * The top strip and the two side strips, each with its own median colour, and the median of all
+     * three: one pass over the strips' pixels, whose histograms add up to the whole border's.
+     */
+    static Strips strips(Pixels pixels) {
         int topRows = Math.min(TOP_ROWS, pixels.height());
         int sideColumns = Math.min(SIDE_COLUMNS, pixels.width() / 2);
         int sideRows = Math.max(0, pixels.height() / 2 - topRows);
-        return List.of(sample(pixels, "top", new PhotoMeasurements.Region(0, 0, pixels.width(), topRows)),
-                sample(pixels, "left", new PhotoMeasurements.Region(0, topRows, sideColumns, sideRows)),
-                sample(pixels, "right", new PhotoMeasurements.Region(pixels.width() - sideColumns, topRows,
-                        sideColumns, sideRows)));
+        PhotoMeasurements.Region[] regions = {
+            new PhotoMeasurements.Region(0, 0, pixels.width(), topRows),
+            new PhotoMeasurements.Region(0, topRows, sideColumns, sideRows),
+            new PhotoMeasurements.Region(pixels.width() - sideColumns, topRows, sideColumns, sideRows)};
+        String[] names = {"top", "left", "right"};
+        int[][] all = new int[3][256];
+        int allCount = 0;
+        PhotoMeasurements.BackgroundSample[] samples = new PhotoMeasurements.BackgroundSample[regions.length];
+        for (int i = 0; i < regions.length; i++) {
+            PhotoMeasurements.Region region = regions[i];
+            int[][] histograms = histograms(pixels, region);
+            int count = region.width() * region.height();
+            int colour = count == 0 ? 0 : Rgb.pack(median(histograms[0], count), median(histograms[1], count),
+                    median(histograms[2], count));
+            samples[i] = new PhotoMeasurements.BackgroundSample(names[i], region, colour);
+            for (int channel = 0; channel < 3; channel++) {
+                for (int value = 0; value < 256; value++) {
+                    all[channel][value] += histograms[channel][value];
+                }
+            }
+            allCount += count;
+        }
+        return new Strips(Rgb.pack(median(all[0], allCount), median(all[1], allCount), median(all[2], allCount)),
+                List.of(samples));
     }
 
-    private static PhotoMeasurements.BackgroundSample sample(Pixels pixels, String name,
-            PhotoMeasurements.Region region) {
-        int[][] histograms = new int[3][256];
+    /** Per-channel histograms of a region, read straight from the RGB rows (three bytes a pixel). */
+    private static int[][] histograms(Pixels pixels, PhotoMeasurements.Region region) {
+        int[] red = new int[256];
+        int[] green = new int[256];
+        int[] blue = new int[256];
+        byte[] rgb = pixels.rgb();
         for (int y = region.y(); y < region.y() + region.height(); y++) {
-            for (int x = region.x(); x < region.x() + region.width(); x++) {
-                add(histograms, pixels.at(x, y));
+            int end = 3 * (y * pixels.width() + region.x() + region.width());
+            for (int b = 3 * (y * pixels.width() + region.x()); b < end; b += 3) {
+                red[rgb[b] & 0xFF]++;
+                green[rgb[b + 1] & 0xFF]++;
+                blue[rgb[b + 2] & 0xFF]++;
             }
         }
-        int count = region.width() * region.height();
-        int colour = count == 0 ? 0 : Rgb.pack(median(histograms[0], count), median(histograms[1], count),
-                median(histograms[2], count));
-        return new PhotoMeasurements.BackgroundSample(name, region, colour);
-    }
-
-    private static void add(int[][] histograms, int rgb) {
-        histograms[0][Rgb.red(rgb)]++;
-        histograms[1][Rgb.green(rgb)]++;
-        histograms[2][Rgb.blue(rgb)]++;
+        return new int[][] {red, green, blue};
     }
 
     private static int median(int[] histogram, int count) {

@@ -99,10 +99,10 @@ public final class PhotoInspector {
             findings.fail(Check.DECODE, "image data cannot be decoded: " + e.getMessage());
             return;
         }
-        int background = BackgroundCheck.check(pixels, findings);
-        PhotoMeasurements.Head head = FaceGeometryCheck.check(pixels, background, findings);
-        findings.measured(new PhotoMeasurements(pixels.width(), pixels.height(), background,
-                BackgroundCheck.samples(pixels), head));
+        BackgroundCheck.Strips background = BackgroundCheck.check(pixels, findings);
+        PhotoMeasurements.Head head = FaceGeometryCheck.check(pixels, background.background(), findings);
+        findings.measured(new PhotoMeasurements(pixels.width(), pixels.height(), background.background(),
+                background.samples(), head));
     }
 
     private static String notJpegMessage(byte[] photo) {
