@@ -11,6 +11,7 @@ import dev.codebound.server.http.Router;
 import dev.codebound.server.http.StationIdentity;
 import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.problem.Refusal;
+import dev.codebound.server.problem.StorageBusyException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -281,14 +282,29 @@ public final class TusService {
         } catch (Refusal refusal) {
             return TusHeaders.response(refusal);
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, exchange.method() + " " + exchange.path() + " failed", e);
-            return TusHeaders.response(storageFailure(exchange));
+            return TusHeaders.response(failure(exchange, e));
         }
     }
 
     static Refusal storageFailure(Exchange exchange) {
         return new Refusal(ProblemType.STORAGE_FAILURE,
                 "the registry could not read or write its storage; retry later", exchange.path());
+    }
+
+    /**
+     * The refusal for a request that {@code failure} stopped, logged: {@code 503 STORAGE_BUSY} (with
+     * {@code Retry-After}) when the storage shed the load because every connection to it was in use,
+     * else {@code 500 STORAGE_FAILURE}.
+     */
+    static Refusal failure(Exchange exchange, Exception failure) {
+        if (StorageBusyException.in(failure).isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "{0} {1}: storage busy, answered 503: {2}", exchange.method(),
+                    exchange.path(), failure.getMessage());
+            return new Refusal(ProblemType.STORAGE_BUSY, "the registry's storage is busy with other requests; retry "
+                    + "after the seconds Retry-After gives", exchange.path());
+        }
+        LOG.log(System.Logger.Level.ERROR, exchange.method() + " " + exchange.path() + " failed", failure);
+        return storageFailure(exchange);
     }
 
     /** A unit of storage work that answers a request. */
