@@ -8,15 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
+import dev.codebound.protocol.wire.Tus;
+import dev.codebound.server.http.StationAuthenticator;
 import dev.codebound.server.objects.ObjectStoreLocation;
+import dev.codebound.server.postgres.DatabasePools;
 import dev.codebound.server.postgres.PostgresServer;
 import dev.codebound.server.postgres.SharedStorageSettings;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,6 +84,44 @@ class SharedNodesTest {
         try (MockRegistry first = node("node-a", directory.resolve("keys"))) {
             IOException refused = assertThrows(IOException.class, () -> node("node-b", directory.resolve("other")));
             assertTrue(refused.getMessage().contains("--keys"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void whenEveryLockSessionIsTakenAPatchIsAnsweredBusyWithRetryAfterAndNotHeld() throws Exception {
+        SharedStorageSettings oneLockSession = new SharedStorageSettings(shared.jdbcUrl(), shared.user(), null,
+                shared.objects(), shared.refreshInterval(), new DatabasePools(2, 1, Duration.ofSeconds(1)));
+        try (MockRegistry node = MockRegistry.start(TestRegistries.plain(directory.resolve("node-a"))
+                .keysDir(directory.resolve("keys")).sharedStorage(oneLockSession).build())) {
+            TusTestClient tus = TusTestClient.plain(node, "station-a");
+            String slow = tus.createPath(10);
+            String waiting = tus.createPath(10);
+            byte[] body = "0123456789".getBytes(StandardCharsets.US_ASCII);
+            try (RawHttp raw = new RawHttp(node.port())) {
+                // A chunk still arriving holds its upload's lock, on the node's only lock session.
+                raw.send("PATCH " + slow + " HTTP/1.1", new String[] {Tus.TUS_RESUMABLE + ": " + Tus.VERSION,
+                        StationAuthenticator.DEV_STATION_HEADER + ": station-a", Tus.UPLOAD_OFFSET + ": 0",
+                        "Content-Type: " + Tus.OFFSET_CONTENT_TYPE, "Content-Length: 10"}, Arrays.copyOf(body, 1));
+                HttpResponse<String> busy = tus.patch(waiting, 0, body);
+                for (int attempt = 0; busy.statusCode() == 204 && attempt < 50; attempt++) {
+                    // The slow PATCH's headers had not reached the node yet; that one went through.
+                    waiting = tus.createPath(10);
+                    Thread.sleep(20);
+                    busy = tus.patch(waiting, 0, body);
+                }
+                assertEquals(503, busy.statusCode(), busy.body());
+                assertTrue(busy.body().contains("STORAGE_BUSY"), busy.body());
+                assertEquals("2", busy.headers().firstValue("Retry-After").orElseThrow());
+                assertEquals("0", tus.head(waiting).headers().firstValue(Tus.UPLOAD_OFFSET).orElseThrow(),
+                        "nothing of the refused chunk was stored");
+            }
+            HttpResponse<String> retried = tus.patch(waiting, 0, body);
+            for (int attempt = 0; retried.statusCode() != 204 && attempt < 100; attempt++) {
+                // The broken request's lock is released on a storage thread, then its session is free again.
+                Thread.sleep(20);
+                retried = tus.patch(waiting, 0, body);
+            }
+            assertEquals(204, retried.statusCode(), retried.body());
         }
     }
 }
