@@ -130,6 +130,20 @@ public final class Database implements Closeable {
     }
 
     /**
+     * Runs {@code work}, which only reads, on a pooled connection in auto-commit mode: each statement
+     * sees what was committed when it began, and no {@code COMMIT} round trip follows. Work that
+     * needs several statements to agree (a snapshot) or writes uses {@link #transaction}.
+     */
+    public <T> T read(Work<T> work) throws IOException {
+        try (Connection connection = connect()) {
+            connection.setAutoCommit(true);
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new IOException("database " + redactedUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * A pooled connection in manual-commit mode; closing it gives it back.
      *
      * @throws StorageBusyException if none is free within the pool's wait
