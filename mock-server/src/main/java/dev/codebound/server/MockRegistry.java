@@ -27,7 +27,9 @@ import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.UploadReaper;
 import dev.codebound.server.upload.FileUploadStore;
 import dev.codebound.server.upload.MemoryUploadLocker;
+import dev.codebound.server.upload.NodeUploadQuota;
 import dev.codebound.server.upload.TusService;
+import dev.codebound.server.upload.UnfinishedUploadQuota;
 import dev.codebound.server.upload.UploadLocker;
 import dev.codebound.server.upload.UploadStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -171,6 +173,7 @@ public final class MockRegistry implements AutoCloseable {
         ExecutorService storage = new ThreadPoolExecutor(config.storageThreads(), config.storageThreads(), 0,
                 TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads("codebound-storage"));
         UploadStore store;
+        UnfinishedUploadQuota quota;
         UploadLocker locker;
         Registry registry;
         Closeable[] stores;
@@ -179,6 +182,7 @@ public final class MockRegistry implements AutoCloseable {
                 SharedStorage shared = SharedStorage.open(config.sharedStorage().get(), objects.orElseThrow(),
                         keys.keyring().authority().certificate(), dataDir.resolve("spool"));
                 store = shared.uploads();
+                quota = shared.uploads();
                 locker = shared.locker();
                 try {
                     registry = Registry.open(shared.registryStores(), keys.keyring(), config.clock(),
@@ -190,6 +194,7 @@ public final class MockRegistry implements AutoCloseable {
                 stores = new Closeable[] {store, registry, shared};
             } else {
                 store = new FileUploadStore(dataDir.resolve("uploads"));
+                quota = new NodeUploadQuota(store);
                 locker = new MemoryUploadLocker();
                 try {
                     registry = Registry.open(dataDir, keys.keyring(), config.clock(), config.acceptedSuites(),
@@ -208,7 +213,7 @@ public final class MockRegistry implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics(journal);
         CompletionHandler completion = config.completionHandler().isPresent() ? config.completionHandler().get()
                 : new EnvelopeAcceptance(registry, registry.photos(), dataDir.resolve("registry").resolve("opening"));
-        TusService tus = new TusService(store, locker, completion, storage, config.clock(),
+        TusService tus = new TusService(store, quota, locker, completion, storage, config.clock(),
                 new TusService.Settings(config.maxUploadSize(), config.uploadExpiry(),
                         config.bufferedBytesPerRequest(), config.maxUnfinishedUploadsPerStation()),
                 metrics);
