@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li><b>Exclusion across nodes</b>: the database grants an advisory lock to one session at a
  *       time.</li>
  *   <li><b>Never waits</b>: {@code pg_try_advisory_lock} answers at once; a lock held elsewhere is
- *       empty, and the server answers 423. Every lock session taken is not waited for either: it
- *       is a {@link dev.codebound.server.problem.StorageBusyException} (503).</li>
+ *       empty, and the server answers 423. Nor does it wait for a lock session when every one is
+ *       taken: that is a {@link StorageBusyException} (503).</li>
  *   <li><b>No stale lock</b>: the database drops a session's advisory locks when the session ends,
  *       so a node that crashes, is killed or loses its connection releases every lock it held.</li>
  *   <li><b>No lock lent out</b>: releasing unlocks the advisory lock on its session and gives the
@@ -40,10 +40,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Fencing, the last clause of the contract: {@link PostgresUploadStore} commits an upload's
  * offset through the session that holds its lock ({@link #session}), so a holder whose session
  * broke cannot commit, and the commit checks in the same statement that the session still holds
- * the lock. Pooling keeps this true: the holder reaches the session through the pool's handle,
- * which stops working when the lock is released (a closed handle refuses every statement even
- * after the pool lends the same server session to someone else), and the session is lent to no one
- * else while the lock is held.
+ * the lock. Pooling keeps this true, because the session committing is still the one that took
+ * the lock: the pool lends a lock's session to no one else until the lock is released, and then
+ * the session holds the lock no more (or was closed), so a commit through it after the release
+ * fails the same check; a handle kept past the release is closed and refuses every statement, even
+ * once the pool has lent the same server session to another request.
  *
  * <p>A database that cannot be reached fails the request ({@link UncheckedIOException}, a storage
  * failure) rather than granting a lock it could not take.

@@ -279,19 +279,21 @@ public final class PostgresUploadStore implements UploadStore, UnfinishedUploadQ
         UploadState decided = outcome instanceof CompletionOutcome.Accepted ? UploadState.ACCEPTED
                 : UploadState.REJECTED;
         return underLock(id, connection -> {
-            UploadInfo current = row(connection, id).filter(row -> !row.removing())
-                    .orElseThrow(() -> new NoSuchFileException(id.value())).info();
-            if (!current.state().isComplete()) {
-                throw new IllegalStateException("upload " + id + " is not complete");
-            }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE uploads SET state = ?, outcome = ? WHERE upload_id = ?")) {
+            // One statement decides and records; only when it changes nothing is the row read, to say why.
+            try (PreparedStatement update = connection.prepareStatement("UPDATE uploads SET state = ?, outcome = ? "
+                    + "WHERE upload_id = ? AND NOT removing AND state IN ('AWAITING_OUTCOME', 'ACCEPTED', 'REJECTED') "
+                    + "RETURNING " + COLUMNS + ", multipart_id, incomplete_key, outcome, removing")) {
                 update.setString(1, decided.name());
                 update.setBytes(2, body);
                 update.setString(3, id.value());
-                update.executeUpdate();
+                try (ResultSet row = update.executeQuery()) {
+                    if (row.next()) {
+                        return parse(row).info();
+                    }
+                }
             }
-            return current.withState(decided);
+            row(connection, id).filter(row -> !row.removing()).orElseThrow(() -> new NoSuchFileException(id.value()));
+            throw new IllegalStateException("upload " + id + " is not complete");
         });
     }
 
@@ -553,11 +555,14 @@ public final class PostgresUploadStore implements UploadStore, UnfinishedUploadQ
                     "a chunk of upload " + id + " is committed only by the holder of its lock"));
             Instant expires = newExpires.truncatedTo(ChronoUnit.MICROS);
             UploadInfo advanced = upload.advancedTo(upload.offset() + written, expires);
-            // Fenced before any byte is stored, so that a holder that lost its lock overwrites nothing.
-            Stored stored = inSession(session, connection -> {
-                Row row = fencedRow(connection);
-                return new Stored(row, parts(connection, id));
-            });
+            // Fenced before any byte is stored, so that a holder that lost its lock overwrites nothing. Only
+            // reads, in the session's auto-commit mode: the lock's holder is the only writer of these rows.
+            Stored stored;
+            try {
+                stored = new Stored(fencedRow(session), parts(session, id));
+            } catch (SQLException e) {
+                throw new IOException("database " + database.redactedUrl() + ": " + e.getMessage(), e);
+            }
             long partsLength = stored.parts().stream().mapToLong(ObjectStore.Part::length).sum();
             long waiting = upload.offset() - partsLength;
             long pending = waiting + written;
@@ -595,17 +600,23 @@ public final class PostgresUploadStore implements UploadStore, UnfinishedUploadQ
 
         /** The upload's row, if the session still holds the lock and the offset is the chunk's start. */
         private Row fencedRow(Connection connection) throws SQLException, IOException {
-            try (PreparedStatement check = connection.prepareStatement("SELECT " + HOLDS_LOCK)) {
-                check.setLong(1, PostgresUploadLocker.key(upload.id()));
-                try (ResultSet held = check.executeQuery()) {
-                    held.next();
-                    if (!held.getBoolean(1)) {
+            Optional<Row> found;
+            // The lock's check and the row in one statement: one round trip.
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + HOLDS_LOCK + " AS held, "
+                    + COLUMNS + ", multipart_id, incomplete_key, outcome, removing FROM uploads "
+                    + "RIGHT JOIN (SELECT 1) AS always ON upload_id = ?")) {
+                select.setLong(1, PostgresUploadLocker.key(upload.id()));
+                select.setString(2, upload.id().value());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    if (!row.getBoolean("held")) {
                         throw new IOException("the lock of upload " + upload.id() + " was lost; the chunk is not "
                                 + "recorded and the client resumes from the recorded offset");
                     }
+                    found = row.getString("upload_id") == null ? Optional.empty() : Optional.of(parse(row));
                 }
             }
-            Row row = row(connection, upload.id()).filter(found -> !found.removing())
+            Row row = found.filter(current -> !current.removing())
                     .orElseThrow(() -> new NoSuchFileException(upload.id().value()));
             if (row.info().offset() != upload.offset() || row.info().state() != UploadState.RECEIVING) {
                 throw new IOException("upload " + upload.id() + " moved to offset " + row.info().offset()
