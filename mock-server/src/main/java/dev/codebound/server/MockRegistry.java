@@ -27,7 +27,9 @@ import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.UploadReaper;
 import dev.codebound.server.upload.FileUploadStore;
 import dev.codebound.server.upload.MemoryUploadLocker;
+import dev.codebound.server.upload.NodeUploadQuota;
 import dev.codebound.server.upload.TusService;
+import dev.codebound.server.upload.UnfinishedUploadQuota;
 import dev.codebound.server.upload.UploadLocker;
 import dev.codebound.server.upload.UploadStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -97,6 +99,8 @@ public final class MockRegistry implements AutoCloseable {
     private final Channel listener;
     private final Registry registry;
     private final UploadStore store;
+    /** The upload store, the registry and, over shared stores, the database they use: closed in this order. */
+    private final Closeable[] stores;
     private final Optional<ObjectStore> objects;
     private final Router router;
     private boolean stopped;
@@ -104,7 +108,7 @@ public final class MockRegistry implements AutoCloseable {
     private MockRegistry(MockRegistryConfig config, ServerKeys keys, Optional<String> adminToken,
             EventLoopGroup boss, EventLoopGroup workers, ExecutorService storage, ScheduledExecutorService reaper,
             ChannelGroup connections, ServerMetrics metrics, FaultInjector faults, Channel listener,
-            Registry registry, UploadStore store, Optional<ObjectStore> objects, Router router) {
+            Registry registry, UploadStore store, Closeable[] stores, Optional<ObjectStore> objects, Router router) {
         this.config = config;
         this.keys = keys;
         this.adminToken = adminToken;
@@ -118,6 +122,7 @@ public final class MockRegistry implements AutoCloseable {
         this.listener = listener;
         this.registry = registry;
         this.store = store;
+        this.stores = stores;
         this.objects = objects;
         this.router = router;
     }
@@ -168,18 +173,28 @@ public final class MockRegistry implements AutoCloseable {
         ExecutorService storage = new ThreadPoolExecutor(config.storageThreads(), config.storageThreads(), 0,
                 TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads("codebound-storage"));
         UploadStore store;
+        UnfinishedUploadQuota quota;
         UploadLocker locker;
         Registry registry;
+        Closeable[] stores;
         try {
             if (config.sharedStorage().isPresent()) {
                 SharedStorage shared = SharedStorage.open(config.sharedStorage().get(), objects.orElseThrow(),
                         keys.keyring().authority().certificate(), dataDir.resolve("spool"));
                 store = shared.uploads();
+                quota = shared.uploads();
                 locker = shared.locker();
-                registry = Registry.open(shared.registryStores(), keys.keyring(), config.clock(),
-                        config.acceptedSuites(), config.codeSuite());
+                try {
+                    registry = Registry.open(shared.registryStores(), keys.keyring(), config.clock(),
+                            config.acceptedSuites(), config.codeSuite());
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(store, shared);
+                    throw e;
+                }
+                stores = new Closeable[] {store, registry, shared};
             } else {
                 store = new FileUploadStore(dataDir.resolve("uploads"));
+                quota = new NodeUploadQuota(store);
                 locker = new MemoryUploadLocker();
                 try {
                     registry = Registry.open(dataDir, keys.keyring(), config.clock(), config.acceptedSuites(),
@@ -188,6 +203,7 @@ public final class MockRegistry implements AutoCloseable {
                     closeQuietly(store);
                     throw e;
                 }
+                stores = new Closeable[] {store, registry};
             }
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
@@ -197,7 +213,7 @@ public final class MockRegistry implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics(journal);
         CompletionHandler completion = config.completionHandler().isPresent() ? config.completionHandler().get()
                 : new EnvelopeAcceptance(registry, registry.photos(), dataDir.resolve("registry").resolve("opening"));
-        TusService tus = new TusService(store, locker, completion, storage, config.clock(),
+        TusService tus = new TusService(store, quota, locker, completion, storage, config.clock(),
                 new TusService.Settings(config.maxUploadSize(), config.uploadExpiry(),
                         config.bufferedBytesPerRequest(), config.maxUnfinishedUploadsPerStation()),
                 metrics);
@@ -205,7 +221,7 @@ public final class MockRegistry implements AutoCloseable {
             tus.recover();
         } catch (IOException | RuntimeException e) {
             storage.shutdownNow();
-            closeQuietly(store, registry);
+            closeQuietly(stores);
             throw e;
         }
 
@@ -234,7 +250,7 @@ public final class MockRegistry implements AutoCloseable {
             faults.replace(config.faultPlan());
         } catch (RuntimeException e) {
             storage.shutdownNow();
-            closeQuietly(store, registry);
+            closeQuietly(stores);
             throw e;
         }
         ServerPipeline pipeline = new ServerPipeline(tls, router, stations, admins, metrics, config.clock(),
@@ -265,12 +281,12 @@ public final class MockRegistry implements AutoCloseable {
             reaper.scheduleWithFixedDelay(new UploadReaper(store, locker, config.clock(), config.uploadRetention()),
                     interval, interval, TimeUnit.MILLISECONDS);
             return new MockRegistry(config, keys, adminToken, boss, workers, storage, reaper, connections, metrics,
-                    faults, listener, registry, store, objects, router);
+                    faults, listener, registry, store, stores, objects, router);
         } catch (Exception e) {
             // Netty rethrows bind failures (a checked BindException) without declaring them.
             reaper.shutdownNow();
             storage.shutdownNow();
-            closeQuietly(store, registry);
+            closeQuietly(stores);
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof IOException io) {
@@ -468,7 +484,7 @@ public final class MockRegistry implements AutoCloseable {
 
     /** Releases the registry's files; what was durable stays so, exactly as after a process exit. */
     private void closeRegistry() {
-        closeQuietly(store, registry);
+        closeQuietly(stores);
         closeQuietly(objects.stream().toArray(Closeable[]::new));
     }
 

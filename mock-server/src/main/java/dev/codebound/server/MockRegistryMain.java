@@ -6,6 +6,7 @@ import dev.codebound.server.admincli.AdminCommand;
 import dev.codebound.server.adminui.AdminUiRoutes;
 import dev.codebound.server.faults.FaultPlan;
 import dev.codebound.server.objects.ObjectStoreLocation;
+import dev.codebound.server.postgres.DatabasePools;
 import dev.codebound.server.postgres.SharedStorageSettings;
 import dev.codebound.server.faults.InvalidFaultPlanException;
 import dev.codebound.server.upload.UploadRetention;
@@ -74,6 +75,16 @@ public final class MockRegistryMain implements Callable<Integer> {
             description = "A file holding the database user's password (its first line), readable by the registry's "
                     + "user only.")
     Path postgresPasswordFile;
+
+    @Option(names = "--postgres-pool-size", paramLabel = "N",
+            description = "Database connections this node runs transactions on at once (with --postgres-url); a "
+                    + "request that finds every one busy for 5 s is answered 503 STORAGE_BUSY. Default: 10.")
+    Integer postgresPoolSize;
+
+    @Option(names = "--postgres-lock-sessions", paramLabel = "N",
+            description = "Uploads this node writes at once, each holding its lock on a database session of its own "
+                    + "(with --postgres-url); one more is answered 503 STORAGE_BUSY at once. Default: 32.")
+    Integer postgresLockSessions;
 
     @Option(names = "--objects", paramLabel = "DIR",
             description = "The object-store directory shared by the registry's nodes (with --postgres-url): upload "
@@ -259,9 +270,11 @@ public final class MockRegistryMain implements Callable<Integer> {
      */
     private SharedStorageSettings sharedStorage() {
         if (postgresUrl == null) {
-            if (objects != null || s3.given() || postgresPasswordFile != null) {
-                throw new IllegalArgumentException("--objects, --s3-* and --postgres-password-file go with "
-                        + "--postgres-url: the shared stores are a database and an object store together");
+            if (objects != null || s3.given() || postgresPasswordFile != null || postgresPoolSize != null
+                    || postgresLockSessions != null) {
+                throw new IllegalArgumentException("--objects, --s3-*, --postgres-password-file, --postgres-pool-size "
+                        + "and --postgres-lock-sessions go with --postgres-url: the shared stores are a database "
+                        + "and an object store together");
             }
             return null;
         }
@@ -279,8 +292,12 @@ public final class MockRegistryMain implements Callable<Integer> {
         String password = postgresPasswordFile != null
                 ? SharedStorageSettings.readPassword(postgresPasswordFile)
                 : environment.get(SharedStorageSettings.PASSWORD_VARIABLE);
+        DatabasePools pools = new DatabasePools(
+                postgresPoolSize != null ? postgresPoolSize : DatabasePools.DEFAULT.transactions(),
+                postgresLockSessions != null ? postgresLockSessions : DatabasePools.DEFAULT.lockSessions(),
+                DatabasePools.DEFAULT.connectionWait());
         return new SharedStorageSettings(postgresUrl, postgresUser, password, location,
-                SharedStorageSettings.DEFAULT_REFRESH_INTERVAL);
+                SharedStorageSettings.DEFAULT_REFRESH_INTERVAL, pools);
     }
 
     /** Reads a {@code --faults} file; an unreadable file or a bad plan is a usage error (exit code 2). */

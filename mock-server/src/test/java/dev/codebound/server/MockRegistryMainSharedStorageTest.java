@@ -48,6 +48,18 @@ class MockRegistryMainSharedStorageTest {
     }
 
     @Test
+    void poolSizesGoWithTheDatabaseAndMustBePositive() {
+        Outcome alone = run(Map.of(), "--postgres-pool-size", "4");
+        assertEquals(2, alone.exitCode());
+        assertTrue(alone.err().contains("go with --postgres-url"), alone.err());
+
+        Outcome none = run(Map.of(), "--postgres-url", "jdbc:postgresql://127.0.0.1:5432/codebound", "--objects",
+                dir.resolve("objects").toString(), "--postgres-lock-sessions", "0");
+        assertEquals(2, none.exitCode());
+        assertTrue(none.err().contains("at least one connection each"), none.err());
+    }
+
+    @Test
     void aUrlOfAnotherDatabaseOrCarryingThePasswordIsRefused() {
         Outcome mysql = run(Map.of(), "--postgres-url", "jdbc:mysql://127.0.0.1/codebound", "--objects",
                 dir.resolve("objects").toString());

@@ -62,7 +62,9 @@ public final class LoopbackPostgres implements AutoCloseable {
             try {
                 run(List.of(bin.resolve("pg_ctl").toString(), "-D", directory.resolve("data").toString(),
                         "-l", directory.resolve("server.log").toString(), "-w", "-t", "120", "-o",
-                        "-p " + port + " -c listen_addresses=127.0.0.1 -k " + directory + " -c fsync=on",
+                        // Room for every node and test database one run opens: each keeps pools of connections.
+                        "-p " + port + " -c listen_addresses=127.0.0.1 -k " + directory + " -c fsync=on "
+                                + "-c max_connections=300",
                         "start"), true);
                 return new LoopbackPostgres(directory, bin, port);
             } catch (IOException e) {

@@ -92,7 +92,7 @@ public final class PostgresCodeStore implements CodeStore {
 
     @Override
     public Optional<CodeRecord> find(String codeId) throws IOException {
-        return database.transaction(connection -> select(connection, codeId));
+        return database.read(connection -> select(connection, codeId));
     }
 
     @Override

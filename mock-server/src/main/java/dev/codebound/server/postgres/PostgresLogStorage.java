@@ -125,7 +125,7 @@ public final class PostgresLogStorage implements LogStorage {
         if (envelopeSha256.length != 32) {
             throw new IllegalArgumentException("an envelope SHA-256 is 32 bytes, got " + envelopeSha256.length);
         }
-        OptionalLong index = database.transaction(connection -> {
+        OptionalLong index = database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT leaf_index FROM log_entries WHERE envelope_sha256 = ?")) {
                 select.setBytes(1, envelopeSha256);
@@ -152,7 +152,7 @@ public final class PostgresLogStorage implements LogStorage {
         if (index < 0 || index >= tree.size()) {
             throw new IllegalArgumentException("entry " + index + " is outside a log of " + tree.size());
         }
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT entry FROM log_entries WHERE leaf_index = ?")) {
                 select.setLong(1, index);
@@ -201,7 +201,7 @@ public final class PostgresLogStorage implements LogStorage {
 
     @Override
     public Optional<String> checkpoint() throws IOException {
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT checkpoint FROM log_head");
                     ResultSet row = select.executeQuery()) {
                 row.next();
@@ -224,7 +224,7 @@ public final class PostgresLogStorage implements LogStorage {
         });
     }
 
-    /** Nothing to release: every operation opened and closed its own connection. */
+    /** Nothing to release: every operation gave its pooled connection back. */
     @Override
     public void close() {
     }

@@ -8,6 +8,7 @@ import dev.codebound.server.upload.StoredObjectBytes;
 import dev.codebound.server.upload.UploadBytes;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link PhotoArchive} shared by every registry node: records and their signed receipts in
@@ -31,15 +43,22 @@ import java.util.concurrent.CompletableFuture;
  * shared upload store's) is a server-side {@link ObjectStore#copy}; anything else is streamed in.
  * The object is durable when adopt returns, before the record is written.
  *
- * <p><b>Records across nodes</b>: {@link #record} writes one record in one transaction that first
- * takes a transaction-scoped advisory lock on the code, so that the records of one code are
- * written one at a time whichever node writes them. Under it, a record of an envelope already
- * recorded fails with {@link AlreadyRecordedException} (two nodes accepted it at once; the first
- * record answers both), and one whose version is not the code's next fails with
- * {@link VersionTakenException} (another node gave it meanwhile). Versions are therefore dense and
- * unique per code, which the table's unique key checks again. The record is durable when its
- * future completes, which is before {@link #record} returns: the sequencer's next
- * {@link #nextVersion} of the same code sees it.
+ * <p><b>Group commit</b>: {@link #record} queues the record; one writer thread writes whatever is
+ * queued in <b>one</b> transaction, so the records the sequencer queues for one acceptance batch
+ * (while the previous write commits) cost one commit together, as the embedded archive's journal
+ * does. Each record's future completes when that transaction has committed, never before; a
+ * transaction that fails fails every record in it, and none of them is recorded.
+ *
+ * <p><b>Records across nodes</b>: the transaction first takes a transaction-scoped advisory lock on
+ * each code it records (in one order on every node, so that two nodes' batches cannot deadlock), so
+ * that the records of one code are written one at a time whichever node writes them. Under them, a
+ * record of an envelope already recorded fails with {@link AlreadyRecordedException} (two nodes
+ * accepted it at once; the first record answers both), and one whose version is not the code's next
+ * fails with {@link VersionTakenException} (another node gave it meanwhile); the batch's other
+ * records are written. Versions are therefore dense and unique per code, which the table's unique
+ * key checks again. {@link #nextVersion} counts the records this node has queued and not yet
+ * written, so two retakes of one code in one batch get consecutive versions; {@link #find} and
+ * {@link #versions} wait for the queued records they would show.
  */
 public final class PostgresPhotoArchive implements PhotoArchive {
     private static final String COLUMNS = "envelope_sha256, envelope_length, code_id, version, station_id, "
@@ -47,6 +66,19 @@ public final class PostgresPhotoArchive implements PhotoArchive {
 
     private final Database database;
     private final ObjectStore objects;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "codebound-archive-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Guards {@link #queue}, {@link #writing}, {@link #queued} and {@link #highestQueued}. */
+    private final Object lock = new Object();
+    private final List<Queued> queue = new ArrayList<>();
+    private boolean writing;
+    /** Records queued or being written, by envelope: what find and versions wait for. */
+    private final Map<String, Queued> queued = new HashMap<>();
+    /** The highest version queued or being written per code: what nextVersion counts. */
+    private final Map<String, Integer> highestQueued = new HashMap<>();
 
     /** The archive over a migrated {@code database} and {@code objects}. */
     public PostgresPhotoArchive(Database database, ObjectStore objects) {
@@ -54,9 +86,31 @@ public final class PostgresPhotoArchive implements PhotoArchive {
         this.objects = objects;
     }
 
+    /** A record waiting for its transaction; {@code durable} completes when it commits. */
+    private record Queued(AcceptedPhoto photo, CompletableFuture<Void> durable) {}
+
     @Override
     public Optional<AcceptedPhoto> find(String envelopeSha256) throws IOException {
-        return database.transaction(connection -> find(connection, envelopeSha256));
+        Queued pending;
+        synchronized (lock) {
+            pending = queued.get(envelopeSha256);
+        }
+        if (pending != null) {
+            awaitQuietly(pending.durable());
+        }
+        return database.read(connection -> find(connection, envelopeSha256));
+    }
+
+    /** Waits for a queued record to be written or to fail: either way the database then has the answer. */
+    private static void awaitQuietly(CompletableFuture<Void> durable) throws IOException {
+        try {
+            durable.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while a record was being written");
+        } catch (ExecutionException e) {
+            // The record was not written: what the database holds is the answer.
+        }
     }
 
     private static Optional<AcceptedPhoto> find(Connection connection, String envelopeSha256) throws SQLException {
@@ -71,7 +125,15 @@ public final class PostgresPhotoArchive implements PhotoArchive {
 
     @Override
     public List<AcceptedPhoto> versions(String codeId) throws IOException {
-        return database.transaction(connection -> {
+        List<CompletableFuture<Void>> pending;
+        synchronized (lock) {
+            pending = queued.values().stream().filter(record -> record.photo().codeId().equals(codeId))
+                    .map(Queued::durable).toList();
+        }
+        for (CompletableFuture<Void> durable : pending) {
+            awaitQuietly(durable);
+        }
+        return database.read(connection -> {
             List<AcceptedPhoto> versions = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
                     + " FROM photos WHERE code_id = ? ORDER BY version")) {
@@ -87,15 +149,22 @@ public final class PostgresPhotoArchive implements PhotoArchive {
     }
 
     /**
-     * The code's next version as the database has it now; another node may take it before this
-     * node records it, which {@link #record} then refuses.
+     * The version after the highest this node has queued for the code, or else the code's next version
+     * as the database has it now; another node may take it before this node records it, which
+     * {@link #record} then refuses.
      *
      * @throws UncheckedIOException if the database cannot be asked (the sequencer fails the upload)
      */
     @Override
     public int nextVersion(String codeId) {
+        synchronized (lock) {
+            Integer highest = highestQueued.get(codeId);
+            if (highest != null) {
+                return highest + 1;
+            }
+        }
         try {
-            return database.transaction(connection -> nextVersion(connection, codeId));
+            return database.read(connection -> nextVersion(connection, codeId));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -130,42 +199,161 @@ public final class PostgresPhotoArchive implements PhotoArchive {
             if (objects.length(envelopeKey(photo.envelopeSha256())).isEmpty()) {
                 throw new IOException("no archived envelope for " + photo.envelopeSha256() + "; adopt it first");
             }
-            database.transaction(connection -> {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, codeLock(photo.codeId()));
-                    lock.execute();
-                }
-                Optional<AcceptedPhoto> recorded = find(connection, photo.envelopeSha256());
-                if (recorded.isPresent()) {
-                    throw new AlreadyRecordedException(recorded.get());
-                }
-                if (nextVersion(connection, photo.codeId()) != photo.version()) {
-                    throw new VersionTakenException(photo.codeId(), photo.version());
-                }
-                insert(connection, photo);
-                return null;
-            });
-            return CompletableFuture.completedFuture(null);
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        Queued record = new Queued(photo, new CompletableFuture<>());
+        synchronized (lock) {
+            queue.add(record);
+            queued.put(photo.envelopeSha256(), record);
+            highestQueued.merge(photo.codeId(), photo.version(), Math::max);
+            if (!writing) {
+                writing = true;
+                try {
+                    writer.execute(this::writeQueued);
+                } catch (RejectedExecutionException e) {
+                    writing = false;
+                    forget(List.of(record));
+                    return CompletableFuture.failedFuture(new IOException("the archive is closed", e));
+                }
+            }
+        }
+        return record.durable();
     }
 
-    private static void insert(Connection connection, AcceptedPhoto photo) throws SQLException {
+    /** On the writer thread: writes what is queued, one transaction per turn, until nothing is. */
+    private void writeQueued() {
+        while (true) {
+            List<Queued> batch;
+            synchronized (lock) {
+                if (queue.isEmpty()) {
+                    writing = false;
+                    return;
+                }
+                batch = new ArrayList<>(queue);
+                queue.clear();
+            }
+            Map<Queued, IOException> refused = new HashMap<>();
+            Throwable failure = null;
+            try {
+                database.transaction(connection -> {
+                    refused.clear();
+                    write(connection, batch, refused);
+                    return null;
+                });
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            } catch (Error e) {
+                // The JVM is in trouble and this writer stops: no record may wait for it.
+                List<Queued> stranded;
+                synchronized (lock) {
+                    stranded = new ArrayList<>(queue);
+                    queue.clear();
+                    writing = false;
+                }
+                stranded.addAll(batch);
+                forget(stranded);
+                stranded.forEach(record -> record.durable().completeExceptionally(e));
+                throw e;
+            }
+            forget(batch);
+            // After forgetting them, so that the sequencer's next nextVersion of a refused record's code asks again.
+            for (Queued record : batch) {
+                if (failure != null) {
+                    record.durable().completeExceptionally(failure);
+                } else if (refused.containsKey(record)) {
+                    record.durable().completeExceptionally(refused.get(record));
+                } else {
+                    record.durable().complete(null);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes {@code batch} in the caller's transaction, under the advisory locks of its codes, and
+     * puts each record it refuses into {@code refused} with the reason.
+     */
+    private static void write(Connection connection, List<Queued> batch, Map<Queued, IOException> refused)
+            throws SQLException {
+        SortedSet<Long> locks = new TreeSet<>();
+        Set<String> codes = new LinkedHashSet<>();
+        Set<String> envelopes = new LinkedHashSet<>();
+        for (Queued record : batch) {
+            locks.add(codeLock(record.photo().codeId()));
+            codes.add(record.photo().codeId());
+            envelopes.add(record.photo().envelopeSha256());
+        }
+        // Every node locks the codes in ascending key order, so that two batches never wait on each other.
+        try (PreparedStatement lock = connection.prepareStatement("SELECT count(*) FROM (SELECT "
+                + "pg_advisory_xact_lock(key) FROM (SELECT unnest(?::bigint[]) AS key ORDER BY 1) AS sorted) AS locked")) {
+            lock.setArray(1, connection.createArrayOf("bigint", locks.toArray()));
+            lock.execute();
+        }
+        Map<String, AcceptedPhoto> recorded = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM photos WHERE envelope_sha256 = ANY(?)")) {
+            select.setArray(1, connection.createArrayOf("text", envelopes.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    AcceptedPhoto photo = parse(rows);
+                    recorded.put(photo.envelopeSha256(), photo);
+                }
+            }
+        }
+        Map<String, Integer> next = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT code_id, max(version) + 1 "
+                + "FROM photos WHERE code_id = ANY(?) GROUP BY code_id")) {
+            select.setArray(1, connection.createArrayOf("text", codes.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    next.put(rows.getString(1), rows.getInt(2));
+                }
+            }
+        }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO photos (" + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, photo.envelopeSha256());
-            insert.setLong(2, photo.envelopeLength());
-            insert.setString(3, photo.codeId());
-            insert.setInt(4, photo.version());
-            insert.setString(5, photo.stationId());
-            insert.setString(6, photo.photoSha256());
-            insert.setString(7, photo.mediaType());
-            Rows.setInstant(insert, 8, photo.captureTime());
-            Rows.setInstant(insert, 9, photo.acceptedAt());
-            insert.setString(10, photo.receipt());
-            insert.executeUpdate();
+            for (Queued record : batch) {
+                AcceptedPhoto photo = record.photo();
+                AcceptedPhoto earlier = recorded.get(photo.envelopeSha256());
+                if (earlier != null) {
+                    refused.put(record, new AlreadyRecordedException(earlier));
+                } else if (next.getOrDefault(photo.codeId(), 1) != photo.version()) {
+                    refused.put(record, new VersionTakenException(photo.codeId(), photo.version()));
+                } else {
+                    bind(insert, photo);
+                    insert.addBatch();
+                    recorded.put(photo.envelopeSha256(), photo);
+                    next.put(photo.codeId(), photo.version() + 1);
+                }
+            }
+            if (refused.size() < batch.size()) {
+                insert.executeBatch();
+            }
         }
+    }
+
+    /** Drops written or failed records from what find, versions and nextVersion count. */
+    private void forget(List<Queued> records) {
+        synchronized (lock) {
+            for (Queued record : records) {
+                queued.remove(record.photo().envelopeSha256(), record);
+                highestQueued.remove(record.photo().codeId(), record.photo().version());
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement insert, AcceptedPhoto photo) throws SQLException {
+        insert.setString(1, photo.envelopeSha256());
+        insert.setLong(2, photo.envelopeLength());
+        insert.setString(3, photo.codeId());
+        insert.setInt(4, photo.version());
+        insert.setString(5, photo.stationId());
+        insert.setString(6, photo.photoSha256());
+        insert.setString(7, photo.mediaType());
+        Rows.setInstant(insert, 8, photo.captureTime());
+        Rows.setInstant(insert, 9, photo.acceptedAt());
+        insert.setString(10, photo.receipt());
     }
 
     private static AcceptedPhoto parse(ResultSet row) throws SQLException {
@@ -189,7 +377,7 @@ public final class PostgresPhotoArchive implements PhotoArchive {
     }
 
     /** The advisory lock naming "the records of this code" (a different key space from uploads' by its prefix). */
-    private static long codeLock(String codeId) {
+    static long codeLock(String codeId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(("codebound photo records of " + codeId).getBytes(StandardCharsets.UTF_8));
@@ -199,9 +387,21 @@ public final class PostgresPhotoArchive implements PhotoArchive {
         }
     }
 
-    /** Nothing to release: every operation opened and closed its own connection. */
+    /**
+     * Stops the writer once the records already queued are written (their futures complete); a
+     * record queued after this fails.
+     */
     @Override
-    public void close() {
+    public void close() throws IOException {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(1, TimeUnit.MINUTES)) {
+                throw new IOException("the archive's writer did not finish its queued records within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the archive's queued records were written");
+        }
     }
 
     @Override

@@ -8,22 +8,27 @@ import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.protocol.wire.WireFormatException;
 import dev.codebound.server.objects.ObjectStore;
 import dev.codebound.server.upload.CompletionOutcome;
+import dev.codebound.server.upload.QuotaExceededException;
 import dev.codebound.server.upload.StoredObjectBytes;
 import dev.codebound.server.upload.UploadBytes;
 import dev.codebound.server.upload.UploadId;
 import dev.codebound.server.upload.UploadInfo;
 import dev.codebound.server.upload.UploadLocker;
 import dev.codebound.server.upload.UploadState;
+import dev.codebound.server.upload.UnfinishedUploadQuota;
 import dev.codebound.server.upload.UploadStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -75,10 +80,14 @@ import java.util.Set;
  * multipart upload was not completed is completed; an expiry or a termination cut short has its
  * bytes deleted again (a termination marks the row {@code removing} first and deletes it last).
  *
+ * <p><b>The quota of unfinished uploads</b> ({@link #createWithin}) is counted in the database, in
+ * the creating transaction, under a transaction-scoped advisory lock on the station: one quota
+ * across every node, which a station cannot pass by spreading creations over the nodes.
+ *
  * <p>Readers ({@link #info}, {@link #outcome}, {@link #list}) ask the database every time, so every
  * node sees a change as soon as it is committed.
  */
-public final class PostgresUploadStore implements UploadStore {
+public final class PostgresUploadStore implements UploadStore, UnfinishedUploadQuota {
     private static final System.Logger LOG = System.getLogger(PostgresUploadStore.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -119,27 +128,90 @@ public final class PostgresUploadStore implements UploadStore {
     @Override
     public UploadInfo create(long length, UploadMetadata metadata, String stationId, Instant created,
             Instant expires) throws IOException {
-        UploadId id = UploadId.random();
-        // The database keeps microseconds: the record handed back is the one every node reads.
-        UploadInfo info = new UploadInfo(id, length, metadata, stationId, created.truncatedTo(ChronoUnit.MICROS),
-                expires.truncatedTo(ChronoUnit.MICROS), 0, UploadState.RECEIVING);
-        String multipartId = objects.beginMultipart(dataKey(id));
-        database.transaction(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (" + COLUMNS
-                    + ", multipart_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, id.value());
-                insert.setLong(2, length);
-                insert.setString(3, JSON.writeValueAsString(metadata.asMap()));
-                insert.setString(4, stationId);
-                Rows.setInstant(insert, 5, info.created());
-                Rows.setInstant(insert, 6, info.expires());
-                insert.setLong(7, 0);
-                insert.setString(8, UploadState.RECEIVING.name());
-                insert.setString(9, multipartId);
-                return insert.executeUpdate();
-            }
-        });
+        UploadInfo info = newUpload(length, metadata, stationId, created, expires);
+        String multipartId = objects.beginMultipart(dataKey(info.id()));
+        database.transaction(connection -> insert(connection, info, multipartId));
         return info;
+    }
+
+    /**
+     * Counts the station's unfinished uploads in the database and inserts the new one in the same
+     * transaction, under a transaction-scoped advisory lock on the station, so that creations of one
+     * station are counted one at a time whichever nodes they reach, and every node's count sees every
+     * node's uploads.
+     */
+    @Override
+    public UploadInfo createWithin(int limit, long length, UploadMetadata metadata, String stationId,
+            Instant created, Instant expires) throws IOException, QuotaExceededException {
+        UploadInfo info = newUpload(length, metadata, stationId, created, expires);
+        String multipartId = objects.beginMultipart(dataKey(info.id()));
+        int held;
+        try {
+            held = database.transaction(connection -> {
+                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, stationLock(stationId));
+                    lock.execute();
+                }
+                int unfinished;
+                try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM uploads "
+                        + "WHERE station_id = ? AND state = 'RECEIVING' AND NOT removing AND expires_at > ?")) {
+                    count.setString(1, stationId);
+                    Rows.setInstant(count, 2, info.created());
+                    try (ResultSet row = count.executeQuery()) {
+                        row.next();
+                        unfinished = row.getInt(1);
+                    }
+                }
+                if (unfinished < limit) {
+                    insert(connection, info, multipartId);
+                }
+                return unfinished;
+            });
+        } catch (IOException | RuntimeException e) {
+            objects.abortMultipart(dataKey(info.id()), multipartId);
+            throw e;
+        }
+        if (held >= limit) {
+            // Nothing names the multipart upload begun for it; it holds no bytes either.
+            objects.abortMultipart(dataKey(info.id()), multipartId);
+            throw new QuotaExceededException(held, limit);
+        }
+        return info;
+    }
+
+    private static UploadInfo newUpload(long length, UploadMetadata metadata, String stationId, Instant created,
+            Instant expires) {
+        // The database keeps microseconds: the record handed back is the one every node reads.
+        return new UploadInfo(UploadId.random(), length, metadata, stationId, created.truncatedTo(ChronoUnit.MICROS),
+                expires.truncatedTo(ChronoUnit.MICROS), 0, UploadState.RECEIVING);
+    }
+
+    private static int insert(Connection connection, UploadInfo info, String multipartId)
+            throws SQLException, IOException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (" + COLUMNS
+                + ", multipart_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, info.id().value());
+            insert.setLong(2, info.length());
+            insert.setString(3, JSON.writeValueAsString(info.metadata().asMap()));
+            insert.setString(4, info.stationId());
+            Rows.setInstant(insert, 5, info.created());
+            Rows.setInstant(insert, 6, info.expires());
+            insert.setLong(7, 0);
+            insert.setString(8, UploadState.RECEIVING.name());
+            insert.setString(9, multipartId);
+            return insert.executeUpdate();
+        }
+    }
+
+    /** The advisory lock naming "the uploads of this station" (a key space of its own by its prefix). */
+    private static long stationLock(String stationId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("codebound unfinished uploads of " + stationId).getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -148,7 +220,7 @@ public final class PostgresUploadStore implements UploadStore {
     }
 
     private Optional<Row> row(UploadId id) throws IOException {
-        return database.transaction(connection -> row(connection, id));
+        return database.read(connection -> row(connection, id));
     }
 
     private static Optional<Row> row(Connection connection, UploadId id) throws SQLException, IOException {
@@ -207,19 +279,21 @@ public final class PostgresUploadStore implements UploadStore {
         UploadState decided = outcome instanceof CompletionOutcome.Accepted ? UploadState.ACCEPTED
                 : UploadState.REJECTED;
         return underLock(id, connection -> {
-            UploadInfo current = row(connection, id).filter(row -> !row.removing())
-                    .orElseThrow(() -> new NoSuchFileException(id.value())).info();
-            if (!current.state().isComplete()) {
-                throw new IllegalStateException("upload " + id + " is not complete");
-            }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE uploads SET state = ?, outcome = ? WHERE upload_id = ?")) {
+            // One statement decides and records; only when it changes nothing is the row read, to say why.
+            try (PreparedStatement update = connection.prepareStatement("UPDATE uploads SET state = ?, outcome = ? "
+                    + "WHERE upload_id = ? AND NOT removing AND state IN ('AWAITING_OUTCOME', 'ACCEPTED', 'REJECTED') "
+                    + "RETURNING " + COLUMNS + ", multipart_id, incomplete_key, outcome, removing")) {
                 update.setString(1, decided.name());
                 update.setBytes(2, body);
                 update.setString(3, id.value());
-                update.executeUpdate();
+                try (ResultSet row = update.executeQuery()) {
+                    if (row.next()) {
+                        return parse(row).info();
+                    }
+                }
             }
-            return current.withState(decided);
+            row(connection, id).filter(row -> !row.removing()).orElseThrow(() -> new NoSuchFileException(id.value()));
+            throw new IllegalStateException("upload " + id + " is not complete");
         });
     }
 
@@ -303,7 +377,7 @@ public final class PostgresUploadStore implements UploadStore {
 
     @Override
     public List<UploadInfo> list() throws IOException {
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             List<UploadInfo> uploads = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
                     + ", multipart_id, incomplete_key, outcome, removing FROM uploads WHERE NOT removing");
@@ -386,7 +460,7 @@ public final class PostgresUploadStore implements UploadStore {
         }
     }
 
-    /** Nothing to release: every operation opened and closed its own connection and files. */
+    /** Nothing to release: every operation gave back its pooled connection and closed its files. */
     @Override
     public void close() {
     }
@@ -481,11 +555,14 @@ public final class PostgresUploadStore implements UploadStore {
                     "a chunk of upload " + id + " is committed only by the holder of its lock"));
             Instant expires = newExpires.truncatedTo(ChronoUnit.MICROS);
             UploadInfo advanced = upload.advancedTo(upload.offset() + written, expires);
-            // Fenced before any byte is stored, so that a holder that lost its lock overwrites nothing.
-            Stored stored = inSession(session, connection -> {
-                Row row = fencedRow(connection);
-                return new Stored(row, parts(connection, id));
-            });
+            // Fenced before any byte is stored, so that a holder that lost its lock overwrites nothing. Only
+            // reads, in the session's auto-commit mode: the lock's holder is the only writer of these rows.
+            Stored stored;
+            try {
+                stored = new Stored(fencedRow(session), parts(session, id));
+            } catch (SQLException e) {
+                throw new IOException("database " + database.redactedUrl() + ": " + e.getMessage(), e);
+            }
             long partsLength = stored.parts().stream().mapToLong(ObjectStore.Part::length).sum();
             long waiting = upload.offset() - partsLength;
             long pending = waiting + written;
@@ -523,17 +600,23 @@ public final class PostgresUploadStore implements UploadStore {
 
         /** The upload's row, if the session still holds the lock and the offset is the chunk's start. */
         private Row fencedRow(Connection connection) throws SQLException, IOException {
-            try (PreparedStatement check = connection.prepareStatement("SELECT " + HOLDS_LOCK)) {
-                check.setLong(1, PostgresUploadLocker.key(upload.id()));
-                try (ResultSet held = check.executeQuery()) {
-                    held.next();
-                    if (!held.getBoolean(1)) {
+            Optional<Row> found;
+            // The lock's check and the row in one statement: one round trip.
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + HOLDS_LOCK + " AS held, "
+                    + COLUMNS + ", multipart_id, incomplete_key, outcome, removing FROM uploads "
+                    + "RIGHT JOIN (SELECT 1) AS always ON upload_id = ?")) {
+                select.setLong(1, PostgresUploadLocker.key(upload.id()));
+                select.setString(2, upload.id().value());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    if (!row.getBoolean("held")) {
                         throw new IOException("the lock of upload " + upload.id() + " was lost; the chunk is not "
                                 + "recorded and the client resumes from the recorded offset");
                     }
+                    found = row.getString("upload_id") == null ? Optional.empty() : Optional.of(parse(row));
                 }
             }
-            Row row = row(connection, upload.id()).filter(found -> !found.removing())
+            Row row = found.filter(current -> !current.removing())
                     .orElseThrow(() -> new NoSuchFileException(upload.id().value()));
             if (row.info().offset() != upload.offset() || row.info().state() != UploadState.RECEIVING) {
                 throw new IOException("upload " + upload.id() + " moved to offset " + row.info().offset()

@@ -4,6 +4,7 @@ import dev.codebound.protocol.pki.Certificates;
 import dev.codebound.server.objects.ObjectStore;
 import dev.codebound.server.registry.PhotoArchive;
 import dev.codebound.server.registry.RegistryStores;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -17,7 +18,7 @@ import java.sql.ResultSet;
  * registry CA's fingerprint, and a node started with another CA is refused, since it would sign
  * receipts, checkpoints and trust bundles no station of this registry trusts.
  */
-public final class SharedStorage {
+public final class SharedStorage implements Closeable {
     private final SharedStorageSettings settings;
     private final Database database;
     private final ObjectStore objects;
@@ -41,12 +42,18 @@ public final class SharedStorage {
      */
     public static SharedStorage open(SharedStorageSettings settings, ObjectStore objects, X509Certificate ca,
             Path spool) throws IOException {
-        Database database = Database.open(settings.jdbcUrl(), settings.user(), settings.password());
-        SchemaMigrations.apply(database);
-        claimIdentity(database, Certificates.fingerprint(ca));
-        PostgresUploadLocker locker = new PostgresUploadLocker(database);
-        return new SharedStorage(settings, database, objects, locker,
-                new PostgresUploadStore(database, objects, locker, spool));
+        Database database = Database.open(settings.jdbcUrl(), settings.user(), settings.password(),
+                settings.pools());
+        try {
+            SchemaMigrations.apply(database);
+            claimIdentity(database, Certificates.fingerprint(ca));
+            PostgresUploadLocker locker = new PostgresUploadLocker(database);
+            return new SharedStorage(settings, database, objects, locker,
+                    new PostgresUploadStore(database, objects, locker, spool));
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
 
     private static void claimIdentity(Database database, String fingerprint) throws IOException {
@@ -89,5 +96,14 @@ public final class SharedStorage {
     /** The upload store, committing through {@link #locker()}'s sessions. */
     public PostgresUploadStore uploads() {
         return uploads;
+    }
+
+    /**
+     * Closes the database's pools, once the stores over them are closed; the upload locks still held
+     * are dropped with their sessions.
+     */
+    @Override
+    public void close() {
+        database.close();
     }
 }

@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param password         the user's password, or null where the database needs none (trust, peer)
  * @param objects          where the shared object store lives ({@code --objects} or {@code --s3-*})
  * @param refreshInterval  how soon another node's revocations reach this node's views
+ * @param pools            how many database connections this node keeps, and how long it waits for one
  */
 public record SharedStorageSettings(String jdbcUrl, String user, String password, ObjectStoreLocation objects,
-        Duration refreshInterval) {
+        Duration refreshInterval, DatabasePools pools) {
     /** The environment variable a node reads the database password from when no file is given. */
     public static final String PASSWORD_VARIABLE = "CODEBOUND_POSTGRES_PASSWORD";
     /** How soon another node's revocations reach this node unless told otherwise: 2 s. */
@@ -32,6 +33,7 @@ public record SharedStorageSettings(String jdbcUrl, String user, String password
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(objects, "objects");
         Objects.requireNonNull(refreshInterval, "refreshInterval");
+        Objects.requireNonNull(pools, "pools");
         if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
             throw new IllegalArgumentException("the database URL must start with jdbc:postgresql://, as in "
                     + "jdbc:postgresql://db.example:5432/codebound");
@@ -43,6 +45,12 @@ public record SharedStorageSettings(String jdbcUrl, String user, String password
         if (refreshInterval.isNegative() || refreshInterval.isZero()) {
             throw new IllegalArgumentException("the refresh interval must be positive, got " + refreshInterval);
         }
+    }
+
+    /** Settings with the {@linkplain DatabasePools#DEFAULT default pools}. */
+    public SharedStorageSettings(String jdbcUrl, String user, String password, ObjectStoreLocation objects,
+            Duration refreshInterval) {
+        this(jdbcUrl, user, password, objects, refreshInterval, DatabasePools.DEFAULT);
     }
 
     /**
@@ -67,6 +75,6 @@ public record SharedStorageSettings(String jdbcUrl, String user, String password
     @Override
     public String toString() {
         return "SharedStorageSettings[" + jdbcUrl + ", user " + user + (password == null ? "" : ", password set")
-                + ", objects " + objects.describe() + ", refresh " + refreshInterval + "]";
+                + ", objects " + objects.describe() + ", refresh " + refreshInterval + ", " + pools + "]";
     }
 }

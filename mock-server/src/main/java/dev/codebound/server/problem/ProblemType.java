@@ -36,6 +36,7 @@ public enum ProblemType {
     STATION_REVOKED(403, "Station certificate revoked"),
     SHUTTING_DOWN(503, "Server shutting down"),
     STORAGE_FAILURE(500, "Storage failure"),
+    STORAGE_BUSY(503, "Storage busy"),
     REGISTRY_FAILURE(500, "Registry failure"),
 
     // tus uploads.

@@ -71,9 +71,7 @@ final class BodyTransfer {
             } catch (Refusal refusal) {
                 conclude(TusHeaders.response(refusal));
             } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR,
-                        exchange.method() + " " + exchange.path() + " failed", e);
-                conclude(TusHeaders.response(TusService.storageFailure(exchange)));
+                conclude(TusHeaders.response(TusService.failure(exchange, e)));
             }
         });
     }
@@ -133,9 +131,7 @@ final class BodyTransfer {
             } catch (Refusal refusal) {
                 conclude(TusHeaders.response(refusal));
             } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR,
-                        "writing " + exchange.path() + " failed", e);
-                conclude(TusHeaders.response(TusService.storageFailure(exchange)));
+                conclude(TusHeaders.response(TusService.failure(exchange, e)));
             } finally {
                 content.release();
                 exchange.eventLoop().execute(() -> drained(size));

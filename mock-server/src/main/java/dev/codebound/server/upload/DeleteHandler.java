@@ -6,6 +6,7 @@ import dev.codebound.server.http.Responses;
 import dev.codebound.server.problem.Refusal;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /** {@code DELETE /files/{id}} (termination): removes the upload; 423 while a PATCH holds it. */
@@ -40,6 +41,9 @@ final class DeleteHandler implements RequestHandler {
             });
         } catch (Refusal refusal) {
             exchange.respond(TusHeaders.response(refusal));
+        } catch (UncheckedIOException e) {
+            // The shared locker could not ask its database, or had no session free for the lock.
+            exchange.respond(TusHeaders.response(TusService.failure(exchange, e)));
         }
     }
 }

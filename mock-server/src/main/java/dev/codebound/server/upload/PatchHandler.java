@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,9 @@ final class PatchHandler implements RequestHandler {
             chunk.submit(() -> prepare(exchange, id, offset, hasBody));
         } catch (Refusal refusal) {
             exchange.respond(TusHeaders.response(refusal));
+        } catch (UncheckedIOException e) {
+            // The shared locker could not ask its database, or had no session free for the lock.
+            exchange.respond(TusHeaders.response(TusService.failure(exchange, e)));
         }
     }
 

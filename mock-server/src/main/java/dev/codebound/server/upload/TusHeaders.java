@@ -4,6 +4,7 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.http.Responses;
 import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.problem.Refusal;
+import dev.codebound.server.problem.StorageBusyException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -106,6 +107,9 @@ final class TusHeaders {
         }
         if (refusal instanceof OffsetMismatch mismatch) {
             response.headers().set(Tus.UPLOAD_OFFSET, mismatch.currentOffset());
+        }
+        if (refusal.type() == ProblemType.STORAGE_BUSY) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, StorageBusyException.RETRY_AFTER_SECONDS);
         }
         return response;
     }

@@ -11,6 +11,7 @@ import dev.codebound.server.http.Router;
 import dev.codebound.server.http.StationIdentity;
 import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.problem.Refusal;
+import dev.codebound.server.problem.StorageBusyException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -21,15 +22,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -77,12 +73,18 @@ public final class TusService {
     private final Clock clock;
     private final Settings settings;
     private final UploadEvents events;
-    /** Per station, the ids of uploads it created that may still be unfinished; loaded on first use. */
-    private final Map<String, Set<UploadId>> unfinished = new ConcurrentHashMap<>();
-    private volatile boolean unfinishedLoaded;
+    private final UnfinishedUploadQuota quota;
 
+    /** The service over a store only this node writes: the quota is counted in this node's memory. */
     public TusService(UploadStore store, UploadLocker locker, CompletionHandler completion, Executor storage,
             Clock clock, Settings settings, UploadEvents events) {
+        this(store, new NodeUploadQuota(store), locker, completion, storage, clock, settings, events);
+    }
+
+    /** The service whose uploads are created under {@code quota} (one shared by every node, for shared stores). */
+    public TusService(UploadStore store, UnfinishedUploadQuota quota, UploadLocker locker,
+            CompletionHandler completion, Executor storage, Clock clock, Settings settings, UploadEvents events) {
+        this.quota = Objects.requireNonNull(quota, "quota");
         this.store = Objects.requireNonNull(store, "store");
         this.locker = Objects.requireNonNull(locker, "locker");
         this.completion = Objects.requireNonNull(completion, "completion");
@@ -168,49 +170,22 @@ public final class TusService {
     /**
      * Creates an upload for {@code station} unless the station already holds
      * {@link Settings#maxUnfinishedPerStation} unfinished uploads: then {@code 429
-     * UNFINISHED_UPLOAD_QUOTA}. Finished, terminated and expired uploads free their place. A
-     * station's creations are serialized; other stations' are not held up.
+     * UNFINISHED_UPLOAD_QUOTA}. Finished, terminated and expired uploads free their place; the
+     * {@link UnfinishedUploadQuota} counts them (in this node, or across the nodes of shared stores).
      */
     UploadInfo createWithinQuota(long length, UploadMetadata metadata, String station, String instance)
             throws IOException, Refusal {
-        loadUnfinished();
-        Set<UploadId> mine = unfinished.computeIfAbsent(station, key -> new HashSet<>());
-        synchronized (mine) {
-            int limit = settings.maxUnfinishedPerStation();
-            if (mine.size() >= limit) {
-                Instant now = clock.instant();
-                for (Iterator<UploadId> ids = mine.iterator(); ids.hasNext(); ) {
-                    Optional<UploadInfo> info = store.info(ids.next());
-                    if (info.isEmpty() || info.get().state() != UploadState.RECEIVING
-                            || info.get().isExpiredAt(now)) {
-                        ids.remove();
-                    }
-                }
-            }
-            if (mine.size() >= limit) {
-                throw new Refusal(ProblemType.UNFINISHED_UPLOAD_QUOTA,
-                        "this station already holds " + mine.size() + " unfinished uploads (at most " + limit
-                                + "); resume or terminate one, or wait for it to expire", instance);
-            }
-            UploadInfo upload = store.create(length, metadata, station, clock.instant(), newExpiry());
-            mine.add(upload.id());
-            return upload;
+        Instant now = clock.instant();
+        int limit = settings.maxUnfinishedPerStation();
+        if (limit == Integer.MAX_VALUE) {
+            return store.create(length, metadata, station, now, newExpiry());
         }
-    }
-
-    private void loadUnfinished() throws IOException {
-        if (unfinishedLoaded || settings.maxUnfinishedPerStation() == Integer.MAX_VALUE) {
-            return;
-        }
-        synchronized (unfinished) {
-            if (!unfinishedLoaded) {
-                for (UploadInfo upload : store.list()) {
-                    if (upload.state() == UploadState.RECEIVING) {
-                        unfinished.computeIfAbsent(upload.stationId(), key -> new HashSet<>()).add(upload.id());
-                    }
-                }
-                unfinishedLoaded = true;
-            }
+        try {
+            return quota.createWithin(limit, length, metadata, station, now, newExpiry());
+        } catch (QuotaExceededException e) {
+            throw new Refusal(ProblemType.UNFINISHED_UPLOAD_QUOTA,
+                    "this station already holds " + e.held() + " unfinished uploads (at most " + e.limit()
+                            + "); resume or terminate one, or wait for it to expire", instance);
         }
     }
 
@@ -281,14 +256,29 @@ public final class TusService {
         } catch (Refusal refusal) {
             return TusHeaders.response(refusal);
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, exchange.method() + " " + exchange.path() + " failed", e);
-            return TusHeaders.response(storageFailure(exchange));
+            return TusHeaders.response(failure(exchange, e));
         }
     }
 
     static Refusal storageFailure(Exchange exchange) {
         return new Refusal(ProblemType.STORAGE_FAILURE,
                 "the registry could not read or write its storage; retry later", exchange.path());
+    }
+
+    /**
+     * The refusal for a request that {@code failure} stopped, logged: {@code 503 STORAGE_BUSY} (with
+     * {@code Retry-After}) when the storage shed the load because every connection to it was in use,
+     * else {@code 500 STORAGE_FAILURE}.
+     */
+    static Refusal failure(Exchange exchange, Exception failure) {
+        if (StorageBusyException.in(failure).isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "{0} {1}: storage busy, answered 503: {2}", exchange.method(),
+                    exchange.path(), failure.getMessage());
+            return new Refusal(ProblemType.STORAGE_BUSY, "the registry's storage is busy with other requests; retry "
+                    + "after the seconds Retry-After gives", exchange.path());
+        }
+        LOG.log(System.Logger.Level.ERROR, exchange.method() + " " + exchange.path() + " failed", failure);
+        return storageFailure(exchange);
     }
 
     /** A unit of storage work that answers a request. */

@@ -17,10 +17,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -174,5 +179,59 @@ class PostgresPhotoArchiveTest {
             dense.add(v);
         }
         assertEquals(dense, versions);
+    }
+
+    @Test
+    void recordsQueuedWhileAWriteCommitsAreWrittenTogetherInOneTransaction() throws Exception {
+        for (int n = 0; n <= 5; n++) {
+            nodeA.adopt(sha(n), bytes("envelope " + n));
+        }
+        CompletableFuture<Void> first;
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        // Another session holds the first record's code, so its write waits while the others queue behind it.
+        try (Connection other = database.connect()) {
+            other.setAutoCommit(true);
+            try (PreparedStatement hold = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                hold.setLong(1, PostgresPhotoArchive.codeLock("C-0"));
+                hold.execute();
+            }
+            first = nodeA.record(photo(0, "C-0", 1));
+            for (int n = 1; n <= 5; n++) {
+                queued.add(nodeA.record(photo(n, "C-" + n, nodeA.nextVersion("C-" + n))));
+            }
+            // A retake queued behind its code's first version gets the next one, before either is written.
+            nodeA.adopt(sha(6), bytes("retake"));
+            assertEquals(2, nodeA.nextVersion("C-5"));
+            queued.add(nodeA.record(photo(6, "C-5", 2)));
+            assertTrue(queued.stream().noneMatch(CompletableFuture::isDone), "nothing answered before its commit");
+            try (PreparedStatement release = other.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                release.setLong(1, PostgresPhotoArchive.codeLock("C-0"));
+                release.execute();
+            }
+        }
+        first.join();
+        queued.forEach(CompletableFuture::join);
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+                ResultSet transactions = statement.executeQuery(
+                        "SELECT count(DISTINCT xmin::text) FROM photos WHERE code_id <> 'C-0'")) {
+            transactions.next();
+            assertEquals(1, transactions.getLong(1), "the six records queued together committed together");
+        }
+        assertEquals(List.of(1, 2), nodeB.versions("C-5").stream().map(AcceptedPhoto::version).toList());
+    }
+
+    @Test
+    void aRecordRefusedInABatchLeavesTheBatchsOtherRecordsWritten() throws Exception {
+        nodeA.adopt(sha(1), bytes("first"));
+        nodeB.adopt(sha(2), bytes("second"));
+        nodeB.adopt(sha(3), bytes("third"));
+        nodeA.record(photo(1, "C-1", 1)).join();
+        CompletableFuture<Void> taken = nodeB.record(photo(2, "C-1", 1));
+        CompletableFuture<Void> other = nodeB.record(photo(3, "C-3", 1));
+        CompletionException refused = assertThrows(CompletionException.class, taken::join);
+        assertTrue(refused.getCause() instanceof VersionTakenException, refused.toString());
+        other.join();
+        assertEquals(photo(3, "C-3", 1), nodeA.find(sha(3)).orElseThrow());
+        assertEquals(2, nodeB.nextVersion("C-1"), "a refused version is not counted as queued");
     }
 }

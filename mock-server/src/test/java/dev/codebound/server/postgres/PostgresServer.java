@@ -37,6 +37,11 @@ public final class PostgresServer implements BeforeAllCallback {
         return Database.open(newDatabaseUrl(), user(), null);
     }
 
+    /** A new, empty database on the server, opened with connection pools of the given sizes. */
+    public Database newDatabase(DatabasePools pools) throws Exception {
+        return Database.open(newDatabaseUrl(), user(), null, pools);
+    }
+
     /** The JDBC URL of a new, empty database on the server, for {@link #user()} without a password. */
     public String newDatabaseUrl() throws Exception {
         return server().createDatabase("test_" + DATABASES.incrementAndGet());
