@@ -21,6 +21,7 @@ class RecordChangesTest {
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
     private final CountDownLatch writing = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicBoolean firstWriteFinished = new AtomicBoolean();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -34,6 +35,7 @@ class RecordChangesTest {
         return threads.submit(() -> changes.of("a", () -> {
             writing.countDown();
             awaitRelease();
+            firstWriteFinished.set(true);
             return "a written";
         }));
     }
@@ -62,12 +64,13 @@ class RecordChangesTest {
         assertTrue(writing.await(30, TimeUnit.SECONDS));
         AtomicBoolean firstDoneWhenSecondRan = new AtomicBoolean();
         Future<String> second = threads.submit(() -> changes.of("a", () -> {
-            firstDoneWhenSecondRan.set(slow.isDone());
+            firstDoneWhenSecondRan.set(firstWriteFinished.get());
             return "a changed again";
         }));
         assertFalse(second.isDone());
         release.countDown();
         assertEquals("a changed again", second.get(30, TimeUnit.SECONDS));
+        assertEquals("a written", slow.get(30, TimeUnit.SECONDS));
         assertTrue(firstDoneWhenSecondRan.get(), "the second change saw the first one finished");
     }
 
