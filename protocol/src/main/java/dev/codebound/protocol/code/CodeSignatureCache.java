@@ -1,11 +1,10 @@
 package dev.codebound.protocol.code;
 
+import dev.codebound.protocol.cache.BoundedCache;
 import dev.codebound.protocol.pki.CompactSignature;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Remembers which codes were found to carry a valid signature of which code-signing certificate, so
@@ -44,12 +43,7 @@ final class CodeSignatureCache {
         }
     }
 
-    private static final Map<Key, Boolean> VERIFIED = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private static final BoundedCache<Key, Boolean> VERIFIED = new BoundedCache<>(CAPACITY);
 
     private CodeSignatureCache() {
     }
@@ -63,24 +57,18 @@ final class CodeSignatureCache {
         } catch (CertificateEncodingException e) {
             return false;
         }
-        synchronized (VERIFIED) {
-            if (VERIFIED.get(key) != null) { // get, not containsKey: a hit counts as a use
-                return true;
-            }
+        if (VERIFIED.get(key) != null) {
+            return true;
         }
         if (!algorithm.verify(signer.getPublicKey(), signedBytes, signature)) {
             return false;
         }
-        synchronized (VERIFIED) {
-            VERIFIED.put(key, Boolean.TRUE);
-        }
+        VERIFIED.put(key, Boolean.TRUE);
         return true;
     }
 
     /** How many verified codes are remembered (for tests). */
     static int size() {
-        synchronized (VERIFIED) {
-            return VERIFIED.size();
-        }
+        return VERIFIED.size();
     }
 }

@@ -1,5 +1,6 @@
 package dev.codebound.protocol.envelope;
 
+import dev.codebound.protocol.cache.BoundedCache;
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.Providers;
 import java.io.IOException;
@@ -7,8 +8,6 @@ import java.nio.ByteBuffer;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -31,12 +30,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 final class SignerCertificates {
     static final int CAPACITY = 4096;
 
-    private static final Map<ByteBuffer, X509Certificate> PARSED = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, X509Certificate> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private static final BoundedCache<ByteBuffer, X509Certificate> PARSED = new BoundedCache<>(CAPACITY);
 
     private SignerCertificates() {}
 
@@ -52,16 +46,12 @@ final class SignerCertificates {
         } catch (IOException e) {
             throw new EnvelopeException(Reason.MALFORMED, "the signer certificate cannot be parsed", e);
         }
-        synchronized (PARSED) {
-            X509Certificate known = PARSED.get(key);
-            if (known != null) {
-                return known;
-            }
+        X509Certificate known = PARSED.get(key);
+        if (known != null) {
+            return known;
         }
         X509Certificate certificate = convert(holder, key.array());
-        synchronized (PARSED) {
-            PARSED.put(key, certificate);
-        }
+        PARSED.put(key, certificate);
         return certificate;
     }
 
@@ -81,8 +71,6 @@ final class SignerCertificates {
 
     /** How many certificates are remembered (for tests). */
     static int size() {
-        synchronized (PARSED) {
-            return PARSED.size();
-        }
+        return PARSED.size();
     }
 }

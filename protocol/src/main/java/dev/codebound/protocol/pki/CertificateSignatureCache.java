@@ -1,11 +1,10 @@
 package dev.codebound.protocol.pki;
 
+import dev.codebound.protocol.cache.BoundedCache;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Remembers which certificates were found to carry a valid signature of which authority, so that a
@@ -41,12 +40,7 @@ final class CertificateSignatureCache {
         }
     }
 
-    private static final Map<Key, Boolean> VERIFIED = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private static final BoundedCache<Key, Boolean> VERIFIED = new BoundedCache<>(CAPACITY);
 
     private CertificateSignatureCache() {
     }
@@ -59,26 +53,20 @@ final class CertificateSignatureCache {
         } catch (CertificateEncodingException e) {
             return false;
         }
-        synchronized (VERIFIED) {
-            if (VERIFIED.get(key) != null) { // get, not containsKey: a hit counts as a use
-                return true;
-            }
+        if (VERIFIED.get(key) != null) {
+            return true;
         }
         try {
             certificate.verify(authority.getPublicKey(), Providers.ellipticCurve());
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
-        synchronized (VERIFIED) {
-            VERIFIED.put(key, Boolean.TRUE);
-        }
+        VERIFIED.put(key, Boolean.TRUE);
         return true;
     }
 
     /** How many verified pairs are remembered (for tests). */
     static int size() {
-        synchronized (VERIFIED) {
-            return VERIFIED.size();
-        }
+        return VERIFIED.size();
     }
 }

@@ -1,10 +1,9 @@
 package dev.codebound.protocol.pki;
 
+import dev.codebound.protocol.cache.BoundedCache;
 import java.nio.ByteBuffer;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Remembers certificates' validity periods by their exact DER encodings. Bouncy Castle parses the
@@ -16,12 +15,7 @@ import java.util.Map;
 final class CertificateValidityCache {
     static final int CAPACITY = 4096;
 
-    private static final Map<ByteBuffer, Certificates.Validity> PERIODS = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Certificates.Validity> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private static final BoundedCache<ByteBuffer, Certificates.Validity> PERIODS = new BoundedCache<>(CAPACITY);
 
     private CertificateValidityCache() {
     }
@@ -33,16 +27,12 @@ final class CertificateValidityCache {
         } catch (CertificateEncodingException e) {
             return read(certificate);
         }
-        synchronized (PERIODS) {
-            Certificates.Validity known = PERIODS.get(key);
-            if (known != null) {
-                return known;
-            }
+        Certificates.Validity known = PERIODS.get(key);
+        if (known != null) {
+            return known;
         }
         Certificates.Validity validity = read(certificate);
-        synchronized (PERIODS) {
-            PERIODS.put(key, validity);
-        }
+        PERIODS.put(key, validity);
         return validity;
     }
 
