@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,20 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class MockRegistryS3Test {
     @RegisterExtension
     static final PostgresServer POSTGRES = new PostgresServer();
-    private static S3ProxyServer server;
+    @RegisterExtension
+    static final S3ProxyServer S3 = S3ProxyServer.perClass();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = S3ProxyServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
 
     private record Outcome(int exitCode, String err) {}
 
@@ -65,15 +54,15 @@ class MockRegistryS3Test {
     }
 
     private Map<String, String> rightEnvironment() {
-        return Map.of(S3Credentials.ACCESS_KEY_VARIABLE, server.accessKey(), S3Credentials.SECRET_KEY_VARIABLE,
-                server.secretKey());
+        return Map.of(S3Credentials.ACCESS_KEY_VARIABLE, S3.accessKey(), S3Credentials.SECRET_KEY_VARIABLE,
+                S3.secretKey());
     }
 
     @Test
     void aRegistryOverAWritableBucketStartsAndNamesItInTheBanner() throws Exception {
-        String bucket = server.createBucket();
+        String bucket = S3.createBucket();
         SharedStorageSettings shared = new SharedStorageSettings(POSTGRES.newDatabaseUrl(), POSTGRES.user(), null,
-                new ObjectStoreLocation.S3Bucket(server.settings(bucket)), Duration.ofMillis(200));
+                new ObjectStoreLocation.S3Bucket(S3.settings(bucket)), Duration.ofMillis(200));
         MockRegistryConfig config = TestRegistries.plain(dir.resolve("data")).sharedStorage(shared).build();
         try (MockRegistry registry = MockRegistry.start(config)) {
             ObjectStore objects = registry.objectStore().orElseThrow();
@@ -83,27 +72,27 @@ class MockRegistryS3Test {
             }
             StringWriter text = new StringWriter();
             MockRegistryMain.printBanner(new PrintWriter(text, true), registry);
-            assertTrue(text.toString().contains("objects in S3 bucket " + bucket + " at " + server.endpoint()
+            assertTrue(text.toString().contains("objects in S3 bucket " + bucket + " at " + S3.endpoint()
                     + ", checked writable"), text.toString());
         }
     }
 
     @Test
     void aMissingBucketStopsTheStart() throws Exception {
-        Outcome outcome = run(rightEnvironment(), "--s3-endpoint", server.endpoint().toString(), "--s3-bucket",
+        Outcome outcome = run(rightEnvironment(), "--s3-endpoint", S3.endpoint().toString(), "--s3-bucket",
                 "no-such-bucket");
         assertEquals(1, outcome.exitCode(), outcome.err());
         assertTrue(outcome.err().startsWith("error: S3 bucket no-such-bucket does not exist at "
-                + server.endpoint()), outcome.err());
+                + S3.endpoint()), outcome.err());
     }
 
     @Test
     void wrongCredentialsStopTheStartWithoutPrintingTheSecret() throws Exception {
-        String bucket = server.createBucket();
+        String bucket = S3.createBucket();
         Path credentials = Files.writeString(dir.resolve("credentials"), "[default]\naws_access_key_id = "
-                + server.accessKey() + "\naws_secret_access_key = not-the-secret-at-all\n");
+                + S3.accessKey() + "\naws_secret_access_key = not-the-secret-at-all\n");
         Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
-        Outcome outcome = run(Map.of(), "--s3-endpoint", server.endpoint().toString(), "--s3-bucket", bucket,
+        Outcome outcome = run(Map.of(), "--s3-endpoint", S3.endpoint().toString(), "--s3-bucket", bucket,
                 "--s3-credentials", credentials.toString());
         assertEquals(1, outcome.exitCode(), outcome.err());
         assertTrue(outcome.err().contains("refused the credentials"), outcome.err());
@@ -113,23 +102,23 @@ class MockRegistryS3Test {
 
     @Test
     void noCredentialsAreAUsageError() throws Exception {
-        Outcome outcome = run(Map.of(), "--s3-endpoint", server.endpoint().toString(), "--s3-bucket", "photos");
+        Outcome outcome = run(Map.of(), "--s3-endpoint", S3.endpoint().toString(), "--s3-bucket", "photos");
         assertEquals(2, outcome.exitCode(), outcome.err());
         assertTrue(outcome.err().contains("give --s3-credentials FILE or set AWS_ACCESS_KEY_ID"), outcome.err());
     }
 
     @Test
     void anS3OptionWithoutABucketIsAUsageError() throws Exception {
-        Outcome outcome = run(rightEnvironment(), "--s3-endpoint", server.endpoint().toString());
+        Outcome outcome = run(rightEnvironment(), "--s3-endpoint", S3.endpoint().toString());
         assertEquals(2, outcome.exitCode(), outcome.err());
         assertTrue(outcome.err().contains("need --s3-bucket"), outcome.err());
     }
 
     @Test
     void aDirectoryAndABucketTogetherAreAUsageErrorNamingBoth() throws Exception {
-        String bucket = server.createBucket();
+        String bucket = S3.createBucket();
         Outcome outcome = run(rightEnvironment(), "--objects", dir.resolve("objects").toString(), "--s3-endpoint",
-                server.endpoint().toString(), "--s3-bucket", bucket);
+                S3.endpoint().toString(), "--s3-bucket", bucket);
         assertEquals(2, outcome.exitCode(), outcome.err());
         assertTrue(outcome.err().contains("--objects and --s3-* name two object stores; give one"), outcome.err());
         assertFalse(Files.exists(dir.resolve("objects")), "nothing was started");
@@ -140,7 +129,7 @@ class MockRegistryS3Test {
         StringWriter err = new StringWriter();
         int code = MockRegistryMain.commandLine(rightEnvironment()).setErr(new PrintWriter(err, true))
                 .execute("--plain", "--port", "0", "--data-dir", dir.resolve("data").toString(), "--s3-endpoint",
-                        server.endpoint().toString(), "--s3-bucket", "photos");
+                        S3.endpoint().toString(), "--s3-bucket", "photos");
         assertEquals(2, code, err.toString());
         assertTrue(err.toString().contains("go with --postgres-url"), err.toString());
     }

@@ -22,9 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,27 +32,18 @@ import org.junit.jupiter.api.io.TempDir;
  * bytes altered on the way; and objects of several parts streamed through.
  */
 class S3ObjectStoreFailureTest {
-    private static S3ProxyServer server;
+    @RegisterExtension
+    static final S3ProxyServer S3 = S3ProxyServer.perClass();
 
     @TempDir
     Path spool;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = S3ProxyServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
     @Test
     void wrongCredentialsAreReportedWithoutTheSecret() throws IOException {
-        String bucket = server.createBucket();
-        String wrongSecret = "wrong-secret-" + server.secretKey();
-        S3Credentials wrong = new S3Credentials(server.accessKey(), wrongSecret, Optional.empty(), "credentials.ini");
-        try (S3ObjectStore store = S3ObjectStore.open(server.settings(bucket, wrong), spool)) {
+        String bucket = S3.createBucket();
+        String wrongSecret = "wrong-secret-" + S3.secretKey();
+        S3Credentials wrong = new S3Credentials(S3.accessKey(), wrongSecret, Optional.empty(), "credentials.ini");
+        try (S3ObjectStore store = S3ObjectStore.open(S3.settings(bucket, wrong), spool)) {
             IOException checked = assertThrows(IOException.class, store::checkWritable);
             assertTrue(checked.getMessage().contains("refused the credentials"), checked.getMessage());
             assertTrue(checked.getMessage().contains("credentials.ini"), checked.getMessage());
@@ -67,7 +57,7 @@ class S3ObjectStoreFailureTest {
 
     @Test
     void aMissingBucketIsNamedAndNoReadPretendsTheObjectIsMissing() throws IOException {
-        try (S3ObjectStore store = S3ObjectStore.open(server.settings("no-such-bucket"), spool)) {
+        try (S3ObjectStore store = S3ObjectStore.open(S3.settings("no-such-bucket"), spool)) {
             IOException checked = assertThrows(IOException.class, store::checkWritable);
             assertTrue(checked.getMessage().contains("bucket no-such-bucket does not exist"), checked.getMessage());
             assertTrue(checked.getMessage().contains("create it"), checked.getMessage());
@@ -86,7 +76,7 @@ class S3ObjectStoreFailureTest {
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             nobody = URI.create("http://127.0.0.1:" + closed.getLocalPort());
         }
-        S3Settings settings = server.settings("bucket-a");
+        S3Settings settings = S3.settings("bucket-a");
         S3Settings unreachable = new S3Settings(Optional.of(nobody), settings.bucket(), settings.region(),
                 settings.credentials(), settings.timeouts());
         try (S3ObjectStore store = S3ObjectStore.open(unreachable, spool)) {
@@ -98,8 +88,8 @@ class S3ObjectStoreFailureTest {
 
     @Test
     void aWritableBucketPassesTheCheckAndKeepsNoProbe() throws IOException {
-        String bucket = server.createBucket();
-        try (S3ObjectStore store = S3ObjectStore.open(server.settings(bucket), spool)) {
+        String bucket = S3.createBucket();
+        try (S3ObjectStore store = S3ObjectStore.open(S3.settings(bucket), spool)) {
             store.checkWritable();
             assertEquals(List.of(), store.list(""));
         }
@@ -107,13 +97,13 @@ class S3ObjectStoreFailureTest {
 
     @Test
     void theServiceStoppingInTheMiddleOfAMultipartUploadLeavesNoObject() throws Exception {
-        String bucket = server.createBucket();
-        try (S3ObjectStore store = S3ObjectStore.open(server.settings(bucket), spool)) {
+        String bucket = S3.createBucket();
+        try (S3ObjectStore store = S3ObjectStore.open(S3.settings(bucket), spool)) {
             int size = Math.toIntExact(store.minimumPartSize());
             String upload = store.beginMultipart("uploads/interrupted");
             ObjectStore.Part first = store.uploadPart("uploads/interrupted", upload, 1, new PatternStream(1, size),
                     size);
-            server.stop();
+            S3.stop();
             try {
                 IOException failed = assertThrows(IOException.class, () -> store.uploadPart("uploads/interrupted",
                         upload, 2, new PatternStream(2, size), size));
@@ -123,7 +113,7 @@ class S3ObjectStoreFailureTest {
                 assertThrows(IOException.class, () -> store.completeMultipart("uploads/interrupted", upload,
                         List.of(first)));
             } finally {
-                server.restart();
+                S3.restart();
             }
             assertThrows(NoSuchObjectException.class, () -> store.open("uploads/interrupted"));
             assertEquals(List.of(), store.list("uploads/"));
@@ -137,8 +127,8 @@ class S3ObjectStoreFailureTest {
 
     @Test
     void anObjectOfSeveralPartsIsStreamedThroughAndReadBackWhole() throws Exception {
-        String bucket = server.createBucket();
-        try (S3ObjectStore store = S3ObjectStore.open(server.settings(bucket), spool)) {
+        String bucket = S3.createBucket();
+        try (S3ObjectStore store = S3ObjectStore.open(S3.settings(bucket), spool)) {
             long part = store.minimumPartSize();
             long[] lengths = {part, part, part + 12_345, 777};
             String upload = store.beginMultipart("envelopes/large");
@@ -163,8 +153,8 @@ class S3ObjectStoreFailureTest {
 
     @Test
     void listingFollowsTheServicesContinuationPages() throws IOException {
-        String bucket = server.createBucket();
-        try (S3ObjectStore store = S3ObjectStore.open(server.settings(bucket), spool, 2)) {
+        String bucket = S3.createBucket();
+        try (S3ObjectStore store = S3ObjectStore.open(S3.settings(bucket), spool, 2)) {
             List<String> keys = List.of("paged/a", "paged/b", "paged/c", "paged/d", "paged/e");
             for (String key : keys) {
                 store.put(key, new byte[] {1});
@@ -175,9 +165,9 @@ class S3ObjectStoreFailureTest {
 
     @Test
     void bytesAlteredOnTheWayAreRefusedByTheServiceAndNothingIsStored() throws Exception {
-        String bucket = server.createBucket();
-        try (TamperingRelay relay = new TamperingRelay(server.endpoint())) {
-            S3Settings direct = server.settings(bucket);
+        String bucket = S3.createBucket();
+        try (TamperingRelay relay = new TamperingRelay(S3.endpoint())) {
+            S3Settings direct = S3.settings(bucket);
             S3Settings relayed = new S3Settings(Optional.of(relay.endpoint()), bucket, direct.region(),
                     direct.credentials(), direct.timeouts());
             byte[] bytes = new byte[100_000];

@@ -14,14 +14,21 @@ import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.TransientApiMetadata;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real S3-compatible server for tests: S3Proxy over jclouds' in-memory ("transient") store on
  * 127.0.0.1 and an ephemeral port, with AWS signature authentication on and a secret drawn for the
  * run. It can be stopped and started again on the same port over the same store, to play a service
  * that goes away in the middle of a call and comes back.
+ *
+ * <p>A test class gets one for all its tests as a JUnit extension, started before the first and
+ * closed after the last:
+ * <pre>{@code @RegisterExtension static final S3ProxyServer S3 = S3ProxyServer.perClass();}</pre>
  */
-public final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     /** Kept referenced: java.util.logging forgets the level of a logger nobody holds. */
     private static final List<Logger> QUIETED = new ArrayList<>();
 
@@ -47,11 +54,19 @@ public final class S3ProxyServer implements AutoCloseable {
                 .build(BlobStoreContext.class);
     }
 
-    /** A server listening on an ephemeral port of 127.0.0.1. */
-    public static S3ProxyServer start() throws Exception {
-        S3ProxyServer server = new S3ProxyServer();
-        server.listen(0);
-        return server;
+    /** A server that starts, on an ephemeral port of 127.0.0.1, before the test class's first test. */
+    public static S3ProxyServer perClass() {
+        return new S3ProxyServer();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        listen(0);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     /** Stops answering: connections to the port are refused until {@link #restart()}. */
