@@ -5,6 +5,7 @@
  * person: a good one, and one per {@link dev.codebound.testkit.SamplePhotos.Defect}. The kit owns how a
  * sample looks; what the photo checks conclude about a sample is asserted by the protocol module's tests.
  * {@link dev.codebound.testkit.HeadlessChromium} starts the browser that the pages' tests drive.
+ * {@link dev.codebound.testkit.ByteScan} finds a secret's bytes where the privacy tests say it must not be.
  * {@link dev.codebound.testkit.LoopbackPostgres} starts a real PostgreSQL server on loopback for the registry's
  * PostgreSQL stores: their tests and the multi-node benchmark.
  *

@@ -18,6 +18,7 @@ import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
 import dev.codebound.registry.junit.CodeboundRegistry;
 import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.ByteScan;
 import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -126,7 +127,7 @@ class CodeProofStationTest {
                 "the masked name", decoded.maskedName().getBytes(StandardCharsets.UTF_8),
                 "the code key", key,
                 "the code key in hex", HexFormat.of().formatHex(key).getBytes(StandardCharsets.US_ASCII));
-        secrets.forEach((name, bytes) -> assertFalse(contains(envelope, bytes), what + " holds " + name));
+        secrets.forEach((name, bytes) -> assertFalse(ByteScan.contains(envelope, bytes), what + " holds " + name));
     }
 
     /** 40 bytes of the code's binary form (its fields from the school code on), as its base32 text decodes. */
@@ -134,18 +135,5 @@ class CodeProofStationTest {
         String body = text.substring(3);
         byte[] binary = Base32.decode(body + "=".repeat((8 - body.length() % 8) % 8));
         return Arrays.copyOfRange(binary, 20, 60);
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

@@ -15,6 +15,7 @@ import dev.codebound.protocol.envelope.CodeProof;
 import dev.codebound.protocol.envelope.Suite;
 import dev.codebound.registry.junit.CodeboundRegistry;
 import dev.codebound.registry.junit.IssuedCode;
+import dev.codebound.testkit.ByteScan;
 import dev.codebound.testkit.SamplePhotos;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -219,16 +220,16 @@ class PrivacyScanTest {
                             boolean ownKeyFile = secret.getKey().equals(keyFiles.get(file));
                             boolean adminTokenFile = secret.getKey().equals("admin token")
                                     && file.equals(registryDir.resolve("admin-token"));
-                            if (!ownKeyFile && !adminTokenFile && contains(content, secret.getValue())) {
+                            if (!ownKeyFile && !adminTokenFile && ByteScan.contains(content, secret.getValue())) {
                                 leaks.add(secret.getKey() + " in " + relative);
                             }
                         }
                         for (Map.Entry<String, byte[]> text : codeText.entrySet()) {
-                            if (contains(content, text.getValue()) && !isCodeRecord(registryDir, file)) {
+                            if (ByteScan.contains(content, text.getValue()) && !isCodeRecord(registryDir, file)) {
                                 leaks.add(text.getKey() + " in " + relative);
                             }
                         }
-                        if (!keyFiles.containsKey(file) && contains(content, utf8("PRIVATE KEY-----"))) {
+                        if (!keyFiles.containsKey(file) && ByteScan.contains(content, utf8("PRIVATE KEY-----"))) {
                             leaks.add("a PEM private key in " + relative);
                         }
                     }
@@ -242,19 +243,19 @@ class PrivacyScanTest {
             for (Map.Entry<String, String> stream : spoken.entrySet()) {
                 byte[] content = utf8(stream.getValue());
                 for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
-                    if (contains(content, secret.getValue())) {
+                    if (ByteScan.contains(content, secret.getValue())) {
                         leaks.add(secret.getKey() + " in " + stream.getKey());
                     }
                 }
                 for (Map.Entry<String, byte[]> text : codeText.entrySet()) {
                     boolean textInAdminRecord = stream.getKey().equals("the code's admin record")
                             && text.getKey().endsWith("code text");
-                    if (contains(content, text.getValue()) && !textInAdminRecord) {
+                    if (ByteScan.contains(content, text.getValue()) && !textInAdminRecord) {
                         leaks.add(text.getKey() + " in " + stream.getKey());
                     }
                 }
 
-                if (contains(content, utf8("PRIVATE KEY-----"))) {
+                if (ByteScan.contains(content, utf8("PRIVATE KEY-----"))) {
                     leaks.add("a PEM private key in " + stream.getKey());
                 }
             }
@@ -263,7 +264,7 @@ class PrivacyScanTest {
             try (Stream<Path> files = Files.walk(registryDir)) {
                 assertTrue(files.filter(file -> isCodeRecord(registryDir, file)).anyMatch(file -> {
                     try {
-                        return contains(Files.readAllBytes(file), codeText.get("code text"));
+                        return ByteScan.contains(Files.readAllBytes(file), codeText.get("code text"));
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -319,19 +320,6 @@ class PrivacyScanTest {
 
     private static byte[] unsigned(byte[] bytes) {
         return bytes.length == 33 && bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, 33) : bytes;
-    }
-
-    static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     /** Every java.util.logging record (level ALL) and everything printed to System.out and System.err. */

@@ -13,6 +13,7 @@ import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.pki.TrustBundleCodec;
+import dev.codebound.testkit.ByteScan;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,8 +64,8 @@ class CodeProofEnvelopeTest {
             assertNull(binding.codeText());
             assertArrayEquals(PHOTO, opened.openPhoto().readAllBytes());
         }
-        assertFalse(contains(envelope, code.text().getBytes(StandardCharsets.US_ASCII)), "the code text");
-        assertFalse(contains(envelope, code.maskedName().getBytes(StandardCharsets.UTF_8)), "the masked name");
+        assertFalse(ByteScan.contains(envelope, code.text().getBytes(StandardCharsets.US_ASCII)), "the code text");
+        assertFalse(ByteScan.contains(envelope, code.maskedName().getBytes(StandardCharsets.UTF_8)), "the masked name");
     }
 
     @ParameterizedTest(name = "suite {0}")
@@ -238,18 +239,5 @@ class CodeProofEnvelopeTest {
         EnvelopeException e = assertThrows(EnvelopeException.class,
                 () -> fixture.opener(temp).build().open(EnvelopeFixture.in(envelope)));
         assertEquals(expected, e.reason(), e.getMessage());
-    }
-
-    static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

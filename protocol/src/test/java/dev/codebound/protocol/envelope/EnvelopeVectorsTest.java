@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.testkit.ByteScan;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -125,7 +126,7 @@ class EnvelopeVectorsTest {
             for (JsonNode vector : set.manifest().get("vectors")) {
                 byte[] envelope = Files.readAllBytes(set.directory().resolve(vector.get("file").asText()));
                 for (JsonNode code : set.manifest().get("codes")) {
-                    assertFalse(CodeProofEnvelopeTest.contains(envelope,
+                    assertFalse(ByteScan.contains(envelope,
                             code.get("text").asText().getBytes(StandardCharsets.US_ASCII)), vector.get("file").asText());
                 }
             }
