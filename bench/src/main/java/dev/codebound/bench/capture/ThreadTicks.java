@@ -1,10 +1,11 @@
 package dev.codebound.bench.capture;
 
+import dev.codebound.bench.ProcStat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -15,29 +16,20 @@ import java.util.stream.Stream;
  * spends much of a run compiling.
  */
 record ThreadTicks(long user, long system, long compiler) {
-    /** Linux's clock ticks per second ({@code getconf CLK_TCK}), 100 on every kernel this runs on. */
-    private static final double MILLIS_PER_TICK = 10.0;
+    private static final double MILLIS_PER_TICK = 1000 / ProcStat.TICKS_PER_SECOND;
 
     static ThreadTicks now() {
         long compiler = 0;
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (NoSuchFileException ended) {
-                    continue;
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                // After the name: the state is field 3 of proc(5), utime field 14 and stime field 15.
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    compiler += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                Optional<ProcStat> thread = ProcStat.read(task.resolve("stat"));
+                if (thread.isPresent() && (thread.get().name().startsWith("C1 CompilerThre")
+                        || thread.get().name().startsWith("C2 CompilerThre"))) {
+                    compiler += thread.get().ownTicks();
                 }
             }
-            String self = Files.readString(Path.of("/proc/self/stat"));
-            String[] process = self.substring(self.lastIndexOf(')') + 2).split(" ");
-            return new ThreadTicks(Long.parseLong(process[11]), Long.parseLong(process[12]), compiler);
+            ProcStat process = ProcStat.read(Path.of("/proc/self/stat")).orElseThrow();
+            return new ThreadTicks(process.utime(), process.stime(), compiler);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read this process's CPU times", e);
         }

@@ -1,5 +1,6 @@
 package dev.codebound.bench.sidebyside;
 
+import dev.codebound.bench.ProcStat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,17 +8,12 @@ import java.nio.file.Path;
 
 /** Linux {@code /proc} figures of a running process (the registry, which lives through every round). */
 final class Proc {
-    /** The kernel's clock ticks per second for {@code /proc/PID/stat}: USER_HZ, 100 on Linux. */
-    private static final double TICKS_PER_SECOND = 100.0;
-
     private Proc() {}
 
     /** User plus system CPU seconds of every thread of {@code pid} so far. */
     static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
-        // The command name (field 2) may hold spaces; the fields counted from 3 on start after its ')'.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        ProcStat stat = ProcStat.ofProcess(pid).orElseThrow(() -> new IOException("process " + pid + " has ended"));
+        return stat.ownTicks() / ProcStat.TICKS_PER_SECOND;
     }
 
     /** Peak resident set (VmHWM) in KiB since start or the last {@link #resetPeakRss}. */
