@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
-import dev.codebound.protocol.pki.StationCredentials;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,28 +35,14 @@ final class RemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // The key first: a wrong passphrase must stop the command before the entry is gone without its record.
-        StationCredentials credentials = home.context().credentials();
-        try (Spool spool = home.openSpool()) {
-            SpoolEntry found;
-            try {
-                found = spool.discard(spool.findByPrefix(entry).id());
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
-            }
-            try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC(), credentials)) {
-                log.spoolEntryRemoved(found.id());
-                // Its original in a hot folder's done/ has no entry any more: it goes now, not at the next command.
-                home.sweepRetention(spool, log);
-            }
-            if (json) {
-                spec.commandLine().getOut().println(new ObjectMapper().createObjectNode().put("entry", found.id())
-                        .put("removed", true).put("state", found.state().name()));
-                return ExitCodes.OK;
-            }
-            spec.commandLine().getOut().println("removed entry " + Spool.shortId(found.id()) + " "
-                    + found.info().filename() + " (" + found.state() + ")");
+        SpoolEntry found = RecordedRemoval.perform(home, entry, Spool::discard, TransferLog::spoolEntryRemoved);
+        if (json) {
+            spec.commandLine().getOut().println(new ObjectMapper().createObjectNode().put("entry", found.id())
+                    .put("removed", true).put("state", found.state().name()));
             return ExitCodes.OK;
         }
+        spec.commandLine().getOut().println("removed entry " + Spool.shortId(found.id()) + " "
+                + found.info().filename() + " (" + found.state() + ")");
+        return ExitCodes.OK;
     }
 }

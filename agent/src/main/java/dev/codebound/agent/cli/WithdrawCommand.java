@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
-import dev.codebound.protocol.pki.StationCredentials;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,31 +36,16 @@ final class WithdrawCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // The key first: a wrong passphrase must stop the command before the entry is gone without its record.
-        StationCredentials credentials = home.context().credentials();
-        // The spool's lock keeps a running upload away; once withdrawn the entry is gone, so no later one finds it.
-        try (Spool spool = home.openSpool()) {
-            SpoolEntry withdrawn;
-            try {
-                withdrawn = spool.withdraw(spool.findByPrefix(entry).id());
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
-            }
-            try (TransferLog log = TransferLog.open(home.home(), Clock.systemUTC(), credentials)) {
-                log.entryWithdrawn(withdrawn.id());
-                // Its original in a hot folder's done/ has no entry any more: it goes now, not at the next command.
-                home.sweepRetention(spool, log);
-            }
-            if (json) {
-                spec.commandLine().getOut().println(new ObjectMapper().createObjectNode()
-                        .put("entry", withdrawn.id()).put("withdrawn", true).put("state", withdrawn.state().name())
-                        .put("codeId", withdrawn.info().codeId()));
-                return ExitCodes.OK;
-            }
-            spec.commandLine().getOut().println("withdrew entry " + Spool.shortId(withdrawn.id()) + " "
-                    + withdrawn.info().filename() + " (" + withdrawn.state() + ", code " + withdrawn.info().codeId()
-                    + "): its envelope is deleted and will never be uploaded");
+        SpoolEntry withdrawn = RecordedRemoval.perform(home, entry, Spool::withdraw, TransferLog::entryWithdrawn);
+        if (json) {
+            spec.commandLine().getOut().println(new ObjectMapper().createObjectNode()
+                    .put("entry", withdrawn.id()).put("withdrawn", true).put("state", withdrawn.state().name())
+                    .put("codeId", withdrawn.info().codeId()));
             return ExitCodes.OK;
         }
+        spec.commandLine().getOut().println("withdrew entry " + Spool.shortId(withdrawn.id()) + " "
+                + withdrawn.info().filename() + " (" + withdrawn.state() + ", code " + withdrawn.info().codeId()
+                + "): its envelope is deleted and will never be uploaded");
+        return ExitCodes.OK;
     }
 }
