@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,11 @@ import java.util.concurrent.TimeUnit;
  * consecutive versions.
  *
  * <p>Crash points (each repaired by the next try of the same upload, which the transport makes at
- * startup for every upload awaiting its outcome): after the log append and before the archive
+ * startup for every upload awaiting its outcome): after the envelope's adoption (made before the
+ * log append, so that the archive makes its name durable while the log syncs) and before its
+ * record is durable, the retry adopts it again; after the log append and before the archive
  * record, the retry finds the entry by the envelope's hash and reuses it (the log never holds an
- * envelope twice); after the envelope's adoption and before its record is durable, the retry adopts
- * it again. Only a durable archive record makes an envelope accepted.
+ * envelope twice). Only a durable archive record makes an envelope accepted.
  */
 final class AcceptanceSequencer {
     /** An admissible envelope waiting for its place in the log. */
@@ -188,6 +190,7 @@ final class AcceptanceSequencer {
             }
             settled.whenComplete((photo, failure) -> answer(candidate, photo, failure));
         }
+        adoptAll(fresh);
         if (fresh.isEmpty()) {
             return;
         }
@@ -211,14 +214,30 @@ final class AcceptanceSequencer {
                 candidate.binding().stationId(), acceptedAt);
     }
 
-    /** Adopts the envelope, signs its receipt and queues its archive record; settles it when durable. */
+    /**
+     * Adopts the batch's envelopes before the log's write, so that the archive makes their new
+     * names durable while the log syncs rather than after it. An adopted envelope without a record
+     * is nothing yet (see {@link PhotoArchive}); one that cannot be adopted is settled with the
+     * failure and left out of the batch.
+     */
+    private void adoptAll(Map<String, Candidate> fresh) {
+        for (Iterator<Map.Entry<String, Candidate>> candidates = fresh.entrySet().iterator(); candidates.hasNext(); ) {
+            Map.Entry<String, Candidate> candidate = candidates.next();
+            try {
+                archive.adopt(candidate.getKey(), candidate.getValue().bytes());
+            } catch (IOException | RuntimeException e) {
+                candidates.remove();
+                settle(candidate.getKey(), null, e);
+            }
+        }
+    }
+
+    /** Signs the adopted envelope's receipt and queues its archive record; settles it when durable. */
     private void archive(Candidate candidate, TransparencyLog.Appended appended) {
-        String sha = candidate.envelopeSha256();
         try {
-            archive.adopt(sha, candidate.bytes());
             record(candidate, appended);
         } catch (IOException | RuntimeException e) {
-            settle(sha, null, e);
+            settle(candidate.envelopeSha256(), null, e);
         }
     }
 
