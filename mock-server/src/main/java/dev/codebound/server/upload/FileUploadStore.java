@@ -59,9 +59,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * keeps the new upload in memory, and the first change of that upload (its first chunk's commit,
  * or the writer closed without one, or an expiry or outcome) writes the creation's record with it.
  * When that first chunk completes the upload (a small envelope sent whole in its creation
- * request), its commit forces the bytes and records nothing yet: the creation, the offset and the outcome become one record when {@link #recordOutcome}
- * is called, or, if the outcome is never recorded (the completion failed), the complete upload
- * awaiting its outcome is recorded when the writer is closed, for {@link #recover} to report. A
+ * request), its commit forces the bytes and records nothing yet: the creation, the offset and the
+ * outcome become one record when {@link #recordOutcome} is called, or, if the outcome is never
+ * recorded (the completion failed), the complete upload awaiting its outcome is recorded when the
+ * writer is closed, for {@link #recover} to report. A
  * creation-with-upload of a whole envelope thus costs one journal sync instead of three, and every
  * creation is durable before it is answered, since the tus handler answers only after the outcome
  * is recorded or the chunk's writer is closed. A crash before that record leaves only a data file
