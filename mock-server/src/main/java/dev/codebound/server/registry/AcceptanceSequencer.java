@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The serialized part of acceptance, in batches: gives admissible envelopes their place in the
@@ -36,9 +41,12 @@ import java.util.concurrent.ExecutionException;
  * entries are appended in <b>one</b> durable write with <b>one</b> signed checkpoint, each receipt
  * carries its inclusion proof against that checkpoint, and the archive records of the batch are
  * queued to the archive's journal together (group commit). Each upload is answered when its
- * archive record is durable. There is no sequencer thread: the first storage thread that finds
- * nobody sequencing leads, sequencing batches until the queue is empty (so no queued envelope is
- * ever left without a leader), then goes back to its own upload.
+ * archive record is durable. A batch closes as soon as the sequencer is free: no timer waits for
+ * more envelopes. The first envelope that finds nobody sequencing starts the leader, one thread of
+ * the sequencer's own, which sequences batches until the queue is empty (so no queued envelope is
+ * ever left without a leader) and then ends. Not a storage thread: an upload's thread that led
+ * would answer its own upload only after every batch queued behind its own, each a log sync
+ * later, while its own record had long been durable.
  *
  * <p>Exactly once, also under concurrency: an envelope already accepted, or being accepted in this
  * or an earlier batch that is not durable yet, is not logged or archived again; its upload gets the
@@ -47,10 +55,11 @@ import java.util.concurrent.ExecutionException;
  * consecutive versions.
  *
  * <p>Crash points (each repaired by the next try of the same upload, which the transport makes at
- * startup for every upload awaiting its outcome): after the log append and before the archive
+ * startup for every upload awaiting its outcome): after the envelope's adoption (made before the
+ * log append, so that the archive makes its name durable while the log syncs) and before its
+ * record is durable, the retry adopts it again; after the log append and before the archive
  * record, the retry finds the entry by the envelope's hash and reuses it (the log never holds an
- * envelope twice); after the envelope's adoption and before its record is durable, the retry adopts
- * it again. Only a durable archive record makes an envelope accepted.
+ * envelope twice). Only a durable archive record makes an envelope accepted.
  */
 final class AcceptanceSequencer {
     /** An admissible envelope waiting for its place in the log. */
@@ -63,6 +72,16 @@ final class AcceptanceSequencer {
 
     private final Registry registry;
     private final PhotoArchive archive;
+    /**
+     * Runs {@link #lead}: at most one thread, made when an envelope finds nobody leading and ended
+     * once idle, so that a registry that stops leaves no thread behind for long.
+     */
+    private final ExecutorService leader = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), task -> {
+                Thread thread = new Thread(task, "codebound-acceptance-sequencer");
+                thread.setDaemon(true);
+                return thread;
+            });
     /** Guarded by itself, as is {@link #leading}. */
     private final ArrayDeque<Candidate> queue = new ArrayDeque<>();
     private boolean leading;
@@ -78,10 +97,11 @@ final class AcceptanceSequencer {
     }
 
     /**
-     * Queues {@code candidate}, leads the sequencing if nobody does, and waits until its outcome
-     * is durable.
+     * Queues {@code candidate}, starts the leader if nobody leads, and waits until its outcome is
+     * durable.
      *
      * @throws IOException when the log or the archive failed: the upload stays undecided
+     * @throws Error       when the leader met one while sequencing this candidate's batch
      */
     CompletionOutcome accept(Candidate candidate) throws IOException {
         boolean lead;
@@ -91,7 +111,7 @@ final class AcceptanceSequencer {
             leading = true;
         }
         if (lead) {
-            lead();
+            leader.execute(this::lead);
         }
         try {
             return candidate.outcome().get();
@@ -122,7 +142,8 @@ final class AcceptanceSequencer {
             } catch (Error e) {
                 // The JVM is in trouble (a stack overflow, memory running out) and this thread stops leading:
                 // no upload may wait for a leader that is gone. Fail this batch and everything queued behind
-                // it, give up the lead so that the next upload takes it, and let the error go on.
+                // it (their uploads' threads get the error), give up the lead so that the next upload starts
+                // a leader again, and let the error end this thread.
                 List<Candidate> queued;
                 synchronized (queue) {
                     queued = new ArrayList<>(queue);
@@ -169,6 +190,7 @@ final class AcceptanceSequencer {
             }
             settled.whenComplete((photo, failure) -> answer(candidate, photo, failure));
         }
+        adoptAll(fresh);
         if (fresh.isEmpty()) {
             return;
         }
@@ -192,14 +214,30 @@ final class AcceptanceSequencer {
                 candidate.binding().stationId(), acceptedAt);
     }
 
-    /** Adopts the envelope, signs its receipt and queues its archive record; settles it when durable. */
+    /**
+     * Adopts the batch's envelopes before the log's write, so that the archive makes their new
+     * names durable while the log syncs rather than after it. An adopted envelope without a record
+     * is nothing yet (see {@link PhotoArchive}); one that cannot be adopted is settled with the
+     * failure and left out of the batch.
+     */
+    private void adoptAll(Map<String, Candidate> fresh) {
+        for (Iterator<Map.Entry<String, Candidate>> candidates = fresh.entrySet().iterator(); candidates.hasNext(); ) {
+            Map.Entry<String, Candidate> candidate = candidates.next();
+            try {
+                archive.adopt(candidate.getKey(), candidate.getValue().bytes());
+            } catch (IOException | RuntimeException e) {
+                candidates.remove();
+                settle(candidate.getKey(), null, e);
+            }
+        }
+    }
+
+    /** Signs the adopted envelope's receipt and queues its archive record; settles it when durable. */
     private void archive(Candidate candidate, TransparencyLog.Appended appended) {
-        String sha = candidate.envelopeSha256();
         try {
-            archive.adopt(sha, candidate.bytes());
             record(candidate, appended);
         } catch (IOException | RuntimeException e) {
-            settle(sha, null, e);
+            settle(candidate.envelopeSha256(), null, e);
         }
     }
 
@@ -267,6 +305,9 @@ final class AcceptanceSequencer {
         }
         if (cause instanceof RuntimeException runtime) {
             throw runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
         }
         return new IOException(cause);
     }

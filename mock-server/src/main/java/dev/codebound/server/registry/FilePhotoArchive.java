@@ -2,6 +2,7 @@ package dev.codebound.server.registry;
 
 import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.io.GroupCommitJournal;
+import dev.codebound.protocol.io.GroupCommitWriter;
 import dev.codebound.server.upload.LocalFileBytes;
 import dev.codebound.server.upload.UploadBytes;
 import java.io.IOException;
@@ -37,10 +38,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>No copy.</b> {@link #adopt} hard-links the upload's data file under the envelope's name (the
  * upload store never writes a complete upload's file again, and expiring or terminating the upload
- * removes only the upload's own name). The bytes were forced when the upload stored them; the new
- * directory entry is synced by the journal in the same batch as the record, before it. Where the
- * file system has no hard links, or the bytes are not a local file, the envelope is copied and
+ * removes only the upload's own name). The bytes were forced when the upload stored them. Where
+ * the file system has no hard links, or the bytes are not a local file, the envelope is copied and
  * forced instead.
+ *
+ * <p><b>New names.</b> Each adoption queues a sync of the photos directory at once, on a writer of
+ * its own that syncs the directory once for whatever adoptions are queued (group commit), and a
+ * record is appended to the journal only once a directory sync begun after its envelope's adoption
+ * is done: the name is durable before the record that makes it accepted. Since the sequencer
+ * adopts a batch's envelopes before the log's write, the directory sync runs while the log syncs,
+ * instead of before the record in the journal's own batch. A record with no adoption in this
+ * process before it (an envelope adopted before a restart, a migration) has the directory synced
+ * in its journal batch, before it, as a kill -9 may have left that name in memory only.
  *
  * <p>The archive only grows (every version is kept), so the journal holds exactly the live records
  * and is never compacted. A data directory of the layout before issue 10 (a JSON file per record
@@ -52,8 +61,17 @@ public final class FilePhotoArchive implements PhotoArchive {
     static final String JOURNAL = "archive.journal";
 
     private final Path directory;
-    /** Replaced after a failed write (see {@link #reopenIfFailed}); guarded by this. */
-    private GroupCommitJournal journal;
+    /**
+     * Replaced after a failed write (see {@link #reopenIfFailed}) with this held; read without it
+     * only by a record's append once its name is durable (a record that meets a journal being
+     * replaced fails, and its upload is decided again).
+     */
+    private volatile GroupCommitJournal journal;
+    /** Syncs the directory for adopted envelopes' new names; replaced with the journal, guarded by this. */
+    private GroupCommitWriter<Path> names;
+    /** Completes when a directory sync queued by the latest adoption is done; null before any adoption. */
+    private volatile CompletableFuture<Void> namesDurable;
+    private volatile long directorySyncs;
     private volatile boolean journalFailed;
     private final Map<String, AcceptedPhoto> byEnvelope = new ConcurrentHashMap<>();
     /** Records queued but not yet durable, by envelope hash; readers wait for them. */
@@ -66,12 +84,20 @@ public final class FilePhotoArchive implements PhotoArchive {
         this.directory = DurableFiles.createPrivateDirectory(directory.toAbsolutePath());
         DurableFiles.removeStaleTemporaries(this.directory);
         this.journal = openJournal();
+        this.names = namesWriter();
         try {
             migrateOldRecords();
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;
         }
+    }
+
+    private GroupCommitWriter<Path> namesWriter() {
+        return new GroupCommitWriter<>("names in " + directory, adopted -> {
+            DurableFiles.syncDirectory(directory);
+            directorySyncs++;
+        });
     }
 
     /** Opens the journal and rebuilds memory from it: the durable records, and nothing else. */
@@ -114,8 +140,11 @@ public final class FilePhotoArchive implements PhotoArchive {
             return;
         }
         journal.close();
+        names.close();
         pending.clear();
+        namesDurable = null;
         journal = openJournal();
+        names = namesWriter();
         journalFailed = false;
         LOG.log(System.Logger.Level.WARNING, "the archive journal failed a write and was reopened");
     }
@@ -161,6 +190,10 @@ public final class FilePhotoArchive implements PhotoArchive {
         // When the leftover is a link to this very upload, rename(2) does nothing and the temporary
         // name stays: remove it (the crash torture found it).
         Files.deleteIfExists(temporary);
+        synchronized (this) {
+            // Queued after the rename: once this sync is done, the new name is durable (see the class comment).
+            namesDurable = names.submit(target);
+        }
     }
 
     private static boolean linked(Path source, Path link) throws IOException {
@@ -205,8 +238,11 @@ public final class FilePhotoArchive implements PhotoArchive {
             } catch (IOException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            // The envelope's directory entry is synced before the record, in the same batch.
-            durable = journal.append(record, directory);
+            CompletableFuture<Void> named = namesDurable;
+            // The envelope's directory entry is durable before the record: synced since its adoption, or in the
+            // record's own batch when this process adopted nothing (see the class comment).
+            durable = named == null ? journal.append(record, directory)
+                    : named.thenCompose(synced -> journal.append(record));
             pending.put(photo.envelopeSha256(), durable);
             remember(photo);
         }
@@ -240,6 +276,16 @@ public final class FilePhotoArchive implements PhotoArchive {
         return journal.syncs();
     }
 
+    /** fsyncs of the directory for adopted envelopes' names so far, apart from those in the journal's batches. */
+    long adoptionDirectorySyncs() {
+        return directorySyncs;
+    }
+
+    /** fsyncs of the directory made in the journal's batches so far (records with no adoption before them). */
+    synchronized long journalDirectorySyncs() {
+        return journal.directorySyncs();
+    }
+
     private void migrateOldRecords() throws IOException {
         List<Path> oldRecords = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
@@ -267,6 +313,7 @@ public final class FilePhotoArchive implements PhotoArchive {
 
     @Override
     public synchronized void close() throws IOException {
+        names.close();
         journal.close();
     }
 }

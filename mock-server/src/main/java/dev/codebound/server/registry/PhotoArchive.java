@@ -23,7 +23,9 @@ import java.util.concurrent.CompletableFuture;
  *       makes it accepted. The record's future completes once both the bytes and the record are
  *       durable; nothing may be acknowledged before. A crash in between leaves adopted bytes without
  *       a record, which the next acceptance of the same envelope adopts again: only a record makes an
- *       envelope accepted.</li>
+ *       envelope accepted. The sequencer adopts a batch's envelopes before it appends them to the
+ *       log, so an implementation may begin making adopted bytes durable at once, while the log
+ *       syncs.</li>
  *   <li><b>Sequencing</b>: {@link #nextVersion} and {@link #record} are called by one sequencer at a
  *       time (the acceptance's batches), so versions are dense and unique per code;
  *       {@link #nextVersion} counts records queued but not yet durable.</li>

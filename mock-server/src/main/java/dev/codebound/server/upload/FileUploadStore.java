@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,19 +41,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * the upload's data file and forced ({@code fdatasync} of that file only, by the thread that wrote
  * them, so that different uploads' forces run in parallel); only then is the record with the new
  * offset appended to the journal, and the answer waits until the record is durable. Records of
- * concurrent requests share the journal's fsyncs (group commit), and a creation's new data file
- * has its directory entry synced in the same batch as its record. The offset in the journal is
+ * concurrent requests share the journal's fsyncs (group commit). The offset in the journal is
  * therefore never ahead of the durable bytes. A crash before the record is durable leaves the old
  * offset; bytes past it are cut away by {@link #recover}.
  *
+ * <p>A new data file's directory entry is synced (in the same batch as the record, before it) only
+ * with the first record that needs the file after a crash: one naming bytes the upload will still
+ * read (an offset past zero while receiving, or complete bytes awaiting their outcome). A record
+ * that names no such bytes needs no entry: an empty upload's file is made again by
+ * {@link #recover}, and a decided upload's bytes are never read again (an accepted envelope lives
+ * on under the archive's own durable name, made durable before its outcome is recorded). So a small
+ * envelope sent whole and decided in its creation request costs no directory sync here, and
+ * {@link #recover} leaves a decided upload whose file a crash took back as it is. On every start,
+ * {@link #recover} syncs the directory once, so every name it found is durable from then on.
+ *
  * <p>A creation is recorded together with its first chunk: {@link #create} makes the data file and
  * keeps the new upload in memory, and the first change of that upload (its first chunk's commit,
- * or the writer closed without one, or an expiry or outcome) writes the creation's record with it,
- * the directory synced in the same batch. When that first chunk completes the upload (a small
- * envelope sent whole in its creation request), its commit forces the bytes and records nothing
- * yet: the creation, the offset and the outcome become one record when {@link #recordOutcome}
- * is called, or, if the outcome is never recorded (the completion failed), the complete upload
- * awaiting its outcome is recorded when the writer is closed, for {@link #recover} to report. A
+ * or the writer closed without one, or an expiry or outcome) writes the creation's record with it.
+ * When that first chunk completes the upload (a small envelope sent whole in its creation
+ * request), its commit forces the bytes and records nothing yet: the creation, the offset and the
+ * outcome become one record when {@link #recordOutcome} is called, or, if the outcome is never
+ * recorded (the completion failed), the complete upload awaiting its outcome is recorded when the
+ * writer is closed, for {@link #recover} to report. A
  * creation-with-upload of a whole envelope thus costs one journal sync instead of three, and every
  * creation is durable before it is answered, since the tus handler answers only after the outcome
  * is recorded or the chunk's writer is closed. A crash before that record leaves only a data file
@@ -90,6 +100,8 @@ public final class FileUploadStore implements UploadStore {
     private final Map<UploadId, Stored> visible = new ConcurrentHashMap<>();
     /** Creations whose record waits for the upload's first change; see the class comment. */
     private final Map<UploadId, UploadInfo> unrecorded = new ConcurrentHashMap<>();
+    /** Uploads whose data file's directory entry is not known to be durable; see the class comment. */
+    private final Set<UploadId> unsyncedNames = ConcurrentHashMap.newKeySet();
     /** Guards {@link #latest}, {@link #liveBytes} and the order of appends. */
     private final Object journalOrder = new Object();
     /** The last record of every live upload in journal order: a compaction's snapshot. */
@@ -220,6 +232,7 @@ public final class FileUploadStore implements UploadStore {
             Instant expires) throws IOException {
         UploadId id = UploadId.random();
         DurableFiles.createPrivateFile(dataFile(id));
+        unsyncedNames.add(id);
         UploadInfo info = new UploadInfo(id, length, metadata, stationId, created, expires, 0, UploadState.RECEIVING);
         // Recorded with the upload's first change, which the tus handler awaits before it answers.
         unrecorded.put(id, info);
@@ -297,6 +310,7 @@ public final class FileUploadStore implements UploadStore {
     public boolean terminate(UploadId id) throws IOException {
         if (unrecorded.remove(id) != null) {
             // Nothing durable names it: deleting its bytes is all there is.
+            unsyncedNames.remove(id);
             Files.deleteIfExists(dataFile(id));
             return true;
         }
@@ -313,6 +327,7 @@ public final class FileUploadStore implements UploadStore {
         }
         awaitOrReopen(durable, used);
         visible.remove(id);
+        unsyncedNames.remove(id);
         // The record goes first: once it is durable the upload no longer exists, whatever else a crash leaves.
         Files.deleteIfExists(dataFile(id));
         return true;
@@ -333,6 +348,9 @@ public final class FileUploadStore implements UploadStore {
                 awaiting.add(reconciled);
             }
         }
+        // After a kill -9 the names of files created before it may still be in memory only; records written
+        // from now on take every name found here as durable, so a later power loss must not take one back.
+        DurableFiles.syncDirectory(root);
         return awaiting;
     }
 
@@ -349,11 +367,18 @@ public final class FileUploadStore implements UploadStore {
         }
     }
 
-    /** Cuts unacknowledged bytes; lowers an offset whose bytes are missing (only possible if a disk lied about fsync). */
+    /**
+     * Cuts unacknowledged bytes; makes again the file of an empty upload whose name a crash took
+     * back; lowers an offset whose bytes are missing (only possible if a disk lied about fsync).
+     * A decided upload is left as it is, file or not: its bytes are never read again.
+     */
     private UploadInfo reconcile(UploadInfo info) throws IOException {
         Path data = dataFile(info.id());
         if (info.state() == UploadState.EXPIRED) {
             Files.deleteIfExists(data);
+            return info;
+        }
+        if (info.state().hasOutcome()) {
             return info;
         }
         long size = Files.exists(data) ? Files.size(data) : -1;
@@ -362,6 +387,10 @@ public final class FileUploadStore implements UploadStore {
                 channel.truncate(info.offset());
                 channel.force(false);
             }
+            return info;
+        }
+        if (size < 0 && info.offset() == 0) {
+            DurableFiles.createPrivateFile(data);
             return info;
         }
         if (size < info.offset()) {
@@ -380,13 +409,14 @@ public final class FileUploadStore implements UploadStore {
 
     /**
      * Appends the record of {@code stored} (after syncing {@code directories}, and the uploads
-     * directory too when it is the first record of a creation), waits until durable, publishes it.
+     * directory too when the record is the first to need its data file's new name), waits until
+     * durable, publishes it.
      */
     private void publish(Stored stored, Path... directories) throws IOException {
         UploadId id = stored.info().id();
         boolean creation = unrecorded.containsKey(id);
-        if (creation && directories.length == 0) {
-            // The new data file's directory entry becomes durable in the same batch as the record that names it.
+        if (unsyncedNames.contains(id) && readsBytesAfterCrash(stored.info()) && directories.length == 0) {
+            // The data file's directory entry becomes durable in the same batch as the first record that needs it.
             directories = new Path[] {root};
         }
         byte[] record = encode(Entry.of(stored.info(), stored.result()));
@@ -403,6 +433,17 @@ public final class FileUploadStore implements UploadStore {
         if (creation) {
             unrecorded.remove(id);
         }
+        UploadState state = stored.info().state();
+        if (directories.length > 0 || state.hasOutcome() || state == UploadState.EXPIRED) {
+            // Its name is durable now, or never needed again (a decided or expired upload's bytes are not read).
+            unsyncedNames.remove(id);
+        }
+    }
+
+    /** Whether an upload in this state reads its data file again: bytes past offset zero, not yet decided. */
+    private static boolean readsBytesAfterCrash(UploadInfo info) {
+        return info.state() == UploadState.AWAITING_OUTCOME
+                || (info.state() == UploadState.RECEIVING && info.offset() > 0);
     }
 
     private void awaitOrReopen(CompletableFuture<Void> durable, GroupCommitJournal used) throws IOException {
@@ -483,6 +524,11 @@ public final class FileUploadStore implements UploadStore {
     /** fsyncs of the journal so far: with group commit, fewer than the records appended. */
     public long journalSyncs() {
         return journal.syncs();
+    }
+
+    /** fsyncs of the uploads directory made with the journal's records so far (since this store opened its journal). */
+    long directorySyncs() {
+        return journal.directorySyncs();
     }
 
     @Override

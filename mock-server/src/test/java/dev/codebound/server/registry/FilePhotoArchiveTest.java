@@ -68,6 +68,36 @@ class FilePhotoArchiveTest {
         }
     }
 
+    /**
+     * An adopted envelope's name is made durable by the archive's own directory sync, queued at the
+     * adoption (while the sequencer writes the log), and its record waits for it; a record with no
+     * adoption in this process before it (the envelope adopted before a kill -9) has the directory
+     * synced in its own journal batch.
+     */
+    @Test
+    void adoptedNamesAreSyncedApartFromTheRecordsAndARecordWithoutAnAdoptionSyncsInItsBatch() throws Exception {
+        Path first = Files.write(temp.resolve("first.data"), new byte[] {1, 2, 3});
+        Path second = Files.write(temp.resolve("second.data"), new byte[] {4, 5, 6});
+        Path photos = temp.resolve("photos");
+        try (FilePhotoArchive archive = new FilePhotoArchive(photos)) {
+            // As a registry killed after the adoption and before the record leaves it.
+            archive.adopt(sha('a'), new LocalFileBytes(first, 3));
+        }
+        try (FilePhotoArchive archive = new FilePhotoArchive(photos)) {
+            archive.record(photo(sha('a'), "CODE", 1)).join();
+            assertEquals(1, archive.journalDirectorySyncs(), "nothing adopted here: the record's batch syncs the name");
+            assertEquals(0, archive.adoptionDirectorySyncs());
+            archive.adopt(sha('b'), new LocalFileBytes(second, 3));
+            archive.record(photo(sha('b'), "CODE", 2)).join();
+            assertEquals(1, archive.adoptionDirectorySyncs(), "the adoption's own directory sync");
+            assertEquals(1, archive.journalDirectorySyncs(), "and none in the record's batch");
+        }
+        try (FilePhotoArchive reopened = new FilePhotoArchive(photos)) {
+            assertEquals(1, reopened.find(sha('a')).orElseThrow().version());
+            assertEquals(2, reopened.find(sha('b')).orElseThrow().version());
+        }
+    }
+
     @Test
     void bytesThatAreNoLocalFileAreCopied() throws Exception {
         UploadBytes remote = new UploadBytes() {

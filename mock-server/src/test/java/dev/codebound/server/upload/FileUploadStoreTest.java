@@ -95,6 +95,85 @@ class FileUploadStoreTest {
     }
 
     @Test
+    void theUploadsDirectoryIsSyncedOnlyForRecordsThatNeedTheirDataFileAfterACrash() throws Exception {
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            // Sent whole and decided in its creation request: its bytes are never read again, no directory sync.
+            UploadInfo whole = created(store, 3);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(whole)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                writer.commit(NOW.plusSeconds(60));
+                store.recordOutcome(whole.id(), new CompletionOutcome.Accepted("{}".getBytes()));
+            }
+            assertEquals(0, store.directorySyncs(), "a decided creation needs no directory entry");
+            // Created empty: recovery makes an empty file again, so no sync; its first bytes need the name.
+            UploadInfo empty = createdAndRecorded(store, 3);
+            assertEquals(0, store.directorySyncs(), "an empty creation needs no directory entry");
+            try (UploadStore.ChunkWriter writer = store.beginChunk(empty)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1}));
+                writer.commit(NOW.plusSeconds(60));
+            }
+            assertEquals(1, store.directorySyncs(), "the first record naming bytes syncs the directory");
+            UploadInfo resumed = store.info(empty.id()).orElseThrow();
+            try (UploadStore.ChunkWriter writer = store.beginChunk(resumed)) {
+                writer.write(ByteBuffer.wrap(new byte[] {2}));
+                writer.commit(NOW.plusSeconds(60));
+            }
+            assertEquals(1, store.directorySyncs(), "once synced, later chunks need no directory sync");
+            // Whole, but undecided: its bytes are read again at the next start, so its name must be durable.
+            UploadInfo undecided = created(store, 2);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(undecided)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2}));
+                writer.commit(NOW.plusSeconds(60));
+            }
+            assertEquals(2, store.directorySyncs(), "an upload awaiting its outcome syncs the directory");
+        }
+    }
+
+    @Test
+    void recoveryKeepsADecidedUploadWhoseFileACrashTookBackAndMakesAnEmptyUploadsFileAgain() throws Exception {
+        UploadInfo accepted;
+        UploadInfo rejected;
+        UploadInfo empty;
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            accepted = created(store, 2);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(accepted)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2}));
+                writer.commit(NOW.plusSeconds(60));
+                store.recordOutcome(accepted.id(), new CompletionOutcome.Accepted("{\"receipt\":1}".getBytes()));
+            }
+            rejected = created(store, 2);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(rejected)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2}));
+                writer.commit(NOW.plusSeconds(60));
+                store.recordOutcome(rejected.id(),
+                        new CompletionOutcome.Rejected(Problem.of(422, "NOPE", "No", "no", null)));
+            }
+            empty = createdAndRecorded(store, 2);
+        }
+        // As a power loss leaves them: the records are durable, the data files' unsynced names are gone.
+        Files.delete(root.resolve(accepted.id().value() + ".data"));
+        Files.delete(root.resolve(rejected.id().value() + ".data"));
+        Files.delete(root.resolve(empty.id().value() + ".data"));
+        try (FileUploadStore reopened = new FileUploadStore(root)) {
+            assertTrue(reopened.recover().isEmpty(), "nothing to decide again");
+            assertEquals(UploadState.ACCEPTED, reopened.info(accepted.id()).orElseThrow().state());
+            assertEquals("{\"receipt\":1}", new String(((CompletionOutcome.Accepted) reopened.outcome(accepted.id())
+                    .orElseThrow()).receiptJson()));
+            assertEquals(UploadState.REJECTED, reopened.info(rejected.id()).orElseThrow().state());
+            assertEquals("NOPE", ((CompletionOutcome.Rejected) reopened.outcome(rejected.id()).orElseThrow())
+                    .problem().reason());
+            UploadInfo resumable = reopened.info(empty.id()).orElseThrow();
+            assertEquals(UploadState.RECEIVING, resumable.state());
+            assertEquals(0, resumable.offset());
+            try (UploadStore.ChunkWriter writer = reopened.beginChunk(resumable)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2}));
+                assertEquals(UploadState.AWAITING_OUTCOME, writer.commit(NOW.plusSeconds(60)).state());
+            }
+            assertEquals(2, Files.size(reopened.dataFile(empty.id())));
+        }
+    }
+
+    @Test
     void committedChunkIsRecordedAndUncommittedOneIsDiscarded() throws Exception {
         try (FileUploadStore store = new FileUploadStore(root)) {
             UploadInfo upload = created(store, 10);

@@ -75,6 +75,7 @@ public final class GroupCommitJournal implements Closeable {
     private FileChannel channel;
     private volatile long size;
     private volatile long syncs;
+    private volatile long directorySyncs;
 
     private GroupCommitJournal(Path file, boolean ownerOnly, FileChannel channel, Replay replay) {
         this.file = file;
@@ -189,6 +190,14 @@ public final class GroupCommitJournal implements Closeable {
         return syncs;
     }
 
+    /**
+     * fsyncs of directories made before this journal's records so far: one per distinct directory
+     * per batch (see {@link #append(byte[], Path...)}); for tests and benchmarks.
+     */
+    public long directorySyncs() {
+        return directorySyncs;
+    }
+
     /** The journal's file. */
     public Path file() {
         return file;
@@ -239,6 +248,7 @@ public final class GroupCommitJournal implements Closeable {
         }
         for (Path directory : directories) {
             DurableFiles.syncDirectory(directory);
+            directorySyncs++;
         }
         ByteBuffer buffer = ByteBuffer.allocate(bytes);
         for (Work work : appends) {
