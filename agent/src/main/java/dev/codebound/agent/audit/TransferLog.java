@@ -217,10 +217,14 @@ public final class TransferLog implements Closeable {
      *
      * @throws IOException when the log is closed or an earlier write failed
      */
-    public synchronized void codeVerifiedWithNextRecord(String codeId) throws IOException {
+    public void codeVerifiedWithNextRecord(String codeId) throws IOException {
+        holdForNextRecord(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId));
+    }
+
+    /** Chains a record and holds it in memory, to be written with the next record or when the log is closed. */
+    private synchronized void holdForNextRecord(EventType event, Map<String, ?> fields) throws IOException {
         requireUsable();
-        Instant time = clock.instant();
-        appender.hold(chain(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId), time).line());
+        appender.hold(chain(event, fields, clock.instant()).line());
         sinceCheckpoint++;
         if (signer != null && sinceCheckpoint >= checkpointInterval) {
             queueCheckpoint(signer);
@@ -237,14 +241,29 @@ public final class TransferLog implements Closeable {
         append(EventType.CAPTURED, fields);
     }
 
-    /** The first upload of an entry began. */
+    /**
+     * The first upload of an entry began. Returns once the record is chained, without writing it: it
+     * goes out with the next record (the attempt's {@code delivered} or {@code rejected}, or another
+     * worker's record), in the same write and sync, or when the log is closed. An upload's start needs
+     * no sync of its own: a crash that loses it leaves the entry {@code captured} in the log, and the
+     * next attempt's start, or the delivery recorded from the spool's stored receipt, follows from there
+     * as it would have anyway (see {@link EntryLifecycle}).
+     *
+     * @throws IOException when the log is closed or an earlier write failed
+     */
     public void uploadStarted(String entryId) throws IOException {
-        append(EventType.UPLOAD_STARTED, Map.of(Field.ENTRY_ID.jsonName(), entryId));
+        holdForNextRecord(EventType.UPLOAD_STARTED, Map.of(Field.ENTRY_ID.jsonName(), entryId));
     }
 
-    /** An interrupted upload resumed at {@code offset}, the registry's acknowledged offset. */
+    /**
+     * An interrupted upload resumed at {@code offset}, the registry's acknowledged offset; held for the
+     * next record as {@link #uploadStarted} is.
+     *
+     * @throws IOException when the log is closed or an earlier write failed
+     */
     public void uploadResumed(String entryId, long offset) throws IOException {
-        append(EventType.UPLOAD_RESUMED, Map.of(Field.ENTRY_ID.jsonName(), entryId, Field.OFFSET.jsonName(), offset));
+        holdForNextRecord(EventType.UPLOAD_RESUMED, Map.of(Field.ENTRY_ID.jsonName(), entryId,
+                Field.OFFSET.jsonName(), offset));
     }
 
     /**
