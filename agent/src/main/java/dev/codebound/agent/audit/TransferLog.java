@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,14 @@ public final class TransferLog implements Closeable {
     private String head;
     private int sinceCheckpoint;
     private IOException failure;
+    /**
+     * The entry ids named by the records of each event asked about, and the deletion keys: read from
+     * the file by the first question, then kept up to date as records are chained, so that a process
+     * that holds the log all day ({@code serve}) reads it once instead of at every upload run and sweep.
+     * Exact because one process at a time has the log open.
+     */
+    private final Map<EventType, Set<String>> entriesByEvent = new EnumMap<>(EventType.class);
+    private Set<String> deletions;
 
     private TransferLog(StationHome home, Clock clock, StationCredentials signer, int checkpointInterval,
             FileChannel lockChannel) {
@@ -166,15 +175,20 @@ public final class TransferLog implements Closeable {
     }
 
     /**
-     * The entry ids named by records of {@code event}, as the log holds them now (a damaged line,
-     * which {@code audit verify} reports, names none).
+     * The entry ids named by records of {@code event}, as the log holds them now, records this log
+     * has chained and not yet written included (a damaged line, which {@code audit verify} reports,
+     * names none). The file is read at the first question about {@code event} only.
      */
     public synchronized Set<String> entriesWith(EventType event) throws IOException {
-        Set<String> ids = new HashSet<>();
-        for (TransferRecord record : recordsOf(List.of(event))) {
-            record.entryId().ifPresent(ids::add);
+        Set<String> ids = entriesByEvent.get(event);
+        if (ids == null) {
+            ids = new HashSet<>();
+            for (TransferRecord record : recordsOf(List.of(event))) {
+                record.entryId().ifPresent(ids::add);
+            }
+            entriesByEvent.put(event, ids);
         }
-        return ids;
+        return Set.copyOf(ids);
     }
 
     /**
@@ -352,14 +366,21 @@ public final class TransferLog implements Closeable {
     /**
      * The deletions the log records, each as {@link #deletionKey}: what a retention sweep that a
      * crash interrupted has already recorded, so that the next one finishes it without a second record.
+     * The file is read at the first call only; later ones add what this log has chained since.
      */
     public synchronized Set<String> deletionsRecorded() throws IOException {
-        Set<String> keys = new HashSet<>();
-        for (TransferRecord record : recordsOf(List.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED))) {
-            keys.add(deletionKey(record.text(Field.KIND).orElseThrow(), record.event() == EventType.RETENTION_DELETED
-                    ? record.entryId().orElseThrow() : record.text(Field.PHOTO_SHA256).orElseThrow()));
+        if (deletions == null) {
+            deletions = new HashSet<>();
+            for (TransferRecord record : recordsOf(List.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED))) {
+                deletions.add(deletionKey(record));
+            }
         }
-        return keys;
+        return Set.copyOf(deletions);
+    }
+
+    private static String deletionKey(TransferRecord deletion) {
+        return deletionKey(deletion.text(Field.KIND).orElseThrow(), deletion.event() == EventType.RETENTION_DELETED
+                ? deletion.entryId().orElseThrow() : deletion.text(Field.PHOTO_SHA256).orElseThrow());
     }
 
     /** How {@link #deletionsRecorded} names the deletion of {@code kind} of {@code subject} (an entry id or photo hash). */
@@ -540,6 +561,13 @@ public final class TransferLog implements Closeable {
         withNewline[line.length] = '\n';
         lastSeq = record.seq();
         head = Sha256.hex(line);
+        Set<String> ids = entriesByEvent.get(event);
+        if (ids != null) {
+            record.entryId().ifPresent(ids::add);
+        }
+        if (deletions != null && (event == EventType.RETENTION_DELETED || event == EventType.PHOTO_DELETED)) {
+            deletions.add(deletionKey(record));
+        }
         return new Chained(record, withNewline);
     }
 

@@ -260,6 +260,47 @@ class TransferLogTest {
         }
     }
 
+    /**
+     * A log held open all day answers each later scan from what it read once and what it has chained
+     * since: records appended after the first scan are in the next answer, held ones included, and
+     * the file is not read again (a line written behind the log's back after the first scan does not
+     * show until the log is opened again).
+     */
+    @Test
+    void laterScansAddWhatTheLogChainedSinceTheFirstWithoutReadingTheFileAgain() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        String second = AuditFixture.randomSha256();
+        String foreign = AuditFixture.randomSha256();
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
+            log.delivered(ENTRY, PHOTO, 7);
+            assertEquals(Set.of(ENTRY), log.entriesWith(EventType.DELIVERED));
+            assertEquals(Set.of(), log.deletionsRecorded());
+            assertEquals(Set.of(), log.entriesWith(EventType.UPLOAD_STARTED));
+
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put(Field.ENTRY_ID.jsonName(), foreign);
+            fields.put(Field.RECEIPT_SHA256.jsonName(), PHOTO);
+            fields.put(Field.LOG_INDEX.jsonName(), 9L);
+            String line = TransferRecord.create(3, FIXED.instant(), EventType.DELIVERED, fields, "0".repeat(64)).line();
+            Files.writeString(station.logFile(), line + "\n", StandardOpenOption.APPEND);
+            log.captured(second, "QRSTUVWXYZ234567", 34567, PHOTO);
+            log.uploadStarted(second);
+            log.delivered(second, PHOTO, 8);
+            log.deletionsIntended(List.of(TransferLog.DeletionIntent.ofEntry(ENTRY, "ENVELOPE",
+                    "ENVELOPE_AFTER_DELIVERY")));
+            log.photoDeleted(PHOTO, "REFUSED_PHOTO", "REFUSED_PHOTO_EXPIRED");
+
+            assertEquals(Set.of(ENTRY, second), log.entriesWith(EventType.DELIVERED));
+            assertEquals(Set.of(second), log.entriesWith(EventType.UPLOAD_STARTED));
+            assertEquals(Set.of(TransferLog.deletionKey("ENVELOPE", ENTRY),
+                    TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecorded());
+        }
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            assertEquals(Set.of(ENTRY, second, foreign), log.entriesWith(EventType.DELIVERED), "read again at open");
+        }
+    }
+
     @Test
     void checkpointsComeEveryNRecordsAndAtClose() throws Exception {
         AuditFixture station = new AuditFixture(root);
