@@ -8,6 +8,7 @@ import dev.codebound.bench.memory.MemorySuite;
 import dev.codebound.bench.micro.MicroSuite;
 import dev.codebound.bench.nodes.NodesBench;
 import dev.codebound.bench.sidebyside.SideBySide;
+import dev.codebound.bench.upload.UploadCost;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,9 @@ import java.util.Map;
  * {@code java -jar codebound-bench.jar sidebyside [options]} runs the comparison with the peers instead
  * (see {@link SideBySide}); {@code java -jar codebound-bench.jar desk [options]} measures the capture desk's
  * latency (see {@link DeskLatency}); {@code java -jar codebound-bench.jar capture [options]} measures capture's CPU
- * per photo in one running process (see {@link CaptureCost}); {@code java -jar codebound-bench.jar nodes [options]}
+ * per photo in one running process (see {@link CaptureCost}); {@code java -jar codebound-bench.jar upload [options]}
+ * the station's upload in one running process, as {@code serve} runs it (see {@link UploadCost});
+ * {@code java -jar codebound-bench.jar nodes [options]}
  * measures the registry's
  * multi-node mode beside the embedded one (see {@link NodesBench}).
  */
@@ -46,6 +49,10 @@ public final class BenchMain {
         }
         if (args.length > 0 && args[0].equals("capture")) {
             CaptureCost.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("upload")) {
+            UploadCost.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("nodes")) {
@@ -71,6 +78,8 @@ public final class BenchMain {
                             + "       java -jar codebound-bench.jar desk --help         (the capture desk's latency)\n"
                             + "       java -jar codebound-bench.jar capture --help      (capture's CPU per photo in one "
                             + "JVM)\n"
+                            + "       java -jar codebound-bench.jar upload --help       (the station's upload in one "
+                            + "JVM, as serve runs it)\n"
                             + "       java -jar codebound-bench.jar nodes --help        (one and two registry nodes over "
                             + "PostgreSQL)");
                     return;

@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,14 @@ public final class TransferLog implements Closeable {
     private String head;
     private int sinceCheckpoint;
     private IOException failure;
+    /**
+     * The entry ids named by the records of each event asked about, and the deletion keys: read from
+     * the file by the first question, then kept up to date as records are chained, so that a process
+     * that holds the log all day ({@code serve}) reads it once instead of at every upload run and sweep.
+     * Exact because one process at a time has the log open.
+     */
+    private final Map<EventType, Set<String>> entriesByEvent = new EnumMap<>(EventType.class);
+    private Set<String> deletions;
 
     private TransferLog(StationHome home, Clock clock, StationCredentials signer, int checkpointInterval,
             FileChannel lockChannel) {
@@ -166,15 +175,20 @@ public final class TransferLog implements Closeable {
     }
 
     /**
-     * The entry ids named by records of {@code event}, as the log holds them now (a damaged line,
-     * which {@code audit verify} reports, names none).
+     * The entry ids named by records of {@code event}, as the log holds them now, records this log
+     * has chained and not yet written included (a damaged line, which {@code audit verify} reports,
+     * names none). The file is read at the first question about {@code event} only.
      */
     public synchronized Set<String> entriesWith(EventType event) throws IOException {
-        Set<String> ids = new HashSet<>();
-        for (TransferRecord record : recordsOf(List.of(event))) {
-            record.entryId().ifPresent(ids::add);
+        Set<String> ids = entriesByEvent.get(event);
+        if (ids == null) {
+            ids = new HashSet<>();
+            for (TransferRecord record : recordsOf(List.of(event))) {
+                record.entryId().ifPresent(ids::add);
+            }
+            entriesByEvent.put(event, ids);
         }
-        return ids;
+        return Set.copyOf(ids);
     }
 
     /**
@@ -217,10 +231,14 @@ public final class TransferLog implements Closeable {
      *
      * @throws IOException when the log is closed or an earlier write failed
      */
-    public synchronized void codeVerifiedWithNextRecord(String codeId) throws IOException {
+    public void codeVerifiedWithNextRecord(String codeId) throws IOException {
+        holdForNextRecord(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId));
+    }
+
+    /** Chains a record and holds it in memory, to be written with the next record or when the log is closed. */
+    private synchronized void holdForNextRecord(EventType event, Map<String, ?> fields) throws IOException {
         requireUsable();
-        Instant time = clock.instant();
-        appender.hold(chain(EventType.CODE_VERIFIED, Map.of(Field.CODE_ID.jsonName(), codeId), time).line());
+        appender.hold(chain(event, fields, clock.instant()).line());
         sinceCheckpoint++;
         if (signer != null && sinceCheckpoint >= checkpointInterval) {
             queueCheckpoint(signer);
@@ -237,14 +255,29 @@ public final class TransferLog implements Closeable {
         append(EventType.CAPTURED, fields);
     }
 
-    /** The first upload of an entry began. */
+    /**
+     * The first upload of an entry began. Returns once the record is chained, without writing it: it
+     * goes out with the next record (the attempt's {@code delivered} or {@code rejected}, or another
+     * worker's record), in the same write and sync, or when the log is closed. An upload's start needs
+     * no sync of its own: a crash that loses it leaves the entry {@code captured} in the log, and the
+     * next attempt's start, or the delivery recorded from the spool's stored receipt, follows from there
+     * as it would have anyway (see {@link EntryLifecycle}).
+     *
+     * @throws IOException when the log is closed or an earlier write failed
+     */
     public void uploadStarted(String entryId) throws IOException {
-        append(EventType.UPLOAD_STARTED, Map.of(Field.ENTRY_ID.jsonName(), entryId));
+        holdForNextRecord(EventType.UPLOAD_STARTED, Map.of(Field.ENTRY_ID.jsonName(), entryId));
     }
 
-    /** An interrupted upload resumed at {@code offset}, the registry's acknowledged offset. */
+    /**
+     * An interrupted upload resumed at {@code offset}, the registry's acknowledged offset; held for the
+     * next record as {@link #uploadStarted} is.
+     *
+     * @throws IOException when the log is closed or an earlier write failed
+     */
     public void uploadResumed(String entryId, long offset) throws IOException {
-        append(EventType.UPLOAD_RESUMED, Map.of(Field.ENTRY_ID.jsonName(), entryId, Field.OFFSET.jsonName(), offset));
+        holdForNextRecord(EventType.UPLOAD_RESUMED, Map.of(Field.ENTRY_ID.jsonName(), entryId,
+                Field.OFFSET.jsonName(), offset));
     }
 
     /**
@@ -333,14 +366,21 @@ public final class TransferLog implements Closeable {
     /**
      * The deletions the log records, each as {@link #deletionKey}: what a retention sweep that a
      * crash interrupted has already recorded, so that the next one finishes it without a second record.
+     * The file is read at the first call only; later ones add what this log has chained since.
      */
     public synchronized Set<String> deletionsRecorded() throws IOException {
-        Set<String> keys = new HashSet<>();
-        for (TransferRecord record : recordsOf(List.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED))) {
-            keys.add(deletionKey(record.text(Field.KIND).orElseThrow(), record.event() == EventType.RETENTION_DELETED
-                    ? record.entryId().orElseThrow() : record.text(Field.PHOTO_SHA256).orElseThrow()));
+        if (deletions == null) {
+            deletions = new HashSet<>();
+            for (TransferRecord record : recordsOf(List.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED))) {
+                deletions.add(deletionKey(record));
+            }
         }
-        return keys;
+        return Set.copyOf(deletions);
+    }
+
+    private static String deletionKey(TransferRecord deletion) {
+        return deletionKey(deletion.text(Field.KIND).orElseThrow(), deletion.event() == EventType.RETENTION_DELETED
+                ? deletion.entryId().orElseThrow() : deletion.text(Field.PHOTO_SHA256).orElseThrow());
     }
 
     /** How {@link #deletionsRecorded} names the deletion of {@code kind} of {@code subject} (an entry id or photo hash). */
@@ -521,6 +561,13 @@ public final class TransferLog implements Closeable {
         withNewline[line.length] = '\n';
         lastSeq = record.seq();
         head = Sha256.hex(line);
+        Set<String> ids = entriesByEvent.get(event);
+        if (ids != null) {
+            record.entryId().ifPresent(ids::add);
+        }
+        if (deletions != null && (event == EventType.RETENTION_DELETED || event == EventType.PHOTO_DELETED)) {
+            deletions.add(deletionKey(record));
+        }
         return new Chained(record, withNewline);
     }
 

@@ -90,6 +90,63 @@ class TransferLogTest {
         assertTrue(LogVerifier.verify(station.home, LogVerifier.Options.none()).ok());
     }
 
+    /**
+     * An upload's start costs no write (and no sync) of its own: it goes out, in its place in the chain,
+     * with the record that ends the attempt, and a start no record follows (a transient failure) is
+     * written when the log closes.
+     */
+    @Test
+    void anUploadStartIsWrittenWithTheAttemptsOutcomeOrWhenTheLogCloses() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        String retried = "9".repeat(64);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
+            log.captured(retried, "QRSTUVWXYZ234567", 34567, PHOTO);
+            log.uploadStarted(ENTRY);
+            assertEquals(3, log.size(), "chained at once");
+            assertEquals(2, station.lines().size(), "not written on its own");
+            station.delivered(log, ENTRY, "ABCDEFGHIJKLMNOP", PHOTO, 34567);
+            List<String> lines = station.lines();
+            assertEquals(4, lines.size(), "written with the delivery, before the log is closed");
+            assertTrue(lines.get(2).contains("\"event\":\"upload-started\""), lines.get(2));
+            assertTrue(lines.get(3).contains("\"event\":\"delivered\""), lines.get(3));
+            log.uploadResumed(retried, 4096);
+            assertEquals(4, station.lines().size());
+        }
+        List<String> lines = station.lines();
+        assertEquals(5, lines.size(), lines::toString);
+        assertTrue(lines.get(4).contains("\"event\":\"upload-resumed\"") && lines.get(4).contains(retried),
+                lines.get(4));
+        AuditReport report = LogVerifier.verify(station.home, LogVerifier.Options.none());
+        assertTrue(report.ok(), report.toText());
+    }
+
+    /**
+     * A crash loses an upload start that no record followed; the log stays whole, and the entry's
+     * next attempt and delivery follow from {@code captured} without contradicting it.
+     */
+    @Test
+    void anUploadStartLostToACrashLeavesALogTheNextAttemptContinues() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
+            log.uploadStarted(ENTRY);
+            // The process dies here: what the file holds is what a kill -9 would leave.
+            List<String> survived = station.lines();
+            assertEquals(1, survived.size(), survived::toString);
+            Files.copy(station.logFile(), root.resolve("survived.jsonl"));
+        }
+        Files.copy(root.resolve("survived.jsonl"), station.logFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.uploadStarted(ENTRY);
+            station.delivered(log, ENTRY, "ABCDEFGHIJKLMNOP", PHOTO, 34567);
+        }
+        List<String> lines = station.lines();
+        assertEquals(3, lines.size(), lines::toString);
+        AuditReport report = LogVerifier.verify(station.home, LogVerifier.Options.none());
+        assertTrue(report.ok(), report.toText());
+    }
+
     @Test
     void aRecordAppendedByAnInterruptedThreadGoesInOnceAndTheLogStaysUsable() throws Exception {
         AuditFixture station = new AuditFixture(root);
@@ -200,6 +257,47 @@ class TransferLogTest {
             assertEquals(Set.of(started), log.entriesWith(EventType.UPLOAD_STARTED));
             assertEquals(Set.of(TransferLog.deletionKey("ENVELOPE", ENTRY),
                     TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecorded());
+        }
+    }
+
+    /**
+     * A log held open all day answers each later scan from what it read once and what it has chained
+     * since: records appended after the first scan are in the next answer, held ones included, and
+     * the file is not read again (a line written behind the log's back after the first scan does not
+     * show until the log is opened again).
+     */
+    @Test
+    void laterScansAddWhatTheLogChainedSinceTheFirstWithoutReadingTheFileAgain() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        String second = AuditFixture.randomSha256();
+        String foreign = AuditFixture.randomSha256();
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
+            log.delivered(ENTRY, PHOTO, 7);
+            assertEquals(Set.of(ENTRY), log.entriesWith(EventType.DELIVERED));
+            assertEquals(Set.of(), log.deletionsRecorded());
+            assertEquals(Set.of(), log.entriesWith(EventType.UPLOAD_STARTED));
+
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put(Field.ENTRY_ID.jsonName(), foreign);
+            fields.put(Field.RECEIPT_SHA256.jsonName(), PHOTO);
+            fields.put(Field.LOG_INDEX.jsonName(), 9L);
+            String line = TransferRecord.create(3, FIXED.instant(), EventType.DELIVERED, fields, "0".repeat(64)).line();
+            Files.writeString(station.logFile(), line + "\n", StandardOpenOption.APPEND);
+            log.captured(second, "QRSTUVWXYZ234567", 34567, PHOTO);
+            log.uploadStarted(second);
+            log.delivered(second, PHOTO, 8);
+            log.deletionsIntended(List.of(TransferLog.DeletionIntent.ofEntry(ENTRY, "ENVELOPE",
+                    "ENVELOPE_AFTER_DELIVERY")));
+            log.photoDeleted(PHOTO, "REFUSED_PHOTO", "REFUSED_PHOTO_EXPIRED");
+
+            assertEquals(Set.of(ENTRY, second), log.entriesWith(EventType.DELIVERED));
+            assertEquals(Set.of(second), log.entriesWith(EventType.UPLOAD_STARTED));
+            assertEquals(Set.of(TransferLog.deletionKey("ENVELOPE", ENTRY),
+                    TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecorded());
+        }
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            assertEquals(Set.of(ENTRY, second, foreign), log.entriesWith(EventType.DELIVERED), "read again at open");
         }
     }
 

@@ -9,18 +9,28 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * This process's CPU time, user and system, from {@code /proc/self/stat} (which keeps the time of
+ * A process's CPU time, user and system, from {@code /proc/<pid>/stat} (which keeps the time of
  * threads that have ended, such as the journals' sync threads of a closed spool), and the JIT
- * compiler threads' share apart, from {@code /proc/self/task/<tid>/stat} (their names start with
+ * compiler threads' share apart, from {@code /proc/<pid>/task/<tid>/stat} (their names start with
  * {@code C1 CompilerThre} or {@code C2 CompilerThre}): a JVM that has not reached its steady state
  * spends much of a run compiling.
  */
-record ThreadTicks(long user, long system, long compiler) {
+public record ThreadTicks(long user, long system, long compiler) {
     private static final double MILLIS_PER_TICK = 1000 / ProcStat.TICKS_PER_SECOND;
 
-    static ThreadTicks now() {
+    /** This process's CPU so far. */
+    public static ThreadTicks now() {
+        return of(Path.of("/proc/self"));
+    }
+
+    /** The CPU so far of another process on this machine (a registry in its own process, say). */
+    public static ThreadTicks ofProcess(long pid) {
+        return of(Path.of("/proc", Long.toString(pid)));
+    }
+
+    private static ThreadTicks of(Path process) {
         long compiler = 0;
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+        try (Stream<Path> tasks = Files.list(process.resolve("task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 Optional<ProcStat> thread = ProcStat.read(task.resolve("stat"));
                 if (thread.isPresent() && (thread.get().name().startsWith("C1 CompilerThre")
@@ -28,15 +38,16 @@ record ThreadTicks(long user, long system, long compiler) {
                     compiler += thread.get().ownTicks();
                 }
             }
-            ProcStat process = ProcStat.read(Path.of("/proc/self/stat")).orElseThrow();
-            return new ThreadTicks(process.utime(), process.stime(), compiler);
+            ProcStat stat = ProcStat.read(process.resolve("stat"))
+                    .orElseThrow(() -> new IOException(process + " has ended"));
+            return new ThreadTicks(stat.utime(), stat.stime(), compiler);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read this process's CPU times", e);
+            throw new UncheckedIOException("cannot read the CPU times of " + process, e);
         }
     }
 
     /** The CPU used since {@code earlier}. */
-    Cpu since(ThreadTicks earlier) {
+    public Cpu since(ThreadTicks earlier) {
         return new Cpu((user - earlier.user) * MILLIS_PER_TICK, (system - earlier.system) * MILLIS_PER_TICK,
                 (compiler - earlier.compiler) * MILLIS_PER_TICK);
     }
@@ -48,16 +59,16 @@ record ThreadTicks(long user, long system, long compiler) {
      * @param system   system time (the kernel on the process's behalf: file writes, fsyncs, renames)
      * @param compiler the JIT compiler threads' user and system time, part of the two above
      */
-    record Cpu(double user, double system, double compiler) {
-        double total() {
+    public record Cpu(double user, double system, double compiler) {
+        public double total() {
             return user + system;
         }
 
-        Cpu minus(Cpu other) {
+        public Cpu minus(Cpu other) {
             return new Cpu(user - other.user, system - other.system, compiler - other.compiler);
         }
 
-        Cpu divide(double by) {
+        public Cpu divide(double by) {
             return new Cpu(user / by, system / by, compiler / by);
         }
     }

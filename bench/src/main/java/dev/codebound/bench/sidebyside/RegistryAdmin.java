@@ -16,21 +16,21 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /** The registry administrator's part, over the admin API (docs/registry-api.md): enrollment tokens and codes. */
-final class RegistryAdmin {
+public final class RegistryAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private static final MediaType CSV_TYPE = MediaType.get("text/csv; charset=utf-8");
     /** The school the codes are issued for; the station is set up for it. */
-    static final int SCHOOL = 10337;
+    public static final int SCHOOL = 10337;
 
     /** A code the registry issued: its id and the text its QR code shows. */
-    record Code(String codeId, String text) {}
+    public record Code(String codeId, String text) {}
 
     private final HttpUrl base;
     private final OkHttpClient client;
     private final String token;
 
-    RegistryAdmin(RegistryServer registry) throws IOException {
+    public RegistryAdmin(RegistryServer registry) throws IOException {
         this.base = HttpUrl.get(registry.baseUri().toString());
         this.client = MutualTls.serverAuthenticated(PemFiles.readCertificates(registry.caCertificate()).get(0))
                 .build();
@@ -38,13 +38,13 @@ final class RegistryAdmin {
     }
 
     /** A one-time enrollment token for one station. */
-    String enrollmentToken(String note) throws IOException {
+    public String enrollmentToken(String note) throws IOException {
         String body = JSON.createObjectNode().put("note", note).put("validitySeconds", 3600).toString();
         return post("/admin/v1/enrollment-tokens", RequestBody.create(body, JSON_TYPE)).get("token").asText();
     }
 
     /** One code each for {@code count} synthetic students numbered from {@code firstStudent} (new ones per round). */
-    List<Code> issueCodes(int firstStudent, int count) throws IOException {
+    public List<Code> issueCodes(int firstStudent, int count) throws IOException {
         StringBuilder csv = new StringBuilder("student_number,name,id_number,school_code,cohort\n");
         for (int i = firstStudent; i < firstStudent + count; i++) {
             String first17 = "1101052000" + String.format("%07d", i);

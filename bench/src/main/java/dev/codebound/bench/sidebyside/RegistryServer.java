@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * ephemeral loopback port), with its output kept in a log file and its PID known, so that its CPU, peak RSS
  * and fsyncs can be read from outside.
  */
-final class RegistryServer implements AutoCloseable {
+public final class RegistryServer implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+?)/?$");
 
     private final Process process;
@@ -35,7 +35,7 @@ final class RegistryServer implements AutoCloseable {
     }
 
     /** Starts {@code java -jar serverJar --port 0 --bind 127.0.0.1 --data-dir dataDir}; output goes to {@code log}. */
-    static RegistryServer start(Path serverJar, Path dataDir, Path log) throws IOException, InterruptedException {
+    public static RegistryServer start(Path serverJar, Path dataDir, Path log) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(java, "-jar", serverJar.toString(), "--port", "0", "--bind",
                 "127.0.0.1", "--data-dir", dataDir.toString())).redirectErrorStream(true).start();
@@ -72,17 +72,17 @@ final class RegistryServer implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** {@code https://127.0.0.1:<port>}. */
-    URI baseUri() {
+    public URI baseUri() {
         return baseUri;
     }
 
     /** The registry CA certificate the server created in its data directory. */
-    Path caCertificate() {
+    public Path caCertificate() {
         return dataDir.resolve("keys").resolve("registry-ca.cert.pem");
     }
 
