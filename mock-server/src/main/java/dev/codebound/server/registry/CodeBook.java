@@ -268,13 +268,19 @@ public final class CodeBook {
      * the spot. Empty for a code not issued here, or whose record's text is not a code.
      */
     public CodeProofKeys proofKeys() {
-        return (codeId, suite) -> {
-            Optional<CodeRecord> found = records.find(codeId);
-            Optional<CodeRecord> keyed = found.filter(CodeRecord::hasCodeKeys).or(() -> found.flatMap(
-                    CodeRecord::withCodeKeys));
-            return keyed.flatMap(record -> record.codeKey(suite).map(key -> new CodeProofKey(key, record.notBefore(),
-                    record.notAfter())));
-        };
+        return (codeId, suite) -> proofKey(records.find(codeId), suite);
+    }
+
+    /**
+     * The code key of envelope suite {@code suite} from a code's record, as {@link #proofKeys()}
+     * answers it: derived from the record's text when the record predates code keys; empty when there
+     * is no record, or its text is not a code.
+     */
+    static Optional<CodeProofKey> proofKey(Optional<CodeRecord> found, Suite suite) {
+        Optional<CodeRecord> keyed = found.filter(CodeRecord::hasCodeKeys).or(() -> found.flatMap(
+                CodeRecord::withCodeKeys));
+        return keyed.flatMap(record -> record.codeKey(suite).map(key -> new CodeProofKey(key, record.notBefore(),
+                record.notAfter())));
     }
 
     /** Ids of every revoked code (for the trust bundle); answered from memory. */

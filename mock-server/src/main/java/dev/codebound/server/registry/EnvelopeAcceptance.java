@@ -114,19 +114,23 @@ public final class EnvelopeAcceptance implements CompletionHandler {
                     + " bytes; one that holds a photo within the photo specification (at most "
                     + inspector.spec().maxFileBytes() + " bytes) is at most " + MAX_ENVELOPE_BYTES + " bytes", instance);
         }
+        CodeLookup codes = new CodeLookup(registry.codes());
         EnvelopeJudge judge = new EnvelopeJudge(registry.trustBundles().currentBundle(),
                 List.of(registry.keyring().encryption(), registry.keyring().sm2Encryption()),
-                registry.codes().proofKeys(), registry.clock(), temporaryDirectory, inspector);
+                codes, registry.clock(), temporaryDirectory, inspector);
         EnvelopeJudge.Verdict verdict = judge.judge(envelope, upload);
         if (verdict instanceof EnvelopeJudge.Verdict.Refused refused) {
             return new CompletionOutcome.Rejected(refused.problem());
         }
-        return decide(upload, bytes, envelopeSha256, (EnvelopeJudge.Verdict.Admissible) verdict, instance);
+        return decide(upload, bytes, envelopeSha256, (EnvelopeJudge.Verdict.Admissible) verdict, codes, instance);
     }
 
-    /** Checks an admissible envelope against the registry's records and, if they agree, has it sequenced. */
+    /**
+     * Checks an admissible envelope against the registry's records and, if they agree, has it
+     * sequenced; {@code codes} holds the code record the opening already read, if it read one.
+     */
     private CompletionOutcome decide(UploadInfo upload, UploadBytes bytes, String envelopeSha256,
-            EnvelopeJudge.Verdict.Admissible admissible, String instance) throws IOException {
+            EnvelopeJudge.Verdict.Admissible admissible, CodeLookup codes, String instance) throws IOException {
         Binding binding = admissible.binding();
         String serial = admissible.signerSerialHex();
         Optional<StationDirectory.Station> station = registry.stations().find(binding.stationId());
@@ -140,7 +144,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
             return reject(ProblemType.ENVELOPE_STATION_UNKNOWN, "station " + binding.stationId()
                     + " with certificate serial " + serial + " was not enrolled at this registry", instance);
         }
-        if (registry.codes().find(binding.codeId()).isEmpty()) {
+        if (codes.find(binding.codeId()).isEmpty()) {
             return reject(ProblemType.ENVELOPE_CODE_UNKNOWN, "code " + binding.codeId()
                     + " was not issued by this registry", instance);
         }

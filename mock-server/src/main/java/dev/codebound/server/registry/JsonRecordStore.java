@@ -3,12 +3,14 @@ package dev.codebound.server.registry;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.codebound.protocol.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +28,8 @@ final class JsonRecordStore<T> {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            // Registered after the JavaTimeModule, so it reads instants in its place.
+            .registerModule(new SimpleModule().addDeserializer(Instant.class, new UtcInstantDeserializer()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

@@ -53,6 +53,21 @@ public final class TrustBundlePublisher {
 
     /** The signed bytes of the current bundle, publishing a new one first if revocations changed. */
     public synchronized byte[] current() throws IOException {
+        refresh();
+        return published.clone();
+    }
+
+    /**
+     * The current bundle as an object (for the registry's own checks), publishing a new one first if
+     * revocations changed. Asked for every envelope accepted, so it copies nothing.
+     */
+    public synchronized TrustBundle currentBundle() throws IOException {
+        refresh();
+        return publishedBundle;
+    }
+
+    /** Makes the published bundle current: taken up from the store, or a new one published. */
+    private void refresh() throws IOException {
         while (true) {
             takeUpPublished();
             Set<String> revokedStations = stations.revokedSerials();
@@ -61,7 +76,7 @@ public final class TrustBundlePublisher {
                     && publishedBundle.revokedCodeIds().containsAll(revokedCodes)
                     && publishedBundle.suites().keySet().equals(acceptedSuites)
                     && publishedBundle.envelopeFormats().equals(ENVELOPE_FORMATS)) {
-                return published.clone();
+                return;
             }
             long previous = publishedBundle == null ? 0 : publishedBundle.sequence();
             TrustBundle bundle = keyring.trustBundle(previous + 1, clock.instant(), Set.of(),
@@ -73,16 +88,10 @@ public final class TrustBundlePublisher {
             if (store.publish(previous, bundle.sequence(), signed)) {
                 published = signed;
                 publishedBundle = bundle;
-                return signed.clone();
+                return;
             }
             // Another node published first: take its bundle up and check it again.
         }
-    }
-
-    /** The current bundle as an object (for the registry's own checks). */
-    public synchronized TrustBundle currentBundle() throws IOException {
-        current();
-        return publishedBundle;
     }
 
     /** Takes up the store's bundle when it is newer than this node's (another node published it). */

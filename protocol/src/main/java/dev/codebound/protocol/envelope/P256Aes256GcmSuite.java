@@ -65,6 +65,9 @@ final class P256Aes256GcmSuite extends Suite {
     private static final CMSSignatureAlgorithmNameGenerator SIGNATURE_NAMES = new DefaultCMSSignatureAlgorithmNameGenerator();
     private static final SignatureAlgorithmIdentifierFinder SIGNATURE_ALGORITHMS =
             new DefaultSignatureAlgorithmIdentifierFinder();
+    // The keys' names in the checks' messages, built once: the registry checks every envelope's signer key.
+    private final String stationKeyRole = "suite " + this + " station";
+    private final String recipientKeyRole = "suite " + this + " registry encryption";
 
     @Override
     public int id() {
@@ -78,12 +81,12 @@ final class P256Aes256GcmSuite extends Suite {
 
     @Override
     void requireStationKey(PublicKey key) {
-        KeyPairs.requireP256(key, "suite " + this + " station");
+        KeyPairs.requireP256(key, stationKeyRole);
     }
 
     @Override
     void requireRecipientKey(PublicKey key) {
-        KeyPairs.requireP256(key, "suite " + this + " registry encryption");
+        KeyPairs.requireP256(key, recipientKeyRole);
     }
 
     @Override

@@ -64,6 +64,9 @@ final class Sm2Sm4GcmSuite extends Suite {
     private static final ASN1ObjectIdentifier SM3 = GMObjectIdentifiers.sm3;
     private static final ASN1ObjectIdentifier SM2_ENCRYPT = GMObjectIdentifiers.sm2encrypt;
     private static final ASN1ObjectIdentifier SM4_GCM = GMObjectIdentifiers.sms4_gcm;
+    // The keys' names in the checks' messages, built once: the registry checks every envelope's signer key.
+    private final String stationKeyRole = "suite " + this + " station";
+    private final String recipientKeyRole = "suite " + this + " registry encryption";
 
     @Override
     public int id() {
@@ -77,12 +80,12 @@ final class Sm2Sm4GcmSuite extends Suite {
 
     @Override
     void requireStationKey(PublicKey key) {
-        KeyPairs.requireSm2(key, "suite " + this + " station");
+        KeyPairs.requireSm2(key, stationKeyRole);
     }
 
     @Override
     void requireRecipientKey(PublicKey key) {
-        KeyPairs.requireSm2(key, "suite " + this + " registry encryption");
+        KeyPairs.requireSm2(key, recipientKeyRole);
     }
 
     @Override
