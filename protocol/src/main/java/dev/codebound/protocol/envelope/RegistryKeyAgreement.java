@@ -3,11 +3,12 @@ package dev.codebound.protocol.envelope;
 import dev.codebound.protocol.cache.BoundedCache;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.InvalidKeyException;
 import java.security.Key;
 import java.security.KeyPair;
-import java.security.interfaces.ECPrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -106,7 +107,7 @@ final class RegistryKeyAgreement extends KeyAgreeRecipientInfoGenerator {
         try {
             // Validates the point: on the curve, not infinity, in the prime-order group.
             key = (ECPublicKeyParameters) ECUtil.generatePublicKeyParameter(certificate.getPublicKey());
-        } catch (java.security.InvalidKeyException e) {
+        } catch (InvalidKeyException e) {
             throw new IllegalArgumentException("the registry encryption key is not an EC key: " + e.getMessage(), e);
         }
         KeyAgreeRecipientIdentifier id = new KeyAgreeRecipientIdentifier(
