@@ -28,6 +28,12 @@ public record ProcStat(String name, long utime, long stime, long cutime, long cs
             line = Files.readString(statFile, StandardCharsets.ISO_8859_1); // any byte of a thread name decodes
         } catch (NoSuchFileException ended) {
             return Optional.empty();
+        } catch (IOException e) {
+            // A thread that ends between the open and the read fails the read with ESRCH ("No such process").
+            if (Files.notExists(statFile)) {
+                return Optional.empty();
+            }
+            throw e;
         }
         return Optional.of(parse(line));
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -33,7 +34,9 @@ import java.util.stream.Collectors;
  *
  * <p>The digest is the one the binding records (SHA-256, or SM3 for suite 2), under the station's
  * current suite; the transfer log is read only when the folder holds photos at start. A photo named
- * after a code ({@code <code id>.jpg}) is a leftover only of a capture for that same code.
+ * after a code ({@code <code id>.jpg}) is a leftover only of a capture for that same code, so one named
+ * after a code the log never captured is not even read: a folder of new photos costs no second read and
+ * hash of each.
  */
 public final class SealedLeftovers {
     /**
@@ -75,9 +78,16 @@ public final class SealedLeftovers {
         // record of an envelope the spool never got, and that photo must be sealed again.
         Set<String> spooled = Spool.peek(station.home().spool()).stream().map(SpoolEntry::id)
                 .collect(Collectors.toSet());
+        Set<String> capturedCodes = captures.values().stream()
+                .map(capture -> (String) capture.fields().get(Field.CODE_ID.jsonName())).collect(Collectors.toSet());
         Suite suite = station.envelopeSigner().suite();
         List<Leftover> leftovers = new ArrayList<>();
         for (Path photo : photos) {
+            Optional<String> namedFor = PhotoIntake.codeIdInName(photo);
+            if (namedFor.isPresent() && !capturedCodes.contains(namedFor.get())) {
+                // Named after a code never captured: a leftover of no capture, whatever its bytes; not read nor hashed.
+                continue;
+            }
             byte[] bytes;
             try {
                 bytes = reader.read(photo);
@@ -94,7 +104,7 @@ public final class SealedLeftovers {
             String codeId = (String) capture.fields().get(Field.CODE_ID.jsonName());
             // The same photo named after another code is not a leftover: the checks for that code decide.
             String entryId = capture.entryId().orElseThrow();
-            if (spooled.contains(entryId) && PhotoIntake.codeIdInName(photo).map(codeId::equals).orElse(true)) {
+            if (spooled.contains(entryId) && namedFor.map(codeId::equals).orElse(true)) {
                 leftovers.add(new Leftover(photo, entryId, codeId));
             }
         }

@@ -5,7 +5,6 @@ import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.pki.StationCredentials;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -34,7 +33,6 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
-import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
@@ -118,12 +116,8 @@ final class P256Aes256GcmSuite extends Suite {
 
     @Override
     RecipientInfoGenerator recipient(X509Certificate registryEncryption) {
-        KeyPair ephemeral = KeyPairs.generateP256();
         try {
-            return new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
-                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP)
-                    .addRecipient(registryEncryption)
-                    .setProvider(Providers.ellipticCurve());
+            return RegistryKeyAgreement.to(registryEncryption, KeyPairs.generateP256());
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("cannot encode the registry encryption certificate", e);
         }

@@ -11,6 +11,8 @@ import java.util.Objects;
 public final class StationCredentials {
     private final PrivateKey privateKey;
     private final X509Certificate certificate;
+    /** The certificate's CN once parsed: every sealed photo asks for it, and the certificate cannot change. */
+    private volatile String stationId;
 
     /** Fails if the key does not match the certificate or the key is neither P-256 (suite 1) nor SM2 (suite 2). */
     public StationCredentials(PrivateKey privateKey, X509Certificate certificate) {
@@ -30,7 +32,12 @@ public final class StationCredentials {
 
     /** The station id the registry assigned (the certificate's CN). */
     public String stationId() {
-        return Certificates.commonName(certificate);
+        String id = stationId;
+        if (id == null) {
+            id = Certificates.commonName(certificate);
+            stationId = id;
+        }
+        return id;
     }
 
     @Override
