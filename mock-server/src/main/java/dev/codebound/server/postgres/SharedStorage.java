@@ -85,7 +85,8 @@ public final class SharedStorage implements Closeable {
         return new RegistryStores(new PostgresStationStore(database, settings.refreshInterval()),
                 new PostgresEnrollmentTokenStore(database), new PostgresCodeStore(database,
                         settings.refreshInterval()), photos,
-                PostgresLogStorage.open(database, settings.refreshInterval()), new PostgresTrustBundleStore(database));
+                PostgresLogStorage.open(database, settings.refreshInterval()),
+                new PostgresTrustBundleStore(database, settings.refreshInterval()));
     }
 
     /** The upload locker every request of this node takes its locks from. */

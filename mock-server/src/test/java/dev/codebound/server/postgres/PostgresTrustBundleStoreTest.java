@@ -6,25 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** One trust bundle for every node: a publication succeeds only over the bundle it replaces. */
+/**
+ * One trust bundle for every node: a publication succeeds only over the bundle it replaces, and a
+ * node that loses one reads the winner at once, however fresh its view.
+ */
 class PostgresTrustBundleStoreTest {
     @RegisterExtension
     static final PostgresServer POSTGRES = new PostgresServer();
 
     private PostgresTrustBundleStore nodeA;
     private PostgresTrustBundleStore nodeB;
+    private Database database;
 
     @BeforeEach
     void migrate() throws Exception {
-        Database database = POSTGRES.newDatabase();
+        database = POSTGRES.newDatabase();
         SchemaMigrations.apply(database);
-        nodeA = new PostgresTrustBundleStore(database);
-        nodeB = new PostgresTrustBundleStore(database);
+        // Views that never go stale in the test: what each node knows comes from its own reads and writes.
+        nodeA = new PostgresTrustBundleStore(database, Duration.ofDays(1));
+        nodeB = new PostgresTrustBundleStore(database, Duration.ofDays(1));
     }
 
     private static byte[] bundle(String text) {
@@ -41,5 +47,18 @@ class PostgresTrustBundleStoreTest {
         assertTrue(nodeB.publish(1, 2, bundle("second by b")));
         assertFalse(nodeA.publish(1, 2, bundle("second by a")));
         assertArrayEquals(bundle("second by b"), nodeA.published().orElseThrow());
+    }
+
+    @Test
+    void aBundleAnotherNodePublishedIsReadWithinTheRefreshInterval() throws Exception {
+        PostgresTrustBundleStore refreshing = new PostgresTrustBundleStore(database, Duration.ofMillis(50));
+        assertEquals(Optional.empty(), refreshing.published());
+        assertTrue(nodeA.publish(0, 1, bundle("first by a")));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (refreshing.published().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertArrayEquals(bundle("first by a"), refreshing.published().orElseThrow(),
+                "a read after the interval starts a reload that brings the other node's bundle");
     }
 }
