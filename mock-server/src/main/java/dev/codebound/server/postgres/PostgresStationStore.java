@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,6 +31,8 @@ public final class PostgresStationStore implements StationStore {
     private final Database database;
     private final Map<String, Station> byId = new ConcurrentHashMap<>();
     private final LocalView view;
+    /** {@link #revokedSerials}: computed again after each reload and each revocation made here. */
+    private volatile Set<String> revokedSerials = Set.of();
 
     /** Opens the store over a migrated database, loading every station. */
     public PostgresStationStore(Database database, Duration refreshInterval) throws IOException {
@@ -73,6 +76,7 @@ public final class PostgresStationStore implements StationStore {
             }
         });
         result.ifPresent(station -> byId.put(station.stationId(), station));
+        recomputeRevokedSerials();
         return result;
     }
 
@@ -103,6 +107,21 @@ public final class PostgresStationStore implements StationStore {
         // a revocation on this node committed must not put the unrevoked station back.
         stations.forEach(station -> byId.merge(station.stationId(), station,
                 (known, loaded) -> known.revoked() && !loaded.revoked() ? known : loaded));
+        recomputeRevokedSerials();
+    }
+
+    @Override
+    public Set<String> revokedSerials() {
+        view.touch();
+        return revokedSerials;
+    }
+
+    /**
+     * Computes the set from the view now. Synchronized so that of a reload and a revocation made here
+     * the later assignment is computed after both changes are in the view.
+     */
+    private synchronized void recomputeRevokedSerials() {
+        revokedSerials = StationStore.revokedSerialsOf(byId.values());
     }
 
     private static Optional<Station> select(Connection connection, String stationId) throws SQLException {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,11 +19,14 @@ public final class FileStationStore implements StationStore {
     private final JsonRecordStore<Station> records;
     private final Map<String, Station> byId = new ConcurrentHashMap<>();
     private final RecordChanges changes = new RecordChanges();
+    /** {@link #revokedSerials}: computed at open and again after each revocation. */
+    private volatile Set<String> revokedSerials;
 
     /** Opens (creating, owner-only) the store under {@code directory}. */
     public FileStationStore(Path directory) throws IOException {
         this.records = new JsonRecordStore<>(directory, Station.class);
         records.all().forEach(station -> byId.put(station.stationId(), station));
+        recomputeRevokedSerials();
     }
 
     @Override
@@ -48,6 +52,7 @@ public final class FileStationStore implements StationStore {
                     station.enrolledAt(), station.notAfter(), at, note, station.sm2SerialHex());
             records.put(stationId, revoked);
             byId.put(stationId, revoked);
+            recomputeRevokedSerials();
             return Optional.of(revoked);
         });
     }
@@ -60,5 +65,19 @@ public final class FileStationStore implements StationStore {
     @Override
     public List<Station> all() {
         return List.copyOf(byId.values());
+    }
+
+    @Override
+    public Set<String> revokedSerials() {
+        return revokedSerials;
+    }
+
+    /**
+     * Computes the set from the stations in memory now. Synchronized so that of two revocations of
+     * different stations the later assignment is computed after both are in memory (each calls this
+     * after its own change, and the last to enter sees every change made before it).
+     */
+    private synchronized void recomputeRevokedSerials() {
+        revokedSerials = StationStore.revokedSerialsOf(byId.values());
     }
 }

@@ -3,8 +3,12 @@ package dev.codebound.server.registry;
 import dev.codebound.server.registry.StationDirectory.Station;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Where the enrolled stations are kept: the storage seam behind {@link StationDirectory} (the
@@ -47,4 +51,20 @@ public interface StationStore {
 
     /** Every station, in no particular order. */
     List<Station> all();
+
+    /**
+     * The serial numbers of every revoked station's certificates, P-256 and SM2, from memory, as
+     * {@link #find} sees them. Asked for every envelope accepted (through the trust bundle), so a
+     * store keeps it up to date with each revocation it makes or loads instead of computing it from
+     * every station on each call.
+     */
+    Set<String> revokedSerials();
+
+    /** The serial numbers of the revoked ones among {@code stations}: what {@link #revokedSerials} answers. */
+    static Set<String> revokedSerialsOf(Collection<Station> stations) {
+        return stations.stream().filter(Station::revoked)
+                .flatMap(station -> Stream.concat(Stream.of(station.serialHex()),
+                        Optional.ofNullable(station.sm2SerialHex()).stream()))
+                .collect(Collectors.toUnmodifiableSet());
+    }
 }

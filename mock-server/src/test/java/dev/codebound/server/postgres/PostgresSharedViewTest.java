@@ -32,14 +32,18 @@ class PostgresSharedViewTest {
     void aStationRevokedOnOneNodeIsRevokedOnTheOtherAfterItsRefresh() throws Exception {
         PostgresStationStore first = new PostgresStationStore(database, NEVER_ON_ITS_OWN);
         PostgresStationStore second = new PostgresStationStore(database, NEVER_ON_ITS_OWN);
-        first.add(new Station("ST-AAAAAAAA", "0a", "ff".repeat(32), T0, T0.plusSeconds(86_400), null, null, null));
+        first.add(new Station("ST-AAAAAAAA", "0a", "ff".repeat(32), T0, T0.plusSeconds(86_400), null, null, "0b"));
         second.refresh();
         assertFalse(second.find("ST-AAAAAAAA").orElseThrow().revoked());
+        assertEquals(Set.of(), second.revokedSerials());
 
         first.revoke("ST-AAAAAAAA", T0.plusSeconds(60), "stolen");
         assertTrue(first.find("ST-AAAAAAAA").orElseThrow().revoked(), "the revoking node refuses it at once");
+        assertEquals(Set.of("0a", "0b"), first.revokedSerials(), "both of its certificates, at once");
+        assertEquals(Set.of(), second.revokedSerials(), "not before the other node's refresh");
         second.refresh();
         assertTrue(second.find("ST-AAAAAAAA").orElseThrow().revoked(), "the other node after its refresh");
+        assertEquals(Set.of("0a", "0b"), second.revokedSerials(), "its revoked serials with it");
     }
 
     @Test
