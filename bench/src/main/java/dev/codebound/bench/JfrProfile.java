@@ -49,6 +49,19 @@ public final class JfrProfile {
         return summary;
     }
 
+    /** Prints a summary from {@link #stopAndSummarize}, one key per line, nested maps indented under theirs. */
+    @SuppressWarnings("unchecked")
+    public static void print(Map<String, Object> summary, String indent) {
+        for (Map.Entry<String, Object> entry : summary.entrySet()) {
+            if (entry.getValue() instanceof Map<?, ?> nested) {
+                System.out.println(indent + entry.getKey() + ":");
+                print((Map<String, Object>) nested, indent + "  ");
+            } else {
+                System.out.println(indent + entry.getKey() + ": " + entry.getValue());
+            }
+        }
+    }
+
     public static Map<String, Object> summarize(Path file, String eventType) throws IOException {
         Map<String, Integer> topFrames = new HashMap<>();
         Map<String, Integer> kinds = new HashMap<>();

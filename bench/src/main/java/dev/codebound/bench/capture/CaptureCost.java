@@ -1,27 +1,22 @@
 package dev.codebound.bench.capture;
 
-import dev.codebound.agent.cli.AgentCommand;
-import dev.codebound.agent.cli.AgentEnvironment;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.bench.BenchMain;
+import dev.codebound.bench.InProcessAgent;
 import dev.codebound.bench.JfrProfile;
+import dev.codebound.bench.Median;
 import dev.codebound.bench.capture.ThreadTicks.Cpu;
 import dev.codebound.bench.e2e.Fleet;
 import dev.codebound.protocol.code.IssuedCode;
 import dev.codebound.protocol.photo.jpeg.JpegDecoder;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.testkit.SamplePhotos;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -30,7 +25,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.ToDoubleFunction;
 import jdk.jfr.Recording;
-import picocli.CommandLine;
 
 /**
  * Capture's CPU per photo in one running process, as {@code serve} and a long-running {@code watch}
@@ -115,12 +109,12 @@ public final class CaptureCost {
         int needed = (warmup + (jfr == null ? 0 : 1)) * n + rounds * (n + 1);
         List<IssuedCode> codes;
         try (MockRegistry registry = Fleet.registry(work.resolve("registry"))) {
-            agent(environment, null, "init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+            InProcessAgent.run(environment, null, "init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
                     registry.caCertificateFile().toString(), "--schools", "10337");
             Map<String, String> enrolling = new HashMap<>(environment);
             enrolling.put("CODEBOUND_ENROLLMENT_TOKEN", registry.registry().enrollment()
                     .issueToken(Duration.ofHours(1), "capture bench").token());
-            agent(enrolling, null, "enroll");
+            InProcessAgent.run(enrolling, null, "enroll");
             codes = Fleet.codes(registry, needed, 1);
         }
         List<byte[]> photos = new ArrayList<>(n);
@@ -168,7 +162,7 @@ public final class CaptureCost {
             bench.watchOnce(photos);
             Map<String, Object> summary = JfrProfile.stopAndSummarize(recording, jfr);
             System.out.println("flight recording of one more " + n + "-photo run (not timed): " + jfr);
-            print(summary, "  ");
+            JfrProfile.print(summary, "  ");
         }
     }
 
@@ -182,7 +176,7 @@ public final class CaptureCost {
             scans.append(code.text()).append('\n');
         }
         ThreadTicks before = ThreadTicks.now();
-        agent(environment, scans.toString(), "watch", "--once", "--code-stdin", "--settle", "0", folder.toString());
+        InProcessAgent.run(environment, scans.toString(), "watch", "--once", "--code-stdin", "--settle", "0", folder.toString());
         Cpu used = ThreadTicks.now().since(before);
         try (var done = Files.list(folder.resolve("done"))) {
             long spooled = done.count();
@@ -206,20 +200,6 @@ public final class CaptureCost {
         return (threads.getCurrentThreadCpuTime() - before) / 1e6 / photos.size();
     }
 
-    private static void agent(Map<String, String> environment, String stdin, String... args) {
-        byte[] input = stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8);
-        CommandLine command = AgentCommand.commandLine(new AgentEnvironment(environment,
-                new ByteArrayInputStream(input), false));
-        StringWriter output = new StringWriter();
-        command.setOut(new PrintWriter(output));
-        command.setErr(new PrintWriter(output));
-        int exit = command.execute(args);
-        if (exit != 0) {
-            throw new IllegalStateException("codebound-agent " + args[0] + " failed with exit code " + exit + ":\n"
-                    + output);
-        }
-    }
-
     private static void row(String label, List<Cpu> values) {
         System.out.printf(Locale.ROOT, "  %-60s %8.2f %6.2f %7.2f %15.2f %19.2f%n", label, median(values, Cpu::total),
                 median(values, Cpu::user), median(values, Cpu::system), median(values, Cpu::compiler),
@@ -227,21 +207,6 @@ public final class CaptureCost {
     }
 
     private static double median(List<Cpu> values, ToDoubleFunction<Cpu> figure) {
-        List<Double> sorted = new ArrayList<>(values.stream().map(figure::applyAsDouble).toList());
-        Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void print(Map<String, Object> map, String indent) {
-        for (Map.Entry<String, Object> entry : map.entrySet()) {
-            if (entry.getValue() instanceof Map<?, ?> nested) {
-                System.out.println(indent + entry.getKey() + ":");
-                print((Map<String, Object>) nested, indent + "  ");
-            } else {
-                System.out.println(indent + entry.getKey() + ": " + entry.getValue());
-            }
-        }
+        return Median.of(values.stream().map(figure::applyAsDouble).toList());
     }
 }

@@ -1,5 +1,6 @@
 package dev.codebound.bench.tls;
 
+import dev.codebound.bench.Median;
 import dev.codebound.bench.Photos;
 import dev.codebound.bench.e2e.Fleet;
 import dev.codebound.bench.e2e.PutLoad;
@@ -14,7 +15,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,12 +89,12 @@ public final class TlsEngineCost {
                     PARALLEL, rounds, Files.readString(Path.of("/proc/loadavg")).trim());
             System.out.printf("%-10s %28s %14s%n", "engine", "server CPU us/request (med)", "files/s (med)");
             for (SslProvider engine : engines) {
-                System.out.printf("%-10s %28.1f %14.1f   per round: %s%n", engine, median(cpuMicros.get(engine)),
-                        median(filesPerSecond.get(engine)), cpuMicros.get(engine).stream()
+                System.out.printf("%-10s %28.1f %14.1f   per round: %s%n", engine, Median.of(cpuMicros.get(engine)),
+                        Median.of(filesPerSecond.get(engine)), cpuMicros.get(engine).stream()
                                 .map(v -> String.format("%.0f", v)).toList());
             }
             System.out.printf("BoringSSL / JDK server CPU: %.2f%n",
-                    median(cpuMicros.get(SslProvider.OPENSSL)) / median(cpuMicros.get(SslProvider.JDK)));
+                    Median.of(cpuMicros.get(SslProvider.OPENSSL)) / Median.of(cpuMicros.get(SslProvider.JDK)));
         }
     }
 
@@ -111,12 +111,5 @@ public final class TlsEngineCost {
             }
         }
         return total;
-    }
-
-    private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -1,8 +1,6 @@
 package dev.codebound.bench.upload;
 
 import dev.codebound.agent.audit.TransferLog;
-import dev.codebound.agent.cli.AgentCommand;
-import dev.codebound.agent.cli.AgentEnvironment;
 import dev.codebound.agent.desk.DeskService;
 import dev.codebound.agent.retention.RetentionPolicy;
 import dev.codebound.agent.retention.RetentionSweep;
@@ -14,22 +12,19 @@ import dev.codebound.agent.upload.ProgressListener;
 import dev.codebound.agent.upload.StationUpload;
 import dev.codebound.agent.upload.UploadSettings;
 import dev.codebound.bench.BenchMain;
+import dev.codebound.bench.InProcessAgent;
 import dev.codebound.bench.JfrProfile;
+import dev.codebound.bench.Median;
 import dev.codebound.bench.capture.ThreadTicks;
 import dev.codebound.bench.capture.ThreadTicks.Cpu;
 import dev.codebound.bench.sidebyside.RegistryAdmin;
 import dev.codebound.bench.sidebyside.RegistryServer;
 import dev.codebound.testkit.SamplePhotos;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +32,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.ToDoubleFunction;
 import jdk.jfr.Recording;
-import picocli.CommandLine;
 
 /**
  * The station's upload in one running process, as {@code serve}'s upload scheduler runs it
@@ -162,11 +156,11 @@ public final class UploadCost {
         try (RegistryServer registry = RegistryServer.start(serverJar.toAbsolutePath(), work.resolve("registry"),
                 work.resolve("registry.log"))) {
             RegistryAdmin admin = new RegistryAdmin(registry);
-            agent(environment, null, "init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
+            InProcessAgent.run(environment, null, "init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
                     registry.caCertificate().toString(), "--schools", Integer.toString(RegistryAdmin.SCHOOL));
             Map<String, String> enrolling = new HashMap<>(environment);
             enrolling.put("CODEBOUND_ENROLLMENT_TOKEN", admin.enrollmentToken("upload bench"));
-            agent(enrolling, null, "enroll");
+            InProcessAgent.run(enrolling, null, "enroll");
             StationContext station = StationContext.load(new StationHome(home), environment, Clock.systemUTC());
             UploadCost bench = new UploadCost(work, environment, registry, admin, station, parallel);
 
@@ -203,7 +197,7 @@ public final class UploadCost {
                     marginal.stream().map(s -> String.format(Locale.ROOT, "%.2f+%.2f", s.station().total(),
                             s.registry().total())).toList()));
             System.out.printf(Locale.ROOT, "  files/s of the %d-photo runs (median, per round): %.1f %s%n", n,
-                    medianOf(filesPerSecond), filesPerSecond.stream()
+                    Median.of(filesPerSecond), filesPerSecond.stream()
                             .map(f -> String.format(Locale.ROOT, "%.1f", f)).toList());
             if (jfr != null) {
                 bench.captureIntoSpool(photos);
@@ -212,7 +206,7 @@ public final class UploadCost {
                 Map<String, Object> summary = JfrProfile.stopAndSummarize(recording, jfr);
                 System.out.println("flight recording of one more " + n + "-photo upload (not timed; the station's "
                         + "JVM only): " + jfr);
-                print(summary, "  ");
+                JfrProfile.print(summary, "  ");
             }
         }
     }
@@ -265,21 +259,7 @@ public final class UploadCost {
             Files.write(folder.resolve(codes.get(i).codeId() + ".jpg"), photos.get(i));
             scans.append(codes.get(i).text()).append('\n');
         }
-        agent(environment, scans.toString(), "watch", "--once", "--code-stdin", "--settle", "0", folder.toString());
-    }
-
-    private static void agent(Map<String, String> environment, String stdin, String... args) {
-        byte[] input = stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8);
-        CommandLine command = AgentCommand.commandLine(new AgentEnvironment(environment,
-                new ByteArrayInputStream(input), false));
-        StringWriter output = new StringWriter();
-        command.setOut(new PrintWriter(output));
-        command.setErr(new PrintWriter(output));
-        int exit = command.execute(args);
-        if (exit != 0) {
-            throw new IllegalStateException("codebound-agent " + args[0] + " failed with exit code " + exit + ":\n"
-                    + output);
-        }
+        InProcessAgent.run(environment, scans.toString(), "watch", "--once", "--code-stdin", "--settle", "0", folder.toString());
     }
 
     private static void row(String label, List<Sample> values) {
@@ -291,25 +271,6 @@ public final class UploadCost {
     }
 
     private static double median(List<Sample> values, ToDoubleFunction<Sample> figure) {
-        return medianOf(values.stream().map(figure::applyAsDouble).toList());
-    }
-
-    private static double medianOf(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void print(Map<String, Object> map, String indent) {
-        for (Map.Entry<String, Object> entry : map.entrySet()) {
-            if (entry.getValue() instanceof Map<?, ?> nested) {
-                System.out.println(indent + entry.getKey() + ":");
-                print((Map<String, Object>) nested, indent + "  ");
-            } else {
-                System.out.println(indent + entry.getKey() + ": " + entry.getValue());
-            }
-        }
+        return Median.of(values.stream().map(figure::applyAsDouble).toList());
     }
 }
