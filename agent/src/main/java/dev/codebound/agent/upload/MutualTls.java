@@ -31,7 +31,8 @@ import okhttp3.TlsVersion;
  * registry-issued certificate, and the registry CA certificate is the <em>only</em> trust anchor
  * (no system CAs, so a public CA cannot vouch for an impostor registry). TLS 1.3 and 1.2 only,
  * AEAD cipher suites only, AES-GCM or ChaCha20-Poly1305 offered first as this JVM's JIT makes
- * cheaper ({@link CipherSuiteOrder}); OkHttp's hostname verification stays on.
+ * cheaper ({@link CipherSuiteOrder}); OkHttp's hostname verification stays on. Nagle's algorithm
+ * is off on the connections ({@link NoDelaySocketFactory}).
  */
 public final class MutualTls {
     private static final CipherSuiteOrder CIPHER_SUITE_ORDER = CipherSuiteOrder.forThisJvm();
@@ -123,6 +124,7 @@ public final class MutualTls {
                 .tlsVersions(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2)
                 .build();
         return new OkHttpClient.Builder()
+                .socketFactory(new NoDelaySocketFactory())
                 .sslSocketFactory(context.getSocketFactory(), trustManager)
                 .connectionSpecs(List.of(spec))
                 .connectTimeout(Duration.ofSeconds(15))

@@ -116,6 +116,22 @@ class MutualTlsTest {
     }
 
     @Test
+    void connectionsHaveNaglesAlgorithmOff() throws Exception {
+        startServer(registry, List.of("localhost", "127.0.0.1"));
+        boolean[] noDelay = new boolean[1];
+        OkHttpClient client = MutualTls.fromPkcs12(pkcs12, PASSWORD, writeCa(registry))
+                .addNetworkInterceptor(chain -> {
+                    noDelay[0] = chain.connection().socket().getTcpNoDelay();
+                    return chain.proceed(chain.request());
+                })
+                .build();
+        try (Response response = get(client)) {
+            assertEquals(204, response.code());
+        }
+        assertTrue(noDelay[0], "the upload's connection must not wait for acknowledgements before sending");
+    }
+
+    @Test
     void pemKeyAndCertificateWorkToo() throws Exception {
         startServer(registry, List.of("localhost", "127.0.0.1"));
         Path key = temp.resolve("station.key.pem");
