@@ -92,6 +92,16 @@ final class CodeboundStation implements AutoCloseable {
                 serverCpu, watch.maxRssKiB(), 0, load);
     }
 
+    /**
+     * Captures and uploads {@code photos} once, unmeasured, as {@code capture} and {@code upload} would: the
+     * registry's JIT then starts the measured rounds past its first minutes, as a registry that has served
+     * stations for a while is. The agent's commands stay fresh processes in every measured round.
+     */
+    void warmUp(int index, Path photos, int expected) throws IOException, InterruptedException {
+        capture(Subject.CAPTURE, "warmup-capture-" + index, javaJar, 0, photos);
+        upload(Subject.UPLOAD, "warmup-upload-" + index, javaJar, 0, expected);
+    }
+
     /** Uploads everything captured with {@code upload --parallel P --json}, as a user runs it. */
     Measurement upload(int round, int expected) throws IOException, InterruptedException {
         return upload(Subject.UPLOAD, "upload-r" + round, javaJar, round, expected);

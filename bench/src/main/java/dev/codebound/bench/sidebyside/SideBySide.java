@@ -74,7 +74,8 @@ public final class SideBySide {
         report.note("date", started.toString());
         report.note("availableProcessors", Runtime.getRuntime().availableProcessors());
         report.note("loadAverageAtStart", Proc.loadAverage());
-        report.note("options", Map.of("photos", options.photos(), "rounds", options.rounds(), "parallel",
+        report.note("options", Map.of("photos", options.photos(), "rounds", options.rounds(), "warmup",
+                options.warmup(), "parallel",
                 options.parallel(), "countFsyncs", options.countFsyncs()));
         AgentLauncher installed = null;
         if (options.installation() != null) {
@@ -102,6 +103,10 @@ public final class SideBySide {
         Peers peers = new Peers(options.peers(), options.parallel(), rusage, logs);
         try (CodeboundStation codebound = CodeboundStation.start(options, rusage, work, logs)) {
             log("registry and station ready");
+            for (int round = 1; round <= options.warmup(); round++) {
+                log("warm-up round %d of Codebound's capture and upload (not measured)", round);
+                codebound.warmUp(round, photos, options.photos());
+            }
             for (int round = 1; round <= options.rounds(); round++) {
                 measured(report, peers.rclone(round, photos));
                 measured(report, peers.tus(round, photos));

@@ -7,6 +7,8 @@ import java.nio.file.Path;
  *
  * @param photos how many photos every subject moves per round
  * @param rounds interleaved rounds (the table shows medians over them)
+ * @param warmup unmeasured rounds of Codebound's capture and upload before the first measured round, so that
+ *               the registry (a server that runs for months) is measured with its JIT past its first minutes
  * @param parallel transfers in flight for every subject (rclone --transfers, tus concurrency, upload --parallel)
  * @param countFsyncs whether to run the separate, unmeasured strace pass that counts fsyncs
  * @param peers a writable copy of the peer scripts with {@code tus/node_modules} installed
@@ -17,7 +19,7 @@ import java.nio.file.Path;
  * @param work scratch directory (photos, registry data, station home, peer stores); deleted at the end
  * @param out the JSON file written with every raw figure
  */
-record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyncs, Path peers, Path agentJar,
+record SideBySideOptions(int photos, int rounds, int warmup, int parallel, boolean countFsyncs, Path peers, Path agentJar,
         Path serverJar, Path installation, Path work, Path out) {
     /**
      * The station keeps at most this many scanned codes (docs/agent.md, {@code watch}); a round scans one
@@ -26,11 +28,13 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
     static final int MAX_PHOTOS = 2000;
 
     static final String USAGE = """
-            usage: java -jar bench/target/codebound-bench.jar sidebyside [--photos N] [--rounds R] [--parallel P]
-                   [--no-fsync] [--peers DIR] [--agent-jar FILE] [--server-jar FILE] [--installation DIR]
+            usage: java -jar bench/target/codebound-bench.jar sidebyside [--photos N] [--rounds R] [--warmup W]
+                   [--parallel P] [--no-fsync] [--peers DIR] [--agent-jar FILE] [--server-jar FILE] [--installation DIR]
                    [--work DIR] [--out FILE]
               --photos N        spec-valid 480x640 photos per round (default 1000, at most 2000)
               --rounds R        interleaved rounds; the table shows medians (default 3)
+              --warmup W        unmeasured rounds of Codebound's capture and upload first, so that the registry
+                                is measured warm (default 1; 0 measures a registry started just before)
               --parallel P      transfers at once for every subject (default 4)
               --no-fsync        skip the separate strace pass that counts fsyncs per photo
               --peers DIR       copy of the peer scripts with tus/node_modules installed (default /tmp/peers)
@@ -47,6 +51,7 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
     static SideBySideOptions parse(String[] args) {
         int photos = 1000;
         int rounds = 3;
+        int warmup = 1;
         int parallel = 4;
         boolean countFsyncs = true;
         Path peers = Path.of("/tmp/peers");
@@ -60,6 +65,7 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
             switch (option) {
                 case "--photos" -> photos = positive(option, value(args, ++i, option));
                 case "--rounds" -> rounds = positive(option, value(args, ++i, option));
+                case "--warmup" -> warmup = atLeast(0, option, value(args, ++i, option));
                 case "--parallel" -> parallel = positive(option, value(args, ++i, option));
                 case "--no-fsync" -> countFsyncs = false;
                 case "--peers" -> peers = Path.of(value(args, ++i, option));
@@ -75,14 +81,14 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
             throw new IllegalArgumentException("--photos " + photos + " is more than " + MAX_PHOTOS
                     + ", the number of scanned codes a station keeps; run at most " + MAX_PHOTOS);
         }
-        return new SideBySideOptions(photos, rounds, parallel, countFsyncs, peers.toAbsolutePath(),
+        return new SideBySideOptions(photos, rounds, warmup, parallel, countFsyncs, peers.toAbsolutePath(),
                 agentJar.toAbsolutePath(), serverJar.toAbsolutePath(),
                 installation == null ? null : installation.toAbsolutePath(), work == null ? null : work.toAbsolutePath(),
                 out.toAbsolutePath());
     }
 
     SideBySideOptions withWork(Path directory) {
-        return new SideBySideOptions(photos, rounds, parallel, countFsyncs, peers, agentJar, serverJar, installation,
+        return new SideBySideOptions(photos, rounds, warmup, parallel, countFsyncs, peers, agentJar, serverJar, installation,
                 directory, out);
     }
 
@@ -94,14 +100,19 @@ record SideBySideOptions(int photos, int rounds, int parallel, boolean countFsyn
     }
 
     private static int positive(String option, String text) {
+        return atLeast(1, option, text);
+    }
+
+    private static int atLeast(int least, String option, String text) {
         int value;
         try {
             value = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            value = 0;
+            value = least - 1;
         }
-        if (value < 1) {
-            throw new IllegalArgumentException(option + " must be a whole number of at least 1, not '" + text + "'");
+        if (value < least) {
+            throw new IllegalArgumentException(option + " must be a whole number of at least " + least + ", not '"
+                    + text + "'");
         }
         return value;
     }
