@@ -60,8 +60,9 @@ import java.util.Optional;
  * appended meanwhile and renames it into place: a crash leaves the old journal or the new one.
  *
  * <p><b>Crashes.</b> An append that a crash cut short leaves a torn last record, never
- * acknowledged (the writer had not synced it); readers skip it and the next process that takes
- * the journal lock cuts it. A record after it is impossible: every writer cuts before appending.
+ * acknowledged (the writer had not synced it); the next user of the file cuts it, under the
+ * journal lock, where no append is half done. A record after it is impossible: every writer reads
+ * (and so cuts) under the lock before appending.
  *
  * <p>The parsed codes are kept in memory and the file read again only when it changed (another
  * inode, size or modification time), and then only what was appended: a lookup per photo costs a
