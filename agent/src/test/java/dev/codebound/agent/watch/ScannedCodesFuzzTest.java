@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.codebound.protocol.io.GroupCommitJournal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,7 +22,8 @@ import java.util.Optional;
  * a photo with its code and which survive crashes, disk faults and hand edits
  * (docs/security-fuzzing.md): the journal ({@code scanned-codes.journal}), and an older agent's
  * {@code scanned-codes.json}, read once to carry its codes over. Seeds: files the real
- * {@link ScannedCodes} (and the agent before the journal) wrote, one with a torn last record.
+ * {@link ScannedCodes} (and the agent before the journal) wrote, one with a torn last record, and
+ * their records one per line.
  */
 class ScannedCodesFuzzTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2027-06-01T12:00:00Z"), ZoneOffset.UTC);
@@ -32,6 +38,28 @@ class ScannedCodesFuzzTest {
     void file(byte[] input) throws IOException {
         Path journal = freshHome().resolve("scanned-codes.journal");
         Files.write(journal, input);
+        if (lookUp(journal, journal)) {
+            assertEquals(0, ScannedCodesFiles.cutBytes(journal), "a lookup leaves no torn tail behind");
+        }
+    }
+
+    /**
+     * As {@link #file}, with each line of the input framed as a record (its length and a CRC32C the
+     * fuzzer could hardly forge), so that what a record holds is fuzzed, not only its framing.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void records(byte[] input) throws IOException {
+        Path journal = freshHome().resolve("scanned-codes.journal");
+        List<byte[]> payloads = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= input.length; i++) {
+            if (i == input.length || input[i] == '\n') {
+                payloads.add(Arrays.copyOfRange(input, start, i));
+                start = i + 1;
+            }
+        }
+        Files.write(journal, GroupCommitJournal.header());
+        Files.write(journal, GroupCommitJournal.frame(payloads), StandardOpenOption.APPEND);
         if (lookUp(journal, journal)) {
             assertEquals(0, ScannedCodesFiles.cutBytes(journal), "a lookup leaves no torn tail behind");
         }
