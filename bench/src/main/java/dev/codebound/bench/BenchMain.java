@@ -1,6 +1,7 @@
 package dev.codebound.bench;
 
 import dev.codebound.bench.capture.CaptureCost;
+import dev.codebound.bench.capture.ScanCost;
 import dev.codebound.bench.desk.DeskLatency;
 import dev.codebound.bench.e2e.EndToEndSuite;
 import dev.codebound.bench.e2e.ResumeSuite;
@@ -29,7 +30,9 @@ import java.util.Map;
  * {@code java -jar codebound-bench.jar sidebyside [options]} runs the comparison with the peers instead
  * (see {@link SideBySide}); {@code java -jar codebound-bench.jar desk [options]} measures the capture desk's
  * latency (see {@link DeskLatency}); {@code java -jar codebound-bench.jar capture [options]} measures capture's CPU
- * per photo in one running process (see {@link CaptureCost}); {@code java -jar codebound-bench.jar upload [options]}
+ * per photo in one running process (see {@link CaptureCost}); {@code java -jar codebound-bench.jar scans [options]}
+ * the CPU of one scan remembered for photos named by code (see {@link ScanCost});
+ * {@code java -jar codebound-bench.jar upload [options]}
  * the station's upload in one running process, as {@code serve} runs it (see {@link UploadCost});
  * {@code java -jar codebound-bench.jar nodes [options]}
  * measures the registry's
@@ -49,6 +52,10 @@ public final class BenchMain {
         }
         if (args.length > 0 && args[0].equals("capture")) {
             CaptureCost.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("scans")) {
+            ScanCost.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("upload")) {
@@ -78,6 +85,8 @@ public final class BenchMain {
                             + "       java -jar codebound-bench.jar desk --help         (the capture desk's latency)\n"
                             + "       java -jar codebound-bench.jar capture --help      (capture's CPU per photo in one "
                             + "JVM)\n"
+                            + "       java -jar codebound-bench.jar scans --help        (one scan remembered for photos "
+                            + "named by code)\n"
                             + "       java -jar codebound-bench.jar upload --help       (the station's upload in one "
                             + "JVM, as serve runs it)\n"
                             + "       java -jar codebound-bench.jar nodes --help        (one and two registry nodes over "

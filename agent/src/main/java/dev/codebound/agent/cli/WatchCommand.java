@@ -113,7 +113,7 @@ final class WatchCommand implements Callable<Integer> {
     private PhotoPairing pairing;
     /** Pairing decisions printed but not yet in the transfer log (written with the next batch). */
     private final List<PhotoPairing.Event> unlogged = new ArrayList<>();
-    /** Scans verified but not yet in scanned-codes.json: written together, once per batch of scans. */
+    /** Scans verified but not yet in the scanned codes' journal: appended together, once per batch of scans. */
     private final List<VerifiedCode> unremembered = new ArrayList<>();
     private boolean reportedBusy;
 
@@ -185,6 +185,9 @@ final class WatchCommand implements Callable<Integer> {
                 }
                 if (pairing != null) {
                     note(pairing.expireIfIdle());
+                } else {
+                    // A watch may run for days: codes must leave the file after three days even if nothing is scanned.
+                    scanned.dropExpired(Instant.now());
                 }
                 HotFolder.Look look = folder.look();
                 handleArrivals(look);
@@ -223,7 +226,7 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes the scans verified since the last write, in one durable replacement of scanned-codes.json. */
+    /** Appends the scans verified since the last write to the scanned codes, with one sync. */
     private void rememberScans() throws IOException {
         scanned.remember(unremembered, Instant.now());
         unremembered.clear();

@@ -19,7 +19,7 @@ import java.util.Map;
  * registry-clock.properties  how far this computer's clock was from the registry's, last measured
  * spool/                sealed envelopes waiting for upload, and their state
  * receipts/             the registry's signed receipts, verified, one per delivered envelope
- * scanned-codes.json    codes scanned for the hot folder ({@code watch}), without photos
+ * scanned-codes.journal  codes scanned for the hot folder ({@code watch}), without photos
  * log/                  the hash-chained transfer log
  * desk-token            the desk page's access token while {@code serve} runs
  * retention/            the hot folders {@code watch} used and what the last retention sweep could not delete
@@ -118,8 +118,9 @@ public record StationHome(Path root) {
         return receipts().resolve(entryId + ".json");
     }
 
+    /** The codes scanned for the hot folder: an append-only journal (an older agent's {@code scanned-codes.json} is carried into it). */
     public Path scannedCodes() {
-        return root.resolve("scanned-codes.json");
+        return root.resolve("scanned-codes.journal");
     }
 
     public Path log() {

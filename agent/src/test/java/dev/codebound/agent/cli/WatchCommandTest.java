@@ -12,6 +12,7 @@ import dev.codebound.registry.junit.IssuedCode;
 import dev.codebound.testkit.SamplePhotos;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -152,6 +153,27 @@ class WatchCommandTest {
     }
 
     /** Where watch keeps the original of the photo sealed for {@code code}: {@code done/<entry id>.jpg}. */
+    /**
+     * A code remembered by an agent from before the scanned codes' journal (in its
+     * {@code scanned-codes.json}) still names its photo after the upgrade: the file is carried into
+     * the journal, then replaced by one that older agent refuses.
+     */
+    @Test
+    void aCodeRememberedBeforeTheJournalStillNamesItsPhoto() throws Exception {
+        IssuedCode code = registry.issueCode();
+        Path legacy = station.station().scannedCodes().resolveSibling("scanned-codes.json");
+        Files.writeString(legacy, "{\"codes\":[{\"codeId\":\"" + code.codeId() + "\",\"text\":\"" + code.text()
+                + "\",\"scannedAt\":\"" + Instant.now() + "\"}]}");
+        Path folder = Files.createDirectories(temp.resolve("camera-after-upgrade"));
+        Files.write(folder.resolve(code.codeId() + ".jpg"), SamplePhotos.good(14));
+
+        CliRun watch = station.run("watch", folder.toString(), "--once", "--settle", "0");
+        assertEquals(ExitCodes.OK, watch.exitCode(), watch::both);
+        assertTrue(Files.exists(original(folder, code)), watch::both);
+        assertTrue(Files.readString(legacy).startsWith("{\"codes\":\"moved to scanned-codes.journal"),
+                Files.readString(legacy));
+    }
+
     private static Path original(Path folder, IssuedCode code) throws Exception {
         String entry = Spool.peek(station.station().spool()).stream()
                 .filter(candidate -> candidate.info().codeId().equals(code.codeId())).findFirst().orElseThrow().id();

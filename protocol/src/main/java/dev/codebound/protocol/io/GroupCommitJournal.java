@@ -133,6 +133,66 @@ public final class GroupCommitJournal implements Closeable {
         }
     }
 
+    /**
+     * The bytes every journal file starts with, for a writer that appends to a journal file itself
+     * (see {@link #frame} and {@link #replayFrom}).
+     */
+    public static byte[] header() {
+        return HEADER.clone();
+    }
+
+    /**
+     * {@code records} framed exactly as {@link #append} writes them, for a file that several
+     * processes append to under an OS lock (the station's scanned codes): such a writer cannot
+     * use this class's single writer thread, but shares its format, replay and torn-tail rule.
+     *
+     * @throws IllegalArgumentException if a record is longer than {@link #MAX_RECORD_BYTES}
+     */
+    public static byte[] frame(List<byte[]> records) {
+        int length = 0;
+        for (byte[] record : records) {
+            if (record.length > MAX_RECORD_BYTES) {
+                throw new IllegalArgumentException("a journal record of " + record.length + " bytes is longer than "
+                        + MAX_RECORD_BYTES);
+            }
+            length += framedLength(record);
+        }
+        ByteBuffer framed = ByteBuffer.allocate(length);
+        records.forEach(record -> frame(record, framed));
+        return framed.array();
+    }
+
+    /**
+     * Calls {@code replay} with every intact record's payload from {@code position} on (the end of
+     * the header, or of an intact record read before), in order, up to the first record that is
+     * incomplete or fails its CRC; cuts nothing and does not check the header.
+     *
+     * @return the end of the last intact record: where the next record goes, once a torn tail is cut
+     */
+    public static long replayFrom(FileChannel channel, long position, Consumer<ByteBuffer> replay)
+            throws IOException {
+        long length = channel.size();
+        long at = position;
+        ByteBuffer prefix = ByteBuffer.allocate(RECORD_OVERHEAD);
+        while (at + RECORD_OVERHEAD <= length) {
+            prefix.clear();
+            readFully(channel, prefix, at);
+            int recordLength = prefix.getInt(0);
+            int expectedCrc = prefix.getInt(4);
+            if (recordLength < 0 || recordLength > MAX_RECORD_BYTES || at + RECORD_OVERHEAD + recordLength > length) {
+                break;
+            }
+            ByteBuffer payload = ByteBuffer.allocate(recordLength);
+            readFully(channel, payload, at + RECORD_OVERHEAD);
+            if (crc(recordLength, payload.array()) != expectedCrc) {
+                break;
+            }
+            replay.accept(payload.flip().asReadOnlyBuffer());
+            at += RECORD_OVERHEAD + recordLength;
+        }
+        return at;
+    }
+
     /** What {@link #open} found. */
     public Replay replay() {
         return replay;
@@ -315,33 +375,17 @@ public final class GroupCommitJournal implements Closeable {
                     + new String(HEADER, StandardCharsets.US_ASCII)
                     + "); move it aside and restore the state it held from a backup");
         }
-        long position = HEADER.length;
-        long records = 0;
-        ByteBuffer prefix = ByteBuffer.allocate(RECORD_OVERHEAD);
-        while (position + RECORD_OVERHEAD <= length) {
-            prefix.clear();
-            readFully(channel, prefix, position);
-            int recordLength = prefix.getInt(0);
-            int expectedCrc = prefix.getInt(4);
-            if (recordLength < 0 || recordLength > MAX_RECORD_BYTES
-                    || position + RECORD_OVERHEAD + recordLength > length) {
-                break;
-            }
-            ByteBuffer payload = ByteBuffer.allocate(recordLength);
-            readFully(channel, payload, position + RECORD_OVERHEAD);
-            if (crc(recordLength, payload.array()) != expectedCrc) {
-                break;
-            }
-            replay.accept(payload.flip().asReadOnlyBuffer());
-            records++;
-            position += RECORD_OVERHEAD + recordLength;
-        }
+        long[] records = {0};
+        long position = replayFrom(channel, HEADER.length, payload -> {
+            replay.accept(payload);
+            records[0]++;
+        });
         long tail = length - position;
         if (tail > 0 && cut) {
             channel.truncate(position);
             channel.force(true);
         }
-        return new Replay(records, position, tail);
+        return new Replay(records[0], position, tail);
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
