@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import okhttp3.HttpUrl;
 
@@ -51,6 +52,8 @@ final class EntryUpload {
 
     private boolean needsHead;
     private long highWater;
+    /** The envelope as checked at the start of this run when it fits in one request; else {@code null}. */
+    private byte[] verified;
 
     EntryUpload(SpoolEntry entry, Spool spool, TusClient tus, UploadConfig config, RateLimiter limiter,
             ProgressTracker progress, RunCounters counters, Instant deadline) {
@@ -66,7 +69,15 @@ final class EntryUpload {
     }
 
     Result run() throws IOException, InterruptedException {
-        SpoolEntry entry = spool.verify(id);
+        SpoolEntry entry;
+        if (info.length() <= config.chunkSize()) {
+            // Read once: the bytes hashed for the check are the bytes sent, with no second open of the file.
+            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            entry = checked.entry();
+            verified = checked.content();
+        } else {
+            entry = spool.verify(id);
+        }
         if (entry.state() == EntryState.CORRUPT) {
             return new Result(EntryState.CORRUPT, entry.lastError());
         }
@@ -184,8 +195,7 @@ final class EntryUpload {
         if (inline) {
             byte[] whole = read(0, (int) info.length());
             // The whole envelope's checksum is its SHA-256, which the entry records and run() has just checked the
-            // file against: no second pass over the bytes. Should the file change after that check, the registry,
-            // which hashes what it receives, refuses the body (460), and the next run's check marks it CORRUPT.
+            // bytes against: no second pass over them.
             created = tus.create(info, body(0, whole), HexFormat.of().parseHex(info.sha256()));
         } else {
             created = tus.create(info, null, null);
@@ -250,6 +260,10 @@ final class EntryUpload {
     }
 
     private byte[] read(long offset, int length) throws IOException {
+        if (verified != null) {
+            return offset == 0 && length == verified.length ? verified
+                    : Arrays.copyOfRange(verified, (int) offset, (int) offset + length);
+        }
         byte[] data = new byte[length];
         ByteBuffer buffer = ByteBuffer.wrap(data);
         try (FileChannel channel = FileChannel.open(spool.envelopeFile(id), StandardOpenOption.READ)) {
