@@ -542,14 +542,58 @@ public final class Spool implements Closeable {
         });
     }
 
-    /** Marks the entry DELIVERED with its receipt, in one record. */
+    /** Marks the entry DELIVERED with its receipt, in one record, and waits until it is durable. */
     public SpoolEntry markDelivered(String id, byte[] receiptJson) throws IOException {
+        return queueDelivered(id, receiptJson).await();
+    }
+
+    /**
+     * Marks the entry DELIVERED with its receipt, in one record, without waiting for the record to
+     * reach the disk, so that an upload worker can go on with its next envelope (which does not
+     * depend on this one) while the journal syncs. Nothing that depends on the delivery (archiving
+     * the receipt, logging or reporting it, deleting the envelope) may happen before
+     * {@link QueuedChange#await} returns. A crash before that leaves the entry as it was before, and
+     * its next upload is answered with the same receipt: the registry deduplicates by envelope hash.
+     */
+    public QueuedChange queueDelivered(String id, byte[] receiptJson) throws IOException {
         byte[] receipt = receiptJson.clone();
-        return change(id, entry -> {
-            requireUploadable(entry);
-            return new SpoolEntry(entry.info(), EntryState.DELIVERED, entry.uploadUrl(), entry.info().length(), 0,
-                    null, null, clock.instant());
-        }, receipt);
+        SpoolEntry changed;
+        CompletableFuture<Void> durable;
+        synchronized (this) {
+            SpoolEntry current = require(id);
+            requireUploadable(current);
+            changed = new SpoolEntry(current.info(), EntryState.DELIVERED, current.uploadUrl(),
+                    current.info().length(), 0, null, null, clock.instant());
+            durable = put(new Slot(changed, receipt));
+        }
+        return new QueuedChange(changed, durable);
+    }
+
+    /** A change in memory and queued for the journal, durable once {@link #await} returns. */
+    public static final class QueuedChange {
+        private final SpoolEntry entry;
+        private final CompletableFuture<Void> durable;
+
+        private QueuedChange(SpoolEntry entry, CompletableFuture<Void> durable) {
+            this.entry = entry;
+            this.durable = durable;
+        }
+
+        /** The entry as the change made it. */
+        public SpoolEntry entry() {
+            return entry;
+        }
+
+        /**
+         * Waits until the change is on disk.
+         *
+         * @return the entry as the change made it
+         * @throws IOException when the journal could not be written (the change may be lost)
+         */
+        public SpoolEntry await() throws IOException {
+            GroupCommitJournal.await(durable);
+            return entry;
+        }
     }
 
     /** Marks the entry REJECTED with the registry's problem and its reason, in one record. */

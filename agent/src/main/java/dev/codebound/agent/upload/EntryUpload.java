@@ -33,10 +33,13 @@ final class EntryUpload {
      *
      * @param stationRefusal set when the registry refused the station itself (401, 403): the entry is
      *                       then left exactly as it was, and {@code state} is its unchanged state
+     * @param delivery       set when the entry was delivered: its DELIVERED record, queued for the
+     *                       spool's journal and perhaps not yet durable; the caller awaits it before
+     *                       anything that depends on the delivery
      */
-    record Result(EntryState state, String reason, Problem stationRefusal) {
+    record Result(EntryState state, String reason, Problem stationRefusal, Spool.QueuedChange delivery) {
         Result(EntryState state, String reason) {
-            this(state, reason, null);
+            this(state, reason, null, null);
         }
     }
 
@@ -114,7 +117,7 @@ final class EntryUpload {
                         // after the station is re-enrolled, and stop the run.
                         Problem refusal = e.problem() != null ? e.problem()
                                 : Problem.of(e.status(), "HTTP_" + e.status(), e.getMessage(), null, null);
-                        return new Result(spool.entry(id).orElseThrow().state(), e.getMessage(), refusal);
+                        return new Result(spool.entry(id).orElseThrow().state(), e.getMessage(), refusal, null);
                     }
                     case GONE -> {
                         if (++restarts > MAX_RESTARTS) {
@@ -222,8 +225,7 @@ final class EntryUpload {
 
     private Result settle(TusClient.Outcome outcome) throws IOException {
         if (outcome instanceof TusClient.Accepted accepted) {
-            spool.markDelivered(id, accepted.receiptJson());
-            return new Result(EntryState.DELIVERED, null);
+            return new Result(EntryState.DELIVERED, null, null, spool.queueDelivered(id, accepted.receiptJson()));
         }
         Problem problem = ((TusClient.Refused) outcome).problem();
         spool.markRejected(id, problem);
