@@ -23,6 +23,8 @@ final class GroupCommitAppender implements Closeable {
     private final GroupCommitWriter<byte[]> writer;
     /** Lines held back for the next append, in order. */
     private final List<byte[]> held = new ArrayList<>();
+    /** The last item submitted: the writer completes futures in order, so once it is done, everything is. */
+    private CompletableFuture<Void> lastSubmitted = CompletableFuture.completedFuture(null);
 
     GroupCommitAppender(Path file) throws IOException {
         this.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -35,16 +37,34 @@ final class GroupCommitAppender implements Closeable {
      */
     synchronized CompletableFuture<Void> append(byte[] bytes) {
         if (held.isEmpty()) {
-            return writer.submit(bytes);
+            lastSubmitted = writer.submit(bytes);
+            return lastSubmitted;
         }
         held.add(bytes);
         // One item, so that the writer cannot take the held lines into a batch (and a sync) of their own.
-        return writer.submit(joinHeld());
+        lastSubmitted = writer.submit(joinHeld());
+        return lastSubmitted;
+    }
+
+    /**
+     * Queues the lines held back, if any; the future completes when they and everything queued
+     * before are on disk.
+     */
+    synchronized CompletableFuture<Void> flush() {
+        if (!held.isEmpty()) {
+            lastSubmitted = writer.submit(joinHeld());
+        }
+        return lastSubmitted;
     }
 
     /** Keeps {@code bytes} in memory until the next {@link #append} or {@link #close}, which writes them first. */
     synchronized void hold(byte[] bytes) {
         held.add(bytes);
+    }
+
+    /** The lines held back now, in order. */
+    synchronized List<byte[]> heldLines() {
+        return List.copyOf(held);
     }
 
     private byte[] joinHeld() {

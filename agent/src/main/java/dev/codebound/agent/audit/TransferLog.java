@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The station's append-only, hash-chained transfer log (docs/audit.md): what the station verified,
@@ -201,7 +202,12 @@ public final class TransferLog implements Closeable {
     private List<TransferRecord> recordsOf(List<EventType> events) throws IOException {
         List<String> markers = events.stream().map(event -> "\"event\":\"" + event.wireName() + "\"").toList();
         List<TransferRecord> records = new ArrayList<>();
-        for (String line : LogFiles.read(file).lines()) {
+        List<String> lines = new ArrayList<>(LogFiles.read(file).lines());
+        // Records chained and held back for the next write are the log's too, after the file's.
+        for (byte[] held : appender.heldLines()) {
+            lines.add(new String(held, 0, held.length - 1, StandardCharsets.UTF_8));
+        }
+        for (String line : lines) {
             if (markers.stream().noneMatch(line::contains)) {
                 continue;
             }
@@ -241,8 +247,37 @@ public final class TransferLog implements Closeable {
         appender.hold(chain(event, fields, clock.instant()).line());
         sinceCheckpoint++;
         if (signer != null && sinceCheckpoint >= checkpointInterval) {
-            queueCheckpoint(signer);
+            // Nobody waits for this checkpoint: should its write fail, the next record is refused, as after a
+            // failed append.
+            queueCheckpoint(signer).durable().whenComplete((done, error) -> {
+                if (error != null) {
+                    recordFailure(error);
+                }
+            });
         }
+    }
+
+    private synchronized void recordFailure(Throwable error) {
+        if (failure == null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            failure = cause instanceof IOException io ? io : new IOException("writing " + file + " failed", cause);
+        }
+    }
+
+    /**
+     * Writes the records held back (see {@link #delivered}) and waits until they, and every record
+     * before them, are on disk.
+     *
+     * @throws IOException when the log is closed or a write failed
+     */
+    public void flush() throws IOException {
+        CompletableFuture<Void> durable;
+        synchronized (this) {
+            requireUsable();
+            durable = appender.flush();
+        }
+        settle(new Queued(null, durable));
     }
 
     /** A photo was sealed and spooled as entry {@code entryId} (the envelope's SHA-256, hex). */
@@ -283,13 +318,23 @@ public final class TransferLog implements Closeable {
     /**
      * The registry accepted an entry. {@code receiptSha256} is the SHA-256 of the receipt file's
      * bytes as stored; {@code logIndex} is the receipt's transparency-log leaf index.
+     *
+     * <p>Returns once the record is chained, without writing it: it goes out with the next record
+     * written (at the latest the automatic checkpoint, every {@link #DEFAULT_CHECKPOINT_INTERVAL}
+     * records), at {@link #flush}, which an upload calls when it ends, or when the log is closed.
+     * The delivery itself is durable already, with its receipt, in the spool's journal, and nothing
+     * depends on this record alone being durable: a crash that loses it leaves a delivered entry
+     * the log does not know, and the next upload appends the record from the spool's receipt
+     * ({@link UploadRecorder#recordDeliveriesMissedByACrash}) before anything else.
+     *
+     * @throws IOException when the log is closed or an earlier write failed
      */
     public void delivered(String entryId, String receiptSha256, long logIndex) throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put(Field.ENTRY_ID.jsonName(), entryId);
         fields.put(Field.RECEIPT_SHA256.jsonName(), receiptSha256);
         fields.put(Field.LOG_INDEX.jsonName(), logIndex);
-        append(EventType.DELIVERED, fields);
+        holdForNextRecord(EventType.DELIVERED, fields);
     }
 
     /** The registry refused an entry; {@code reason} is its reason code (e.g. {@code CODE_REVOKED}). */

@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  * new Uploader(config, client, spool, new UploadRecorder(log, spool, TerminalProgressBar.forSystemConsole()))
  * }</pre>
  *
- * <p>A record that cannot be written stops the run with the disk's {@link IOException} (the
+ * <p>The {@code delivered} records are held back and written with the log's next write (see
+ * {@link TransferLog#delivered}); whoever runs the upload calls {@link TransferLog#flush} when it
+ * ends. A record that cannot be written stops the run with the disk's {@link IOException} (the
  * uploader unwraps the {@link UncheckedIOException} this listener throws): uploads must not go on
  * unrecorded.
  */

@@ -17,6 +17,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -432,33 +433,70 @@ public final class Spool implements Closeable {
 
     /**
      * Checks the envelope's length and SHA-256 against the recorded values and marks the entry
-     * CORRUPT (with the reason) when they differ. The uploader calls this before every upload so
-     * that a truncated or altered file is never sent.
+     * CORRUPT (with the reason) when they differ. The uploader calls this (or {@link #readVerified})
+     * before every upload so that a truncated or altered file is never sent.
      *
      * @return the entry as it now stands
      */
     public SpoolEntry verify(String id) throws IOException {
+        return check(id, false).entry();
+    }
+
+    /**
+     * An envelope read whole and checked: {@code content} holds exactly the bytes whose length and
+     * SHA-256 matched the entry's record, or is {@code null} when the entry is now CORRUPT.
+     */
+    public record VerifiedEnvelope(SpoolEntry entry, byte[] content) {}
+
+    /**
+     * {@link #verify} that keeps the bytes it checked, for an envelope small enough to send from
+     * memory: the file is opened and read once, and what is sent is what was hashed.
+     *
+     * @throws IllegalArgumentException when the entry's envelope is too large to hold in one array
+     */
+    public VerifiedEnvelope readVerified(String id) throws IOException {
+        return check(id, true);
+    }
+
+    private VerifiedEnvelope check(String id, boolean keepContent) throws IOException {
         SpoolEntry entry = require(id);
-        Path file = envelopeFile(id);
-        if (!Files.exists(file)) {
-            return markCorrupt(id, "envelope file is missing");
+        long expected = entry.info().length();
+        if (keepContent && expected > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("envelope of entry " + shortId(id) + " is " + expected
+                    + " bytes, too large to hold in memory");
         }
-        long length = Files.size(file);
-        if (length != entry.info().length()) {
-            return markCorrupt(id, "envelope file is " + length + " bytes, expected " + entry.info().length()
-                    + " (truncated or altered)");
-        }
+        byte[] content;
         MessageDigest digest = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
+        try (FileChannel channel = FileChannel.open(envelopeFile(id), StandardOpenOption.READ)) {
+            long length = channel.size();
+            if (length != expected) {
+                return new VerifiedEnvelope(markCorrupt(id, "envelope file is " + length + " bytes, expected "
+                        + expected + " (truncated or altered)"), null);
             }
+            // One array for the whole envelope when it is kept; else a bounded buffer that streams it.
+            ByteBuffer buffer = ByteBuffer.allocate((int) (keepContent ? expected : Math.min(expected, 64 * 1024)));
+            content = keepContent ? buffer.array() : null;
+            for (long read = 0; read < expected; ) {
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    return new VerifiedEnvelope(markCorrupt(id, "envelope file ended after " + read + " bytes, "
+                            + "expected " + expected + " (truncated)"), null);
+                }
+                read += n;
+                if (!keepContent && !buffer.hasRemaining()) {
+                    digest.update(buffer.array(), 0, buffer.position());
+                    buffer.clear();
+                }
+            }
+            digest.update(buffer.array(), 0, buffer.position());
+        } catch (NoSuchFileException e) {
+            return new VerifiedEnvelope(markCorrupt(id, "envelope file is missing"), null);
         }
         if (!HexFormat.of().formatHex(digest.digest()).equals(entry.info().sha256())) {
-            return markCorrupt(id, "envelope file's SHA-256 differs from the recorded value (altered)");
+            return new VerifiedEnvelope(markCorrupt(id, "envelope file's SHA-256 differs from the recorded value "
+                    + "(altered)"), null);
         }
-        return entry;
+        return new VerifiedEnvelope(entry, content);
     }
 
     /**
@@ -504,14 +542,58 @@ public final class Spool implements Closeable {
         });
     }
 
-    /** Marks the entry DELIVERED with its receipt, in one record. */
+    /** Marks the entry DELIVERED with its receipt, in one record, and waits until it is durable. */
     public SpoolEntry markDelivered(String id, byte[] receiptJson) throws IOException {
+        return queueDelivered(id, receiptJson).await();
+    }
+
+    /**
+     * Marks the entry DELIVERED with its receipt, in one record, without waiting for the record to
+     * reach the disk, so that an upload worker can go on with its next envelope (which does not
+     * depend on this one) while the journal syncs. Nothing that depends on the delivery (archiving
+     * the receipt, logging or reporting it, deleting the envelope) may happen before
+     * {@link QueuedChange#await} returns. A crash before that leaves the entry as it was before, and
+     * its next upload is answered with the same receipt: the registry deduplicates by envelope hash.
+     */
+    public QueuedChange queueDelivered(String id, byte[] receiptJson) throws IOException {
         byte[] receipt = receiptJson.clone();
-        return change(id, entry -> {
-            requireUploadable(entry);
-            return new SpoolEntry(entry.info(), EntryState.DELIVERED, entry.uploadUrl(), entry.info().length(), 0,
-                    null, null, clock.instant());
-        }, receipt);
+        SpoolEntry changed;
+        CompletableFuture<Void> durable;
+        synchronized (this) {
+            SpoolEntry current = require(id);
+            requireUploadable(current);
+            changed = new SpoolEntry(current.info(), EntryState.DELIVERED, current.uploadUrl(),
+                    current.info().length(), 0, null, null, clock.instant());
+            durable = put(new Slot(changed, receipt));
+        }
+        return new QueuedChange(changed, durable);
+    }
+
+    /** A change in memory and queued for the journal, durable once {@link #await} returns. */
+    public static final class QueuedChange {
+        private final SpoolEntry entry;
+        private final CompletableFuture<Void> durable;
+
+        private QueuedChange(SpoolEntry entry, CompletableFuture<Void> durable) {
+            this.entry = entry;
+            this.durable = durable;
+        }
+
+        /** The entry as the change made it. */
+        public SpoolEntry entry() {
+            return entry;
+        }
+
+        /**
+         * Waits until the change is on disk.
+         *
+         * @return the entry as the change made it
+         * @throws IOException when the journal could not be written (the change may be lost)
+         */
+        public SpoolEntry await() throws IOException {
+            GroupCommitJournal.await(durable);
+            return entry;
+        }
     }
 
     /** Marks the entry REJECTED with the registry's problem and its reason, in one record. */

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import okhttp3.HttpUrl;
 
@@ -32,10 +33,13 @@ final class EntryUpload {
      *
      * @param stationRefusal set when the registry refused the station itself (401, 403): the entry is
      *                       then left exactly as it was, and {@code state} is its unchanged state
+     * @param delivery       set when the entry was delivered: its DELIVERED record, queued for the
+     *                       spool's journal and perhaps not yet durable; the caller awaits it before
+     *                       anything that depends on the delivery
      */
-    record Result(EntryState state, String reason, Problem stationRefusal) {
+    record Result(EntryState state, String reason, Problem stationRefusal, Spool.QueuedChange delivery) {
         Result(EntryState state, String reason) {
-            this(state, reason, null);
+            this(state, reason, null, null);
         }
     }
 
@@ -51,6 +55,8 @@ final class EntryUpload {
 
     private boolean needsHead;
     private long highWater;
+    /** The envelope as checked at the start of this run when it fits in one request; else {@code null}. */
+    private byte[] verified;
 
     EntryUpload(SpoolEntry entry, Spool spool, TusClient tus, UploadConfig config, RateLimiter limiter,
             ProgressTracker progress, RunCounters counters, Instant deadline) {
@@ -66,7 +72,15 @@ final class EntryUpload {
     }
 
     Result run() throws IOException, InterruptedException {
-        SpoolEntry entry = spool.verify(id);
+        SpoolEntry entry;
+        if (info.length() <= config.chunkSize()) {
+            // Read once: the bytes hashed for the check are the bytes sent, with no second open of the file.
+            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            entry = checked.entry();
+            verified = checked.content();
+        } else {
+            entry = spool.verify(id);
+        }
         if (entry.state() == EntryState.CORRUPT) {
             return new Result(EntryState.CORRUPT, entry.lastError());
         }
@@ -103,7 +117,7 @@ final class EntryUpload {
                         // after the station is re-enrolled, and stop the run.
                         Problem refusal = e.problem() != null ? e.problem()
                                 : Problem.of(e.status(), "HTTP_" + e.status(), e.getMessage(), null, null);
-                        return new Result(spool.entry(id).orElseThrow().state(), e.getMessage(), refusal);
+                        return new Result(spool.entry(id).orElseThrow().state(), e.getMessage(), refusal, null);
                     }
                     case GONE -> {
                         if (++restarts > MAX_RESTARTS) {
@@ -184,8 +198,7 @@ final class EntryUpload {
         if (inline) {
             byte[] whole = read(0, (int) info.length());
             // The whole envelope's checksum is its SHA-256, which the entry records and run() has just checked the
-            // file against: no second pass over the bytes. Should the file change after that check, the registry,
-            // which hashes what it receives, refuses the body (460), and the next run's check marks it CORRUPT.
+            // bytes against: no second pass over them.
             created = tus.create(info, body(0, whole), HexFormat.of().parseHex(info.sha256()));
         } else {
             created = tus.create(info, null, null);
@@ -212,8 +225,7 @@ final class EntryUpload {
 
     private Result settle(TusClient.Outcome outcome) throws IOException {
         if (outcome instanceof TusClient.Accepted accepted) {
-            spool.markDelivered(id, accepted.receiptJson());
-            return new Result(EntryState.DELIVERED, null);
+            return new Result(EntryState.DELIVERED, null, null, spool.queueDelivered(id, accepted.receiptJson()));
         }
         Problem problem = ((TusClient.Refused) outcome).problem();
         spool.markRejected(id, problem);
@@ -250,6 +262,10 @@ final class EntryUpload {
     }
 
     private byte[] read(long offset, int length) throws IOException {
+        if (verified != null) {
+            return offset == 0 && length == verified.length ? verified
+                    : Arrays.copyOfRange(verified, (int) offset, (int) offset + length);
+        }
         byte[] data = new byte[length];
         ByteBuffer buffer = ByteBuffer.wrap(data);
         try (FileChannel channel = FileChannel.open(spool.envelopeFile(id), StandardOpenOption.READ)) {

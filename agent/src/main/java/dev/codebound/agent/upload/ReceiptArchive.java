@@ -46,6 +46,8 @@ public final class ReceiptArchive {
     private final List<String> archived = new ArrayList<>();
     private final List<Invalid> invalid = new ArrayList<>();
     private final Set<String> handled = new HashSet<>();
+    /** Whether the archive's directory is known to exist; written by the upload workers. */
+    private volatile boolean directoryReady;
 
     public ReceiptArchive(Path directory, TrustBundle bundle) {
         this.directory = directory;
@@ -133,8 +135,12 @@ public final class ReceiptArchive {
      * Temporary file, forced, renamed over the target: a crash leaves the old name, or the whole new
      * file, never a torn one. The directory is synced once per run, by {@link #archiveNew}.
      */
-    private static void writeForced(Path target, byte[] content) throws IOException {
-        Files.createDirectories(target.getParent());
+    private void writeForced(Path target, byte[] content) throws IOException {
+        if (!directoryReady) {
+            // Once per archive, not per receipt: the directory does not go away while a station uploads.
+            Files.createDirectories(directory);
+            directoryReady = true;
+        }
         Path temporary = target.resolveSibling("." + target.getFileName() + "." + Thread.currentThread().getId()
                 + ".tmp");
         try {
@@ -147,8 +153,14 @@ public final class ReceiptArchive {
                 channel.force(true);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
+        } catch (IOException | RuntimeException e) {
+            // After a successful move there is no temporary file left to delete.
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
     }
 

@@ -13,7 +13,8 @@ import okhttp3.OkHttpClient;
  * One upload of a station's spool, as the {@code upload} command runs it and the desk service's
  * scheduler runs it each time the window is open: deliveries a crash kept out of the transfer log
  * are recorded first, then (if the window is open) every due envelope is uploaded with each receipt
- * verified and archived as it arrives, then receipts not archived yet are archived.
+ * verified and archived as it arrives, then the run's transfer-log records are made durable, then
+ * receipts not archived yet are archived.
  */
 public final class StationUpload {
     private final UploadConfig config;
@@ -83,6 +84,8 @@ public final class StationUpload {
         recorder.recordDeliveriesMissedByACrash();
         UploadRun run = windowOpen() ? new Uploader(config, client, spool, receipts.listener(spool, recorder)).runOnce()
                 : null;
+        // The run's delivered records were held back to share the log's syncs; they are on disk when it ends.
+        log.flush();
         return new Outcome(run, receipts.archiveNew(spool));
     }
 }

@@ -78,35 +78,58 @@ public final class Uploader {
         AtomicInteger notStarted = new AtomicInteger();
 
         Runnable worker = () -> {
-            for (SpoolEntry entry; (entry = queue.poll()) != null; ) {
-                UploadRun.Stop reason = reasonToStop(stop.get(), deadline);
-                if (reason != null) {
-                    stop.compareAndSet(UploadRun.Stop.COMPLETED, reason);
-                    notStarted.incrementAndGet();
-                    continue;
+            // This worker's last delivered entry, held until its DELIVERED record is durable: the next envelope
+            // does not depend on it, so the journal syncs it (with other workers' records) during the next
+            // exchange, and only then is the receipt archived, the delivery logged and reported.
+            Delivered held = null;
+            try {
+                for (SpoolEntry entry; (entry = queue.poll()) != null; ) {
+                    UploadRun.Stop reason = reasonToStop(stop.get(), deadline);
+                    if (reason != null) {
+                        stop.compareAndSet(UploadRun.Stop.COMPLETED, reason);
+                        notStarted.incrementAndGet();
+                        continue;
+                    }
+                    if (held != null && !fitsInOneRequest(entry)) {
+                        // A long exchange must not keep an earlier delivery unreported (and unlogged) meanwhile.
+                        finish(held.entry(), held.result(), byState);
+                        held = null;
+                    }
+                    EntryUpload.Result result;
+                    // Published for 'status': a small envelope is never IN_FLIGHT on disk, yet it is on its way.
+                    spool.activity().started(entry.id());
+                    try {
+                        result = new EntryUpload(entry, spool, tus, config, limiter, progress, counters, deadline)
+                                .run();
+                    } finally {
+                        spool.activity().finished(entry.id());
+                    }
+                    if (held != null) {
+                        finish(held.entry(), held.result(), byState);
+                        held = null;
+                    }
+                    if (result.stationRefusal() != null) {
+                        // The entry is as it was: it counts as not started, and no other entry starts.
+                        stationRefusal.compareAndSet(null, result.stationRefusal());
+                        stop.set(UploadRun.Stop.UNAUTHORIZED);
+                        notStarted.incrementAndGet();
+                        continue;
+                    }
+                    if (result.delivery() != null) {
+                        held = new Delivered(entry, result);
+                    } else {
+                        finish(entry, result, byState);
+                    }
                 }
-                EntryUpload.Result result;
-                // Published for 'status': a small envelope is never IN_FLIGHT on disk, yet it is on its way.
-                spool.activity().started(entry.id());
-                try {
-                    result = new EntryUpload(entry, spool, tus, config, limiter, progress, counters, deadline).run();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } finally {
-                    spool.activity().finished(entry.id());
+                if (held != null) {
+                    finish(held.entry(), held.result(), byState);
                 }
-                if (result.stationRefusal() != null) {
-                    // The entry is as it was: it counts as not started, and no other entry starts.
-                    stationRefusal.compareAndSet(null, result.stationRefusal());
-                    stop.set(UploadRun.Stop.UNAUTHORIZED);
-                    notStarted.incrementAndGet();
-                    continue;
-                }
-                byState[result.state().ordinal()].incrementAndGet();
-                listener.entryFinished(entry.id(), entry.info().filename(), result.state(), result.reason());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                // A held delivery stays queued: the spool's close makes it durable, and the next run archives
+                // its receipt and logs it as it does after a crash.
+                Thread.currentThread().interrupt();
             }
         };
         runWorkers(worker, Math.min(config.parallelism(), due.size()));
@@ -118,6 +141,27 @@ public final class Uploader {
                 stationRefusal.get());
         listener.runFinished(run);
         return run;
+    }
+
+    /** Whether the entry's upload is one creation-with-upload request (the usual photo), as far as can be told. */
+    private boolean fitsInOneRequest(SpoolEntry entry) {
+        long length = entry.info().length();
+        return entry.uploadUrl() == null && length <= config.creationWithUploadLimit() && length <= config.chunkSize();
+    }
+
+    /** A delivered entry whose DELIVERED record may not be durable yet. */
+    private record Delivered(SpoolEntry entry, EntryUpload.Result result) {}
+
+    /**
+     * Counts and reports an entry that has reached its end; a delivery only once its record is on
+     * disk, since what hears of it (the receipt archive, the transfer log, the operator) depends on it.
+     */
+    private void finish(SpoolEntry entry, EntryUpload.Result result, AtomicInteger[] byState) throws IOException {
+        if (result.delivery() != null) {
+            result.delivery().await();
+        }
+        byState[result.state().ordinal()].incrementAndGet();
+        listener.entryFinished(entry.id(), entry.info().filename(), result.state(), result.reason());
     }
 
     /**

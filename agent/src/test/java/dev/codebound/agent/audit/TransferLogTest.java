@@ -91,9 +91,9 @@ class TransferLogTest {
     }
 
     /**
-     * An upload's start costs no write (and no sync) of its own: it goes out, in its place in the chain,
-     * with the record that ends the attempt, and a start no record follows (a transient failure) is
-     * written when the log closes.
+     * An upload's start and its delivery cost no write (and no sync) of their own: they go out, in their
+     * place in the chain, with the log's next write (here the upload's flush at its end), and a start no
+     * record follows (a transient failure) is written when the log closes.
      */
     @Test
     void anUploadStartIsWrittenWithTheAttemptsOutcomeOrWhenTheLogCloses() throws Exception {
@@ -106,8 +106,10 @@ class TransferLogTest {
             assertEquals(3, log.size(), "chained at once");
             assertEquals(2, station.lines().size(), "not written on its own");
             station.delivered(log, ENTRY, "ABCDEFGHIJKLMNOP", PHOTO, 34567);
+            assertEquals(2, station.lines().size(), "the delivery is held too");
+            log.flush();
             List<String> lines = station.lines();
-            assertEquals(4, lines.size(), "written with the delivery, before the log is closed");
+            assertEquals(4, lines.size(), "written at the flush, before the log is closed");
             assertTrue(lines.get(2).contains("\"event\":\"upload-started\""), lines.get(2));
             assertTrue(lines.get(3).contains("\"event\":\"delivered\""), lines.get(3));
             log.uploadResumed(retried, 4096);

@@ -1,6 +1,8 @@
 package dev.codebound.agent.spool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codebound.agent.testing.Envelopes;
@@ -70,6 +72,45 @@ class CorruptionTest {
         try (Spool spool = Spool.open(root, time.clock())) {
             assertEquals(EntryState.CORRUPT, spool.entry(id).orElseThrow().state());
             assertTrue(spool.recoveryReport().hasCorruption());
+        }
+    }
+
+    @Test
+    void readVerifiedReturnsExactlyTheBytesItChecked() throws IOException {
+        try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
+            Path source = Envelopes.write(temp, "a.cms", 70_000, 1);
+            byte[] expected = Files.readAllBytes(source);
+            String id = spool.enqueue(source, "c", "s", "a.cms").id();
+            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            assertEquals(EntryState.QUEUED, checked.entry().state());
+            assertArrayEquals(expected, checked.content());
+        }
+    }
+
+    @Test
+    void readVerifiedOfAnAlteredEnvelopeMarksItCorruptAndReturnsNoBytes() throws IOException {
+        try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
+            String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
+            Path file = spool.envelopeFile(id);
+            byte[] content = Files.readAllBytes(file);
+            content[69_999] ^= 0x01;
+            Files.write(file, content);
+            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            assertEquals(EntryState.CORRUPT, checked.entry().state());
+            assertTrue(checked.entry().lastError().contains("SHA-256"), checked.entry().lastError());
+            assertNull(checked.content(), "altered bytes are never handed out for sending");
+        }
+    }
+
+    @Test
+    void missingEnvelopeIsMarkedCorrupt() throws IOException {
+        try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
+            String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
+            Files.delete(spool.envelopeFile(id));
+            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            assertEquals(EntryState.CORRUPT, checked.entry().state());
+            assertEquals("envelope file is missing", checked.entry().lastError());
+            assertNull(checked.content());
         }
     }
 }

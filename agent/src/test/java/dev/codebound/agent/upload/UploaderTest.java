@@ -15,12 +15,14 @@ import dev.codebound.agent.testing.FakeTime;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.protocol.wire.UploadMetadata;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import mockwebserver3.MockWebServer;
@@ -97,6 +99,39 @@ class UploaderTest {
         assertArrayEquals(content(entry), upload.data.toByteArray());
         assertEquals(1, tus.acceptances(entry.id()), "accepted once");
         assertArrayEquals(tus.receipt(entry.id()), spool.receipt(entry.id()).orElseThrow(), "receipt stored");
+    }
+
+    /**
+     * A worker goes on with its next envelope while its last delivery's record syncs, but nothing
+     * hears of a delivery (the receipt archive, the transfer log, the operator) before the record is
+     * on disk: the journal, read as another process reads it, already says DELIVERED.
+     */
+    @Test
+    void aDeliveryIsReportedOnlyOnceItsRecordIsOnDisk() throws Exception {
+        List<SpoolEntry> entries = List.of(enqueue("a.cms", 5_000, 1), enqueue("b.cms", 6_000, 2),
+                enqueue("c.cms", 7_000, 3), enqueue("d.cms", 3 * CHUNK, 4), enqueue("e.cms", 4_000, 5));
+        List<String> reported = Collections.synchronizedList(new ArrayList<>());
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void entryFinished(String entryId, String filename, EntryState state, String reason) {
+                try {
+                    SpoolEntry onDisk = Spool.peek(spool.directory()).stream()
+                            .filter(entry -> entry.id().equals(entryId)).findFirst().orElseThrow();
+                    assertEquals(EntryState.DELIVERED, onDisk.state(), filename + " reported before durable");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                reported.add(entryId);
+            }
+        };
+        UploadRun run = new Uploader(config().creationWithUploadLimit(CHUNK).parallelism(2).build(), client, spool,
+                listener).runOnce();
+
+        assertEquals(5, run.delivered(), run::summary);
+        assertEquals(entries.stream().map(SpoolEntry::id).sorted().toList(), reported.stream().sorted().toList());
+        for (SpoolEntry entry : entries) {
+            assertDeliveredExactlyOnce(entry);
+        }
     }
 
     @Test
