@@ -21,11 +21,18 @@ import java.util.function.Consumer;
  * event loop never touches the disk. When more than {@link TusService.Settings#bufferedBytes} are
  * queued, reading pauses until the disk catches up, so a fast client cannot fill memory.
  *
+ * <p>A body that is a whole upload of at most {@link TusService.Settings#bufferedBytes} (a small
+ * envelope sent in its creation request) is also kept in memory as it is written, so that the
+ * completion handler gets it as {@link ReceivedBytes}: the same bytes, once durable, without
+ * reading the file back, and with the SHA-256 already computed for {@code Upload-Checksum}.
+ *
  * <p>A chunk counts only when the whole body arrived, its checksum (if given) matched, and its
  * bytes and new offset are durable; otherwise it is discarded and the offset stays where it was.
  */
 final class BodyTransfer {
     private static final System.Logger LOG = System.getLogger(BodyTransfer.class.getName());
+    /** {@link UploadChecksum#algorithm()} of SHA-256, the digest an envelope is known by. */
+    private static final String SHA256 = "sha256";
 
     /** Builds the success answer once the chunk is committed (and, if it completed the upload, decided). */
     @FunctionalInterface
@@ -43,6 +50,8 @@ final class BodyTransfer {
     private UploadInfo upload;
     private UploadStore.ChunkWriter writer;
     private MessageDigest digest;
+    /** The body as received, when it is a whole upload small enough to keep; see the class comment. */
+    private byte[] received;
     private Consumer<HttpHeaders> decoration = headers -> {};
 
     /** Set when the answer is decided or the connection is gone: later tasks only release buffers. */
@@ -104,8 +113,12 @@ final class BodyTransfer {
         this.digest = checksum.map(UploadChecksum::newDigest).orElse(null);
         // The HTTP decoder has already rejected malformed or conflicting Content-Length values.
         String contentLength = exchange.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (contentLength != null && Long.parseLong(contentLength.strip()) > target.length() - target.offset()) {
+        long declared = contentLength == null ? -1 : Long.parseLong(contentLength.strip());
+        if (declared > target.length() - target.offset()) {
             throw exceeds(target);
+        }
+        if (target.offset() == 0 && declared == target.length() && declared <= tus.settings().bufferedBytes()) {
+            received = new byte[(int) declared];
         }
     }
 
@@ -151,6 +164,10 @@ final class BodyTransfer {
         if (digest != null) {
             digest.update(bytes.duplicate());
         }
+        if (received != null) {
+            // Within bounds: the check above keeps what was written within the upload's length.
+            content.getBytes(content.readerIndex(), received, (int) writer.written(), content.readableBytes());
+        }
         writer.write(bytes);
     }
 
@@ -163,7 +180,8 @@ final class BodyTransfer {
     }
 
     private void finish(Committed committed) throws IOException, Refusal {
-        if (digest != null && !checksum.get().matches(digest.digest())) {
+        byte[] bodyDigest = digest == null ? null : digest.digest();
+        if (bodyDigest != null && !checksum.get().matches(bodyDigest)) {
             throw new Refusal(ProblemType.CHECKSUM_MISMATCH,
                     "the body's " + checksum.get().algorithm() + " digest does not match Upload-Checksum; the chunk"
                             + " was discarded and the offset is still " + upload.offset(), exchange.path());
@@ -172,7 +190,7 @@ final class BodyTransfer {
         UploadInfo stored = writer.commit(tus.newExpiry());
         tus.events().bytesStored(written);
         Optional<CompletionOutcome> outcome = stored.state() == UploadState.AWAITING_OUTCOME
-                ? Optional.of(tus.decide(stored)) : Optional.empty();
+                ? Optional.of(tus.decide(stored, completeBytes(stored, written, bodyDigest))) : Optional.empty();
         // Closed after the outcome: a store may record a creation whose one chunk completed it together with
         // its outcome, or at this close when no outcome was recorded (see UploadStore.ChunkWriter#commit).
         writer.close();
@@ -182,6 +200,19 @@ final class BodyTransfer {
         FullHttpResponse answer = committed.answer(stored, outcome);
         decoration.accept(answer.headers());
         exchange.respond(answer);
+    }
+
+    /**
+     * The complete upload's bytes for its completion: from memory when this body was all of them,
+     * else the store's. Called after the commit, so the store's copy is durable.
+     */
+    private UploadBytes completeBytes(UploadInfo complete, long written, byte[] bodyDigest) {
+        UploadBytes stored = tus.store().bytes(complete);
+        if (received == null || written != received.length) {
+            return stored;
+        }
+        boolean sha256 = bodyDigest != null && checksum.get().algorithm().equals(SHA256);
+        return new ReceivedBytes(stored, received, sha256 ? bodyDigest : null);
     }
 
     /** From a task: ends the transfer with {@code answer}, discarding any uncommitted chunk. */
