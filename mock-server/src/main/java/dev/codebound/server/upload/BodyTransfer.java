@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -18,8 +20,11 @@ import java.util.function.Consumer;
  * Streams one request body into an upload as a single chunk, shared by PATCH and
  * creation-with-upload. Body pieces arrive on the event loop and are queued, in order, on a serial
  * chain of storage tasks that write them, hash them and finally verify and commit the chunk; the
- * event loop never touches the disk. When more than {@link TusService.Settings#bufferedBytes} are
- * queued, reading pauses until the disk catches up, so a fast client cannot fill memory.
+ * event loop never touches the disk. Pieces are handed to the chain in batches of up to
+ * {@link #WRITE_BATCH} bytes (a small body in one task with its commit), so that a body's pieces do
+ * not each wake a storage thread and then the event loop again. When more than
+ * {@link TusService.Settings#bufferedBytes} are queued, reading pauses until the disk catches up,
+ * so a fast client cannot fill memory.
  *
  * <p>A body that is a whole upload of at most {@link TusService.Settings#bufferedBytes} (a small
  * envelope sent in its creation request) is also kept in memory as it is written, so that the
@@ -33,6 +38,8 @@ final class BodyTransfer {
     private static final System.Logger LOG = System.getLogger(BodyTransfer.class.getName());
     /** {@link UploadChecksum#algorithm()} of SHA-256, the digest an envelope is known by. */
     private static final String SHA256 = "sha256";
+    /** Body bytes the event loop gathers before it hands them to the chain (all of a small envelope's). */
+    static final int WRITE_BATCH = 64 * 1024;
 
     /** Builds the success answer once the chunk is committed (and, if it completed the upload, decided). */
     @FunctionalInterface
@@ -58,6 +65,9 @@ final class BodyTransfer {
     private volatile boolean over;
 
     // Touched only on the event loop.
+    /** Pieces not yet handed to the chain, in order; see the class comment. */
+    private List<ByteBuf> gathered = new ArrayList<>();
+    private int gatheredBytes;
     private long queuedBytes;
     private boolean paused;
     private boolean lastReceived;
@@ -136,24 +146,55 @@ final class BodyTransfer {
             paused = true;
             exchange.pauseReading();
         }
+        if (size > 0) {
+            gathered.add(content);
+            gatheredBytes += size;
+        } else {
+            content.release();
+        }
+        // Paused, the gathered bytes must reach the disk for reading to resume.
+        if (last || paused || gatheredBytes >= Math.min(WRITE_BATCH, tus.settings().bufferedBytes())) {
+            handOver();
+        }
+        if (last) {
+            lastReceived = true;
+            submit(() -> finish(committed));
+        }
+    }
+
+    /** From the event loop: queues the gathered pieces' write on the chain. */
+    private void handOver() {
+        if (gathered.isEmpty()) {
+            return;
+        }
+        List<ByteBuf> pieces = gathered;
+        int size = gatheredBytes;
+        gathered = new ArrayList<>();
+        gatheredBytes = 0;
         tasks.execute(() -> {
             try {
-                if (!over && size > 0) {
-                    write(content);
+                for (ByteBuf piece : pieces) {
+                    if (over) {
+                        break;
+                    }
+                    write(piece);
                 }
             } catch (Refusal refusal) {
                 conclude(TusHeaders.response(refusal));
             } catch (IOException | RuntimeException e) {
                 conclude(TusHeaders.response(TusService.failure(exchange, e)));
             } finally {
-                content.release();
+                pieces.forEach(ByteBuf::release);
                 exchange.eventLoop().execute(() -> drained(size));
             }
         });
-        if (last) {
-            lastReceived = true;
-            submit(() -> finish(committed));
-        }
+    }
+
+    /** From the event loop: releases pieces never handed to the chain (the request ended without its body). */
+    private void dropGathered() {
+        gathered.forEach(ByteBuf::release);
+        gathered.clear();
+        gatheredBytes = 0;
     }
 
     private void write(ByteBuf content) throws IOException, Refusal {
@@ -229,6 +270,7 @@ final class BodyTransfer {
      */
     void timedOut(FullHttpResponse answer) {
         over = true;
+        dropGathered();
         tasks.execute(() -> conclude(answer));
     }
 
@@ -236,6 +278,7 @@ final class BodyTransfer {
     void abort() {
         if (!lastReceived) {
             over = true;
+            dropGathered();
         }
         tasks.execute(this::release);
     }
