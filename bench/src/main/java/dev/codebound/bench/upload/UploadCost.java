@@ -36,8 +36,9 @@ import jdk.jfr.Recording;
 /**
  * The station's upload in one running process, as {@code serve}'s upload scheduler runs it
  * ({@code java -jar codebound-bench.jar upload [--photos 200] [--rounds 5] [--warmup 3] [--parallel 4]
- * [--jfr FILE] [--server-jfr FILE] [--server-jar FILE] [--work DIR]}): no JVM start, no key unlock per run, which the
- * side-by-side's {@code upload} rows carry.
+ * [--jfr FILE] [--server-jfr FILE] [--server-jar FILE] [--server-java-options 'OPTIONS'] [--work DIR]}): no JVM
+ * start, no key unlock per run, which the side-by-side's {@code upload} rows carry. {@code --server-java-options}
+ * go to the registry's {@code java} command before {@code -jar} (a collector or JIT setting to compare).
  *
  * <p>The mock registry runs from its shaded jar in a process of its own (mutual TLS on a loopback port),
  * so that its CPU is read from {@code /proc/<pid>} apart from the station's. One station is set up and
@@ -62,7 +63,8 @@ import jdk.jfr.Recording;
  */
 public final class UploadCost {
     private static final String USAGE = "usage: java -jar codebound-bench.jar upload [--photos 200] [--rounds 5] "
-            + "[--warmup 3] [--parallel 4] [--jfr FILE] [--server-jfr FILE] [--server-jar FILE] [--work DIR]";
+            + "[--warmup 3] [--parallel 4] [--jfr FILE] [--server-jfr FILE] [--server-jar FILE] "
+            + "[--server-java-options 'OPTIONS'] [--work DIR]";
 
     /** One measured upload: the station's and the registry's CPU, and its wall time. */
     private record Sample(Cpu station, Cpu registry, double seconds) {
@@ -104,6 +106,7 @@ public final class UploadCost {
         Path jfr = null;
         Path serverJfr = null;
         Path serverJar = Path.of("mock-server/target/codebound-mock-server.jar");
+        List<String> serverJavaOptions = List.of();
         Path work = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -114,6 +117,7 @@ public final class UploadCost {
                 case "--jfr" -> jfr = Path.of(args[++i]);
                 case "--server-jfr" -> serverJfr = Path.of(args[++i]);
                 case "--server-jar" -> serverJar = Path.of(args[++i]);
+                case "--server-java-options" -> serverJavaOptions = List.of(args[++i].strip().split("\\s+"));
                 case "--work" -> work = Path.of(args[++i]);
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
@@ -138,9 +142,11 @@ public final class UploadCost {
         boolean scratch = work == null;
         if (scratch) {
             work = Files.createTempDirectory("codebound-upload-bench");
+        } else {
+            Files.createDirectories(work);
         }
         try {
-            measure(work, serverJar, photos, rounds, warmup, parallel, jfr, serverJfr);
+            measure(work, serverJar, serverJavaOptions, photos, rounds, warmup, parallel, jfr, serverJfr);
         } finally {
             if (scratch) {
                 BenchMain.deleteTree(work);
@@ -148,8 +154,8 @@ public final class UploadCost {
         }
     }
 
-    private static void measure(Path work, Path serverJar, int n, int rounds, int warmup, int parallel, Path jfr,
-            Path serverJfr) throws Exception {
+    private static void measure(Path work, Path serverJar, List<String> serverJavaOptions, int n, int rounds,
+            int warmup, int parallel, Path jfr, Path serverJfr) throws Exception {
         Path home = work.resolve("station");
         Map<String, String> environment = Map.of(StationHome.ENVIRONMENT_VARIABLE, home.toString(),
                 "CODEBOUND_KEY_PASSPHRASE", UUID.randomUUID().toString());
@@ -159,8 +165,8 @@ public final class UploadCost {
             photos.add(SamplePhotos.good(seed));
             bytes += photos.get(seed - 1).length;
         }
-        try (RegistryServer registry = RegistryServer.start(serverJar.toAbsolutePath(), work.resolve("registry"),
-                work.resolve("registry.log"))) {
+        try (RegistryServer registry = RegistryServer.start(serverJavaOptions, serverJar.toAbsolutePath(),
+                work.resolve("registry"), work.resolve("registry.log"))) {
             RegistryAdmin admin = new RegistryAdmin(registry);
             InProcessAgent.run(environment, null, "init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
                     registry.caCertificate().toString(), "--schools", Integer.toString(RegistryAdmin.SCHOOL));
