@@ -179,6 +179,24 @@ final class RegistryProfile {
         return summary;
     }
 
+    /** Prints an {@code strace -c} summary's calls per photo (the 15 most frequent) and the total. */
+    static void printSyscalls(Path summary, int photos, String indent) throws IOException {
+        Map<String, Long> calls = new HashMap<>();
+        for (String line : Files.readAllLines(summary)) {
+            String[] columns = line.trim().split("\\s+");
+            // "% time, seconds, usecs/call, calls, [errors,] syscall"; the total line has no usecs/call.
+            if (columns.length >= 5 && columns[0].matches("[0-9.]+") && columns[3].matches("\\d+")
+                    && !columns[columns.length - 1].equals("total")) {
+                calls.put(columns[columns.length - 1], Long.parseLong(columns[3]));
+            }
+        }
+        long total = calls.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf(Locale.ROOT, "%sall system calls: %.1f per photo%n", indent, (double) total / photos);
+        calls.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+                .forEach(e -> System.out.printf(Locale.ROOT, "%s  %-18s %6.1f per photo%n", indent, e.getKey(),
+                        (double) e.getValue() / photos));
+    }
+
     /** Which part of the registry a stack belongs to; see the class comment. */
     static String part(List<RecordedFrame> frames) {
         for (RecordedFrame frame : frames) {

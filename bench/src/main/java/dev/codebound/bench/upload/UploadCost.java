@@ -36,7 +36,8 @@ import jdk.jfr.Recording;
 /**
  * The station's upload in one running process, as {@code serve}'s upload scheduler runs it
  * ({@code java -jar codebound-bench.jar upload [--photos 200] [--rounds 5] [--warmup 3] [--parallel 4]
- * [--jfr FILE] [--server-jfr FILE] [--server-jar FILE] [--server-java-options 'OPTIONS'] [--work DIR]}): no JVM
+ * [--jfr FILE] [--server-jfr FILE] [--server-strace FILE] [--server-jar FILE] [--server-java-options 'OPTIONS']
+ * [--work DIR]}): no JVM
  * start, no key unlock per run, which the side-by-side's {@code upload} rows carry. {@code --server-java-options}
  * go to the registry's {@code java} command before {@code -jar} (a collector or JIT setting to compare).
  *
@@ -59,11 +60,12 @@ import jdk.jfr.Recording;
  * {@code --jfr} one more N-photo upload, not timed, is recorded with JFR's {@code profile} settings, the
  * station's fsyncs counted; with {@code --server-jfr} one more,
  * not timed either, is recorded in the registry's process ({@code jcmd}, {@code profile} settings) and its
- * samples split by part of the registry ({@link RegistryProfile}). Medians over the rounds; nothing asserts a time.
+ * samples split by part of the registry ({@link RegistryProfile}); with {@code --server-strace} one more under
+ * {@code strace -f -c} attached to the registry (its system calls per photo; not timed). Medians over the rounds; nothing asserts a time.
  */
 public final class UploadCost {
     private static final String USAGE = "usage: java -jar codebound-bench.jar upload [--photos 200] [--rounds 5] "
-            + "[--warmup 3] [--parallel 4] [--jfr FILE] [--server-jfr FILE] [--server-jar FILE] "
+            + "[--warmup 3] [--parallel 4] [--jfr FILE] [--server-jfr FILE] [--server-strace FILE] [--server-jar FILE] "
             + "[--server-java-options 'OPTIONS'] [--work DIR]";
 
     /** One measured upload: the station's and the registry's CPU, and its wall time. */
@@ -105,6 +107,7 @@ public final class UploadCost {
         int parallel = 4;
         Path jfr = null;
         Path serverJfr = null;
+        Path serverStrace = null;
         Path serverJar = Path.of("mock-server/target/codebound-mock-server.jar");
         List<String> serverJavaOptions = List.of();
         Path work = null;
@@ -116,6 +119,7 @@ public final class UploadCost {
                 case "--parallel" -> parallel = Integer.parseInt(args[++i]);
                 case "--jfr" -> jfr = Path.of(args[++i]);
                 case "--server-jfr" -> serverJfr = Path.of(args[++i]);
+                case "--server-strace" -> serverStrace = Path.of(args[++i]);
                 case "--server-jar" -> serverJar = Path.of(args[++i]);
                 case "--server-java-options" -> serverJavaOptions = List.of(args[++i].strip().split("\\s+"));
                 case "--work" -> work = Path.of(args[++i]);
@@ -146,7 +150,7 @@ public final class UploadCost {
             Files.createDirectories(work);
         }
         try {
-            measure(work, serverJar, serverJavaOptions, photos, rounds, warmup, parallel, jfr, serverJfr);
+            measure(work, serverJar, serverJavaOptions, photos, rounds, warmup, parallel, jfr, serverJfr, serverStrace);
         } finally {
             if (scratch) {
                 BenchMain.deleteTree(work);
@@ -155,7 +159,7 @@ public final class UploadCost {
     }
 
     private static void measure(Path work, Path serverJar, List<String> serverJavaOptions, int n, int rounds,
-            int warmup, int parallel, Path jfr, Path serverJfr) throws Exception {
+            int warmup, int parallel, Path jfr, Path serverJfr, Path serverStrace) throws Exception {
         Path home = work.resolve("station");
         Map<String, String> environment = Map.of(StationHome.ENVIRONMENT_VARIABLE, home.toString(),
                 "CODEBOUND_KEY_PASSPHRASE", UUID.randomUUID().toString());
@@ -233,6 +237,20 @@ public final class UploadCost {
                 System.out.println("flight recording of the registry during one more " + n + "-photo upload (not "
                         + "timed): " + serverJfr);
                 JfrProfile.print(RegistryProfile.summarize(serverJfr), "  ");
+            }
+            if (serverStrace != null) {
+                bench.captureIntoSpool(photos);
+                Process strace = new ProcessBuilder("strace", "-f", "-c", "-o", serverStrace.toString(), "-p",
+                        Long.toString(registry.pid())).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                // strace prints nothing once attached: give it time to attach to every thread.
+                Thread.sleep(2000);
+                bench.uploadSpooled(n);
+                strace.destroy();
+                strace.waitFor();
+                System.out.println("system calls of the registry during one more " + n + "-photo upload (not timed; "
+                        + "strace -f -c, all threads): " + serverStrace);
+                RegistryProfile.printSyscalls(serverStrace, n, "  ");
             }
         }
     }
