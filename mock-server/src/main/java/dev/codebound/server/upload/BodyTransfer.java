@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * {@link TusService.Settings#bufferedBytes} are queued, reading pauses until the disk catches up,
  * so a fast client cannot fill memory.
  *
- * <p>A body that is a whole upload of at most {@link TusService.Settings#bufferedBytes} (a small
- * envelope sent in its creation request) is also kept in memory as it is written, so that the
+ * <p>A body that is a whole upload of at most {@link #KEPT_AT_MOST} bytes and
+ * {@link TusService.Settings#bufferedBytes} (a small envelope sent in its creation request) is also kept in memory as it is written, so that the
  * completion handler gets it as {@link ReceivedBytes}: the same bytes, once durable, without
  * reading the file back, and with the SHA-256 already computed for {@code Upload-Checksum}.
  *
@@ -40,6 +40,11 @@ final class BodyTransfer {
     private static final String SHA256 = "sha256";
     /** Body bytes the event loop gathers before it hands them to the chain (all of a small envelope's). */
     static final int WRITE_BATCH = 64 * 1024;
+    /**
+     * The largest whole body kept in memory for its completion: more than any envelope the registry
+     * opens (it refuses larger ones unread), so that a large upload costs no second copy in memory.
+     */
+    static final int KEPT_AT_MOST = 256 * 1024;
 
     /** Builds the success answer once the chunk is committed (and, if it completed the upload, decided). */
     @FunctionalInterface
@@ -127,7 +132,8 @@ final class BodyTransfer {
         if (declared > target.length() - target.offset()) {
             throw exceeds(target);
         }
-        if (target.offset() == 0 && declared == target.length() && declared <= tus.settings().bufferedBytes()) {
+        if (target.offset() == 0 && declared == target.length()
+                && declared <= Math.min(KEPT_AT_MOST, tus.settings().bufferedBytes())) {
             received = new byte[(int) declared];
         }
     }

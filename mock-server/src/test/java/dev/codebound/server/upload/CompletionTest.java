@@ -91,7 +91,8 @@ class CompletionTest {
     /**
      * A body that is the whole upload reaches the completion handler as received ({@link ReceivedBytes}), with
      * the SHA-256 its {@code Upload-Checksum} was checked against; the store's copy beside it holds the same
-     * bytes. Any other way of completing an upload hands over the store's bytes.
+     * bytes. Any other way of completing an upload, or a body larger than any envelope, hands over the store's
+     * bytes.
      */
     @Test
     void aWholeBodyReachesTheHandlerAsReceivedWithItsSha256() throws Exception {
@@ -122,6 +123,12 @@ class CompletionTest {
             assertEquals(204, tus.patch(path, 1000, Arrays.copyOfRange(body, 1000, body.length)).statusCode());
             assertFalse(handed.get(2) instanceof ReceivedBytes, "completed by a second chunk: the store's bytes");
             assertArrayEquals(body, handed.get(2).readAll());
+
+            byte[] large = new byte[BodyTransfer.KEPT_AT_MOST + 1];
+            assertEquals(201, create(tus, large, UploadChecksum.sha256Header(MessageDigest.getInstance("SHA-256")
+                    .digest(large))).statusCode());
+            assertFalse(handed.get(3) instanceof ReceivedBytes, "larger than any envelope: not kept in memory");
+            assertEquals(large.length, handed.get(3).length());
         }
     }
 
