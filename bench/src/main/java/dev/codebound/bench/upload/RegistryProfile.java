@@ -14,21 +14,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordedStackTrace;
-import java.util.stream.Stream;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * A flight recording of the running registry, taken from outside with {@code jcmd PID JFR.start} and
- * {@code JFR.stop} around one upload, and its samples split by what the registry was doing for the
+ * Where the registry's CPU goes, read from outside its process: its CPU by thread group from
+ * {@code /proc/PID/task} ({@link #threadCpu}), the summary of {@code strace -c} attached to it
+ * ({@link #printSyscalls}), and a flight recording taken with {@code jcmd PID JFR.start} and
+ * {@code JFR.stop} around one upload, its samples split by what the registry was doing for the
  * upload: TLS, HTTP and Netty, the tus bookkeeping (the upload's records and data file), acceptance
  * (opening the envelope and the photo checks), sequencing (the log's batch, checkpoint, receipt and
- * archive record), the rest; and the JIT's compilations and deoptimizations and the collector's pauses
- * over the same time (GC and JIT threads run no Java code and are not sampled: the bench reads the compiler
- * threads' CPU from {@code /proc} apart).
+ * archive record), the rest; with the JIT's compilations and deoptimizations and the collector's
+ * pauses over the same time (GC and JIT threads run no Java code and are not sampled: their CPU is
+ * in {@link #threadCpu}).
  *
  * <p>A stack is given to the innermost frame that names one of these: TLS and HTTP frames above (inner
  * to) every registry frame are the transport's work even when our handler called them (a response's
@@ -240,7 +242,8 @@ final class RegistryProfile {
     private static boolean waiting(String top) {
         return top.contains("epoll") || top.contains("Epoll.wait") || top.contains(".park")
                 || top.contains("force") || top.contains("accept") || top.contains("Object.wait")
-                || top.contains("Thread.sleep") || top.contains("socketRead") || top.contains("Process");
+                || top.contains("Thread.sleep") || top.contains("socketRead")
+                || top.contains("waitForProcessExit");
     }
 
     private static String packageOf(String type) {
