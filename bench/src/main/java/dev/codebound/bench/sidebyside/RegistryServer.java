@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -36,9 +37,19 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Starts {@code java -jar serverJar --port 0 --bind 127.0.0.1 --data-dir dataDir}; output goes to {@code log}. */
     public static RegistryServer start(Path serverJar, Path dataDir, Path log) throws IOException, InterruptedException {
+        return start(List.of(), serverJar, dataDir, log);
+    }
+
+    /** As {@link #start(Path, Path, Path)}, with {@code javaOptions} (say {@code -XX:+UseSerialGC}) before {@code -jar}. */
+    public static RegistryServer start(List<String> javaOptions, Path serverJar, Path dataDir, Path log)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-jar", serverJar.toString(), "--port", "0", "--bind",
-                "127.0.0.1", "--data-dir", dataDir.toString())).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(javaOptions);
+        command.addAll(List.of("-jar", serverJar.toString(), "--port", "0", "--bind", "127.0.0.1", "--data-dir",
+                dataDir.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<URI> listening = new CompletableFuture<>();
         Thread relay = new Thread(() -> relay(process, log, listening), "registry-output");
         relay.setDaemon(true);

@@ -36,8 +36,10 @@ import jdk.jfr.Recording;
 /**
  * The station's upload in one running process, as {@code serve}'s upload scheduler runs it
  * ({@code java -jar codebound-bench.jar upload [--photos 200] [--rounds 5] [--warmup 3] [--parallel 4]
- * [--jfr FILE] [--server-jar FILE] [--work DIR]}): no JVM start, no key unlock per run, which the
- * side-by-side's {@code upload} rows carry.
+ * [--jfr FILE] [--server-jfr FILE] [--server-strace FILE] [--server-jar FILE] [--server-java-options 'OPTIONS']
+ * [--work DIR]}): no JVM
+ * start, no key unlock per run, which the side-by-side's {@code upload} rows carry. {@code --server-java-options}
+ * go to the registry's {@code java} command before {@code -jar} (a collector or JIT setting to compare).
  *
  * <p>The mock registry runs from its shaded jar in a process of its own (mutual TLS on a loopback port),
  * so that its CPU is read from {@code /proc/<pid>} apart from the station's. One station is set up and
@@ -56,11 +58,15 @@ import jdk.jfr.Recording;
  * (every thread, user and system), with the JIT compiler threads' share apart; the registry's is its whole
  * process's over the same interval, its JIT apart too. Files/s is N over the N-photo run's wall time. With
  * {@code --jfr} one more N-photo upload, not timed, is recorded with JFR's {@code profile} settings, the
- * station's fsyncs counted. Medians over the rounds; nothing asserts a time.
+ * station's fsyncs counted; with {@code --server-jfr} one more,
+ * not timed either, is recorded in the registry's process ({@code jcmd}, {@code profile} settings) and its
+ * samples split by part of the registry ({@link RegistryProfile}); with {@code --server-strace} one more under
+ * {@code strace -f -c} attached to the registry (its system calls per photo; not timed). Medians over the rounds; nothing asserts a time.
  */
 public final class UploadCost {
     private static final String USAGE = "usage: java -jar codebound-bench.jar upload [--photos 200] [--rounds 5] "
-            + "[--warmup 3] [--parallel 4] [--jfr FILE] [--server-jar FILE] [--work DIR]";
+            + "[--warmup 3] [--parallel 4] [--jfr FILE] [--server-jfr FILE] [--server-strace FILE] [--server-jar FILE] "
+            + "[--server-java-options 'OPTIONS'] [--work DIR]";
 
     /** One measured upload: the station's and the registry's CPU, and its wall time. */
     private record Sample(Cpu station, Cpu registry, double seconds) {
@@ -81,6 +87,8 @@ public final class UploadCost {
     private final int parallel;
     private int run;
     private int students;
+    /** The registry's CPU per photo by thread group in the last upload; see {@link RegistryProfile#perPhoto}. */
+    private Map<String, double[]> registryThreads = Map.of();
 
     private UploadCost(Path work, Map<String, String> environment, RegistryServer registry, RegistryAdmin admin,
             StationContext station, int parallel) {
@@ -98,7 +106,10 @@ public final class UploadCost {
         int warmup = 3;
         int parallel = 4;
         Path jfr = null;
+        Path serverJfr = null;
+        Path serverStrace = null;
         Path serverJar = Path.of("mock-server/target/codebound-mock-server.jar");
+        List<String> serverJavaOptions = List.of();
         Path work = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -107,7 +118,10 @@ public final class UploadCost {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--parallel" -> parallel = Integer.parseInt(args[++i]);
                 case "--jfr" -> jfr = Path.of(args[++i]);
+                case "--server-jfr" -> serverJfr = Path.of(args[++i]);
+                case "--server-strace" -> serverStrace = Path.of(args[++i]);
                 case "--server-jar" -> serverJar = Path.of(args[++i]);
+                case "--server-java-options" -> serverJavaOptions = List.of(args[++i].strip().split("\\s+"));
                 case "--work" -> work = Path.of(args[++i]);
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
@@ -132,9 +146,11 @@ public final class UploadCost {
         boolean scratch = work == null;
         if (scratch) {
             work = Files.createTempDirectory("codebound-upload-bench");
+        } else {
+            Files.createDirectories(work);
         }
         try {
-            measure(work, serverJar, photos, rounds, warmup, parallel, jfr);
+            measure(work, serverJar, serverJavaOptions, photos, rounds, warmup, parallel, jfr, serverJfr, serverStrace);
         } finally {
             if (scratch) {
                 BenchMain.deleteTree(work);
@@ -142,8 +158,8 @@ public final class UploadCost {
         }
     }
 
-    private static void measure(Path work, Path serverJar, int n, int rounds, int warmup, int parallel, Path jfr)
-            throws Exception {
+    private static void measure(Path work, Path serverJar, List<String> serverJavaOptions, int n, int rounds,
+            int warmup, int parallel, Path jfr, Path serverJfr, Path serverStrace) throws Exception {
         Path home = work.resolve("station");
         Map<String, String> environment = Map.of(StationHome.ENVIRONMENT_VARIABLE, home.toString(),
                 "CODEBOUND_KEY_PASSPHRASE", UUID.randomUUID().toString());
@@ -153,8 +169,8 @@ public final class UploadCost {
             photos.add(SamplePhotos.good(seed));
             bytes += photos.get(seed - 1).length;
         }
-        try (RegistryServer registry = RegistryServer.start(serverJar.toAbsolutePath(), work.resolve("registry"),
-                work.resolve("registry.log"))) {
+        try (RegistryServer registry = RegistryServer.start(serverJavaOptions, serverJar.toAbsolutePath(),
+                work.resolve("registry"), work.resolve("registry.log"))) {
             RegistryAdmin admin = new RegistryAdmin(registry);
             InProcessAgent.run(environment, null, "init", "--registry-url", registry.baseUri().toString(), "--registry-ca",
                     registry.caCertificate().toString(), "--schools", Integer.toString(RegistryAdmin.SCHOOL));
@@ -173,8 +189,10 @@ public final class UploadCost {
             List<Sample> marginal = new ArrayList<>();
             List<Sample> fixed = new ArrayList<>();
             List<Double> filesPerSecond = new ArrayList<>();
+            List<Map<String, double[]>> registryThreads = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 Sample many = bench.upload(photos);
+                registryThreads.add(bench.registryThreads);
                 Sample one = bench.upload(photos.subList(0, 1));
                 Sample margin = many.minus(one).divide(n - 1);
                 perPhoto.add(many.divide(n));
@@ -199,6 +217,9 @@ public final class UploadCost {
             System.out.printf(Locale.ROOT, "  files/s of the %d-photo runs (median, per round): %.1f %s%n", n,
                     Median.of(filesPerSecond), filesPerSecond.stream()
                             .map(f -> String.format(Locale.ROOT, "%.1f", f)).toList());
+            System.out.println("  the registry's CPU per photo by thread in the " + n + "-photo runs (medians; a pool's "
+                    + "threads summed):");
+            JfrProfile.print(RegistryProfile.medians(registryThreads), "    ");
             if (jfr != null) {
                 bench.captureIntoSpool(photos);
                 Recording recording = JfrProfile.start();
@@ -207,6 +228,29 @@ public final class UploadCost {
                 System.out.println("flight recording of one more " + n + "-photo upload (not timed; the station's "
                         + "JVM only): " + jfr);
                 JfrProfile.print(summary, "  ");
+            }
+            if (serverJfr != null) {
+                bench.captureIntoSpool(photos);
+                RegistryProfile.start(registry.pid(), "upload-bench");
+                bench.uploadSpooled(n);
+                RegistryProfile.stop(registry.pid(), "upload-bench", serverJfr);
+                System.out.println("flight recording of the registry during one more " + n + "-photo upload (not "
+                        + "timed): " + serverJfr);
+                JfrProfile.print(RegistryProfile.summarize(serverJfr), "  ");
+            }
+            if (serverStrace != null) {
+                bench.captureIntoSpool(photos);
+                Process strace = new ProcessBuilder("strace", "-f", "-c", "-o", serverStrace.toString(), "-p",
+                        Long.toString(registry.pid())).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                // strace prints nothing once attached: give it time to attach to every thread.
+                Thread.sleep(2000);
+                bench.uploadSpooled(n);
+                strace.destroy();
+                strace.waitFor();
+                System.out.println("system calls of the registry during one more " + n + "-photo upload (not timed; "
+                        + "strace -f -c, all threads): " + serverStrace);
+                RegistryProfile.printSyscalls(serverStrace, n, "  ");
             }
         }
     }
@@ -228,6 +272,7 @@ public final class UploadCost {
                     () -> new UploadSettings.Overrides(null, null, parallel));
             ThreadTicks stationBefore = ThreadTicks.now();
             ThreadTicks registryBefore = ThreadTicks.ofProcess(registry.pid());
+            Map<String, double[]> registryThreadsBefore = RegistryProfile.threadCpu(registry.pid());
             long started = System.nanoTime();
             StationUpload upload = factory.create();
             upload.checkReachable();
@@ -242,6 +287,8 @@ public final class UploadCost {
             double seconds = (System.nanoTime() - started) / 1e9;
             Sample sample = new Sample(ThreadTicks.now().since(stationBefore),
                     ThreadTicks.ofProcess(registry.pid()).since(registryBefore), seconds);
+            registryThreads = RegistryProfile.perPhoto(registryThreadsBefore, RegistryProfile.threadCpu(registry.pid()),
+                    count);
             if (!outcome.complete() || outcome.run().delivered() != count) {
                 throw new IllegalStateException("the upload did not deliver every envelope with a valid receipt: "
                         + outcome.run().summary());

@@ -9,6 +9,7 @@ import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.problem.ProblemType;
 import dev.codebound.server.upload.CompletionHandler;
 import dev.codebound.server.upload.CompletionOutcome;
+import dev.codebound.server.upload.ReceivedBytes;
 import dev.codebound.server.upload.UploadBytes;
 import dev.codebound.server.upload.UploadInfo;
 import java.io.IOException;
@@ -96,9 +97,12 @@ public final class EnvelopeAcceptance implements CompletionHandler {
     @Override
     public CompletionOutcome complete(UploadInfo upload, UploadBytes bytes) throws IOException {
         String instance = instance(upload);
-        // An envelope that fits is read once, and hashed and judged from memory.
+        // An envelope that fits is read once (not at all when it is still in memory as received), and hashed
+        // (unless its SHA-256 was computed as it arrived) and judged from memory.
         byte[] envelope = upload.length() <= MAX_ENVELOPE_BYTES ? bytes.readAll() : null;
-        String envelopeSha256 = envelope != null ? sha256Hex(envelope) : sha256Hex(bytes);
+        Optional<byte[]> known = bytes.knownSha256();
+        String envelopeSha256 = known.isPresent() ? HexFormat.of().formatHex(known.get())
+                : envelope != null ? sha256Hex(envelope) : sha256Hex(bytes);
         Optional<String> declared = upload.metadata().get(Tus.Metadata.ENVELOPE_SHA256);
         if (declared.isPresent() && !declared.get().toLowerCase(Locale.ROOT).equals(envelopeSha256)) {
             return reject(ProblemType.ENVELOPE_HASH_MISMATCH, "the uploaded bytes hash to "
@@ -122,7 +126,9 @@ public final class EnvelopeAcceptance implements CompletionHandler {
         if (verdict instanceof EnvelopeJudge.Verdict.Refused refused) {
             return new CompletionOutcome.Rejected(refused.problem());
         }
-        return decide(upload, bytes, envelopeSha256, (EnvelopeJudge.Verdict.Admissible) verdict, codes, instance);
+        // The archive takes over the store's durable copy (its link or server-side copy), not the one in memory.
+        UploadBytes durable = bytes instanceof ReceivedBytes received ? received.stored() : bytes;
+        return decide(upload, durable, envelopeSha256, (EnvelopeJudge.Verdict.Admissible) verdict, codes, instance);
     }
 
     /**

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -18,14 +20,31 @@ import java.util.function.Consumer;
  * Streams one request body into an upload as a single chunk, shared by PATCH and
  * creation-with-upload. Body pieces arrive on the event loop and are queued, in order, on a serial
  * chain of storage tasks that write them, hash them and finally verify and commit the chunk; the
- * event loop never touches the disk. When more than {@link TusService.Settings#bufferedBytes} are
- * queued, reading pauses until the disk catches up, so a fast client cannot fill memory.
+ * event loop never touches the disk. Pieces are handed to the chain in batches of up to
+ * {@link #WRITE_BATCH} bytes (a small body in one task with its commit), so that a body's pieces do
+ * not each wake a storage thread and then the event loop again. When more than
+ * {@link TusService.Settings#bufferedBytes} are queued, reading pauses until the disk catches up,
+ * so a fast client cannot fill memory.
+ *
+ * <p>A body that is a whole upload of at most {@link #KEPT_AT_MOST} bytes and
+ * {@link TusService.Settings#bufferedBytes} (a small envelope sent in its creation request) is also kept in memory as it is written, so that the
+ * completion handler gets it as {@link ReceivedBytes}: the same bytes, once durable, without
+ * reading the file back, and with the SHA-256 already computed for {@code Upload-Checksum}.
  *
  * <p>A chunk counts only when the whole body arrived, its checksum (if given) matched, and its
  * bytes and new offset are durable; otherwise it is discarded and the offset stays where it was.
  */
 final class BodyTransfer {
     private static final System.Logger LOG = System.getLogger(BodyTransfer.class.getName());
+    /** {@link UploadChecksum#algorithm()} of SHA-256, the digest an envelope is known by. */
+    private static final String SHA256 = "sha256";
+    /** Body bytes the event loop gathers before it hands them to the chain (all of a small envelope's). */
+    static final int WRITE_BATCH = 64 * 1024;
+    /**
+     * The largest whole body kept in memory for its completion: more than any envelope the registry
+     * opens (it refuses larger ones unread), so that a large upload costs no second copy in memory.
+     */
+    static final int KEPT_AT_MOST = 256 * 1024;
 
     /** Builds the success answer once the chunk is committed (and, if it completed the upload, decided). */
     @FunctionalInterface
@@ -43,12 +62,17 @@ final class BodyTransfer {
     private UploadInfo upload;
     private UploadStore.ChunkWriter writer;
     private MessageDigest digest;
+    /** The body as received, when it is a whole upload small enough to keep; see the class comment. */
+    private byte[] received;
     private Consumer<HttpHeaders> decoration = headers -> {};
 
     /** Set when the answer is decided or the connection is gone: later tasks only release buffers. */
     private volatile boolean over;
 
     // Touched only on the event loop.
+    /** Pieces not yet handed to the chain, in order; see the class comment. */
+    private List<ByteBuf> gathered = new ArrayList<>();
+    private int gatheredBytes;
     private long queuedBytes;
     private boolean paused;
     private boolean lastReceived;
@@ -104,8 +128,13 @@ final class BodyTransfer {
         this.digest = checksum.map(UploadChecksum::newDigest).orElse(null);
         // The HTTP decoder has already rejected malformed or conflicting Content-Length values.
         String contentLength = exchange.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (contentLength != null && Long.parseLong(contentLength.strip()) > target.length() - target.offset()) {
+        long declared = contentLength == null ? -1 : Long.parseLong(contentLength.strip());
+        if (declared > target.length() - target.offset()) {
             throw exceeds(target);
+        }
+        if (target.offset() == 0 && declared == target.length()
+                && declared <= Math.min(KEPT_AT_MOST, tus.settings().bufferedBytes())) {
+            received = new byte[(int) declared];
         }
     }
 
@@ -123,24 +152,55 @@ final class BodyTransfer {
             paused = true;
             exchange.pauseReading();
         }
+        if (size > 0) {
+            gathered.add(content);
+            gatheredBytes += size;
+        } else {
+            content.release();
+        }
+        // Paused, the gathered bytes must reach the disk for reading to resume.
+        if (last || paused || gatheredBytes >= Math.min(WRITE_BATCH, tus.settings().bufferedBytes())) {
+            handOver();
+        }
+        if (last) {
+            lastReceived = true;
+            submit(() -> finish(committed));
+        }
+    }
+
+    /** From the event loop: queues the gathered pieces' write on the chain. */
+    private void handOver() {
+        if (gathered.isEmpty()) {
+            return;
+        }
+        List<ByteBuf> pieces = gathered;
+        int size = gatheredBytes;
+        gathered = new ArrayList<>();
+        gatheredBytes = 0;
         tasks.execute(() -> {
             try {
-                if (!over && size > 0) {
-                    write(content);
+                for (ByteBuf piece : pieces) {
+                    if (over) {
+                        break;
+                    }
+                    write(piece);
                 }
             } catch (Refusal refusal) {
                 conclude(TusHeaders.response(refusal));
             } catch (IOException | RuntimeException e) {
                 conclude(TusHeaders.response(TusService.failure(exchange, e)));
             } finally {
-                content.release();
+                pieces.forEach(ByteBuf::release);
                 exchange.eventLoop().execute(() -> drained(size));
             }
         });
-        if (last) {
-            lastReceived = true;
-            submit(() -> finish(committed));
-        }
+    }
+
+    /** From the event loop: releases pieces never handed to the chain (the request ended without its body). */
+    private void dropGathered() {
+        gathered.forEach(ByteBuf::release);
+        gathered.clear();
+        gatheredBytes = 0;
     }
 
     private void write(ByteBuf content) throws IOException, Refusal {
@@ -150,6 +210,10 @@ final class BodyTransfer {
         ByteBuffer bytes = content.nioBuffer();
         if (digest != null) {
             digest.update(bytes.duplicate());
+        }
+        if (received != null) {
+            // Within bounds: the check above keeps what was written within the upload's length.
+            content.getBytes(content.readerIndex(), received, (int) writer.written(), content.readableBytes());
         }
         writer.write(bytes);
     }
@@ -163,7 +227,8 @@ final class BodyTransfer {
     }
 
     private void finish(Committed committed) throws IOException, Refusal {
-        if (digest != null && !checksum.get().matches(digest.digest())) {
+        byte[] bodyDigest = digest == null ? null : digest.digest();
+        if (bodyDigest != null && !checksum.get().matches(bodyDigest)) {
             throw new Refusal(ProblemType.CHECKSUM_MISMATCH,
                     "the body's " + checksum.get().algorithm() + " digest does not match Upload-Checksum; the chunk"
                             + " was discarded and the offset is still " + upload.offset(), exchange.path());
@@ -172,7 +237,7 @@ final class BodyTransfer {
         UploadInfo stored = writer.commit(tus.newExpiry());
         tus.events().bytesStored(written);
         Optional<CompletionOutcome> outcome = stored.state() == UploadState.AWAITING_OUTCOME
-                ? Optional.of(tus.decide(stored)) : Optional.empty();
+                ? Optional.of(tus.decide(stored, completeBytes(stored, written, bodyDigest))) : Optional.empty();
         // Closed after the outcome: a store may record a creation whose one chunk completed it together with
         // its outcome, or at this close when no outcome was recorded (see UploadStore.ChunkWriter#commit).
         writer.close();
@@ -182,6 +247,19 @@ final class BodyTransfer {
         FullHttpResponse answer = committed.answer(stored, outcome);
         decoration.accept(answer.headers());
         exchange.respond(answer);
+    }
+
+    /**
+     * The complete upload's bytes for its completion: from memory when this body was all of them,
+     * else the store's. Called after the commit, so the store's copy is durable.
+     */
+    private UploadBytes completeBytes(UploadInfo complete, long written, byte[] bodyDigest) {
+        UploadBytes stored = tus.store().bytes(complete);
+        if (received == null || written != received.length) {
+            return stored;
+        }
+        boolean sha256 = bodyDigest != null && checksum.get().algorithm().equals(SHA256);
+        return new ReceivedBytes(stored, received, sha256 ? bodyDigest : null);
     }
 
     /** From a task: ends the transfer with {@code answer}, discarding any uncommitted chunk. */
@@ -198,6 +276,7 @@ final class BodyTransfer {
      */
     void timedOut(FullHttpResponse answer) {
         over = true;
+        dropGathered();
         tasks.execute(() -> conclude(answer));
     }
 
@@ -205,6 +284,7 @@ final class BodyTransfer {
     void abort() {
         if (!lastReceived) {
             over = true;
+            dropGathered();
         }
         tasks.execute(this::release);
     }

@@ -191,7 +191,15 @@ public final class TusService {
 
     /** Runs the completion handler on a complete upload and records its outcome durably. */
     CompletionOutcome decide(UploadInfo upload) throws IOException {
-        CompletionOutcome outcome = completion.complete(upload, store.bytes(upload));
+        return decide(upload, store.bytes(upload));
+    }
+
+    /**
+     * As {@link #decide(UploadInfo)}, with the upload's bytes given: the store's, or the same bytes
+     * as the request that completed the upload received them ({@link ReceivedBytes}).
+     */
+    CompletionOutcome decide(UploadInfo upload, UploadBytes bytes) throws IOException {
+        CompletionOutcome outcome = completion.complete(upload, bytes);
         store.recordOutcome(upload.id(), outcome);
         events.uploadCompleted();
         return outcome;

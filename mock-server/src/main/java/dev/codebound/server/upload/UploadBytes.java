@@ -2,6 +2,7 @@ package dev.codebound.server.upload;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
  * The bytes of a complete upload, as the completion handler and the archive see them: a handle
@@ -19,7 +20,9 @@ public interface UploadBytes {
     InputStream open() throws IOException;
 
     /**
-     * All the bytes in memory, for a caller that has already bounded {@link #length()}.
+     * All the bytes in memory, for a caller that has already bounded {@link #length()}. The caller
+     * must not change the array: an implementation that holds the bytes in memory hands out its own
+     * ({@link ReceivedBytes}).
      *
      * @throws IOException if they cannot be read, or are not {@link #length()} bytes long
      */
@@ -31,5 +34,13 @@ public interface UploadBytes {
             }
             return bytes;
         }
+    }
+
+    /**
+     * The bytes' SHA-256 when it is known without reading them (computed as they arrived, see
+     * {@link ReceivedBytes}); empty otherwise. The caller must not change the array.
+     */
+    default Optional<byte[]> knownSha256() {
+        return Optional.empty();
     }
 }

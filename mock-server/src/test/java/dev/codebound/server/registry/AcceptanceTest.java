@@ -30,6 +30,7 @@ import dev.codebound.protocol.pki.TrustBundle;
 import dev.codebound.protocol.wire.Receipt;
 import dev.codebound.protocol.wire.ReceiptCodec;
 import dev.codebound.protocol.wire.Tus;
+import dev.codebound.protocol.wire.UploadChecksum;
 import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.MockRegistryConfig;
@@ -124,12 +125,23 @@ class AcceptanceTest {
 
     private HttpResponse<String> upload(StationCredentials uploader, byte[] envelope, String codeId,
             String declaredSha256) throws Exception {
+        return upload(uploader, envelope, codeId, declaredSha256, false);
+    }
+
+    /** As above; with {@code checksum} the request carries the body's SHA-256 as {@code Upload-Checksum}, as the agent's does. */
+    private HttpResponse<String> upload(StationCredentials uploader, byte[] envelope, String codeId,
+            String declaredSha256, boolean checksum) throws Exception {
         TusTestClient tus = TusTestClient.plain(server, uploader.stationId());
         String metadata = UploadMetadata.empty().with(Tus.Metadata.CODE_ID, codeId)
                 .with(Tus.Metadata.ENVELOPE_SHA256, declaredSha256).encode();
-        HttpResponse<String> created = tus.send(tus.request("/files/", Tus.TUS_RESUMABLE, Tus.VERSION,
+        HttpRequest.Builder request = tus.request("/files/", Tus.TUS_RESUMABLE, Tus.VERSION,
                 Tus.UPLOAD_LENGTH, Integer.toString(envelope.length), Tus.UPLOAD_METADATA, metadata,
-                "Content-Type", Tus.OFFSET_CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build());
+                "Content-Type", Tus.OFFSET_CONTENT_TYPE);
+        if (checksum) {
+            request.header(Tus.UPLOAD_CHECKSUM, UploadChecksum.sha256Header(
+                    MessageDigest.getInstance("SHA-256").digest(envelope)));
+        }
+        HttpResponse<String> created = tus.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build());
         assertEquals(201, created.statusCode(), created.body());
         return tus.get(created.headers().firstValue("Location").orElseThrow() + "/result");
     }
@@ -405,6 +417,29 @@ class AcceptanceTest {
         IssuedCode code = issueCode();
         byte[] envelope = seal(stationA, code, SamplePhotos.good(9));
         assertProblem(upload(stationA, envelope, code.codeId(), sha256(new byte[] {1})), "ENVELOPE_HASH_MISMATCH");
+    }
+
+    /**
+     * A whole envelope sent with its {@code Upload-Checksum} (as the agent sends it) is judged from the bytes as
+     * received, hashed once as they arrived: a wrong envelope-sha256 is still refused, and the archive takes
+     * over the upload's durable file (a hard link to it), not the copy in memory.
+     */
+    @Test
+    void anEnvelopeSentWithItsChecksumIsHashedOnceAndArchivedFromItsDurableFile() throws Exception {
+        IssuedCode code = issueCode();
+        byte[] envelope = seal(stationA, code, SamplePhotos.good(12));
+        assertProblem(upload(stationA, envelope, code.codeId(), sha256(new byte[] {1}), true),
+                "ENVELOPE_HASH_MISMATCH");
+
+        HttpResponse<String> accepted = upload(stationA, envelope, code.codeId(), sha256(envelope), true);
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        Receipt receipt = ReceiptCodec.verify(accepted.body().getBytes(StandardCharsets.UTF_8),
+                registry.trustBundles().currentBundle(), "receipt");
+        assertEquals(sha256(envelope), receipt.envelopeSha256());
+        Path archived = ((FilePhotoArchive) registry.photos()).envelopeFile(receipt.envelopeSha256());
+        assertArrayEquals(envelope, Files.readAllBytes(archived));
+        assertEquals(2, (int) Files.getAttribute(archived, "unix:nlink"),
+                "the archive links the upload's data file instead of writing the bytes again");
     }
 
     /** An envelope too large to hold a photo within the specification is refused without being read. */

@@ -58,6 +58,7 @@ class BodyTransferTest {
         final HttpHeaders headers = new DefaultHttpHeaders();
         final List<String> reads = new ArrayList<>();
         final List<FullHttpResponse> answers = new ArrayList<>();
+        int eventLoopTasks;
 
         @Override
         public HttpMethod method() {
@@ -96,7 +97,10 @@ class BodyTransferTest {
 
         @Override
         public Executor eventLoop() {
-            return Runnable::run;
+            return task -> {
+                eventLoopTasks++;
+                task.run();
+            };
         }
 
         @Override
@@ -152,5 +156,73 @@ class BodyTransferTest {
         assertEquals(2, data[120]);
         assertTrue(pieces.stream().allMatch(piece -> piece.refCnt() == 0), "every piece is released");
         assertTrue(locker.tryLock(upload.id()).isPresent(), "the lock is released after the answer");
+    }
+
+    /**
+     * A small body's pieces are gathered on the event loop and written by one storage task, which returns to
+     * the event loop once: not a storage task and an event-loop task per piece. Its bytes, in order, are all
+     * written before the answer, and every piece is released.
+     */
+    @Test
+    void aSmallBodyIsWrittenByOneTaskWithOneReturnToTheEventLoop() throws Exception {
+        ManualPool pool = new ManualPool();
+        FileUploadStore store = new FileUploadStore(root);
+        MemoryUploadLocker locker = new MemoryUploadLocker();
+        TusService tus = new TusService(store, locker, (upload, data) -> new CompletionOutcome.Accepted(new byte[0]),
+                pool, Clock.systemUTC(), new TusService.Settings(100_000, Duration.ofHours(1), 1 << 20),
+                new ServerMetrics(new RequestJournal(1)));
+        UploadInfo upload = store.create(3 * 8192, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
+                Clock.systemUTC().instant().plusSeconds(60));
+        RecordingExchange exchange = new RecordingExchange();
+        exchange.headers.set("Content-Length", Integer.toString(3 * 8192));
+        BodyTransfer transfer = new BodyTransfer(tus, exchange, Optional.empty());
+        transfer.hold(locker.tryLock(upload.id()).orElseThrow());
+        transfer.submit(() -> transfer.open(upload));
+
+        List<ByteBuf> pieces = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            // Three pieces of 8 KiB, then the empty last piece the HTTP decoder ends a body with.
+            ByteBuf piece = i < 3 ? Unpooled.buffer(8192).writeBytes(new byte[] {(byte) (i + 1)}).writeZero(8191)
+                    : Unpooled.EMPTY_BUFFER.retainedDuplicate();
+            pieces.add(piece);
+            transfer.accept(piece, i == 3, (stored, outcome) -> Responses.empty(HttpResponseStatus.NO_CONTENT));
+        }
+        pool.runAll();
+        assertEquals(1, exchange.eventLoopTasks, "one return to the event loop for the whole body");
+        assertEquals(List.of(), exchange.reads, "never paused");
+        assertEquals(204, exchange.answers.get(0).status().code());
+        byte[] data = Files.readAllBytes(store.dataFile(upload.id()));
+        assertEquals(3 * 8192, data.length);
+        assertEquals(1, data[0]);
+        assertEquals(2, data[8192]);
+        assertEquals(3, data[2 * 8192]);
+        assertTrue(pieces.subList(0, 3).stream().allMatch(piece -> piece.refCnt() == 0), "every piece is released");
+    }
+
+    /** Pieces gathered but not yet handed to the disk are released when the connection breaks, and never written. */
+    @Test
+    void aBrokenConnectionReleasesTheGatheredPieces() throws Exception {
+        ManualPool pool = new ManualPool();
+        FileUploadStore store = new FileUploadStore(root);
+        MemoryUploadLocker locker = new MemoryUploadLocker();
+        TusService tus = new TusService(store, locker, (upload, data) -> new CompletionOutcome.Accepted(new byte[0]),
+                pool, Clock.systemUTC(), new TusService.Settings(100_000, Duration.ofHours(1), 1 << 20),
+                new ServerMetrics(new RequestJournal(1)));
+        UploadInfo upload = store.create(3 * 8192, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
+                Clock.systemUTC().instant().plusSeconds(60));
+        RecordingExchange exchange = new RecordingExchange();
+        exchange.headers.set("Content-Length", Integer.toString(3 * 8192));
+        BodyTransfer transfer = new BodyTransfer(tus, exchange, Optional.empty());
+        transfer.hold(locker.tryLock(upload.id()).orElseThrow());
+        transfer.submit(() -> transfer.open(upload));
+        List<ByteBuf> pieces = List.of(Unpooled.buffer(8192).writeZero(8192), Unpooled.buffer(8192).writeZero(8192));
+        pieces.forEach(piece -> transfer.accept(piece, false, (stored, outcome) -> Responses.empty(
+                HttpResponseStatus.NO_CONTENT)));
+        transfer.abort();
+        pool.runAll();
+        assertTrue(pieces.stream().allMatch(piece -> piece.refCnt() == 0), "every piece is released");
+        assertEquals(0, Files.size(store.dataFile(upload.id())), "nothing of the broken body is kept");
+        assertTrue(exchange.answers.isEmpty());
+        assertTrue(locker.tryLock(upload.id()).isPresent(), "the lock is released");
     }
 }

@@ -1,11 +1,15 @@
 package dev.codebound.server.upload;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
+import dev.codebound.protocol.wire.UploadChecksum;
 import dev.codebound.protocol.wire.UploadMetadata;
 import dev.codebound.server.MockRegistry;
 import dev.codebound.server.TestRegistries;
@@ -16,7 +20,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +86,57 @@ class CompletionTest {
             assertTrue(partial.headers().firstValue(TusService.OUTCOME_HEADER).isEmpty());
             assertEquals("", partial.body(), "an unfinished upload's 201 has no body");
         }
+    }
+
+    /**
+     * A body that is the whole upload reaches the completion handler as received ({@link ReceivedBytes}), with
+     * the SHA-256 its {@code Upload-Checksum} was checked against; the store's copy beside it holds the same
+     * bytes. Any other way of completing an upload, or a body larger than any envelope, hands over the store's
+     * bytes.
+     */
+    @Test
+    void aWholeBodyReachesTheHandlerAsReceivedWithItsSha256() throws Exception {
+        List<UploadBytes> handed = new CopyOnWriteArrayList<>();
+        CompletionHandler recording = (upload, bytes) -> {
+            handed.add(bytes);
+            return new CompletionOutcome.Accepted("{}".getBytes(StandardCharsets.UTF_8));
+        };
+        byte[] body = new byte[200_000];
+        new Random(7).nextBytes(body);
+        byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(body);
+        try (MockRegistry registry = MockRegistry.start(TestRegistries.plain(dataDir)
+                .completionHandler(recording).build())) {
+            TusTestClient tus = TusTestClient.plain(registry, "station-c");
+            assertEquals(201, create(tus, body, UploadChecksum.sha256Header(sha256)).statusCode());
+            ReceivedBytes received = assertInstanceOf(ReceivedBytes.class, handed.get(0));
+            assertArrayEquals(body, received.readAll());
+            assertArrayEquals(sha256, received.knownSha256().orElseThrow());
+            assertArrayEquals(body, received.stored().open().readAllBytes(), "the store's durable copy");
+
+            String sha1 = "sha1 " + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest(body));
+            assertEquals(201, create(tus, body, sha1).statusCode());
+            assertTrue(handed.get(1).knownSha256().isEmpty(), "a SHA-1 checksum is not the envelope's digest");
+            assertArrayEquals(body, handed.get(1).readAll());
+
+            String path = tus.createPath(body.length);
+            assertEquals(204, tus.patch(path, 0, Arrays.copyOf(body, 1000)).statusCode());
+            assertEquals(204, tus.patch(path, 1000, Arrays.copyOfRange(body, 1000, body.length)).statusCode());
+            assertFalse(handed.get(2) instanceof ReceivedBytes, "completed by a second chunk: the store's bytes");
+            assertArrayEquals(body, handed.get(2).readAll());
+
+            byte[] large = new byte[BodyTransfer.KEPT_AT_MOST + 1];
+            assertEquals(201, create(tus, large, UploadChecksum.sha256Header(MessageDigest.getInstance("SHA-256")
+                    .digest(large))).statusCode());
+            assertFalse(handed.get(3) instanceof ReceivedBytes, "larger than any envelope: not kept in memory");
+            assertEquals(large.length, handed.get(3).length());
+        }
+    }
+
+    private static HttpResponse<String> create(TusTestClient tus, byte[] body, String checksum)
+            throws IOException, InterruptedException {
+        return tus.send(tus.request("/files/", Tus.TUS_RESUMABLE, Tus.VERSION, Tus.UPLOAD_LENGTH,
+                Integer.toString(body.length), "Content-Type", Tus.OFFSET_CONTENT_TYPE, Tus.UPLOAD_CHECKSUM, checksum)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     private static HttpResponse<String> createWithUpload(TusTestClient tus, String body, String filename)

@@ -277,12 +277,15 @@ class TusConformanceTest {
 
     @Test
     void concurrentPatchIs423() throws Exception {
-        String location = tus.createPath(1000);
+        // The first PATCH sends more than the registry gathers before writing, so that its bytes reach the disk.
+        int length = 2 * BodyTransfer.WRITE_BATCH;
+        String location = tus.createPath(length);
         try (RawHttp first = new RawHttp(registry.port())) {
             first.send("PATCH " + location + " HTTP/1.1", new String[] {"Tus-Resumable: 1.0.0",
                     "Codebound-Dev-Station: station-a", "Upload-Offset: 0",
-                    "Content-Type: application/offset+octet-stream", "Content-Length: 1000"}, bytes(10, 14));
-            awaitBytesOnDisk(location, 10);
+                    "Content-Type: application/offset+octet-stream", "Content-Length: " + length},
+                    bytes(BodyTransfer.WRITE_BATCH + 10, 14));
+            awaitBytesOnDisk(location, BodyTransfer.WRITE_BATCH);
             problem(tus.patch(location, 0, bytes(10, 15)), 423, "UPLOAD_LOCKED");
             problem(tus.delete(location), 423, "UPLOAD_LOCKED");
             first.reset();
@@ -291,10 +294,10 @@ class TusConformanceTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         HttpResponse<String> retry;
         do {
-            retry = tus.patch(location, 0, bytes(1000, 16));
+            retry = tus.patch(location, 0, bytes(length, 16));
         } while (retry.statusCode() == 423 && System.nanoTime() < deadline);
         assertEquals(204, retry.statusCode(), retry.body());
-        assertEquals("1000", retry.headers().firstValue(Tus.UPLOAD_OFFSET).orElseThrow());
+        assertEquals(Integer.toString(length), retry.headers().firstValue(Tus.UPLOAD_OFFSET).orElseThrow());
     }
 
     /**
