@@ -303,7 +303,7 @@ public final class ScannedCodes {
         List<Scanned> all = new ArrayList<>(LegacyScannedCodes.read(legacy));
         all.addAll(live.codes.values());
         all.addAll(adding);
-        return new Snapshot(keep(all, now), readKey, migrating);
+        return new Snapshot(keep(all, adding.size(), now), readKey, migrating);
     }
 
     /**
@@ -331,8 +331,13 @@ public final class ScannedCodes {
         return List.of();
     }
 
-    /** The codes a compaction keeps of {@code codes}: the last scan of each, unexpired, the newest {@link #COMPACTED_CAPACITY}. */
-    private static List<Scanned> keep(List<Scanned> codes, Instant now) {
+    /**
+     * The codes a compaction keeps of {@code codes}: the last scan of each, unexpired, the newest
+     * {@link #COMPACTED_CAPACITY}, or more when the scans being added are more (up to
+     * {@link #CAPACITY}): a batch of scans is never cut by the compaction it triggered, so that
+     * {@code watch --once --code-stdin} with 2000 codes remembers all of them, as it always did.
+     */
+    private static List<Scanned> keep(List<Scanned> codes, int adding, Instant now) {
         List<Scanned> byScan = new ArrayList<>(codes);
         // Stable: codes scanned at the same instant keep their order.
         byScan.sort(Comparator.comparing(Scanned::scannedAt));
@@ -345,7 +350,8 @@ public final class ScannedCodes {
             }
         }
         List<Scanned> kept = new ArrayList<>(latest.values());
-        return List.copyOf(kept.subList(Math.max(0, kept.size() - COMPACTED_CAPACITY), kept.size()));
+        int most = Math.max(COMPACTED_CAPACITY, Math.min(CAPACITY, adding));
+        return List.copyOf(kept.subList(Math.max(0, kept.size() - most), kept.size()));
     }
 
     /**

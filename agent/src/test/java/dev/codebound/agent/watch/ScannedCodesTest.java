@@ -130,6 +130,20 @@ class ScannedCodesTest {
         assertTrue(codes.find("CODE" + (total - ScannedCodes.COMPACTED_CAPACITY - 201)).isEmpty());
     }
 
+    /** A batch as large as the limit (a whole day's codes on one watch's standard input) is kept whole. */
+    @Test
+    void aBatchOfCapacityScansIsKeptWholeByTheCompactionItTriggers() throws IOException {
+        ScannedCodes codes = codes();
+        codes.rememberScans(List.of(scan("EARLIER", MORNING)), MORNING);
+        Instant at = MORNING.plusSeconds(60);
+        codes.rememberScans(IntStream.range(0, ScannedCodes.CAPACITY).mapToObj(i -> scan("CODE" + i, at)).toList(), at);
+
+        assertEquals(ScannedCodes.CAPACITY, records().size());
+        assertTrue(codes.find("CODE0").isPresent(), "the batch's first code");
+        assertTrue(codes().find("CODE" + (ScannedCodes.CAPACITY - 1)).isPresent());
+        assertTrue(codes.find("EARLIER").isEmpty(), "the oldest code makes room");
+    }
+
     /**
      * A crash in the middle of an append leaves part of a record at the end; it was never
      * acknowledged (not synced). The next user of the file skips it and cuts it (under the journal
