@@ -45,7 +45,7 @@ final class EntryLifecycle {
             EventType.UPLOAD_RESUMED, new Transition(EnumSet.of(Stage.CAPTURED, Stage.UPLOADING, Stage.REJECTED),
                     Stage.UPLOADING),
             // From CAPTURED too: a delivery a killed upload left unrecorded is recorded by the next run from the
-            // stored receipt (UploadRecorder.recordDeliveriesMissedByACrash), whatever the log held of the attempt.
+            // stored receipt (MissedDeliveries), whatever the log held of the attempt.
             EventType.DELIVERED, new Transition(EnumSet.of(Stage.CAPTURED, Stage.UPLOADING), Stage.DELIVERED),
             EventType.REJECTED, new Transition(EnumSet.of(Stage.UPLOADING), Stage.REJECTED),
             EventType.SPOOL_ENTRY_REMOVED, new Transition(EnumSet.of(Stage.CAPTURED, Stage.UPLOADING, Stage.REJECTED),

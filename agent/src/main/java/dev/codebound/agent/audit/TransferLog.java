@@ -325,7 +325,8 @@ public final class TransferLog implements Closeable {
      * The delivery itself is durable already, with its receipt, in the spool's journal, and nothing
      * depends on this record alone being durable: a crash that loses it leaves a delivered entry
      * the log does not know, and the next upload appends the record from the spool's receipt
-     * ({@link UploadRecorder#recordDeliveriesMissedByACrash}) before anything else.
+     * ({@link MissedDeliveries}) before anything else, and so does a retention sweep before it deletes
+     * the entry's envelope.
      *
      * @throws IOException when the log is closed or an earlier write failed
      */

@@ -2,7 +2,6 @@ package dev.codebound.agent.audit;
 
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
-import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.upload.ForwardingProgressListener;
 import dev.codebound.agent.upload.ProgressListener;
 import dev.codebound.protocol.pki.PkiException;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -43,25 +41,6 @@ public final class UploadRecorder extends ForwardingProgressListener {
         super(next);
         this.log = Objects.requireNonNull(log, "log");
         this.spool = Objects.requireNonNull(spool, "spool");
-    }
-
-    /**
-     * An upload killed after the spool stored an entry's receipt (the entry is DELIVERED, or becomes
-     * so when the spool is next opened) but before the {@code delivered} record was appended leaves
-     * a delivery the log does not know, which {@code audit verify} reports as a receipt without a
-     * record. Appends those records now, from the receipt the spool holds: the facts the record
-     * would have carried. Call it before the run.
-     */
-    public void recordDeliveriesMissedByACrash() throws IOException {
-        Set<String> logged = log.entriesWith(EventType.DELIVERED);
-        for (SpoolEntry entry : spool.entries()) {
-            if (entry.state() == EntryState.DELIVERED && !logged.contains(entry.id())) {
-                Optional<byte[]> receipt = spool.receipt(entry.id());
-                if (receipt.isPresent()) {
-                    log.delivered(entry.id(), Sha256.hex(receipt.get()), claimedLogIndex(receipt.get(), entry.id()));
-                }
-            }
-        }
     }
 
     @Override
@@ -99,7 +78,8 @@ public final class UploadRecorder extends ForwardingProgressListener {
      * was given, and {@code audit verify} judges it. A receipt without one is logged at index 0
      * and fails verification (it carries no inclusion proof).
      */
-    private static long claimedLogIndex(byte[] receipt, String entryId) {
+    /** The transparency-log leaf index a stored receipt claims, 0 when it cannot be read (the audit checks it). */
+    static long claimedLogIndex(byte[] receipt, String entryId) {
         try {
             String source = "receipt of entry " + Spool.shortId(entryId);
             return Math.max(0, SignedJson.parse(receipt, ReceiptCodec.FORMAT, source).payloadJson(source)

@@ -3,6 +3,7 @@ package dev.codebound.agent.retention;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.agent.audit.MissedDeliveries;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.station.StationHome;
@@ -82,10 +83,11 @@ public final class RetentionSweep {
         return apply(planner.due(spool.entries(), now), log);
     }
 
-    private SweepReport apply(List<Deletion> due, TransferLog log) throws IOException {
+    private SweepReport apply(List<Deletion> planned, TransferLog log) throws IOException {
+        List<SweepReport.Problem> problems = new ArrayList<>();
+        List<Deletion> due = withDeliveriesRecorded(planned, log, problems);
         Set<String> recorded = due.isEmpty() ? Set.of() : log.deletionsRecorded();
         List<Deletion> deleted = new ArrayList<>();
-        List<SweepReport.Problem> problems = new ArrayList<>();
         Set<Path> changedDirectories = new LinkedHashSet<>();
         // Every intent is recorded, in one wait for the log, before the first deletion.
         List<Deletion> intended = new ArrayList<>();
@@ -120,6 +122,38 @@ public final class RetentionSweep {
             DurableFiles.syncDirectory(directory);
         }
         return record(new SweepReport(deleted, problems));
+    }
+
+    /**
+     * {@code planned}, once the log has the delivery of every envelope it deletes under
+     * {@link RetentionRule#ENVELOPE_AFTER_DELIVERY}: a crash may have lost a {@code delivered}
+     * record (it waits for the log's next write), and a deletion before it would make the log
+     * contradict itself. The missing records are appended here and written with the intents. When
+     * the log refuses them, those envelopes stay, each with its problem.
+     */
+    private List<Deletion> withDeliveriesRecorded(List<Deletion> planned, TransferLog log,
+            List<SweepReport.Problem> problems) {
+        if (planned.stream().noneMatch(RetentionSweep::deletesADeliveredEnvelope)) {
+            return planned;
+        }
+        try {
+            MissedDeliveries.record(log, spool);
+            return planned;
+        } catch (IOException | IllegalArgumentException e) {
+            List<Deletion> kept = new ArrayList<>();
+            for (Deletion deletion : planned) {
+                if (deletesADeliveredEnvelope(deletion)) {
+                    problems.add(problem(deletion, e));
+                } else {
+                    kept.add(deletion);
+                }
+            }
+            return kept;
+        }
+    }
+
+    private static boolean deletesADeliveredEnvelope(Deletion deletion) {
+        return deletion.rule() == RetentionRule.ENVELOPE_AFTER_DELIVERY;
     }
 
     private static SweepReport.Problem problem(Deletion deletion, Exception e) {

@@ -1,6 +1,7 @@
 package dev.codebound.agent.upload;
 
 import dev.codebound.agent.audit.TransferLog;
+import dev.codebound.agent.audit.MissedDeliveries;
 import dev.codebound.agent.audit.UploadRecorder;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
@@ -80,8 +81,8 @@ public final class StationUpload {
      */
     public Outcome run(Spool spool, TransferLog log, FinishedEntries finished) throws IOException,
             InterruptedException {
+        MissedDeliveries.record(log, spool);
         UploadRecorder recorder = new UploadRecorder(log, spool, finished);
-        recorder.recordDeliveriesMissedByACrash();
         UploadRun run = windowOpen() ? new Uploader(config, client, spool, receipts.listener(spool, recorder)).runOnce()
                 : null;
         // The run's delivered records were held back to share the log's syncs; they are on disk when it ends.

@@ -16,6 +16,7 @@ import dev.codebound.agent.station.StationKeys;
 import dev.codebound.agent.station.StationTrust;
 import dev.codebound.agent.upload.MutualTls;
 import dev.codebound.agent.upload.ProgressListener;
+import dev.codebound.agent.upload.ReceiptArchive;
 import dev.codebound.agent.upload.UploadConfig;
 import dev.codebound.agent.upload.Uploader;
 import dev.codebound.protocol.code.CodeVerifier;
@@ -71,6 +72,40 @@ class TransferLogCrashWindowsTest {
 
         CliRun upload = station.run("upload");
         assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
+        CliRun audit = station.run("audit", "verify", "--registry", registry.baseUri().toString());
+        assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+    }
+
+    /**
+     * Upload died after the receipt was archived and before the log's held 'delivered' record was
+     * written (it waits for the log's next write), and the next command to open the spool was not an
+     * upload: its retention sweep must not delete the envelope before the log has the delivery, or the
+     * log says the envelope went before it was delivered (found by the crash torture).
+     */
+    @Test
+    void aSweepBeforeTheNextUploadRecordsTheMissedDeliveryBeforeDeletingItsEnvelope() throws Exception {
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
+                "--no-passphrase");
+        Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(13));
+        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString());
+        assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
+
+        StationHome home = station.station();
+        StationCredentials credentials = StationKeys.load(home, null);
+        try (Spool spool = Spool.open(home.spool(), Clock.systemUTC())) {
+            UploadConfig config = UploadConfig.builder(HttpUrl.get(registry.baseUri()).resolve("/files/")).build();
+            ReceiptArchive receipts = new ReceiptArchive(home.receipts(), new StationTrust(home).bundle());
+            new Uploader(config, MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
+                    new StationTrust(home).registryCa()).build(), spool, receipts.listener(spool,
+                    ProgressListener.NONE)).runOnce();
+        }
+
+        Path next = Files.write(temp.resolve("next.jpg"), SamplePhotos.good(14));
+        CliRun nextCapture = station.run("capture", "--code", registry.issueCode().text(), next.toString());
+        assertEquals(ExitCodes.OK, nextCapture.exitCode(), nextCapture::both);
+        try (var envelopes = Files.list(home.spool().resolve("envelopes"))) {
+            assertEquals(1, envelopes.count(), "the capture's sweep deleted the delivered envelope; the new one stays");
+        }
         CliRun audit = station.run("audit", "verify", "--registry", registry.baseUri().toString());
         assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
     }
