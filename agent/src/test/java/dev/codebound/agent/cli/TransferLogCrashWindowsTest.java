@@ -54,21 +54,8 @@ class TransferLogCrashWindowsTest {
     /** Upload died after the spool stored the receipt and before the log got its 'delivered' record. */
     @Test
     void aDeliveryTheLogMissedIsRecordedByTheNextUploadAndTheAuditPasses() throws Exception {
-        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
-                "--no-passphrase");
-        Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(11));
-        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString());
-        assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
-
-        // The upload process as far as the spool is concerned, without the transfer log: as if killed
-        // right after the entry became DELIVERED.
-        StationHome home = station.station();
-        StationCredentials credentials = StationKeys.load(home, null);
-        try (Spool spool = Spool.open(home.spool(), Clock.systemUTC())) {
-            UploadConfig config = UploadConfig.builder(HttpUrl.get(registry.baseUri()).resolve("/files/")).build();
-            new Uploader(config, MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
-                    new StationTrust(home).registryCa()).build(), spool, ProgressListener.NONE).runOnce();
-        }
+        // As if killed right after the entry became DELIVERED.
+        TestStation station = capturedAndDeliveredWithoutTheLog(11, false);
 
         CliRun upload = station.run("upload");
         assertEquals(ExitCodes.OK, upload.exitCode(), upload::both);
@@ -84,21 +71,8 @@ class TransferLogCrashWindowsTest {
      */
     @Test
     void aSweepBeforeTheNextUploadRecordsTheMissedDeliveryBeforeDeletingItsEnvelope() throws Exception {
-        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
-                "--no-passphrase");
-        Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(13));
-        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString());
-        assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
-
+        TestStation station = capturedAndDeliveredWithoutTheLog(13, true);
         StationHome home = station.station();
-        StationCredentials credentials = StationKeys.load(home, null);
-        try (Spool spool = Spool.open(home.spool(), Clock.systemUTC())) {
-            UploadConfig config = UploadConfig.builder(HttpUrl.get(registry.baseUri()).resolve("/files/")).build();
-            ReceiptArchive receipts = new ReceiptArchive(home.receipts(), new StationTrust(home).bundle());
-            new Uploader(config, MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
-                    new StationTrust(home).registryCa()).build(), spool, receipts.listener(spool,
-                    ProgressListener.NONE)).runOnce();
-        }
 
         Path next = Files.write(temp.resolve("next.jpg"), SamplePhotos.good(14));
         CliRun nextCapture = station.run("capture", "--code", registry.issueCode().text(), next.toString());
@@ -108,6 +82,32 @@ class TransferLogCrashWindowsTest {
         }
         CliRun audit = station.run("audit", "verify", "--registry", registry.baseUri().toString());
         assertEquals(ExitCodes.OK, audit.exitCode(), audit::both);
+    }
+
+    /**
+     * A station that captured one photo, then uploaded it as the upload process does as far as the
+     * spool (and, with {@code archiveReceipts}, the receipt archive) is concerned, without the
+     * transfer log: what an upload killed before its {@code delivered} record reached the log leaves.
+     */
+    private TestStation capturedAndDeliveredWithoutTheLog(int photoSeed, boolean archiveReceipts) throws Exception {
+        TestStation station = TestStation.enrolled(TestStation.unencrypted(temp.resolve("station")), registry,
+                "--no-passphrase");
+        Path photo = Files.write(temp.resolve("photo.jpg"), SamplePhotos.good(photoSeed));
+        CliRun capture = station.run("capture", "--code", registry.issueCode().text(), photo.toString());
+        assertEquals(ExitCodes.OK, capture.exitCode(), capture::both);
+
+        StationHome home = station.station();
+        StationCredentials credentials = StationKeys.load(home, null);
+        try (Spool spool = Spool.open(home.spool(), Clock.systemUTC())) {
+            UploadConfig config = UploadConfig.builder(HttpUrl.get(registry.baseUri()).resolve("/files/")).build();
+            ProgressListener listener = archiveReceipts
+                    ? new ReceiptArchive(home.receipts(), new StationTrust(home).bundle()).listener(spool,
+                            ProgressListener.NONE)
+                    : ProgressListener.NONE;
+            new Uploader(config, MutualTls.create(credentials.privateKey(), List.of(credentials.certificate()),
+                    new StationTrust(home).registryCa()).build(), spool, listener).runOnce();
+        }
+        return station;
     }
 
     /**
