@@ -555,18 +555,13 @@ public final class Spool implements Closeable {
      * {@link QueuedChange#await} returns. A crash before that leaves the entry as it was before, and
      * its next upload is answered with the same receipt: the registry deduplicates by envelope hash.
      */
-    public QueuedChange queueDelivered(String id, byte[] receiptJson) throws IOException {
+    public QueuedChange queueDelivered(String id, byte[] receiptJson) {
         byte[] receipt = receiptJson.clone();
-        SpoolEntry changed;
-        CompletableFuture<Void> durable;
-        synchronized (this) {
-            SpoolEntry current = require(id);
-            requireUploadable(current);
-            changed = new SpoolEntry(current.info(), EntryState.DELIVERED, current.uploadUrl(),
-                    current.info().length(), 0, null, null, clock.instant());
-            durable = put(new Slot(changed, receipt));
-        }
-        return new QueuedChange(changed, durable);
+        return queueChange(id, entry -> {
+            requireUploadable(entry);
+            return new SpoolEntry(entry.info(), EntryState.DELIVERED, entry.uploadUrl(), entry.info().length(), 0,
+                    null, null, clock.instant());
+        }, receipt);
     }
 
     /** A change in memory and queued for the journal, durable once {@link #await} returns. */
@@ -831,14 +826,13 @@ public final class Spool implements Closeable {
 
     /** Applies and queues a change under the lock, then waits (outside it) until it is durable. */
     private SpoolEntry change(String id, Transition transition, byte[] outcome) throws IOException {
-        SpoolEntry changed;
-        CompletableFuture<Void> durable;
-        synchronized (this) {
-            changed = transition.apply(require(id));
-            durable = put(new Slot(changed, outcome));
-        }
-        GroupCommitJournal.await(durable);
-        return changed;
+        return queueChange(id, transition, outcome).await();
+    }
+
+    /** Applies and queues a change under the lock, without waiting for it to be durable. */
+    private synchronized QueuedChange queueChange(String id, Transition transition, byte[] outcome) {
+        SpoolEntry changed = transition.apply(require(id));
+        return new QueuedChange(changed, put(new Slot(changed, outcome)));
     }
 
     private SpoolEntry removeIf(String id, RemovalCheck check) throws IOException {
