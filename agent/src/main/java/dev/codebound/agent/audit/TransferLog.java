@@ -257,11 +257,19 @@ public final class TransferLog implements Closeable {
         }
     }
 
-    private synchronized void recordFailure(Throwable error) {
+    private void recordFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        refuseFurtherRecords(cause instanceof IOException io ? io : new IOException("writing " + file + " failed",
+                cause));
+    }
+
+    /**
+     * After a failed write a partial batch may be on disk; the next open repairs it, and appending
+     * after it would bury it.
+     */
+    private synchronized void refuseFurtherRecords(IOException writeFailure) {
         if (failure == null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
-            failure = cause instanceof IOException io ? io : new IOException("writing " + file + " failed", cause);
+            failure = writeFailure;
         }
     }
 
@@ -551,12 +559,7 @@ public final class TransferLog implements Closeable {
         try {
             GroupCommitAppender.await(queued.durable());
         } catch (IOException e) {
-            synchronized (this) {
-                // A partial batch may be on disk; the next open repairs it. Appending after it would bury it.
-                if (failure == null) {
-                    failure = e;
-                }
-            }
+            refuseFurtherRecords(e);
             throw e;
         }
         return queued.record();
