@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -119,21 +120,42 @@ class BodyTransferTest {
         }
     }
 
-    @Test
-    void pausesAboveTheLimitResumesWhenHalfDrainedAndCommitsInOrder() throws Exception {
+    /** A body transfer of one new upload, locked and opened, as the request handler starts it. */
+    private record Opened(ManualPool pool, FileUploadStore store, MemoryUploadLocker locker, UploadInfo upload,
+            RecordingExchange exchange, BodyTransfer transfer) {}
+
+    /**
+     * Opens a transfer of a {@code contentLength}-byte body into a new upload of {@code uploadLength}
+     * bytes, the service accepting uploads up to {@code maxSize} and queueing up to
+     * {@code bufferedBytes} of a request's body for disk; the disk work waits in a {@link ManualPool}.
+     */
+    private Opened open(long maxSize, int bufferedBytes, int uploadLength, int contentLength)
+            throws IOException {
         ManualPool pool = new ManualPool();
         FileUploadStore store = new FileUploadStore(root);
         MemoryUploadLocker locker = new MemoryUploadLocker();
         TusService tus = new TusService(store, locker, (upload, data) -> new CompletionOutcome.Accepted(new byte[0]),
-                pool, Clock.systemUTC(), new TusService.Settings(1000, Duration.ofHours(1), 100),
+                pool, Clock.systemUTC(), new TusService.Settings(maxSize, Duration.ofHours(1), bufferedBytes),
                 new ServerMetrics(new RequestJournal(1)));
-        UploadInfo upload = store.create(300, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
+        UploadInfo upload = store.create(uploadLength, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
                 Clock.systemUTC().instant().plusSeconds(60));
         RecordingExchange exchange = new RecordingExchange();
-        exchange.headers.set("Content-Length", "180");
+        exchange.headers.set("Content-Length", Integer.toString(contentLength));
         BodyTransfer transfer = new BodyTransfer(tus, exchange, Optional.empty());
         transfer.hold(locker.tryLock(upload.id()).orElseThrow());
         transfer.submit(() -> transfer.open(upload));
+        return new Opened(pool, store, locker, upload, exchange, transfer);
+    }
+
+    @Test
+    void pausesAboveTheLimitResumesWhenHalfDrainedAndCommitsInOrder() throws Exception {
+        Opened opened = open(1000, 100, 300, 180);
+        ManualPool pool = opened.pool();
+        FileUploadStore store = opened.store();
+        MemoryUploadLocker locker = opened.locker();
+        UploadInfo upload = opened.upload();
+        RecordingExchange exchange = opened.exchange();
+        BodyTransfer transfer = opened.transfer();
 
         List<ByteBuf> pieces = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -165,19 +187,12 @@ class BodyTransferTest {
      */
     @Test
     void aSmallBodyIsWrittenByOneTaskWithOneReturnToTheEventLoop() throws Exception {
-        ManualPool pool = new ManualPool();
-        FileUploadStore store = new FileUploadStore(root);
-        MemoryUploadLocker locker = new MemoryUploadLocker();
-        TusService tus = new TusService(store, locker, (upload, data) -> new CompletionOutcome.Accepted(new byte[0]),
-                pool, Clock.systemUTC(), new TusService.Settings(100_000, Duration.ofHours(1), 1 << 20),
-                new ServerMetrics(new RequestJournal(1)));
-        UploadInfo upload = store.create(3 * 8192, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
-                Clock.systemUTC().instant().plusSeconds(60));
-        RecordingExchange exchange = new RecordingExchange();
-        exchange.headers.set("Content-Length", Integer.toString(3 * 8192));
-        BodyTransfer transfer = new BodyTransfer(tus, exchange, Optional.empty());
-        transfer.hold(locker.tryLock(upload.id()).orElseThrow());
-        transfer.submit(() -> transfer.open(upload));
+        Opened opened = open(100_000, 1 << 20, 3 * 8192, 3 * 8192);
+        ManualPool pool = opened.pool();
+        FileUploadStore store = opened.store();
+        UploadInfo upload = opened.upload();
+        RecordingExchange exchange = opened.exchange();
+        BodyTransfer transfer = opened.transfer();
 
         List<ByteBuf> pieces = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -202,19 +217,13 @@ class BodyTransferTest {
     /** Pieces gathered but not yet handed to the disk are released when the connection breaks, and never written. */
     @Test
     void aBrokenConnectionReleasesTheGatheredPieces() throws Exception {
-        ManualPool pool = new ManualPool();
-        FileUploadStore store = new FileUploadStore(root);
-        MemoryUploadLocker locker = new MemoryUploadLocker();
-        TusService tus = new TusService(store, locker, (upload, data) -> new CompletionOutcome.Accepted(new byte[0]),
-                pool, Clock.systemUTC(), new TusService.Settings(100_000, Duration.ofHours(1), 1 << 20),
-                new ServerMetrics(new RequestJournal(1)));
-        UploadInfo upload = store.create(3 * 8192, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
-                Clock.systemUTC().instant().plusSeconds(60));
-        RecordingExchange exchange = new RecordingExchange();
-        exchange.headers.set("Content-Length", Integer.toString(3 * 8192));
-        BodyTransfer transfer = new BodyTransfer(tus, exchange, Optional.empty());
-        transfer.hold(locker.tryLock(upload.id()).orElseThrow());
-        transfer.submit(() -> transfer.open(upload));
+        Opened opened = open(100_000, 1 << 20, 3 * 8192, 3 * 8192);
+        ManualPool pool = opened.pool();
+        FileUploadStore store = opened.store();
+        MemoryUploadLocker locker = opened.locker();
+        UploadInfo upload = opened.upload();
+        RecordingExchange exchange = opened.exchange();
+        BodyTransfer transfer = opened.transfer();
         List<ByteBuf> pieces = List.of(Unpooled.buffer(8192).writeZero(8192), Unpooled.buffer(8192).writeZero(8192));
         pieces.forEach(piece -> transfer.accept(piece, false, (stored, outcome) -> Responses.empty(
                 HttpResponseStatus.NO_CONTENT)));
