@@ -55,9 +55,11 @@ class PostgresUploadLockerTest {
         UploadId upload = UploadId.random();
         UploadLocker.Lock held = first.tryLock(upload).orElseThrow();
         assertTrue(second.tryLock(upload).isEmpty());
-        // What kill -9 of the node holding it does to its session: the database ends it.
+        // What kill -9 of the node holding it does to its session: the database ends it. The timeout makes
+        // the call wait until the backend is gone (and its locks with it), not only signalled, which a loaded
+        // machine showed is not the same moment.
         try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {
-            statement.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+            statement.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory' "
                     + "AND pid <> pg_backend_pid()");
             admin.commit();
         }

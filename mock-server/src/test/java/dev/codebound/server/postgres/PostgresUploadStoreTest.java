@@ -318,8 +318,10 @@ class PostgresUploadStoreTest {
     }
 
     private void terminateLockSessions() throws Exception {
-        // What a broken connection or kill -9 of the holder does to its session: the database ends it.
-        sql("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()");
+        // What a broken connection or kill -9 of the holder does to its session: the database ends it, and the
+        // timeout waits until the session is gone with its locks, not only signalled.
+        sql("SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND pid <> pg_backend_pid()");
     }
 
     private void sql(String statement) throws Exception {
