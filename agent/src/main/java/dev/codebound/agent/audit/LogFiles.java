@@ -2,12 +2,15 @@ package dev.codebound.agent.audit;
 
 import dev.codebound.agent.station.StationHome;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the transfer log lives under {@link StationHome#log()} and how its bytes split into lines:
@@ -55,5 +58,107 @@ final class LogFiles {
 
     static Content read(Path file) throws IOException {
         return split(Files.readAllBytes(file));
+    }
+
+    /**
+     * The log's last complete line, if any, where it starts in the file (0 when there is none), and
+     * the bytes after it (a torn write).
+     */
+    record Tail(Optional<String> lastLine, long lastLineStart, byte[] torn) {}
+
+    /** Bytes read from the end of the file per step while looking for the last complete line. */
+    private static final int TAIL_STEP = 64 * 1024;
+
+    /**
+     * The end of a log file, read backwards from its end only as far as the start of its last
+     * complete line: what opening the log for appending needs (the chain's head and last seq, and
+     * whether a crash tore the last write), at a cost that does not grow with the station's history.
+     * Agrees with {@link #read}: {@code lastLine} is the last of its {@code lines}, {@code torn} its {@code tail}.
+     */
+    static Tail readTail(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file)) {
+            long size = channel.size();
+            byte[] end = new byte[0];
+            long start = size;
+            // Grow the window read from the end until it holds the newline before the last complete line.
+            while (true) {
+                int lastNewline = lastIndexOf(end, end.length - 1);
+                int previousNewline = lastNewline < 0 ? -1 : lastIndexOf(end, lastNewline - 1);
+                if (previousNewline >= 0 || start == 0) {
+                    byte[] torn = Arrays.copyOfRange(end, lastNewline + 1, end.length);
+                    Optional<String> lastLine = lastNewline < 0 ? Optional.empty()
+                            : Optional.of(new String(end, previousNewline + 1, lastNewline - previousNewline - 1,
+                                    StandardCharsets.UTF_8));
+                    return new Tail(lastLine, lastNewline < 0 ? 0 : start + previousNewline + 1, torn);
+                }
+                int step = (int) Math.min(TAIL_STEP, start);
+                start -= step;
+                ByteBuffer window = ByteBuffer.allocate(step + end.length);
+                window.limit(step);
+                while (window.hasRemaining()) {
+                    if (channel.read(window, start + window.position()) < 0) {
+                        throw new IOException(file + " shrank while it was read");
+                    }
+                }
+                window.limit(window.capacity());
+                window.put(end);
+                end = window.array();
+            }
+        }
+    }
+
+    /** Hears the log's complete lines from the last to the first; returns false to stop. */
+    interface BackwardLines {
+        boolean line(String line);
+    }
+
+    /**
+     * Hands {@code reader} the file's complete lines, last first, reading the file from its end in
+     * steps, so that a question about recent records costs what is recent, not the whole log. A torn
+     * tail (bytes after the last newline) is not a line.
+     */
+    static void readBackwards(Path file, BackwardLines reader) throws IOException {
+        try (FileChannel channel = FileChannel.open(file)) {
+            long start = channel.size();
+            // Bytes before the first newline of the window last read: the end of a line that starts earlier.
+            byte[] carried = new byte[0];
+            boolean tailSkipped = false;
+            while (start > 0) {
+                int step = (int) Math.min(TAIL_STEP, start);
+                start -= step;
+                ByteBuffer window = ByteBuffer.allocate(step + carried.length);
+                window.limit(step);
+                while (window.hasRemaining()) {
+                    if (channel.read(window, start + window.position()) < 0) {
+                        throw new IOException(file + " shrank while it was read");
+                    }
+                }
+                window.limit(window.capacity());
+                window.put(carried);
+                byte[] bytes = window.array();
+                int end = bytes.length;
+                for (int newline = lastIndexOf(bytes, end - 1); newline >= 0; newline = lastIndexOf(bytes, newline - 1)) {
+                    if (tailSkipped && !reader.line(new String(bytes, newline + 1, end - newline - 1,
+                            StandardCharsets.UTF_8))) {
+                        return;
+                    }
+                    tailSkipped = true;
+                    end = newline;
+                }
+                carried = Arrays.copyOf(bytes, end);
+            }
+            if (tailSkipped) {
+                reader.line(new String(carried, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static int lastIndexOf(byte[] bytes, int from) {
+        for (int i = from; i >= 0; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -4,6 +4,7 @@ import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,10 +31,15 @@ public final class MissedDeliveries {
      * @return how many records were appended
      */
     public static int record(TransferLog log, Spool spool) throws IOException {
-        Set<String> logged = log.entriesWith(EventType.DELIVERED);
+        List<SpoolEntry> delivered = spool.entries().stream()
+                .filter(entry -> entry.state() == EntryState.DELIVERED).toList();
+        if (delivered.isEmpty()) {
+            return 0;
+        }
+        Set<String> unlogged = log.entriesWithoutDelivery(delivered.stream().map(SpoolEntry::id).toList());
         int appended = 0;
-        for (SpoolEntry entry : spool.entries()) {
-            if (entry.state() == EntryState.DELIVERED && !logged.contains(entry.id())) {
+        for (SpoolEntry entry : delivered) {
+            if (unlogged.contains(entry.id())) {
                 Optional<byte[]> receipt = spool.receipt(entry.id());
                 if (receipt.isPresent()) {
                     log.delivered(entry.id(), Sha256.hex(receipt.get()),

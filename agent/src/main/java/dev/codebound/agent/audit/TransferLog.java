@@ -19,12 +19,13 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,13 +64,13 @@ public final class TransferLog implements Closeable {
     private int sinceCheckpoint;
     private IOException failure;
     /**
-     * The entry ids named by the records of each event asked about, and the deletion keys: read from
-     * the file by the first question, then kept up to date as records are chained, so that a process
-     * that holds the log all day ({@code serve}) reads it once instead of at every upload run and sweep.
-     * Exact because one process at a time has the log open.
+     * The entries known to have a {@code delivered} record: those this log chained since it was
+     * opened, and those found in the file by an earlier question ({@link #entriesWithoutDelivery}).
+     * So a process that delivered an entry never reads the file to learn it, and one that holds the
+     * log all day ({@code serve}) never reads the same part twice. Exact because one process at a
+     * time has the log open.
      */
-    private final Map<EventType, Set<String>> entriesByEvent = new EnumMap<>(EventType.class);
-    private Set<String> deletions;
+    private final Set<String> knownDelivered = new HashSet<>();
 
     private TransferLog(StationHome home, Clock clock, StationCredentials signer, int checkpointInterval,
             FileChannel lockChannel) {
@@ -147,80 +148,67 @@ public final class TransferLog implements Closeable {
             appender = new GroupCommitAppender(file);
             return;
         }
-        LogFiles.Content content = LogFiles.read(file);
-        List<String> lines = content.lines();
-        if (!lines.isEmpty()) {
-            String last = lines.get(lines.size() - 1);
+        // Only the end of the file: appending needs the last record, and the log grows with the station's history.
+        LogFiles.Tail tail = LogFiles.readTail(file);
+        if (tail.lastLine().isPresent()) {
+            String last = tail.lastLine().get();
             try {
                 lastSeq = RecordParser.parse(last).seq();
             } catch (RecordParser.MalformedRecordException e) {
-                throw new IOException("the last record of " + file + " (line " + lines.size() + ") is damaged: "
-                        + e.getMessage() + "; a crash cannot cause this. Run 'codebound-agent audit verify' and keep "
-                        + "the file for the security team; move it aside to start a new log");
+                throw new IOException("the last record of " + file + " (at byte " + tail.lastLineStart()
+                        + ") is damaged: " + e.getMessage() + "; a crash cannot cause this. Run 'codebound-agent "
+                        + "audit verify' and keep the file for the security team; move it aside to start a new log");
             }
             head = Sha256.hex(last.getBytes(StandardCharsets.UTF_8));
         }
-        if (content.torn()) {
+        boolean torn = tail.torn().length > 0;
+        if (torn) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.truncate(Files.size(file) - content.tail().length);
+                channel.truncate(Files.size(file) - tail.torn().length);
                 channel.force(true);
             }
         }
         appender = new GroupCommitAppender(file);
-        if (content.torn()) {
+        if (torn) {
             Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put(Field.DISCARDED_BYTES.jsonName(), (long) content.tail().length);
-            fields.put(Field.DISCARDED_SHA256.jsonName(), Sha256.hex(content.tail()));
+            fields.put(Field.DISCARDED_BYTES.jsonName(), (long) tail.torn().length);
+            fields.put(Field.DISCARDED_SHA256.jsonName(), Sha256.hex(tail.torn()));
             append(EventType.LOG_REPAIRED, fields);
         }
     }
 
     /**
-     * The entry ids named by records of {@code event}, as the log holds them now, records this log
-     * has chained and not yet written included (a damaged line, which {@code audit verify} reports,
-     * names none). The file is read at the first question about {@code event} only.
+     * The entries among {@code entryIds} that no {@code delivered} record names, as the log holds
+     * them now, records chained and not yet written included (a damaged line, which {@code audit
+     * verify} reports, names none). Records this log chained are known without reading; for the
+     * others the file is read from its end backwards, only until each has been found, so the cost
+     * follows how long ago the entries were delivered, not the station's history. Only an entry
+     * whose record is really missing (a crash lost it) costs a read of the whole file.
      */
-    public synchronized Set<String> entriesWith(EventType event) throws IOException {
-        Set<String> ids = entriesByEvent.get(event);
-        if (ids == null) {
-            ids = new HashSet<>();
-            for (TransferRecord record : recordsOf(List.of(event))) {
-                record.entryId().ifPresent(ids::add);
-            }
-            entriesByEvent.put(event, ids);
+    public synchronized Set<String> entriesWithoutDelivery(Collection<String> entryIds) throws IOException {
+        Set<String> missing = new HashSet<>(entryIds);
+        missing.removeAll(knownDelivered);
+        if (missing.isEmpty()) {
+            return missing;
         }
-        return Set.copyOf(ids);
-    }
-
-    /**
-     * The well-formed records of the log whose event is one of {@code events}, in order. Only the
-     * lines that name one of them are parsed: a well-formed record is its canonical rendering, so
-     * it holds {@code "event":"<name>"} verbatim, and a line without it is no record of that event.
-     * Parsing (JSON, then the record rebuilt and hashed) is what costs, and the log grows with the
-     * station's history.
-     */
-    private List<TransferRecord> recordsOf(List<EventType> events) throws IOException {
-        List<String> markers = events.stream().map(event -> "\"event\":\"" + event.wireName() + "\"").toList();
-        List<TransferRecord> records = new ArrayList<>();
-        List<String> lines = new ArrayList<>(LogFiles.read(file).lines());
-        // Records chained and held back for the next write are the log's too, after the file's.
-        for (byte[] held : appender.heldLines()) {
-            lines.add(new String(held, 0, held.length - 1, StandardCharsets.UTF_8));
-        }
-        for (String line : lines) {
-            if (markers.stream().noneMatch(line::contains)) {
-                continue;
-            }
-            try {
-                TransferRecord record = RecordParser.parse(line);
-                if (events.contains(record.event())) {
-                    records.add(record);
+        String marker = "\"event\":\"" + EventType.DELIVERED.wireName() + "\"";
+        LogFiles.readBackwards(file, line -> {
+            if (line.contains(marker)) {
+                try {
+                    TransferRecord record = RecordParser.parse(line);
+                    if (record.event() == EventType.DELIVERED) {
+                        record.entryId().ifPresent(id -> {
+                            knownDelivered.add(id);
+                            missing.remove(id);
+                        });
+                    }
+                } catch (RecordParser.MalformedRecordException e) {
+                    // reported by audit verify
                 }
-            } catch (RecordParser.MalformedRecordException e) {
-                // reported by audit verify
             }
-        }
-        return records;
+            return !missing.isEmpty();
+        });
+        return missing;
     }
 
     /** A collection code was verified; {@code codeId} is the registry's code id, never the code text. */
@@ -417,19 +405,43 @@ public final class TransferLog implements Closeable {
         }
     }
 
+    /** A place in the log: a record's seq and the SHA-256 of its line, which no other log shares. */
+    public record Position(long seq, String hash) {}
+
+    /** Where the log stands: its last record, as chained (written or about to be). */
+    public synchronized Position position() {
+        return new Position(lastSeq, head);
+    }
+
     /**
-     * The deletions the log records, each as {@link #deletionKey}: what a retention sweep that a
-     * crash interrupted has already recorded, so that the next one finishes it without a second record.
-     * The file is read at the first call only; later ones add what this log has chained since.
+     * The deletions the log records after {@code since}, each as {@link #deletionKey}: what a
+     * retention sweep that a crash interrupted has already recorded, so that the next one finishes
+     * it without a second record. The file is read from its end backwards as far as {@code since}
+     * (a sweep that finished everything it recorded), so the cost follows what happened since then;
+     * with no {@code since}, or one this log does not hold (a log moved aside and started again),
+     * the whole file is read.
      */
-    public synchronized Set<String> deletionsRecorded() throws IOException {
-        if (deletions == null) {
-            deletions = new HashSet<>();
-            for (TransferRecord record : recordsOf(List.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED))) {
-                deletions.add(deletionKey(record));
+    public Set<String> deletionsRecordedAfter(Optional<Position> since) throws IOException {
+        List<String> markers = List.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED).stream()
+                .map(event -> "\"event\":\"" + event.wireName() + "\"").toList();
+        Set<String> keys = new HashSet<>();
+        LogFiles.readBackwards(file, line -> {
+            if (since.isPresent() && Sha256.hex(line.getBytes(StandardCharsets.UTF_8)).equals(since.get().hash())) {
+                return false;
             }
-        }
-        return Set.copyOf(deletions);
+            if (markers.stream().anyMatch(line::contains)) {
+                try {
+                    TransferRecord record = RecordParser.parse(line);
+                    if (record.event() == EventType.RETENTION_DELETED || record.event() == EventType.PHOTO_DELETED) {
+                        keys.add(deletionKey(record));
+                    }
+                } catch (RecordParser.MalformedRecordException e) {
+                    // reported by audit verify
+                }
+            }
+            return true;
+        });
+        return keys;
     }
 
     private static String deletionKey(TransferRecord deletion) {
@@ -610,12 +622,8 @@ public final class TransferLog implements Closeable {
         withNewline[line.length] = '\n';
         lastSeq = record.seq();
         head = Sha256.hex(line);
-        Set<String> ids = entriesByEvent.get(event);
-        if (ids != null) {
-            record.entryId().ifPresent(ids::add);
-        }
-        if (deletions != null && (event == EventType.RETENTION_DELETED || event == EventType.PHOTO_DELETED)) {
-            deletions.add(deletionKey(record));
+        if (event == EventType.DELIVERED) {
+            record.entryId().ifPresent(knownDelivered::add);
         }
         return new Chained(record, withNewline);
     }

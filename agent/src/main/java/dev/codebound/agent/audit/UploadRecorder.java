@@ -75,10 +75,9 @@ public final class UploadRecorder extends ForwardingProgressListener {
 
     /**
      * The leaf index the receipt claims, read without verifying: the log records what the station
-     * was given, and {@code audit verify} judges it. A receipt without one is logged at index 0
-     * and fails verification (it carries no inclusion proof).
+     * was given, and {@code audit verify} judges it. A receipt without one, or that cannot be read,
+     * is logged at index 0 and fails verification (it carries no inclusion proof).
      */
-    /** The transparency-log leaf index a stored receipt claims, 0 when it cannot be read (the audit checks it). */
     static long claimedLogIndex(byte[] receipt, String entryId) {
         try {
             String source = "receipt of entry " + Spool.shortId(entryId);

@@ -44,7 +44,7 @@ final class RecordedRemoval {
         try (Spool spool = home.openSpool()) {
             SpoolEntry removed;
             try {
-                removed = removal.remove(spool, spool.findByPrefix(prefix).id());
+                removed = removal.remove(spool, OperatorEntries.find(spool, home.home(), prefix).id());
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);
             }

@@ -35,7 +35,7 @@ final class RetryCommand implements Callable<Integer> {
             SpoolEntry before;
             SpoolEntry after;
             try {
-                before = spool.findByPrefix(entry);
+                before = OperatorEntries.find(spool, home.home(), entry);
                 after = spool.retry(before.id());
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new AgentFailure(ExitCodes.USAGE, e.getMessage(), e);

@@ -10,11 +10,14 @@ import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolActivity;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.spool.SpoolStatus;
+import dev.codebound.agent.upload.ReceiptArchive;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +64,8 @@ final class StatusCommand implements Callable<Integer> {
         // Delivered but not proven: the receipt did not verify (yet); 'upload' checks it again every run.
         long unverified = entries.stream().filter(entry -> entry.state() == EntryState.DELIVERED
                 && Files.notExists(home.home().receipt(entry.id()))).count();
+        // Delivered entries the spool has forgotten (retention's sweep) are counted from their archived receipts.
+        long settled = settledDeliveries(entries);
         RetentionStatus retention = RetentionStatus.of(home.home(), RetentionPolicy.from(home.context().config()), entries,
                 Instant.now());
         PrintWriter out = spec.commandLine().getOut();
@@ -68,7 +73,8 @@ final class StatusCommand implements Callable<Integer> {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode node = mapper.createObjectNode();
             ObjectNode counts = node.putObject("counts");
-            status.counts().forEach((state, count) -> counts.put(state.name().toLowerCase(Locale.ROOT), count));
+            status.counts().forEach((state, count) -> counts.put(state.name().toLowerCase(Locale.ROOT),
+                    state == EntryState.DELIVERED ? count + settled : count));
             node.put("entries", status.entries()).put("bytesPending", status.bytesPending());
             node.put("deliveredWithoutVerifiedReceipt", unverified);
             node.put("lastError", status.lastError()).put("lastErrorEntry", status.lastErrorEntry())
@@ -108,7 +114,7 @@ final class StatusCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "queued %d, in flight %d, delivered %d, rejected %d, failed %d, corrupt %d%n",
                 status.count(EntryState.QUEUED) - queuedSending, status.count(EntryState.CREATED)
                         + status.count(EntryState.IN_FLIGHT) + queuedSending + failedSending,
-                status.count(EntryState.DELIVERED), status.count(EntryState.REJECTED),
+                status.count(EntryState.DELIVERED) + settled, status.count(EntryState.REJECTED),
                 status.count(EntryState.FAILED) - failedSending, status.count(EntryState.CORRUPT));
         out.println("bytes pending: " + status.bytesPending());
         if (unverified > 0) {
@@ -127,6 +133,16 @@ final class StatusCommand implements Callable<Integer> {
                     entry.nextAttemptAt() == null ? "" : " (next attempt " + entry.nextAttemptAt() + ")");
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Deliveries whose entries have left the spool (the retention sweep lets a settled entry go):
+     * their receipts in the archive.
+     */
+    private long settledDeliveries(List<SpoolEntry> entries) throws IOException {
+        Set<String> settled = new HashSet<>(ReceiptArchive.archivedEntries(home.home().receipts()));
+        entries.forEach(entry -> settled.remove(entry.id()));
+        return settled.size();
     }
 
     /** The entries the spool's holder is sending and that are not finished on disk yet. */

@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,6 +69,34 @@ public final class RetentionPlanner {
     /** The deletions due at {@code now}, in the order of {@link #plan}. */
     public List<Deletion> due(Collection<SpoolEntry> entries, Instant now) throws IOException {
         return plan(entries).stream().filter(deletion -> deletion.isDueAt(now)).toList();
+    }
+
+    /**
+     * The delivered entries the spool no longer needs ({@link Spool#forgetDelivered}): the envelope
+     * is deleted, no original of it is kept in a {@code done/} folder (an original without its entry
+     * would be due at once, ahead of its own deadline), and the verified receipt is in the archive,
+     * which from then on is the station's proof of the delivery.
+     */
+    public List<SpoolEntry> settled(Collection<SpoolEntry> entries) throws IOException {
+        List<SpoolEntry> delivered = entries.stream().filter(entry -> entry.state() == EntryState.DELIVERED).toList();
+        if (delivered.isEmpty()) {
+            return List.of();
+        }
+        Set<String> keptOriginals = new HashSet<>();
+        for (Path folder : new HotFolders(home).list()) {
+            for (Path file : visibleFiles(folder.resolve(HotFolder.DONE))) {
+                keptOriginals.add(file.getFileName().toString());
+            }
+        }
+        List<SpoolEntry> settled = new ArrayList<>();
+        for (SpoolEntry entry : delivered) {
+            if (!keptOriginals.contains(originalName(entry.id()))
+                    && Files.notExists(Spool.envelopeFile(home.spool(), entry.id()))
+                    && Files.exists(home.receipt(entry.id()))) {
+                settled.add(entry);
+            }
+        }
+        return settled;
     }
 
     private void planOriginals(Path done, Map<String, SpoolEntry> entries, List<Deletion> plan) throws IOException {

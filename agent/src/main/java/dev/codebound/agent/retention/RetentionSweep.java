@@ -1,22 +1,26 @@
 package dev.codebound.agent.retention;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.codebound.agent.audit.MissedDeliveries;
 import dev.codebound.agent.audit.TransferLog;
 import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.protocol.io.DurableFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +35,9 @@ import java.util.Set;
  * sweep records all its intents with one wait for the log (they share its syncs) before its first
  * deletion. A
  * sweep killed in between leaves a recorded deletion whose file is still there; the next sweep finds
- * it due again, sees its record, and finishes it without writing a second one. A file that cannot
+ * it due again, sees its record (looking back only to where the last sweep that finished everything
+ * it recorded left the log), and finishes it without writing a second one. Delivered entries the
+ * spool has no more work for then leave it ({@link Spool#forgetDelivered}). A file that cannot
  * be deleted is reported (the sweep goes on with the others) and listed in
  * {@code retention/problems.json}, which {@code status} shows until a sweep succeeds.
  *
@@ -69,8 +75,9 @@ public final class RetentionSweep {
      *                     then nothing was deleted; or when a directory cannot be synced after deletions
      */
     public SweepReport run(Instant now) throws IOException {
-        List<Deletion> due = planner.due(spool.entries(), now);
-        if (due.isEmpty()) {
+        List<SpoolEntry> entries = spool.entries();
+        List<Deletion> due = planner.due(entries, now);
+        if (due.isEmpty() && planner.settled(entries).isEmpty()) {
             return record(new SweepReport(List.of(), List.of()));
         }
         try (TransferLog log = TransferLog.open(home, clock)) {
@@ -86,7 +93,7 @@ public final class RetentionSweep {
     private SweepReport apply(List<Deletion> planned, TransferLog log) throws IOException {
         List<SweepReport.Problem> problems = new ArrayList<>();
         List<Deletion> due = withDeliveriesRecorded(planned, log, problems);
-        Set<String> recorded = due.isEmpty() ? Set.of() : log.deletionsRecorded();
+        Set<String> recorded = due.isEmpty() ? Set.of() : log.deletionsRecordedAfter(sweptThrough());
         List<Deletion> deleted = new ArrayList<>();
         Set<Path> changedDirectories = new LinkedHashSet<>();
         // Every intent is recorded, in one wait for the log, before the first deletion.
@@ -121,7 +128,73 @@ public final class RetentionSweep {
             // The deletions are durable before the sweep says they happened.
             DurableFiles.syncDirectory(directory);
         }
-        return record(new SweepReport(deleted, problems));
+        SweepReport report = record(new SweepReport(deleted, problems));
+        forgetSettledEntries(log);
+        if (problems.isEmpty()) {
+            markSweptThrough(log.position());
+        }
+        return report;
+    }
+
+    /** Where the last sweep that did everything it recorded left the log; see {@link #markSweptThrough}. */
+    static Path sweptThroughFile(StationHome home) {
+        return home.retention().resolve("swept-through.json");
+    }
+
+    /**
+     * Remembers that every deletion the log records up to {@code position} is done, so that the
+     * next sweep looks for an interrupted one's records only after it instead of in the station's
+     * whole history. Written only by a sweep without problems (a deletion that failed is due again
+     * and must find its record), and not synced: a mark lost to a crash, or unreadable, only makes
+     * the next sweep read further back. A deletion recorded outside a sweep (a capture's
+     * {@code ORIGINAL_NEVER_KEPT}) whose file a crash kept and which that sweep did not find due
+     * could at worst be recorded a second time, which the audit accepts.
+     */
+    private void markSweptThrough(TransferLog.Position position) throws IOException {
+        ObjectNode node = JSON.createObjectNode().put("seq", position.seq()).put("hash", position.hash());
+        Path file = sweptThroughFile(home);
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.write(temporary, JSON.writeValueAsBytes(node));
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private Optional<TransferLog.Position> sweptThrough() {
+        try {
+            JsonNode node = JSON.readTree(Files.readAllBytes(sweptThroughFile(home)));
+            String hash = node.path("hash").asText("");
+            return hash.matches("[0-9a-f]{64}") ? Optional.of(new TransferLog.Position(node.path("seq").asLong(), hash))
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            // None yet, or unreadable: the whole log is read, as before any mark.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Lets the spool forget the delivered entries it has no more work for ({@link RetentionPlanner#settled}),
+     * so that opening it, and every sweep, costs what is on its way rather than the station's whole
+     * history. From then on the receipt archive is the proof of each delivery and the log its
+     * history, so first: the log holds each entry's {@code delivered} record, on disk; the archived
+     * receipt is the very bytes the spool holds (a copy that differs is kept for {@code audit verify}
+     * to report); and the archive's names are durable.
+     */
+    private void forgetSettledEntries(TransferLog log) throws IOException {
+        List<SpoolEntry> settled = planner.settled(spool.entries());
+        if (settled.isEmpty()) {
+            return;
+        }
+        MissedDeliveries.record(log, spool);
+        log.flush();
+        List<String> forgettable = new ArrayList<>();
+        for (SpoolEntry entry : settled) {
+            Optional<byte[]> held = spool.receipt(entry.id());
+            if (held.isPresent() && Arrays.equals(held.get(), Files.readAllBytes(home.receipt(entry.id())))) {
+                forgettable.add(entry.id());
+            }
+        }
+        DurableFiles.syncDirectory(home.receipts());
+        spool.forgetDelivered(forgettable);
     }
 
     /**

@@ -9,7 +9,8 @@
  * {@link dev.codebound.agent.retention.RetentionRule}. {@link dev.codebound.agent.retention.RetentionSweep}
  * deletes it: each deletion is first recorded in the transfer log ({@code retention-deleted} or
  * {@code photo-deleted}, no personal data), then performed; a sweep a crash interrupted is finished
- * by the next one without a second record, and a file that cannot be deleted is reported and kept
+ * by the next one without a second record; delivered entries whose envelope and original are gone
+ * and whose receipt is archived leave the spool; and a file that cannot be deleted is reported and kept
  * in {@code retention/problems.json} for {@code status}. Every command that opens the spool runs a
  * sweep, and so can a long-running service's scheduler.
  */

@@ -28,6 +28,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -701,6 +702,36 @@ public final class Spool implements Closeable {
         };
     }
 
+    /**
+     * Forgets delivered entries the spool has no more work for, so that it holds what is still on
+     * its way and not the station's whole history (which the transfer log and the receipt archive
+     * keep): the retention sweep calls this for entries whose envelope is deleted, whose receipt is
+     * archived and whose delivery the log records ({@code RetentionSweep}). An entry that is not
+     * DELIVERED, or whose envelope is still there, is kept. One {@code remove} record each, queued
+     * together under the lock and awaited once outside it; a crash before they are durable leaves
+     * the entries, which the next sweep forgets again.
+     *
+     * @return the ids forgotten
+     */
+    public List<String> forgetDelivered(Collection<String> ids) throws IOException {
+        List<String> forgotten = new ArrayList<>();
+        CompletableFuture<Void> durable = null;
+        synchronized (this) {
+            for (String id : ids) {
+                Slot slot = entries.get(id);
+                if (slot != null && slot.entry().state() == EntryState.DELIVERED && !Files.exists(envelopeFile(id))) {
+                    durable = forget(id);
+                    forgotten.add(id);
+                }
+            }
+        }
+        if (durable != null) {
+            // The journal is durable in queue order: the last record covers those before it.
+            GroupCommitJournal.await(durable);
+        }
+        return forgotten;
+    }
+
     /** The stored receipt JSON of a DELIVERED entry. */
     public synchronized Optional<byte[]> receipt(String id) {
         Slot slot = entries.get(id);
@@ -841,10 +872,7 @@ public final class Spool implements Closeable {
         synchronized (this) {
             removed = require(id);
             check.check(removed);
-            entries.remove(id);
-            liveBytes -= liveRecordBytes.getOrDefault(id, 0);
-            liveRecordBytes.remove(id);
-            durable = queue(SpoolRecords.remove(id));
+            durable = forget(id);
         }
         GroupCommitJournal.await(durable);
         synchronized (this) {
@@ -854,6 +882,14 @@ public final class Spool implements Closeable {
             }
         }
         return removed;
+    }
+
+    /** Drops an entry from memory and queues its {@code remove} record; call under the lock. */
+    private CompletableFuture<Void> forget(String id) {
+        entries.remove(id);
+        liveBytes -= liveRecordBytes.getOrDefault(id, 0);
+        liveRecordBytes.remove(id);
+        return queue(SpoolRecords.remove(id));
     }
 
     /** Sets an entry in memory and queues its record; call under the lock. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,6 +53,36 @@ public final class ReceiptArchive {
     public ReceiptArchive(Path directory, TrustBundle bundle) {
         this.directory = directory;
         this.bundle = bundle;
+    }
+
+    /**
+     * The entries whose receipts the archive in {@code directory} holds (none when it does not exist
+     * yet). A receipt is archived only once it verified and describes its entry.
+     */
+    public static Set<String> archivedEntries(Path directory) throws IOException {
+        Set<String> entries = new HashSet<>();
+        if (!Files.isDirectory(directory)) {
+            return entries;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith(".")) {
+                    entries.add(name.substring(0, name.length() - ".json".length()));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The one entry of the archive in {@code directory} whose id starts with {@code prefix}: for an
+     * operator naming an entry that has left the spool once delivered. Empty when none or several match.
+     */
+    public static Optional<String> archivedEntry(Path directory, String prefix) throws IOException {
+        String wanted = prefix.strip().toLowerCase(java.util.Locale.ROOT);
+        List<String> matches = archivedEntries(directory).stream().filter(id -> id.startsWith(wanted)).toList();
+        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
     }
 
     /** The archive file of an entry. */

@@ -1,6 +1,7 @@
 package dev.codebound.agent.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -224,9 +226,10 @@ class TransferLogTest {
             log.codeVerified("ABCDEFGHIJKLMNOP");
         }
         Files.writeString(station.logFile(), "{\"seq\":2,\"garbage\":true}\n", StandardOpenOption.APPEND);
+        long lastLineStart = Files.size(station.logFile()) - "{\"seq\":2,\"garbage\":true}\n".length();
         java.io.IOException refused = assertThrows(java.io.IOException.class,
                 () -> TransferLog.open(station.home, FIXED));
-        assertTrue(refused.getMessage().contains("(line 2) is damaged"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("(at byte " + lastLineStart + ") is damaged"), refused.getMessage());
     }
 
     /**
@@ -247,39 +250,42 @@ class TransferLogTest {
         }
         List<String> lines = new ArrayList<>(station.lines());
         String delivered = lines.get(2);
-        String spaced = delivered.replace(ENTRY, AuditFixture.randomSha256())
+        String spacedEntry = AuditFixture.randomSha256();
+        String leadingZeroEntry = AuditFixture.randomSha256();
+        String spaced = delivered.replace(ENTRY, spacedEntry)
                 .replace("\"event\":\"delivered\"", "\"event\": \"delivered\"");
-        String leadingZero = delivered.replace(ENTRY, AuditFixture.randomSha256())
+        String leadingZero = delivered.replace(ENTRY, leadingZeroEntry)
                 .replace("\"logIndex\":7", "\"logIndex\":07");
         lines.addAll(3, List.of(spaced, leadingZero));
         Files.writeString(station.logFile(), String.join("\n", lines) + "\n");
 
         try (TransferLog log = TransferLog.open(station.home, FIXED)) {
-            assertEquals(Set.of(ENTRY), log.entriesWith(EventType.DELIVERED));
-            assertEquals(Set.of(started), log.entriesWith(EventType.UPLOAD_STARTED));
+            assertEquals(Set.of(spacedEntry, leadingZeroEntry),
+                    log.entriesWithoutDelivery(List.of(ENTRY, spacedEntry, leadingZeroEntry)));
             assertEquals(Set.of(TransferLog.deletionKey("ENVELOPE", ENTRY),
-                    TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecorded());
+                    TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecordedAfter(Optional.empty()));
         }
     }
 
     /**
-     * A log held open all day answers each later scan from what it read once and what it has chained
-     * since: records appended after the first scan are in the next answer, held ones included, and
-     * the file is not read again (a line written behind the log's back after the first scan does not
-     * show until the log is opened again).
+     * A delivery this log chained is known without the file (here it is still held for the next
+     * write, so the file does not have it yet); one recorded before the log was opened, or behind
+     * its back, is found by reading the file backwards; an entry without any is reported missing.
+     * Deletion keys: read once, then kept up to date as records are chained.
      */
     @Test
-    void laterScansAddWhatTheLogChainedSinceTheFirstWithoutReadingTheFileAgain() throws Exception {
+    void deliveriesChainedByTheLogAreKnownAndOthersAreFoundInTheFile() throws Exception {
         AuditFixture station = new AuditFixture(root);
         String second = AuditFixture.randomSha256();
         String foreign = AuditFixture.randomSha256();
+        String neverDelivered = AuditFixture.randomSha256();
         try (TransferLog log = TransferLog.open(station.home, FIXED)) {
             log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
             log.delivered(ENTRY, PHOTO, 7);
-            assertEquals(Set.of(ENTRY), log.entriesWith(EventType.DELIVERED));
-            assertEquals(Set.of(), log.deletionsRecorded());
-            assertEquals(Set.of(), log.entriesWith(EventType.UPLOAD_STARTED));
-
+            log.flush();
+            assertEquals(Set.of(), log.deletionsRecordedAfter(Optional.empty()));
+        }
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
             Map<String, Object> fields = new java.util.LinkedHashMap<>();
             fields.put(Field.ENTRY_ID.jsonName(), foreign);
             fields.put(Field.RECEIPT_SHA256.jsonName(), PHOTO);
@@ -287,19 +293,48 @@ class TransferLogTest {
             String line = TransferRecord.create(3, FIXED.instant(), EventType.DELIVERED, fields, "0".repeat(64)).line();
             Files.writeString(station.logFile(), line + "\n", StandardOpenOption.APPEND);
             log.captured(second, "QRSTUVWXYZ234567", 34567, PHOTO);
-            log.uploadStarted(second);
             log.delivered(second, PHOTO, 8);
+            assertFalse(Files.readString(station.logFile()).contains(second + "\",\"receiptSha256"),
+                    "the delivery is held for the next write");
+
+            assertEquals(Set.of(), log.entriesWithoutDelivery(List.of(second)), "chained by this log");
+            assertEquals(Set.of(neverDelivered), log.entriesWithoutDelivery(List.of(ENTRY, foreign, second,
+                    neverDelivered)));
+
             log.deletionsIntended(List.of(TransferLog.DeletionIntent.ofEntry(ENTRY, "ENVELOPE",
                     "ENVELOPE_AFTER_DELIVERY")));
             log.photoDeleted(PHOTO, "REFUSED_PHOTO", "REFUSED_PHOTO_EXPIRED");
-
-            assertEquals(Set.of(ENTRY, second), log.entriesWith(EventType.DELIVERED));
-            assertEquals(Set.of(second), log.entriesWith(EventType.UPLOAD_STARTED));
             assertEquals(Set.of(TransferLog.deletionKey("ENVELOPE", ENTRY),
-                    TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecorded());
+                    TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecordedAfter(Optional.empty()));
         }
         try (TransferLog log = TransferLog.open(station.home, FIXED)) {
-            assertEquals(Set.of(ENTRY, second, foreign), log.entriesWith(EventType.DELIVERED), "read again at open");
+            assertEquals(Set.of(neverDelivered), log.entriesWithoutDelivery(List.of(ENTRY, second, foreign,
+                    neverDelivered)), "read again at open");
+        }
+    }
+
+    /**
+     * A sweep that did everything it recorded leaves a position; the next looks for an interrupted
+     * sweep's records only after it. A position the log does not hold (another log's) reads it all.
+     */
+    @Test
+    void deletionsAreLookedForAfterAPositionTheLogHoldsAndEverywhereOtherwise() throws Exception {
+        AuditFixture station = new AuditFixture(root);
+        String later = AuditFixture.randomSha256();
+        TransferLog.Position swept;
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            log.retentionDeleted(ENTRY, "ENVELOPE", "ENVELOPE_AFTER_DELIVERY");
+            swept = log.position();
+            log.codeVerified("ABCDEFGHIJKLMNOP");
+            log.retentionDeleted(later, "ORIGINAL", "ORIGINAL_NEVER_KEPT");
+        }
+        try (TransferLog log = TransferLog.open(station.home, FIXED)) {
+            assertEquals(Set.of(TransferLog.deletionKey("ORIGINAL", later)),
+                    log.deletionsRecordedAfter(Optional.of(swept)));
+            assertEquals(Set.of(TransferLog.deletionKey("ENVELOPE", ENTRY), TransferLog.deletionKey("ORIGINAL", later)),
+                    log.deletionsRecordedAfter(Optional.of(new TransferLog.Position(swept.seq(), "0".repeat(64)))),
+                    "not this log's position: all of it");
+            assertEquals(2, log.deletionsRecordedAfter(Optional.empty()).size());
         }
     }
 

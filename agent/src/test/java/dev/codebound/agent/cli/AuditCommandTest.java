@@ -149,7 +149,8 @@ class AuditCommandTest {
                 server.baseUri().toString());
         assertEquals(ExitCodes.OK, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().startsWith("audit: OK"), run.out());
-        assertTrue(run.out().contains("receipts: 4"), "archive and spool copies of two receipts: " + run.out());
+        // The sweep let both delivered entries leave the spool: the archive holds their receipts.
+        assertTrue(run.out().contains("receipts: 2"), "the archive's copies of two receipts: " + run.out());
         assertTrue(run.out().contains("registryCheckpointsChecked: " + registryCheckpoints), run.out());
         assertTrue(run.out().contains("registryCheckpointsNotChecked: 0"), run.out());
 

@@ -50,7 +50,7 @@ class RetentionPlannerTest {
             unproven = StationData.delivered(spool, temp, 2);
             corrupt = spool.markCorrupt(StationData.queued(spool, temp, 3), "envelope file is missing").id();
             queued = StationData.queued(spool, temp, 4);
-            StationData.archiveReceipt(home, delivered, T0.plusSeconds(5));
+            StationData.archiveReceipt(spool, home, delivered, T0.plusSeconds(5));
             for (String id : List.of(delivered, unproven, corrupt, queued)) {
                 original(id + ".jpg", T0.minusSeconds(60));
             }

@@ -26,10 +26,10 @@ final class StationData {
         return id;
     }
 
-    /** Archives the entry's receipt as {@code upload} does once it verified, at {@code archivedAt}. */
-    static void archiveReceipt(StationHome home, String id, Instant archivedAt) throws Exception {
+    /** Archives the entry's receipt, the bytes the spool holds, as {@code upload} does once it verified, at {@code archivedAt}. */
+    static void archiveReceipt(Spool spool, StationHome home, String id, Instant archivedAt) throws Exception {
         Files.createDirectories(home.receipts());
-        Path receipt = Files.writeString(home.receipt(id), "{}");
+        Path receipt = Files.write(home.receipt(id), spool.receipt(id).orElseThrow());
         Files.setLastModifiedTime(receipt, FileTime.from(archivedAt));
     }
 }

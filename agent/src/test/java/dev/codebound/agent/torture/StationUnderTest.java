@@ -1,11 +1,14 @@
 package dev.codebound.agent.torture;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codebound.agent.cli.AgentCommand;
 import dev.codebound.agent.cli.AgentEnvironment;
 import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationHome;
+import dev.codebound.agent.upload.ReceiptArchive;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +37,8 @@ final class StationUnderTest {
             return "exit " + exitCode + "\n--- out ---\n" + out + "--- err ---\n" + err;
         }
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path home;
     private final Map<String, String> environment;
@@ -90,30 +95,88 @@ final class StationUnderTest {
      */
     Map<String, String> spooledEnvelopesByEntry() throws IOException {
         Map<String, String> result = new HashMap<>();
+        // The spool first: an entry the retention sweep lets go after this read has its receipt archived already.
         for (SpoolEntry entry : Spool.peek(station().spool())) {
             result.put(entry.id(), entry.info().codeId());
         }
+        for (String entry : settledEntries(result.keySet())) {
+            JsonNode capture = captureRecords().get(entry);
+            result.put(entry, capture == null ? "(no capture record)" : capture.path("codeId").asText());
+        }
         return result;
+    }
+
+    /**
+     * Entries the retention sweep let leave the spool once delivered: their receipts are archived
+     * and the spool (as read into {@code inSpool}) no longer holds them.
+     */
+    Set<String> settledEntries(Set<String> inSpool) throws IOException {
+        Set<String> settled = new HashSet<>(ReceiptArchive.archivedEntries(station().receipts()));
+        settled.removeAll(inSpool);
+        return settled;
+    }
+
+    /** The transfer log's {@code captured} records by entry id (a torn last line is skipped). */
+    Map<String, JsonNode> captureRecords() throws IOException {
+        Map<String, JsonNode> captures = new HashMap<>();
+        Path log = station().log().resolve("transfer-log.jsonl");
+        if (!Files.exists(log)) {
+            return captures;
+        }
+        for (String line : Files.readAllLines(log)) {
+            if (line.contains("\"event\":\"captured\"")) {
+                try {
+                    JsonNode record = JSON.readTree(line);
+                    captures.put(record.path("entryId").asText(), record);
+                } catch (IOException torn) {
+                    // a line a killed process was writing
+                }
+            }
+        }
+        return captures;
     }
 
     Set<String> spooledCodes() throws IOException {
         return new HashSet<>(spooledEnvelopesByEntry().values());
     }
 
-    /** The entry's state as its journal holds it (not repaired), or empty when it is not an entry. */
+    /**
+     * The entry's state as its journal holds it (not repaired), DELIVERED for an entry that left the
+     * spool once settled ({@link #settledEntries}), or empty when it is neither.
+     */
     Optional<String> state(String entryId) {
         try {
-            return Spool.peek(station().spool()).stream().filter(entry -> entry.id().equals(entryId)).findFirst()
+            List<SpoolEntry> entries = Spool.peek(station().spool());
+            Optional<String> state = entries.stream().filter(entry -> entry.id().equals(entryId)).findFirst()
                     .map(entry -> entry.state().name());
+            if (state.isEmpty() && settledEntries(ids(entries)).contains(entryId)) {
+                return Optional.of(EntryState.DELIVERED.name());
+            }
+            return state;
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    /** The entry's length as recorded in the spool. */
+    /** The entry's length as recorded in the spool, or in its capture record once it left the spool. */
     long envelopeLength(String entryId) throws IOException {
-        return Spool.peek(station().spool()).stream().filter(entry -> entry.id().equals(entryId)).findFirst()
-                .orElseThrow().info().length();
+        Optional<SpoolEntry> spooled = Spool.peek(station().spool()).stream()
+                .filter(entry -> entry.id().equals(entryId)).findFirst();
+        if (spooled.isPresent()) {
+            return spooled.get().info().length();
+        }
+        return captureRecords().get(entryId).path("envelopeLength").asLong();
+    }
+
+    /** The ids of the entries the spool's journal holds now. */
+    Set<String> entriesInSpool() throws IOException {
+        return ids(Spool.peek(station().spool()));
+    }
+
+    private static Set<String> ids(List<SpoolEntry> entries) {
+        Set<String> ids = new HashSet<>();
+        entries.forEach(entry -> ids.add(entry.id()));
+        return ids;
     }
 
     /** The receipts the spool holds, by entry id. */
