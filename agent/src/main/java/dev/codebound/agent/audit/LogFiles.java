@@ -93,16 +93,7 @@ final class LogFiles {
                 }
                 int step = (int) Math.min(TAIL_STEP, start);
                 start -= step;
-                ByteBuffer window = ByteBuffer.allocate(step + end.length);
-                window.limit(step);
-                while (window.hasRemaining()) {
-                    if (channel.read(window, start + window.position()) < 0) {
-                        throw new IOException(file + " shrank while it was read");
-                    }
-                }
-                window.limit(window.capacity());
-                window.put(end);
-                end = window.array();
+                end = readBefore(channel, start, step, end, file);
             }
         }
     }
@@ -126,16 +117,7 @@ final class LogFiles {
             while (start > 0) {
                 int step = (int) Math.min(TAIL_STEP, start);
                 start -= step;
-                ByteBuffer window = ByteBuffer.allocate(step + carried.length);
-                window.limit(step);
-                while (window.hasRemaining()) {
-                    if (channel.read(window, start + window.position()) < 0) {
-                        throw new IOException(file + " shrank while it was read");
-                    }
-                }
-                window.limit(window.capacity());
-                window.put(carried);
-                byte[] bytes = window.array();
+                byte[] bytes = readBefore(channel, start, step, carried, file);
                 int end = bytes.length;
                 for (int newline = lastIndexOf(bytes, end - 1); newline >= 0; newline = lastIndexOf(bytes, newline - 1)) {
                     if (tailSkipped && !reader.line(new String(bytes, newline + 1, end - newline - 1,
@@ -151,6 +133,21 @@ final class LogFiles {
                 reader.line(new String(carried, StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /** The {@code length} bytes at {@code position}, followed by {@code after}: a window that grows towards the start. */
+    private static byte[] readBefore(FileChannel channel, long position, int length, byte[] after, Path file)
+            throws IOException {
+        ByteBuffer window = ByteBuffer.allocate(length + after.length);
+        window.limit(length);
+        while (window.hasRemaining()) {
+            if (channel.read(window, position + window.position()) < 0) {
+                throw new IOException(file + " shrank while it was read");
+            }
+        }
+        window.limit(window.capacity());
+        window.put(after);
+        return window.array();
     }
 
     private static int lastIndexOf(byte[] bytes, int from) {

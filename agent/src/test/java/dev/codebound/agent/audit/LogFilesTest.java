@@ -24,20 +24,8 @@ class LogFilesTest {
     @Test
     void theTailAgreesWithTheWholeFileWhateverTheLineLengthsAndTornEnd() throws IOException {
         Random random = new Random(20261207);
-        // Lengths around the step of the backwards read, where an off-by-one would show.
-        int[] lengths = {0, 1, 2, 100, 65_534, 65_535, 65_536, 65_537, 140_000};
         for (int round = 0; round < 200; round++) {
-            ByteArrayOutputStream file = new ByteArrayOutputStream();
-            int lines = random.nextInt(4);
-            for (int i = 0; i < lines; i++) {
-                file.writeBytes(text(random, lengths[random.nextInt(lengths.length)]));
-                file.write('\n');
-            }
-            if (random.nextBoolean()) {
-                file.writeBytes(text(random, lengths[random.nextInt(lengths.length)]));
-            }
-            Path log = directory.resolve("log-" + round);
-            Files.write(log, file.toByteArray());
+            Path log = randomLog(random, "log-" + round);
 
             LogFiles.Content whole = LogFiles.read(log);
             LogFiles.Tail tail = LogFiles.readTail(log);
@@ -58,19 +46,8 @@ class LogFilesTest {
     @Test
     void readingBackwardsYieldsEveryCompleteLineLastFirstAndStopsWhenAsked() throws IOException {
         Random random = new Random(7);
-        int[] lengths = {0, 1, 2, 100, 65_535, 65_536, 65_537, 140_000};
         for (int round = 0; round < 200; round++) {
-            ByteArrayOutputStream file = new ByteArrayOutputStream();
-            int lines = random.nextInt(6);
-            for (int i = 0; i < lines; i++) {
-                file.writeBytes(text(random, lengths[random.nextInt(lengths.length)]));
-                file.write('\n');
-            }
-            if (random.nextBoolean()) {
-                file.writeBytes(text(random, lengths[random.nextInt(lengths.length)]));
-            }
-            Path log = directory.resolve("log-" + round);
-            Files.write(log, file.toByteArray());
+            Path log = randomLog(random, "log-" + round);
             List<String> expected = new ArrayList<>(LogFiles.read(log).lines());
             Collections.reverse(expected);
 
@@ -96,6 +73,24 @@ class LogFilesTest {
 
         assertEquals(Optional.empty(), tail.lastLine());
         assertArrayEquals(new byte[0], tail.torn());
+    }
+
+    /**
+     * Up to five lines and perhaps a torn end, with lengths around the step of the backwards read
+     * (64 KiB), where an off-by-one would show.
+     */
+    private Path randomLog(Random random, String name) throws IOException {
+        int[] lengths = {0, 1, 2, 100, 65_534, 65_535, 65_536, 65_537, 140_000};
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        int lines = random.nextInt(6);
+        for (int i = 0; i < lines; i++) {
+            file.writeBytes(text(random, lengths[random.nextInt(lengths.length)]));
+            file.write('\n');
+        }
+        if (random.nextBoolean()) {
+            file.writeBytes(text(random, lengths[random.nextInt(lengths.length)]));
+        }
+        return Files.write(directory.resolve(name), file.toByteArray());
     }
 
     private static byte[] text(Random random, int length) {

@@ -95,6 +95,9 @@ final class TortureInvariants {
                         + ", not DELIVERED");
             }
         }
+        int settled = station.settledEntries(station.entriesInSpool()).size();
+        findings.add("entries: " + byEntry.size() + ", of which " + settled + " settled (left the spool with their "
+                + "receipts archived) and " + (byEntry.size() - settled) + " in the spool");
         if (byEntry.size() != photos.size()) {
             failures.add("the spool holds " + byEntry.size() + " envelopes for " + photos.size() + " photos");
         }
