@@ -226,10 +226,20 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
-    /** Appends the scans verified since the last write to the scanned codes, with one sync. */
+    /**
+     * Appends the scans verified since the last write to the scanned codes, with one sync, then
+     * announces them: "scanned code" tells the photographer the code is remembered for its photo.
+     */
     private void rememberScans() throws IOException {
         scanned.remember(unremembered, Instant.now());
+        unremembered.forEach(this::announceScan);
         unremembered.clear();
+    }
+
+    private void announceScan(VerifiedCode code) {
+        out.println("scanned code " + code.codeId() + " (school " + code.schoolCode() + ", " + code.maskedName() + ")");
+        out.flush();
+        emit(event("scanned").put("codeId", code.codeId()));
     }
 
     private boolean readScans(ScannerInput scanner) throws Exception {
@@ -262,14 +272,13 @@ final class WatchCommand implements Callable<Integer> {
         try {
             VerifiedCode code = intake.verify(text);
             if (pairing == null) {
-                // Kept for photos named after their code. A pairing needs no copy of the code text on disk: it
-                // lives in memory only, and the code text is a credential best not written where it is not needed.
+                // Kept for photos named after their code, and announced once on disk (rememberScans). A pairing
+                // needs no copy of the code text on disk: it lives in memory only, and the code text is a
+                // credential best not written where it is not needed.
                 unremembered.add(code);
+            } else {
+                announceScan(code);
             }
-            out.println("scanned code " + code.codeId() + " (school " + code.schoolCode() + ", "
-                    + code.maskedName() + ")");
-            out.flush();
-            emit(event("scanned").put("codeId", code.codeId()));
             return Optional.of(code);
         } catch (CodeException e) {
             err.println("error: scanned code refused: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.codebound.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -178,6 +179,26 @@ class WatchCommandTest {
         String entry = Spool.peek(station.station().spool()).stream()
                 .filter(candidate -> candidate.info().codeId().equals(code.codeId())).findFirst().orElseThrow().id();
         return folder.resolve("done").resolve(entry + ".jpg");
+    }
+
+    /**
+     * "scanned code ..." tells the photographer the code is remembered for its photo: it is said
+     * only once the scan is on disk. Here the scanned codes cannot be written (a directory stands
+     * where the journal goes), so the scan is verified but never announced.
+     */
+    @Test
+    void aScanIsAnnouncedOnlyOnceItIsRemembered() throws Exception {
+        TestStation unwritable = TestStation.enrolled(TestStation.unencrypted(temp.resolve("unwritable")), registry,
+                "--no-passphrase");
+        Files.createDirectories(unwritable.station().scannedCodes());
+        IssuedCode code = registry.issueCode();
+        Path folder = Files.createDirectories(temp.resolve("unannounced"));
+
+        CliRun watch = unwritable.run(Map.of(), code.text() + "\n", "watch", folder.toString(), "--once",
+                "--settle", "0", "--code-stdin");
+
+        assertTrue(watch.exitCode() != ExitCodes.OK, watch::both);
+        assertFalse(watch.out().contains("scanned code " + code.codeId()), watch::both);
     }
 
     @Test
