@@ -31,10 +31,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -73,6 +75,12 @@ public final class Spool implements Closeable {
     private long journalBytes;
     private GroupCommitJournal journal;
     private CompletableFuture<Void> lastQueued = CompletableFuture.completedFuture(null);
+    /**
+     * New entries whose record is queued and not durable yet: not listed by {@link #entries}, so
+     * that no upload sends an envelope a crash could still take out of the spool (the registry
+     * would then hold a delivery the station can never record).
+     */
+    private final Set<String> notYetDurable = new HashSet<>();
     private RecoveryReport recoveryReport;
 
     private Spool(Path directory, Clock clock, FileChannel lockChannel, FileLock lock, SpoolActivity activity) {
@@ -334,10 +342,14 @@ public final class Spool implements Closeable {
                 Files.move(staged.file, envelopeFile(info.sha256()), StandardCopyOption.ATOMIC_MOVE);
                 staged.committed = true;
                 entry = SpoolEntry.queued(info, clock.instant());
+                notYetDurable.add(entry.id());
                 durable = put(new Slot(entry, null), envelopes);
             }
         }
         GroupCommitJournal.await(durable);
+        synchronized (this) {
+            notYetDurable.remove(entry.id());
+        }
         return entry;
     }
 
@@ -363,9 +375,10 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** Every entry, oldest first. */
+    /** Every entry whose record is durable, oldest first. */
     public synchronized List<SpoolEntry> entries() {
-        return sorted(entries.values().stream().map(Slot::entry).toList());
+        return sorted(entries.values().stream().map(Slot::entry).filter(entry -> !notYetDurable.contains(entry.id()))
+                .toList());
     }
 
     private static List<SpoolEntry> sorted(List<SpoolEntry> unsorted) {

@@ -271,4 +271,50 @@ class SpoolTest {
             return list.count();
         }
     }
+    /**
+     * An entry is listed only once its record is durable: an upload that picked it up earlier could
+     * have the registry accept an envelope that a crash then takes out of the spool, leaving a
+     * delivery the station can never record. Here the new entry's record waits behind a large one
+     * being written and synced, while another thread lists the spool: when it first sees the entry,
+     * the journal already holds every record.
+     */
+    @Test
+    void aNewEntryIsListedOnlyOnceItsRecordIsDurable() throws Exception {
+        try (Spool spool = open()) {
+            String large = spool.enqueue(Envelopes.write(temp, "large.cms", 2_000, 31), "code-1", "s", "large.cms")
+                    .id();
+            Path next = Envelopes.write(temp, "next.cms", 2_000, 32);
+            String nextId = Envelopes.sha256Hex(Files.readAllBytes(next));
+            byte[] bigReceipt = new byte[24 * 1024 * 1024];
+            java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.Future<SpoolEntry> delivered = writers.submit(() -> spool.markDelivered(large,
+                        bigReceipt));
+                // In memory means queued: the new entry's record goes after the large one.
+                while (spool.entry(large).orElseThrow().state() != EntryState.DELIVERED) {
+                    Thread.onSpinWait();
+                }
+                java.util.concurrent.Future<SpoolEntry> committed = writers.submit(() -> spool.enqueue(next, "code-2",
+                        "s", "next.cms"));
+                // The journal file's size when the entry is first listed: once its record is durable, the file
+                // holds it and every record queued before it.
+                long sizeWhenListed = -1;
+                while (!committed.isDone() && sizeWhenListed < 0) {
+                    if (spool.entries().stream().anyMatch(entry -> entry.id().equals(nextId))) {
+                        sizeWhenListed = Files.size(Spool.journalFile(spool.directory()));
+                    }
+                }
+                committed.get();
+                delivered.get();
+                if (sizeWhenListed >= 0) {
+                    assertEquals(Files.size(Spool.journalFile(spool.directory())), sizeWhenListed,
+                            "listed before its record was written");
+                }
+                assertTrue(spool.entry(nextId).isPresent());
+                assertTrue(spool.entries().stream().anyMatch(entry -> entry.id().equals(nextId)));
+            } finally {
+                writers.shutdownNow();
+            }
+        }
+    }
 }
