@@ -59,7 +59,7 @@ public final class Spool implements Closeable {
     static final String PARTIAL_SUFFIX = ".partial";
     /** The journal is compacted when it is this many times the live entries' records, and above {@link #MIN_COMPACTION}. */
     private static final int COMPACTION_FACTOR = 4;
-    private static final long MIN_COMPACTION = 1 << 20;
+    private static final long MIN_COMPACTION = 256 << 10;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path directory;
