@@ -160,7 +160,7 @@ final class BodyTransfer {
         }
         // Paused, the gathered bytes must reach the disk for reading to resume.
         if (last || paused || gatheredBytes >= Math.min(WRITE_BATCH, tus.settings().bufferedBytes())) {
-            handOver();
+            handOver(last);
         }
         if (last) {
             lastReceived = true;
@@ -168,8 +168,13 @@ final class BodyTransfer {
         }
     }
 
-    /** From the event loop: queues the gathered pieces' write on the chain. */
-    private void handOver() {
+    /**
+     * From the event loop: queues the gathered pieces' write on the chain. The batch that ends the
+     * body does not report back to the event loop when written: with the whole body read, nothing
+     * is left to resume reading for, and the answer ends any pause of this request anyway; so a
+     * small body costs the event loop no wake-up before its answer.
+     */
+    private void handOver(boolean endsBody) {
         if (gathered.isEmpty()) {
             return;
         }
@@ -179,11 +184,8 @@ final class BodyTransfer {
         gatheredBytes = 0;
         tasks.execute(() -> {
             try {
-                for (ByteBuf piece : pieces) {
-                    if (over) {
-                        break;
-                    }
-                    write(piece);
+                if (!over) {
+                    write(pieces, size);
                 }
             } catch (Refusal refusal) {
                 conclude(TusHeaders.response(refusal));
@@ -191,7 +193,9 @@ final class BodyTransfer {
                 conclude(TusHeaders.response(TusService.failure(exchange, e)));
             } finally {
                 pieces.forEach(ByteBuf::release);
-                exchange.eventLoop().execute(() -> drained(size));
+                if (!endsBody) {
+                    exchange.eventLoop().execute(() -> drained(size));
+                }
             }
         });
     }
@@ -203,19 +207,27 @@ final class BodyTransfer {
         gatheredBytes = 0;
     }
 
-    private void write(ByteBuf content) throws IOException, Refusal {
-        if (upload.offset() + writer.written() + content.readableBytes() > upload.length()) {
+    /** Writes the gathered {@code pieces} ({@code size} bytes in all) in one gathered write. */
+    private void write(List<ByteBuf> pieces, int size) throws IOException, Refusal {
+        if (upload.offset() + writer.written() + size > upload.length()) {
             throw exceeds(upload);
         }
-        ByteBuffer bytes = content.nioBuffer();
-        if (digest != null) {
-            digest.update(bytes.duplicate());
+        List<ByteBuffer> buffers = new ArrayList<>(pieces.size());
+        int at = (int) writer.written();
+        for (ByteBuf piece : pieces) {
+            for (ByteBuffer bytes : piece.nioBuffers()) {
+                if (digest != null) {
+                    digest.update(bytes.duplicate());
+                }
+                buffers.add(bytes);
+            }
+            if (received != null) {
+                // Within bounds: the check above keeps what was written within the upload's length.
+                piece.getBytes(piece.readerIndex(), received, at, piece.readableBytes());
+                at += piece.readableBytes();
+            }
         }
-        if (received != null) {
-            // Within bounds: the check above keeps what was written within the upload's length.
-            content.getBytes(content.readerIndex(), received, (int) writer.written(), content.readableBytes());
-        }
-        writer.write(bytes);
+        writer.write(buffers.toArray(ByteBuffer[]::new));
     }
 
     private void drained(int size) {
