@@ -71,6 +71,12 @@ public final class FilePhotoArchive implements PhotoArchive {
     private volatile GroupCommitJournal journal;
     /** Syncs the directory for adopted envelopes' new names; replaced with the journal, guarded by this. */
     private GroupCommitWriter<Path> names;
+    /**
+     * The directory, open for {@link #names}' syncs as long as it runs (no open and close per sync);
+     * null where a directory cannot be opened (not POSIX: each sync then goes through
+     * {@link DurableFiles#syncDirectory}). Replaced and closed with {@link #names}.
+     */
+    private FileChannel namesDirectory;
     /** Completes when a directory sync queued by the latest adoption is done; null before any adoption. */
     private volatile CompletableFuture<Void> namesDurable;
     private volatile long directorySyncs;
@@ -95,16 +101,39 @@ public final class FilePhotoArchive implements PhotoArchive {
         try {
             migrateOldRecords();
         } catch (IOException | RuntimeException e) {
+            closeNames();
             journal.close();
             throw e;
         }
     }
 
     private GroupCommitWriter<Path> namesWriter() {
+        FileChannel opened = openDirectory();
+        namesDirectory = opened;
         return new GroupCommitWriter<>("names in " + directory, adopted -> {
-            DurableFiles.syncDirectory(directory);
+            if (opened != null) {
+                opened.force(true);
+            } else {
+                DurableFiles.syncDirectory(directory);
+            }
             directorySyncs++;
         });
+    }
+
+    private FileChannel openDirectory() {
+        try {
+            return FileChannel.open(directory, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Stops the names writer, then closes the directory it synced. */
+    private void closeNames() throws IOException {
+        names.close();
+        if (namesDirectory != null) {
+            namesDirectory.close();
+        }
     }
 
     /** Opens the journal and rebuilds memory from it: the durable records, and nothing else. */
@@ -147,7 +176,7 @@ public final class FilePhotoArchive implements PhotoArchive {
             return;
         }
         journal.close();
-        names.close();
+        closeNames();
         pending.clear();
         namesDurable = null;
         journal = openJournal();
@@ -349,7 +378,7 @@ public final class FilePhotoArchive implements PhotoArchive {
 
     @Override
     public synchronized void close() throws IOException {
-        names.close();
+        closeNames();
         journal.close();
     }
 }
