@@ -70,6 +70,8 @@ final class BodyTransfer {
     private volatile boolean over;
 
     // Touched only on the event loop.
+    /** The step {@link #submitWithBody} holds until the body's first hand-over; null once handed over. */
+    private Step heldForBody;
     /** Pieces not yet handed to the chain, in order; see the class comment. */
     private List<ByteBuf> gathered = new ArrayList<>();
     private int gatheredBytes;
@@ -98,6 +100,23 @@ final class BodyTransfer {
                 conclude(TusHeaders.response(TusService.failure(exchange, e)));
             }
         });
+    }
+
+    /**
+     * From the event loop: runs {@code step} on this request's chain in the same task as the body's
+     * first hand-over (its first gathered pieces, or its end), not in a task of its own: a small
+     * body then wakes a storage thread once, not once for the step and again for its bytes. For a
+     * step whose refusal may come as late as the first {@link #WRITE_BATCH} bytes of the body.
+     */
+    void submitWithBody(Step step) {
+        this.heldForBody = step;
+    }
+
+    /** From the event loop: the step {@link #submitWithBody} holds, now handed to the chain; null if none. */
+    private Step takeHeld() {
+        Step held = heldForBody;
+        heldForBody = null;
+        return held;
     }
 
     /** A unit of this transfer's storage work. */
@@ -164,7 +183,13 @@ final class BodyTransfer {
         }
         if (last) {
             lastReceived = true;
-            submit(() -> finish(committed));
+            Step held = takeHeld();
+            submit(held == null ? () -> finish(committed) : () -> {
+                held.run();
+                if (!over) {
+                    finish(committed);
+                }
+            });
         }
     }
 
@@ -182,8 +207,12 @@ final class BodyTransfer {
         int size = gatheredBytes;
         gathered = new ArrayList<>();
         gatheredBytes = 0;
+        Step held = takeHeld();
         tasks.execute(() -> {
             try {
+                if (held != null && !over) {
+                    held.run();
+                }
                 if (!over) {
                     write(pieces, size);
                 }

@@ -217,6 +217,43 @@ class BodyTransferTest {
         assertTrue(pieces.subList(0, 3).stream().allMatch(piece -> piece.refCnt() == 0), "every piece is released");
     }
 
+    /**
+     * A step held for the body (a creation) runs in the body's first storage task, before its bytes: a small
+     * body created in its request wakes the storage pool once, not once for the creation and again for the bytes.
+     */
+    @Test
+    void aStepHeldForTheBodyRunsInTheSameTaskAsTheBodysBytes() throws Exception {
+        ManualPool pool = new ManualPool();
+        FileUploadStore store = new FileUploadStore(root);
+        MemoryUploadLocker locker = new MemoryUploadLocker();
+        TusService tus = new TusService(store, locker, (upload, data) -> new CompletionOutcome.Accepted(new byte[0]),
+                pool, Clock.systemUTC(), new TusService.Settings(100_000, Duration.ofHours(1), 1 << 20),
+                new ServerMetrics(new RequestJournal(1)));
+        RecordingExchange exchange = new RecordingExchange();
+        exchange.headers.set("Content-Length", "16384");
+        BodyTransfer transfer = new BodyTransfer(tus, exchange, Optional.empty());
+        List<UploadInfo> created = new ArrayList<>();
+        transfer.submitWithBody(() -> {
+            UploadInfo upload = store.create(16384, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
+                    Clock.systemUTC().instant().plusSeconds(60));
+            created.add(upload);
+            transfer.hold(locker.tryLock(upload.id()).orElseThrow());
+            transfer.open(upload);
+        });
+        assertTrue(pool.queued.isEmpty(), "nothing for the storage pool before the body");
+        transfer.accept(Unpooled.buffer(8192).writeZero(8192), false, (stored, outcome) -> null);
+        transfer.accept(Unpooled.buffer(8192).writeBytes(new byte[] {7}).writeZero(8191), false,
+                (stored, outcome) -> null);
+        transfer.accept(Unpooled.EMPTY_BUFFER.retainedDuplicate(), true,
+                (stored, outcome) -> Responses.empty(HttpResponseStatus.CREATED));
+        assertEquals(1, pool.queued.size(), "one wake-up of the storage pool for the creation and the whole body");
+        pool.runAll();
+        assertEquals(201, exchange.answers.get(0).status().code());
+        UploadInfo upload = created.get(0);
+        assertEquals(16384, store.info(upload.id()).orElseThrow().offset());
+        assertEquals(7, Files.readAllBytes(store.dataFile(upload.id()))[8192]);
+    }
+
     /** Pieces gathered but not yet handed to the disk are released when the connection breaks, and never written. */
     @Test
     void aBrokenConnectionReleasesTheGatheredPieces() throws Exception {
