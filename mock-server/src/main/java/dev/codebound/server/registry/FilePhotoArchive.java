@@ -221,7 +221,7 @@ public final class FilePhotoArchive implements PhotoArchive {
             replace(envelopeSha256, target, envelope);
         }
         synchronized (this) {
-            // Queued after the rename: once this sync is done, the new name is durable (see the class comment).
+            // Queued after the link (or rename): once this sync is done, the name is durable (see the class comment).
             namesDurable = names.submit(target);
         }
         adoptedUnrecorded.add(envelopeSha256);
@@ -234,15 +234,8 @@ public final class FilePhotoArchive implements PhotoArchive {
      */
     private static boolean linkedOrLeftover(Path source, Path target) throws IOException {
         try {
-            Files.createLink(target, source);
-            return true;
+            return linked(source, target);
         } catch (FileAlreadyExistsException leftover) {
-            return false;
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            if (e instanceof NoSuchFileException missing) {
-                throw missing;
-            }
-            LOG.log(System.Logger.Level.DEBUG, "no hard link for the envelope; copying it: {0}", e.getMessage());
             return false;
         }
     }
@@ -261,13 +254,14 @@ public final class FilePhotoArchive implements PhotoArchive {
         Files.deleteIfExists(temporary);
     }
 
+    /** Links {@code source} under {@code link}; false where the file system has no hard links. */
     private static boolean linked(Path source, Path link) throws IOException {
         try {
             Files.createLink(link, source);
             return true;
         } catch (UnsupportedOperationException | FileSystemException e) {
-            if (e instanceof NoSuchFileException missing) {
-                throw missing;
+            if (e instanceof NoSuchFileException || e instanceof FileAlreadyExistsException) {
+                throw (FileSystemException) e;
             }
             LOG.log(System.Logger.Level.DEBUG, "no hard link for the envelope; copying it: {0}", e.getMessage());
             return false;
