@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * creation-with-upload. Body pieces arrive on the event loop and are queued, in order, on a serial
  * chain of storage tasks that write them, hash them and finally verify and commit the chunk; the
  * event loop never touches the disk. Pieces are handed to the chain in batches of up to
- * {@link #WRITE_BATCH} bytes (a small body in one task with its commit), so that a body's pieces do
- * not each wake a storage thread and then the event loop again. When more than
+ * {@link #WRITE_BATCH} bytes (a small body in one task with its commit), each batch in one gathered
+ * write, so that a body's pieces do not each wake a storage thread and then the event loop again;
+ * a creation's step rides with the first batch ({@link #submitWithBody}). When more than
  * {@link TusService.Settings#bufferedBytes} are queued, reading pauses until the disk catches up,
  * so a fast client cannot fill memory.
  *
