@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
  * at a time. It resolves {@code X-HTTP-Method-Override}, routes, enforces each route's
  * {@link Access}, lets the {@link RequestDecorator} wrap the route's {@link RequestHandler}, streams
  * body pieces to it, and after the answer either discards the rest of the body or closes the
- * connection. Pipelined requests wait until the current one is answered. One instance per
+ * connection. Pipelined requests wait until the current one is answered; reading pauses only once
+ * one arrives, not for every request processed. One instance per
  * connection; everything runs on its event loop.
  *
  * <p>A client that sent {@code Expect: 100-continue} gets {@code 100 Continue} only once the
@@ -223,14 +224,11 @@ public final class HttpDispatcher extends ChannelInboundHandlerAdapter {
             content.release();
             if (last && exchange.responded) {
                 finish(exchange);
-            } else if (last) {
-                pause(PAUSED_WHILE_PROCESSING);
             }
             return;
         }
-        if (last) {
-            pause(PAUSED_WHILE_PROCESSING);
-        }
+        // Reading goes on while the request is processed: only a request pipelined behind it pauses it
+        // (see channelRead), so that a lone request costs no two changes of the connection's epoll interest.
         exchange.handler.onContent(exchange, bytes, last);
     }
 

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -69,9 +71,20 @@ public final class FilePhotoArchive implements PhotoArchive {
     private volatile GroupCommitJournal journal;
     /** Syncs the directory for adopted envelopes' new names; replaced with the journal, guarded by this. */
     private GroupCommitWriter<Path> names;
+    /**
+     * The directory, open for {@link #names}' syncs as long as it runs (no open and close per sync);
+     * null where a directory cannot be opened (not POSIX: each sync then goes through
+     * {@link DurableFiles#syncDirectory}). Replaced and closed with {@link #names}.
+     */
+    private FileChannel namesDirectory;
     /** Completes when a directory sync queued by the latest adoption is done; null before any adoption. */
     private volatile CompletableFuture<Void> namesDurable;
     private volatile long directorySyncs;
+    /**
+     * Envelopes adopted by this process and not yet recorded: their files exist (the archive never
+     * removes one), so their record needs no look at the directory.
+     */
+    private final Set<String> adoptedUnrecorded = ConcurrentHashMap.newKeySet();
     private volatile boolean journalFailed;
     private final Map<String, AcceptedPhoto> byEnvelope = new ConcurrentHashMap<>();
     /** Records queued but not yet durable, by envelope hash; readers wait for them. */
@@ -88,16 +101,39 @@ public final class FilePhotoArchive implements PhotoArchive {
         try {
             migrateOldRecords();
         } catch (IOException | RuntimeException e) {
+            closeNames();
             journal.close();
             throw e;
         }
     }
 
     private GroupCommitWriter<Path> namesWriter() {
+        FileChannel opened = openDirectory();
+        namesDirectory = opened;
         return new GroupCommitWriter<>("names in " + directory, adopted -> {
-            DurableFiles.syncDirectory(directory);
+            if (opened != null) {
+                opened.force(true);
+            } else {
+                DurableFiles.syncDirectory(directory);
+            }
             directorySyncs++;
         });
+    }
+
+    private FileChannel openDirectory() {
+        try {
+            return FileChannel.open(directory, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Stops the names writer, then closes the directory it synced. */
+    private void closeNames() throws IOException {
+        names.close();
+        if (namesDirectory != null) {
+            namesDirectory.close();
+        }
     }
 
     /** Opens the journal and rebuilds memory from it: the durable records, and nothing else. */
@@ -140,7 +176,7 @@ public final class FilePhotoArchive implements PhotoArchive {
             return;
         }
         journal.close();
-        names.close();
+        closeNames();
         pending.clear();
         namesDurable = null;
         journal = openJournal();
@@ -180,6 +216,32 @@ public final class FilePhotoArchive implements PhotoArchive {
     public void adopt(String envelopeSha256, UploadBytes envelope) throws IOException {
         reopenIfFailed();
         Path target = envelopeFile(envelopeSha256);
+        // The usual case, one link(2): the name appears atomically, over bytes the upload already forced.
+        if (!(envelope instanceof LocalFileBytes local) || !linkedOrLeftover(local.file(), target)) {
+            replace(envelopeSha256, target, envelope);
+        }
+        synchronized (this) {
+            // Queued after the link (or rename): once this sync is done, the name is durable (see the class comment).
+            namesDurable = names.submit(target);
+        }
+        adoptedUnrecorded.add(envelopeSha256);
+    }
+
+    /**
+     * Links {@code source} under {@code target}; false when that cannot be done in one step: no hard
+     * links here, or a leftover under {@code target} from an acceptance a crash cut short (replaced
+     * then, see {@link #replace}).
+     */
+    private static boolean linkedOrLeftover(Path source, Path target) throws IOException {
+        try {
+            return linked(source, target);
+        } catch (FileAlreadyExistsException leftover) {
+            return false;
+        }
+    }
+
+    /** Puts the envelope under {@code target} through a temporary name, over any leftover there. */
+    private void replace(String envelopeSha256, Path target, UploadBytes envelope) throws IOException {
         Path temporary = directory.resolve("." + envelopeSha256 + ".tmp");
         Files.deleteIfExists(temporary);
         if (!(envelope instanceof LocalFileBytes local) || !linked(local.file(), temporary)) {
@@ -190,19 +252,16 @@ public final class FilePhotoArchive implements PhotoArchive {
         // When the leftover is a link to this very upload, rename(2) does nothing and the temporary
         // name stays: remove it (the crash torture found it).
         Files.deleteIfExists(temporary);
-        synchronized (this) {
-            // Queued after the rename: once this sync is done, the new name is durable (see the class comment).
-            namesDurable = names.submit(target);
-        }
     }
 
+    /** Links {@code source} under {@code link}; false where the file system has no hard links. */
     private static boolean linked(Path source, Path link) throws IOException {
         try {
             Files.createLink(link, source);
             return true;
         } catch (UnsupportedOperationException | FileSystemException e) {
-            if (e instanceof NoSuchFileException missing) {
-                throw missing;
+            if (e instanceof NoSuchFileException || e instanceof FileAlreadyExistsException) {
+                throw (FileSystemException) e;
             }
             LOG.log(System.Logger.Level.DEBUG, "no hard link for the envelope; copying it: {0}", e.getMessage());
             return false;
@@ -221,7 +280,7 @@ public final class FilePhotoArchive implements PhotoArchive {
 
     @Override
     public CompletableFuture<Void> record(AcceptedPhoto photo) {
-        if (!Files.exists(envelopeFile(photo.envelopeSha256()))) {
+        if (!adoptedUnrecorded.remove(photo.envelopeSha256()) && !Files.exists(envelopeFile(photo.envelopeSha256()))) {
             return CompletableFuture.failedFuture(new IOException("no archived envelope for "
                     + photo.envelopeSha256() + "; adopt it first"));
         }
@@ -313,7 +372,7 @@ public final class FilePhotoArchive implements PhotoArchive {
 
     @Override
     public synchronized void close() throws IOException {
-        names.close();
+        closeNames();
         journal.close();
     }
 }

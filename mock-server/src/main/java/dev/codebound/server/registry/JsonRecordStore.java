@@ -9,6 +9,7 @@ import dev.codebound.protocol.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,11 +49,14 @@ final class JsonRecordStore<T> {
     }
 
     Optional<T> get(String key) throws IOException {
-        Path file = file(key);
-        if (!Files.exists(file)) {
+        byte[] record;
+        try {
+            // Read without a look first: a lookup is one open, not an access(2) and an open.
+            record = Files.readAllBytes(file(key));
+        } catch (NoSuchFileException absent) {
             return Optional.empty();
         }
-        return Optional.of(JSON.readValue(file.toFile(), type));
+        return Optional.of(JSON.readValue(record, type));
     }
 
     /** Removes a record durably; returns whether it existed. */

@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * creation-with-upload. Body pieces arrive on the event loop and are queued, in order, on a serial
  * chain of storage tasks that write them, hash them and finally verify and commit the chunk; the
  * event loop never touches the disk. Pieces are handed to the chain in batches of up to
- * {@link #WRITE_BATCH} bytes (a small body in one task with its commit), so that a body's pieces do
- * not each wake a storage thread and then the event loop again. When more than
+ * {@link #WRITE_BATCH} bytes (a small body in one task with its commit), each batch in one gathered
+ * write, so that a body's pieces do not each wake a storage thread and then the event loop again;
+ * a creation's step rides with the first batch ({@link #submitWithBody}). When more than
  * {@link TusService.Settings#bufferedBytes} are queued, reading pauses until the disk catches up,
  * so a fast client cannot fill memory.
  *
@@ -70,6 +71,8 @@ final class BodyTransfer {
     private volatile boolean over;
 
     // Touched only on the event loop.
+    /** The step {@link #submitWithBody} holds until the body's first hand-over; null once handed over. */
+    private Step heldForBody;
     /** Pieces not yet handed to the chain, in order; see the class comment. */
     private List<ByteBuf> gathered = new ArrayList<>();
     private int gatheredBytes;
@@ -98,6 +101,23 @@ final class BodyTransfer {
                 conclude(TusHeaders.response(TusService.failure(exchange, e)));
             }
         });
+    }
+
+    /**
+     * From the event loop: runs {@code step} on this request's chain in the same task as the body's
+     * first hand-over (its first gathered pieces, or its end), not in a task of its own: a small
+     * body then wakes a storage thread once, not once for the step and again for its bytes. For a
+     * step whose refusal may come as late as the first {@link #WRITE_BATCH} bytes of the body.
+     */
+    void submitWithBody(Step step) {
+        this.heldForBody = step;
+    }
+
+    /** From the event loop: the step {@link #submitWithBody} holds, now handed to the chain; null if none. */
+    private Step takeHeld() {
+        Step held = heldForBody;
+        heldForBody = null;
+        return held;
     }
 
     /** A unit of this transfer's storage work. */
@@ -160,16 +180,27 @@ final class BodyTransfer {
         }
         // Paused, the gathered bytes must reach the disk for reading to resume.
         if (last || paused || gatheredBytes >= Math.min(WRITE_BATCH, tus.settings().bufferedBytes())) {
-            handOver();
+            handOver(last);
         }
         if (last) {
             lastReceived = true;
-            submit(() -> finish(committed));
+            Step held = takeHeld();
+            submit(held == null ? () -> finish(committed) : () -> {
+                held.run();
+                if (!over) {
+                    finish(committed);
+                }
+            });
         }
     }
 
-    /** From the event loop: queues the gathered pieces' write on the chain. */
-    private void handOver() {
+    /**
+     * From the event loop: queues the gathered pieces' write on the chain. The batch that ends the
+     * body does not report back to the event loop when written: with the whole body read, nothing
+     * is left to resume reading for, and the answer ends any pause of this request anyway; so a
+     * small body costs the event loop no wake-up before its answer.
+     */
+    private void handOver(boolean endsBody) {
         if (gathered.isEmpty()) {
             return;
         }
@@ -177,13 +208,14 @@ final class BodyTransfer {
         int size = gatheredBytes;
         gathered = new ArrayList<>();
         gatheredBytes = 0;
+        Step held = takeHeld();
         tasks.execute(() -> {
             try {
-                for (ByteBuf piece : pieces) {
-                    if (over) {
-                        break;
-                    }
-                    write(piece);
+                if (held != null && !over) {
+                    held.run();
+                }
+                if (!over) {
+                    write(pieces, size);
                 }
             } catch (Refusal refusal) {
                 conclude(TusHeaders.response(refusal));
@@ -191,7 +223,9 @@ final class BodyTransfer {
                 conclude(TusHeaders.response(TusService.failure(exchange, e)));
             } finally {
                 pieces.forEach(ByteBuf::release);
-                exchange.eventLoop().execute(() -> drained(size));
+                if (!endsBody) {
+                    exchange.eventLoop().execute(() -> drained(size));
+                }
             }
         });
     }
@@ -203,19 +237,27 @@ final class BodyTransfer {
         gatheredBytes = 0;
     }
 
-    private void write(ByteBuf content) throws IOException, Refusal {
-        if (upload.offset() + writer.written() + content.readableBytes() > upload.length()) {
+    /** Writes the gathered {@code pieces} ({@code size} bytes in all) in one gathered write. */
+    private void write(List<ByteBuf> pieces, int size) throws IOException, Refusal {
+        if (upload.offset() + writer.written() + size > upload.length()) {
             throw exceeds(upload);
         }
-        ByteBuffer bytes = content.nioBuffer();
-        if (digest != null) {
-            digest.update(bytes.duplicate());
+        List<ByteBuffer> buffers = new ArrayList<>(pieces.size());
+        int at = (int) writer.written();
+        for (ByteBuf piece : pieces) {
+            for (ByteBuffer bytes : piece.nioBuffers()) {
+                if (digest != null) {
+                    digest.update(bytes.duplicate());
+                }
+                buffers.add(bytes);
+            }
+            if (received != null) {
+                // Within bounds: the check above keeps what was written within the upload's length.
+                piece.getBytes(piece.readerIndex(), received, at, piece.readableBytes());
+                at += piece.readableBytes();
+            }
         }
-        if (received != null) {
-            // Within bounds: the check above keeps what was written within the upload's length.
-            content.getBytes(content.readerIndex(), received, (int) writer.written(), content.readableBytes());
-        }
-        writer.write(bytes);
+        writer.write(buffers.toArray(ByteBuffer[]::new));
     }
 
     private void drained(int size) {

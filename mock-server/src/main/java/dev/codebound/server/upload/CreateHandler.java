@@ -58,7 +58,9 @@ final class CreateHandler implements RequestHandler {
             BodyTransfer chunk = new BodyTransfer(tus, exchange,
                     hasBody ? BodyHeaders.checksum(exchange) : Optional.empty());
             transfer = chunk;
-            chunk.submit(() -> create(exchange, chunk, length, metadata, station));
+            // Created with the body's first bytes, in one storage task: a refusal (the station's quota) comes
+            // after at most one batch of the body, which the dispatcher drains.
+            chunk.submitWithBody(() -> create(exchange, chunk, length, metadata, station));
         } catch (Refusal refusal) {
             exchange.respond(TusHeaders.response(refusal));
         }

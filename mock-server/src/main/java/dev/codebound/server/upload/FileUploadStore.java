@@ -255,7 +255,12 @@ public final class FileUploadStore implements UploadStore {
         if (upload.state() != UploadState.RECEIVING) {
             throw new IllegalStateException("upload " + upload.id() + " is " + upload.state() + ", not receiving");
         }
-        return new FileChunkWriter(upload, FileChannel.open(dataFile(upload.id()), StandardOpenOption.WRITE));
+        FileChannel channel = FileChannel.open(dataFile(upload.id()), StandardOpenOption.WRITE);
+        if (upload.offset() > 0) {
+            // The writer appends at the channel's position (a new channel's is 0), so that pieces go in one writev.
+            channel.position(upload.offset());
+        }
+        return new FileChunkWriter(upload, channel);
     }
 
     @Override
@@ -550,11 +555,23 @@ public final class FileUploadStore implements UploadStore {
 
         @Override
         public void write(ByteBuffer bytes) throws IOException {
-            if (upload.offset() + written + bytes.remaining() > upload.length()) {
+            write(new ByteBuffer[] {bytes});
+        }
+
+        /** One gathered write ({@code writev}) for all the pieces, at the channel's position: the chunk's end. */
+        @Override
+        public void write(ByteBuffer... pieces) throws IOException {
+            long size = 0;
+            for (ByteBuffer piece : pieces) {
+                size += piece.remaining();
+            }
+            if (upload.offset() + written + size > upload.length()) {
                 throw new IllegalArgumentException("chunk would pass the upload's length");
             }
-            while (bytes.hasRemaining()) {
-                written += channel.write(bytes, upload.offset() + written);
+            for (long left = size; left > 0; ) {
+                long wrote = channel.write(pieces);
+                written += wrote;
+                left -= wrote;
             }
         }
 

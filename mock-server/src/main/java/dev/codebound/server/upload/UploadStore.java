@@ -95,6 +95,17 @@ public interface UploadStore extends Closeable {
         /** Appends {@code bytes} after what this writer has written so far. */
         void write(ByteBuffer bytes) throws IOException;
 
+        /**
+         * Appends {@code pieces}, in order, after what this writer has written so far, as
+         * {@link #write(ByteBuffer)} of each would. A store that can write them in one system call
+         * (a gathered write) should: the tus handler hands over a body's pieces together.
+         */
+        default void write(ByteBuffer... pieces) throws IOException {
+            for (ByteBuffer piece : pieces) {
+                write(piece);
+            }
+        }
+
         /** How many bytes this writer has written. */
         long written();
 

@@ -97,6 +97,17 @@ class HttpDispatcherTest {
         assertEquals(List.of("/slow", "/fast"), logs.stream().map(RequestLog::route).toList());
     }
 
+    /** Reading pauses for a pipelined request only: a lone request costs no change of the connection's interest. */
+    @Test
+    void aLoneRequestBeingProcessedLeavesReadingOn() {
+        channel(new Router().add(new Route(HttpMethod.GET, "/slow", Access.PUBLIC, () -> deferred::add)));
+        channel.writeInbound(request(HttpMethod.GET, "/slow"), LastHttpContent.EMPTY_LAST_CONTENT);
+        assertTrue(channel.config().isAutoRead(), "nothing pipelined: reading stays on while it is processed");
+        deferred.get(0).respond(Responses.empty(HttpResponseStatus.ACCEPTED));
+        assertEquals(HttpResponseStatus.ACCEPTED, response().status());
+        assertTrue(channel.config().isAutoRead());
+    }
+
     @Test
     void handlerPausesAndResumesReading() {
         channel(new Router().add(new Route(HttpMethod.PATCH, "/upload", Access.PUBLIC, () -> new RequestHandler() {

@@ -1,5 +1,6 @@
 package dev.codebound.server.upload;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -190,6 +191,33 @@ class FileUploadStoreTest {
             assertEquals(3, store.info(upload.id()).orElseThrow().offset());
             assertEquals(3, Files.size(store.dataFile(upload.id())));
             assertEquals("a.cms", store.info(upload.id()).orElseThrow().metadata().get("filename").orElseThrow());
+        }
+    }
+
+    /**
+     * Pieces written together (one gathered write) and alone land in order at the chunk's start, also for a
+     * chunk that starts past offset zero after one that was cut back.
+     */
+    @Test
+    void gatheredPiecesLandAtTheChunksOffset() throws Exception {
+        try (FileUploadStore store = new FileUploadStore(root)) {
+            UploadInfo upload = created(store, 8);
+            try (UploadStore.ChunkWriter writer = store.beginChunk(upload)) {
+                writer.write(ByteBuffer.wrap(new byte[] {1, 2}), ByteBuffer.wrap(new byte[] {3}));
+                writer.commit(NOW.plusSeconds(120));
+            }
+            UploadInfo afterFirst = store.info(upload.id()).orElseThrow();
+            try (UploadStore.ChunkWriter writer = store.beginChunk(afterFirst)) {
+                writer.write(ByteBuffer.wrap(new byte[] {9, 9, 9}));
+            }
+            try (UploadStore.ChunkWriter writer = store.beginChunk(afterFirst)) {
+                writer.write(ByteBuffer.wrap(new byte[] {4, 5}), ByteBuffer.wrap(new byte[] {6}));
+                writer.write(ByteBuffer.wrap(new byte[] {7, 8}));
+                assertEquals(5, writer.written());
+                assertThrows(IllegalArgumentException.class, () -> writer.write(ByteBuffer.wrap(new byte[1])));
+                assertEquals(8, writer.commit(NOW.plusSeconds(120)).offset());
+            }
+            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, Files.readAllBytes(store.dataFile(upload.id())));
         }
     }
 
