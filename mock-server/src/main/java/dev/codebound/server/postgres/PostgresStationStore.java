@@ -86,6 +86,23 @@ public final class PostgresStationStore implements StationStore {
         return Optional.ofNullable(byId.get(stationId));
     }
 
+    /**
+     * The station from the view, or, when the view does not hold it, from the database: it may have
+     * enrolled on another node since the view was loaded. A station found is kept in the view
+     * (stations are never deleted).
+     */
+    @Override
+    public Optional<Station> findRecorded(String stationId) throws IOException {
+        Optional<Station> known = find(stationId);
+        if (known.isPresent()) {
+            return known;
+        }
+        Optional<Station> loaded = database.read(connection -> select(connection, stationId));
+        loaded.ifPresent(station -> byId.merge(station.stationId(), station,
+                (inView, read) -> inView.revoked() && !read.revoked() ? inView : read));
+        return loaded.map(station -> byId.get(station.stationId()));
+    }
+
     @Override
     public List<Station> all() {
         view.touch();

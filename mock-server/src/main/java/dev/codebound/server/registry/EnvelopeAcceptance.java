@@ -139,7 +139,8 @@ public final class EnvelopeAcceptance implements CompletionHandler {
             EnvelopeJudge.Verdict.Admissible admissible, CodeLookup codes, String instance) throws IOException {
         Binding binding = admissible.binding();
         String serial = admissible.signerSerialHex();
-        Optional<StationDirectory.Station> station = registry.stations().find(binding.stationId());
+        // Recorded, not only this node's view: the station may have enrolled on another node a moment ago.
+        Optional<StationDirectory.Station> station = registry.stations().findRecorded(binding.stationId());
         if (station.isPresent() && station.get().signingSerialHex(binding.suiteId()).isEmpty()) {
             return reject(ProblemType.SUITE_CERTIFICATE_MISMATCH, "station " + binding.stationId()
                     + " sealed the envelope with suite " + binding.suiteId() + " but enrolled without a signing "

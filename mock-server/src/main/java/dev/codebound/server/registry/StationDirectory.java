@@ -74,6 +74,14 @@ public final class StationDirectory {
         return store.find(stationId);
     }
 
+    /**
+     * The station with this id as the store has recorded it ({@link StationStore#findRecorded}): for
+     * a refusal that is for good, off the network threads.
+     */
+    public Optional<Station> findRecorded(String stationId) throws IOException {
+        return store.findRecorded(stationId);
+    }
+
     /** Every station, oldest enrollment first. */
     public List<Station> all() {
         return store.all().stream().sorted(Comparator.comparing(Station::enrolledAt)).toList();

@@ -49,6 +49,19 @@ public interface StationStore {
     /** The station with this id, from memory. */
     Optional<Station> find(String stationId);
 
+    /**
+     * The station with this id as the store has recorded it, for a decision that refuses for good
+     * when the station is unknown (an envelope's acceptance): a store shared by several nodes looks
+     * past its local view when the view does not hold the station, which may have enrolled on
+     * another node since. May block on storage: never call it on a network thread. A store whose
+     * memory is its record (one node) answers as {@link #find} does.
+     *
+     * @throws IOException when the store cannot be read: a transient failure, not an unknown station
+     */
+    default Optional<Station> findRecorded(String stationId) throws IOException {
+        return find(stationId);
+    }
+
     /** Every station, in no particular order. */
     List<Station> all();
 

@@ -46,6 +46,26 @@ class PostgresSharedViewTest {
         assertEquals(Set.of("0a", "0b"), second.revokedSerials(), "its revoked serials with it");
     }
 
+    /**
+     * A station enrolled on one node can upload through another at once: the other node's view may be
+     * older than the enrollment, and an envelope from a station it does not know would be refused for
+     * good (ENVELOPE_STATION_UNKNOWN), so acceptance asks for the station as recorded, which reads a
+     * miss from the database. The request path's lookups stay in memory.
+     */
+    @Test
+    void aStationEnrolledOnOneNodeIsKnownToTheOtherBeforeItsRefresh() throws Exception {
+        PostgresStationStore first = new PostgresStationStore(database, NEVER_ON_ITS_OWN);
+        PostgresStationStore second = new PostgresStationStore(database, NEVER_ON_ITS_OWN);
+        Station enrolled = new Station("ST-BBBBBBBB", "0c", "ee".repeat(32), T0, T0.plusSeconds(86_400), null, null,
+                null);
+        first.add(enrolled);
+
+        assertTrue(second.find("ST-BBBBBBBB").isEmpty(), "not in the other node's view before its refresh");
+        assertEquals(enrolled, second.findRecorded("ST-BBBBBBBB").orElseThrow());
+        assertEquals(enrolled, second.find("ST-BBBBBBBB").orElseThrow(), "kept in the view once read");
+        assertTrue(second.findRecorded("ST-NEVERSEEN").isEmpty());
+    }
+
     @Test
     void aCodeRevokedOnOneNodeIsInTheOtherNodesRevocationsAfterItsRefresh() throws Exception {
         PostgresCodeStore first = new PostgresCodeStore(database, NEVER_ON_ITS_OWN);
