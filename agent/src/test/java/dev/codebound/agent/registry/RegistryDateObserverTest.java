@@ -46,6 +46,28 @@ class RegistryDateObserverTest {
     }
 
     @Test
+    void eachAnswerIsMeasuredByItsOwnDate() throws Exception {
+        Path file = temp.resolve("registry-clock.properties");
+        OkHttpClient client = new OkHttpClient.Builder()
+                .addNetworkInterceptor(new RegistryDateObserver(new RegistryClock(file))).build();
+        Instant now = Instant.now();
+        try (MockWebServer server = new MockWebServer()) {
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            // Two answers with one Date (the second served from the observer's memory of the first), then a
+            // registry whose clock jumped an hour ahead: the jump must be seen, not the remembered date.
+            for (Instant date : new Instant[] {now, now, now.plus(Duration.ofHours(1))}) {
+                server.enqueue(new MockResponse.Builder().setHeader("Date", httpDate(date)).body("{}").build());
+                try (Response response = client.newCall(new Request.Builder().url(server.url("/")).build())
+                        .execute()) {
+                    assertEquals(200, response.code());
+                }
+            }
+        }
+        Duration skew = new RegistryClock(file).last().orElseThrow().skew();
+        assertTrue(skew.plus(Duration.ofHours(1)).abs().compareTo(Duration.ofSeconds(5)) < 0, skew::toString);
+    }
+
+    @Test
     void theRecordIsRewrittenOnlyWhenTheSkewMovesOrGetsOld() throws Exception {
         Path file = temp.resolve("registry-clock.properties");
         RegistryClock clock = new RegistryClock(file);
