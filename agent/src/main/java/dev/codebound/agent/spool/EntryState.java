@@ -19,7 +19,11 @@ public enum EntryState {
     CREATED,
     /** Some bytes are acknowledged; the acknowledged offset is recorded after every chunk. */
     IN_FLIGHT,
-    /** Uploaded and accepted; the receipt is stored beside the envelope. Terminal. */
+    /**
+     * Uploaded and accepted; the receipt is stored with the entry. Terminal: once the receipt is
+     * archived and the retention sweep has deleted the envelope (and no original is kept), the entry
+     * leaves the spool ({@link Spool#forgetDelivered}).
+     */
     DELIVERED,
     /**
      * The registry refused the envelope; the problem is stored and the entry stays visible with its
