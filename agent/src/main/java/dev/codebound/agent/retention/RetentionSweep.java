@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -154,9 +153,7 @@ public final class RetentionSweep {
         ObjectNode node = JSON.createObjectNode().put("seq", position.seq()).put("hash", position.hash());
         Path file = sweptThroughFile(home);
         Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.write(temporary, JSON.writeValueAsBytes(node));
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.replaceAdvisory(file, JSON.writeValueAsBytes(node));
     }
 
     private Optional<TransferLog.Position> sweptThrough() {

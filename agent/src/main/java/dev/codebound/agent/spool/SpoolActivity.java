@@ -3,11 +3,11 @@ package dev.codebound.agent.spool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.codebound.protocol.io.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -130,10 +130,8 @@ public final class SpoolActivity {
         ObjectNode node = JSON.createObjectNode().put("command", command).put("pid", ProcessHandle.current().pid())
                 .put("since", since.toString()).put("processStart", processStart);
         sending.forEach(node.putArray("entries")::add);
-        Path temporary = file.resolveSibling(FILE + ".tmp");
         try {
-            Files.write(temporary, JSON.writeValueAsBytes(node));
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.replaceAdvisory(file, JSON.writeValueAsBytes(node));
         } catch (IOException e) {
             // Advisory only (see the class comment): the upload must not fail because 'status' cannot be told.
         }

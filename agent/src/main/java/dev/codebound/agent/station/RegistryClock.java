@@ -1,13 +1,13 @@
 package dev.codebound.agent.station;
 
+import dev.codebound.protocol.io.DurableFiles;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -74,11 +74,9 @@ public final class RegistryClock {
         Properties properties = new Properties();
         properties.setProperty("skew-millis", Long.toString(now.skew().toMillis()));
         properties.setProperty("measured-at", now.measuredAt().toString());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-            properties.store(writer, "this computer's clock minus the registry's, from its last Date header");
-        }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StringWriter text = new StringWriter();
+        properties.store(text, "this computer's clock minus the registry's, from its last Date header");
+        DurableFiles.replaceAdvisory(file, text.toString().getBytes(StandardCharsets.UTF_8));
         stored = now;
     }
 

@@ -89,6 +89,20 @@ public final class DurableFiles {
     }
 
     /**
+     * Replaces {@code target} with {@code content} atomically but forces nothing to disk: a reader
+     * sees the old file or the whole new one, and a crash may leave either, or an empty file. For
+     * advisory files only, whose readers treat one that is missing or unreadable as absent. One
+     * writer at a time per file: the temporary name is fixed ({@code .<name>.tmp}), so one a crash
+     * left behind is taken over by the next write instead of piling up.
+     */
+    public static void replaceAdvisory(Path target, byte[] content) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path temporary = absolute.resolveSibling("." + absolute.getFileName() + TEMP_SUFFIX);
+        Files.write(temporary, content);
+        move(temporary, absolute);
+    }
+
+    /**
      * Flushes a directory's entries (new, renamed or deleted files) to disk. Some platforms cannot
      * open a directory for sync; there the rename's own durability is all we get.
      */

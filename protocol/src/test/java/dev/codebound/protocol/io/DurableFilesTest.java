@@ -27,6 +27,21 @@ class DurableFilesTest {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
+    /** An advisory file is replaced whole, and a temporary a killed writer left is taken over, not left. */
+    @Test
+    void anAdvisoryReplacementTakesOverALeftTemporaryAndLeavesNone() throws Exception {
+        Path file = temp.resolve("advisory.json");
+        Files.writeString(file, "old");
+        Files.writeString(temp.resolve(".advisory.json.tmp"), "half of a write a kill cut");
+
+        DurableFiles.replaceAdvisory(file, "new".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("new", Files.readString(file));
+        try (var left = Files.list(temp)) {
+            assertEquals(List.of(file), left.toList());
+        }
+    }
+
     @Test
     void aPrivateWriteCreatesItsMissingDirectoriesOwnerOnly() throws Exception {
         Path file = temp.resolve("a/b/secret.txt");
