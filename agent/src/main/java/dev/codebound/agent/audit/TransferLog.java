@@ -18,7 +18,6 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,6 +48,9 @@ import java.util.concurrent.CompletionException;
  * is never silent. Only whitelisted fields with well-shaped values are accepted ({@link Field}).
  */
 public final class TransferLog implements Closeable {
+    /** The events that record a retention deletion. */
+    private static final Set<EventType> DELETIONS = Set.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED);
+
     /** Records between automatic checkpoints when the log is opened with the station's credentials. */
     public static final int DEFAULT_CHECKPOINT_INTERVAL = 100;
 
@@ -191,24 +193,33 @@ public final class TransferLog implements Closeable {
         if (missing.isEmpty()) {
             return missing;
         }
-        String marker = "\"event\":\"" + EventType.DELIVERED.wireName() + "\"";
         LogFiles.readBackwards(file, line -> {
-            if (line.contains(marker)) {
-                try {
-                    TransferRecord record = RecordParser.parse(line);
-                    if (record.event() == EventType.DELIVERED) {
-                        record.entryId().ifPresent(id -> {
-                            knownDelivered.add(id);
-                            missing.remove(id);
-                        });
-                    }
-                } catch (RecordParser.MalformedRecordException e) {
-                    // reported by audit verify
-                }
-            }
+            recordOf(line, Set.of(EventType.DELIVERED)).flatMap(TransferRecord::entryId).ifPresent(id -> {
+                knownDelivered.add(id);
+                missing.remove(id);
+            });
             return !missing.isEmpty();
         });
         return missing;
+    }
+
+    /**
+     * The record a line of the log holds, if it is a well-formed record of one of {@code events}
+     * (a damaged line is reported by {@code audit verify}, not here). Only a line that names one of
+     * them is parsed: a well-formed record is its canonical rendering, so it holds
+     * {@code "event":"<name>"} verbatim, and parsing (JSON, then the record rebuilt and hashed) is
+     * what costs.
+     */
+    private static Optional<TransferRecord> recordOf(String line, Set<EventType> events) {
+        if (events.stream().noneMatch(event -> line.contains("\"event\":\"" + event.wireName() + "\""))) {
+            return Optional.empty();
+        }
+        try {
+            TransferRecord record = RecordParser.parse(line);
+            return events.contains(record.event()) ? Optional.of(record) : Optional.empty();
+        } catch (RecordParser.MalformedRecordException e) {
+            return Optional.empty();
+        }
     }
 
     /** A collection code was verified; {@code codeId} is the registry's code id, never the code text. */
@@ -422,23 +433,12 @@ public final class TransferLog implements Closeable {
      * the whole file is read.
      */
     public Set<String> deletionsRecordedAfter(Optional<Position> since) throws IOException {
-        List<String> markers = List.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED).stream()
-                .map(event -> "\"event\":\"" + event.wireName() + "\"").toList();
         Set<String> keys = new HashSet<>();
         LogFiles.readBackwards(file, line -> {
             if (since.isPresent() && Sha256.hex(line.getBytes(StandardCharsets.UTF_8)).equals(since.get().hash())) {
                 return false;
             }
-            if (markers.stream().anyMatch(line::contains)) {
-                try {
-                    TransferRecord record = RecordParser.parse(line);
-                    if (record.event() == EventType.RETENTION_DELETED || record.event() == EventType.PHOTO_DELETED) {
-                        keys.add(deletionKey(record));
-                    }
-                } catch (RecordParser.MalformedRecordException e) {
-                    // reported by audit verify
-                }
-            }
+            recordOf(line, DELETIONS).map(TransferLog::deletionKey).ifPresent(keys::add);
             return true;
         });
         return keys;
