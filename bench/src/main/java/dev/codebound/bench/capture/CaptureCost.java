@@ -2,6 +2,7 @@ package dev.codebound.bench.capture;
 
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.bench.BenchMain;
+import dev.codebound.bench.BenchOptions;
 import dev.codebound.bench.InProcessAgent;
 import dev.codebound.bench.JfrProfile;
 import dev.codebound.bench.Median;
@@ -67,21 +68,15 @@ public final class CaptureCost {
         int warmup = 3;
         Path jfr = null;
         Path work = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--photos" -> photos = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--jfr" -> jfr = Path.of(args[++i]);
-                case "--work" -> work = Path.of(args[++i]);
-                case "-h", "--help" -> {
-                    System.out.println(USAGE);
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + args[i] + " (try --help)");
-                    System.exit(2);
-                }
+        BenchOptions options = new BenchOptions(args, USAGE);
+        for (String option = options.next(); option != null; option = options.next()) {
+            switch (option) {
+                case "--photos" -> photos = options.intValue();
+                case "--rounds" -> rounds = options.intValue();
+                case "--warmup" -> warmup = options.intValue();
+                case "--jfr" -> jfr = options.path();
+                case "--work" -> work = options.path();
+                default -> options.unknown();
             }
         }
         // The station remembers 2000 scanned codes: a run's codes must all still be there when its photos come.

@@ -2,6 +2,7 @@ package dev.codebound.bench.capture;
 
 import dev.codebound.agent.watch.ScannedCodes;
 import dev.codebound.bench.BenchMain;
+import dev.codebound.bench.BenchOptions;
 import dev.codebound.bench.e2e.Fleet;
 import dev.codebound.protocol.code.CodeVerifier;
 import dev.codebound.protocol.code.IssuedCode;
@@ -40,20 +41,14 @@ public final class ScanCost {
         int scans = 100;
         int rounds = 5;
         int warmup = 2;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--codes" -> remembered = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-                case "--scans" -> scans = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "-h", "--help" -> {
-                    System.out.println(USAGE);
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + args[i] + " (try --help)");
-                    System.exit(2);
-                }
+        BenchOptions options = new BenchOptions(args, USAGE);
+        for (String option = options.next(); option != null; option = options.next()) {
+            switch (option) {
+                case "--codes" -> remembered = options.intValues();
+                case "--scans" -> scans = options.intValue();
+                case "--rounds" -> rounds = options.intValue();
+                case "--warmup" -> warmup = options.intValue();
+                default -> options.unknown();
             }
         }
         int most = Arrays.stream(remembered).max().orElse(0);

@@ -12,6 +12,7 @@ import dev.codebound.agent.upload.ProgressListener;
 import dev.codebound.agent.upload.StationUpload;
 import dev.codebound.agent.upload.UploadSettings;
 import dev.codebound.bench.BenchMain;
+import dev.codebound.bench.BenchOptions;
 import dev.codebound.bench.InProcessAgent;
 import dev.codebound.bench.JfrProfile;
 import dev.codebound.bench.Median;
@@ -111,26 +112,20 @@ public final class UploadCost {
         Path serverJar = Path.of("mock-server/target/codebound-mock-server.jar");
         List<String> serverJavaOptions = List.of();
         Path work = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--photos" -> photos = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
-                case "--jfr" -> jfr = Path.of(args[++i]);
-                case "--server-jfr" -> serverJfr = Path.of(args[++i]);
-                case "--server-strace" -> serverStrace = Path.of(args[++i]);
-                case "--server-jar" -> serverJar = Path.of(args[++i]);
-                case "--server-java-options" -> serverJavaOptions = List.of(args[++i].strip().split("\\s+"));
-                case "--work" -> work = Path.of(args[++i]);
-                case "-h", "--help" -> {
-                    System.out.println(USAGE);
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + args[i] + " (try --help)");
-                    System.exit(2);
-                }
+        BenchOptions options = new BenchOptions(args, USAGE);
+        for (String option = options.next(); option != null; option = options.next()) {
+            switch (option) {
+                case "--photos" -> photos = options.intValue();
+                case "--rounds" -> rounds = options.intValue();
+                case "--warmup" -> warmup = options.intValue();
+                case "--parallel" -> parallel = options.intValue();
+                case "--jfr" -> jfr = options.path();
+                case "--server-jfr" -> serverJfr = options.path();
+                case "--server-strace" -> serverStrace = options.path();
+                case "--server-jar" -> serverJar = options.path();
+                case "--server-java-options" -> serverJavaOptions = List.of(options.value().strip().split("\\s+"));
+                case "--work" -> work = options.path();
+                default -> options.unknown();
             }
         }
         // The station remembers 2000 scanned codes: a run's codes must all still be there when its photos come.
