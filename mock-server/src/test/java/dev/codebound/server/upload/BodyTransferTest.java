@@ -124,27 +124,37 @@ class BodyTransferTest {
     private record Opened(ManualPool pool, FileUploadStore store, MemoryUploadLocker locker, UploadInfo upload,
             RecordingExchange exchange, BodyTransfer transfer) {}
 
+    /** A transfer whose upload does not exist yet (a creation's), with what it runs on. */
+    private record Started(ManualPool pool, FileUploadStore store, MemoryUploadLocker locker,
+            RecordingExchange exchange, BodyTransfer transfer) {}
+
     /**
-     * Opens a transfer of a {@code contentLength}-byte body into a new upload of {@code uploadLength}
-     * bytes, the service accepting uploads up to {@code maxSize} and queueing up to
-     * {@code bufferedBytes} of a request's body for disk; the disk work waits in a {@link ManualPool}.
+     * Starts a transfer of a {@code contentLength}-byte body, the service accepting uploads up to
+     * {@code maxSize} and queueing up to {@code bufferedBytes} of a request's body for disk; the disk
+     * work waits in a {@link ManualPool}.
      */
-    private Opened open(long maxSize, int bufferedBytes, int uploadLength, int contentLength)
-            throws IOException {
+    private Started start(long maxSize, int bufferedBytes, int contentLength) throws IOException {
         ManualPool pool = new ManualPool();
         FileUploadStore store = new FileUploadStore(root);
         MemoryUploadLocker locker = new MemoryUploadLocker();
         TusService tus = new TusService(store, locker, (upload, data) -> new CompletionOutcome.Accepted(new byte[0]),
                 pool, Clock.systemUTC(), new TusService.Settings(maxSize, Duration.ofHours(1), bufferedBytes),
                 new ServerMetrics(new RequestJournal(1)));
-        UploadInfo upload = store.create(uploadLength, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
-                Clock.systemUTC().instant().plusSeconds(60));
         RecordingExchange exchange = new RecordingExchange();
         exchange.headers.set("Content-Length", Integer.toString(contentLength));
-        BodyTransfer transfer = new BodyTransfer(tus, exchange, Optional.empty());
-        transfer.hold(locker.tryLock(upload.id()).orElseThrow());
+        return new Started(pool, store, locker, exchange, new BodyTransfer(tus, exchange, Optional.empty()));
+    }
+
+    /** {@link #start}, into a new upload of {@code uploadLength} bytes that the transfer holds and opens. */
+    private Opened open(long maxSize, int bufferedBytes, int uploadLength, int contentLength)
+            throws IOException {
+        Started started = start(maxSize, bufferedBytes, contentLength);
+        UploadInfo upload = started.store().create(uploadLength, UploadMetadata.empty(), "station-1",
+                Clock.systemUTC().instant(), Clock.systemUTC().instant().plusSeconds(60));
+        BodyTransfer transfer = started.transfer();
+        transfer.hold(started.locker().tryLock(upload.id()).orElseThrow());
         transfer.submit(() -> transfer.open(upload));
-        return new Opened(pool, store, locker, upload, exchange, transfer);
+        return new Opened(started.pool(), started.store(), started.locker(), upload, started.exchange(), transfer);
     }
 
     @Test
@@ -223,15 +233,12 @@ class BodyTransferTest {
      */
     @Test
     void aStepHeldForTheBodyRunsInTheSameTaskAsTheBodysBytes() throws Exception {
-        ManualPool pool = new ManualPool();
-        FileUploadStore store = new FileUploadStore(root);
-        MemoryUploadLocker locker = new MemoryUploadLocker();
-        TusService tus = new TusService(store, locker, (upload, data) -> new CompletionOutcome.Accepted(new byte[0]),
-                pool, Clock.systemUTC(), new TusService.Settings(100_000, Duration.ofHours(1), 1 << 20),
-                new ServerMetrics(new RequestJournal(1)));
-        RecordingExchange exchange = new RecordingExchange();
-        exchange.headers.set("Content-Length", "16384");
-        BodyTransfer transfer = new BodyTransfer(tus, exchange, Optional.empty());
+        Started started = start(100_000, 1 << 20, 16384);
+        ManualPool pool = started.pool();
+        FileUploadStore store = started.store();
+        MemoryUploadLocker locker = started.locker();
+        RecordingExchange exchange = started.exchange();
+        BodyTransfer transfer = started.transfer();
         List<UploadInfo> created = new ArrayList<>();
         transfer.submitWithBody(() -> {
             UploadInfo upload = store.create(16384, UploadMetadata.empty(), "station-1", Clock.systemUTC().instant(),
