@@ -48,10 +48,7 @@ class CorruptionTest {
     void flippedByteIsMarkedCorruptAndStaysCorruptOnRetry() throws IOException {
         try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
             String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
-            Path file = spool.envelopeFile(id);
-            byte[] content = Files.readAllBytes(file);
-            content[12_345] ^= 0x01;
-            Files.write(file, content);
+            flipBit(spool.envelopeFile(id), 12_345);
             SpoolEntry entry = spool.verify(id);
             assertEquals(EntryState.CORRUPT, entry.state());
             assertTrue(entry.lastError().contains("SHA-256"), entry.lastError());
@@ -91,10 +88,7 @@ class CorruptionTest {
     void readVerifiedOfAnAlteredEnvelopeMarksItCorruptAndReturnsNoBytes() throws IOException {
         try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
             String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
-            Path file = spool.envelopeFile(id);
-            byte[] content = Files.readAllBytes(file);
-            content[69_999] ^= 0x01;
-            Files.write(file, content);
+            flipBit(spool.envelopeFile(id), 69_999);
             Spool.VerifiedEnvelope checked = spool.readVerified(id);
             assertEquals(EntryState.CORRUPT, checked.entry().state());
             assertTrue(checked.entry().lastError().contains("SHA-256"), checked.entry().lastError());
@@ -112,5 +106,12 @@ class CorruptionTest {
             assertEquals("envelope file is missing", checked.entry().lastError());
             assertNull(checked.content());
         }
+    }
+
+    /** Alters one byte of {@code file} in place, as a failing disk or a meddler would. */
+    private static void flipBit(Path file, int at) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        content[at] ^= 0x01;
+        Files.write(file, content);
     }
 }
