@@ -136,6 +136,11 @@ final class EntryUpload {
                         adoptServerOffset(e.serverOffset());
                     }
                     case TRANSIENT -> {
+                        if (Thread.currentThread().isInterrupted()) {
+                            // The run is stopping (an operator, or another worker's disk error) and cut this
+                            // request off: not the envelope's failure. It stays as it was, due for the next run.
+                            throw new InterruptedException("upload stopped: " + e.getMessage());
+                        }
                         failures++;
                         Duration delay = config.retryPolicy().delay(failures, e.retryAfter(), config.random());
                         Instant next = now().plus(delay);

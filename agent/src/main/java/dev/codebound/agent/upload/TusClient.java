@@ -12,6 +12,8 @@ import dev.codebound.protocol.wire.WireFormatException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -22,7 +24,8 @@ import okhttp3.Response;
 
 /**
  * The tus 1.0.0 requests the uploader makes, one method each, with every non-success turned into
- * a classified {@link UploadException}. Holds no state besides the configured client.
+ * a classified {@link UploadException}. Holds no state besides the configured client and the calls
+ * on their way, which a stopping run cuts off ({@link #cancelInFlight}).
  */
 final class TusClient {
     /**
@@ -40,6 +43,7 @@ final class TusClient {
     private final Clock clock;
     private final Duration callTimeout;
     private final long minRate;
+    private final Set<Call> inFlight = ConcurrentHashMap.newKeySet();
 
     /**
      * A created upload: its URL, the offset the server holds, a result path if already complete,
@@ -205,12 +209,29 @@ final class TusClient {
         Call call = client.newCall(request);
         long sendingMillis = Math.multiplyExact(bodyBytes, 1000L) / minRate;
         call.timeout().timeout(callTimeout.toMillis() + sendingMillis, TimeUnit.MILLISECONDS);
+        inFlight.add(call);
         try {
+            // Interrupted before the call was registered, the thread is out of cancelInFlight's reach: cut it off here.
+            if (Thread.currentThread().isInterrupted()) {
+                call.cancel();
+            }
             return call.execute();
         } catch (IOException e) {
             throw UploadException.transientError(step + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        } finally {
+            inFlight.remove(call);
         }
+    }
+
+    /**
+     * Cuts off every request on its way. An interrupt does not reach a thread blocked reading a
+     * socket, so a run that stops interrupts its workers and then calls this: each ends at once, not
+     * at its call's timeout. Call it after the interrupts; a call started later is cut off by its
+     * own thread's interrupt.
+     */
+    void cancelInFlight() {
+        inFlight.forEach(Call::cancel);
     }
 
     private UploadException failure(String step, Response response) throws UploadException {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
@@ -186,7 +187,7 @@ public final class Uploader {
         return config.window().isOpen(config.clock()) ? null : UploadRun.Stop.WINDOW_CLOSED;
     }
 
-    private static void runWorkers(Runnable worker, int count) throws IOException, InterruptedException {
+    private void runWorkers(Runnable worker, int count) throws IOException, InterruptedException {
         if (count == 0) {
             return;
         }
@@ -213,9 +214,35 @@ public final class Uploader {
             }
         } finally {
             pool.shutdownNow();
+            tus.cancelInFlight();
+            awaitStopped(pool);
         }
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("upload run interrupted");
+        }
+    }
+
+    /**
+     * Waits, even when interrupted, for the workers a stop has interrupted and cut off, so that none
+     * changes the spool after the run has returned: its caller reads the entries, reports them, and
+     * closes the spool. A worker still busy after a call's timeout is left to that close.
+     */
+    private void awaitStopped(ExecutorService pool) {
+        long deadline = System.nanoTime() + config.callTimeout().toNanos();
+        boolean interrupted = false;
+        while (!pool.isTerminated()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                pool.awaitTermination(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

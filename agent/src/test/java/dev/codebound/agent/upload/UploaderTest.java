@@ -4,6 +4,8 @@ import static dev.codebound.agent.upload.InMemoryTusServer.problem;
 import static dev.codebound.agent.upload.InMemoryTusServer.status;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +27,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
@@ -452,6 +457,76 @@ class UploaderTest {
         assertEquals(1, resumed.delivered());
         assertDeliveredExactlyOnce(second);
         assertEquals(1, tus.uploadsOf(second.id()).size(), "resumed, not restarted");
+    }
+
+    /**
+     * A run stopped while a request is on its way (an operator's stop, or another worker's disk
+     * error, which stops the run) cuts that request off; the envelope did nothing wrong, so it is
+     * left as it was, due at once, not failed with a backoff the next run would have to wait out.
+     */
+    @Test
+    void anEnvelopeWhoseRequestTheRunsStopCutOffIsDueAtOnceForTheNextRun() throws Exception {
+        SpoolEntry entry = enqueue("a.cms", 6_000, 30);
+        CountDownLatch sending = new CountDownLatch(1);
+        // The rate limit's first wait is mid-body: the creation request is on its way when the run is stopped.
+        Sleeper midBody = duration -> {
+            sending.countDown();
+            Thread.sleep(Duration.ofMinutes(1).toMillis());
+        };
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                run(config().creationWithUploadLimit(CHUNK).rateLimit(1_000).sleeper(midBody));
+            } catch (Throwable e) {
+                ended.set(e);
+            }
+        });
+        runner.start();
+        assertTrue(sending.await(10, TimeUnit.SECONDS), "the request was never sent");
+        runner.interrupt();
+        runner.join(10_000);
+
+        assertInstanceOf(InterruptedException.class, ended.get());
+        SpoolEntry left = spool.entry(entry.id()).orElseThrow();
+        assertEquals(EntryState.QUEUED, left.state(), left::toString);
+        assertEquals(0, left.transientErrors(), left::toString);
+        assertTrue(left.isDue(time.clock().instant()), left::toString);
+        UploadRun next = run(config().creationWithUploadLimit(CHUNK));
+        assertEquals(1, next.delivered(), next::summary);
+        assertDeliveredExactlyOnce(entry);
+    }
+
+    /**
+     * An interrupt does not reach a thread blocked reading a socket: a run stopped while the
+     * registry holds its answer must still end at once, not at the call's timeout (a minute here).
+     */
+    @Test
+    void aRunStoppedWhileTheRegistryHoldsItsAnswerEndsAtOnceAndLeavesTheEnvelopeDue() throws Exception {
+        SpoolEntry entry = enqueue("a.cms", 6_000, 31);
+        tus.failNextPost(status(503).headersDelay(2, TimeUnit.MINUTES).build());
+        OkHttpClient patient = client.newBuilder().readTimeout(Duration.ofMinutes(3)).build();
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                new Uploader(config().creationWithUploadLimit(CHUNK).build(), patient, spool, ProgressListener.NONE)
+                        .runOnce();
+            } catch (Throwable e) {
+                ended.set(e);
+            }
+        });
+        runner.start();
+        while (tus.requests().isEmpty()) {
+            assertTrue(runner.isAlive(), "the run ended before its request arrived: " + ended.get());
+            Thread.sleep(5);
+        }
+        runner.interrupt();
+        runner.join(Duration.ofSeconds(20).toMillis());
+
+        assertFalse(runner.isAlive(), "the stopped run waited for the registry's answer");
+        assertInstanceOf(InterruptedException.class, ended.get());
+        SpoolEntry left = spool.entry(entry.id()).orElseThrow();
+        assertEquals(EntryState.QUEUED, left.state(), left::toString);
+        assertTrue(left.isDue(time.clock().instant()), left::toString);
     }
 
     @Test
