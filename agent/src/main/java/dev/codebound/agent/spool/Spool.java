@@ -448,19 +448,21 @@ public final class Spool implements Closeable {
     /**
      * Checks the envelope's length and SHA-256 against the recorded values and marks the entry
      * CORRUPT (with the reason) when they differ. The uploader calls this (or {@link #readVerified})
-     * before every upload so that a truncated or altered file is never sent.
+     * before an upload whose bytes go out in chunks, so that a truncated or altered file is never sent
+     * in them.
      *
      * @return the entry as it now stands
      */
     public SpoolEntry verify(String id) throws IOException {
-        return check(id, false).entry();
+        return check(id, false, true).entry();
     }
 
     /**
-     * An envelope read whole and checked: {@code content} holds exactly the bytes whose length and
-     * SHA-256 matched the entry's record, or is {@code null} when the entry is now CORRUPT.
+     * An envelope read whole: {@code content} holds exactly the bytes read, whose length matched the
+     * entry's record (and their SHA-256 too, from {@link #readVerified}), or is {@code null} when the
+     * entry is now CORRUPT.
      */
-    public record VerifiedEnvelope(SpoolEntry entry, byte[] content) {}
+    public record ReadEnvelope(SpoolEntry entry, byte[] content) {}
 
     /**
      * {@link #verify} that keeps the bytes it checked, for an envelope small enough to send from
@@ -468,11 +470,24 @@ public final class Spool implements Closeable {
      *
      * @throws IllegalArgumentException when the entry's envelope is too large to hold in one array
      */
-    public VerifiedEnvelope readVerified(String id) throws IOException {
-        return check(id, true);
+    public ReadEnvelope readVerified(String id) throws IOException {
+        return check(id, true, true);
     }
 
-    private VerifiedEnvelope check(String id, boolean keepContent) throws IOException {
+    /**
+     * The envelope read whole with its length checked but not its SHA-256, for the one request
+     * whose {@code Upload-Checksum} is the recorded SHA-256 (a creation that carries the whole
+     * envelope): the registry checks the bytes against the record and discards any that differ
+     * (460), and only then need the station hash the file itself ({@link #readVerified}). A missing
+     * or shorter or longer file marks the entry CORRUPT, as {@link #verify} does.
+     *
+     * @throws IllegalArgumentException when the entry's envelope is too large to hold in one array
+     */
+    public ReadEnvelope readForRegistryCheck(String id) throws IOException {
+        return check(id, true, false);
+    }
+
+    private ReadEnvelope check(String id, boolean keepContent, boolean hash) throws IOException {
         SpoolEntry entry = require(id);
         long expected = entry.info().length();
         if (keepContent && expected > Integer.MAX_VALUE - 8) {
@@ -480,11 +495,11 @@ public final class Spool implements Closeable {
                     + " bytes, too large to hold in memory");
         }
         byte[] content;
-        MessageDigest digest = sha256();
+        MessageDigest digest = hash ? sha256() : null;
         try (FileChannel channel = FileChannel.open(envelopeFile(id), StandardOpenOption.READ)) {
             long length = channel.size();
             if (length != expected) {
-                return new VerifiedEnvelope(markCorrupt(id, "envelope file is " + length + " bytes, expected "
+                return new ReadEnvelope(markCorrupt(id, "envelope file is " + length + " bytes, expected "
                         + expected + " (truncated or altered)"), null);
             }
             // One array for the whole envelope when it is kept; else a bounded buffer that streams it.
@@ -493,7 +508,7 @@ public final class Spool implements Closeable {
             for (long read = 0; read < expected; ) {
                 int n = channel.read(buffer);
                 if (n < 0) {
-                    return new VerifiedEnvelope(markCorrupt(id, "envelope file ended after " + read + " bytes, "
+                    return new ReadEnvelope(markCorrupt(id, "envelope file ended after " + read + " bytes, "
                             + "expected " + expected + " (truncated)"), null);
                 }
                 read += n;
@@ -502,15 +517,17 @@ public final class Spool implements Closeable {
                     buffer.clear();
                 }
             }
-            digest.update(buffer.array(), 0, buffer.position());
+            if (hash) {
+                digest.update(buffer.array(), 0, buffer.position());
+            }
         } catch (NoSuchFileException e) {
-            return new VerifiedEnvelope(markCorrupt(id, "envelope file is missing"), null);
+            return new ReadEnvelope(markCorrupt(id, "envelope file is missing"), null);
         }
-        if (!HexFormat.of().formatHex(digest.digest()).equals(entry.info().sha256())) {
-            return new VerifiedEnvelope(markCorrupt(id, "envelope file's SHA-256 differs from the recorded value "
+        if (hash && !HexFormat.of().formatHex(digest.digest()).equals(entry.info().sha256())) {
+            return new ReadEnvelope(markCorrupt(id, "envelope file's SHA-256 differs from the recorded value "
                     + "(altered)"), null);
         }
-        return new VerifiedEnvelope(entry, content);
+        return new ReadEnvelope(entry, content);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.codebound.agent.spool.EnvelopeInfo;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.protocol.wire.Problem;
+import dev.codebound.protocol.wire.Tus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -55,8 +56,14 @@ final class EntryUpload {
 
     private boolean needsHead;
     private long highWater;
-    /** The envelope as checked at the start of this run when it fits in one request; else {@code null}. */
+    /** The envelope as hashed at the start of this run when it fits in one chunk; else {@code null}. */
     private byte[] verified;
+    /**
+     * The envelope read with only its length checked, for a creation that carries it whole: that
+     * request's checksum is the recorded SHA-256, which the registry checks the bytes against.
+     * Anything else sent from it is hashed first ({@link #checkTheUnhashedBytes}).
+     */
+    private byte[] unhashed;
 
     EntryUpload(SpoolEntry entry, Spool spool, TusClient tus, UploadConfig config, RateLimiter limiter,
             ProgressTracker progress, RunCounters counters, Instant deadline) {
@@ -71,11 +78,26 @@ final class EntryUpload {
         this.deadline = deadline;
     }
 
+    /**
+     * Whether the entry's upload is one creation-with-upload request (the usual photo), as far as
+     * can be told before it starts.
+     */
+    static boolean travelsInItsCreation(SpoolEntry entry, UploadConfig config) {
+        long length = entry.info().length();
+        return entry.uploadUrl() == null && length > 0 && length <= config.creationWithUploadLimit()
+                && length <= config.chunkSize();
+    }
+
     Result run() throws IOException, InterruptedException {
-        SpoolEntry entry;
-        if (info.length() <= config.chunkSize()) {
+        SpoolEntry entry = spool.entry(id).orElseThrow();
+        if (travelsInItsCreation(entry, config)) {
+            // Hashed by the registry against the record, not twice; a 460 has the station hash it itself.
+            Spool.ReadEnvelope read = spool.readForRegistryCheck(id);
+            entry = read.entry();
+            unhashed = read.content();
+        } else if (info.length() <= config.chunkSize()) {
             // Read once: the bytes hashed for the check are the bytes sent, with no second open of the file.
-            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            Spool.ReadEnvelope checked = spool.readVerified(id);
             entry = checked.entry();
             verified = checked.content();
         } else {
@@ -141,6 +163,13 @@ final class EntryUpload {
                             // request off: not the envelope's failure. It stays as it was, due for the next run.
                             throw new InterruptedException("upload stopped: " + e.getMessage());
                         }
+                        if (e.status() == Tus.STATUS_CHECKSUM_MISMATCH && unhashed != null) {
+                            // The registry found the bytes unlike the recorded SHA-256: is it the file?
+                            Result corrupt = checkTheUnhashedBytes();
+                            if (corrupt != null) {
+                                return corrupt;
+                            }
+                        }
                         failures++;
                         Duration delay = config.retryPolicy().delay(failures, e.retryAfter(), config.random());
                         Instant next = now().plus(delay);
@@ -166,6 +195,13 @@ final class EntryUpload {
         SpoolEntry entry = spool.entry(id).orElseThrow();
         if (entry.uploadUrl() == null) {
             return create();
+        }
+        if (unhashed != null) {
+            // The creation did not take the whole envelope: chunks carry their own checksums, not the record's.
+            Result corrupt = checkTheUnhashedBytes();
+            if (corrupt != null) {
+                return corrupt;
+            }
         }
         HttpUrl upload = HttpUrl.get(entry.uploadUrl());
         if (needsHead) {
@@ -201,9 +237,9 @@ final class EntryUpload {
                 && info.length() <= config.chunkSize();
         TusClient.Created created;
         if (inline) {
-            byte[] whole = read(0, (int) info.length());
-            // The whole envelope's checksum is its SHA-256, which the entry records and run() has just checked the
-            // bytes against: no second pass over them.
+            byte[] whole = unhashed != null ? unhashed : read(0, (int) info.length());
+            // The whole envelope's checksum is its recorded SHA-256: the registry refuses bytes that differ from the
+            // record, whether they were hashed here (verified) or not (unhashed).
             created = tus.create(info, body(0, whole), HexFormat.of().parseHex(info.sha256()));
         } else {
             created = tus.create(info, null, null);
@@ -245,6 +281,21 @@ final class EntryUpload {
         } else {
             needsHead = true;
         }
+    }
+
+    /**
+     * Hashes the envelope that was read unhashed, before anything but its creation request is sent
+     * from it: returns the CORRUPT result when the file is not the recorded envelope; else keeps the
+     * bytes as verified and returns {@code null}.
+     */
+    private Result checkTheUnhashedBytes() throws IOException {
+        unhashed = null;
+        Spool.ReadEnvelope checked = spool.readVerified(id);
+        if (checked.entry().state() == EntryState.CORRUPT) {
+            return new Result(EntryState.CORRUPT, checked.entry().lastError());
+        }
+        verified = checked.content();
+        return null;
     }
 
     private Result fail(String reason, Duration wait) throws IOException {

@@ -91,7 +91,7 @@ public final class Uploader {
                         notStarted.incrementAndGet();
                         continue;
                     }
-                    if (held != null && !fitsInOneRequest(entry)) {
+                    if (held != null && !EntryUpload.travelsInItsCreation(entry, config)) {
                         // A long exchange must not keep an earlier delivery unreported (and unlogged) meanwhile.
                         finish(held.entry(), held.result(), byState);
                         held = null;
@@ -142,12 +142,6 @@ public final class Uploader {
                 stationRefusal.get());
         listener.runFinished(run);
         return run;
-    }
-
-    /** Whether the entry's upload is one creation-with-upload request (the usual photo), as far as can be told. */
-    private boolean fitsInOneRequest(SpoolEntry entry) {
-        long length = entry.info().length();
-        return entry.uploadUrl() == null && length <= config.creationWithUploadLimit() && length <= config.chunkSize();
     }
 
     /** A delivered entry whose DELIVERED record may not be durable yet. */

@@ -78,7 +78,7 @@ class CorruptionTest {
             Path source = Envelopes.write(temp, "a.cms", 70_000, 1);
             byte[] expected = Files.readAllBytes(source);
             String id = spool.enqueue(source, "c", "s", "a.cms").id();
-            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            Spool.ReadEnvelope checked = spool.readVerified(id);
             assertEquals(EntryState.QUEUED, checked.entry().state());
             assertArrayEquals(expected, checked.content());
         }
@@ -89,7 +89,7 @@ class CorruptionTest {
         try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
             String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
             flipBit(spool.envelopeFile(id), 69_999);
-            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            Spool.ReadEnvelope checked = spool.readVerified(id);
             assertEquals(EntryState.CORRUPT, checked.entry().state());
             assertTrue(checked.entry().lastError().contains("SHA-256"), checked.entry().lastError());
             assertNull(checked.content(), "altered bytes are never handed out for sending");
@@ -101,7 +101,7 @@ class CorruptionTest {
         try (Spool spool = Spool.open(temp.resolve("spool"), time.clock())) {
             String id = spool.enqueue(Envelopes.write(temp, "a.cms", 70_000, 1), "c", "s", "a.cms").id();
             Files.delete(spool.envelopeFile(id));
-            Spool.VerifiedEnvelope checked = spool.readVerified(id);
+            Spool.ReadEnvelope checked = spool.readVerified(id);
             assertEquals(EntryState.CORRUPT, checked.entry().state());
             assertEquals("envelope file is missing", checked.entry().lastError());
             assertNull(checked.content());

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -561,6 +562,75 @@ class UploaderTest {
         assertEquals(1, run.corrupt());
         assertEquals(EntryState.CORRUPT, spool.entry(entry.id()).orElseThrow().state());
         assertTrue(tus.requests().isEmpty());
+    }
+
+    /**
+     * A whole envelope in its creation is not hashed before it leaves: its Upload-Checksum is the
+     * recorded SHA-256, so the registry refuses altered bytes (460), and only then does the station
+     * hash the file, find it altered, and never send it again.
+     */
+    @Test
+    void anAlteredEnvelopeSentInItsCreationIsRefusedByTheChecksumThenFoundCorrupt() throws Exception {
+        SpoolEntry entry = enqueue("a.cms", 6_000, 32);
+        byte[] altered = content(entry);
+        altered[100] ^= 0x40;
+        Files.write(spool.envelopeFile(entry.id()), altered);
+
+        UploadRun run = run(config().creationWithUploadLimit(CHUNK));
+        assertEquals(1, run.corrupt(), run::summary);
+        SpoolEntry corrupt = spool.entry(entry.id()).orElseThrow();
+        assertEquals(EntryState.CORRUPT, corrupt.state());
+        assertTrue(corrupt.lastError().contains("SHA-256"), corrupt.lastError());
+        assertEquals(1, tus.requests().size(), "sent once, in its creation, and refused");
+        assertEquals(0, tus.acceptances(entry.id()));
+        assertEquals(0, run(config().creationWithUploadLimit(CHUNK)).corrupt(), "a corrupt entry is not due");
+        assertEquals(1, tus.requests().size());
+    }
+
+    @Test
+    void aTruncatedEnvelopeIsNeverSentEvenWhereItWouldTravelInItsCreation() throws Exception {
+        SpoolEntry entry = enqueue("a.cms", 6_000, 33);
+        Files.write(spool.envelopeFile(entry.id()), Arrays.copyOf(content(entry), 5_999));
+
+        UploadRun run = run(config().creationWithUploadLimit(CHUNK));
+        assertEquals(1, run.corrupt(), run::summary);
+        assertEquals(EntryState.CORRUPT, spool.entry(entry.id()).orElseThrow().state());
+        assertTrue(tus.requests().isEmpty());
+    }
+
+    /** A 460 whose cause was not the file (the bytes were damaged on their way): hashed, found sound, sent again. */
+    @Test
+    void aChecksumRefusalOfASoundEnvelopeIsRetriedAndDelivers() throws Exception {
+        SpoolEntry entry = enqueue("a.cms", 6_000, 34);
+        tus.failNextPost(status(Tus.STATUS_CHECKSUM_MISMATCH).build());
+
+        UploadRun run = run(config().creationWithUploadLimit(CHUNK));
+        assertEquals(1, run.delivered(), run::summary);
+        assertDeliveredExactlyOnce(entry);
+        assertEquals(2, tus.requests().stream().filter(request -> request.getMethod().equals("POST")).count(),
+                "the refused creation, then the one that delivered");
+    }
+
+    /**
+     * A registry whose creation kept none of the body leaves the rest to chunks, whose checksums are
+     * their own: the file is hashed before the first of them, and an altered one is never sent.
+     */
+    @Test
+    void anEnvelopeWhoseCreationKeptNoneOfItIsHashedBeforeItsChunks() throws Exception {
+        SpoolEntry entry = enqueue("a.cms", 6_000, 35);
+        byte[] altered = content(entry);
+        altered[100] ^= 0x40;
+        Files.write(spool.envelopeFile(entry.id()), altered);
+        InMemoryTusServer.Upload upload = tus.createDirectly(6_000, metadataOf(entry));
+        tus.failNextPost(status(201).setHeader("Location", "/files/" + upload.id).setHeader(Tus.UPLOAD_OFFSET, 0)
+                .build());
+
+        UploadRun run = run(config().creationWithUploadLimit(CHUNK));
+        assertEquals(1, run.corrupt(), run::summary);
+        assertEquals(EntryState.CORRUPT, spool.entry(entry.id()).orElseThrow().state());
+        assertEquals(List.of("POST"), tus.requests().stream().map(RecordedRequest::getMethod).toList(),
+                "no chunk of the altered file was sent");
+        assertEquals(0, upload.offset());
     }
 
     @Test
