@@ -4,7 +4,6 @@ import dev.codebound.protocol.pki.Providers;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
@@ -23,10 +22,12 @@ import org.bouncycastle.crypto.modes.gcm.GCMUtil;
  * into the nonce, as GCM caps a message at 2^32 - 2 blocks). The tag is
  * {@code E(K, nonce || 1) XOR GHASH(H, C || lengths)}. GHASH is linear, so it is computed in
  * 64 KiB pieces by the JDK itself: encrypting nothing with a piece as additional data yields
- * {@code E(K, J) XOR (Y XOR L) * H}, from which the piece's GHASH state {@code Y} follows
- * (E(K, J) we compute, L is the piece's length block, H is invertible); the pieces combine as
- * {@code Y = Y_before * H^blocks XOR Y_piece}. The few field multiplications per piece use Bouncy
- * Castle's {@link GCMUtil}.
+ * {@code E(K, J) XOR (Y XOR L) * H}, where {@code Y} is the piece's GHASH state, L its length block
+ * and E(K, J) we compute. The state is carried multiplied by H, {@code Z = Y * H}, which that
+ * answer gives without dividing by H: the piece adds {@code (Y XOR L) * H XOR L * H}, and the pieces
+ * combine as {@code Z = Z_before * H^blocks XOR Y_piece * H}; the tag is then
+ * {@code E(K, nonce || 1) XOR Z XOR lengths * H}. An envelope of one piece (every photo) costs two
+ * field multiplications beyond the JDK's work, which use Bouncy Castle's {@link GCMUtil}.
  */
 final class StreamingGcmDecryptor implements ContentDecryptor {
     static final int NONCE_LENGTH = 12;
@@ -39,10 +40,11 @@ final class StreamingGcmDecryptor implements ContentDecryptor {
     private final Cipher keystream;
     private final Cipher ghash;
     private final byte[] h;
-    private final byte[] hInverse;
-    private final byte[] hPerPiece;
     private final byte[] tagMask;
+    /** The GHASH state so far, times H ({@code Z}); zero before the first piece. */
     private final byte[] state = new byte[16];
+    /** H^(blocks of a whole piece), computed when a second piece arrives. */
+    private byte[] hPerPiece;
     private final byte[] piece = new byte[PIECE];
     private int pieceLength;
     private long pieceCount;
@@ -59,8 +61,6 @@ final class StreamingGcmDecryptor implements ContentDecryptor {
         keystream.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counterBlock(nonce, 2)));
         ghash = Cipher.getInstance("AES/GCM/NoPadding", Providers.bulkCipher());
         h = blocks.doFinal(new byte[16]);
-        hInverse = inverse(h);
-        hPerPiece = power(h, PIECE / 16);
         tagMask = blocks.doFinal(counterBlock(nonce, 1));
     }
 
@@ -90,8 +90,8 @@ final class StreamingGcmDecryptor implements ContentDecryptor {
             absorbPiece();
         }
         byte[] lengths = ByteBuffer.allocate(16).putLong(0).putLong(total * 8).array();
+        GCMUtil.multiply(lengths, h);
         xorInto(state, lengths);
-        GCMUtil.multiply(state, h);
         xorInto(state, tagMask);
         return tag.length == TAG_LENGTH && MessageDigest.isEqual(state, tag);
     }
@@ -101,32 +101,28 @@ final class StreamingGcmDecryptor implements ContentDecryptor {
         byte[] nonce = ByteBuffer.allocate(NONCE_LENGTH).putLong(++pieceCount).array();
         ghash.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce));
         ghash.updateAAD(piece, 0, pieceLength);
+        // (Y_piece XOR L) * H, then Y_piece * H by adding L * H.
         byte[] pieceHash = ghash.doFinal();
         xorInto(pieceHash, blocks.doFinal(counterBlock(nonce, 1)));
-        GCMUtil.multiply(pieceHash, hInverse);
-        xorInto(pieceHash, ByteBuffer.allocate(16).putLong(pieceLength * 8L).putLong(0).array());
-        GCMUtil.multiply(state, pieceLength == PIECE ? hPerPiece : power(h, (pieceLength + 15) / 16));
+        byte[] lengthTimesH = ByteBuffer.allocate(16).putLong(pieceLength * 8L).putLong(0).array();
+        GCMUtil.multiply(lengthTimesH, h);
+        xorInto(pieceHash, lengthTimesH);
+        if (pieceCount > 1) {
+            GCMUtil.multiply(state, pieceLength == PIECE ? wholePiecePower() : power(h, (pieceLength + 15) / 16));
+        }
         xorInto(state, pieceHash);
         pieceLength = 0;
     }
 
-    private static byte[] counterBlock(byte[] nonce, int counter) {
-        return ByteBuffer.allocate(16).put(nonce).putInt(counter).array();
+    private byte[] wholePiecePower() {
+        if (hPerPiece == null) {
+            hPerPiece = power(h, PIECE / 16);
+        }
+        return hPerPiece;
     }
 
-    /** x^(2^128 - 2), the multiplicative inverse in GF(2^128). */
-    private static byte[] inverse(byte[] x) throws GeneralSecurityException {
-        if (Arrays.equals(x, new byte[16])) {
-            throw new GeneralSecurityException("degenerate GHASH key");
-        }
-        byte[] result = GCMUtil.oneAsBytes();
-        for (int bit = 127; bit >= 0; bit--) {
-            GCMUtil.multiply(result, result.clone());
-            if (bit != 0) {
-                GCMUtil.multiply(result, x);
-            }
-        }
-        return result;
+    private static byte[] counterBlock(byte[] nonce, int counter) {
+        return ByteBuffer.allocate(16).put(nonce).putInt(counter).array();
     }
 
     private static byte[] power(byte[] x, int exponent) {
