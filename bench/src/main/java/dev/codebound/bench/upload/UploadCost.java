@@ -37,8 +37,8 @@ import jdk.jfr.Recording;
 /**
  * The station's upload in one running process, as {@code serve}'s upload scheduler runs it
  * ({@code java -jar codebound-bench.jar upload [--photos 200] [--rounds 5] [--warmup 3] [--parallel 4]
- * [--jfr FILE] [--server-jfr FILE] [--server-strace FILE] [--server-jar FILE] [--server-java-options 'OPTIONS']
- * [--work DIR]}): no JVM
+ * [--jfr FILE] [--strace FILE] [--server-jfr FILE] [--server-strace FILE] [--server-jar FILE]
+ * [--server-java-options 'OPTIONS'] [--work DIR]}): no JVM
  * start, no key unlock per run, which the side-by-side's {@code upload} rows carry. {@code --server-java-options}
  * go to the registry's {@code java} command before {@code -jar} (a collector or JIT setting to compare).
  *
@@ -61,13 +61,14 @@ import jdk.jfr.Recording;
  * {@code --jfr} one more N-photo upload, not timed, is recorded with JFR's {@code profile} settings, the
  * station's fsyncs counted; with {@code --server-jfr} one more,
  * not timed either, is recorded in the registry's process ({@code jcmd}, {@code profile} settings) and its
- * samples split by part of the registry ({@link RegistryProfile}); with {@code --server-strace} one more under
- * {@code strace -f -c} attached to the registry (its system calls per photo; not timed). Medians over the rounds; nothing asserts a time.
+ * samples split by part of the registry ({@link RegistryProfile}); with {@code --strace} and {@code --server-strace}
+ * one more each under {@code strace -f -c} attached to this process or to the registry (their system calls per
+ * photo; not timed). Medians over the rounds; nothing asserts a time.
  */
 public final class UploadCost {
     private static final String USAGE = "usage: java -jar codebound-bench.jar upload [--photos 200] [--rounds 5] "
-            + "[--warmup 3] [--parallel 4] [--jfr FILE] [--server-jfr FILE] [--server-strace FILE] [--server-jar FILE] "
-            + "[--server-java-options 'OPTIONS'] [--work DIR]";
+            + "[--warmup 3] [--parallel 4] [--jfr FILE] [--strace FILE] [--server-jfr FILE] [--server-strace FILE] "
+            + "[--server-jar FILE] [--server-java-options 'OPTIONS'] [--work DIR]";
 
     /** One measured upload: the station's and the registry's CPU, and its wall time. */
     private record Sample(Cpu station, Cpu registry, double seconds) {
@@ -108,6 +109,7 @@ public final class UploadCost {
         int parallel = 4;
         Path jfr = null;
         Path serverJfr = null;
+        Path strace = null;
         Path serverStrace = null;
         Path serverJar = Path.of("mock-server/target/codebound-mock-server.jar");
         List<String> serverJavaOptions = List.of();
@@ -121,6 +123,7 @@ public final class UploadCost {
                 case "--parallel" -> parallel = options.intValue();
                 case "--jfr" -> jfr = options.path();
                 case "--server-jfr" -> serverJfr = options.path();
+                case "--strace" -> strace = options.path();
                 case "--server-strace" -> serverStrace = options.path();
                 case "--server-jar" -> serverJar = options.path();
                 case "--server-java-options" -> serverJavaOptions = List.of(options.value().strip().split("\\s+"));
@@ -145,7 +148,8 @@ public final class UploadCost {
             Files.createDirectories(work);
         }
         try {
-            measure(work, serverJar, serverJavaOptions, photos, rounds, warmup, parallel, jfr, serverJfr, serverStrace);
+            measure(work, serverJar, serverJavaOptions, photos, rounds, warmup, parallel, jfr, strace, serverJfr,
+                    serverStrace);
         } finally {
             if (scratch) {
                 BenchMain.deleteTree(work);
@@ -154,7 +158,7 @@ public final class UploadCost {
     }
 
     private static void measure(Path work, Path serverJar, List<String> serverJavaOptions, int n, int rounds,
-            int warmup, int parallel, Path jfr, Path serverJfr, Path serverStrace) throws Exception {
+            int warmup, int parallel, Path jfr, Path strace, Path serverJfr, Path serverStrace) throws Exception {
         Path home = work.resolve("station");
         Map<String, String> environment = Map.of(StationHome.ENVIRONMENT_VARIABLE, home.toString(),
                 "CODEBOUND_KEY_PASSPHRASE", UUID.randomUUID().toString());
@@ -233,21 +237,28 @@ public final class UploadCost {
                         + "timed): " + serverJfr);
                 JfrProfile.print(RegistryProfile.summarize(serverJfr), "  ");
             }
+            if (strace != null) {
+                bench.uploadUnderStrace(photos, ProcessHandle.current().pid(), strace, "the station (this JVM)");
+            }
             if (serverStrace != null) {
-                bench.captureIntoSpool(photos);
-                Process strace = new ProcessBuilder("strace", "-f", "-c", "-o", serverStrace.toString(), "-p",
-                        Long.toString(registry.pid())).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                // strace prints nothing once attached: give it time to attach to every thread.
-                Thread.sleep(2000);
-                bench.uploadSpooled(n);
-                strace.destroy();
-                strace.waitFor();
-                System.out.println("system calls of the registry during one more " + n + "-photo upload (not timed; "
-                        + "strace -f -c, all threads): " + serverStrace);
-                RegistryProfile.printSyscalls(serverStrace, n, "  ");
+                bench.uploadUnderStrace(photos, registry.pid(), serverStrace, "the registry");
             }
         }
+    }
+
+    /** Seals {@code photos} into the spool (not measured), then uploads them with {@code strace -f -c} attached to {@code pid}. */
+    private void uploadUnderStrace(List<byte[]> photos, long pid, Path summary, String whose) throws Exception {
+        captureIntoSpool(photos);
+        Process strace = new ProcessBuilder("strace", "-f", "-c", "-o", summary.toString(), "-p", Long.toString(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // strace prints nothing once attached: give it time to attach to every thread.
+        Thread.sleep(2000);
+        uploadSpooled(photos.size());
+        strace.destroy();
+        strace.waitFor();
+        System.out.println("system calls of " + whose + " during one more " + photos.size() + "-photo upload (not "
+                + "timed; strace -f -c, all threads): " + summary);
+        RegistryProfile.printSyscalls(summary, photos.size(), "  ");
     }
 
     /** Seals {@code photos} into the spool for new codes (not measured), then uploads them. */
