@@ -97,6 +97,13 @@ class UploaderTest {
         return Files.readAllBytes(spool.envelopeFile(entry.id()));
     }
 
+    /** Alters one byte of the entry's envelope file in place, as a failing disk or a meddler would. */
+    private void alterOneByte(SpoolEntry entry) throws IOException {
+        byte[] altered = content(entry);
+        altered[100] ^= 0x40;
+        Files.write(spool.envelopeFile(entry.id()), altered);
+    }
+
     /** The server holds exactly the envelope, received once, in one upload, accepted once. */
     private void assertDeliveredExactlyOnce(SpoolEntry entry) throws IOException {
         SpoolEntry now = spool.entry(entry.id()).orElseThrow();
@@ -555,9 +562,7 @@ class UploaderTest {
     @Test
     void corruptEnvelopeIsNeverSent() throws Exception {
         SpoolEntry entry = enqueue("a.cms", 20_000, 25);
-        byte[] altered = content(entry);
-        altered[100] ^= 0x40;
-        Files.write(spool.envelopeFile(entry.id()), altered);
+        alterOneByte(entry);
         UploadRun run = run(config());
         assertEquals(1, run.corrupt());
         assertEquals(EntryState.CORRUPT, spool.entry(entry.id()).orElseThrow().state());
@@ -572,9 +577,7 @@ class UploaderTest {
     @Test
     void anAlteredEnvelopeSentInItsCreationIsRefusedByTheChecksumThenFoundCorrupt() throws Exception {
         SpoolEntry entry = enqueue("a.cms", 6_000, 32);
-        byte[] altered = content(entry);
-        altered[100] ^= 0x40;
-        Files.write(spool.envelopeFile(entry.id()), altered);
+        alterOneByte(entry);
 
         UploadRun run = run(config().creationWithUploadLimit(CHUNK));
         assertEquals(1, run.corrupt(), run::summary);
@@ -618,9 +621,7 @@ class UploaderTest {
     @Test
     void anEnvelopeWhoseCreationKeptNoneOfItIsHashedBeforeItsChunks() throws Exception {
         SpoolEntry entry = enqueue("a.cms", 6_000, 35);
-        byte[] altered = content(entry);
-        altered[100] ^= 0x40;
-        Files.write(spool.envelopeFile(entry.id()), altered);
+        alterOneByte(entry);
         InMemoryTusServer.Upload upload = tus.createDirectly(6_000, metadataOf(entry));
         tus.failNextPost(status(201).setHeader("Location", "/files/" + upload.id).setHeader(Tus.UPLOAD_OFFSET, 0)
                 .build());
