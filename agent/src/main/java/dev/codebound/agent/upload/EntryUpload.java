@@ -194,7 +194,7 @@ final class EntryUpload {
     private Result advance() throws UploadException, IOException {
         SpoolEntry entry = spool.entry(id).orElseThrow();
         if (entry.uploadUrl() == null) {
-            return create();
+            return create(entry);
         }
         if (unhashed != null) {
             // The creation did not take the whole envelope: chunks carry their own checksums, not the record's.
@@ -232,9 +232,8 @@ final class EntryUpload {
         return patched.offset() == info.length() ? finish(upload, patched.resultPath()) : null;
     }
 
-    private Result create() throws UploadException, IOException {
-        boolean inline = info.length() > 0 && info.length() <= config.creationWithUploadLimit()
-                && info.length() <= config.chunkSize();
+    private Result create(SpoolEntry entry) throws UploadException, IOException {
+        boolean inline = travelsInItsCreation(entry, config);
         TusClient.Created created;
         if (inline) {
             byte[] whole = unhashed != null ? unhashed : read(0, (int) info.length());
