@@ -523,8 +523,10 @@ class UploaderTest {
             }
         });
         runner.start();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (tus.requests().isEmpty()) {
             assertTrue(runner.isAlive(), "the run ended before its request arrived: " + ended.get());
+            assertTrue(System.nanoTime() < giveUp, "the request never reached the registry");
             Thread.sleep(5);
         }
         runner.interrupt();
