@@ -17,11 +17,20 @@ final class EncryptedLayer {
     private EncryptedLayer() {}
 
     static OutputStream open(OutputStream out, Suite suite, X509Certificate registryEncryption) throws IOException {
+        return open(out, suite, registryEncryption, -1);
+    }
+
+    /**
+     * {@link #open(OutputStream, Suite, X509Certificate)} for exactly {@code plaintextLength} bytes of
+     * inner content, which lets the suite encrypt a small content in memory with a faster cipher.
+     */
+    static OutputStream open(OutputStream out, Suite suite, X509Certificate registryEncryption, long plaintextLength)
+            throws IOException {
         CMSAuthEnvelopedDataStreamGenerator generator = new CMSAuthEnvelopedDataStreamGenerator();
         generator.setBufferSize(EnvelopeFormat.CHUNK);
         generator.addRecipientInfoGenerator(suite.recipient(registryEncryption));
         try {
-            return generator.open(out, suite.contentEncryptor());
+            return generator.open(out, suite.contentEncryptor(plaintextLength));
         } catch (CMSException e) {
             throw new IOException("cannot start the encrypted layer: " + e.getMessage(), e);
         }

@@ -116,7 +116,8 @@ public final class EnvelopeSealer {
         byte[] bindingDer = binding.toDer();
 
         OutputStream signed = SignedLayer.open(out, suite, station, bindingDer);
-        OutputStream encrypted = EncryptedLayer.open(signed, suite, registryEncryption);
+        OutputStream encrypted = EncryptedLayer.open(signed, suite, registryEncryption,
+                InnerContent.length(bindingDer.length, length));
         InnerContent.writeHeader(encrypted, bindingDer);
         // A source that reads the same bytes every time needs no second digest; its length is still checked.
         MessageDigest secondPass = photo.readsIdenticallyEveryTime() ? null : suite.photoDigest();

@@ -4,14 +4,23 @@ import dev.codebound.protocol.envelope.EnvelopeException.Reason;
 import dev.codebound.protocol.pki.KeyPairs;
 import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.pki.StationCredentials;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import javax.crypto.KeyAgreement;
 import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.cms.GCMParameters;
 import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
@@ -34,6 +43,7 @@ import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
@@ -50,12 +60,14 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * tag; SHA-256 photo and content digests. This is the combination OpenSSL 3.0 {@code cms} reads.
  *
  * <p>Providers are chosen per primitive (see {@link Providers}): the JDK for the bulk AES-GCM
- * encryption and SHA-256, Bouncy Castle for ECDSA and ECDH. Decryption uses
+ * encryption and SHA-256, {@link Providers#p256()} for ECDSA and ECDH. Decryption uses
  * {@link StreamingGcmDecryptor} because the JDK's GCM decryption buffers the whole plaintext in memory.
  */
 final class P256Aes256GcmSuite extends Suite {
     private static final int NONCE_LENGTH = StreamingGcmDecryptor.NONCE_LENGTH;
     private static final int TAG_LENGTH = StreamingGcmDecryptor.TAG_LENGTH;
+    /** Inner content up to this length is encrypted by {@link Providers#bulkCipher()}, which holds it whole until the tag. */
+    private static final long IN_MEMORY_CONTENT = 4L << 20;
     private static final ASN1ObjectIdentifier ECDSA_SHA256 = X9ObjectIdentifiers.ecdsa_with_SHA256;
     private static final ASN1ObjectIdentifier SHA256 = NISTObjectIdentifiers.id_sha256;
     private static final ASN1ObjectIdentifier ECDH_SHA256_KDF = SECObjectIdentifiers.dhSinglePass_stdDH_sha256kdf_scheme;
@@ -105,7 +117,7 @@ final class P256Aes256GcmSuite extends Suite {
     SignerInfoGenerator signer(StationCredentials station, CMSAttributeTableGenerator signedAttributes) {
         try {
             var contentSigner = new JcaContentSignerBuilder("SHA256withECDSA")
-                    .setProvider(Providers.ellipticCurve()).build(station.privateKey());
+                    .setProvider(Providers.forCurveOf(station.privateKey())).build(station.privateKey());
             return new JcaSignerInfoGeneratorBuilder(contentDigests())
                     .setSignedAttributeGenerator(signedAttributes)
                     .build(contentSigner, station.certificate());
@@ -117,17 +129,19 @@ final class P256Aes256GcmSuite extends Suite {
     @Override
     RecipientInfoGenerator recipient(X509Certificate registryEncryption) {
         try {
-            return RegistryKeyAgreement.to(registryEncryption, KeyPairs.generateP256());
+            return RegistryKeyAgreement.to(registryEncryption, KeyPairs.generateP256ForAgreement());
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("cannot encode the registry encryption certificate", e);
         }
     }
 
     @Override
-    OutputAEADEncryptor contentEncryptor() {
+    OutputAEADEncryptor contentEncryptor(long plaintextLength) {
+        // A photo is encrypted in memory, a larger content (up to the format's 1 GiB) as it streams.
+        boolean inMemory = plaintextLength >= 0 && plaintextLength <= IN_MEMORY_CONTENT;
         try {
             return (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM)
-                    .setProvider(Providers.bulkCipher()).build();
+                    .setProvider(inMemory ? Providers.bulkCipher() : Providers.streamingCipher()).build();
         } catch (CMSException e) {
             throw new IllegalStateException("cannot set up AES-256-GCM: " + e.getMessage(), e);
         }
@@ -188,7 +202,7 @@ final class P256Aes256GcmSuite extends Suite {
         // capture time instead, by SignerTrust, with its own reason.
         return new SignerInformationVerifier(SIGNATURE_NAMES, SIGNATURE_ALGORITHMS,
                 SingleVerificationProvider.of(ECDSA_SHA256, "SHA256withECDSA", certificate.getPublicKey(),
-                        Providers.ellipticCurve()), contentDigests());
+                        Providers.forCurveOf(certificate.getPublicKey())), contentDigests());
     }
 
     @Override
@@ -207,12 +221,34 @@ final class P256Aes256GcmSuite extends Suite {
             algorithm = SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()).getAlgorithm();
         }
         SubjectPublicKeyInfo senderKey = new SubjectPublicKeyInfo(algorithm, originator.getPublicKeyData().getBytes());
+        byte[] sharedSecret = null;
+        byte[] contentKey = null;
         try {
-            return new KeyAgreeUnwrapper(privateKey).unwrap(recipientInfo.getKeyEncryptionAlgorithm(),
-                    contentEncryption, senderKey, recipientInfo.getUserKeyingMaterial(), encryptedKey);
-        } catch (CMSException | RuntimeException e) {
+            // The ephemeral point is validated as it is decoded: on the curve, not the point at infinity.
+            Provider provider = Providers.forCurveOf(privateKey);
+            PublicKey ephemeral = KeyFactory.getInstance("EC", provider)
+                    .generatePublic(new X509EncodedKeySpec(senderKey.getEncoded(ASN1Encoding.DER)));
+            KeyAgreement agreement = KeyAgreement.getInstance("ECDH", provider);
+            agreement.init(privateKey);
+            agreement.doPhase(ephemeral, true);
+            sharedSecret = agreement.generateSecret();
+            ASN1OctetString userKeyingMaterial = recipientInfo.getUserKeyingMaterial();
+            contentKey = EcdhKeyWrap.unwrap(sharedSecret,
+                    AlgorithmIdentifier.getInstance(recipientInfo.getKeyEncryptionAlgorithm().getParameters()),
+                    userKeyingMaterial == null ? null : userKeyingMaterial.getOctets(), encryptedKey);
+            return new SecretKeySpec(contentKey, "AES");
+        } catch (GeneralSecurityException | IOException | InvalidCipherTextException | RuntimeException e) {
             throw new EnvelopeException(Reason.DECRYPTION_FAILED, "the content key does not unwrap with the registry "
                     + "encryption key: the key agreement or the wrapped key was altered");
+        } finally {
+            wipe(sharedSecret);
+            wipe(contentKey);
+        }
+    }
+
+    private static void wipe(byte[] secret) {
+        if (secret != null) {
+            Arrays.fill(secret, (byte) 0);
         }
     }
 

@@ -1,63 +1,60 @@
 package dev.codebound.protocol.envelope;
 
 import dev.codebound.protocol.cache.BoundedCache;
+import dev.codebound.protocol.pki.Providers;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.util.Arrays;
-import org.bouncycastle.asn1.ASN1Encoding;
+import javax.crypto.KeyAgreement;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.cms.KeyAgreeRecipientIdentifier;
 import org.bouncycastle.asn1.cms.RecipientEncryptedKey;
-import org.bouncycastle.asn1.cms.ecc.ECCCMSSharedInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.KeyAgreeRecipientInfoGenerator;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.engines.AESWrapEngine;
-import org.bouncycastle.crypto.generators.KDF2BytesGenerator;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.params.KDFParameters;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.operator.GenericKey;
-import org.bouncycastle.util.Pack;
 
 /**
  * Suite 1's recipient info, exactly what Bouncy Castle's {@code JceKeyAgreeRecipientInfoGenerator}
  * writes for {@code dhSinglePass-stdDH-sha256kdf-scheme} with AES-256 key wrap (RFC 5753: ECDH of the
- * ephemeral key with the registry's key, the X9.63 KDF with SHA-256 over the ECC-CMS-SharedInfo, RFC
- * 3394 wrap of the content key), but with the registry's public point multiplied through a table
- * computed once per registry key.
+ * ephemeral key with the registry's key, then {@link EcdhKeyWrap}), with the agreement done where it
+ * is cheapest.
  *
- * <p>Why: the agreement multiplies the registry's point, which is the same for every envelope, by a
- * fresh secret scalar. Bouncy Castle's generator decodes that point again for each envelope and runs
- * a generic variable-point multiplication, the largest single cost of sealing a photo; a fixed-point
- * comb over a table kept for the point (Bouncy Castle's own {@link FixedPointCombMultiplier}, the one
- * its key generation and signing use with secret scalars) costs about a third of it. The table
- * depends only on the registry's public key, so it holds nothing secret.
+ * <p>Where P-256 runs in BoringSSL ({@link Providers#isP256Native()}) the agreement is its ECDH. In
+ * Bouncy Castle, the registry's public point is multiplied through a table computed once per registry
+ * key: the agreement multiplies the registry's point, which is the same for every envelope, by a
+ * fresh secret scalar, and Bouncy Castle's generator decodes that point again for each envelope and
+ * runs a generic variable-point multiplication, the largest single cost of sealing a photo there; a
+ * fixed-point comb over a table kept for the point (Bouncy Castle's own {@link FixedPointCombMultiplier},
+ * the one its key generation and signing use with secret scalars) costs about a third of it. The
+ * table depends only on the registry's public key, so it holds nothing secret.
  */
 final class RegistryKeyAgreement extends KeyAgreeRecipientInfoGenerator {
     /** Registry encryption keys seen: a handful in a trust bundle's life, bounded all the same. */
     private static final int CAPACITY = 16;
-    private static final int WRAP_KEY_BITS = 256;
     private static final BoundedCache<EncodedCertificate, Registry> REGISTRIES = new BoundedCache<>(CAPACITY);
 
-    /** The registry's identifier in the recipient info and its point, whose comb table is kept with it. */
-    private record Registry(KeyAgreeRecipientIdentifier id, ECPoint point) {}
+    /** The registry's identifier in the recipient info, its key, and its point, whose comb table is kept with it. */
+    private record Registry(KeyAgreeRecipientIdentifier id, PublicKey key, ECPoint point) {}
 
     /** A certificate's exact DER, compared by content. */
     private record EncodedCertificate(byte[] der) {
@@ -78,13 +75,13 @@ final class RegistryKeyAgreement extends KeyAgreeRecipientInfoGenerator {
     }
 
     private final Registry registry;
-    private final BigInteger ephemeralSecret;
+    private final PrivateKey ephemeral;
 
     private RegistryKeyAgreement(Registry registry, KeyPair ephemeral) {
         super(CMSAlgorithm.ECDH_SHA256KDF, SubjectPublicKeyInfo.getInstance(ephemeral.getPublic().getEncoded()),
                 CMSAlgorithm.AES256_WRAP);
         this.registry = registry;
-        this.ephemeralSecret = ((ECPrivateKey) ephemeral.getPrivate()).getS();
+        this.ephemeral = ephemeral.getPrivate();
     }
 
     /**
@@ -112,40 +109,47 @@ final class RegistryKeyAgreement extends KeyAgreeRecipientInfoGenerator {
         }
         KeyAgreeRecipientIdentifier id = new KeyAgreeRecipientIdentifier(
                 new IssuerAndSerialNumber(new JcaX509CertificateHolder(certificate).toASN1Structure()));
-        return new Registry(id, key.getQ().normalize());
+        return new Registry(id, certificate.getPublicKey(), key.getQ().normalize());
     }
 
     @Override
     public ASN1Sequence generateRecipientEncryptedKeys(AlgorithmIdentifier keyAgreement,
             AlgorithmIdentifier keyEncryption, GenericKey contentKey) throws CMSException {
         byte[] shared = null;
-        byte[] wrapKey = new byte[WRAP_KEY_BITS / 8];
         byte[] content = contentKeyBytes(contentKey);
         try {
-            ECPoint agreed = new FixedPointCombMultiplier().multiply(registry.point(), ephemeralSecret).normalize();
-            if (agreed.isInfinity()) {
-                throw new CMSException("the ECDH agreement with the registry's key gave the point at infinity");
-            }
-            shared = agreed.getAffineXCoord().getEncoded();
-            byte[] sharedInfo = new ECCCMSSharedInfo(keyEncryption, null, Pack.intToBigEndian(WRAP_KEY_BITS)).getEncoded(ASN1Encoding.DER);
-            KDF2BytesGenerator kdf = new KDF2BytesGenerator(new SHA256Digest());
-            kdf.init(new KDFParameters(shared, sharedInfo));
-            kdf.generateBytes(wrapKey, 0, wrapKey.length);
-            AESWrapEngine wrap = new AESWrapEngine();
-            wrap.init(true, new KeyParameter(wrapKey));
-            byte[] wrapped = wrap.wrap(content, 0, content.length);
+            shared = Providers.isP256Native() ? nativeAgreement() : combAgreement();
+            byte[] wrapped = EcdhKeyWrap.wrap(shared, keyEncryption, null, content);
             return new DERSequence(new RecipientEncryptedKey(registry.id(), new DEROctetString(wrapped)));
         } catch (IOException e) {
             throw new CMSException("cannot encode the ECC-CMS-SharedInfo: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new CMSException("the ECDH agreement with the registry's key failed: " + e.getMessage(), e);
         } finally {
             if (shared != null) {
                 Arrays.fill(shared, (byte) 0);
             }
-            Arrays.fill(wrapKey, (byte) 0);
             Arrays.fill(content, (byte) 0);
         }
     }
 
+    /** The shared secret by BoringSSL's ECDH. */
+    private byte[] nativeAgreement() throws GeneralSecurityException {
+        KeyAgreement agreement = KeyAgreement.getInstance("ECDH", Providers.p256());
+        agreement.init(ephemeral);
+        agreement.doPhase(registry.key(), true);
+        return agreement.generateSecret();
+    }
+
+    /** The shared secret by the comb over the registry's point (see the class comment). */
+    private byte[] combAgreement() throws CMSException {
+        BigInteger secret = ((ECPrivateKey) ephemeral).getS();
+        ECPoint agreed = new FixedPointCombMultiplier().multiply(registry.point(), secret).normalize();
+        if (agreed.isInfinity()) {
+            throw new CMSException("the ECDH agreement with the registry's key gave the point at infinity");
+        }
+        return agreed.getAffineXCoord().getEncoded();
+    }
     /** None: a single-pass ECDH with an ephemeral key needs no user keying material (RFC 5753), as Bouncy Castle writes. */
     @Override
     protected byte[] getUserKeyingMaterial(AlgorithmIdentifier keyAgreement) {

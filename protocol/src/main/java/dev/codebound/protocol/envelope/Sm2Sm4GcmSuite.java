@@ -127,7 +127,7 @@ final class Sm2Sm4GcmSuite extends Suite {
     }
 
     @Override
-    OutputAEADEncryptor contentEncryptor() {
+    OutputAEADEncryptor contentEncryptor(long plaintextLength) {
         return new Sm4GcmEncryptor();
     }
 

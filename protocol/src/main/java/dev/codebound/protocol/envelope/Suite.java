@@ -126,8 +126,11 @@ public abstract class Suite {
     /** The recipient info for the registry's encryption certificate (fresh ephemeral values each time). */
     abstract RecipientInfoGenerator recipient(X509Certificate registryEncryption);
 
-    /** A fresh content encryptor (new content key and nonce). */
-    abstract OutputAEADEncryptor contentEncryptor();
+    /**
+     * A fresh content encryptor (new content key and nonce) for {@code plaintextLength} bytes of inner
+     * content, or for content of unknown length if it is negative.
+     */
+    abstract OutputAEADEncryptor contentEncryptor(long plaintextLength);
 
     // ---- opening ----
 

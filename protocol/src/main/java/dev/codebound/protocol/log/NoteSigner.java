@@ -43,7 +43,7 @@ public final class NoteSigner {
             throw new IllegalArgumentException("note text must end with a newline");
         }
         try {
-            Signature signature = Signature.getInstance(NoteVerifier.SIGNATURE_ALGORITHM, Providers.ellipticCurve());
+            Signature signature = Signature.getInstance(NoteVerifier.SIGNATURE_ALGORITHM, Providers.p256());
             signature.initSign(privateKey, RANDOM);
             signature.update(text.getBytes(StandardCharsets.UTF_8));
             return new NoteSignature(verifier.keyName(), verifier.keyId(), signature.sign());

@@ -125,7 +125,7 @@ public final class NoteVerifier {
     /** Whether {@code derSignature} is this key's ECDSA signature of SHA-256({@code message}); malformed input is false. */
     public boolean verify(byte[] message, byte[] derSignature) {
         try {
-            Signature signature = Signature.getInstance(SIGNATURE_ALGORITHM, Providers.ellipticCurve());
+            Signature signature = Signature.getInstance(SIGNATURE_ALGORITHM, Providers.p256());
             signature.initVerify(publicKey);
             signature.update(message);
             return signature.verify(derSignature);

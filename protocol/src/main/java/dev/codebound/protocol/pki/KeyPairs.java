@@ -2,11 +2,14 @@ package dev.codebound.protocol.pki;
 
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -42,17 +45,26 @@ public final class KeyPairs {
 
     /** Generates a fresh P-256 key pair. */
     public static KeyPair generateP256() {
-        return generate(CURVE, "P-256");
+        return generate(Providers.ellipticCurve(), CURVE, "P-256");
+    }
+
+    /**
+     * Generates a fresh P-256 key pair for one ECDH agreement, in {@link Providers#p256()}'s own form:
+     * usable only through the JCA and by its encodings (a sealed envelope's ephemeral key), not as a
+     * Bouncy Castle key.
+     */
+    public static KeyPair generateP256ForAgreement() {
+        return generate(Providers.p256(), CURVE, "P-256");
     }
 
     /** Generates a fresh SM2 key pair (curve {@code sm2p256v1}). */
     public static KeyPair generateSm2() {
-        return generate(SM2_CURVE, "SM2");
+        return generate(Providers.ellipticCurve(), SM2_CURVE, "SM2");
     }
 
-    private static KeyPair generate(String curve, String what) {
+    private static KeyPair generate(Provider provider, String curve, String what) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Providers.ellipticCurve());
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider);
             generator.initialize(new ECGenParameterSpec(curve), RANDOM);
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -112,6 +124,11 @@ public final class KeyPairs {
 
     private static boolean isP256(PublicKey publicKey) {
         return publicKey instanceof ECPublicKey ec && isP256(ec.getParams());
+    }
+
+    /** Whether the key, public or private, is an EC key on P-256. */
+    static boolean isP256Key(Key key) {
+        return key instanceof ECKey ec && isP256(ec.getParams());
     }
 
     private static String describe(PublicKey publicKey) {
