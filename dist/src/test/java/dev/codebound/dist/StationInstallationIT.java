@@ -41,6 +41,8 @@ class StationInstallationIT {
         Run version = run(elsewhere, Map.of(), link.toString(), "--version");
         assertEquals(0, version.exitCode(), version.output());
         assertTrue(version.output().startsWith("codebound-agent "), version.output());
+        assertTrue(version.output().contains("cryptography: BoringSSL (Conscrypt "),
+                "the installation loads BoringSSL on Linux x86_64: " + version.output());
 
         Run misuse = run(elsewhere, Map.of(), link.toString(), "upload", "--no-such-option");
         assertEquals(2, misuse.exitCode(), "the agent's own exit code passes through the launcher: "
@@ -57,9 +59,10 @@ class StationInstallationIT {
 
     @Test
     void theLauncherPassesJvmOptionsFromTheEnvironment() throws Exception {
-        Run run = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-Xmx64m -XX:+UnlockDiagnosticVMOptions"),
-                LAUNCHER.toString(), "--version");
+        Run run = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS",
+                "-Xmx64m -XX:+UnlockDiagnosticVMOptions -Dcodebound.crypto=java"), LAUNCHER.toString(), "--version");
         assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("cryptography: Bouncy Castle "), "the engine an operator chose: " + run.output());
         Run refused = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-XX:+NoSuchJvmOption"), LAUNCHER.toString(),
                 "--version");
         assertTrue(refused.exitCode() != 0 && refused.output().contains("NoSuchJvmOption"), refused.output());

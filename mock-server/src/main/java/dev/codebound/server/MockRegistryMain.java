@@ -1,6 +1,7 @@
 package dev.codebound.server;
 
 import dev.codebound.protocol.pki.Certificates;
+import dev.codebound.protocol.pki.Providers;
 import dev.codebound.server.admincli.AdminCli;
 import dev.codebound.server.admincli.AdminCommand;
 import dev.codebound.server.adminui.AdminUiRoutes;
@@ -249,6 +250,7 @@ public final class MockRegistryMain implements Callable<Integer> {
         if (config.tls()) {
             out.println("TLS 1.3 by " + TlsEngine.describe(registry.tlsProvider().orElseThrow()));
         }
+        out.println("Envelope cryptography (P-256, AES-GCM, SHA-256) by " + Providers.describeEngine());
         out.println("Admin token file: " + dataDir.toAbsolutePath().resolve("admin-token")
                 + (config.tls() ? "" : " (plain mode: it opens only the admin web page)"));
         if (!config.tls()) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** The {@code codebound-agent} command: the capture station's entry point. */
-@Command(name = "codebound-agent", mixinStandardHelpOptions = true, version = "codebound-agent 0.1.0",
+@Command(name = "codebound-agent", mixinStandardHelpOptions = true, versionProvider = AgentVersion.class,
         description = "Capture-station agent: verify collection codes, seal photos, upload them to the registry.",
         subcommands = {InitCommand.class, EnrollCommand.class, TrustCommand.class, CodeCommand.class,
             CaptureCommand.class, WatchCommand.class, UploadCommand.class, ServeCommand.class, StatusCommand.class,

@@ -2,6 +2,7 @@ package dev.codebound.agent.upload;
 
 import dev.codebound.protocol.pki.PemFiles;
 import dev.codebound.protocol.pki.Pkcs12Files;
+import dev.codebound.protocol.pki.Providers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,12 +10,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import javax.crypto.spec.PBEParameterSpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -30,9 +33,10 @@ import okhttp3.TlsVersion;
  * Builds OkHttp clients that speak to the registry with mutual TLS: the station presents its
  * registry-issued certificate, and the registry CA certificate is the <em>only</em> trust anchor
  * (no system CAs, so a public CA cannot vouch for an impostor registry). TLS 1.3 and 1.2 only,
- * AEAD cipher suites only, AES-GCM or ChaCha20-Poly1305 offered first as this JVM's JIT makes
- * cheaper ({@link CipherSuiteOrder}); OkHttp's hostname verification stays on. Nagle's algorithm
- * is off on the connections ({@link NoDelaySocketFactory}).
+ * AEAD cipher suites only, AES-GCM or ChaCha20-Poly1305 offered first as this process's TLS
+ * engine makes cheaper ({@link CipherSuiteOrder}); OkHttp's hostname verification stays on. The
+ * engine is BoringSSL (Conscrypt) where {@link Providers#tls()} finds it, else the JDK's.
+ * Nagle's algorithm is off on the connections ({@link NoDelaySocketFactory}).
  */
 public final class MutualTls {
     private static final CipherSuiteOrder CIPHER_SUITE_ORDER = CipherSuiteOrder.forThisJvm();
@@ -106,14 +110,18 @@ public final class MutualTls {
         KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
         anchors.setCertificateEntry("registry-ca", toJdk(registryCa));
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        Optional<Provider> engine = Providers.tls();
+        TrustManagerFactory trustManagers = engine.isPresent() ? TrustManagerFactory.getInstance("PKIX", engine.get())
+                : TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trustManagers.init(anchors);
         return onlyX509(trustManagers.getTrustManagers());
     }
 
     private static OkHttpClient.Builder withContext(KeyManagerFactory keyManagers, X509TrustManager trustManager)
             throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
+        Optional<Provider> engine = Providers.tls();
+        SSLContext context = engine.isPresent() ? SSLContext.getInstance("TLS", engine.get())
+                : SSLContext.getInstance("TLS");
         context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), new TrustManager[] {trustManager},
                 null);
         // AEAD cipher suites only: both ends are ours, so no legacy CBC suites are needed for compatibility. OkHttp
