@@ -165,6 +165,9 @@ public final class PemFiles {
                 }
                 InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
                         .setProvider(Providers.ellipticCurve()).build(passphrase);
+                if (Providers.isP256Native()) {
+                    decryptor = new NativePbes2Decryption(passphrase, decryptor, Providers.bulkCipher());
+                }
                 try {
                     return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
                 } catch (PKCSException e) {
