@@ -10,6 +10,7 @@ import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
 import dev.codebound.agent.station.StationHome;
 import dev.codebound.protocol.io.DurableFiles;
+import dev.codebound.protocol.pki.Providers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -281,9 +282,9 @@ public final class RetentionSweep {
     private static String sha256(Path file) throws IOException {
         MessageDigest digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            digest = MessageDigest.getInstance("SHA-256", Providers.bulkDigest());
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
+            throw new IllegalStateException("no SHA-256 in " + Providers.bulkDigest().getName(), e);
         }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[64 * 1024];

@@ -3,6 +3,7 @@ package dev.codebound.agent.spool;
 import dev.codebound.agent.spool.SpoolRecords.Slot;
 import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.io.GroupCommitJournal;
+import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.WireFormatException;
 import java.io.BufferedOutputStream;
@@ -982,11 +983,12 @@ public final class Spool implements Closeable {
         return bytes;
     }
 
+    /** SHA-256 for whole envelopes: from {@link Providers#bulkDigest()}, whose speed does not wait for the JIT. */
     static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256", Providers.bulkDigest());
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
+            throw new IllegalStateException("no SHA-256 in " + Providers.bulkDigest().getName(), e);
         }
     }
 }

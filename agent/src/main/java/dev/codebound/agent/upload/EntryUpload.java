@@ -4,6 +4,7 @@ import dev.codebound.agent.spool.EntryState;
 import dev.codebound.agent.spool.EnvelopeInfo;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
+import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
 import java.io.IOException;
@@ -339,9 +340,9 @@ final class EntryUpload {
 
     private static byte[] sha256(byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256", Providers.bulkDigest()).digest(data);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
+            throw new IllegalStateException("no SHA-256 in " + Providers.bulkDigest().getName(), e);
         }
     }
 }

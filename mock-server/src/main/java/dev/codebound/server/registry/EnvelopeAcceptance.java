@@ -4,6 +4,7 @@ import dev.codebound.protocol.envelope.Binding;
 import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.photo.check.PhotoInspector;
 import dev.codebound.protocol.photo.check.PhotoSpec;
+import dev.codebound.protocol.pki.Providers;
 import dev.codebound.protocol.wire.Problem;
 import dev.codebound.protocol.wire.Tus;
 import dev.codebound.server.problem.ProblemType;
@@ -199,7 +200,7 @@ public final class EnvelopeAcceptance implements CompletionHandler {
 
     private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256", Providers.bulkDigest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
