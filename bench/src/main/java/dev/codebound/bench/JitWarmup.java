@@ -15,7 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
  * so a JVM that has encrypted a few hundred MB in 64 KiB pieces may still be running the slow code.
  * Many small calls (4 KiB) trip the thresholds within a second or two. This warms exactly the
  * primitives the envelope uses: GCM encryption, CTR decryption, GHASH through GCM's additional
- * data (see StreamingGcmDecryptor) and SHA-256.
+ * data (see StreamingGcmDecryptor) and SHA-256. Where BoringSSL runs the envelope's bulk crypto
+ * ({@code Providers.bulkCipher()}), these are the JDK's paths that remain: AES-GCM over content too
+ * large to hold in memory, and the fallback engine.
  */
 public final class JitWarmup {
     private static boolean done;
