@@ -47,7 +47,7 @@ public final class Providers {
 
     /**
      * The provider for P-256 key generation, ECDSA ({@code SHA256withECDSA}, DER signatures) and raw
-     * ECDH ({@code ECDH}): BoringSSL's (Conscrypt) or Bouncy Castle's, as {@link #p256Engine()} says.
+     * ECDH ({@code ECDH}): BoringSSL's (Conscrypt) or Bouncy Castle's, as {@link #describeEngine()} says.
      * It accepts keys from either.
      *
      * @throws PkiException if {@value #ENGINE_PROPERTY} is {@code native} and BoringSSL cannot be loaded,
