@@ -40,6 +40,8 @@ public final class KeyPairs {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ECParameterSpec SM2_PARAMETERS = sm2Parameters();
+    // Looked up once: every signature and agreement asks which curve its key is on (Providers.forCurveOf).
+    private static final ECParameterSpec P256_PARAMETERS = p256Parameters();
 
     private KeyPairs() {}
 
@@ -92,7 +94,7 @@ public final class KeyPairs {
 
     /** Fails unless the key is an EC key on P-256; {@code role} names the key in the message. */
     public static void requireP256(PublicKey publicKey, String role) {
-        if (!(publicKey instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
+        if (!isP256Key(publicKey)) {
             throw new PkiException(role + " key must be an EC key on P-256 (secp256r1), got " + describe(publicKey));
         }
     }
@@ -106,7 +108,7 @@ public final class KeyPairs {
 
     /** Fails unless the key is on one of the curves a suite uses (P-256 or SM2); {@code role} names the key. */
     public static void requireP256OrSm2(PublicKey publicKey, String role) {
-        if (!isP256(publicKey) && !isSm2(publicKey)) {
+        if (!isP256Key(publicKey) && !isSm2(publicKey)) {
             throw new PkiException(role + " key must be an EC key on P-256 (secp256r1) or SM2 (sm2p256v1), got "
                     + describe(publicKey));
         }
@@ -122,10 +124,6 @@ public final class KeyPairs {
         return sameCurve(params, SM2_PARAMETERS);
     }
 
-    private static boolean isP256(PublicKey publicKey) {
-        return publicKey instanceof ECPublicKey ec && isP256(ec.getParams());
-    }
-
     /** Whether the key, public or private, is an EC key on P-256. */
     static boolean isP256Key(Key key) {
         return key instanceof ECKey ec && isP256(ec.getParams());
@@ -139,7 +137,7 @@ public final class KeyPairs {
     }
 
     private static boolean isP256(ECParameterSpec params) {
-        return sameCurve(params, p256Parameters());
+        return sameCurve(params, P256_PARAMETERS);
     }
 
     private static boolean sameCurve(ECParameterSpec params, ECParameterSpec expected) {
