@@ -24,7 +24,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -272,7 +271,7 @@ public final class Spool implements Closeable {
     public Staged stage(DurableFiles.ContentWriter sealer) throws IOException {
         Path partial = envelopes.resolve("." + HexFormat.of().formatHex(randomBytes()) + PARTIAL_SUFFIX);
         try {
-            MessageDigest digest = sha256();
+            MessageDigest digest = Providers.bulkSha256();
             long length;
             try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     StandardOpenOption.READ)) {
@@ -496,7 +495,7 @@ public final class Spool implements Closeable {
                     + " bytes, too large to hold in memory");
         }
         byte[] content;
-        MessageDigest digest = hash ? sha256() : null;
+        MessageDigest digest = hash ? Providers.bulkSha256() : null;
         try (FileChannel channel = FileChannel.open(envelopeFile(id), StandardOpenOption.READ)) {
             long length = channel.size();
             if (length != expected) {
@@ -981,14 +980,5 @@ public final class Spool implements Closeable {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
         return bytes;
-    }
-
-    /** SHA-256 for whole envelopes: from {@link Providers#bulkDigest()}, whose speed does not wait for the JIT. */
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256", Providers.bulkDigest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in " + Providers.bulkDigest().getName(), e);
-        }
     }
 }

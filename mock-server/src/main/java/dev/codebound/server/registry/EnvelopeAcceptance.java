@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -184,25 +183,17 @@ public final class EnvelopeAcceptance implements CompletionHandler {
     }
 
     static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+        return HexFormat.of().formatHex(Providers.bulkSha256().digest(bytes));
     }
 
     static String sha256Hex(UploadBytes bytes) throws IOException {
         try (InputStream in = bytes.open()) {
-            MessageDigest digest = sha256();
+            MessageDigest digest = Providers.bulkSha256();
             byte[] buffer = new byte[64 * 1024];
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 digest.update(buffer, 0, read);
             }
             return HexFormat.of().formatHex(digest.digest());
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256", Providers.bulkDigest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -106,11 +106,7 @@ final class P256Aes256GcmSuite extends Suite {
 
     @Override
     MessageDigest photoDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256", Providers.bulkDigest());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK's SHA-256 is unavailable", e);
-        }
+        return Providers.bulkSha256();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.codebound.protocol.pki;
 
 import java.security.Key;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
 import java.util.Locale;
@@ -114,6 +116,15 @@ public final class Providers {
     /** The provider for bulk SHA-256: BoringSSL's where P-256 runs there, else the JDK's, for the same reason as {@link #bulkCipher()}. */
     public static Provider bulkDigest() {
         return isP256Native() ? p256() : SUN;
+    }
+
+    /** A new SHA-256 for whole envelopes and photos, from {@link #bulkDigest()}. */
+    public static MessageDigest bulkSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256", bulkDigest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in " + bulkDigest().getName(), e);
+        }
     }
 
     private static String conscryptVersion() {
