@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +68,45 @@ class StationInstallationIT {
         Run refused = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-XX:+NoSuchJvmOption"), LAUNCHER.toString(),
                 "--version");
         assertTrue(refused.exitCode() != 0 && refused.output().contains("NoSuchJvmOption"), refused.output());
+    }
+
+    @Test
+    void boringSslIsUnpackedWhereOnlyTheStationsUserCanWriteAndNothingIsLeftBehind() throws Exception {
+        Path temporary = Files.createDirectory(elsewhere.resolve("tmp"));
+        Run run = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-Djava.io.tmpdir=" + temporary + " -Xlog:library=info"),
+                LAUNCHER.toString(), "--version");
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("cryptography: BoringSSL (Conscrypt "), run.output());
+        String loaded = run.output().lines().filter(line -> line.contains("Loaded library") && line.contains("conscrypt"))
+                .findFirst().orElseThrow(() -> new AssertionError("no library load logged: " + run.output()));
+        assertTrue(loaded.contains(temporary.resolve("codebound-boringssl-").toString()),
+                "loaded from a directory made for it (mode 700), not from " + temporary + " itself: " + loaded);
+        try (Stream<Path> left = Files.list(temporary)) {
+            assertEquals(List.of(), left.toList(), "the library and its directory are gone once it is loaded");
+        }
+    }
+
+    @Test
+    void aWorkDirectoryOthersCanWriteToKeepsBoringSslOutAndSaysWhy() throws Exception {
+        Path shared = Files.createDirectory(elsewhere.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String workdir = "-Dorg.conscrypt.native.workdir=" + shared;
+
+        Run auto = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", workdir), LAUNCHER.toString(), "--version");
+        assertEquals(0, auto.exitCode(), auto.output());
+        assertTrue(auto.output().contains("cryptography: Bouncy Castle ")
+                && auto.output().contains("BoringSSL not loaded: org.conscrypt.native.workdir=" + shared
+                        + " can be written by others (rwxrwxrwx); allow only its owner to write to it (chmod 700)"),
+                auto.output());
+
+        Run required = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", workdir + " -Dcodebound.crypto=native"),
+                LAUNCHER.toString(), "--version");
+        assertTrue(required.output().contains("cryptography: none: -Dcodebound.crypto=native: BoringSSL (Conscrypt)"
+                + " cannot be loaded on this machine (org.conscrypt.native.workdir=" + shared + " can be written by"
+                + " others"), required.output());
+        try (Stream<Path> unpacked = Files.list(shared)) {
+            assertEquals(List.of(), unpacked.toList(), "nothing was unpacked into the shared directory");
+        }
     }
 
     @Test

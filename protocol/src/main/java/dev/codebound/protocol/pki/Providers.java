@@ -30,7 +30,8 @@ import org.conscrypt.Conscrypt;
  *
  * <p>The engine is chosen once per process by the system property {@value #ENGINE_PROPERTY}:
  * {@code auto} (the default: native where it loads), {@code native} (fail at first use where it does
- * not) or {@code java} (Bouncy Castle for P-256, the JDK for AES and SHA-256).
+ * not) or {@code java} (Bouncy Castle for P-256, the JDK for AES and SHA-256). The native library is
+ * unpacked where no other user can replace it before it is loaded ({@link BoringSsl}).
  */
 public final class Providers {
     /** The system property that chooses the engine for P-256: {@code auto}, {@code native} or {@code java}. */
@@ -87,13 +88,17 @@ public final class Providers {
 
     /**
      * Which engine runs P-256, bulk AES and SHA-256 in this process, for status lines and benchmark
-     * reports: {@code "BoringSSL (Conscrypt 2.6.0)"}, say.
+     * reports: {@code "BoringSSL (Conscrypt 2.6.0)"}, say, or Bouncy Castle's with why BoringSSL was
+     * not loaded when it was not asked for.
      *
      * @throws PkiException as {@link #p256()} does
      */
     public static String describeEngine() {
-        return isP256Native() ? "BoringSSL (Conscrypt " + conscryptVersion() + ")"
-                : "Bouncy Castle " + BOUNCY_CASTLE.getVersionStr() + " and the JDK";
+        if (isP256Native()) {
+            return "BoringSSL (Conscrypt " + conscryptVersion() + ")";
+        }
+        String java = "Bouncy Castle " + BOUNCY_CASTLE.getVersionStr() + " and the JDK";
+        return P256.CHOICE.fallback() == null ? java : java + "; BoringSSL not loaded: " + P256.CHOICE.fallback();
     }
 
     /**
@@ -132,23 +137,31 @@ public final class Providers {
         return version == null ? "unknown version" : version.major() + "." + version.minor() + "." + version.patch();
     }
 
-    /** The provider, or why the engine asked for cannot be had: one of the two is null. */
-    record Choice(Provider provider, String refusal) {}
+    /**
+     * The provider, or why the engine asked for cannot be had (one of the two is null), and, where
+     * {@code auto} fell back to Bouncy Castle, why BoringSSL was not loaded.
+     */
+    record Choice(Provider provider, String refusal, String fallback) {}
 
     /** What {@value #ENGINE_PROPERTY}{@code =engine} gives on this machine. */
     static Choice choose(String engine) {
         switch (engine.trim().toLowerCase(Locale.ROOT)) {
             case "java":
-                return new Choice(BOUNCY_CASTLE, null);
-            case "native":
-                return Conscrypt.isAvailable() ? new Choice(Conscrypt.newProvider(), null)
+                return new Choice(BOUNCY_CASTLE, null, null);
+            case "native": {
+                BoringSsl.Loaded boringSsl = BoringSsl.load();
+                return boringSsl.provider() != null ? new Choice(boringSsl.provider(), null, null)
                         : new Choice(null, "-D" + ENGINE_PROPERTY + "=native: BoringSSL (Conscrypt) cannot be loaded"
-                                + " on this machine (" + unavailabilityCause() + "); use auto or java");
-            case "auto":
-                return new Choice(Conscrypt.isAvailable() ? Conscrypt.newProvider() : BOUNCY_CASTLE, null);
+                                + " on this machine (" + boringSsl.whyNot() + "); use auto or java", null);
+            }
+            case "auto": {
+                BoringSsl.Loaded boringSsl = BoringSsl.load();
+                return boringSsl.provider() != null ? new Choice(boringSsl.provider(), null, null)
+                        : new Choice(BOUNCY_CASTLE, null, boringSsl.whyNot());
+            }
             default:
                 return new Choice(null, "-D" + ENGINE_PROPERTY + "=" + engine + " is not an engine for P-256;"
-                        + " use auto, native or java");
+                        + " use auto, native or java", null);
         }
     }
 
@@ -165,12 +178,4 @@ public final class Providers {
         return provider;
     }
 
-    private static String unavailabilityCause() {
-        try {
-            Conscrypt.checkAvailability();
-            return "no cause given";
-        } catch (Throwable cause) {
-            return cause.toString();
-        }
-    }
 }
