@@ -136,8 +136,15 @@ public final class Spool implements Closeable {
     private void load() throws IOException {
         DurableFiles.removeStaleTemporaries(directory);
         Path journalFile = directory.resolve(JOURNAL);
+        Map<String, Replayed> replayed = new HashMap<>();
         try {
-            journal = GroupCommitJournal.open(journalFile, false, record -> apply(entries, record, journalFile));
+            journal = GroupCommitJournal.open(journalFile, false, record -> {
+                int length = record.remaining();
+                Slot slot = apply(entries, record, journalFile);
+                if (slot != null) {
+                    replayed.put(slot.entry().id(), new Replayed(slot, length));
+                }
+            });
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -146,7 +153,9 @@ public final class Spool implements Closeable {
         CompletableFuture<Void> compacted = null;
         synchronized (this) {
             for (Slot slot : entries.values()) {
-                int length = SpoolRecords.put(slot).length;
+                Replayed last = replayed.get(slot.entry().id());
+                // An entry's live record is its last one, unless recovery changed the entry: only then encode it.
+                int length = last != null && last.slot() == slot ? last.length() : SpoolRecords.put(slot).length;
                 liveRecordBytes.put(slot.entry().id(), length);
                 liveBytes += length;
             }
@@ -167,14 +176,19 @@ public final class Spool implements Closeable {
         }
     }
 
-    private static void apply(Map<String, Slot> entries, ByteBuffer record, Path journalFile) {
+    /** An entry's last record met in the journal, and its length, so that opening need not encode it again. */
+    private record Replayed(Slot slot, int length) {}
+
+    /** Applies one journal record to {@code entries}; returns the entry it put, or null if it removed one. */
+    private static Slot apply(Map<String, Slot> entries, ByteBuffer record, Path journalFile) {
         try {
             Object decoded = SpoolRecords.decode(record);
             if (decoded instanceof Slot slot) {
                 entries.put(slot.entry().id(), slot);
-            } else {
-                entries.remove((String) decoded);
+                return slot;
             }
+            entries.remove((String) decoded);
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException(journalFile + ": " + e.getMessage() + ". A crash "
                     + "cannot cause this (a torn record is cut, not read); keep the spool directory for the "

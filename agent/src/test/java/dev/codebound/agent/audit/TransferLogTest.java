@@ -233,23 +233,27 @@ class TransferLogTest {
     }
 
     /**
-     * The scans for delivered entries and recorded deletions find the records of those events only,
-     * and a damaged line that looks like one (with or without the event's canonical spelling)
-     * counts for nothing, as {@code audit verify} reports it.
+     * The scans for delivered entries and recorded deletions find the records of those events only.
+     * A line without the canonical spelling of a delivery counts for nothing. One that has it counts
+     * as the delivery it names, even if it is damaged elsewhere: its damage is {@code audit verify}'s
+     * to report, and a second record of the same delivery would not repair it.
      */
     @Test
     void theScansFindTheirEventsOnlyAndIgnoreDamagedLines() throws Exception {
         AuditFixture station = new AuditFixture(root);
         String started = AuditFixture.randomSha256();
+        String refused = AuditFixture.randomSha256();
         try (TransferLog log = TransferLog.open(station.home, FIXED)) {
             log.captured(ENTRY, "ABCDEFGHIJKLMNOP", 34567, PHOTO);
             log.uploadStarted(started);
             log.delivered(ENTRY, PHOTO, 7);
+            log.rejected(refused, "PHOTO_OUT_OF_SPEC");
             log.retentionDeleted(ENTRY, "ENVELOPE", "ENVELOPE_AFTER_DELIVERY");
             log.photoDeleted(PHOTO, "REFUSED_PHOTO", "REFUSED_PHOTO_EXPIRED");
         }
         List<String> lines = new ArrayList<>(station.lines());
         String delivered = lines.get(2);
+        assertTrue(delivered.contains("\"event\":\"delivered\""), delivered);
         String spacedEntry = AuditFixture.randomSha256();
         String leadingZeroEntry = AuditFixture.randomSha256();
         String spaced = delivered.replace(ENTRY, spacedEntry)
@@ -260,8 +264,8 @@ class TransferLogTest {
         Files.writeString(station.logFile(), String.join("\n", lines) + "\n");
 
         try (TransferLog log = TransferLog.open(station.home, FIXED)) {
-            assertEquals(Set.of(spacedEntry, leadingZeroEntry),
-                    log.entriesWithoutDelivery(List.of(ENTRY, spacedEntry, leadingZeroEntry)));
+            assertEquals(Set.of(spacedEntry, refused, started),
+                    log.entriesWithoutDelivery(List.of(ENTRY, spacedEntry, leadingZeroEntry, refused, started)));
             assertEquals(Set.of(TransferLog.deletionKey("ENVELOPE", ENTRY),
                     TransferLog.deletionKey("REFUSED_PHOTO", PHOTO)), log.deletionsRecordedAfter(Optional.empty()));
         }
