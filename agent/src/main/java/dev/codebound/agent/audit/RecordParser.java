@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.protocol.json.UtcInstantDeserializer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -62,7 +63,10 @@ final class RecordParser {
         }
         Instant time;
         try {
-            time = Instant.parse(text(node, "time"));
+            String written = text(node, "time");
+            // The canonical form is read without a formatter; any other is the canonical check's to refuse.
+            Instant canonical = UtcInstantDeserializer.parse(written);
+            time = canonical != null ? canonical : Instant.parse(written);
         } catch (DateTimeParseException e) {
             throw new MalformedRecordException("'time' is not an ISO-8601 UTC instant");
         }

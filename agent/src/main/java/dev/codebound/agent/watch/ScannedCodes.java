@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.codebound.protocol.code.VerifiedCode;
 import dev.codebound.protocol.io.DurableFiles;
 import dev.codebound.protocol.io.GroupCommitJournal;
+import dev.codebound.protocol.json.UtcInstantDeserializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -85,6 +86,7 @@ public final class ScannedCodes {
     public static final Duration EXPIRY_BATCH = Duration.ofHours(1);
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .registerModule(UtcInstantDeserializer.module())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final byte[] HEADER = GroupCommitJournal.header();

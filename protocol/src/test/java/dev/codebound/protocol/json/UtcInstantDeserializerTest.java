@@ -1,13 +1,11 @@
-package dev.codebound.server.registry;
+package dev.codebound.protocol.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.time.Instant;
@@ -17,20 +15,15 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The records' instants read without DateTimeFormatter are the instants Jackson reads. */
+/** Instants read without DateTimeFormatter are the instants Jackson reads. */
 class UtcInstantDeserializerTest {
-    /** Jackson's own reading of instants, as the records were read before. */
+    /** Jackson's own reading of instants. */
     static final ObjectMapper JACKSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
-    @Test
-    void theRecordsMapperReadsInstantsWithIt() throws IOException {
-        DefaultDeserializationContext context = ((DefaultDeserializationContext) JsonRecordStore.JSON
-                .getDeserializationContext()).createInstance(JsonRecordStore.JSON.getDeserializationConfig(), null,
-                null);
-        assertInstanceOf(UtcInstantDeserializer.class,
-                context.findRootValueDeserializer(JsonRecordStore.JSON.constructType(Instant.class)));
-    }
+    /** A mapper as the registry's records and the station's spool set theirs up. */
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .registerModule(UtcInstantDeserializer.module())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     @Test
     void instantsAsRecordsWriteThemReadBackExactly() throws IOException {
@@ -51,9 +44,9 @@ class UtcInstantDeserializerTest {
             });
         }
         for (Instant instant : instants) {
-            String written = JsonRecordStore.JSON.writeValueAsString(instant);
+            String written = JSON.writeValueAsString(instant);
             assertEquals(instant, UtcInstantDeserializer.parse(written.substring(1, written.length() - 1)), written);
-            assertEquals(instant, JsonRecordStore.JSON.readValue(written, Instant.class), written);
+            assertEquals(instant, JSON.readValue(written, Instant.class), written);
         }
     }
 
@@ -81,12 +74,12 @@ class UtcInstantDeserializerTest {
             try {
                 expected = JACKSON.readValue(json, Instant.class);
             } catch (IOException refused) {
-                assertThrows(IOException.class, () -> JsonRecordStore.JSON.readValue(json, Instant.class), text);
+                assertThrows(IOException.class, () -> JSON.readValue(json, Instant.class), text);
                 continue;
             }
-            assertEquals(expected, JsonRecordStore.JSON.readValue(json, Instant.class), text);
+            assertEquals(expected, JSON.readValue(json, Instant.class), text);
         }
         assertEquals(JACKSON.readValue("1765113628.5", Instant.class),
-                JsonRecordStore.JSON.readValue("1765113628.5", Instant.class), "a number");
+                JSON.readValue("1765113628.5", Instant.class), "a number");
     }
 }

@@ -1,8 +1,10 @@
-package dev.codebound.server.registry;
+package dev.codebound.protocol.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
@@ -11,14 +13,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * Reads the instants of the registry's JSON records in the form they are written in, UTC with an
- * optional fraction ({@code 2026-12-07T13:20:28.123456Z}), without a {@code DateTimeFormatter}:
- * Jackson's own deserializer parses every instant through one, which was half the cost of reading
- * a code record, and a code record is read for every envelope accepted. Any other text (an offset,
- * a leap second, a number, something invalid) goes to Jackson's deserializer, so what is accepted
- * and refused, and the instant read, are Jackson's.
+ * Reads instants in the form Jackson writes them, UTC with an optional fraction
+ * ({@code 2026-12-07T13:20:28.123456Z}), without a {@code DateTimeFormatter}: Jackson's own
+ * deserializer parses every instant through one. That was half the cost of reading one of the
+ * registry's code records, read for every envelope accepted, and a third of replaying the station's
+ * spool journal, replayed by every agent command. Any other text (an offset, a leap second, a
+ * number, something invalid) goes to Jackson's deserializer, so what is accepted and refused, and
+ * the instant read, are Jackson's.
  */
-final class UtcInstantDeserializer extends StdScalarDeserializer<Instant> {
+public final class UtcInstantDeserializer extends StdScalarDeserializer<Instant> {
     private static final long serialVersionUID = 1L;
     private static final int[] NANOS_PER_DIGIT = {100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100,
         10, 1};
@@ -26,8 +29,17 @@ final class UtcInstantDeserializer extends StdScalarDeserializer<Instant> {
     private static final int SHORTEST = 20;
     private static final int SECONDS_PER_DAY = 86_400;
 
-    UtcInstantDeserializer() {
+    /** A deserializer; {@link #module()} is the usual way to use one. */
+    public UtcInstantDeserializer() {
         super(Instant.class);
+    }
+
+    /**
+     * A module that reads {@link Instant}s with this deserializer: register it after Jackson's
+     * {@code JavaTimeModule}, which it then replaces for reading instants.
+     */
+    public static Module module() {
+        return new SimpleModule("UtcInstants").addDeserializer(Instant.class, new UtcInstantDeserializer());
     }
 
     @Override
@@ -45,7 +57,7 @@ final class UtcInstantDeserializer extends StdScalarDeserializer<Instant> {
      * The instant {@code text} states in the form {@code yyyy-MM-ddTHH:mm:ss[.f]Z}, with one to nine
      * digits of fraction; {@code null} for any other text, valid or not.
      */
-    static Instant parse(String text) {
+    public static Instant parse(String text) {
         int length = text.length();
         if (length < SHORTEST || length == SHORTEST + 1 || length > SHORTEST + 10 || text.charAt(4) != '-'
                 || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
