@@ -50,10 +50,8 @@ import java.util.concurrent.CompletionException;
 public final class TransferLog implements Closeable {
     /** The events that record a retention deletion. */
     private static final Set<EventType> DELETIONS = Set.of(EventType.RETENTION_DELETED, EventType.PHOTO_DELETED);
-    /** What a {@code delivered} record holds verbatim just before its entry id. */
-    private static final String DELIVERED_ENTRY = "\"event\":\"" + EventType.DELIVERED.wireName() + "\",\""
-            + Field.ENTRY_ID.jsonName() + "\":\"";
-    private static final int ENTRY_ID_LENGTH = 64;
+    /** Finds the entry a {@code delivered} line names without parsing it. */
+    private static final EntryRecordProbe DELIVERED_PROBE = new EntryRecordProbe(EventType.DELIVERED);
 
     /** Records between automatic checkpoints when the log is opened with the station's credentials. */
     public static final int DEFAULT_CHECKPOINT_INTERVAL = 100;
@@ -189,7 +187,9 @@ public final class TransferLog implements Closeable {
      * without reading; for the others the file is read from its end backwards, only until each has
      * been found, so the cost follows how long ago the entries were delivered, not the station's
      * history. Only an entry whose record is really missing (a crash lost it) costs a read of the
-     * whole file. Lines are not parsed ({@link #deliveredEntryId}).
+     * whole file. Lines are not parsed ({@link EntryRecordProbe}): a damaged line that still spells a
+     * delivery canonically counts as the delivery it names, since its damage is {@code audit verify}'s
+     * to report and a second record of the same delivery would not repair it.
      */
     public synchronized Set<String> entriesWithoutDelivery(Collection<String> entryIds) throws IOException {
         Set<String> missing = new HashSet<>(entryIds);
@@ -198,34 +198,13 @@ public final class TransferLog implements Closeable {
             return missing;
         }
         LogFiles.readBackwards(file, line -> {
-            deliveredEntryId(line).ifPresent(id -> {
+            DELIVERED_PROBE.entryId(line).ifPresent(id -> {
                 knownDelivered.add(id);
                 missing.remove(id);
             });
             return !missing.isEmpty();
         });
         return missing;
-    }
-
-    /**
-     * The entry a complete line of the log records as delivered, found without parsing the line: the
-     * canonical rendering of a {@code delivered} record holds {@link #DELIVERED_ENTRY} and the entry's
-     * 64 hex digits verbatim, and no other record can (no field's value holds a quotation mark). A
-     * station that delivered thousands of photos within the hour (its spool keeps them until their
-     * originals' retention ends) then pays a substring search per line at every start, not a JSON
-     * parse, a re-rendering and a hash. A damaged line that still holds the marker counts as the
-     * delivery it names: its damage is {@code audit verify}'s to report, and appending the same
-     * delivery again would not repair it.
-     */
-    static Optional<String> deliveredEntryId(String line) {
-        int marker = line.indexOf(DELIVERED_ENTRY);
-        if (marker < 0) {
-            return Optional.empty();
-        }
-        int start = marker + DELIVERED_ENTRY.length();
-        int end = start + ENTRY_ID_LENGTH;
-        return end < line.length() && line.charAt(end) == '"' ? Optional.of(line.substring(start, end))
-                : Optional.empty();
     }
 
     /**

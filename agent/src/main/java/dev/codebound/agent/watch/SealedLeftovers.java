@@ -1,9 +1,7 @@
 package dev.codebound.agent.watch;
 
-import dev.codebound.agent.audit.EventType;
 import dev.codebound.agent.audit.Field;
 import dev.codebound.agent.audit.LogReader;
-import dev.codebound.agent.audit.TimeRange;
 import dev.codebound.agent.audit.TransferRecord;
 import dev.codebound.agent.spool.Spool;
 import dev.codebound.agent.spool.SpoolEntry;
@@ -33,7 +31,8 @@ import java.util.stream.Collectors;
  * after delivery and the retention period, or by an operator.)
  *
  * <p>The digest is the one the binding records (SHA-256, or SM3 for suite 2), under the station's
- * current suite; the transfer log is read only when the folder holds photos at start. A photo named
+ * current suite; the transfer log is read only when the folder holds photos at start, and then only
+ * back to the capture of the oldest spool entry, whatever the station's history. A photo named
  * after a code ({@code <code id>.jpg}) is a leftover only of a capture for that same code, so one named
  * after a code the log never captured is not even read: a folder of new photos costs no second read and
  * hash of each.
@@ -70,14 +69,15 @@ public final class SealedLeftovers {
         if (photos.isEmpty()) {
             return List.of();
         }
-        Map<String, TransferRecord> captures = capturesByPhotoDigest(station);
+        // The capture record is written before the envelope becomes an entry: a crash in between leaves a
+        // record of an envelope the spool never got, and that photo must be sealed again. So only the captures
+        // of entries still in the spool count, and only they are looked for in the log.
+        Set<String> spooled = Spool.peek(station.home().spool()).stream().map(SpoolEntry::id)
+                .collect(Collectors.toSet());
+        Map<String, TransferRecord> captures = capturesByPhotoDigest(station, spooled);
         if (captures.isEmpty()) {
             return List.of();
         }
-        // The capture record is written before the envelope becomes an entry: a crash in between leaves a
-        // record of an envelope the spool never got, and that photo must be sealed again.
-        Set<String> spooled = Spool.peek(station.home().spool()).stream().map(SpoolEntry::id)
-                .collect(Collectors.toSet());
         Set<String> capturedCodes = captures.values().stream()
                 .map(capture -> (String) capture.fields().get(Field.CODE_ID.jsonName())).collect(Collectors.toSet());
         Suite suite = station.envelopeSigner().suite();
@@ -103,27 +103,27 @@ public final class SealedLeftovers {
             }
             String codeId = (String) capture.fields().get(Field.CODE_ID.jsonName());
             // The same photo named after another code is not a leftover: the checks for that code decide.
-            String entryId = capture.entryId().orElseThrow();
-            if (spooled.contains(entryId) && namedFor.map(codeId::equals).orElse(true)) {
-                leftovers.add(new Leftover(photo, entryId, codeId));
+            if (namedFor.map(codeId::equals).orElse(true)) {
+                leftovers.add(new Leftover(photo, capture.entryId().orElseThrow(), codeId));
             }
         }
         return List.copyOf(leftovers);
     }
 
-    private static Map<String, TransferRecord> capturesByPhotoDigest(StationContext station)
+    /**
+     * The captures of the spooled entries, by photo digest; of two captures of the same photo, the later.
+     * Read from the log's end only as far back as the oldest of them ({@link LogReader#capturesOf}).
+     */
+    private static Map<String, TransferRecord> capturesByPhotoDigest(StationContext station, Set<String> spooled)
             throws IOException, StationException {
-        List<TransferRecord> records;
+        Map<String, TransferRecord> captures = new HashMap<>();
         try {
-            records = LogReader.read(station.home(), TimeRange.all());
+            for (TransferRecord capture : LogReader.capturesOf(station.home(), spooled).values()) {
+                captures.merge((String) capture.fields().get(Field.PHOTO_SHA256.jsonName()), capture,
+                        (one, other) -> one.seq() > other.seq() ? one : other);
+            }
         } catch (LogReader.UnreadableLogException e) {
             throw new StationException(e.getMessage());
-        }
-        Map<String, TransferRecord> captures = new HashMap<>();
-        for (TransferRecord record : records) {
-            if (record.event() == EventType.CAPTURED) {
-                captures.put((String) record.fields().get(Field.PHOTO_SHA256.jsonName()), record);
-            }
         }
         return captures;
     }
