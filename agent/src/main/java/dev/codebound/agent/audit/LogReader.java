@@ -44,10 +44,7 @@ public final class LogReader {
      */
     public static Map<String, TransferRecord> capturesOf(StationHome home, Collection<String> entryIds)
             throws StationException, IOException, UnreadableLogException {
-        Path file = LogFiles.file(home);
-        if (!Files.exists(file)) {
-            throw new StationException("no transfer log at " + file + "; is " + home.root() + " a station home?");
-        }
+        Path file = existingLog(home);
         Set<String> wanted = new HashSet<>(entryIds);
         Map<String, TransferRecord> captures = new HashMap<>();
         List<String> malformed = new ArrayList<>(1);
@@ -79,10 +76,7 @@ public final class LogReader {
      */
     public static List<TransferRecord> read(StationHome home, TimeRange range)
             throws StationException, IOException, UnreadableLogException {
-        Path file = LogFiles.file(home);
-        if (!Files.exists(file)) {
-            throw new StationException("no transfer log at " + file + "; is " + home.root() + " a station home?");
-        }
+        Path file = existingLog(home);
         List<TransferRecord> records = new ArrayList<>();
         List<String> lines = LogFiles.read(file).lines();
         for (int i = 0; i < lines.size(); i++) {
@@ -98,5 +92,13 @@ public final class LogReader {
             }
         }
         return records;
+    }
+
+    private static Path existingLog(StationHome home) throws StationException {
+        Path file = LogFiles.file(home);
+        if (!Files.exists(file)) {
+            throw new StationException("no transfer log at " + file + "; is " + home.root() + " a station home?");
+        }
+        return file;
     }
 }
