@@ -110,6 +110,27 @@ class StationInstallationIT {
     }
 
     @Test
+    void anEngineThatCannotBeHadStopsEveryCommandBeforeItStarts() throws Exception {
+        Path home = elsewhere.resolve("no-station-yet");
+        Run misspelt = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-Dcodebound.crypto=nativ"), LAUNCHER.toString(),
+                "status", "--home", home.toString());
+        assertEquals(3, misspelt.exitCode(), misspelt.output());
+        assertTrue(misspelt.output().contains("-Dcodebound.crypto=nativ is not an engine for P-256; use auto, native"
+                + " or java"), misspelt.output());
+
+        Path shared = Files.createDirectory(elsewhere.resolve("shared-workdir"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Run noBoringSsl = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-Dcodebound.crypto=native"
+                + " -Dorg.conscrypt.native.workdir=" + shared), LAUNCHER.toString(), "status", "--home", home.toString());
+        assertEquals(3, noBoringSsl.exitCode(), noBoringSsl.output());
+        assertTrue(noBoringSsl.output().contains("BoringSSL (Conscrypt) cannot be loaded"), noBoringSsl.output());
+
+        Run version = run(elsewhere, Map.of("CODEBOUND_JAVA_OPTS", "-Dcodebound.crypto=nativ"), LAUNCHER.toString(),
+                "--version");
+        assertEquals(0, version.exitCode(), "the version still says what is wrong: " + version.output());
+    }
+
+    @Test
     void theClassArchiveMadeAtInstallationIsWhatTheLauncherStartsWith() throws Exception {
         Path installation = copyOfTheInstallation(elsewhere.resolve("opt"));
         Path launcher = installation.resolve("bin/codebound-agent");

@@ -48,7 +48,8 @@ public final class AgentCommand {
         commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         commandLine.setExitCodeExceptionMapper(ExitCodes::forException);
         // Options before the subcommand first: a --home given there is the one the guard must check.
-        commandLine.setExecutionStrategy(agent.globalOptions.before(new StationHomeGuard(new CommandLine.RunLast())));
+        commandLine.setExecutionStrategy(agent.globalOptions.before(
+                new CryptoEngineGuard(new StationHomeGuard(new CommandLine.RunLast()))));
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             int code = ExitCodes.forException(failure);
             String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();

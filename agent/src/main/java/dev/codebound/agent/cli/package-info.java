@@ -5,7 +5,8 @@
  * {@code error:} line or one JSON object with {@code --json}).
  *
  * <p>It owns parsing: options, the station home a command works on ({@link dev.codebound.agent.cli.HomeOption},
- * {@link dev.codebound.agent.cli.StationHomeGuard}), and what a command reads from its surroundings
+ * {@link dev.codebound.agent.cli.StationHomeGuard}), the cryptographic engine an operator asked for
+ * ({@link dev.codebound.agent.cli.CryptoEngineGuard}), and what a command reads from its surroundings
  * ({@link dev.codebound.agent.cli.AgentEnvironment}: environment variables, standard input, whether a person
  * watches). A command parses, delegates to {@code station}, {@code capture}, {@code spool}, {@code upload},
  * {@code watch} or {@code audit}, and prints the outcome.
