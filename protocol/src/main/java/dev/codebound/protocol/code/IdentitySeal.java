@@ -8,6 +8,8 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECPoint;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
@@ -39,8 +41,10 @@ final class IdentitySeal {
     record Ephemeral(KeyPair keyPair, byte[] compressedPublicKey) {}
 
     static Ephemeral newEphemeral() {
-        KeyPair pair = KeyPairs.generateP256();
-        byte[] compressed = ((org.bouncycastle.jce.interfaces.ECPublicKey) pair.getPublic()).getQ().getEncoded(true);
+        // In the engine that agrees (BoringSSL where it loads): a key made and used once, never written.
+        KeyPair pair = KeyPairs.generateP256ForAgreement();
+        ECPoint point = ((ECPublicKey) pair.getPublic()).getW();
+        byte[] compressed = CURVE.getCurve().createPoint(point.getAffineX(), point.getAffineY()).getEncoded(true);
         return new Ephemeral(pair, compressed);
     }
 
@@ -87,7 +91,7 @@ final class IdentitySeal {
     }
 
     private static byte[] agree(PrivateKey privateKey, PublicKey publicKey) throws GeneralSecurityException {
-        KeyAgreement agreement = KeyAgreement.getInstance("ECDH", Providers.ellipticCurve());
+        KeyAgreement agreement = KeyAgreement.getInstance("ECDH", Providers.forCurveOf(privateKey));
         agreement.init(privateKey);
         agreement.doPhase(publicKey, true);
         return agreement.generateSecret();
