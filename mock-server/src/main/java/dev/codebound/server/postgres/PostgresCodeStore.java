@@ -69,25 +69,37 @@ public final class PostgresCodeStore implements CodeStore {
 
     @Override
     public void add(CodeRecord code) throws IOException {
-        int inserted = database.transaction(connection -> {
+        addAll(List.of(code));
+    }
+
+    /** {@inheritDoc} One transaction, the rows sent in one batch; a clash rolls the whole batch back. */
+    @Override
+    public void addAll(List<CodeRecord> codes) throws IOException {
+        database.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO codes (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code_id) DO NOTHING")) {
-                insert.setString(1, code.codeId());
-                insert.setString(2, code.text());
-                insert.setInt(3, code.schoolCode());
-                insert.setInt(4, code.cohort());
-                Rows.setInstant(insert, 5, code.notBefore());
-                Rows.setInstant(insert, 6, code.notAfter());
-                Rows.setInstant(insert, 7, code.issuedAt());
-                Rows.setInstant(insert, 8, code.revokedAt());
-                insert.setBytes(9, hex(code.codeKeySha256()));
-                insert.setBytes(10, hex(code.codeKeySm3()));
-                return insert.executeUpdate();
+                for (CodeRecord code : codes) {
+                    insert.setString(1, code.codeId());
+                    insert.setString(2, code.text());
+                    insert.setInt(3, code.schoolCode());
+                    insert.setInt(4, code.cohort());
+                    Rows.setInstant(insert, 5, code.notBefore());
+                    Rows.setInstant(insert, 6, code.notAfter());
+                    Rows.setInstant(insert, 7, code.issuedAt());
+                    Rows.setInstant(insert, 8, code.revokedAt());
+                    insert.setBytes(9, hex(code.codeKeySha256()));
+                    insert.setBytes(10, hex(code.codeKeySm3()));
+                    insert.addBatch();
+                }
+                int[] inserted = insert.executeBatch();
+                for (int i = 0; i < inserted.length; i++) {
+                    if (inserted[i] == 0) {
+                        throw new IllegalStateException("a code with id " + codes.get(i).codeId() + " already exists");
+                    }
+                }
+                return null;
             }
         });
-        if (inserted == 0) {
-            throw new IllegalStateException("a code with id " + code.codeId() + " already exists");
-        }
     }
 
     @Override

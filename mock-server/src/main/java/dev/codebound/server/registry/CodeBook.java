@@ -140,10 +140,14 @@ public final class CodeBook {
 
     /** Issues and records one code. */
     public IssuedCode issue(CodeRequest request) throws IOException {
-        IssuedCode code = issuer.issue(request.student(), request.schoolCode(), request.cohort(), request.notBefore(),
-                request.notAfter());
+        IssuedCode code = make(request);
         records.add(CodeRecord.issued(code, clock.instant()));
         return code;
+    }
+
+    private IssuedCode make(CodeRequest request) {
+        return issuer.issue(request.student(), request.schoolCode(), request.cohort(), request.notBefore(),
+                request.notAfter());
     }
 
     /**
@@ -158,9 +162,14 @@ public final class CodeBook {
     public List<IssuedCode> issueBatch(String csv) throws IOException, Refusal {
         List<CodeRequest> requests = parseBatch(csv);
         List<IssuedCode> issued = new ArrayList<>(requests.size());
+        List<CodeRecord> recorded = new ArrayList<>(requests.size());
         for (CodeRequest request : requests) {
-            issued.add(issue(request));
+            IssuedCode code = make(request);
+            issued.add(code);
+            recorded.add(CodeRecord.issued(code, clock.instant()));
         }
+        // One durable write for the whole list: none of it is handed out before all of it is recorded.
+        records.addAll(recorded);
         return issued;
     }
 

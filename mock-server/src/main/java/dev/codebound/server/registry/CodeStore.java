@@ -14,9 +14,10 @@ import java.util.Set;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li><b>Durability</b>: {@link #add} and {@link #revoke} return only once the change is durable;
- *       a crash during a call leaves the record as it was before or as it is after, never a mix. A
- *       code whose {@link #add} did not return was never handed out, so losing it costs nothing.</li>
+ *   <li><b>Durability</b>: {@link #add}, {@link #addAll} and {@link #revoke} return only once the
+ *       change is durable; a crash during a call leaves each record as it was before or as it is
+ *       after, never a mix (of a batch, any of its records may be kept). A code whose {@link #add} or
+ *       {@link #addAll} did not return was never handed out, so losing it costs nothing.</li>
  *   <li><b>Concurrency</b>: every method may be called from any thread, and from every node sharing
  *       the store, at the same time. {@link #revoke} is atomic: of concurrent revocations of one
  *       code exactly one takes effect and every caller gets that one back.</li>
@@ -34,6 +35,16 @@ public interface CodeStore {
      *                               collision is a bug, never overwritten)
      */
     void add(CodeRecord code) throws IOException;
+
+    /**
+     * Records a batch of newly issued codes, sharing their durable writes (a school's list is issued
+     * in one call): the embedded store forces the batch's files together and syncs their directory
+     * once, a database commits one transaction.
+     *
+     * @throws IllegalStateException if a record with the id of one of them exists, or two of them
+     *                               share an id; then none of the batch is recorded
+     */
+    void addAll(List<CodeRecord> codes) throws IOException;
 
     /** The record of this code, or empty when this registry never issued it. */
     Optional<CodeRecord> find(String codeId) throws IOException;

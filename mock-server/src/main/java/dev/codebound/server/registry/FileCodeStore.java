@@ -4,7 +4,9 @@ import dev.codebound.server.registry.CodeBook.CodeRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +52,21 @@ public final class FileCodeStore implements CodeStore {
             records.put(code.codeId(), code);
             return code;
         });
+    }
+
+    /**
+     * {@inheritDoc} The check for an existing id is a guard against a bug (ids are random), so it is
+     * made for the whole batch before anything is written, not ordered with concurrent changes.
+     */
+    @Override
+    public void addAll(List<CodeRecord> codes) throws IOException {
+        Map<String, CodeRecord> batch = new LinkedHashMap<>();
+        for (CodeRecord code : codes) {
+            if (batch.put(code.codeId(), code) != null || records.get(code.codeId()).isPresent()) {
+                throw new IllegalStateException("a code with id " + code.codeId() + " already exists");
+            }
+        }
+        records.putAll(batch);
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -45,6 +47,15 @@ final class JsonRecordStore<T> {
 
     void put(String key, T value) throws IOException {
         DurableFiles.writePrivate(file(key), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
+    }
+
+    /** Writes several records, each atomically, sharing their syncs ({@link DurableFiles#writeAllPrivate}). */
+    void putAll(Map<String, T> values) throws IOException {
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        for (Map.Entry<String, T> value : values.entrySet()) {
+            files.put(file(value.getKey()), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value.getValue()));
+        }
+        DurableFiles.writeAllPrivate(files);
     }
 
     Optional<T> get(String key) throws IOException {

@@ -147,6 +147,11 @@ class CodeLookupTest {
         }
 
         @Override
+        public void addAll(List<CodeRecord> codes) throws IOException {
+            store.addAll(codes);
+        }
+
+        @Override
         public Optional<CodeRecord> find(String codeId) throws IOException {
             reads.incrementAndGet();
             return store.find(codeId);

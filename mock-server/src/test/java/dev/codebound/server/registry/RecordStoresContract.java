@@ -145,6 +145,30 @@ abstract class RecordStoresContract {
         }
     }
 
+    /** A batch is recorded whole, durably; a clash with a recorded code, or within the batch, records none of it. */
+    @Test
+    void aBatchOfCodesIsRecordedTogetherAndAClashRecordsNoneOfIt() throws Exception {
+        CodeStore codes = openCodes();
+        List<CodeRecord> batch = List.of(plainCode("DDDDDDDDDDDDDDDD"), plainCode("EEEEEEEEEEEEEEEE"),
+                plainCode("FFFFFFFFFFFFFFFF"));
+        codes.addAll(batch);
+        CodeStore reopened = openCodes();
+        for (CodeRecord code : batch) {
+            assertEquals(code, reopened.find(code.codeId()).orElseThrow(), "after reopening");
+        }
+
+        assertThrows(IllegalStateException.class,
+                () -> codes.addAll(List.of(plainCode("GGGGGGGGGGGGGGGG"), plainCode("EEEEEEEEEEEEEEEE"))));
+        assertThrows(IllegalStateException.class,
+                () -> codes.addAll(List.of(plainCode("HHHHHHHHHHHHHHHH"), plainCode("HHHHHHHHHHHHHHHH"))));
+        assertEquals(Optional.empty(), openCodes().find("GGGGGGGGGGGGGGGG"), "nothing of a refused batch");
+        assertEquals(Optional.empty(), openCodes().find("HHHHHHHHHHHHHHHH"), "nothing of a refused batch");
+    }
+
+    private static CodeRecord plainCode(String codeId) {
+        return new CodeRecord(codeId, "text", 10337, 2027, T0, T0.plusSeconds(86_400), T0, null, null, null);
+    }
+
     @Test
     void aCodeKeepsItsCodeKeys() throws Exception {
         CodeStore codes = openCodes();

@@ -19,7 +19,10 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -85,6 +88,44 @@ public final class DurableFiles {
             syncDirectory(directory);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Writes several owner-only files as {@link #writePrivate} writes one, sharing their syncs: every
+     * file's bytes are written to its temporary file first, then every temporary is forced (on a
+     * journaling file system the first force commits them all and the others find little left to do,
+     * where forcing each as it is written commits once per file), then each is renamed over its target,
+     * and each directory is synced once. Every file is replaced atomically; a crash part-way may keep
+     * any of the new files and not others, each whole. Returns once all are durable.
+     */
+    public static void writeAllPrivate(Map<Path, byte[]> files) throws IOException {
+        Map<Path, Path> temporaries = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Path, byte[]> file : files.entrySet()) {
+                Path absolute = file.getKey().toAbsolutePath();
+                createMissingPrivately(absolute.getParent());
+                Path temporary = createTemporary(absolute.getParent(), absolute.getFileName().toString(), true);
+                temporaries.put(absolute, temporary);
+                Files.write(temporary, file.getValue(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            }
+            for (Path temporary : temporaries.values()) {
+                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+            }
+            Set<Path> directories = new LinkedHashSet<>();
+            for (Map.Entry<Path, Path> written : temporaries.entrySet()) {
+                move(written.getValue(), written.getKey());
+                directories.add(written.getKey().getParent());
+            }
+            for (Path directory : directories) {
+                syncDirectory(directory);
+            }
+        } finally {
+            for (Path temporary : temporaries.values()) {
+                Files.deleteIfExists(temporary);
+            }
         }
     }
 

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,30 @@ class DurableFilesTest {
         assertEquals("new", Files.readString(file));
         try (var left = Files.list(temp)) {
             assertEquals(List.of(file), left.toList());
+        }
+    }
+
+    /** Several files written together: each replaced whole and owner-only, no temporary left. */
+    @Test
+    void filesWrittenTogetherReplaceTheirTargetsOwnerOnlyAndLeaveNoTemporary() throws Exception {
+        Path old = temp.resolve("codes/AAAA.json");
+        DurableFiles.writePrivate(old, "old".getBytes(StandardCharsets.UTF_8));
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(old, "new".getBytes(StandardCharsets.UTF_8));
+        files.put(temp.resolve("codes/BBBB.json"), "second".getBytes(StandardCharsets.UTF_8));
+        files.put(temp.resolve("other/CCCC.json"), new byte[0]);
+
+        DurableFiles.writeAllPrivate(files);
+
+        assertEquals("new", Files.readString(old));
+        assertEquals("second", Files.readString(temp.resolve("codes/BBBB.json")));
+        assertEquals(0, Files.size(temp.resolve("other/CCCC.json")));
+        for (Path file : files.keySet()) {
+            assertEquals("rw-------", mode(file));
+        }
+        assertEquals("rwx------", mode(temp.resolve("other")));
+        try (var left = Files.list(temp.resolve("codes"))) {
+            assertEquals(2, left.count(), "no temporary file is left");
         }
     }
 
