@@ -2,6 +2,9 @@ package dev.codebound.bench.sidebyside;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codebound.agent.spool.EntryState;
+import dev.codebound.agent.spool.Spool;
+import dev.codebound.agent.spool.SpoolEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,6 +106,21 @@ final class CodeboundStation implements AutoCloseable {
     }
 
     /** Uploads everything captured with {@code upload --parallel P --json}, as a user runs it. */
+    /**
+     * What the station carries now: its spool's entries (delivered ones stay until their originals'
+     * retention ends, an hour by default) and its transfer log's lines.
+     */
+    String history() throws IOException {
+        List<SpoolEntry> entries = Spool.peek(home.resolve("spool"));
+        long delivered = entries.stream().filter(entry -> entry.state() == EntryState.DELIVERED).count();
+        long lines;
+        try (Stream<String> log = Files.lines(home.resolve("log").resolve("transfer-log.jsonl"))) {
+            lines = log.count();
+        }
+        return entries.size() + " spool entries (" + delivered + " delivered, not yet settled), a log of " + lines
+                + " lines";
+    }
+
     Measurement upload(int round, int expected) throws IOException, InterruptedException {
         return upload(Subject.UPLOAD, "upload-r" + round, javaJar, round, expected);
     }

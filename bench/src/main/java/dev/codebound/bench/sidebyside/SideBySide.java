@@ -108,6 +108,7 @@ public final class SideBySide {
                 codebound.warmUp(round, photos, options.photos());
             }
             for (int round = 1; round <= options.rounds(); round++) {
+                report.stationHistory(round, codebound.history());
                 measured(report, peers.rclone(round, photos));
                 measured(report, peers.tus(round, photos));
                 measured(report, codebound.capture(round, photos));

@@ -28,6 +28,7 @@ final class SideBySideReport {
     private final Map<Subject, Double> fsyncsPerPhoto = new EnumMap<>(Subject.class);
     private double jpegDecodeMillisPerPhoto = Double.NaN;
     private String launcherNote;
+    private final List<String> stationHistory = new ArrayList<>();
 
     /** A fact about the run (machine, options, photos), kept in the JSON. */
     void note(String key, Object value) {
@@ -37,6 +38,15 @@ final class SideBySideReport {
     /** What the launcher rows ran: the installation's launcher and whether it had a class archive. */
     void launcherNote(String note) {
         launcherNote = note;
+    }
+
+    /**
+     * What the station carried when round {@code round}'s captures began: its unsettled spool entries
+     * and its transfer log's length, which every agent command's start pays for in part.
+     */
+    void stationHistory(int round, String history) {
+        stationHistory.add("round " + round + ": " + history);
+        run.put("stationHistory", List.copyOf(stationHistory));
     }
 
     void add(Measurement measurement) {
@@ -108,6 +118,10 @@ final class SideBySideReport {
         out.println();
         if (launcherNote != null) {
             out.println(launcherNote);
+        }
+        if (!stationHistory.isEmpty()) {
+            out.println("station at each round's start (delivered entries stay until their originals' retention ends,"
+                    + " an hour by default): " + String.join("; ", stationHistory));
         }
         printCapture(out, Subject.CAPTURE, "capture");
         printCapture(out, Subject.CAPTURE_LAUNCHER, "capture (launcher)");
