@@ -13,12 +13,12 @@ import java.nio.ByteBuffer;
 final class InnerContent {
     private InnerContent() {}
 
-    /** Writes the header that precedes the photo bytes. */
     /** The inner content's length: the header for a binding of {@code bindingLength} bytes, then the photo. */
     static long length(int bindingLength, long photoLength) {
         return EnvelopeFormat.MAGIC.length + EnvelopeFormat.LENGTH_FIELD + bindingLength + photoLength;
     }
 
+    /** Writes the header that precedes the photo bytes. */
     static void writeHeader(OutputStream out, byte[] bindingDer) throws IOException {
         out.write(EnvelopeFormat.MAGIC);
         out.write(ByteBuffer.allocate(EnvelopeFormat.LENGTH_FIELD).putInt(bindingDer.length).array());

@@ -150,6 +150,7 @@ final class RegistryKeyAgreement extends KeyAgreeRecipientInfoGenerator {
         }
         return agreed.getAffineXCoord().getEncoded();
     }
+
     /** None: a single-pass ECDH with an ephemeral key needs no user keying material (RFC 5753), as Bouncy Castle writes. */
     @Override
     protected byte[] getUserKeyingMaterial(AlgorithmIdentifier keyAgreement) {
