@@ -46,16 +46,20 @@ final class JsonRecordStore<T> {
     }
 
     void put(String key, T value) throws IOException {
-        DurableFiles.writePrivate(file(key), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
+        DurableFiles.writePrivate(file(key), encode(value));
     }
 
     /** Writes several records, each atomically, sharing their syncs ({@link DurableFiles#writeAllPrivate}). */
     void putAll(Map<String, T> values) throws IOException {
         Map<Path, byte[]> files = new LinkedHashMap<>();
         for (Map.Entry<String, T> value : values.entrySet()) {
-            files.put(file(value.getKey()), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value.getValue()));
+            files.put(file(value.getKey()), encode(value.getValue()));
         }
         DurableFiles.writeAllPrivate(files);
+    }
+
+    private static byte[] encode(Object value) throws IOException {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
     }
 
     Optional<T> get(String key) throws IOException {

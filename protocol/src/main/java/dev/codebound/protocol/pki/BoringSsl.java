@@ -1,5 +1,6 @@
 package dev.codebound.protocol.pki;
 
+import dev.codebound.protocol.io.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -62,7 +63,7 @@ final class BoringSsl {
         Path directory;
         try {
             directory = Files.createTempDirectory("codebound-boringssl-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    PosixFilePermissions.asFileAttribute(DurableFiles.OWNER_ONLY_DIRECTORY));
         } catch (IOException | UnsupportedOperationException e) {
             return new Loaded(null, "no private directory to unpack it into in " + System.getProperty("java.io.tmpdir")
                     + " (" + e + "); name one with -D" + WORK_DIRECTORY_PROPERTY);
@@ -96,8 +97,7 @@ final class BoringSsl {
     static String whyNotPrivate(Path directory) {
         try {
             if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(directory,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                DurableFiles.createPrivateDirectory(directory);
             }
             if (Files.getFileAttributeView(directory, PosixFileAttributeView.class) == null) {
                 return "is on a file system without POSIX permissions, where who may write to it cannot be checked";
